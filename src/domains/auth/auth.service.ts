@@ -1,0 +1,327 @@
+// Users, roles, departments, sessions and sign-in throttling (认证与授权).
+import { hash, verify } from '@node-rs/argon2';
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Db, DbOrTx } from '../../db/index.ts';
+import type { Role } from '../../db/types.ts';
+import { audit, type AuditContext } from '../../platform/audit.ts';
+import { randomToken, sha256 } from '../../platform/crypto.ts';
+import { AppError, conflict, forbidden, isPgError, PG, unauthorized } from '../../platform/errors.ts';
+
+export const ROLES: Record<Role, string> = {
+  admin: '信用办管理员',
+  reporter: '填报员',
+  reviewer: '审核员',
+  district_admin: '区县管理员',
+  auditor: '审计员',
+};
+
+/** The signed-in user as the rest of the app sees it. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  departmentName: string | null;
+}
+
+// argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation).
+/** Hashes a password with argon2id. */
+export const hashPassword = (password: string): Promise<string> => hash(password);
+
+/** Password policy: at least 10 characters, with letters and digits. */
+export function checkPasswordPolicy(password: string): void {
+  if (password.length < 10 || !/[A-Za-z]/.test(password) || !/\d/.test(password)) {
+    throw new AppError('weak_password', '密码至少 10 位，且须同时包含字母和数字', 400);
+  }
+}
+
+async function loadSessionUser(db: DbOrTx, userId: number): Promise<SessionUser | null> {
+  const row = await db
+    .selectFrom('users as u')
+    .leftJoin('departments as d', 'd.id', 'u.department_id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'd.name as department_name'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!row || !row.active) return null;
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    departmentId: row.department_id,
+    departmentName: row.department_name,
+  };
+}
+
+export interface LoginResult {
+  user: SessionUser;
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Signs a user in: throttles repeated failures, verifies the password, opens a database session. */
+export async function login(
+  db: Db,
+  config: Config,
+  input: { username: string; password: string; ip: string | null; userAgent: string | null },
+  ctx: AuditContext,
+): Promise<LoginResult> {
+  const username = input.username.trim();
+  const since = new Date(Date.now() - config.loginWindowMinutes * 60_000);
+  const failures = await db
+    .selectFrom('login_failures')
+    .select([
+      sql<number>`count(*) FILTER (WHERE lower(username) = lower(${username}))::int`.as('by_user'),
+      sql<number>`count(*) FILTER (WHERE ip = ${input.ip})::int`.as('by_ip'),
+    ])
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  // Per user name and, more loosely, per address (spraying many names from one client).
+  if (failures.by_user >= config.loginMaxFailures || failures.by_ip >= config.loginMaxFailures * 4) {
+    await audit(db, ctx, { action: 'auth.login', target: username, outcome: 'denied', detail: { reason: 'throttled' } });
+    throw new AppError('login_throttled', `登录失败次数过多，请 ${config.loginWindowMinutes} 分钟后再试`, 429);
+  }
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'active'])
+    .where(sql`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst();
+  // Verify against a dummy hash for unknown users so response time does not reveal which names exist.
+  const ok = row
+    ? await verify(row.password_hash, input.password).catch(() => false)
+    : (await verify(await DUMMY_HASH(), input.password).catch(() => false)) && false;
+  if (!row || !ok || !row.active) {
+    await db.insertInto('login_failures').values({ username, ip: input.ip }).execute();
+    await audit(db, ctx, {
+      action: 'auth.login',
+      target: username,
+      outcome: 'failed',
+      detail: { reason: !row ? 'unknown_user' : !ok ? 'bad_password' : 'inactive' },
+    });
+    throw new AppError('bad_credentials', '用户名或密码错误', 401);
+  }
+  const user = (await loadSessionUser(db, row.id))!;
+  const token = randomToken(32);
+  const csrfToken = randomToken(24);
+  const expiresAt = new Date(Date.now() + config.sessionTtlMinutes * 60_000);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({ token_hash: sha256(token), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt, ip: input.ip, user_agent: input.userAgent })
+      .execute();
+    await trx.deleteFrom('login_failures').where(sql`lower(username)`, '=', username.toLowerCase()).execute();
+    await audit(trx, { ...ctx, actor: actorOf(user) }, { action: 'auth.login', target: user.username });
+  });
+  return { user, token, csrfToken, expiresAt };
+}
+
+let dummyHash: Promise<string> | null = null;
+const DUMMY_HASH = () => (dummyHash ??= hash(randomToken(16)));
+
+export type SessionState =
+  | { ok: true; user: SessionUser; csrfToken: string }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'inactive' };
+
+/** Looks a session token up; an expired or revoked session is reported as such. */
+export async function resolveSession(db: Db, token: string): Promise<SessionState> {
+  const s = await db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+  if (!s) return { ok: false, reason: 'unknown' };
+  if (s.revoked_at) return { ok: false, reason: 'revoked' };
+  if (new Date(s.expires_at) <= new Date()) return { ok: false, reason: 'expired' };
+  const user = await loadSessionUser(db, s.user_id);
+  if (!user) return { ok: false, reason: 'inactive' };
+  return { ok: true, user, csrfToken: s.csrf_token };
+}
+
+/** Ends a session. */
+export async function logout(db: Db, token: string, ctx: AuditContext): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('token_hash', '=', sha256(token)).execute();
+    await audit(trx, ctx, { action: 'auth.logout' });
+  });
+}
+
+/** The audit actor for a session user. */
+export function actorOf(u: SessionUser) {
+  return { userId: u.id, username: u.username, role: u.role, departmentId: u.departmentId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Departments and scope
+
+export interface DepartmentDto {
+  id: number;
+  code: string;
+  name: string;
+  shortName: string;
+  kind: 'office' | 'city_unit' | 'district' | 'soe';
+  parentId: number | null;
+  regionCode: string | null;
+  active: boolean;
+}
+
+/** Department ids a user may see: all (null) for the credit office and auditors, a district and its units, or one's own. */
+export async function departmentScope(db: DbOrTx, user: SessionUser): Promise<number[] | null> {
+  if (user.role === 'admin' || user.role === 'auditor') return null;
+  if (user.departmentId === null) return [];
+  if (user.role === 'district_admin') {
+    const rows = await db.selectFrom('departments').select('id').where('parent_id', '=', user.departmentId).execute();
+    return [user.departmentId, ...rows.map((r) => r.id)];
+  }
+  return [user.departmentId];
+}
+
+/** Throws 403 (and writes a denied audit entry) when the department is outside the user's scope. */
+export async function assertDepartmentAccess(db: Db, user: SessionUser, departmentId: number, ctx: AuditContext, action: string): Promise<void> {
+  const scope = await departmentScope(db, user);
+  if (scope === null || scope.includes(departmentId)) return;
+  await audit(db, ctx, { action, target: `department:${departmentId}`, outcome: 'denied', detail: { reason: 'other_department' } });
+  throw forbidden('department_forbidden', '无权访问其他部门的数据');
+}
+
+/** Lists the departments within the user's scope, city office first, then by sort order. */
+export async function listDepartments(db: DbOrTx, user: SessionUser): Promise<DepartmentDto[]> {
+  const scope = await departmentScope(db, user);
+  let q = db.selectFrom('departments').selectAll();
+  if (scope !== null) q = q.where('id', 'in', scope.length ? scope : [-1]);
+  const rows = await q.orderBy('sort_order').orderBy('id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    shortName: r.short_name,
+    kind: r.kind,
+    parentId: r.parent_id,
+    regionCode: r.region_code,
+    active: r.active,
+  }));
+}
+
+/** Finds a department by id, short code or full name (as the CLI accepts). */
+export async function findDepartment(db: DbOrTx, ref: string): Promise<{ id: number; code: string; name: string } | undefined> {
+  const asId = /^\d+$/.test(ref) ? Number(ref) : -1;
+  return db
+    .selectFrom('departments')
+    .select(['id', 'code', 'name'])
+    .where((eb) => eb.or([eb('id', '=', asId), eb(sql`upper(code)`, '=', ref.toUpperCase()), eb('name', '=', ref), eb('short_name', '=', ref)]))
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+
+export interface UserDto {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  departmentName: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+/** Lists users within the caller's department scope, optionally for one department. */
+export async function listUsers(db: Db, user: SessionUser, departmentId: number | undefined, ctx: AuditContext): Promise<UserDto[]> {
+  if (departmentId !== undefined) await assertDepartmentAccess(db, user, departmentId, ctx, 'users.list');
+  const scope = await departmentScope(db, user);
+  let q = db
+    .selectFrom('users as u')
+    .leftJoin('departments as d', 'd.id', 'u.department_id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'u.created_at', 'd.name as department_name']);
+  if (scope !== null) q = q.where('u.department_id', 'in', scope.length ? scope : [-1]);
+  if (departmentId !== undefined) q = q.where('u.department_id', '=', departmentId);
+  const rows = await q.orderBy('u.id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    departmentId: r.department_id,
+    departmentName: r.department_name,
+    active: r.active,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  password: string;
+}
+
+/** Creates a user. The credit office may create any; a district admin only department users within the district. */
+export async function createUser(db: Db, creator: SessionUser | 'system', input: NewUser, ctx: AuditContext): Promise<UserDto> {
+  if (!/^[A-Za-z0-9_.-]{3,40}$/.test(input.username)) {
+    throw new AppError('invalid_username', '用户名须为 3–40 位字母、数字、下划线、点或连字符', 400);
+  }
+  if (!(input.role in ROLES)) throw new AppError('invalid_role', '未知的角色', 400);
+  checkPasswordPolicy(input.password);
+  const needsDept = input.role !== 'admin' && input.role !== 'auditor';
+  if (needsDept && input.departmentId === null) throw new AppError('department_required', '该角色必须指定所属部门', 400);
+  if (creator !== 'system') {
+    if (creator.role === 'district_admin') {
+      if (input.role === 'admin' || input.role === 'auditor' || input.role === 'district_admin') {
+        await audit(db, ctx, { action: 'users.create', target: input.username, outcome: 'denied', detail: { role: input.role } });
+        throw forbidden('role_forbidden', '区县管理员只能创建本辖区的填报员和审核员');
+      }
+      await assertDepartmentAccess(db, creator, input.departmentId!, ctx, 'users.create');
+    } else if (creator.role !== 'admin') {
+      await audit(db, ctx, { action: 'users.create', target: input.username, outcome: 'denied' });
+      throw forbidden('role_forbidden', '只有信用办管理员或区县管理员可以创建用户');
+    }
+  }
+  if (input.departmentId !== null) {
+    const d = await db.selectFrom('departments').select('id').where('id', '=', input.departmentId).executeTakeFirst();
+    if (!d) throw new AppError('department_not_found', '所属部门不存在', 400);
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('users')
+        .values({
+          username: input.username,
+          display_name: input.displayName,
+          password_hash: passwordHash,
+          role: input.role,
+          department_id: needsDept ? input.departmentId : input.departmentId ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, ctx, {
+        action: 'users.create',
+        target: `user:${row.id}`,
+        detail: { username: input.username, role: input.role, departmentId: input.departmentId },
+      });
+      return row.id;
+    });
+    const out = (await db
+      .selectFrom('users as u')
+      .leftJoin('departments as d', 'd.id', 'u.department_id')
+      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'u.created_at', 'd.name as department_name'])
+      .where('u.id', '=', id)
+      .executeTakeFirstOrThrow());
+    return {
+      id: out.id,
+      username: out.username,
+      displayName: out.display_name,
+      role: out.role,
+      departmentId: out.department_id,
+      departmentName: out.department_name,
+      active: out.active,
+      createdAt: new Date(out.created_at).toISOString(),
+    };
+  } catch (e) {
+    if (isPgError(e, PG.uniqueViolation)) throw conflict('username_taken', `用户名“${input.username}”已被使用`);
+    throw e;
+  }
+}
+
+/** Re-exported so routes can raise the standard 401. */
+export { unauthorized };

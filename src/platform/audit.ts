@@ -1,0 +1,103 @@
+// The append-only audit log (issue: "who, what, when, from where"). The table rejects UPDATE,
+// DELETE and TRUNCATE by trigger, so an entry once written stays.
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/index.ts';
+
+/** Who acted: a signed-in user, a department system's API key, or nobody yet (e.g. a failed sign-in). */
+export interface Actor {
+  userId?: number | null;
+  username?: string | null;
+  role?: string | null;
+  departmentId?: number | null;
+  appKey?: string | null;
+}
+
+export interface AuditContext {
+  actor: Actor | null;
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+export interface AuditEvent {
+  action: string;
+  target?: string | null;
+  outcome?: 'ok' | 'denied' | 'failed';
+  detail?: Record<string, unknown>;
+}
+
+/** Appends one entry. Pass the transaction that makes the change, so the entry commits with it. */
+export async function audit(db: DbOrTx, ctx: AuditContext, ev: AuditEvent): Promise<void> {
+  const a = ctx.actor ?? {};
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_user_id: a.userId ?? null,
+      actor_username: a.username ?? null,
+      actor_role: a.role ?? null,
+      actor_department_id: a.departmentId ?? null,
+      actor_app_key: a.appKey ?? null,
+      action: ev.action,
+      target: ev.target ?? null,
+      outcome: ev.outcome ?? 'ok',
+      detail: JSON.stringify(ev.detail ?? {}),
+      ip: ctx.ip ?? null,
+      request_id: ctx.requestId ?? null,
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actorUsername: string | null;
+  actorRole: string | null;
+  actorDepartmentId: number | null;
+  actorAppKey: string | null;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: unknown;
+  ip: string | null;
+  requestId: string | null;
+}
+
+/** Browses the log newest first with keyset pagination (cursor = last id seen). */
+export async function listAudit(db: DbOrTx, q: AuditQuery): Promise<{ items: AuditRow[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+  let query = db.selectFrom('audit_log').selectAll();
+  if (q.actor) query = query.where(sql`lower(actor_username)`, '=', q.actor.toLowerCase());
+  if (q.action) query = query.where('action', 'like', `${q.action.replace(/[\\%_]/g, '\\$&')}%`);
+  if (q.outcome) query = query.where('outcome', '=', q.outcome as 'ok');
+  if (q.from) query = query.where('at', '>=', new Date(q.from));
+  if (q.to) query = query.where('at', '<', new Date(q.to));
+  if (q.cursor) query = query.where('id', '<', q.cursor);
+  const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      at: new Date(r.at).toISOString(),
+      actorUsername: r.actor_username,
+      actorRole: r.actor_role,
+      actorDepartmentId: r.actor_department_id,
+      actorAppKey: r.actor_app_key,
+      action: r.action,
+      target: r.target,
+      outcome: r.outcome,
+      detail: r.detail,
+      ip: r.ip,
+      requestId: r.request_id,
+    })),
+    nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+  };
+}
