@@ -93,7 +93,7 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
   } catch (e) {
     await db.destroy();
     await embedded?.stop();
-    throw new Error(`无法连接数据库 / cannot connect to the database: ${(e as Error).message}`);
+    throw new Error(`无法连接数据库 / cannot connect to the database: ${(e as Error).message}`, { cause: e });
   }
   return {
     db,

@@ -1,4 +1,5 @@
 -- Foundation: departments, users, sessions, API keys, the append-only audit log, settings, subjects.
+-- Convention: every foreign key is DEFERRABLE, so `citycredit db restore` can load tables in any order.
 -- Write to the PostgreSQL 15 subset; large tables carry subject_id for a later Citus distribution.
 
 CREATE TABLE departments (
@@ -7,7 +8,7 @@ CREATE TABLE departments (
   name          text NOT NULL UNIQUE,            -- full official name, e.g. 西宁市市场监督管理局
   short_name    text NOT NULL,                   -- e.g. 市场监管局
   kind          text NOT NULL CHECK (kind IN ('office', 'city_unit', 'district', 'soe')),
-  parent_id     integer REFERENCES departments(id),
+  parent_id     integer REFERENCES departments(id) DEFERRABLE,
   region_code   text,                            -- GB/T 2260 code for districts and counties
   uscc          text,                            -- the unit's own unified social credit code, when known
   sort_order    integer NOT NULL DEFAULT 0,
@@ -22,7 +23,7 @@ CREATE TABLE users (
   display_name          text NOT NULL,
   password_hash         text NOT NULL,
   role                  text NOT NULL CHECK (role IN ('admin', 'reporter', 'reviewer', 'district_admin', 'auditor')),
-  department_id         integer REFERENCES departments(id),
+  department_id         integer REFERENCES departments(id) DEFERRABLE,
   active                boolean NOT NULL DEFAULT true,
   created_at            timestamptz NOT NULL DEFAULT now(),
   updated_at            timestamptz NOT NULL DEFAULT now(),
@@ -33,7 +34,7 @@ CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 
 CREATE TABLE sessions (
   token_hash    text PRIMARY KEY,                -- sha256 of the cookie token; the token itself is never stored
-  user_id       integer NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  user_id       integer NOT NULL REFERENCES users(id) ON DELETE CASCADE DEFERRABLE,
   csrf_token    text NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT now(),
   expires_at    timestamptz NOT NULL,
@@ -58,8 +59,8 @@ CREATE TABLE api_keys (
   app_key       text NOT NULL UNIQUE,
   secret_enc    text NOT NULL,                   -- AES-256-GCM under the instance secret; needed to verify HMACs
   name          text NOT NULL,
-  department_id integer NOT NULL REFERENCES departments(id),
-  created_by    integer REFERENCES users(id),
+  department_id integer NOT NULL REFERENCES departments(id) DEFERRABLE,
+  created_by    integer REFERENCES users(id) DEFERRABLE,
   created_at    timestamptz NOT NULL DEFAULT now(),
   revoked_at    timestamptz,
   last_used_at  timestamptz

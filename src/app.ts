@@ -1,0 +1,156 @@
+// buildApp(ctx) → a Fastify instance with every plugin and route; tests use app.inject, the server listens.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import authRoutes from './domains/auth/auth.routes.ts';
+import { AppError, isPgError, PG } from './platform/errors.ts';
+import type { AppContext } from './platform/http.ts';
+import { domainRoutes } from './routes.ts';
+import siteRoutes from './platform/site.routes.ts';
+
+export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const WEB_DIST = join(ROOT_DIR, 'dist', 'web');
+
+export interface BuildOptions {
+  /** pino logger options or false (tests). */
+  logger?: boolean | { level: string };
+  /** Serve the built front end from dist/web when present (default true). */
+  serveWeb?: boolean;
+}
+
+/** Builds the HTTP application around an open database and validated config. */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.logLevel },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 20 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('ctx', ctx);
+
+  // Keep the raw JSON body: signed department-system requests hash it.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    req.rawBody = body as string;
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('invalid_json', '请求体不是合法的 JSON', 400), undefined);
+    }
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', String(req.id));
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Element Plus sets inline styles
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false, // set by the TLS-terminating proxy in production
+  });
+  await app.register(fastifyCookie, { secret: ctx.config.secret });
+  await app.register(fastifyRateLimit, { global: false });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: `${ctx.config.siteTitle} 城市信用平台 API`, version: '0.1.0', description: 'CityCredit 城市信用平台接口文档' },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // One error handler with stable codes; a 5xx never leaks internals.
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      return reply.status(400).send({
+        error: {
+          code: 'validation_failed',
+          message: '请求参数不合法',
+          details: fe.validation.map((v) => ({ path: v.instancePath || (v.params as { missingProperty?: string })?.missingProperty, rule: v.keyword })),
+        },
+      });
+    }
+    if (fe.statusCode === 429) {
+      return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } });
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
+      return reply.status(413).send({ error: { code: 'payload_too_large', message: '请求体过大' } });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ error: { code: 'bad_request', message: '请求无效' } });
+    }
+    if (isPgError(err, PG.uniqueViolation)) {
+      return reply.status(409).send({ error: { code: 'conflict', message: '记录已存在' } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal_error', message: `服务器内部错误，请稍后重试（请求编号 ${req.id}）` } });
+  });
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['系统'],
+        summary: '健康检查',
+        response: {
+          200: Type.Object({ status: Type.String(), database: Type.Object({ connected: Type.Boolean(), migration: Type.Union([Type.String(), Type.Null()]) }) }),
+          503: Type.Object({ status: Type.String(), database: Type.Object({ connected: Type.Boolean(), migration: Type.Union([Type.String(), Type.Null()]) }) }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await sql`SELECT 1`.execute(ctx.db);
+        return { status: 'ok', database: { connected: true, migration: await ctx.migrationVersion() } };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', database: { connected: false, migration: null } });
+      }
+    },
+  );
+
+  await app.register(authRoutes);
+  await app.register(siteRoutes);
+  for (const plugin of domainRoutes) await app.register(plugin);
+
+  const serveWeb = opts.serveWeb ?? true;
+  if (serveWeb && existsSync(join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+  }
+  // SPA fallback: browser routes get index.html; unknown API paths get a JSON 404.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    if (serveWeb && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/docs') && existsSync(join(WEB_DIST, 'index.html'))) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: '未找到请求的资源' } });
+  });
+
+  return app;
+}

@@ -1,0 +1,159 @@
+// Console routes: sign-in, departments, users, API keys, audit log; and a signed ping for department systems.
+// Thin: validate, authorise, call one service function, shape the answer.
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { listAudit } from '../../platform/audit.ts';
+import { notFound } from '../../platform/errors.ts';
+import { auditCtx, requireApiCaller, requireUser, SESSION_COOKIE, setSessionCookie } from '../../platform/http.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.service.ts';
+import {
+  ApiKeySchema,
+  AuditEntrySchema,
+  AuditQuery,
+  CreateApiKeyBody,
+  CreateUserBody,
+  DepartmentSchema,
+  IdParams,
+  LoginBody,
+  MeResponse,
+  UserSchema,
+} from './auth.schemas.ts';
+import { assertDepartmentAccess, createUser, listDepartments, listUsers, login, logout } from './auth.service.ts';
+
+/** Registers the console's auth-related routes. */
+export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, config } = app.ctx;
+
+  app.post('/api/auth/login', { schema: { tags: ['认证'], summary: '登录', body: LoginBody, response: { 200: MeResponse } } }, async (req, reply) => {
+    const r = await login(
+      db,
+      config,
+      { username: req.body.username, password: req.body.password, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+      auditCtx(req),
+    );
+    setSessionCookie(req, reply, r.token, r.expiresAt);
+    return { user: r.user, csrfToken: r.csrfToken };
+  });
+
+  app.get('/api/auth/me', { schema: { tags: ['认证'], summary: '当前用户', response: { 200: MeResponse } } }, async (req) => {
+    const user = await requireUser(req);
+    return { user, csrfToken: req.sessionCsrf! };
+  });
+
+  app.post('/api/auth/logout', { schema: { tags: ['认证'], summary: '退出登录' } }, async (req, reply) => {
+    await requireUser(req);
+    const raw = req.unsignCookie(req.cookies[SESSION_COOKIE] ?? '');
+    if (raw.valid && raw.value) await logout(db, raw.value, auditCtx(req));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get(
+    '/api/departments',
+    { schema: { tags: ['部门'], summary: '部门列表（按权限范围）', response: { 200: Type.Object({ items: Type.Array(DepartmentSchema) }) } } },
+    async (req) => {
+      const user = await requireUser(req);
+      return { items: await listDepartments(db, user) };
+    },
+  );
+
+  app.get(
+    '/api/departments/:id',
+    { schema: { tags: ['部门'], summary: '部门详情', params: IdParams, response: { 200: DepartmentSchema } } },
+    async (req) => {
+      const user = await requireUser(req);
+      await assertDepartmentAccess(db, user, req.params.id, auditCtx(req), 'departments.read');
+      const all = await listDepartments(db, user);
+      const d = all.find((x) => x.id === req.params.id);
+      if (!d) throw notFound('department_not_found', '部门不存在');
+      return d;
+    },
+  );
+
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags: ['用户'],
+        summary: '用户列表',
+        querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: Type.Object({ items: Type.Array(UserSchema) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req);
+      return { items: await listUsers(db, user, req.query.departmentId, auditCtx(req)) };
+    },
+  );
+
+  app.post('/api/users', { schema: { tags: ['用户'], summary: '创建用户', body: CreateUserBody, response: { 200: UserSchema } } }, async (req) => {
+    const user = await requireUser(req, ['admin', 'district_admin']);
+    return createUser(db, user, req.body, auditCtx(req));
+  });
+
+  app.get(
+    '/api/apikeys',
+    { schema: { tags: ['API 密钥'], summary: 'API 密钥列表', response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }) } } },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'district_admin', 'auditor']);
+      return { items: await listApiKeys(db, user) };
+    },
+  );
+
+  app.post(
+    '/api/apikeys',
+    {
+      schema: {
+        tags: ['API 密钥'],
+        summary: '创建 API 密钥（密钥只返回一次）',
+        body: CreateApiKeyBody,
+        response: { 200: Type.Object({ id: Type.Integer(), appKey: Type.String(), secret: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'district_admin']);
+      return createApiKey(db, config, user, req.body, auditCtx(req));
+    },
+  );
+
+  app.post('/api/apikeys/:id/revoke', { schema: { tags: ['API 密钥'], summary: '吊销 API 密钥', params: IdParams } }, async (req) => {
+    const user = await requireUser(req, ['admin', 'district_admin']);
+    await revokeApiKey(db, user, req.params.id, auditCtx(req));
+    return { ok: true };
+  });
+
+  app.get(
+    '/api/audit',
+    {
+      schema: {
+        tags: ['审计'],
+        summary: '审计日志（倒序，游标分页）',
+        querystring: AuditQuery,
+        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      await requireUser(req, ['admin', 'auditor']);
+      return listAudit(db, req.query);
+    },
+  );
+
+  // Department systems: a signed no-op to test keys and clocks (接口连通性测试).
+  app.post(
+    '/api/ext/ping',
+    {
+      schema: {
+        tags: ['部门系统接口'],
+        summary: '签名验证测试',
+        description: '请求头 X-App-Key、X-Timestamp（Unix 秒）、X-Nonce、X-Sign = hex(HMAC-SHA256(secret, appKey\\ntimestamp\\nnonce\\nMETHOD\\npath?query\\nsha256hex(body)))',
+        response: { 200: Type.Object({ ok: Type.Boolean(), departmentId: Type.Integer(), departmentName: Type.String(), serverTime: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const caller = await requireApiCaller(req);
+      return { ok: true, departmentId: caller.departmentId, departmentName: caller.departmentName, serverTime: new Date().toISOString() };
+    },
+  );
+}

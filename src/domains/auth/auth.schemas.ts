@@ -1,0 +1,100 @@
+// TypeBox request/response schemas for the console's auth, department, user, API-key and audit routes.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const RoleSchema = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('reporter'),
+  Type.Literal('reviewer'),
+  Type.Literal('district_admin'),
+  Type.Literal('auditor'),
+]);
+
+export const SessionUserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  departmentId: Type.Union([Type.Integer(), Type.Null()]),
+  departmentName: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 100 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+
+export const MeResponse = Type.Object({ user: SessionUserSchema, csrfToken: Type.String() });
+
+export const DepartmentSchema = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  shortName: Type.String(),
+  kind: Type.Union([Type.Literal('office'), Type.Literal('city_unit'), Type.Literal('district'), Type.Literal('soe')]),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  regionCode: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+});
+
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  departmentId: Type.Union([Type.Integer(), Type.Null()]),
+  departmentName: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+  createdAt: Type.String(),
+});
+
+export const CreateUserBody = Type.Object({
+  username: Type.String({ minLength: 3, maxLength: 40 }),
+  displayName: Type.String({ minLength: 1, maxLength: 60 }),
+  role: RoleSchema,
+  departmentId: Type.Union([Type.Integer(), Type.Null()]),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const ApiKeySchema = Type.Object({
+  id: Type.Integer(),
+  appKey: Type.String(),
+  name: Type.String(),
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  createdAt: Type.String(),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CreateApiKeyBody = Type.Object({
+  departmentId: Type.Integer(),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+export const AuditQuery = Type.Object({
+  actor: Type.Optional(Type.String({ maxLength: 100 })),
+  action: Type.Optional(Type.String({ maxLength: 100 })),
+  outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  actorUsername: Type.Union([Type.String(), Type.Null()]),
+  actorRole: Type.Union([Type.String(), Type.Null()]),
+  actorDepartmentId: Type.Union([Type.Integer(), Type.Null()]),
+  actorAppKey: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.String(),
+  detail: Type.Unknown(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

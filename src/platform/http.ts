@@ -1,0 +1,112 @@
+// Request-level helpers shared by all routes: who is calling, the audit context, role checks, CSRF.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import type { Role } from '../db/types.ts';
+import { actorOf, resolveSession, type SessionUser } from '../domains/auth/auth.service.ts';
+import { verifySignedRequest, type ApiCaller } from '../domains/auth/apikeys.service.ts';
+import { audit, type AuditContext } from './audit.ts';
+import { AppError, forbidden, unauthorized } from './errors.ts';
+
+export const SESSION_COOKIE = 'cc_session';
+
+/** Services the routes reach through the Fastify instance (app.ctx). */
+export interface AppContext {
+  config: Config & { secret: string };
+  db: Db;
+  migrationVersion: () => Promise<string | null>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    rawBody?: string;
+    sessionUser?: SessionUser;
+    sessionCsrf?: string;
+    apiCaller?: ApiCaller;
+  }
+}
+
+/** The audit context of a request: actor, client address, request id. */
+export function auditCtx(req: FastifyRequest): AuditContext {
+  const actor = req.sessionUser
+    ? actorOf(req.sessionUser)
+    : req.apiCaller
+      ? { appKey: req.apiCaller.appKey, departmentId: req.apiCaller.departmentId }
+      : null;
+  return { actor, ip: req.ip, requestId: String(req.id) };
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Resolves the session cookie; rejects a tampered, expired or revoked session (audited) and a missing CSRF token. */
+export async function requireUser(req: FastifyRequest, roles?: Role[]): Promise<SessionUser> {
+  const { db } = req.server.ctx;
+  if (!req.sessionUser) {
+    const raw = req.cookies[SESSION_COOKIE];
+    if (!raw) throw unauthorized('unauthenticated', '请先登录');
+    const unsigned = req.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) {
+      await audit(db, auditCtx(req), { action: 'auth.session', outcome: 'denied', detail: { reason: 'tampered_cookie' } });
+      throw unauthorized('session_invalid', '登录凭证无效，请重新登录');
+    }
+    const state = await resolveSession(db, unsigned.value);
+    if (!state.ok) {
+      await audit(db, auditCtx(req), { action: 'auth.session', outcome: 'denied', detail: { reason: state.reason } });
+      throw state.reason === 'expired'
+        ? unauthorized('session_expired', '登录已过期，请重新登录')
+        : unauthorized('session_invalid', '登录凭证无效，请重新登录');
+    }
+    req.sessionUser = state.user;
+    req.sessionCsrf = state.csrfToken;
+  }
+  // CSRF: state-changing console requests must echo the session's token in a header,
+  // which a cross-site form or image cannot set.
+  if (UNSAFE.has(req.method)) {
+    const sent = req.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || sent !== req.sessionCsrf) {
+      await audit(db, auditCtx(req), { action: 'auth.csrf', target: req.url, outcome: 'denied' });
+      throw forbidden('csrf_invalid', '请求校验失败（CSRF），请刷新页面后重试');
+    }
+  }
+  if (roles && !roles.includes(req.sessionUser.role)) {
+    await audit(db, auditCtx(req), { action: 'auth.role', target: req.url, outcome: 'denied', detail: { role: req.sessionUser.role } });
+    throw forbidden('role_forbidden', '当前角色无权执行此操作');
+  }
+  return req.sessionUser;
+}
+
+/** Verifies the HMAC signature of a department system's request. */
+export async function requireApiCaller(req: FastifyRequest): Promise<ApiCaller> {
+  if (req.apiCaller) return req.apiCaller;
+  const { db, config } = req.server.ctx;
+  req.apiCaller = await verifySignedRequest(
+    db,
+    config,
+    { headers: req.headers, method: req.method, url: req.url, rawBody: req.rawBody ?? '' },
+    auditCtx(req),
+  );
+  return req.apiCaller;
+}
+
+/** Sets the session cookie: httpOnly, SameSite=Strict, signed, Secure per COOKIE_SECURE. */
+export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
+  const mode = req.server.ctx.config.cookieSecure;
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    signed: true,
+    secure: mode === 'always' || (mode === 'auto' && req.protocol === 'https'),
+    expires: expiresAt,
+  });
+}
+
+/** Parses a positive integer route/query parameter or throws a 400. */
+export function intParam(v: unknown, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new AppError('invalid_parameter', `参数 ${name} 无效`, 400);
+  return n;
+}

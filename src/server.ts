@@ -1,0 +1,76 @@
+// Start-up: open the database (embedded by default), migrate, seed, build the front end when
+// missing, listen, and shut down gracefully on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, ROOT_DIR, WEB_DIST } from './app.ts';
+import type { Config } from './config.ts';
+import { migrate, migrationVersion, openDatabase, type Database } from './db/index.ts';
+import { loadInstanceSecrets } from './db/embedded.ts';
+import type { AppContext } from './platform/http.ts';
+import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
+
+/** Opens and migrates the database and returns the context shared by the app, the CLI and jobs. */
+export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
+  const database = await openDatabase(config, log);
+  try {
+    await migrate(database.db);
+    const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
+    const ctx: AppContext = { config: { ...config, secret }, db: database.db, migrationVersion: () => migrationVersion(database.db) };
+    return { database, ctx };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+/** Builds the Vue front end into dist/web when it is missing (`npm start` on a fresh clone). */
+export async function ensureWebBuilt(log: (m: string) => void): Promise<void> {
+  if (existsSync(join(WEB_DIST, 'index.html'))) return;
+  log('正在构建前端（首次启动）/ building the front end (first start)…');
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT_DIR, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Runs the platform until a signal arrives. */
+export async function serve(config: Config): Promise<FastifyInstance> {
+  const say = (m: string) => process.stdout.write(`${m}\n`);
+  if (config.buildWebOnStart) await ensureWebBuilt(say);
+  const { database, ctx } = await openContext(config, (m) => {
+    if (config.logLevel === 'debug' || config.logLevel === 'trace') say(`[pg] ${m}`);
+  });
+  await seedDepartments(database.db, config);
+  let creds: Awaited<ReturnType<typeof seedDemo>> = [];
+  if (config.demoData && !(await demoLoaded(database.db))) {
+    say('首次启动：正在载入演示数据 / first start: loading demo data…');
+    creds = await seedDemo(database.db, config);
+  }
+  const app = await buildApp(ctx);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+  say(`${config.siteTitle} 城市信用平台已启动 / CityCredit is running: ${base}  （接口文档 ${base}/docs）`);
+  if (database.embedded) say(`内置数据库 / embedded PostgreSQL: 127.0.0.1:${database.embedded.port}${database.embedded.owned ? '' : '（共享已运行的实例 / shared with a running process）'}`);
+  say(formatCredentials(creds, base));
+  return app;
+}
