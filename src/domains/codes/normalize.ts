@@ -13,7 +13,8 @@ export interface Normalized {
 export function showChar(ch: string): string {
   const cp = ch.codePointAt(0)!;
   if (cp < 0x21 || (cp >= 0x7f && cp <= 0xa0) || (cp >= 0x2000 && cp <= 0x200f) || cp === 0x3000 || cp === 0xfeff) {
-    return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
+    // Spaces set the code point apart from the Chinese text around it.
+    return ' U+' + cp.toString(16).toUpperCase().padStart(4, '0') + ' ';
   }
   return `“${ch}”`;
 }
@@ -36,7 +37,7 @@ export function normalize(input: string): Normalized {
   const ctl = findControl(trimmed);
   if (ctl) {
     const ch = trimmed[ctl - 1];
-    reasons.push(err('control_char', `第 ${ctl} 个字符为控制字符 ${showChar(ch)}，无法作为代码处理`));
+    reasons.push(err('control_char', `第 ${ctl} 个字符为控制字符 ${showChar(ch).trim()}，无法作为代码处理`));
     return { value: trimmed, reasons, fatal: true };
   }
   if (trimmed.length !== input.length) reasons.push(warn('normalized_whitespace', '已去除首尾空白字符'));
