@@ -117,19 +117,20 @@ async function postgresIds(): Promise<{ uid: number; gid: number } | Record<stri
 }
 
 /** Running as root, postgres runs as the `postgres` user, which must be able to reach the data folder. */
-async function checkTraversable(dir: string): Promise<void> {
+async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
   if (userInfo().uid !== 0) return;
-  let d = dirname(dir);
-  while (d !== dirname(d)) {
-    const s = await stat(d).catch(() => null);
-    if (s && (s.mode & 0o001) === 0 && s.uid !== 0) break;
-    if (s && (s.mode & 0o001) === 0) {
+  // Our own folder: let others traverse it (its secrets file stays 0600).
+  const own = await stat(dataDir);
+  if ((own.mode & 0o001) === 0) await chmod(dataDir, (own.mode & 0o777) | 0o011);
+  for (let d = dirname(dataDir); d !== dirname(d); d = dirname(d)) {
+    const s = await stat(d);
+    if ((s.mode & 0o001) === 0) {
       throw new EmbeddedServerError(
         `内置数据库无法访问数据目录：postgres 用户无权进入 ${d}。请设置 CITYCREDIT_DATA_DIR 到一个可访问的目录（例如 /var/lib/citycredit），或使用 DATABASE_URL。\n` +
           `The embedded database cannot reach its data folder: the postgres user may not enter ${d}. Set CITYCREDIT_DATA_DIR to an accessible folder, or use DATABASE_URL.`,
       );
     }
-    d = dirname(d);
   }
 }
 
@@ -191,8 +192,7 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer>
   const dataDir = opts.dataDir;
   const pgDir = join(dataDir, 'pg');
   const database = opts.database ?? 'citycredit';
-  await mkdir(dataDir, { recursive: true });
-  await checkTraversable(pgDir);
+  await prepareDataDir(dataDir);
   const secrets = await loadInstanceSecrets(dataDir);
   const makeUrl = (port: number) => (db: string) =>
     `postgres://postgres:${encodeURIComponent(secrets.pgPassword)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;

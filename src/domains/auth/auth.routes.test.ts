@@ -1,0 +1,326 @@
+// Console auth, department scope, API keys and audit, through the real app on a real database.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createTestApp, deptId, loginAs, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
+import { signRequest } from './apikeys.service.ts';
+import { createUser } from './auth.service.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp({ loginMaxFailures: 3 });
+});
+after(async () => {
+  await t?.close();
+});
+
+async function auditActions(outcome?: string) {
+  const q = t.db.selectFrom('audit_log').select(['action', 'outcome', 'detail', 'actor_username', 'target']).orderBy('id');
+  return (outcome ? q.where('outcome', '=', outcome as 'ok') : q).execute();
+}
+
+describe('sign-in', () => {
+  test('a correct password opens a session; /me returns the user; the session cookie is httpOnly and signed', async () => {
+    const s = await loginAs(t, 'admin');
+    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } });
+    assert.equal(me.statusCode, 200);
+    assert.equal(me.json().user.role, 'admin');
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: s.username, password: TEST_PASSWORD } });
+    const c = login.cookies.find((x) => x.name === 'cc_session')!;
+    assert.equal(c.httpOnly, true);
+    assert.equal(c.sameSite, 'Strict');
+    assert.match(c.value, /\./, 'signed cookie carries a signature');
+    const rows = await auditActions();
+    assert.ok(rows.some((r) => r.action === 'auth.login' && r.outcome === 'ok' && r.actor_username === s.username));
+  });
+
+  test('a wrong password is refused with 401, audited, and throttled after the limit', async () => {
+    const dep = await deptId(t.db, 'SCJGJ');
+    await createUser(t.db, 'system', { username: 'victim', displayName: 'V', role: 'reporter', departmentId: dep, password: TEST_PASSWORD }, { actor: null });
+    for (let i = 0; i < 3; i++) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'victim', password: 'wrong-password-1' } });
+      assert.equal(r.statusCode, 401);
+      assert.equal(r.json().error.code, 'bad_credentials');
+      assert.equal(r.json().error.message, '用户名或密码错误');
+    }
+    // Even the right password is refused while throttled.
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'victim', password: TEST_PASSWORD } });
+    assert.equal(r.statusCode, 429);
+    assert.equal(r.json().error.code, 'login_throttled');
+    const rows = await auditActions();
+    assert.equal(rows.filter((x) => x.action === 'auth.login' && x.target === 'victim' && x.outcome === 'failed').length, 3);
+    assert.ok(rows.some((x) => x.action === 'auth.login' && x.target === 'victim' && x.outcome === 'denied'));
+  });
+
+  test('an unknown user gets the same answer as a wrong password', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' } });
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'bad_credentials');
+  });
+
+  test('no cookie → 401 unauthenticated', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/departments' });
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'unauthenticated');
+  });
+
+  test('a tampered cookie → 401 and an audit entry', async () => {
+    const s = await loginAs(t, 'reporter');
+    const [name, value] = s.cookie.split('=');
+    const tampered = `${name}=${value.slice(0, 5)}${value[5] === 'A' ? 'B' : 'A'}${value.slice(6)}`;
+    const r = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: tampered } });
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'session_invalid');
+    const rows = await auditActions('denied');
+    assert.ok(rows.some((x) => x.action === 'auth.session' && (x.detail as { reason: string }).reason === 'tampered_cookie'));
+  });
+
+  test('an expired session → 401 session_expired and an audit entry', async () => {
+    const s = await loginAs(t, 'reporter');
+    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', s.userId).execute();
+    const r = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } });
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'session_expired');
+    const rows = await auditActions('denied');
+    assert.ok(rows.some((x) => x.action === 'auth.session' && (x.detail as { reason: string }).reason === 'expired'));
+  });
+
+  test('logout revokes the session', async () => {
+    const s = await loginAs(t, 'reviewer');
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: s.headers });
+    assert.equal(out.statusCode, 200);
+    const r = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } });
+    assert.equal(r.statusCode, 401);
+  });
+});
+
+describe('CSRF', () => {
+  test('a state-changing request without the CSRF header is refused with 403 and audited', async () => {
+    const s = await loginAs(t, 'admin');
+    const dep = await deptId(t.db, 'SCJGJ');
+    const body = { username: 'csrf_victim', displayName: 'x', role: 'reporter', departmentId: dep, password: TEST_PASSWORD };
+    const r = await t.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: s.cookie }, payload: body });
+    assert.equal(r.statusCode, 403);
+    assert.equal(r.json().error.code, 'csrf_invalid');
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/users', headers: { cookie: s.cookie, 'x-csrf-token': 'nope' }, payload: body });
+    assert.equal(wrong.statusCode, 403);
+    const none = await t.db.selectFrom('users').select('id').where('username', '=', 'csrf_victim').execute();
+    assert.equal(none.length, 0);
+    assert.ok((await auditActions('denied')).some((x) => x.action === 'auth.csrf'));
+  });
+});
+
+describe('departments and users', () => {
+  test('the credit office sees every department, a department user only their own', async () => {
+    const admin = await loginAs(t, 'admin');
+    const all = await t.app.inject({ method: 'GET', url: '/api/departments', headers: { cookie: admin.cookie } });
+    const items = all.json().items as Array<{ name: string; kind: string }>;
+    assert.ok(items.length >= 60, `expected the member-unit list, got ${items.length}`);
+    assert.ok(items.some((d) => d.name === '西宁市市场监督管理局'));
+    assert.ok(items.some((d) => d.kind === 'district' && d.name.includes('城东区')));
+    const rep = await loginAs(t, 'reporter', 'SCJGJ');
+    const mine = await t.app.inject({ method: 'GET', url: '/api/departments', headers: { cookie: rep.cookie } });
+    assert.deepEqual(
+      (mine.json().items as Array<{ name: string }>).map((d) => d.name),
+      ['西宁市市场监督管理局'],
+    );
+  });
+
+  test("another department's resources → 403 with an audit entry", async () => {
+    const rep = await loginAs(t, 'reporter', 'SCJGJ');
+    const other = await deptId(t.db, 'SWUJU');
+    const r1 = await t.app.inject({ method: 'GET', url: `/api/departments/${other}`, headers: { cookie: rep.cookie } });
+    assert.equal(r1.statusCode, 403);
+    assert.equal(r1.json().error.code, 'department_forbidden');
+    const r2 = await t.app.inject({ method: 'GET', url: `/api/users?departmentId=${other}`, headers: { cookie: rep.cookie } });
+    assert.equal(r2.statusCode, 403);
+    const denied = await auditActions('denied');
+    assert.ok(denied.some((x) => x.action === 'departments.read' && x.target === `department:${other}`));
+    assert.ok(denied.some((x) => x.action === 'users.list' && x.target === `department:${other}`));
+  });
+
+  test('only admins and district admins create users; creation is audited; duplicates are refused', async () => {
+    const admin = await loginAs(t, 'admin');
+    const dep = await deptId(t.db, 'SCJGJ');
+    const body = { username: 'new_clerk', displayName: '新填报员', role: 'reporter', departmentId: dep, password: TEST_PASSWORD };
+    const ok = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: body });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().departmentName, '西宁市市场监督管理局');
+    assert.equal('password_hash' in ok.json(), false);
+    const dup = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { ...body, username: 'NEW_CLERK' } });
+    assert.equal(dup.statusCode, 409);
+    assert.equal(dup.json().error.code, 'username_taken');
+    const rep = await loginAs(t, 'reporter');
+    const no = await t.app.inject({ method: 'POST', url: '/api/users', headers: rep.headers, payload: { ...body, username: 'sneaky' } });
+    assert.equal(no.statusCode, 403);
+    assert.ok((await auditActions()).some((x) => x.action === 'users.create' && x.outcome === 'ok' && x.actor_username === admin.username));
+  });
+
+  test('weak passwords and bad usernames are refused with Chinese messages', async () => {
+    const admin = await loginAs(t, 'admin');
+    const dep = await deptId(t.db, 'SCJGJ');
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: 'weakling', displayName: 'w', role: 'reporter', departmentId: dep, password: 'short' },
+    });
+    assert.equal(weak.statusCode, 400);
+    assert.equal(weak.json().error.code, 'weak_password');
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: '<script>', displayName: 'w', role: 'reporter', departmentId: dep, password: TEST_PASSWORD },
+    });
+    assert.equal(bad.statusCode, 400);
+  });
+
+  test('a district admin creates users only inside the district', async () => {
+    const districts = await t.db.selectFrom('departments').select(['id', 'code']).where('kind', '=', 'district').orderBy('sort_order').execute();
+    const da = await loginAs(t, 'district_admin', districts[0].code);
+    const inside = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: da.headers,
+      payload: { username: 'district_clerk', displayName: '区填报员', role: 'reporter', departmentId: districts[0].id, password: TEST_PASSWORD },
+    });
+    assert.equal(inside.statusCode, 200, inside.body);
+    const outside = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: da.headers,
+      payload: { username: 'foreign_clerk', displayName: 'x', role: 'reporter', departmentId: districts[1].id, password: TEST_PASSWORD },
+    });
+    assert.equal(outside.statusCode, 403);
+    const escalate = await t.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: da.headers,
+      payload: { username: 'wannabe', displayName: 'x', role: 'admin', departmentId: districts[0].id, password: TEST_PASSWORD },
+    });
+    assert.equal(escalate.statusCode, 403);
+  });
+});
+
+describe('audit log', () => {
+  test('admins and auditors browse it with filters and cursors; others may not', async () => {
+    const auditor = await loginAs(t, 'auditor');
+    const p1 = await t.app.inject({ method: 'GET', url: '/api/audit?limit=2', headers: { cookie: auditor.cookie } });
+    assert.equal(p1.statusCode, 200);
+    const b1 = p1.json();
+    assert.equal(b1.items.length, 2);
+    assert.ok(b1.nextCursor);
+    const p2 = await t.app.inject({ method: 'GET', url: `/api/audit?limit=2&cursor=${b1.nextCursor}`, headers: { cookie: auditor.cookie } });
+    assert.ok(BigInt(p2.json().items[0].id) < BigInt(b1.items[1].id) + 1n);
+    const filtered = await t.app.inject({ method: 'GET', url: '/api/audit?action=auth.login&outcome=failed', headers: { cookie: auditor.cookie } });
+    assert.ok(filtered.json().items.length >= 1);
+    assert.ok(filtered.json().items.every((i: { action: string; outcome: string }) => i.action.startsWith('auth.login') && i.outcome === 'failed'));
+    const rep = await loginAs(t, 'reporter');
+    const no = await t.app.inject({ method: 'GET', url: '/api/audit', headers: { cookie: rep.cookie } });
+    assert.equal(no.statusCode, 403);
+  });
+
+  test('the audit table is append-only', async () => {
+    await assert.rejects(sql`UPDATE audit_log SET action = 'x'`.execute(t.db), /append-only/);
+    await assert.rejects(sql`DELETE FROM audit_log`.execute(t.db), /append-only/);
+    await assert.rejects(sql`TRUNCATE audit_log`.execute(t.db), /append-only/);
+  });
+});
+
+describe('signed API for department systems', () => {
+  async function newKey() {
+    const admin = await loginAs(t, 'admin');
+    const dep = await deptId(t.db, 'SCJGJ');
+    const r = await t.app.inject({ method: 'POST', url: '/api/apikeys', headers: admin.headers, payload: { departmentId: dep, name: '执法系统' } });
+    assert.equal(r.statusCode, 200, r.body);
+    const list = await t.app.inject({ method: 'GET', url: '/api/apikeys', headers: { cookie: admin.cookie } });
+    assert.ok(!JSON.stringify(list.json()).includes(r.json().secret), 'the secret is never listed');
+    return { ...(r.json() as { id: number; appKey: string; secret: string }), admin };
+  }
+  const ping = (headers: Record<string, string>, body = '{"hello":"世界"}') =>
+    t.app.inject({ method: 'POST', url: '/api/ext/ping', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+
+  test('a correctly signed request is accepted and names the department', async () => {
+    const k = await newKey();
+    const body = '{"hello":"世界"}';
+    const r = await ping(signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body), body);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().departmentName, '西宁市市场监督管理局');
+  });
+
+  test('a bad signature, a changed body, a missing header, an unknown key → 401, audited', async () => {
+    const k = await newKey();
+    const h = signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', '{"hello":"世界"}');
+    const bad = await ping({ ...h, 'x-sign': '0'.repeat(64) });
+    assert.equal(bad.statusCode, 401);
+    assert.equal(bad.json().error.code, 'signature_invalid');
+    const changed = await ping(signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', '{"hello":"世界"}'), '{"hello":"地球"}');
+    assert.equal(changed.statusCode, 401);
+    const missing = await ping({ 'x-app-key': k.appKey });
+    assert.equal(missing.json().error.code, 'signature_missing');
+    const unknown = await ping(signRequest('ck_nope', k.secret, 'POST', '/api/ext/ping', '{"hello":"世界"}'));
+    assert.equal(unknown.statusCode, 401);
+    const denied = (await auditActions('denied')).filter((x) => x.action === 'api.auth');
+    const reasons = denied.map((x) => (x.detail as { reason: string }).reason);
+    for (const reason of ['bad_signature', 'missing_headers', 'unknown_app_key']) assert.ok(reasons.includes(reason), reason);
+  });
+
+  test('a timestamp outside ±5 minutes → 401 signature_expired', async () => {
+    const k = await newKey();
+    const body = '{"hello":"世界"}';
+    const old = signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body, Date.now() - 6 * 60_000);
+    const r = await ping(old, body);
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'signature_expired');
+    const future = signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body, Date.now() + 6 * 60_000);
+    assert.equal((await ping(future, body)).json().error.code, 'signature_expired');
+    const nearEdge = signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body, Date.now() - 4 * 60_000);
+    assert.equal((await ping(nearEdge, body)).statusCode, 200);
+  });
+
+  test('a replayed nonce → 401 signature_replayed', async () => {
+    const k = await newKey();
+    const body = '{"hello":"世界"}';
+    const h = signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body);
+    assert.equal((await ping(h, body)).statusCode, 200);
+    const again = await ping(h, body);
+    assert.equal(again.statusCode, 401);
+    assert.equal(again.json().error.code, 'signature_replayed');
+  });
+
+  test('a revoked key is refused', async () => {
+    const k = await newKey();
+    const rv = await t.app.inject({ method: 'POST', url: `/api/apikeys/${k.id}/revoke`, headers: k.admin.headers });
+    assert.equal(rv.statusCode, 200);
+    const body = '{"hello":"世界"}';
+    const r = await ping(signRequest(k.appKey, k.secret, 'POST', '/api/ext/ping', body), body);
+    assert.equal(r.json().error.code, 'apikey_revoked');
+  });
+});
+
+describe('errors', () => {
+  test('malformed JSON → 400 invalid_json; schema violations → 400 validation_failed; unknown API path → JSON 404', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    assert.equal(r.statusCode, 400);
+    assert.equal(r.json().error.code, 'invalid_json');
+    const v = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'a' } });
+    assert.equal(v.statusCode, 400);
+    assert.equal(v.json().error.code, 'validation_failed');
+    const nf = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    assert.equal(nf.statusCode, 404);
+    assert.equal(nf.json().error.code, 'not_found');
+  });
+
+  test('/health reports the database and the migration version; /docs serves OpenAPI', async () => {
+    const h = await t.app.inject({ method: 'GET', url: '/health' });
+    assert.equal(h.statusCode, 200);
+    assert.equal(h.json().database.connected, true);
+    assert.match(h.json().database.migration, /^\d{8}T\d{4}_/);
+    const spec = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    assert.equal(spec.statusCode, 200);
+    assert.ok(spec.json().paths['/api/auth/login']);
+    assert.ok(h.headers['x-request-id']);
+    assert.ok(h.headers['content-security-policy']);
+  });
+});
