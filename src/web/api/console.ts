@@ -1,0 +1,63 @@
+// Calls of the staff console. All need the session cookie; writes carry the CSRF token.
+import { request } from './http';
+import type {
+  ApiKeyRow,
+  AuditEntry,
+  AuditQuery,
+  CreatedApiKey,
+  Department,
+  NewUser,
+  Page,
+  SessionResponse,
+  UserRow,
+} from './types';
+
+/** Current session, or ApiError(401) when not logged in. */
+export function fetchMe(): Promise<SessionResponse> {
+  return request<SessionResponse>('GET', '/api/auth/me', { skipAuthRedirect: true });
+}
+
+/** Log in; the server sets the httpOnly session cookie. */
+export function postLogin(username: string, password: string): Promise<SessionResponse> {
+  return request<SessionResponse>('POST', '/api/auth/login', { body: { username, password }, skipAuthRedirect: true });
+}
+
+/** End the session on the server. */
+export function postLogout(): Promise<void> {
+  return request<void>('POST', '/api/auth/logout', { skipAuthRedirect: true });
+}
+
+/** Departments visible to the current user (a department user sees only their own). */
+export async function listDepartments(): Promise<Department[]> {
+  return (await request<{ items: Department[] }>('GET', '/api/departments')).items;
+}
+
+/** Users, optionally of one department. */
+export async function listUsers(departmentId?: number | null): Promise<UserRow[]> {
+  return (await request<{ items: UserRow[] }>('GET', '/api/users', { query: { departmentId } })).items;
+}
+
+/** Create a user account. */
+export function createUser(user: NewUser): Promise<UserRow> {
+  return request<UserRow>('POST', '/api/users', { body: user });
+}
+
+/** API keys of department systems. */
+export async function listApiKeys(): Promise<ApiKeyRow[]> {
+  return (await request<{ items: ApiKeyRow[] }>('GET', '/api/apikeys')).items;
+}
+
+/** Issue an API key; the secret is returned this one time only. */
+export function createApiKey(departmentId: number, name: string): Promise<CreatedApiKey> {
+  return request<CreatedApiKey>('POST', '/api/apikeys', { body: { departmentId, name } });
+}
+
+/** Revoke an API key. */
+export function revokeApiKey(id: number): Promise<unknown> {
+  return request<unknown>('POST', `/api/apikeys/${encodeURIComponent(String(id))}/revoke`);
+}
+
+/** One page of the audit log, newest first. */
+export function listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+  return request<Page<AuditEntry>>('GET', '/api/audit', { query: { ...query } });
+}

@@ -1,0 +1,122 @@
+// Thin fetch wrapper shared by the portal and the console.
+// - Same-origin cookies on every call (the session cookie is httpOnly).
+// - Every state-changing call carries the CSRF token from /api/auth/me or login.
+// - Errors become ApiError with the server's Chinese message when it sent one.
+
+/** Error raised for any failed API call; `message` is safe to show to users. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Skip the global 401 handler (used by the session probe and login itself). */
+  skipAuthRedirect?: boolean;
+  signal?: AbortSignal;
+}
+
+let csrfToken: string | null = null;
+let unauthorizedHandler: (() => void) | null = null;
+
+/** Remember the CSRF token the server issued with the session. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Register what to do when a console call finds the session gone (401). */
+export function onUnauthorized(handler: () => void): void {
+  unauthorizedHandler = handler;
+}
+
+/** Build `path?query`, dropping empty values so filters stay optional. */
+export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+// Fallback messages when the server (or a proxy in between) sent no JSON error.
+function fallbackMessage(status: number): string {
+  if (status === 400) return '请求参数有误';
+  if (status === 401) return '登录已失效，请重新登录';
+  if (status === 403) return '没有权限执行此操作';
+  if (status === 404) return '请求的资源不存在';
+  if (status === 409) return '数据冲突，请刷新后重试';
+  if (status === 413) return '提交的内容过大';
+  if (status === 429) return '操作过于频繁，请稍后再试';
+  if (status >= 500) return '服务器暂时无法处理请求，请稍后再试';
+  return `请求失败（${status}）`;
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = fallbackMessage(res.status);
+  try {
+    const data: unknown = await res.json();
+    const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (err && typeof err === 'object') {
+      if (typeof err.code === 'string' && err.code) code = err.code;
+      if (typeof err.message === 'string' && err.message) message = err.message;
+    }
+  } catch {
+    // Not JSON (e.g. a proxy error page): keep the fallback message.
+  }
+  return new ApiError(res.status, code, message);
+}
+
+/** Perform one JSON API call and return the parsed body (or undefined for 204). */
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', '网络连接失败，请检查网络后重试');
+  }
+
+  if (!res.ok) {
+    const err = await parseError(res);
+    if (res.status === 401 && !options.skipAuthRedirect && unauthorizedHandler) unauthorizedHandler();
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Human-readable message for any thrown value. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return '操作失败，请稍后重试';
+}

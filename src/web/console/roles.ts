@@ -1,0 +1,82 @@
+// Role labels and the console menu. The menu table is the single source for both
+// what the side menu shows and which routes the router guard lets a role open;
+// the server still enforces every permission on its own.
+import type { DepartmentKind, Role } from '../api/types';
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '信用办管理员',
+  reporter: '填报员',
+  reviewer: '审核员',
+  district_admin: '区县管理员',
+  auditor: '审计员',
+};
+
+export const ALL_ROLES: Role[] = ['admin', 'reporter', 'reviewer', 'district_admin', 'auditor'];
+
+/** Roles each role may assign when creating a user (the server has the final say). */
+export const CREATABLE_ROLES: Record<Role, Role[]> = {
+  admin: ALL_ROLES,
+  district_admin: ['district_admin', 'reporter', 'reviewer'],
+  reporter: [],
+  reviewer: [],
+  auditor: [],
+};
+
+/** Roles whose accounts must belong to a department. */
+export const ROLES_NEEDING_DEPARTMENT: Role[] = ['reporter', 'reviewer', 'district_admin'];
+
+export const DEPARTMENT_KIND_LABELS: Record<DepartmentKind, string> = {
+  city_unit: '市直单位',
+  district: '区县',
+  soe: '国有企业',
+  office: '信用办',
+};
+
+/** Chinese label of a role, falling back to the raw code for unknown values. */
+export function roleLabel(role: string | null | undefined): string {
+  if (!role) return '—';
+  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+}
+
+/** Chinese label of a department kind. */
+export function departmentKindLabel(kind: string): string {
+  return (DEPARTMENT_KIND_LABELS as Record<string, string>)[kind] ?? kind;
+}
+
+export type MenuKey =
+  | 'dashboard'
+  | 'departments'
+  | 'users'
+  | 'apikeys'
+  | 'audit'
+  | 'mydept'
+  | 'ingest'
+  | 'receipts';
+
+export interface MenuEntry {
+  key: MenuKey;
+  label: string;
+  path: string;
+  roles: readonly Role[];
+}
+
+export const MENU: readonly MenuEntry[] = [
+  { key: 'dashboard', label: '工作台', path: '/console', roles: ALL_ROLES },
+  { key: 'departments', label: '部门管理', path: '/console/departments', roles: ['admin', 'district_admin'] },
+  { key: 'users', label: '用户管理', path: '/console/users', roles: ['admin', 'district_admin'] },
+  { key: 'apikeys', label: 'API密钥', path: '/console/apikeys', roles: ['admin'] },
+  { key: 'audit', label: '审计日志', path: '/console/audit', roles: ['admin', 'auditor'] },
+  { key: 'mydept', label: '本部门', path: '/console/mydept', roles: ['reporter', 'reviewer'] },
+  { key: 'ingest', label: '数据归集', path: '/console/ingest', roles: ['reporter', 'reviewer'] },
+  { key: 'receipts', label: '回执', path: '/console/receipts', roles: ['reporter', 'reviewer'] },
+];
+
+/** Menu entries the given role may see, in display order. */
+export function menuFor(role: Role): MenuEntry[] {
+  return MENU.filter((m) => m.roles.includes(role));
+}
+
+/** Whether the role may open the page behind a menu key. */
+export function canOpen(role: Role, key: MenuKey): boolean {
+  return MENU.some((m) => m.key === key && m.roles.includes(role));
+}
