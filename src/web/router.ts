@@ -1,0 +1,93 @@
+// Routes of the portal (`/…`) and the console (`/console/…`), history mode.
+// Every page component is lazy-loaded so the portal does not ship console code.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { canOpen, type MenuKey } from './console/roles';
+import { clearSession, ensureSession, safeConsoleRedirect } from './console/session';
+import { onUnauthorized } from './api/http';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page title shown in the browser tab (the site title is appended). */
+    title?: string;
+    /** Console pages: the menu entry whose role list guards this page. */
+    menuKey?: MenuKey;
+    /** Placeholder pages: the section name shown on the "under construction" notice. */
+    section?: string;
+  }
+}
+
+const PortalPlaceholder = () => import('./portal/PlaceholderPage.vue');
+const ConsolePlaceholder = () => import('./console/PlaceholderPage.vue');
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/console/login',
+    name: 'console-login',
+    component: () => import('./console/LoginPage.vue'),
+    meta: { title: '登录' },
+  },
+  {
+    path: '/console',
+    component: () => import('./console/ConsoleLayout.vue'),
+    children: [
+      { path: '', name: 'console-home', component: () => import('./console/DashboardPage.vue'), meta: { title: '工作台', menuKey: 'dashboard' } },
+      { path: 'departments', name: 'console-departments', component: () => import('./console/DepartmentsPage.vue'), meta: { title: '部门管理', menuKey: 'departments' } },
+      { path: 'users', name: 'console-users', component: () => import('./console/UsersPage.vue'), meta: { title: '用户管理', menuKey: 'users' } },
+      { path: 'apikeys', name: 'console-apikeys', component: () => import('./console/ApiKeysPage.vue'), meta: { title: 'API密钥', menuKey: 'apikeys' } },
+      { path: 'audit', name: 'console-audit', component: () => import('./console/AuditPage.vue'), meta: { title: '审计日志', menuKey: 'audit' } },
+      { path: 'mydept', name: 'console-mydept', component: () => import('./console/MyDepartmentPage.vue'), meta: { title: '本部门', menuKey: 'mydept' } },
+      { path: 'ingest', name: 'console-ingest', component: ConsolePlaceholder, meta: { title: '数据归集', menuKey: 'ingest', section: '数据归集' } },
+      { path: 'receipts', name: 'console-receipts', component: ConsolePlaceholder, meta: { title: '回执', menuKey: 'receipts', section: '回执' } },
+      { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
+    ],
+  },
+  {
+    path: '/',
+    component: () => import('./portal/PortalLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./portal/HomePage.vue') },
+      { path: 'search', name: 'search', component: () => import('./portal/SearchPage.vue'), meta: { title: '信用查询' } },
+      { path: 'sgs', name: 'sgs', component: PortalPlaceholder, meta: { title: '双公示', section: '双公示' } },
+      { path: 'lists', name: 'lists', component: PortalPlaceholder, meta: { title: '红黑名单', section: '红黑名单' } },
+      { path: 'policies', name: 'policies', component: PortalPlaceholder, meta: { title: '信用制度', section: '信用制度' } },
+      { path: 'repair', name: 'repair', component: PortalPlaceholder, meta: { title: '信用修复', section: '信用修复' } },
+      { path: 'objection', name: 'objection', component: PortalPlaceholder, meta: { title: '异议申诉', section: '异议申诉' } },
+      { path: 'verify', name: 'verify', component: PortalPlaceholder, meta: { title: '信用报告核验', section: '信用报告核验' } },
+      { path: ':rest(.*)*', name: 'not-found', component: () => import('./portal/NotFoundPage.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior(_to, _from, saved) {
+    return saved ?? { top: 0 };
+  },
+});
+
+router.beforeEach(async (to) => {
+  const inConsole = to.path === '/console' || to.path.startsWith('/console/');
+  if (!inConsole) return true;
+
+  const user = await ensureSession();
+  if (to.name === 'console-login') {
+    return user ? { path: safeConsoleRedirect(to.query.redirect) } : true;
+  }
+  if (!user) {
+    return { name: 'console-login', query: to.fullPath === '/console' ? {} : { redirect: to.fullPath } };
+  }
+  if (to.meta.menuKey && !canOpen(user.role, to.meta.menuKey)) {
+    return { name: 'console-home' };
+  }
+  return true;
+});
+
+// A 401 on any console call means the session ended (expired, logged out elsewhere).
+onUnauthorized(() => {
+  clearSession();
+  const current = router.currentRoute.value;
+  if (current.path.startsWith('/console') && current.name !== 'console-login') {
+    void router.replace({ name: 'console-login', query: { redirect: current.fullPath } });
+  }
+});
