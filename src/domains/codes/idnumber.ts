@@ -2,7 +2,7 @@
 // HK/Macao/Taiwan residence permits (810000/820000/830000) and the foreigner permanent-residence
 // number (9-prefixed, 2023 format). The check character is ISO 7064 MOD 11-2.
 import { normalize, showChar } from './normalize.ts';
-import { currentCountyCodes, isProvinceCode, lookupRegion, regionFullName } from './regions.ts';
+import { currentCountyCodes, isProvinceCode, lookupRegion, parsedRegion } from './regions.ts';
 import { err, info, result, warn, type CodeKind, type CodeResult, type Reason } from './types.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -88,15 +88,12 @@ function checkAddress(code6: string, reasons: Reason[], parsed: Record<string, u
     reasons.push(err('invalid_province', `前两位“${code6.slice(0, 2)}”不是省级行政区划代码`));
     return;
   }
-  const region = lookupRegion(code6);
-  if (!region) {
-    parsed.region = { code: code6, known: false };
+  const region = parsedRegion(code6);
+  parsed.region = region;
+  if (!region.known) {
     reasons.push(warn('unknown_region', `地址码 ${code6} 不在已知的现行或历史区划代码表中，请核实`));
-    return;
-  }
-  parsed.region = { ...region, fullName: regionFullName(region) };
-  if (region.historical) {
-    reasons.push(info('historical_region', `地址码 ${code6}（${regionFullName(region)}）是已撤销或调整的历史代码，号码本身仍然有效`));
+  } else if (region.historical) {
+    reasons.push(info('historical_region', `地址码 ${code6}（${region.fullName}）是已撤销或调整的历史代码，号码本身仍然有效`));
   }
 }
 

@@ -107,3 +107,19 @@ export function currentCountyCodes(): string[] {
   }
   return out;
 }
+
+export type ParsedRegion = (RegionInfo & { fullName: string; known: true }) | { code: string; known: false };
+// Frozen per-code answers for known codes only (at most the size of the table): a bulk check of
+// one city's codes looks up the same few regions again and again.
+const parsedCache = new Map<string, Readonly<ParsedRegion>>();
+
+/** The region part of a parse result: names plus fullName for a known code, else known: false. */
+export function parsedRegion(code: string): Readonly<ParsedRegion> {
+  const cached = parsedCache.get(code);
+  if (cached) return cached;
+  const info = lookupRegion(code);
+  if (!info) return { code, known: false };
+  const r = Object.freeze({ ...info, fullName: regionFullName(info), known: true as const });
+  parsedCache.set(code, r);
+  return r;
+}

@@ -2,7 +2,7 @@
 // 8-digit sequence, 1 check digit (ISO 7064 MOD 11,10). Replaced by the USCC since 2015, but old
 // records still carry it, so imports must recognise it and route it to the legacy-code links.
 import { normalize, showChar } from './normalize.ts';
-import { lookupRegion, regionFullName } from './regions.ts';
+import { parsedRegion } from './regions.ts';
 import { err, info, result, warn, type CodeResult, type Reason } from './types.ts';
 
 /** ISO 7064 MOD 11,10 check digit for the first 14 digits; throws if they are not 14 digits. */
@@ -41,11 +41,9 @@ export function checkRegNo(input: string): CodeResult {
 
   const parsed: Record<string, unknown> = {};
   const code6 = s.slice(0, 6);
-  const region = lookupRegion(code6);
-  if (region) {
-    parsed.region = { ...region, fullName: regionFullName(region) };
-  } else {
-    parsed.region = { code: code6, known: false };
+  const region = parsedRegion(code6);
+  parsed.region = region;
+  if (!region.known) {
     reasons.push(warn('unknown_region', `第 1–6 位登记机关行政区划码 ${code6} 不在已知的现行或历史区划代码表中，请核实`));
   }
   const expected = regNoCheckDigit(s.slice(0, 14));

@@ -4,7 +4,7 @@
 // checkUscc() explains its verdict. Both must agree (a property test holds them to it).
 import { normalize, showChar } from './normalize.ts';
 import { orgCheckValue } from './orgcode.ts';
-import { lookupRegion, regionFullName, currentCountyCodes } from './regions.ts';
+import { currentCountyCodes, parsedRegion } from './regions.ts';
 import { err, info, result, warn, type CodeResult, type Reason } from './types.ts';
 
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -121,7 +121,7 @@ export function checkUscc(input: string): CodeResult {
   if (n.fatal) return result(input, s, 'uscc', reasons);
 
   // A spreadsheet that treated the column as a number shows 9.16201E+17: the tail is gone for good.
-  if (/^\d(\.\d+)?E\+?\d+$/.test(s)) {
+  if (s.includes('E') && /^\d(\.\d+)?E\+?\d+$/.test(s)) {
     reasons.push(
       err('scientific_notation', '代码被电子表格转成了科学计数法，原值已丢失；请把该列设为文本格式后重新导出'),
     );
@@ -164,25 +164,22 @@ export function checkUscc(input: string): CodeResult {
 
   // Positions 3–8: division code of the registering authority.
   const regionCode = s.slice(2, 8);
-  if (!/^\d{6}$/.test(regionCode)) {
+  if (!isDigits(regionCode)) {
     reasons.push(err('region_not_numeric', `第 3–8 位登记管理机关行政区划码应为 6 位数字，实际为“${regionCode}”`));
   } else {
-    const region = lookupRegion(regionCode);
-    if (!region) {
-      parsed.region = { code: regionCode, known: false };
+    const region = parsedRegion(regionCode);
+    parsed.region = region;
+    if (!region.known) {
       reasons.push(warn('unknown_region', `行政区划码 ${regionCode} 不在已知的现行或历史区划代码表中，请核实`));
-    } else {
-      parsed.region = { ...region, fullName: regionFullName(region) };
-      if (region.historical) {
-        reasons.push(
-          info('historical_region', `行政区划码 ${regionCode}（${regionFullName(region)}）是已撤销或调整的历史代码，代码本身仍然有效`),
-        );
-      }
+    } else if (region.historical) {
+      reasons.push(
+        info('historical_region', `行政区划码 ${regionCode}（${region.fullName}）是已撤销或调整的历史代码，代码本身仍然有效`),
+      );
     }
   }
 
   // Position 18: mod-31 check character.
-  const expected = usccCheckChar(s.slice(0, 17));
+  const expected = USCC_ALPHABET[(31 - (weightedSum(s) % 31)) % 31];
   const actual = s[17];
   parsed.checkChar = actual;
   parsed.expectedCheckChar = expected;
@@ -207,7 +204,7 @@ export function checkUscc(input: string): CodeResult {
   const org = s.slice(8, 17);
   parsed.orgCode = org.slice(0, 8) + '-' + org[8];
   if (!pilot) {
-    const v = orgCheckValue(org);
+    const v = orgCheckValue(s, 8);
     const orgExpected = v === 10 ? 'X' : String(v);
     if (orgExpected !== org[8]) {
       reasons.push(
@@ -224,7 +221,7 @@ export function checkUscc(input: string): CodeResult {
 /** Generates a valid USCC (embedded org code valid too) for demo data, tests and benchmarks. */
 export function generateUscc(rng: () => number, opts: { prefix?: string; region?: string } = {}): string {
   const pick = (n: number) => Math.floor(rng() * n);
-  const prefix = opts.prefix ?? USCC_PAIRS[pick(USCC_PAIRS.length)];
+  const prefix = opts.prefix ?? defaultPrefix(rng(), pick);
   let region = opts.region;
   if (region === undefined) {
     const counties = countyPool();
@@ -236,6 +233,23 @@ export function generateUscc(rng: () => number, opts: { prefix?: string; region?
   const v = orgCheckValue(body);
   const first17 = prefix + region + body + (v === 10 ? 'X' : String(v));
   return first17 + usccCheckChar(first17);
+}
+
+/** Draws a prefix roughly as registers hold them: mostly enterprises (91) and individual businesses (92). */
+function defaultPrefix(x: number, pick: (n: number) => number): string {
+  if (x < 0.6) return '91';
+  if (x < 0.85) return '92';
+  if (x < 0.9) return '93';
+  return USCC_PAIRS[pick(USCC_PAIRS.length)];
+}
+
+/** True when s is non-empty and all ASCII digits. */
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
 }
 
 let counties: string[] | undefined;
