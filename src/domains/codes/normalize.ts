@@ -32,6 +32,13 @@ export function findControl(s: string): number {
 
 /** Trims, folds full-width ASCII to half-width and upper-cases ASCII letters, reporting each change. */
 export function normalize(input: string): Normalized {
+  // Common case first: printable ASCII without lower case or edge spaces needs no work at all.
+  let plain = input.length > 0 && input.charCodeAt(0) > 0x20 && input.charCodeAt(input.length - 1) > 0x20;
+  for (let i = 0; plain && i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || (c >= 0x61 && c <= 0x7a)) plain = false;
+  }
+  if (plain) return { value: input, reasons: [], fatal: false };
   const reasons: Reason[] = [];
   const trimmed = input.trim();
   const ctl = findControl(trimmed);
