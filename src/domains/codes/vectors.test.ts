@@ -16,7 +16,10 @@ const files: Record<string, string[]> = {
 };
 
 for (const [file, copy] of Object.entries(files)) {
-  test(`vector copy matches shared/data/${file}`, { skip: !existsSync(shared + file) && 'shared/ not present' }, () => {
+  // In a checkout without shared/ beside it, only the shipped copy is checked.
+  test(`vector copy matches shared/data/${file}`, () => {
+    assert.ok(copy.length > 0);
+    if (!existsSync(shared + file)) return;
     const lines = readFileSync(shared + file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
     assert.deepEqual(copy, lines);
   });
