@@ -1,0 +1,62 @@
+// A real server on a free port over a fresh test database, and Debian's Chromium driven by playwright-core.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT_DIR } from '../../src/app.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { migrationVersion } from '../../src/db/index.ts';
+import type { AppContext } from '../../src/platform/http.ts';
+import { seedDepartments } from '../../src/platform/seed.ts';
+import { ensureWebBuilt } from '../../src/server.ts';
+import { createTestDb, type TestDb } from './db.ts';
+import type { FastifyInstance } from 'fastify';
+
+export const RESULTS_DIR = join(ROOT_DIR, 'test-results');
+
+export interface E2eServer {
+  baseUrl: string;
+  app: FastifyInstance;
+  db: TestDb;
+  close(): Promise<void>;
+}
+
+/** Builds the front end if needed, then serves the whole platform on 127.0.0.1. */
+export async function startE2eServer(): Promise<E2eServer> {
+  await ensureWebBuilt(() => undefined);
+  const t = await createTestDb();
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url });
+  const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, migrationVersion: () => migrationVersion(t.db) };
+  await seedDepartments(t.db, config);
+  const app = await buildApp(ctx, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    db: t,
+    close: async () => {
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+/** Launches Debian's Chromium headless; never downloads a browser. */
+export async function launchChromium(): Promise<Browser> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
