@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  classifyTitle,
+  defaultClassifier,
+  evaluateClassifier,
+  features,
+  normaliseTitle,
+  parseLabelledTsv,
+  shippedLabelledTitles,
+  splitHoldout,
+  trainClassifier,
+} from './classifier.ts';
+import { MonitoringError } from './errors.ts';
+import { defaultTaxonomy, subdomainNames } from './taxonomy.ts';
+
+test('the shipped labelled set covers every sub-domain with good and bad titles', () => {
+  const all = shippedLabelledTitles();
+  assert.ok(all.length >= 600, `${all.length} titles`);
+  for (const s of subdomainNames(defaultTaxonomy())) {
+    const mine = all.filter((e) => e.subdomain === s);
+    assert.ok(mine.filter((e) => e.polarity === 'good').length >= 8, `${s} good`);
+    assert.ok(mine.filter((e) => e.polarity === 'bad').length >= 8, `${s} bad`);
+  }
+  assert.equal(new Set(all.map((e) => normaliseTitle(e.title))).size, all.length, 'no duplicate titles');
+});
+
+test('the held-out split is deterministic, stratified and disjoint', () => {
+  const all = shippedLabelledTitles();
+  const a = splitHoldout(all);
+  const b = splitHoldout([...all].reverse());
+  assert.deepEqual(a.test.map((e) => e.title).sort(), b.test.map((e) => e.title).sort());
+  assert.equal(a.train.length + a.test.length, all.length);
+  const train = new Set(a.train.map((e) => e.title));
+  assert.ok(a.test.every((e) => !train.has(e.title)));
+  const share = a.test.length / all.length;
+  assert.ok(share > 0.18 && share < 0.3, `held-out share ${share}`);
+  for (const s of subdomainNames(defaultTaxonomy())) assert.ok(a.test.some((e) => e.subdomain === s), `${s} in held-out`);
+});
+
+test('held-out accuracy stays above a floor (deterministic, no timing)', () => {
+  const { train, test: heldOut } = splitHoldout(shippedLabelledTitles());
+  const ev = evaluateClassifier(trainClassifier(train), heldOut);
+  assert.equal(ev.n, heldOut.length);
+  assert.ok(ev.subdomain >= 0.75, `sub-domain ${ev.subdomain}`);
+  assert.ok(ev.domain >= ev.subdomain, 'domain accuracy is at least sub-domain accuracy');
+  assert.ok(ev.polarity >= 0.9, `polarity ${ev.polarity}`);
+});
+
+test('a result explains itself with keywords, features and alternatives', () => {
+  const r = classifyTitle(defaultClassifier(), '某区市场监管局查处一批超市销售过期食品案件');
+  assert.equal(r.domain, '商务诚信');
+  assert.equal(r.subdomain, '流通');
+  assert.equal(r.polarity, 'bad');
+  assert.ok(r.confidence > 0 && r.confidence <= 1);
+  assert.ok(r.explanation.keywords.includes('超市'));
+  assert.ok(r.explanation.polarityKeywords.includes('查处'));
+  assert.ok(r.explanation.topFeatures.length > 0);
+  assert.equal(r.explanation.alternatives.length, 2);
+  assert.match(r.explanation.text, /命中关键词：.*超市/);
+
+  const good = classifyTitle(defaultClassifier(), '西宁市某企业获评A级纳税人');
+  assert.deepEqual([good.domain, good.subdomain, good.polarity], ['商务诚信', '税务', 'good']);
+});
+
+test('n-gram features are normalised (full-width, digits, punctuation)', () => {
+  assert.equal(normaliseTitle('２０１７年「西宁」 A级'), '0年西宁a级');
+  assert.deepEqual(features('ab', 2).sort(), ['a', 'ab', 'b']);
+});
+
+test('staff overrides retrain the model and decide identical titles', () => {
+  const title = '某小区物业公司停水停电逼迫业主缴费';
+  const before = classifyTitle(defaultClassifier(), title);
+  const override = { title, subdomain: before.subdomain === '价格' ? '依法行政' : '价格', polarity: 'bad' as const };
+  const model = defaultClassifier([override]);
+  const after = classifyTitle(model, title);
+  assert.equal(after.subdomain, override.subdomain);
+  assert.equal(after.explanation.override, true);
+  assert.equal(after.confidence, 1);
+  assert.equal(model.trainedOn, shippedLabelledTitles().length + 1);
+  // A correction of a shipped title replaces its label rather than competing with it.
+  const shipped = shippedLabelledTitles()[0];
+  const relabelled = trainClassifier(shippedLabelledTitles(), { extra: [{ ...shipped, subdomain: '统计' }] });
+  assert.equal(relabelled.trainedOn, shippedLabelledTitles().length);
+  assert.equal(classifyTitle(relabelled, shipped.title).subdomain, '统计');
+});
+
+test('labelled TSV errors name the line', () => {
+  const text = '# comment\n流通\tbad\t某超市销售过期食品\n不存在\tbad\t某标题\n流通\t中性\t某标题\n流通\tbad\n';
+  assert.throws(
+    () => parseLabelledTsv(text),
+    (e: unknown) =>
+      e instanceof MonitoringError &&
+      e.code === 'invalid_training_data' &&
+      e.issues.map((i) => i.row).join() === '3,4,5' &&
+      /第 3 行：未知子领域「不存在」/.test(e.message),
+  );
+  assert.deepEqual(parseLabelledTsv('流通\t不良\t某超市销售过期食品\n'), [{ subdomain: '流通', polarity: 'bad', title: '某超市销售过期食品' }]);
+});
+
+test('training rejects labels outside the taxonomy', () => {
+  assert.throws(() => trainClassifier([{ title: 'x', subdomain: '火星', polarity: 'bad' }]), /火星/);
+});
