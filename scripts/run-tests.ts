@@ -68,21 +68,7 @@ templateUrl.pathname = `/${template}`;
   await db.destroy();
 }
 
-let code = 1;
-try {
-  code = await new Promise<number>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${e2e ? 1 : 2}`, '--test-reporter=spec', ...files],
-      {
-        cwd: root,
-        stdio: 'inherit',
-        env: { ...process.env, CITYCREDIT_TEST_SERVER_URL: serverUrl, CITYCREDIT_TEST_TEMPLATE: template, NODE_ENV: 'test' },
-      },
-    );
-    child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
-  });
-} finally {
+async function cleanup(): Promise<void> {
   // Drop the template and any database a crashed test file left behind.
   const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [
     `cc_t_${process.pid}_%`,
@@ -93,4 +79,18 @@ try {
   await embedded?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 }
+
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${e2e ? 1 : 2}`, '--test-reporter=spec', ...files],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, CITYCREDIT_TEST_SERVER_URL: serverUrl, CITYCREDIT_TEST_TEMPLATE: template, CITYCREDIT_TEST_PREFIX: `cc_t_${process.pid}`, NODE_ENV: 'test' },
+      },
+    );
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+    child.on('error', () => resolve(1));
+}).finally(cleanup);
 process.exit(code);

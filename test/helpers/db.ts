@@ -27,7 +27,7 @@ export function urlFor(name: string): string {
 /** Creates a database; with template, a clone of the migrated template, otherwise an empty one. */
 export async function createTestDatabase(opts: { migrated?: boolean } = {}): Promise<string> {
   const { server, template } = env();
-  const name = `cc_t_${process.ppid}_${randomBytes(5).toString('hex')}`;
+  const name = `${process.env.CITYCREDIT_TEST_PREFIX ?? 'cc_t_x'}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
