@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { checklistToXlsx, defaultChecklist, importChecklistXlsx, summarizeChecklist, validateChecklist, type InstitutionItem } from './checklist.ts';
+import { MonitoringError } from './errors.ts';
+
+// Factory with overrides for checklist items.
+let seq = 0;
+function item(over: Partial<InstitutionItem> = {}): InstitutionItem {
+  seq += 1;
+  return { id: `T-${seq}`, domain: '商务诚信', subdomain: '金融', name: `制度${seq}`, status: 'blank', ...over };
+}
+const municipalDoc = { title: '西宁市信用修复管理办法', number: '宁政办〔2017〕88号', date: '2017-06-01', link: 'http://www.xining.gov.cn/x' };
+
+test('the shipped checklist is valid, covers every domain and cites its documents', () => {
+  const items = defaultChecklist();
+  assert.ok(items.length >= 60);
+  const s = summarizeChecklist(items);
+  assert.deepEqual(
+    s.byDomain.map((d) => d.domain),
+    ['综合', '商务诚信', '社会诚信', '政务诚信', '司法公信'],
+  );
+  for (const i of items.filter((x) => x.status === 'national')) assert.ok(i.document?.title && i.basis, i.name);
+  assert.equal(s.text, `${s.total} 项：已落实 ${s.national}，已出台 ${s.municipal}，空白 ${s.blank}`);
+});
+
+test('summary counts by status and domain in the progress-report format, with a gap list', () => {
+  const items = [
+    ...Array.from({ length: 59 }, () => item({ status: 'national', document: { title: '国家文件' } })),
+    ...Array.from({ length: 30 }, () => item({ domain: '社会诚信', subdomain: '医药卫生', status: 'municipal', document: municipalDoc })),
+    ...Array.from({ length: 64 }, (_, k) => item({ domain: k < 40 ? '政务诚信' : '司法公信', subdomain: undefined })),
+  ];
+  const s = summarizeChecklist(validateChecklist(items));
+  assert.equal(s.text, '153 项：已落实 59，已出台 30，空白 64');
+  assert.deepEqual(
+    s.byDomain.map((d) => [d.domain, d.total, d.national, d.municipal, d.blank]),
+    [
+      ['商务诚信', 59, 59, 0, 0],
+      ['社会诚信', 30, 0, 30, 0],
+      ['政务诚信', 40, 0, 0, 40],
+      ['司法公信', 24, 0, 0, 24],
+    ],
+  );
+  assert.deepEqual(
+    s.gaps.map((g) => [g.domain, g.items.length]),
+    [
+      ['政务诚信', 40],
+      ['司法公信', 24],
+    ],
+  );
+  assert.equal(summarizeChecklist([]).text, '0 项：已落实 0，已出台 0，空白 0');
+});
+
+test('status rules: 市级已出台 needs title, number and date; 已落实 needs the document', () => {
+  assert.throws(
+    () => validateChecklist([item({ status: 'municipal', document: { title: '西宁市某办法' } }), item({ status: 'national' }), item({ domain: '火星' })]),
+    (e: unknown) =>
+      e instanceof MonitoringError &&
+      e.code === 'invalid_checklist' &&
+      e.issues.length === 3 &&
+      /须填写文号/.test(e.message) &&
+      /须填写发布日期/.test(e.message) &&
+      /文件名称/.test(e.issues[1].message) &&
+      /未知领域「火星」/.test(e.message),
+  );
+  assert.throws(() => validateChecklist([item({ subdomain: '医药卫生' })]), /不属于领域「商务诚信」/);
+  assert.throws(() => validateChecklist([item({ status: 'municipal', document: { ...municipalDoc, link: 'javascript:alert(1)' } })]), /链接/);
+});
+
+test('XLSX export and import round-trip', async () => {
+  const items = [item({ status: 'municipal', document: municipalDoc, basis: '市政府文件' }), item(), item({ domain: '综合', subdomain: undefined, status: 'national', document: { title: '社会信用体系建设规划纲要（2014—2020年）', number: '国发〔2014〕21号' } })];
+  const back = await importChecklistXlsx(await checklistToXlsx(items));
+  assert.deepEqual(back, JSON.parse(JSON.stringify(items)));
+  const defaults = defaultChecklist();
+  assert.deepEqual(await importChecklistXlsx(await checklistToXlsx(defaults)), defaults);
+});
+
+test('XLSX import names every bad row', async () => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('清单');
+  ws.addRow(['领域', '子领域', '制度名称', '状态', '文件名称', '文号', '发布日期', '链接']);
+  ws.addRow(['商务诚信', '金融', '金融领域信用管理办法', '市级已出台', '西宁市金融领域信用管理办法', '', new Date(Date.UTC(2017, 5, 1)), '']);
+  ws.addRow(['商务诚信', '金融', '金融领域黑名单认定标准', '待定', '', '', '', '']);
+  ws.addRow(['', '', '', '空白', '', '', '', '']);
+  ws.addRow(['商务诚信', '流通', '流通领域信用分级分类监管办法', '空白', '', '', '', '']);
+  ws.addRow(['商务诚信', '流通', '流通领域信用分级分类监管办法', '空白', '', '', '', '']);
+  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  await assert.rejects(importChecklistXlsx(buffer), (e: unknown) => {
+    assert.ok(e instanceof MonitoringError);
+    assert.deepEqual(
+      e.issues.map((i) => `${i.row}: ${i.message}`),
+      [
+        '2: 状态为“市级已出台”时须填写文号',
+        '3: 状态「待定」无效，应为 国家/省级已落实、市级已出台 或 空白',
+        '4: 制度名称为空；领域为空',
+        '6: 与第 5 行重复（商务诚信 流通领域信用分级分类监管办法）',
+      ],
+    );
+    return true;
+  });
+  const header = new ExcelJS.Workbook();
+  header.addWorksheet('x').addRow(['名称']);
+  await assert.rejects(importChecklistXlsx(Buffer.from(await header.xlsx.writeBuffer())), /表头缺少列 领域、制度名称、状态/);
+});

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { MonitoringError } from './errors.ts';
+import { scorecards, scorecardsToXlsx, type SubmissionRecord } from './scorecards.ts';
+import { neutraliseCell } from './xlsx.ts';
+
+// Factory with overrides for submitted records.
+function rec(over: Partial<SubmissionRecord> = {}): SubmissionRecord {
+  return { department: 'scjg', catalogItem: 'CF', month: '2017-12', workingDaysToReport: 3, firstPassAccepted: true, ...over };
+}
+
+const departments = [
+  { id: 'scjg', name: '市市场监管局' },
+  { id: 'sw', name: '市税务局' },
+  { id: 'jt', name: '市交通局' },
+];
+const expectations = [
+  { department: 'scjg', catalogItem: 'CF', monthlyExpected: 6 },
+  { department: 'scjg', catalogItem: 'XK', monthlyExpected: 4 },
+  { department: 'sw', monthlyExpected: 4 },
+  { department: 'jt', monthlyExpected: 5 },
+];
+const records = [
+  ...Array.from({ length: 5 }, (_, i) => rec({ workingDaysToReport: [2, 5, 7, 9, 12][i], firstPassAccepted: i !== 4, correctionDays: i === 4 ? 5 : undefined })),
+  rec({ month: '2017-11' }),
+  ...Array.from({ length: 4 }, () => rec({ department: 'sw', catalogItem: 'XK' })),
+  rec({ department: 'sw', catalogItem: 'XK', firstPassAccepted: false, correctionDays: null }),
+];
+
+test('monthly scorecards: volume, on-time share, first-pass rate, correction turnaround, rank', () => {
+  const cards = scorecards({ departments, expectations, records }, { month: '2017-12' });
+  const m = cards.find((c) => c.department === 'scjg')!;
+  assert.equal(m.reported, 5);
+  assert.equal(m.expected, 10);
+  assert.equal(m.volumeRatio, 0.5);
+  assert.equal(m.onTimeShare, 0.6, '2, 5 and 7 working days are on time (DOMAIN §1.1)');
+  assert.equal(m.firstPassRate, 0.8);
+  assert.equal(m.avgCorrectionDays, 5);
+  assert.equal(m.components.correction, 1);
+  assert.equal(m.score, 100 * (0.4 * 0.5 + 0.3 * 0.6 + 0.2 * 0.8 + 0.1 * 1));
+
+  const s = cards.find((c) => c.department === 'sw')!;
+  assert.equal(s.volumeRatio, 1.25);
+  assert.equal(s.components.volume, 1, 'over-reporting is capped');
+  assert.equal(s.uncorrected, 1);
+  assert.equal(s.components.correction, 0, 'a rejection never corrected scores zero');
+
+  const j = cards.find((c) => c.department === 'jt')!;
+  assert.equal(j.reported, 0);
+  assert.equal(j.onTimeShare, null);
+  assert.equal(j.score, 0, 'silence never beats reporting');
+  assert.deepEqual(
+    cards.map((c) => [c.name, c.rank]),
+    [
+      ['市税务局', 1],
+      ['市市场监管局', 2],
+      ['市交通局', 3],
+    ],
+  );
+});
+
+test('configurable weights, feedback component and weight validation', () => {
+  const weights = { volume: 0.2, timeliness: 0.2, firstPass: 0.2, correction: 0.2, feedback: 0.2 };
+  const cards = scorecards({ departments, expectations, records, feedback: [{ department: 'sw', month: '2017-12', required: 4, given: 1 }] }, { month: '2017-12', weights });
+  assert.equal(cards.find((c) => c.department === 'sw')!.feedbackRate, 0.25);
+  assert.equal(cards.find((c) => c.department === 'scjg')!.components.feedback, 1, 'nothing owed, nothing missing');
+  assert.throws(
+    () => scorecards({ departments, expectations, records }, { month: '2017-12', weights: { ...weights, volume: 0.3 } }),
+    (e: unknown) => e instanceof MonitoringError && e.code === 'invalid_weights' && /合计 1.1，应为 1/.test(e.message),
+  );
+});
+
+test('formula injection is neutralised in the .xlsx export', async () => {
+  assert.equal(neutraliseCell('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
+  for (const s of ['+1', '-1', '@SUM(A1)', '\tx']) assert.equal(neutraliseCell(s)[0], "'");
+  assert.equal(neutraliseCell('市税务局'), '市税务局');
+  const evil = [{ id: 'x', name: '=cmd|\'/c calc\'!A1' }, { id: 'y', name: '@SUM(1+1)' }];
+  const cards = scorecards({ departments: evil, expectations: [], records: [] }, { month: '2017-12' });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await scorecardsToXlsx(cards)) as unknown as ExcelJS.Buffer);
+  const ws = wb.worksheets[0];
+  assert.equal(ws.getRow(1).getCell(2).value, '部门');
+  const names = [ws.getRow(2).getCell(2).value, ws.getRow(3).getCell(2).value];
+  assert.ok(names.every((v) => typeof v === 'string' && v.startsWith("'")), JSON.stringify(names));
+  assert.equal(typeof ws.getRow(2).getCell(1).value, 'number', 'numbers stay numbers');
+});

@@ -1,0 +1,180 @@
+// Department scorecards (部门考核): monthly volume against expectation, on-time share (7 working
+// days, DOMAIN §1.1), first-pass acceptance (§1.4 回执), correction turnaround, and joint-punishment
+// feedback (§4.2) when available; ranked by a configurable weighted score (DOMAIN §7.2, §10).
+// Pure computation: the DB layer supplies departments, expectations and per-record facts.
+import { MonitoringError } from './errors.ts';
+import { round } from './util.ts';
+import { writeSheet } from './xlsx.ts';
+
+export interface Department {
+  id: string;
+  name: string;
+}
+
+/** Expected records per month for a department, optionally for one catalogue item (资源目录). */
+export interface Expectation {
+  department: string;
+  catalogItem?: string;
+  monthlyExpected: number;
+}
+
+/** One submitted record as the DB sees it. */
+export interface SubmissionRecord {
+  department: string;
+  catalogItem: string;
+  /** YYYY-MM of the submission */
+  month: string;
+  /** working days from decision to report (holiday calendar applied by the caller); null if unknown */
+  workingDaysToReport: number | null;
+  /** accepted by validation on the first attempt (no 回执 rejection) */
+  firstPassAccepted: boolean;
+  /** working days from rejection to accepted correction; null when rejected and still uncorrected */
+  correctionDays?: number | null;
+}
+
+/** Joint-punishment feedback owed and given (反馈) by a department in a month. */
+export interface FeedbackStat {
+  department: string;
+  month: string;
+  required: number;
+  given: number;
+}
+
+export interface ScorecardWeights {
+  volume: number;
+  timeliness: number;
+  firstPass: number;
+  correction: number;
+  feedback: number;
+}
+
+export const DEFAULT_SCORECARD_WEIGHTS: ScorecardWeights = { volume: 0.4, timeliness: 0.3, firstPass: 0.2, correction: 0.1, feedback: 0 };
+
+export interface ScorecardOptions {
+  month: string;
+  weights?: ScorecardWeights;
+  /** on time = reported within this many working days (DOMAIN §1.1: 7) */
+  deadlineWorkingDays?: number;
+  /** correction within this many days scores full marks, declining linearly to 0 at `correctionZeroDays` */
+  correctionTargetDays?: number;
+  correctionZeroDays?: number;
+}
+
+export interface Scorecard {
+  department: string;
+  name: string;
+  month: string;
+  reported: number;
+  expected: number;
+  /** reported ÷ expected; null when nothing is expected */
+  volumeRatio: number | null;
+  onTimeShare: number | null;
+  firstPassRate: number | null;
+  rejected: number;
+  /** average correction days of corrected rejections; null when none were corrected */
+  avgCorrectionDays: number | null;
+  uncorrected: number;
+  feedbackRate: number | null;
+  /** each component on 0–1 before weighting */
+  components: ScorecardWeights;
+  /** weighted score, 0–100 */
+  score: number;
+  rank: number;
+}
+
+/** Rejects weights that are negative or do not add up to 1, naming the sum. */
+export function validateScorecardWeights(w: ScorecardWeights): ScorecardWeights {
+  const values = Object.values(w);
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new MonitoringError('invalid_weights', '考核权重必须为非负数');
+  const sum = values.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > 1e-6) throw new MonitoringError('invalid_weights', `考核权重合计 ${round(sum, 4)}，应为 1`);
+  return w;
+}
+
+/** Computes and ranks the month's scorecards; departments without records still appear (score from volume 0). */
+export function scorecards(
+  input: { departments: Department[]; expectations: Expectation[]; records: SubmissionRecord[]; feedback?: FeedbackStat[] },
+  options: ScorecardOptions,
+): Scorecard[] {
+  const weights = validateScorecardWeights(options.weights ?? DEFAULT_SCORECARD_WEIGHTS);
+  const deadline = options.deadlineWorkingDays ?? 7;
+  const target = options.correctionTargetDays ?? 5;
+  const zero = options.correctionZeroDays ?? 20;
+  const month = options.month;
+
+  const cards = input.departments.map((d) => {
+    const recs = input.records.filter((r) => r.department === d.id && r.month === month);
+    const expected = input.expectations.filter((e) => e.department === d.id).reduce((a, e) => a + e.monthlyExpected, 0);
+    const timed = recs.filter((r) => r.workingDaysToReport !== null);
+    const onTime = timed.filter((r) => r.workingDaysToReport! <= deadline).length;
+    const rejected = recs.filter((r) => !r.firstPassAccepted);
+    const corrected = rejected.filter((r) => r.correctionDays !== null && r.correctionDays !== undefined);
+    const avgCorrectionDays = corrected.length ? corrected.reduce((a, r) => a + r.correctionDays!, 0) / corrected.length : null;
+    const fb = (input.feedback ?? []).filter((f) => f.department === d.id && f.month === month);
+    const fbRequired = fb.reduce((a, f) => a + f.required, 0);
+    const fbGiven = fb.reduce((a, f) => a + f.given, 0);
+
+    const volumeRatio = expected > 0 ? recs.length / expected : null;
+    const onTimeShare = timed.length ? onTime / timed.length : null;
+    const firstPassRate = recs.length ? (recs.length - rejected.length) / recs.length : null;
+    const feedbackRate = fbRequired > 0 ? Math.min(1, fbGiven / fbRequired) : null;
+
+    // Nothing owed scores full marks; owed but missing scores zero — so silence never beats reporting.
+    const correctionSpeed = avgCorrectionDays === null ? 0 : Math.max(0, Math.min(1, (zero - avgCorrectionDays) / (zero - target)));
+    const correctionScore = rejected.length === 0 ? 1 : (correctionSpeed * corrected.length) / rejected.length;
+    const components: ScorecardWeights = {
+      volume: volumeRatio === null ? 1 : Math.min(1, volumeRatio),
+      timeliness: onTimeShare ?? 0,
+      firstPass: firstPassRate ?? 0,
+      correction: recs.length ? correctionScore : 0,
+      feedback: feedbackRate ?? 1,
+    };
+    const score = 100 * (Object.keys(weights) as (keyof ScorecardWeights)[]).reduce((a, k) => a + weights[k] * components[k], 0);
+    return {
+      department: d.id,
+      name: d.name,
+      month,
+      reported: recs.length,
+      expected,
+      volumeRatio: volumeRatio === null ? null : round(volumeRatio, 4),
+      onTimeShare: onTimeShare === null ? null : round(onTimeShare, 4),
+      firstPassRate: firstPassRate === null ? null : round(firstPassRate, 4),
+      rejected: rejected.length,
+      avgCorrectionDays: avgCorrectionDays === null ? null : round(avgCorrectionDays, 2),
+      uncorrected: rejected.length - corrected.length,
+      feedbackRate: feedbackRate === null ? null : round(feedbackRate, 4),
+      components: Object.fromEntries(Object.entries(components).map(([k, v]) => [k, round(v, 4)])) as unknown as ScorecardWeights,
+      score: round(score, 2),
+      rank: 0,
+    };
+  });
+  const sorted = cards.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, 'zh'));
+  for (const c of sorted) c.rank = 1 + sorted.filter((o) => o.score > c.score).length;
+  return sorted;
+}
+
+const share = (x: number | null) => (x === null ? '—' : `${round(x * 100, 1)}%`);
+
+/** Exports scorecards to .xlsx; department-supplied text is neutralised against formula injection. */
+export async function scorecardsToXlsx(cards: Scorecard[]): Promise<Buffer> {
+  return writeSheet(
+    '部门考核',
+    ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '平均整改天数', '未整改条数', '联合奖惩反馈率', '综合得分'],
+    cards.map((c) => [
+      c.rank,
+      c.name,
+      c.month,
+      c.reported,
+      c.expected,
+      share(c.volumeRatio),
+      share(c.onTimeShare),
+      share(c.firstPassRate),
+      c.rejected,
+      c.avgCorrectionDays,
+      c.uncorrected,
+      share(c.feedbackRate),
+      c.score,
+    ]),
+    [6, 24, 10, 10, 10, 10, 12, 12, 10, 14, 12, 16, 10],
+  );
+}
