@@ -1,0 +1,278 @@
+// The monitoring briefing (监测分析通报) as a render-independent model: every sentence is built
+// from the comparison, trend and optional evidence (events, institution checklist, department
+// scorecards) through fixed templates — no number is written by hand. Layout follows a credit
+// office's monthly briefing: 总体情况 → 低于平均的指标及原因 → 持平 → 优势 → 工作建议 (DOMAIN §10).
+import type { ChecklistSummary } from './checklist.ts';
+import { RELATION_LABELS, relationOf, type CompareResult, type IndicatorComparison, type Relation, type TrendPoint } from './compare.ts';
+import { dominantBadSubdomains, type ClassifiedEvent, type EventStats } from './events.ts';
+import type { Scorecard } from './scorecards.ts';
+import { childrenOf, type EvidenceKind, type IndicatorTree } from './trees.ts';
+import { fmt, monthLabel, pct } from './util.ts';
+
+export interface ReportInput {
+  tree: IndicatorTree;
+  city: string;
+  /** YYYY-MM of the briefing */
+  month: string;
+  /** null when the file has no data for this city and month */
+  compare: CompareResult | null;
+  trend?: TrendPoint[];
+  events?: { stats: EventStats; samples?: ClassifiedEvent[] };
+  checklist?: ChecklistSummary;
+  departments?: Scorecard[];
+  /** issuing office; default "<city>社会信用体系建设工作领导小组办公室" */
+  issuer?: string;
+  /** YYYY-MM-DD printed under the title; default today */
+  date?: string;
+}
+
+export interface ReportTable {
+  head: string[];
+  rows: string[][];
+}
+
+export interface ReportSection {
+  heading: string;
+  paragraphs: string[];
+  items?: string[];
+  table?: ReportTable;
+}
+
+export interface ReportModel {
+  title: string;
+  subtitle: string;
+  issuer: string;
+  date: string;
+  city: string;
+  month: string;
+  hasData: boolean;
+  /** indicator names per relation, in tree order — what the text names */
+  relations: Record<Relation, string[]>;
+  sections: ReportSection[];
+}
+
+// Thresholds that make a department "late" or "low" in the cause analysis.
+const ON_TIME_TARGET = 0.9;
+const VOLUME_TARGET = 0.8;
+const FIRST_PASS_TARGET = 0.9;
+const DEADLINE_DAYS = 7; // DOMAIN §1.1: publish within 7 working days
+
+const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+const cnIndex = (i: number) => (i < 10 ? CN_NUMBERS[i] : String(i + 1));
+const quote = (names: string[]) => names.map((n) => `「${n}」`).join('');
+
+function gapText(i: { gap: number; relation: Relation }): string {
+  if (i.relation === 'equal') return '与平均值持平';
+  return `${i.relation === 'below' ? '低于' : '高于'}平均值 ${fmt(Math.abs(i.gap))} 分`;
+}
+
+function overview(input: ReportInput, c: CompareResult): ReportSection {
+  const paragraphs: string[] = [];
+  const rel = relationOf(c.composite, c.average);
+  paragraphs.push(
+    `${monthLabel(c.month)}，${c.city}城市信用综合指数为 ${fmt(c.composite)}，在 ${c.of} 个监测城市中排名第 ${c.rank} 位；` +
+      `${c.of} 城平均值为 ${fmt(c.average)}，${c.city}${gapText({ gap: c.composite - c.average, relation: rel })}。`,
+  );
+  const trend = (input.trend ?? []).filter((t) => t.month <= c.month);
+  if (trend.length >= 2) {
+    const prev = trend[trend.length - 2];
+    const moved = prev.rank - c.rank;
+    const delta = c.composite - prev.composite;
+    const best = Math.min(...trend.map((t) => t.rank));
+    const worst = Math.max(...trend.map((t) => t.rank));
+    paragraphs.push(
+      `与上月（${monthLabel(prev.month)}）相比，排名${moved > 0 ? `上升 ${moved} 位` : moved < 0 ? `下降 ${-moved} 位` : '不变'}，` +
+        `综合指数${Math.abs(delta) < 0.005 ? '持平' : `${delta > 0 ? '上升' : '下降'} ${fmt(Math.abs(delta))}`}；` +
+        `${monthLabel(trend[0].month)}以来排名${best === worst ? `均为第 ${best} 位` : `在第 ${best} 至第 ${worst} 位之间`}。`,
+    );
+  }
+  const by = (r: Relation) => c.indicators.filter((i) => i.relation === r).map((i) => i.name);
+  paragraphs.push(
+    `${c.indicators.length} 项监测指标中，低于平均的 ${by('below').length} 项，与平均持平的 ${by('equal').length} 项，高于平均的 ${by('above').length} 项。`,
+  );
+  const items = (['below', 'equal', 'above'] as Relation[]).filter((r) => by(r).length).map((r) => `${RELATION_LABELS[r]}：${quote(by(r))}`);
+  const parentName = new Map(input.tree.nodes.map((n) => [n.code, n.name]));
+  return {
+    heading: '总体情况',
+    paragraphs,
+    items,
+    table: {
+      head: ['指标', '上级指标', '得分', '满分', `${c.of}城平均`, '比较', '差距'],
+      rows: c.indicators.map((i) => [
+        i.name,
+        i.parent ? parentName.get(i.parent) ?? i.parent : '—',
+        fmt(i.score),
+        String(i.max),
+        fmt(i.average),
+        RELATION_LABELS[i.relation],
+        `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`,
+      ]),
+    },
+  };
+}
+
+function eventCause(input: ReportInput): string | null {
+  if (!input.events) return null;
+  const s = input.events.stats;
+  if (s.total === 0) return '本期未监测到信用事件，无法分析事件构成。';
+  if (s.bad === 0) return `本期监测到信用事件 ${s.total} 起，均为优良事件。`;
+  const top = dominantBadSubdomains(s, 3).map((d) => {
+    const domain = s.domains.find((x) => x.domain === d.domain)!;
+    const sub = domain.subdomains.find((x) => x.subdomain === d.subdomain)!;
+    return `${d.domain}·${d.subdomain}（${d.bad} 起，占全部不良事件 ${pct(d.share)}，占${d.domain}不良事件 ${pct(sub.shareOfDomainBad ?? 0)}）`;
+  });
+  return `本期监测到信用事件 ${s.total} 起，其中不良事件 ${s.bad} 起，占 ${pct(s.badRate ?? 0)}；不良事件主要集中在${top.join('、')}。`;
+}
+
+function institutionCause(input: ReportInput): string | null {
+  const c = input.checklist;
+  if (!c) return null;
+  if (c.total === 0) return '信用制度清单为空，无法分析制度建设情况。';
+  if (c.blank === 0) return `信用制度清单共 ${c.text}，已无空白项。`;
+  const gaps = [...c.gaps].sort((a, b) => b.items.length - a.items.length).slice(0, 3);
+  return `信用制度清单共 ${c.text}；空白项主要在${gaps.map((g) => `${g.domain}（${g.items.length} 项）`).join('、')}。`;
+}
+
+function weakDepartments(cards: Scorecard[]) {
+  return {
+    late: cards.filter((c) => c.onTimeShare !== null && c.onTimeShare < ON_TIME_TARGET),
+    low: cards.filter((c) => c.volumeRatio !== null && c.volumeRatio < VOLUME_TARGET),
+    rejected: cards.filter((c) => c.firstPassRate !== null && c.firstPassRate < FIRST_PASS_TARGET),
+  };
+}
+
+function departmentCause(input: ReportInput): string | null {
+  const cards = input.departments;
+  if (!cards) return null;
+  if (!cards.length || cards.every((c) => c.reported === 0 && c.expected === 0)) return '本期无部门报送数据，无法分析部门报送情况。';
+  const { late, low, rejected } = weakDepartments(cards);
+  const parts: string[] = [];
+  if (low.length) parts.push(`报送量未达应报量 ${pct(VOLUME_TARGET)} 的部门有 ${low.length} 个：${low.map((c) => `${c.name}（完成 ${pct(c.volumeRatio!)}）`).join('、')}`);
+  if (late.length) parts.push(`${DEADLINE_DAYS} 个工作日内按时上报率低于 ${pct(ON_TIME_TARGET)} 的部门有 ${late.length} 个：${late.map((c) => `${c.name}（${pct(c.onTimeShare!)}）`).join('、')}`);
+  if (rejected.length) parts.push(`一次通过率低于 ${pct(FIRST_PASS_TARGET)} 的部门有 ${rejected.length} 个：${rejected.map((c) => `${c.name}（${pct(c.firstPassRate!)}）`).join('、')}`);
+  if (!parts.length) return `${cards.length} 个部门的报送量、及时性和一次通过率均达到考核要求。`;
+  return parts.join('；') + '。';
+}
+
+const CAUSES: Record<EvidenceKind, (input: ReportInput) => string | null> = {
+  events: eventCause,
+  institutions: institutionCause,
+  departments: departmentCause,
+};
+
+/** Evidence kinds of an indicator, falling back to those of its children. */
+function evidenceOf(tree: IndicatorTree, code: string): EvidenceKind[] {
+  const node = tree.nodes.find((n) => n.code === code)!;
+  if (node.evidence?.length) return node.evidence;
+  return [...new Set(childrenOf(tree, code).flatMap((k) => evidenceOf(tree, k.code)))];
+}
+
+function belowSection(input: ReportInput, c: CompareResult): ReportSection {
+  const below = c.indicators.filter((i) => i.relation === 'below');
+  if (!below.length) return { heading: '低于平均水平的指标及原因分析', paragraphs: ['本期没有低于平均水平的指标。'] };
+  // The same evidence often explains several indicators: state it once, then refer back to it.
+  const firstUse = new Map<string, number>();
+  const paragraphs = below.map((i, k) => {
+    const parts = [`（${cnIndex(k)}）${i.name}：得分 ${fmt(i.score)}（满分 ${i.max}），${c.of} 城平均 ${fmt(i.average)}，差距 ${fmt(Math.abs(i.gap))} 分。`];
+    const belowKids = c.indicators.filter((x) => x.parent === i.code && x.relation === 'below').map((x) => x.name);
+    if (belowKids.length) {
+      // Sub-indicators below the average are analysed in their own paragraphs.
+      parts.push(`失分主要在下级指标${quote(belowKids)}，原因见下文。`);
+      return parts.join('');
+    }
+    const causes = evidenceOf(input.tree, i.code)
+      .map((e) => CAUSES[e](input))
+      .filter((s): s is string => s !== null);
+    for (const cause of causes) {
+      const seen = firstUse.get(cause);
+      if (seen === undefined) {
+        firstUse.set(cause, k);
+        parts.push(cause);
+      } else parts.push(`相关情况见第（${cnIndex(seen)}）项。`);
+    }
+    if (!causes.length) parts.push('暂无可用于分析该指标失分原因的本地数据。');
+    return parts.join('');
+  });
+  return { heading: '低于平均水平的指标及原因分析', paragraphs };
+}
+
+function listSection(heading: string, list: IndicatorComparison[], empty: string, of: number): ReportSection {
+  if (!list.length) return { heading, paragraphs: [empty] };
+  return {
+    heading,
+    paragraphs: list.map((i) => `${i.name}：得分 ${fmt(i.score)}，${of} 城平均 ${fmt(i.average)}，${gapText(i)}。`),
+  };
+}
+
+function recommendations(input: ReportInput, c: CompareResult): ReportSection {
+  const below = c.indicators.filter((i) => i.relation === 'below').sort((a, b) => a.gap / a.max - b.gap / b.max);
+  if (!below.length) return { heading: '工作建议', paragraphs: ['各项指标均不低于平均水平，建议保持现有工作力度，巩固优势指标，持续跟踪月度排名变化。'] };
+  // Recommend for first-level indicators and for sub-indicators whose parent is not itself listed.
+  const listed = new Set(below.map((i) => i.code));
+  const targets = below.filter((i) => i.parent === null || !listed.has(i.parent));
+  const paragraphs = targets.map((i, k) => {
+    const head = `${k + 1}. 针对「${i.name}」（低于平均 ${fmt(Math.abs(i.gap))} 分，得分率 ${pct(i.score / i.max, 1)}）：`;
+    const actions: string[] = [];
+    const evidence = evidenceOf(input.tree, i.code);
+    if (evidence.includes('events') && input.events && input.events.stats.bad > 0) {
+      const top = dominantBadSubdomains(input.events.stats, 2).map((d) => d.subdomain);
+      actions.push(`加强${top.join('、')}领域的信用监管和专项治理，对不良事件涉及主体依法依规实施失信惩戒并跟踪整改`);
+    }
+    if (evidence.includes('institutions') && input.checklist && input.checklist.blank > 0) {
+      const gaps = [...input.checklist.gaps].sort((a, b) => b.items.length - a.items.length)[0];
+      const examples = gaps.items.slice(0, 2).map((g) => `《${g.name}》`).join('');
+      actions.push(`优先补齐${gaps.domain}领域 ${gaps.items.length} 项空白制度（如${examples}），出台后在信用网站公开文件名称、文号、日期和链接`);
+    }
+    if (evidence.includes('departments') && input.departments) {
+      const { late, low } = weakDepartments(input.departments);
+      const names = [...new Set([...low, ...late].map((d) => d.name))];
+      if (names.length) actions.push(`督促${names.join('、')}提高报送量和及时性，落实 ${DEADLINE_DAYS} 个工作日内上网公示要求，并纳入年度目标考核`);
+    }
+    if (!actions.length) actions.push('对照监测指标细则逐项查找失分原因，明确牵头部门、整改措施和完成时限');
+    return head + actions.join('；') + '。';
+  });
+  return { heading: '工作建议', paragraphs };
+}
+
+function samplesSection(input: ReportInput): ReportSection | null {
+  const samples = input.events?.samples?.filter((e) => e.polarity === 'bad');
+  if (!samples?.length) return null;
+  return {
+    heading: '附：本期典型不良信用事件',
+    paragraphs: [`以下 ${samples.length} 起事件按日期排列，领域分类由系统自动完成，可人工修正。`],
+    table: {
+      head: ['日期', '标题', '领域', '来源'],
+      rows: [...samples].sort((a, b) => a.date.localeCompare(b.date)).map((e) => [e.date, e.title, `${e.domain}·${e.subdomain}`, e.source ?? '—']),
+    },
+  };
+}
+
+/** Builds the briefing model; with no comparison data it says so instead of computing anything. */
+export function buildReportModel(input: ReportInput): ReportModel {
+  const base = {
+    title: `${input.city}城市信用状况监测分析通报`,
+    subtitle: `${monthLabel(input.month)} · ${input.tree.name}`,
+    issuer: input.issuer ?? `${input.city}社会信用体系建设工作领导小组办公室`,
+    date: input.date ?? new Date().toISOString().slice(0, 10),
+    city: input.city,
+    month: input.month,
+  };
+  const c = input.compare;
+  if (!c || c.indicators.length === 0) {
+    const sections: ReportSection[] = [{ heading: '总体情况', paragraphs: [`${monthLabel(input.month)}没有${input.city}的城市信用监测数据，本期不作排名和指标分析。`] }];
+    const extra = [eventCause(input), institutionCause(input), departmentCause(input)].filter((s): s is string => s !== null);
+    if (extra.length) sections.push({ heading: '本地监测情况', paragraphs: extra });
+    return { ...base, hasData: false, relations: { below: [], equal: [], above: [] }, sections };
+  }
+  const names = (r: Relation) => c.indicators.filter((i) => i.relation === r).map((i) => i.name);
+  const sections = [
+    overview(input, c),
+    belowSection(input, c),
+    listSection('与平均水平持平的指标', c.indicators.filter((i) => i.relation === 'equal'), '本期没有与平均水平持平的指标。', c.of),
+    listSection('优势指标', c.indicators.filter((i) => i.relation === 'above'), '本期没有高于平均水平的指标。', c.of),
+    recommendations(input, c),
+  ].map((s, k) => ({ ...s, heading: `${cnIndex(k)}、${s.heading}` }));
+  const samples = samplesSection(input);
+  if (samples) sections.push(samples);
+  return { ...base, hasData: true, relations: { below: names('below'), equal: names('equal'), above: names('above') }, sections };
+}
