@@ -65,6 +65,7 @@ test('monitor compare reports bad input as domain errors', async () => {
   await assert.rejects(runMonitorCompare({ scores: bad, city: '西宁市' }, sink()), (e: unknown) => e instanceof MonitoringError && /第 2 行：得分「abc」不是数字/.test(e.message));
   await assert.rejects(runMonitorCompare({ scores, city: '西宁市', month: '2017/13' }, sink()), /月份「2017\/13」格式错误/);
   await assert.rejects(runMonitorCompare({ scores, city: '西宁市', tree: 'gen3' }, sink()), /未知指标体系「gen3」/);
+  await assert.rejects(runMonitorCompare({ scores: join(dir, 'missing.csv'), city: '西宁市' }, sink()), (e: unknown) => e instanceof MonitoringError && e.code === 'file_not_found' && e.status === 404);
   await assert.rejects(runMonitorCompare({ scores, city: '西宁市', tree: '2020' }, sink()), /未知指标「信用事件监测」/);
 });
 

@@ -1,6 +1,7 @@
 // CLI commands of the monitoring domain: `monitor compare`, `monitor report` and `events classify`.
 // Thin shells over src/domains/monitoring; they need no database. The run* cores take arguments
-// and streams so tests call them directly.
+// and streams so tests call them directly. Errors are MonitoringError (an AppError), printed by
+// the program's top-level handler.
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,9 +62,19 @@ function checkMonth(month: string | undefined): string | undefined {
   return m;
 }
 
+/** Reads an input file; a missing file becomes a domain error with a Chinese message. */
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new MonitoringError('file_not_found', `找不到文件：${path}`);
+    throw err;
+  }
+}
+
 async function loadTable(args: CompareArgs): Promise<ScoreTable> {
-  const cities = args.cities ? (await readFile(args.cities, 'utf8')).split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : undefined;
-  return parseScores(await readFile(args.scores), args.scores, { tree: args.tree, cities });
+  const cities = args.cities ? (await readInput(args.cities)).toString('utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : undefined;
+  return parseScores(await readInput(args.scores), args.scores, { tree: args.tree, cities });
 }
 
 /** The compare JSON contract: { city, month, rank, of, composite, average, indicators: [{ code, name, parent, score, average, relation, gap }] }. */
@@ -125,15 +136,15 @@ export async function runMonitorReport(args: ReportArgs, out: Writable): Promise
     date: args.date,
   };
   if (args.events) {
-    const events = classifyEvents(defaultClassifier(), parseEventsCsv(await readFile(args.events, 'utf8')));
+    const events = classifyEvents(defaultClassifier(), parseEventsCsv((await readInput(args.events)).toString('utf8')));
     const inMonth = inPeriod(events, month, month);
     input.events = { stats: eventStats(inMonth, { from: month, to: month }), samples: inMonth };
   }
   if (args.checklist) {
     const items =
       extname(args.checklist).toLowerCase() === '.json'
-        ? validateChecklist(JSON.parse(await readFile(args.checklist, 'utf8')))
-        : await importChecklistXlsx(await readFile(args.checklist));
+        ? validateChecklist(JSON.parse((await readInput(args.checklist)).toString('utf8')))
+        : await importChecklistXlsx(await readInput(args.checklist));
     input.checklist = summarizeChecklist(items);
   }
   const model = buildReportModel(input);
@@ -144,7 +155,7 @@ export async function runMonitorReport(args: ReportArgs, out: Writable): Promise
 
 /** Core of `events classify`: one title per input line → title, domain, sub-domain, good|bad, confidence; returns the count. */
 export async function runEventsClassify(input: Readable, out: Writable, args: { json?: boolean; overrides?: string } = {}): Promise<number> {
-  const extra = args.overrides ? parseLabelledTsv(await readFile(args.overrides, 'utf8')) : undefined;
+  const extra = args.overrides ? parseLabelledTsv((await readInput(args.overrides)).toString('utf8')) : undefined;
   const model = defaultClassifier(extra);
   const results = [];
   let count = 0;
@@ -165,18 +176,6 @@ function subcommand(parent: Command, name: string, description: string): Command
   return parent.commands.find((c) => c.name() === name) ?? parent.command(name).description(description);
 }
 
-/** Runs a core and turns domain errors into a Chinese message on stderr with exit code 1. */
-function action(cmd: Command, run: () => Promise<unknown>): Promise<void> {
-  return run().then(
-    () => undefined,
-    (err: unknown) => {
-      if (err instanceof MonitoringError) cmd.error(err.message, { exitCode: 1, code: `monitoring.${err.code}` });
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') cmd.error(`找不到文件：${(err as NodeJS.ErrnoException).path}`, { exitCode: 1, code: 'monitoring.file_not_found' });
-      throw err;
-    },
-  );
-}
-
 /** Adds `monitor compare`, `monitor report` and `events classify` to the CLI program. */
 export function registerMonitorCommands(program: Command): void {
   const monitor = subcommand(program, 'monitor', '城市信用状况监测：对比、通报');
@@ -189,8 +188,8 @@ export function registerMonitorCommands(program: Command): void {
     .option('--tree <id>', '指标体系：gen1 或 2020，默认按文件中的指标自动识别')
     .option('--cities <file>', '城市名单文件（每行一个），用于校验未知城市')
     .option('--json', '输出 JSON')
-    .action(function (this: Command, opts: CompareArgs) {
-      return action(this, () => runMonitorCompare(opts, process.stdout));
+    .action(async (opts: CompareArgs) => {
+      await runMonitorCompare(opts, process.stdout);
     });
   monitor
     .command('report')
@@ -204,8 +203,8 @@ export function registerMonitorCommands(program: Command): void {
     .option('--events <file>', '信用事件 CSV（title,date,source,link,summary,polarity），用于原因分析')
     .option('--checklist <file>', '信用制度清单（.xlsx 或 .json），用于原因分析')
     .option('--date <YYYY-MM-DD>', '通报落款日期，默认今天')
-    .action(function (this: Command, opts: ReportArgs) {
-      return action(this, () => runMonitorReport(opts, process.stdout));
+    .action(async (opts: ReportArgs) => {
+      await runMonitorReport(opts, process.stdout);
     });
 
   const events = subcommand(program, 'events', '信用事件监测');
@@ -214,7 +213,7 @@ export function registerMonitorCommands(program: Command): void {
     .description('从标准输入逐行读取事件标题，输出 标题、领域、子领域、good|bad、置信度（制表符分隔）')
     .option('--json', '输出 JSON（含分类依据）')
     .option('--overrides <file>', '人工修正样本（子领域<TAB>good|bad<TAB>标题），参与重新训练')
-    .action(function (this: Command, opts: { json?: boolean; overrides?: string }) {
-      return action(this, () => runEventsClassify(process.stdin, process.stdout, opts));
+    .action(async (opts: { json?: boolean; overrides?: string }) => {
+      await runEventsClassify(process.stdin, process.stdout, opts);
     });
 }

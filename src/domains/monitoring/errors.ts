@@ -1,5 +1,7 @@
 // Typed errors of the monitoring domain: a closed set of stable machine codes (STYLE §8),
 // each carrying a Chinese message for users and, for imports, one issue per offending row.
+// They extend the platform's AppError, so the HTTP error handler and the CLI map them as usual.
+import { AppError } from '../../platform/errors.ts';
 
 export type MonitoringErrorCode =
   | 'invalid_taxonomy'
@@ -14,7 +16,8 @@ export type MonitoringErrorCode =
   | 'invalid_effect_rules'
   | 'invalid_improvement'
   | 'invalid_weights'
-  | 'unsupported_format';
+  | 'unsupported_format'
+  | 'file_not_found';
 
 /** One problem in an imported file; `row` is the 1-based spreadsheet row (header = row 1). */
 export interface RowIssue {
@@ -22,15 +25,17 @@ export interface RowIssue {
   message: string;
 }
 
-/** Error raised by monitoring functions; `issues` lists every bad row of an import. */
-export class MonitoringError extends Error {
-  readonly code: MonitoringErrorCode;
+// Absent things are 404 over HTTP; everything else is a bad request.
+const STATUS: Partial<Record<MonitoringErrorCode, number>> = { unknown_city: 404, no_data: 404, file_not_found: 404 };
+
+/** Error raised by monitoring functions; `issues` lists every bad row of an import (also in `details`). */
+export class MonitoringError extends AppError {
+  declare readonly code: MonitoringErrorCode;
   readonly issues: RowIssue[];
 
   constructor(code: MonitoringErrorCode, message: string, issues: RowIssue[] = []) {
-    super(message);
+    super(code, message, STATUS[code] ?? 400, issues.length ? { issues } : undefined);
     this.name = 'MonitoringError';
-    this.code = code;
     this.issues = issues;
   }
 }

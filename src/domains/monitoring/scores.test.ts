@@ -47,6 +47,16 @@ test('the 36-city fixtures parse under both trees', async () => {
   assert.equal(b.months.length, 6);
 });
 
+test('import errors are AppErrors carrying every row issue for the HTTP layer', async () => {
+  const { AppError } = await import('../../platform/errors.ts');
+  await assert.rejects(parseScores(csv({ extra: ['2017-12,西宁市,EV,x'] }), 'scores.csv'), (e: unknown) => {
+    assert.ok(e instanceof AppError && e instanceof MonitoringError);
+    assert.equal(e.status, 400);
+    assert.deepEqual(e.details, { issues: [{ row: 42, message: '得分「x」不是数字；与第 22 行重复（2017-12 西宁市 信用事件监测）' }] });
+    return true;
+  });
+});
+
 test('unknown cities are rejected when a city list is given', async () => {
   const issues = await issuesOf(csv({ extra: ['2017-12,西宁,信用事件监测,20'] }), { cities: ['西宁市', '兰州市'] });
   assert.deepEqual(issues, ['42: 未知城市「西宁」（不在城市名单中）']);
