@@ -95,6 +95,15 @@ test('causes and recommendations are drawn from the optional inputs', () => {
   assert.match(bare, /暂无可用于分析该指标失分原因的本地数据/);
 });
 
+test('local estimates get a column beside the official scores', () => {
+  const c = compare(table, '西宁市', { estimates: { institutionCounts: { national: 21, municipal: 3, blank: 47 } } });
+  const t = buildReportModel(fullInput({ compare: c })).sections[0].table!;
+  assert.equal(t.head.at(-1), '本地测算');
+  assert.equal(t.rows.find((r) => r[0] === '信用制度完善程度')!.at(-1), '信用制度 已落实 21，已出台 3，空白 47');
+  assert.equal(t.rows.find((r) => r[0] === '信用事件监测')!.at(-1), '—');
+  assert.notEqual(buildReportModel(fullInput()).sections[0].table!.head.at(-1), '本地测算');
+});
+
 test('an empty period says there is no data instead of dividing by zero', async () => {
   const model = buildReportModel(fullInput({ month: '2018-01', compare: null, trend: [], events: { stats: eventStats([]) }, departments: [] }));
   assert.equal(model.hasData, false);

@@ -92,12 +92,14 @@ function overview(input: ReportInput, c: CompareResult): ReportSection {
   );
   const items = (['below', 'equal', 'above'] as Relation[]).filter((r) => by(r).length).map((r) => `${RELATION_LABELS[r]}：${quote(by(r))}`);
   const parentName = new Map(input.tree.nodes.map((n) => [n.code, n.name]));
+  // Local estimates (本地测算) get a column only when the caller supplied some.
+  const withEstimates = c.indicators.some((i) => i.estimates?.length);
   return {
     heading: '总体情况',
     paragraphs,
     items,
     table: {
-      head: ['指标', '上级指标', '得分', '满分', `${c.of}城平均`, '比较', '差距'],
+      head: ['指标', '上级指标', '得分', '满分', `${c.of}城平均`, '比较', '差距', ...(withEstimates ? ['本地测算'] : [])],
       rows: c.indicators.map((i) => [
         i.name,
         i.parent ? parentName.get(i.parent) ?? i.parent : '—',
@@ -106,6 +108,7 @@ function overview(input: ReportInput, c: CompareResult): ReportSection {
         fmt(i.average),
         RELATION_LABELS[i.relation],
         `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`,
+        ...(withEstimates ? [i.estimates?.map((e) => `${e.label} ${e.text}`).join('；') || '—'] : []),
       ]),
     },
   };

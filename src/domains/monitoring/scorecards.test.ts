@@ -34,6 +34,10 @@ test('monthly scorecards: volume, on-time share, first-pass rate, correction tur
   assert.equal(m.reported, 5);
   assert.equal(m.expected, 10);
   assert.equal(m.volumeRatio, 0.5);
+  assert.deepEqual(m.items, [
+    { catalogItem: 'CF', reported: 5, expected: 6 },
+    { catalogItem: 'XK', reported: 0, expected: 4 },
+  ]);
   assert.equal(m.onTimeShare, 0.6, '2, 5 and 7 working days are on time (DOMAIN §1.1)');
   assert.equal(m.firstPassRate, 0.8);
   assert.equal(m.avgCorrectionDays, 5);
@@ -43,6 +47,7 @@ test('monthly scorecards: volume, on-time share, first-pass rate, correction tur
   const s = cards.find((c) => c.department === 'sw')!;
   assert.equal(s.volumeRatio, 1.25);
   assert.equal(s.components.volume, 1, 'over-reporting is capped');
+  assert.deepEqual(s.items, [{ catalogItem: 'XK', reported: 5, expected: null }]);
   assert.equal(s.uncorrected, 1);
   assert.equal(s.components.correction, 0, 'a rejection never corrected scores zero');
 

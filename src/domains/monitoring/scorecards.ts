@@ -68,6 +68,8 @@ export interface Scorecard {
   expected: number;
   /** reported ÷ expected; null when nothing is expected */
   volumeRatio: number | null;
+  /** volume per catalogue item: items with an expectation, then any other item reported */
+  items: { catalogItem: string; reported: number; expected: number | null }[];
   onTimeShare: number | null;
   firstPassRate: number | null;
   rejected: number;
@@ -115,6 +117,21 @@ export function scorecards(
     const fbGiven = fb.reduce((a, f) => a + f.given, 0);
 
     const volumeRatio = expected > 0 ? recs.length / expected : null;
+    // Item-level expectations give the per-item breakdown; a department-wide one only counts in the total.
+    const itemNames = [
+      ...new Set([
+        ...input.expectations.filter((e) => e.department === d.id && e.catalogItem).map((e) => e.catalogItem!),
+        ...recs.map((r) => r.catalogItem),
+      ]),
+    ];
+    const items = itemNames.map((catalogItem) => {
+      const exp = input.expectations.filter((e) => e.department === d.id && e.catalogItem === catalogItem);
+      return {
+        catalogItem,
+        reported: recs.filter((r) => r.catalogItem === catalogItem).length,
+        expected: exp.length ? exp.reduce((a, e) => a + e.monthlyExpected, 0) : null,
+      };
+    });
     const onTimeShare = timed.length ? onTime / timed.length : null;
     const firstPassRate = recs.length ? (recs.length - rejected.length) / recs.length : null;
     const feedbackRate = fbRequired > 0 ? Math.min(1, fbGiven / fbRequired) : null;
@@ -137,6 +154,7 @@ export function scorecards(
       reported: recs.length,
       expected,
       volumeRatio: volumeRatio === null ? null : round(volumeRatio, 4),
+      items,
       onTimeShare: onTimeShare === null ? null : round(onTimeShare, 4),
       firstPassRate: firstPassRate === null ? null : round(firstPassRate, 4),
       rejected: rejected.length,
