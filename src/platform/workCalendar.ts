@@ -68,7 +68,13 @@ const CST_OFFSET_MS = 8 * 3_600_000;
 
 /** Epoch day of a calendar date given as numbers (month 1–12). */
 export function epochDayOf(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+  // Howard Hinnant's days_from_civil (month and day assumed in range, as callers validate).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** Epoch day of a JS Date, read in China Standard Time. */
@@ -76,9 +82,22 @@ export function chinaEpochDay(d: Date): number {
   return Math.floor((d.getTime() + CST_OFFSET_MS) / MS_PER_DAY);
 }
 
-/** 'YYYY-MM-DD' of an epoch day. */
+const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+
+/** 'YYYY-MM-DD' of an epoch day (civil-from-days arithmetic: no Date allocation, hot in imports). */
 export function isoOfEpochDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  // Howard Hinnant's civil_from_days, valid for the whole proleptic Gregorian range we use.
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  return y + '-' + PAD2[m] + '-' + PAD2[d];
 }
 
 /** Parses a strict 'YYYY-MM-DD' into an epoch day, or NaN when it is not a real calendar date. */
