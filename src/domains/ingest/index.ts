@@ -1,0 +1,52 @@
+// Public surface of the ingest core (归集): decoding, sniffing, reading, header matching, row
+// validation, the upload pipeline and the test-data generator. Database-free.
+export { IngestError, isIngestError, FILE_ERROR_CODES, type FileErrorCode } from './errors.ts';
+export { detectAndDecode, decodeBuffer, detectBom, type DecodedText, type DecodeOptions, type TextEncodingName } from './decode.ts';
+export { sniffFormat, assertFormat, detectKind, extensionOf, type SheetFormat, type SniffResult, type DetectedKind } from './sniff.ts';
+export { assertSafeZip, readZipDirectory, type ZipLimits, type ZipSummary } from './zipguard.ts';
+export {
+  readRows,
+  collect,
+  rawRecordQuotesOk,
+  type ReadOptions,
+  type SheetEvent,
+  type SheetHeader,
+  type SheetRow,
+  type SheetEnd,
+  type RowIssue,
+  type RowIssueCode,
+  type RowSourceMeta,
+  type ByteInput,
+} from './rows.ts';
+export { matchHeaders, type HeaderMapping, type HeaderIssue, type HeaderIssueCode, type ColumnMapping, type MatchOptions } from './headers.ts';
+export {
+  validateRow,
+  compileRowValidator,
+  parseDateCell,
+  parseSetValue,
+  looksFloatDamaged,
+  findIdNumberInText,
+  ROW_CODES,
+  LONG_TERM_ISO,
+  type RowResult,
+  type RowIssueOut,
+  type RowCode,
+  type RowValidator,
+  type SubjectInfo,
+  type RecordKey,
+  type ValidationContext,
+} from './validate.ts';
+export { validateUpload, type UploadEvent, type UploadOptions, type UploadSummary } from './pipeline.ts';
+export { encodeGb18030 } from './gb18030.ts';
+export {
+  generatePenaltyRows,
+  penaltyCsvChunks,
+  mulberry32,
+  csvEscape,
+  PENALTY_HEADERS,
+  PENALTY_DEFECTS,
+  type GeneratedPenaltyRow,
+  type PenaltyDefect,
+  type PenaltyGenOptions,
+  type PenaltyCsvOptions,
+} from './fixtures.ts';
