@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { migrate, migrationVersion, openDatabase, type Database } from './db/index.ts';
 import { loadInstanceSecrets } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
+import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
+import { sweepAbandonedBatches } from './domains/ingest/ingest.service.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
 
 /** Opens and migrates the database and returns the context shared by the app, the CLI and jobs. */
@@ -15,8 +17,9 @@ export async function openContext(config: Config, log: (m: string) => void = () 
   const database = await openDatabase(config, log);
   try {
     await migrate(database.db);
+    await installBuiltinCatalog(database.db);
     const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
-    const ctx: AppContext = { config: { ...config, secret }, db: database.db, migrationVersion: () => migrationVersion(database.db) };
+    const ctx: AppContext = { config: { ...config, secret }, db: database.db, pool: database.pool, migrationVersion: () => migrationVersion(database.db) };
     return { database, ctx };
   } catch (e) {
     await database.close();
@@ -40,6 +43,8 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     if (config.logLevel === 'debug' || config.logLevel === 'trace') say(`[pg] ${m}`);
   });
   await seedDepartments(database.db, config);
+  const abandoned = await sweepAbandonedBatches(database.db);
+  if (abandoned) say(`已将 ${abandoned} 个中断的导入批次标记为失败（未写入任何数据，可重新上传）`);
   let creds: Awaited<ReturnType<typeof seedDemo>> = [];
   if (config.demoData && !(await demoLoaded(database.db))) {
     say('首次启动：正在载入演示数据 / first start: loading demo data…');

@@ -17,7 +17,7 @@ let app: FastifyInstance;
 before(async () => {
   t = await createTestDb();
   const config = loadConfig({ LOG_LEVEL: 'silent' }, { databaseUrl: t.url });
-  app = await buildApp({ config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, migrationVersion: () => migrationVersion(t.db) }, { logger: false, serveWeb: false });
+  app = await buildApp({ config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) }, { logger: false, serveWeb: false });
   app.get('/api/test/boom', async () => {
     throw new Error('connection to 10.0.0.5 failed: password authentication failed for user "secret_user"');
   });

@@ -11,6 +11,8 @@ import { AppError } from '../platform/errors.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../platform/seed.ts';
 import { openContext, serve } from '../server.ts';
 import { registerCodesCommands } from './codes.ts';
+import { registerMonitorCommands } from './monitor.ts';
+import { registerImportCommand } from './import.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -126,6 +128,8 @@ export function buildProgram(): Command {
     });
 
   registerCodesCommands(program);
+  registerMonitorCommands(program);
+  registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 

@@ -99,8 +99,111 @@ export interface SubjectsTable {
   legal_representative: string | null;
   region_code: string | null;
   registered_on: ColumnType<string | null, string | null | undefined, string | null>;
+  id_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  id_masked: ColumnType<string | null, string | null | undefined, string | null>;
+  id_enc: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface CatalogVersionsTable {
+  item_id: string;
+  version: number;
+  name: string;
+  record_type: string;
+  definition: Json;
+  status: 'draft' | 'in_review' | 'active' | 'retired';
+  builtin: Generated<boolean>;
+  created_by: number | null;
+  reviewed_by: number | null;
+  created_at: Timestamp;
+  activated_at: Timestamp | null;
+}
+
+export type BatchStatus = 'processing' | 'committed' | 'rejected' | 'failed';
+export type Channel = 'file' | 'api' | 'form' | 'cli';
+
+export interface IngestBatchesTable {
+  id: Generated<string>;
+  department_id: number;
+  item_id: string;
+  catalog_version: number;
+  channel: Channel;
+  file_name: string | null;
+  file_sha256: string | null;
+  file_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  format: string | null;
+  encoding: string | null;
+  status: BatchStatus;
+  total: Generated<number>;
+  accepted: Generated<number>;
+  rejected: Generated<number>;
+  new_records: Generated<number>;
+  updated: Generated<number>;
+  duplicates: Generated<number>;
+  withdrawn: Generated<number>;
+  late: Generated<number>;
+  file_errors: Json;
+  created_by: number | null;
+  api_key_id: number | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface IngestRejectsTable {
+  batch_id: string;
+  row_number: number;
+  cells: Json;
+  errors: Json;
+}
+
+export interface RecordsTable {
+  id: Generated<string>;
+  item_id: string;
+  record_type: string;
+  record_key: string;
+  authority_uscc: string;
+  doc_no: string;
+  subject_id: string | null;
+  department_id: number;
+  current_version: number;
+  current_hash: string;
+  status: 'active' | 'withdrawn';
+  decision_date: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RecordVersionsTable {
+  record_id: string;
+  version: number;
+  subject_id: string | null;
+  content: Json;
+  content_hash: string;
+  pii_enc: string | null;
+  withdrawn: boolean;
+  late: boolean;
+  working_days: number | null;
+  provisional: boolean;
+  batch_id: string;
+  row_number: number | null;
+  channel: Channel;
+  department_id: number;
+  catalog_version: number;
+  created_at: Timestamp;
+}
+
+export interface SubjectIdentifiersTable {
+  kind: 'org' | 'regno';
+  value: string;
+  subject_id: string;
+  created_at: Timestamp;
+}
+
+export interface SubjectNamesTable {
+  subject_id: string;
+  name: string;
+  first_seen: Timestamp;
 }
 
 export interface DB {
@@ -113,6 +216,13 @@ export interface DB {
   audit_log: AuditLogTable;
   settings: SettingsTable;
   subjects: SubjectsTable;
+  catalog_versions: CatalogVersionsTable;
+  ingest_batches: IngestBatchesTable;
+  ingest_rejects: IngestRejectsTable;
+  records: RecordsTable;
+  record_versions: RecordVersionsTable;
+  subject_identifiers: SubjectIdentifiersTable;
+  subject_names: SubjectNamesTable;
 }
 
 export type Department = Selectable<DepartmentsTable>;

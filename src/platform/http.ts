@@ -14,6 +14,7 @@ export const SESSION_COOKIE = 'cc_session';
 export interface AppContext {
   config: Config & { secret: string };
   db: Db;
+  pool: import('pg').Pool;
   migrationVersion: () => Promise<string | null>;
 }
 

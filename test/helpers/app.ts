@@ -23,7 +23,7 @@ export interface TestApp {
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const t = await createTestDb();
   const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url, ...overrides });
-  const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, migrationVersion: () => migrationVersion(t.db) };
+  const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   const app = await buildApp(ctx, { logger: false, serveWeb: false });
   await app.ready();

@@ -26,7 +26,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   await ensureWebBuilt(() => undefined);
   const t = await createTestDb();
   const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url });
-  const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, migrationVersion: () => migrationVersion(t.db) };
+  const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,0 +1,47 @@
+// Catalogue versions in the database: built-in items are installed as active versions; lookups by id or name.
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+import { BUILTIN_ITEMS } from './builtin/index.ts';
+import type { CatalogItem } from './catalog.schemas.ts';
+
+/** Installs every built-in catalogue item version that is missing (idempotent). */
+export async function installBuiltinCatalog(db: DbOrTx): Promise<number> {
+  let added = 0;
+  for (const item of BUILTIN_ITEMS) {
+    const r = await db
+      .insertInto('catalog_versions')
+      .values({
+        item_id: item.id,
+        version: item.version,
+        name: item.name,
+        record_type: item.recordType,
+        definition: JSON.stringify(item),
+        status: 'active',
+        builtin: true,
+        activated_at: new Date(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('item_id')
+      .executeTakeFirst();
+    if (r) added++;
+  }
+  return added;
+}
+
+/** The active version of a catalogue item, found by identifier or Chinese name (e.g. 行政处罚). */
+export async function findActiveItem(db: DbOrTx, ref: string): Promise<CatalogItem | undefined> {
+  const row = await db
+    .selectFrom('catalog_versions')
+    .select('definition')
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('item_id', '=', ref), eb('name', '=', ref), eb(sql`lower(item_id)`, '=', ref.toLowerCase())]))
+    .orderBy('builtin', 'desc')
+    .executeTakeFirst();
+  return row ? (row.definition as CatalogItem) : undefined;
+}
+
+/** Every active catalogue item. */
+export async function listActiveItems(db: DbOrTx): Promise<CatalogItem[]> {
+  const rows = await db.selectFrom('catalog_versions').select('definition').where('status', '=', 'active').orderBy('item_id').execute();
+  return rows.map((r) => r.definition as CatalogItem);
+}

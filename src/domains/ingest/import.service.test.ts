@@ -1,0 +1,137 @@
+// End-to-end import on a real database: receipts add up, re-imports add nothing, a crash leaves no partial batch.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../../config.ts';
+import { seedDepartments } from '../../platform/seed.ts';
+import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
+import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { penaltyCsvChunks } from './fixtures.ts';
+import { importFile, type Receipt } from './import.service.ts';
+import { sweepAbandonedBatches } from './ingest.service.ts';
+
+let t: TestDb;
+let dir: string;
+let item: CatalogItem;
+let dept: number;
+const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+before(async () => {
+  t = await createTestDb();
+  dir = await mkdtemp(join(tmpdir(), 'cc-import-'));
+  await seedDepartments(t.db, loadConfig({}));
+  await installBuiltinCatalog(t.db);
+  item = (await findActiveItem(t.db, '行政处罚'))!;
+  assert.ok(item, '行政处罚 is an active catalogue item');
+  dept = (await t.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow()).id;
+});
+after(async () => {
+  await t?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function csv(name: string, n: number, seed: number, opts: Parameters<typeof penaltyCsvChunks>[2] = {}): Promise<string> {
+  const p = join(dir, name);
+  await writeFile(p, Buffer.concat([...penaltyCsvChunks(n, seed, opts)]));
+  return p;
+}
+
+const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) =>
+  importFile({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'cli', path, ...extra });
+
+const count = async (table: 'records' | 'record_versions' | 'ingest_rejects') =>
+  (await t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+
+function addsUp(r: Receipt) {
+  assert.equal(r.total, r.accepted + r.rejected);
+  assert.equal(r.accepted, r.new + r.updated + r.duplicates);
+}
+
+test('a GB18030 CSV with invalid and duplicate rows: the receipt adds up and rejected rows are kept with reasons', async () => {
+  const path = await csv('penalty-gbk.csv', 400, 7, { encoding: 'gb18030', invalidRate: 0.05, duplicateRate: 0.05 });
+  const r = await run(path);
+  assert.equal(r.status, 'committed', JSON.stringify(r.errors));
+  assert.equal(r.encoding, 'gb18030');
+  assert.equal(r.total, 400);
+  addsUp(r);
+  assert.ok(r.rejected > 0 && r.rejected < 60, `rejected ${r.rejected}`);
+  assert.ok(r.duplicates > 0, 'in-file duplicates are counted');
+  assert.equal(await count('records'), r.new);
+  assert.equal(await count('ingest_rejects'), r.rejected);
+  const rej = await t.db.selectFrom('ingest_rejects').select(['errors']).limit(1).executeTakeFirstOrThrow();
+  const e = (rej.errors as Array<{ code: string; message: string }>)[0];
+  assert.match(e.code, /^[a-z_]+$/);
+  assert.match(e.message, /[\u4e00-\u9fff]/, 'messages are Chinese');
+  // Every version knows where it came from.
+  const v = await t.db.selectFrom('record_versions').selectAll().limit(1).executeTakeFirstOrThrow();
+  assert.equal(v.batch_id, r.batchId);
+  assert.equal(v.channel, 'cli');
+  assert.equal(v.department_id, dept);
+  assert.equal(v.catalog_version, item.version);
+  assert.ok(v.row_number! >= 2);
+  // Every record is linked to a subject.
+  const unlinked = await t.db.selectFrom('records').select('id').where('subject_id', 'is', null).execute();
+  assert.equal(unlinked.length, 0);
+
+  // The same file again adds nothing and says so.
+  const versionsBefore = await count('record_versions');
+  const again = await run(path);
+  addsUp(again);
+  assert.equal(again.new, 0);
+  assert.equal(again.updated, 0);
+  assert.equal(again.duplicates, again.accepted);
+  assert.equal(again.sameAsBatch, r.batchId);
+  assert.equal(await count('record_versions'), versionsBefore);
+});
+
+test('a crash before the merge leaves no partial batch; the batch is marked failed and the retry succeeds', async () => {
+  const path = await csv('penalty-crash.csv', 120, 99, { encoding: 'utf-8' });
+  const before = await count('record_versions');
+  await assert.rejects(
+    run(path, {
+      beforeMerge: async () => {
+        throw new Error('simulated crash');
+      },
+    }),
+    /simulated crash/,
+  );
+  assert.equal(await count('record_versions'), before, 'nothing of the failed batch was written');
+  assert.equal(await sweepAbandonedBatches(t.db), 1);
+  const failed = await t.db.selectFrom('ingest_batches').select(['status', 'file_errors']).where('status', '=', 'failed').executeTakeFirstOrThrow();
+  assert.match(JSON.stringify(failed.file_errors), /导入中断/);
+  const retry = await run(path);
+  assert.equal(retry.status, 'committed');
+  assert.equal(retry.accepted, 120);
+  addsUp(retry);
+  // Keys shared with the earlier test's file become new versions of those records, the rest are new.
+  assert.equal(retry.new + retry.updated, 120);
+  assert.equal(await count('record_versions'), before + retry.new + retry.updated);
+});
+
+test('a file without the required columns is rejected at once with the list of what is missing', async () => {
+  const p = join(dir, 'bad-columns.csv');
+  await writeFile(p, '行政相对人名称,备注\n某公司,测试\n');
+  const r = await run(p);
+  assert.equal(r.status, 'rejected');
+  assert.ok(r.errors.some((e) => e.code === 'missing_columns'), JSON.stringify(r.errors));
+  assert.match(r.errors[0].message, /缺少/);
+});
+
+test('an empty file, a headers-only file and a file that is not a spreadsheet are rejected clearly', async () => {
+  const empty = join(dir, 'empty.csv');
+  await writeFile(empty, '');
+  assert.equal((await run(empty)).errors[0].code, 'empty_file');
+  const headersOnly = await csv('headers-only.csv', 0, 1);
+  const h = await run(headersOnly);
+  assert.equal(h.status, 'rejected');
+  assert.equal(h.errors[0].code, 'no_data_rows');
+  const png = join(dir, 'photo.csv');
+  await writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+  const p = await run(png);
+  assert.equal(p.status, 'rejected');
+  assert.match(p.errors[0].code, /not_a_spreadsheet|file_type_mismatch/);
+});

@@ -1,0 +1,338 @@
+// 归集 storage: one batch = one upload. Accepted rows are COPYed into a staging table and merged with
+// set-based SQL in one transaction (ARCHITECTURE.md "Bulk loads"); a crash leaves no partial batch.
+// Record key (issue: 归集 §6): catalogue item + deciding authority USCC + decision document number (文书号).
+// Same key + same content = unchanged duplicate; changed content = a new version; 当前状态 = 撤销/无效
+// withdraws the record (DOMAIN §1.4 rule 7). Nothing is overwritten: versions keep batch, row, channel,
+// department and catalogue version.
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../../db/index.ts';
+import type { Channel } from '../../db/types.ts';
+import { encrypt, sha256 } from '../../platform/crypto.ts';
+import { maskIdNumber } from '../codes/index.ts';
+import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { RowIssueOut, RowResult } from './validate.ts';
+
+/** The receipt (回执) counts, named as the CLI's --json prints them. */
+export interface ReceiptCounts {
+  total: number;
+  accepted: number;
+  rejected: number;
+  new: number;
+  updated: number;
+  duplicates: number;
+  withdrawn: number;
+  late: number;
+}
+
+export interface BatchStart {
+  departmentId: number;
+  item: CatalogItem;
+  channel: Channel;
+  fileName?: string | null;
+  fileSha256?: string | null;
+  fileBytes?: number | null;
+  format?: string | null;
+  createdBy?: number | null;
+  apiKeyId?: number | null;
+}
+
+/** One row as the staging step sees it: accepted with its validation result, or rejected with its errors. */
+export type StagedRow =
+  | { kind: 'accepted'; rowNumber: number; result: RowResult }
+  | { kind: 'rejected'; rowNumber: number; cells: readonly string[]; errors: readonly RowIssueOut[] };
+
+// Advisory-lock namespaces: a batch being processed holds (BATCH_NS, id); merges of one item serialise on (MERGE_NS, hash).
+const BATCH_NS = 4201;
+const MERGE_NS = 4202;
+
+/** Creates a batch in 'processing' state; committed on its own so a crash leaves a visible, failed batch. */
+export async function startBatch(db: Db, b: BatchStart): Promise<string> {
+  const r = await db
+    .insertInto('ingest_batches')
+    .values({
+      department_id: b.departmentId,
+      item_id: b.item.id,
+      catalog_version: b.item.version,
+      channel: b.channel,
+      file_name: b.fileName ?? null,
+      file_sha256: b.fileSha256 ?? null,
+      file_bytes: b.fileBytes ?? null,
+      format: b.format ?? null,
+      status: 'processing',
+      file_errors: '[]',
+      created_by: b.createdBy ?? null,
+      api_key_id: b.apiKeyId ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** Marks a batch rejected as a whole (e.g. missing columns), with its file-level errors. */
+export async function rejectBatch(db: Db, batchId: string, errors: unknown[], counts: Partial<ReceiptCounts> = {}): Promise<void> {
+  await db
+    .updateTable('ingest_batches')
+    .set({ status: 'rejected', file_errors: JSON.stringify(errors), total: counts.total ?? 0, rejected: counts.rejected ?? 0, finished_at: new Date() })
+    .where('id', '=', batchId)
+    .execute();
+}
+
+/** Batches left 'processing' by a crashed process (their advisory lock is free) become 'failed'. */
+export async function sweepAbandonedBatches(db: Db): Promise<number> {
+  const rows = await db.selectFrom('ingest_batches').select('id').where('status', '=', 'processing').execute();
+  let n = 0;
+  for (const { id } of rows) {
+    const done = await db.transaction().execute(async (trx) => {
+      const got = await trx
+        .selectNoFrom((eb) => eb.fn<boolean>('pg_try_advisory_xact_lock', [eb.val(BATCH_NS), eb.cast(eb.val(id), 'integer')]).as('ok'))
+        .executeTakeFirstOrThrow();
+      if (!got.ok) return false;
+      await trx
+        .updateTable('ingest_batches')
+        .set({ status: 'failed', file_errors: JSON.stringify([{ code: 'import_interrupted', message: '导入中断（进程退出），本批次未写入任何数据，请重新上传' }]), finished_at: new Date() })
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .execute();
+      return true;
+    });
+    if (done) n++;
+  }
+  return n;
+}
+
+/** COPY text-format escaping (backslash, tab, newline, carriage return). */
+function esc(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 || c === 9 || c === 10 || c === 13) {
+      out += v.slice(last, i) + (c === 92 ? '\\\\' : c === 9 ? '\\t' : c === 10 ? '\\n' : '\\r');
+      last = i + 1;
+    }
+  }
+  return last === 0 ? v : out + v.slice(last);
+}
+
+const STAGE_COLUMNS =
+  'row_number, record_key, authority_uscc, doc_no, subj_kind, subj_name, uscc, org_code, reg_no, id_hash, id_masked, id_enc, decision_date, content, content_hash, pii_enc, withdrawn, late, working_days, provisional';
+
+function subjectKind(category: string | null): string {
+  if (category === '自然人') return 'natural_person';
+  if (category === '个体工商户') return 'individual_business';
+  return 'legal';
+}
+
+/** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
+function stageLine(rowNumber: number, r: RowResult, item: CatalogItem, maskedFields: readonly string[], secret: string): string {
+  const content: Record<string, string | number | null> = { ...r.values };
+  const hash = sha256(JSON.stringify(r.values));
+  let pii: string | null = null;
+  if (maskedFields.length) {
+    const originals: Record<string, string | number | null> = {};
+    for (const f of maskedFields) {
+      const v = content[f];
+      if (v === null || v === undefined || v === '') continue;
+      originals[f] = v;
+      content[f] = typeof v === 'string' && v.length >= 15 ? maskIdNumber(v) : '***';
+    }
+    if (Object.keys(originals).length) pii = encrypt(secret, JSON.stringify(originals), 'pii');
+  }
+  const s = r.subject;
+  const id = s.uscc ? undefined : s.idNumber;
+  const decisionField = item.items.find((f) => f.role === 'decision_date')?.code;
+  const decision = decisionField ? r.values[decisionField] : null;
+  const key = `${r.key!.authorityUscc}\u001f${r.key!.docNo}`;
+  return [
+    rowNumber,
+    esc(key),
+    esc(r.key!.authorityUscc),
+    esc(r.key!.docNo),
+    esc(subjectKind(s.category)),
+    esc(s.name),
+    esc(s.uscc ?? null),
+    esc(s.orgCode ?? null),
+    esc(s.regNo ?? null),
+    esc(id ? createHmac('sha256', secret).update(`id:${id}`).digest('hex') : null),
+    esc(id ? maskIdNumber(id) : null),
+    esc(id ? encrypt(secret, id, 'pii') : null),
+    esc(typeof decision === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(decision) ? decision : null),
+    esc(JSON.stringify(content)),
+    esc(hash),
+    esc(pii),
+    r.withdrawn ? 't' : 'f',
+    r.late ? 't' : 'f',
+    esc(r.workingDays),
+    r.provisional ? 't' : 'f',
+  ].join('\t');
+}
+
+/** Writes lines to a COPY stream with back-pressure. */
+async function copyLines(client: pg.PoolClient, statement: string, lines: AsyncIterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(statement));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  let buf = '';
+  for await (const line of lines) {
+    buf += line + '\n';
+    if (buf.length > 256 * 1024) {
+      if (!stream.write(buf)) await new Promise((r) => stream.once('drain', r));
+      buf = '';
+    }
+  }
+  if (buf) stream.write(buf);
+  stream.end();
+  await done;
+}
+
+export interface CommitOptions {
+  pool: pg.Pool;
+  secret: string;
+  batchId: string;
+  item: CatalogItem;
+  departmentId: number;
+  channel: Channel;
+  rows: AsyncIterable<StagedRow>;
+  /** Called every 10,000 rows staged. */
+  onProgress?: (rowsSeen: number) => void;
+  /** Test hook: runs inside the transaction after staging, before the merge. */
+  beforeMerge?: () => Promise<void>;
+}
+
+/** Stages every row and merges the batch atomically; returns the receipt counts. */
+export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
+  const client = await o.pool.connect();
+  const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
+  const maskedFields = o.item.items.filter((f) => f.masked).map((f) => f.code);
+  const rejects: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE stg (
+      row_number int, record_key text, authority_uscc text, doc_no text, subj_kind text, subj_name text,
+      uscc text, org_code text, reg_no text, id_hash text, id_masked text, id_enc text, decision_date date,
+      content jsonb, content_hash text, pii_enc text, withdrawn bool, late bool, working_days int, provisional bool
+    ) ON COMMIT DROP`);
+    async function* accepted(): AsyncGenerator<string> {
+      for await (const row of o.rows) {
+        counts.total++;
+        if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
+        if (row.kind === 'rejected') {
+          counts.rejected++;
+          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(row.cells))}\t${esc(JSON.stringify(row.errors))}`);
+          continue;
+        }
+        counts.accepted++;
+        if (row.result.late) counts.late++;
+        yield stageLine(row.rowNumber, row.result, o.item, maskedFields, o.secret);
+      }
+    }
+    await copyLines(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, accepted());
+    o.onProgress?.(counts.total);
+    if (rejects.length) {
+      await copyLines(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors) FROM STDIN', (async function* () {
+        yield* rejects;
+      })());
+    }
+    await o.beforeMerge?.();
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
+    await mergeStaged(client, o, counts);
+    await client.query(
+      `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
+         duplicates = $7, withdrawn = $8, late = $9, finished_at = now() WHERE id = $1`,
+      [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late],
+    );
+    await client.query('COMMIT');
+    return counts;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, $2::int)', [BATCH_NS, o.batchId]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** The set-based merge: subjects, then versions and records. */
+async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
+  const q = (text: string, values: unknown[] = []) => client.query(text, values);
+  await q('ANALYZE stg');
+  // 主体库: create subjects that are new, keyed by USCC or (natural persons) by the keyed ID hash.
+  await q(`INSERT INTO subjects (kind, name, uscc, region_code)
+    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6) FROM stg WHERE uscc IS NOT NULL
+    ORDER BY uscc, row_number DESC ON CONFLICT (uscc) DO NOTHING`);
+  await q(`INSERT INTO subjects (kind, name, id_hash, id_masked, id_enc)
+    SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc FROM stg
+    WHERE uscc IS NULL AND id_hash IS NOT NULL ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
+  await q('ALTER TABLE stg ADD COLUMN subject_id bigint');
+  await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.uscc IS NOT NULL AND s.uscc = stg.uscc');
+  await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.subject_id IS NULL AND stg.id_hash IS NOT NULL AND s.id_hash = stg.id_hash');
+  // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
+  await q(`UPDATE stg SET subject_id = si.subject_id FROM subject_identifiers si
+    WHERE stg.subject_id IS NULL AND ((si.kind = 'org' AND si.value = stg.org_code) OR (si.kind = 'regno' AND si.value = stg.reg_no))`);
+  await q(`UPDATE stg SET subject_id = s.id FROM subjects s
+    WHERE stg.subject_id IS NULL AND stg.org_code IS NOT NULL AND s.uscc IS NOT NULL AND substr(s.uscc, 9, 9) = stg.org_code`);
+  // Still unknown legacy-only subjects: one new subject per code, linked for next time.
+  const unknown = await q(`SELECT DISTINCT ON (coalesce(org_code, reg_no)) org_code, reg_no, subj_kind, subj_name FROM stg
+    WHERE subject_id IS NULL AND (org_code IS NOT NULL OR reg_no IS NOT NULL) ORDER BY coalesce(org_code, reg_no), row_number DESC`);
+  for (const u of unknown.rows as Array<{ org_code: string | null; reg_no: string | null; subj_kind: string; subj_name: string | null }>) {
+    const s = await q('INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id', [u.subj_kind, u.subj_name ?? u.org_code ?? u.reg_no]);
+    const id = (s.rows[0] as { id: string }).id;
+    if (u.org_code) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.org_code, id]);
+    if (u.reg_no) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.reg_no, id]);
+    await q('UPDATE stg SET subject_id = $1 WHERE subject_id IS NULL AND (org_code = $2 OR reg_no = $3)', [id, u.org_code, u.reg_no]);
+  }
+  await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
+    SELECT DISTINCT ON (org_code) 'org', org_code, subject_id FROM stg WHERE org_code IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
+  await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
+    SELECT DISTINCT ON (reg_no) 'regno', reg_no, subject_id FROM stg WHERE reg_no IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
+  // 曾用名 / name variants as reported.
+  await q(`INSERT INTO subject_names (subject_id, name)
+    SELECT DISTINCT subject_id, subj_name FROM stg WHERE subject_id IS NOT NULL AND subj_name IS NOT NULL ON CONFLICT DO NOTHING`);
+
+  // Versions to write: a row whose content equals the previous row of the same key in this file, or the
+  // stored current version, is an unchanged duplicate.
+  await q(
+    `CREATE TEMP TABLE cand ON COMMIT DROP AS
+     SELECT s.*, r.id AS record_id, coalesce(r.current_version, 0) AS base_version, (r.id IS NULL) AS is_new,
+            coalesce(lag(s.content_hash) OVER (PARTITION BY s.record_key ORDER BY s.row_number), r.current_hash) AS prev_hash
+     FROM stg s LEFT JOIN records r ON r.item_id = $1 AND r.record_key = s.record_key`,
+    [o.item.id],
+  );
+  await q('DELETE FROM cand WHERE content_hash = prev_hash');
+  await q(`CREATE TEMP TABLE vers ON COMMIT DROP AS
+    SELECT *, row_number() OVER (PARTITION BY record_key ORDER BY row_number) AS seq,
+              count(*) OVER (PARTITION BY record_key) AS n,
+              row_number() OVER (PARTITION BY record_key ORDER BY row_number DESC) AS rdesc
+    FROM cand`);
+  await q(
+    `INSERT INTO records (item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date)
+     SELECT $1, $2, record_key, authority_uscc, doc_no, subject_id, $3, n, content_hash, CASE WHEN withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date
+     FROM vers WHERE is_new AND rdesc = 1`,
+    [o.item.id, o.item.recordType, o.departmentId],
+  );
+  await q('UPDATE vers SET record_id = r.id FROM records r WHERE vers.record_id IS NULL AND r.item_id = $1 AND r.record_key = vers.record_key', [o.item.id]);
+  await q(`UPDATE records r SET current_version = v.base_version + v.n, current_hash = v.content_hash, subject_id = coalesce(v.subject_id, r.subject_id),
+      status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now()
+    FROM vers v WHERE v.rdesc = 1 AND NOT v.is_new AND r.id = v.record_id`);
+  await q(
+    `INSERT INTO record_versions (record_id, version, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional,
+       batch_id, row_number, channel, department_id, catalog_version)
+     SELECT record_id, base_version + seq, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional,
+       $1, row_number, $2, $3, $4 FROM vers`,
+    [o.batchId, o.channel, o.departmentId, o.item.version],
+  );
+  const c = await q(`SELECT count(*) FILTER (WHERE is_new AND seq = 1)::int AS new, count(*) FILTER (WHERE NOT (is_new AND seq = 1))::int AS updated,
+      count(*) FILTER (WHERE withdrawn)::int AS withdrawn FROM vers`);
+  const row = c.rows[0] as { new: number; updated: number; withdrawn: number };
+  counts.new = row.new;
+  counts.updated = row.updated;
+  counts.withdrawn = row.withdrawn;
+  counts.duplicates = counts.accepted - row.new - row.updated;
+}

@@ -1,0 +1,91 @@
+// `citycredit import` as a department clerk's script would run it: JSON receipt, a re-run, and SIGKILL mid-import.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.ts';
+import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
+import { sweepAbandonedBatches } from '../src/domains/ingest/ingest.service.ts';
+import { seedDepartments } from '../src/platform/seed.ts';
+import { createTestDb, type TestDb } from './helpers/db.ts';
+
+const root = join(import.meta.dirname, '..');
+let t: TestDb;
+let dir: string;
+
+before(async () => {
+  t = await createTestDb();
+  dir = await mkdtemp(join(tmpdir(), 'cc-cli-import-'));
+  await seedDepartments(t.db, loadConfig({}));
+  await installBuiltinCatalog(t.db);
+});
+after(async () => {
+  await t?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+  return { child, done };
+}
+
+test('import --json prints the receipt with the named counts; a second run adds nothing', async () => {
+  const file = join(dir, 'a.csv');
+  await writeFile(file, Buffer.concat([...penaltyCsvChunks(300, 11, { encoding: 'gb18030', invalidRate: 0.03, duplicateRate: 0.02 })]));
+  const first = await cli(['import', file, '--catalog', '行政处罚', '--dept', '西宁市市场监督管理局', '--json']).done;
+  assert.equal(first.code, 0, first.err);
+  const r = JSON.parse(first.out);
+  for (const k of ['total', 'accepted', 'rejected', 'new', 'updated', 'duplicates', 'withdrawn', 'late']) assert.equal(typeof r[k], 'number', k);
+  assert.equal(r.total, 300);
+  assert.equal(r.accepted, r.new + r.updated + r.duplicates);
+  const second = JSON.parse((await cli(['import', file, '--catalog', 'sgs_cf_v2', '--dept', 'SCJGJ', '--json']).done).out);
+  assert.equal(second.new, 0);
+  assert.equal(second.duplicates, second.accepted);
+  const unknown = await cli(['import', file, '--catalog', '不存在的目录', '--dept', 'SCJGJ']).done;
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /找不到目录项/);
+});
+
+test('SIGKILL mid-import leaves no partial batch, and the same upload can be retried', async () => {
+  const file = join(dir, 'big.csv');
+  await writeFile(file, Buffer.concat([...penaltyCsvChunks(60_000, 5, { encoding: 'utf-8' })]));
+  const versionsBefore = (await t.db.selectFrom('record_versions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const run = cli(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ', '--json']);
+  // Wait (bounded) until the batch exists and is processing, then kill the process.
+  let batch: { id: string } | undefined;
+  for (let i = 0; i < 400 && !batch; i++) {
+    batch = await t.db.selectFrom('ingest_batches').select('id').where('status', '=', 'processing').executeTakeFirst();
+    if (!batch) await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.ok(batch, 'the import started');
+  run.child.kill('SIGKILL');
+  await run.done;
+  const written = await t.db.selectFrom('record_versions').select(sql<number>`count(*)::int`.as('n')).where('batch_id', '=', batch.id).executeTakeFirstOrThrow();
+  assert.equal(written.n, 0, 'no row of the killed batch is stored');
+  // The killed process's connection goes away; the sweep then marks the batch failed.
+  let swept = 0;
+  for (let i = 0; i < 100 && swept === 0; i++) {
+    swept = await sweepAbandonedBatches(t.db);
+    if (!swept) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(swept, 1);
+  const retry = await cli(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ', '--json']).done;
+  assert.equal(retry.code, 0, retry.err);
+  const r = JSON.parse(retry.out);
+  assert.equal(r.total, 60_000);
+  const after = (await t.db.selectFrom('record_versions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  assert.equal(after, versionsBefore + r.new + r.updated);
+});
