@@ -224,18 +224,17 @@ export interface UserDto {
   createdAt: string;
 }
 
-/** Lists users within the caller's department scope, optionally for one department. */
-export async function listUsers(db: Db, user: SessionUser, departmentId: number | undefined, ctx: AuditContext): Promise<UserDto[]> {
-  if (departmentId !== undefined) await assertDepartmentAccess(db, user, departmentId, ctx, 'users.list');
-  const scope = await departmentScope(db, user);
-  let q = db
+function usersQuery(db: DbOrTx) {
+  return db
     .selectFrom('users as u')
     .leftJoin('departments as d', 'd.id', 'u.department_id')
     .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'u.created_at', 'd.name as department_name']);
-  if (scope !== null) q = q.where('u.department_id', 'in', scope.length ? scope : [-1]);
-  if (departmentId !== undefined) q = q.where('u.department_id', '=', departmentId);
-  const rows = await q.orderBy('u.id').execute();
-  return rows.map((r) => ({
+}
+
+type UserRow = Awaited<ReturnType<ReturnType<typeof usersQuery>['executeTakeFirstOrThrow']>>;
+
+function toUserDto(r: UserRow): UserDto {
+  return {
     id: r.id,
     username: r.username,
     displayName: r.display_name,
@@ -244,7 +243,17 @@ export async function listUsers(db: Db, user: SessionUser, departmentId: number 
     departmentName: r.department_name,
     active: r.active,
     createdAt: new Date(r.created_at).toISOString(),
-  }));
+  };
+}
+
+/** Lists users within the caller's department scope, optionally for one department. */
+export async function listUsers(db: Db, user: SessionUser, departmentId: number | undefined, ctx: AuditContext): Promise<UserDto[]> {
+  if (departmentId !== undefined) await assertDepartmentAccess(db, user, departmentId, ctx, 'users.list');
+  const scope = await departmentScope(db, user);
+  let q = usersQuery(db);
+  if (scope !== null) q = q.where('u.department_id', 'in', scope.length ? scope : [-1]);
+  if (departmentId !== undefined) q = q.where('u.department_id', '=', departmentId);
+  return (await q.orderBy('u.id').execute()).map(toUserDto);
 }
 
 export interface NewUser {
@@ -301,22 +310,7 @@ export async function createUser(db: Db, creator: SessionUser | 'system', input:
       });
       return row.id;
     });
-    const out = (await db
-      .selectFrom('users as u')
-      .leftJoin('departments as d', 'd.id', 'u.department_id')
-      .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'u.created_at', 'd.name as department_name'])
-      .where('u.id', '=', id)
-      .executeTakeFirstOrThrow());
-    return {
-      id: out.id,
-      username: out.username,
-      displayName: out.display_name,
-      role: out.role,
-      departmentId: out.department_id,
-      departmentName: out.department_name,
-      active: out.active,
-      createdAt: new Date(out.created_at).toISOString(),
-    };
+    return toUserDto(await usersQuery(db).where('u.id', '=', id).executeTakeFirstOrThrow());
   } catch (e) {
     if (isPgError(e, PG.uniqueViolation)) throw conflict('username_taken', `用户名“${input.username}”已被使用`);
     throw e;
