@@ -43,6 +43,14 @@ test('strict UTF-8 first, else GB18030; pure ASCII stays undecided', async () =>
   assert.deepEqual(await decodeBuffer(Buffer.from('a,b\r\n1,2\r\n')), { text: 'a,b\r\n1,2\r\n', encoding: null });
 });
 
+test('a window with only 2-byte UTF-8 sequences that reads as Chinese in GB18030 is GB18030', async () => {
+  // D2 BB is GBK "一" and also UTF-8 "һ" (Cyrillic).
+  assert.deepEqual(await decodeBuffer(encodeGb18030('一')), { text: '一', encoding: 'gb18030' });
+  assert.deepEqual(await decodeBuffer(encodeGb18030('名称\n')), { text: '名称\n', encoding: 'gb18030' });
+  // A UTF-8 window with Chinese characters stays UTF-8.
+  assert.equal((await decodeBuffer(Buffer.from('买买提·艾力'))).encoding, 'utf-8');
+});
+
 test('a GBK file whose first 64 KiB are ASCII is not mistaken for mixed', async () => {
   const ascii = 'CF_XDR_MC,CF_WSH\n' + 'abc,123\n'.repeat(20_000); // ~160 KiB of ASCII
   const buf = Buffer.concat([Buffer.from(ascii), encodeGb18030('西宁市城中区某商店,宁市监罚〔2026〕1号\n')]);
@@ -54,7 +62,8 @@ test('a GBK file whose first 64 KiB are ASCII is not mistaken for mixed', async 
 test('property: GB18030 and UTF-8 text survives any chunk split (multi-byte characters across borders)', async () => {
   const hanzi = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c));
   const ch = fc.oneof(hanzi, hanzi, fc.constantFrom(',', '\r\n', '"', 'A', '1', '、', '（', '〔', '€', '𠮷'));
-  const text = fc.array(ch, { minLength: 1, maxLength: 400 }).map((a) => a.join(''));
+  // Files start with a header line, as every upload does; the rest is arbitrary.
+  const text = fc.array(ch, { minLength: 1, maxLength: 400 }).map((a) => '行政相对人名称,处罚类别\r\n' + a.join(''));
   const sizes = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 12 });
   await fc.assert(
     fc.asyncProperty(text, sizes, fc.boolean(), async (t, sz, gb) => {

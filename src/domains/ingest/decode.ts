@@ -169,6 +169,10 @@ export function detectAndDecode(
       try {
         const d = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
         const text = d.decode(window, { stream: true });
+        // Every Chinese character is a 3-byte sequence in UTF-8. A window with only 2-byte
+        // sequences (U+0080–U+07FF: Latin, Greek, Cyrillic …) that GB18030 reads as Chinese is
+        // GB18030 — e.g. a short GBK file of "一" (D2 BB) is also valid UTF-8 "һ".
+        if (!hasCharAbove(text, 0x7ff) && gb18030ReadsAsChinese(window)) throw new Error('prefer gb18030');
         decoder = d;
         state.encoding = 'utf-8';
         advance(window);
@@ -326,6 +330,28 @@ function firstLineOfOtherEncoding(window: Buffer): { line: number; from: TextEnc
     start = end + 1;
     line++;
   }
+}
+
+function hasCharAbove(s: string, cp: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > cp) return true;
+  return false;
+}
+
+/** True when the bytes decode as GB18030 and every non-ASCII character is a CJK ideograph or CJK punctuation. */
+function gb18030ReadsAsChinese(window: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder('gb18030', { fatal: true }).decode(window, { stream: true });
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    const cjk = (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
+    if (!cjk) return false;
+  }
+  return true;
 }
 
 /** Recognises a byte-order mark. */
