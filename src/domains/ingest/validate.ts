@@ -769,11 +769,27 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     s.numeric = meta?.numericCols?.length ? meta.numericCols : null;
     s.formula = meta?.formulaCols?.length ? meta.formulaCols : null;
 
-    // Row-level issues from the reader.
+    // Row-level issues from the reader. A structurally broken row (ragged, bad quotes) has
+    // misaligned cells: its field checks would only add noise, so it reports just that.
     if (meta?.issues) {
+      let structural = false;
       for (const is of meta.issues) {
         const field = is.column !== undefined ? (colToField.get(is.column) ?? '') : '';
         issue(s, is.severity === 'error' ? 'errors' : 'warnings', field, is.code, is.message);
+        if (is.code === 'row_ragged' || is.code === 'row_bad_quote') structural = true;
+      }
+      if (structural) {
+        return {
+          ok: false,
+          values,
+          errors: s.errors ?? EMPTY,
+          warnings: s.warnings ?? EMPTY,
+          late: false,
+          workingDays: null,
+          provisional: false,
+          withdrawn: false,
+          subject: { category: null, name: null },
+        };
       }
     }
 
