@@ -38,7 +38,10 @@ export type UploadEvent =
 /** Reads the first bytes of an input and hands back an equivalent input (nothing is lost). */
 async function peek(input: ByteInput, n: number): Promise<{ head: Buffer; input: ByteInput }> {
   if (input instanceof Uint8Array) return { head: Buffer.from(input.subarray(0, n)), input };
-  const it = (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const it =
+    Symbol.asyncIterator in input
+      ? (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+      : (input as Iterable<Uint8Array>)[Symbol.iterator]();
   const seen: Uint8Array[] = [];
   let size = 0;
   while (size < n) {

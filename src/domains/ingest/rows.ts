@@ -85,7 +85,8 @@ export interface SheetEnd {
 
 export type SheetEvent = SheetHeader | SheetRow | SheetEnd;
 
-export type ByteInput = Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+/** An upload: a buffer, a Node stream, or any (async) iterable of byte chunks. */
+export type ByteInput = Buffer | Uint8Array | Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 const MiB = 1024 * 1024;
 
@@ -111,7 +112,7 @@ async function* asChunks(input: ByteInput): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < input.length; i += MiB) yield input.subarray(i, Math.min(i + MiB, input.length));
     return;
   }
-  for await (const c of input as AsyncIterable<Uint8Array | string>) {
+  for await (const c of input as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>) {
     yield typeof c === 'string' ? Buffer.from(c) : c;
   }
 }
