@@ -2,7 +2,7 @@
 // (which writes a 1,000,000-row GB18030 CSV from penaltyCsvChunks). Same (n, seed, options) →
 // same rows, byte for byte. Subjects are in 西宁市 (630102–630123), codes are valid (GB 32100,
 // GB 11643) unless a row is deliberately defective.
-import { generateIdNumber, generateUscc } from '../codes/index.ts';
+import { generateIdNumber, generateUscc, isValidUscc } from '../codes/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { isoOfEpochDay } from '../../platform/workCalendar.ts';
@@ -268,7 +268,14 @@ function injectDefect(cells: string[], defect: PenaltyDefect, rng: () => number)
       set('CF_XDR_ZJLX', '');
       set('CF_XDR_ZJHM', '');
       set('CF_FRDB', get('CF_FRDB') || '王明');
-      set('CF_XDR_SHXYM', '916301' + String(100000000 + Math.floor(rng() * 899999999)) + '000');
+      // Like uscc_float_mangled.txt; 1 in 31 such strings passes the check by chance: draw again.
+      for (;;) {
+        const mangled = '916301' + String(100000000 + Math.floor(rng() * 899999999)) + '000';
+        if (!isValidUscc(mangled)) {
+          set('CF_XDR_SHXYM', mangled);
+          break;
+        }
+      }
       break;
     case 'missing_fact':
       set('CF_SY', '');
