@@ -67,7 +67,8 @@ export async function buildTemplateXlsx(item: CatalogItem): Promise<Buffer> {
   const { templateFields } = compileItem(item);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'CityCredit';
-  wb.created = new Date(0); // deterministic output for identical items
+  // Fixed document dates: the template's properties depend only on the item.
+  wb.created = new Date(0);
   wb.modified = new Date(0);
 
   const sheetName = item.name.slice(0, 31);
