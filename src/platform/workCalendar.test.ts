@@ -111,6 +111,17 @@ test('addWorkingDays is the inverse of workingDaysBetween', () => {
   );
 });
 
+test('epoch-day arithmetic agrees with Date for every day from 1900 to 2200', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: epochDayOf(1900, 1, 1), max: epochDayOf(2200, 12, 31) }), (day) => {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      assert.equal(isoOfEpochDay(day), iso);
+      assert.equal(epochDayOf(+iso.slice(0, 4), +iso.slice(5, 7), +iso.slice(8, 10)), day);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('date helpers reject impossible dates', () => {
   assert.ok(Number.isNaN(parseIsoDay('2023-02-29')));
   assert.equal(isoOfEpochDay(parseIsoDay('2024-02-29')), '2024-02-29');
