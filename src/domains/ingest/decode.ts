@@ -99,7 +99,8 @@ export function detectAndDecode(
     let checkUtf8Lines = opts.encoding === 'gb18030';
     let linesBefore = 0; // LF count before `tail`
     let tail: Uint8Array = new Uint8Array(0); // bytes after the last LF already consumed
-    let pending: Buffer | null = null; // undecided non-ASCII bytes
+    let pending: Uint8Array[] | null = null; // undecided non-ASCII bytes, joined once at decision
+    let pendingBytes = 0;
 
     const mixed = (line: number, detail: string): IngestError =>
       new IngestError(
@@ -238,12 +239,14 @@ export function detectAndDecode(
           advance(ascii);
           yield Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength).toString('latin1');
         }
-        pending = Buffer.from(chunk.subarray(hi));
+        pending = [chunk.subarray(hi)];
+        pendingBytes = chunk.length - hi;
       } else {
-        pending = Buffer.concat([pending, chunk]);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
       }
-      if (pending.length >= sniffBytes) {
-        const text = decide(pending);
+      if (pendingBytes >= sniffBytes) {
+        const text = decide(Buffer.concat(pending));
         pending = null;
         if (text) yield text;
       }
@@ -265,7 +268,7 @@ export function detectAndDecode(
     }
     if (head && head.length) yield* consume(takeHead(head));
     if (pending) {
-      const text = decide(pending);
+      const text = decide(Buffer.concat(pending));
       if (text) yield text;
     }
     if (decoder) {

@@ -397,9 +397,11 @@ async function* csvRows(decoded: AsyncIterable<string>, opts: ReadOptions): Asyn
     }
     while (skipped.length) yield skipRow(skipped.shift()!);
   } finally {
+    // Stopped early or failed: stop the pump, then close the decoder (and with it the input stream).
     abort.abort();
     if (!parser.destroyed) parser.destroy();
     await pump;
+    await it.return?.(undefined);
   }
 }
 
