@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { createUser, ROLES } from '../domains/auth/auth.service.ts';
-import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, XINING_DISTRICTS } from '../domains/auth/departments.data.ts';
+import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS } from '../domains/auth/departments.data.ts';
 import { regionChildren } from '../domains/codes/index.ts';
 import { generateSubjects } from '../domains/subjects/demo.ts';
 import { audit } from './audit.ts';
@@ -17,9 +17,7 @@ export const cityShort = (config: Config) => config.cityName.replace(/(市|地�
 
 /** Districts and counties of the configured city, from the region table (GB/T 2260). */
 export function cityDistricts(config: Config): Array<{ code: string; name: string }> {
-  const fromTable = regionChildren(config.cityRegionCode).map((r) => ({ code: r.code, name: r.name }));
-  if (fromTable.length) return fromTable;
-  return config.cityRegionCode === '630100' ? XINING_DISTRICTS : [];
+  return regionChildren(config.cityRegionCode).map((r) => ({ code: r.code, name: r.name }));
 }
 
 /** Inserts the member units and the city's districts when missing (idempotent; existing rows are kept as edited). */

@@ -79,14 +79,3 @@ export const DEPARTMENT_SEEDS: DepartmentSeed[] = [
   { code: 'GJJT', name: '{city}公交集团有限公司', shortName: '公交集团', kind: 'soe' },
   { code: 'GR', name: '{city}城达供热有限公司', shortName: '城达供热', kind: 'soe' },
 ];
-
-/** Fallback district list for 西宁市 when the region table is not available (GB/T 2260). */
-export const XINING_DISTRICTS = [
-  { code: '630102', name: '城东区' },
-  { code: '630103', name: '城中区' },
-  { code: '630104', name: '城西区' },
-  { code: '630105', name: '城北区' },
-  { code: '630106', name: '湟中区' },
-  { code: '630121', name: '大通回族土族自治县' },
-  { code: '630123', name: '湟源县' },
-];

@@ -7,6 +7,7 @@ import { compileItem } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { encodeGb18030 } from './gb18030.ts';
+import { mulberry32 } from '../../platform/random.ts';
 
 /** Template headers of 行政处罚 v2, in order: the columns of every generated row. */
 export const PENALTY_HEADERS: readonly string[] = compileItem(SGS_CF_V2).templateFields.map((f) => f.name);
@@ -48,17 +49,7 @@ export interface PenaltyGenOptions {
   to?: string;
 }
 
-/** mulberry32: small, fast, deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const DISTRICTS: readonly [string, string][] = [
   ['630102', '城东区'],

@@ -1,18 +1,7 @@
 // Deterministic demo data for the configured city: subjects with valid USCCs in the city's districts,
 // plausible Chinese names and legal representatives. The same generator feeds the benchmarks.
 import { generateUscc } from '../codes/index.ts';
-
-/** mulberry32: a small, fast, seedable PRNG so demo data and benchmarks are reproducible. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../platform/random.ts';
 
 const pick = <T>(rng: () => number, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 
@@ -50,7 +39,7 @@ export function generateSubjects(
   n: number,
   opts: { seed?: number; cityShort: string; districts: Array<{ code: string; name: string }> },
 ): DemoSubject[] {
-  const rng = seededRng(opts.seed ?? 20261128);
+  const rng = mulberry32(opts.seed ?? 20261128);
   const names = new Set<string>();
   const codes = new Set<string>();
   const out: DemoSubject[] = [];
