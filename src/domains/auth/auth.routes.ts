@@ -19,7 +19,7 @@ import {
   MeResponse,
   UserSchema,
 } from './auth.schemas.ts';
-import { assertDepartmentAccess, createUser, listDepartments, listUsers, login, logout } from './auth.service.ts';
+import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout } from './auth.service.ts';
 
 /** Registers the console's auth-related routes. */
 export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
@@ -65,8 +65,7 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     async (req) => {
       const user = await requireUser(req);
       await assertDepartmentAccess(db, user, req.params.id, auditCtx(req), 'departments.read');
-      const all = await listDepartments(db, user);
-      const d = all.find((x) => x.id === req.params.id);
+      const d = await getDepartment(db, req.params.id);
       if (!d) throw notFound('department_not_found', '部门不存在');
       return d;
     },

@@ -36,16 +36,10 @@ export const DepartmentSchema = Type.Object({
   active: Type.Boolean(),
 });
 
-export const UserSchema = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: RoleSchema,
-  departmentId: Type.Union([Type.Integer(), Type.Null()]),
-  departmentName: Type.Union([Type.String(), Type.Null()]),
-  active: Type.Boolean(),
-  createdAt: Type.String(),
-});
+export const UserSchema = Type.Composite([
+  SessionUserSchema,
+  Type.Object({ active: Type.Boolean(), createdAt: Type.String() }),
+]);
 
 export const CreateUserBody = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 40 }),

@@ -3,7 +3,8 @@ import { hash, verify } from '@node-rs/argon2';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/index.ts';
-import type { Role } from '../../db/types.ts';
+import type { Selectable } from 'kysely';
+import type { DepartmentsTable, Role } from '../../db/types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, isPgError, PG, unauthorized } from '../../platform/errors.ts';
@@ -182,13 +183,8 @@ export async function assertDepartmentAccess(db: Db, user: SessionUser, departme
   throw forbidden('department_forbidden', '无权访问其他部门的数据');
 }
 
-/** Lists the departments within the user's scope, city office first, then by sort order. */
-export async function listDepartments(db: DbOrTx, user: SessionUser): Promise<DepartmentDto[]> {
-  const scope = await departmentScope(db, user);
-  let q = db.selectFrom('departments').selectAll();
-  if (scope !== null) q = q.where('id', 'in', scope.length ? scope : [-1]);
-  const rows = await q.orderBy('sort_order').orderBy('id').execute();
-  return rows.map((r) => ({
+function toDepartmentDto(r: Selectable<DepartmentsTable>): DepartmentDto {
+  return {
     id: r.id,
     code: r.code,
     name: r.name,
@@ -197,7 +193,21 @@ export async function listDepartments(db: DbOrTx, user: SessionUser): Promise<De
     parentId: r.parent_id,
     regionCode: r.region_code,
     active: r.active,
-  }));
+  };
+}
+
+/** Lists the departments within the user's scope, city office first, then by sort order. */
+export async function listDepartments(db: DbOrTx, user: SessionUser): Promise<DepartmentDto[]> {
+  const scope = await departmentScope(db, user);
+  let q = db.selectFrom('departments').selectAll();
+  if (scope !== null) q = q.where('id', 'in', scope.length ? scope : [-1]);
+  return (await q.orderBy('sort_order').orderBy('id').execute()).map(toDepartmentDto);
+}
+
+/** One department by id (the caller checks scope first). */
+export async function getDepartment(db: DbOrTx, id: number): Promise<DepartmentDto | undefined> {
+  const r = await db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toDepartmentDto(r) : undefined;
 }
 
 /** Finds a department by id, short code or full name (as the CLI accepts). */

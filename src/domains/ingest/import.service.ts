@@ -49,12 +49,6 @@ export interface ImportFileOptions {
   beforeMerge?: () => Promise<void>;
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
@@ -70,22 +64,12 @@ async function head(path: string, n = 4096): Promise<Buffer> {
 export async function importFile(o: ImportFileOptions): Promise<Receipt> {
   const fileName = o.fileName ?? basename(o.path);
   const size = (await stat(o.path)).size;
-  const sha = await fileSha256(o.path);
-  const prior = await o.db
-    .selectFrom('ingest_batches')
-    .select('id')
-    .where('file_sha256', '=', sha)
-    .where('department_id', '=', o.departmentId)
-    .where('status', '=', 'committed')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
   const sniff = sniffFormat(await head(o.path), fileName);
   const batchId = await startBatch(o.db, {
     departmentId: o.departmentId,
     item: o.item,
     channel: o.channel,
     fileName,
-    fileSha256: sha,
     fileBytes: size,
     format: sniff.ok ? sniff.format : null,
     createdBy: o.createdBy ?? null,
@@ -95,7 +79,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     item: { id: o.item.id, name: o.item.name, version: o.item.version },
     fileName,
     format: sniff.ok ? sniff.format : null,
-    sameAsBatch: prior?.id ?? null,
+    sameAsBatch: null as string | null,
   };
   const zero: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
   const reject = async (errors: FileError[], encoding: string | null = null): Promise<Receipt> => {
@@ -104,9 +88,14 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
   };
   if (!sniff.ok) return reject([{ code: sniff.code, message: sniff.message }]);
 
+  // One pass over the file: the parser reads it, and the same chunks feed the progress count and the SHA-256.
   let bytesRead = 0;
+  const hash = createHash('sha256');
   const source = createReadStream(o.path);
-  source.on('data', (c) => (bytesRead += c.length));
+  source.on('data', (c) => {
+    bytesRead += c.length;
+    hash.update(c as Buffer);
+  });
   const events = readRows(source, { format: sniff.format })[Symbol.asyncIterator]();
   let encoding: string | null = null;
   const calendar = createWorkCalendar();
@@ -121,16 +110,19 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     const mapping = matchHeaders(o.item, header.cells);
     if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })), encoding);
     const validate = compileRowValidator(o.item, mapping);
-    let dataRows = 0;
+    // Peek at the first data row: a headers-only file is rejected without opening a commit.
+    let pending: IteratorResult<SheetEvent> | null = await events.next();
+    while (!pending.done && pending.value.kind !== 'row' && pending.value.kind !== 'end') pending = await events.next();
+    if (pending.done || pending.value.kind === 'end') return await reject([{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }], encoding);
     async function* staged(): AsyncGenerator<StagedRow> {
       for (;;) {
-        const ev = await events.next();
+        const ev = pending ?? (await events.next());
+        pending = null;
         if (ev.done || ev.value.kind === 'end') {
           if (!ev.done && ev.value.kind === 'end') encoding = ev.value.encoding ?? encoding;
           return;
         }
         if (ev.value.kind !== 'row') continue;
-        dataRows++;
         const r = validate(ev.value.cells, ctx, ev.value);
         if (r.ok && r.key) yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
         else yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors: r.errors.length ? r.errors : [{ field: '', header: '', code: 'record_key_missing', message: '缺少记录主键（机关统一社会信用代码与决定文书号）' }] };
@@ -147,11 +139,20 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
       onProgress: (n) => o.onProgress?.(n, bytesRead, size),
       beforeMerge: o.beforeMerge,
     });
-    if (dataRows === 0) {
-      return await reject([{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }], encoding);
-    }
+    // The whole file has been read by now; record its hash and point out an identical earlier upload.
+    const sha = hash.digest('hex');
+    const prior = await o.db
+      .selectFrom('ingest_batches')
+      .select('id')
+      .where('file_sha256', '=', sha)
+      .where('department_id', '=', o.departmentId)
+      .where('status', '=', 'committed')
+      .where('id', '!=', batchId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    await o.db.updateTable('ingest_batches').set({ file_sha256: sha }).where('id', '=', batchId).execute();
     o.onProgress?.(counts.total, size, size);
-    return { ...base, ...counts, status: 'committed', encoding, errors: [] };
+    return { ...base, ...counts, sameAsBatch: prior?.id ?? null, status: 'committed', encoding, errors: [] };
   } catch (e) {
     if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }], encoding);
     throw e;
