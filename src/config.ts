@@ -47,6 +47,16 @@ export interface Config {
   apiSignWindowSeconds: number;
   /** Build the front end on start when dist/web is missing (BUILD_WEB_ON_START, default true). */
   buildWebOnStart: boolean;
+  /** Largest accepted upload in bytes (UPLOAD_MAX_MB, default 200 MB); larger uploads are refused, never truncated. */
+  uploadMaxBytes: number;
+  /** Signed-API batches up to this many rows are answered with the receipt at once; larger ones run in the background (API_SYNC_MAX_ROWS, default 1000). */
+  apiSyncMaxRows: number;
+  /**
+   * Record key (DOMAIN §1.4 rule 7, [M]): catalogue item + authority USCC + document number, plus the
+   * subject's code when true (INGEST_KEY_WITH_SUBJECT, default true), so that the parties of one joint
+   * decision (共同违法, one 文号) stay separate records instead of overwriting each other as versions.
+   */
+  ingestKeyWithSubject: boolean;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +149,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loginWindowMinutes: int('LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     apiSignWindowSeconds: int('API_SIGN_WINDOW_SECONDS', 300, 10, 3600),
     buildWebOnStart: bool('BUILD_WEB_ON_START', true),
+    uploadMaxBytes: int('UPLOAD_MAX_MB', 200, 1, 4096) * 1024 * 1024,
+    apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
+    ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

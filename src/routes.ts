@@ -1,5 +1,6 @@
 // The domain route plugins the app registers, in one list so a new domain is one line.
 import type { FastifyInstance } from 'fastify';
 import codesRoutes from './domains/codes/codes.routes.ts';
+import ingestRoutes from './domains/ingest/ingest.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, ingestRoutes];

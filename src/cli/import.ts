@@ -44,11 +44,12 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
             db: ctx.db,
             pool: ctx.pool,
             secret: ctx.config.secret,
+            keyWithSubject: ctx.config.ingestKeyWithSubject,
             item,
             departmentId: dept.id,
             channel: 'cli',
             path: file,
-            onProgress: (rows, read, total) => bar?.update(total ? Math.floor((read / total) * 100) : 0, { rows }),
+            onProgress: (p) => bar?.update(p.totalBytes ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0, { rows: p.rows }),
           });
         } finally {
           bar?.stop();

@@ -144,6 +144,7 @@ export interface IngestBatchesTable {
   withdrawn: Generated<number>;
   late: Generated<number>;
   file_errors: Json;
+  header: ColumnType<unknown, string | null | undefined, string | null>;
   created_by: number | null;
   api_key_id: number | null;
   created_at: Timestamp;

@@ -7,6 +7,7 @@ import type { Role } from '../../src/db/types.ts';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import type { AppContext } from '../../src/platform/http.ts';
 import { seedDepartments } from '../../src/platform/seed.ts';
+import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
 import { createTestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'Test-password-123';
@@ -25,6 +26,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url, ...overrides });
   const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
+  await installBuiltinCatalog(t.db);
   const app = await buildApp(ctx, { logger: false, serveWeb: false });
   await app.ready();
   return {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { migrationVersion } from '../../src/db/index.ts';
 import type { AppContext } from '../../src/platform/http.ts';
 import { seedDepartments } from '../../src/platform/seed.ts';
+import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
 import { ensureWebBuilt } from '../../src/server.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url });
   const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
+  await installBuiltinCatalog(t.db);
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;

@@ -40,6 +40,7 @@ CREATE TABLE ingest_batches (
   withdrawn        integer NOT NULL DEFAULT 0,
   late             integer NOT NULL DEFAULT 0,
   file_errors      jsonb NOT NULL DEFAULT '[]'::jsonb,
+  header           jsonb,                 -- the header row as uploaded, for the correctable error file
   created_by       integer REFERENCES users(id) DEFERRABLE,
   api_key_id       integer REFERENCES api_keys(id) DEFERRABLE,
   created_at       timestamptz NOT NULL DEFAULT now(),

@@ -10,8 +10,8 @@ import { seedDepartments } from '../../platform/seed.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
-import { penaltyCsvChunks } from './fixtures.ts';
-import { importFile, type Receipt } from './import.service.ts';
+import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
+import { importFile, importRows, type Receipt } from './import.service.ts';
 import { sweepAbandonedBatches } from './ingest.service.ts';
 
 let t: TestDb;
@@ -134,4 +134,30 @@ test('an empty file, a headers-only file and a file that is not a spreadsheet ar
   const p = await run(png);
   assert.equal(p.status, 'rejected');
   assert.match(p.errors[0].code, /not_a_spreadsheet|file_type_mismatch/);
+});
+
+test('one 文号 for two parties (joint decision): two records by default; one record with two versions when the key leaves out the subject', async () => {
+  const [a, b] = [...generatePenaltyRows(2, 31337)];
+  const docIdx = PENALTY_HEADERS.findIndex((h) => h.includes('文号'));
+  const authIdx = PENALTY_HEADERS.findIndex((h) => h === '处罚机关统一社会信用代码');
+  const orgIdx = PENALTY_HEADERS.findIndex((h) => h === '处罚机关');
+  const srcIdx = PENALTY_HEADERS.findIndex((h) => h === '数据来源单位统一社会信用代码');
+  const srcNameIdx = PENALTY_HEADERS.findIndex((h) => h === '数据来源单位');
+  const joint = [a.cells, b.cells.map((c, i) => ([docIdx, authIdx, orgIdx, srcIdx, srcNameIdx].includes(i) ? a.cells[i] : c))];
+  const rows = joint.map((cells) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]])));
+  const docNo = a.cells[docIdx];
+  const recordsOf = () => t.db.selectFrom('records').select(['record_key', 'current_version']).where('doc_no', '=', docNo).where('authority_uscc', '=', a.cells[authIdx]).execute();
+  // The generator reuses small document numbers, so other tests' records may share this 文号: count the difference.
+  const before = (await recordsOf()).length;
+  const withSubject = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  assert.equal(withSubject.accepted, 2, JSON.stringify(withSubject));
+  assert.equal(withSubject.new, 2);
+  assert.equal((await recordsOf()).length, before + 2);
+
+  const other = await findActiveItem(t.db, '行政处罚');
+  const merged = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item: other!, departmentId: dept, channel: 'api', rows, keyWithSubject: false });
+  assert.equal(merged.new + merged.updated, 2);
+  const subjectless = (await recordsOf()).filter((k) => k.record_key.split('\u001f').length === 2);
+  assert.equal(subjectless.length, 1, 'one record without the subject in its key');
+  assert.equal(subjectless[0].current_version, 2, 'the second party became a new version of it');
 });

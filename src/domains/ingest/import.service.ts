@@ -1,5 +1,7 @@
-// One validation path for every channel: sniff → decode/parse (streaming) → match headers by name →
-// validate each row against the catalogue → stage and commit the batch atomically → receipt (回执).
+// One validation path for every channel (issue 归集 §3): a file (console upload or CLI) is sniffed,
+// decoded and parsed as a stream; JSON rows (signed API, online form) become the same header + row events.
+// Then: match headers by name → validate each row against the catalogue → stage and commit the batch
+// atomically → receipt (回执).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -34,20 +36,41 @@ export interface Receipt extends ReceiptCounts {
   sameAsBatch: string | null;
 }
 
-export interface ImportFileOptions {
+export interface ImportProgress {
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+interface CommonOptions {
   db: Db;
   pool: pg.Pool;
   secret: string;
   item: CatalogItem;
   departmentId: number;
   channel: Channel;
-  path: string;
-  fileName?: string;
+  /** Record key includes the subject's code (config.ingestKeyWithSubject; default true). */
+  keyWithSubject?: boolean;
   createdBy?: number | null;
+  apiKeyId?: number | null;
   reportDate?: Date;
-  onProgress?: (rows: number, bytesRead: number, totalBytes: number) => void;
+  /** Called as soon as the batch exists, so that a caller can answer with its id and poll. */
+  onBatch?: (batchId: string) => void;
+  onProgress?: (p: ImportProgress) => void;
   beforeMerge?: () => Promise<void>;
 }
+
+export interface ImportFileOptions extends CommonOptions {
+  path: string;
+  fileName?: string;
+}
+
+export interface ImportRowsOptions extends CommonOptions {
+  /** Rows keyed by field code or Chinese header, e.g. from the signed API or the online form. */
+  rows: ReadonlyArray<Record<string, string | number | null | undefined>>;
+}
+
+const ZERO: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
 
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -60,34 +83,94 @@ async function head(path: string, n = 4096): Promise<Buffer> {
   }
 }
 
+interface PipelineInput {
+  batchId: string;
+  base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors'>;
+  events: AsyncIterator<SheetEvent>;
+  progress: () => Omit<ImportProgress, 'rows'>;
+}
+
+/** Header matching, row validation and the atomic commit, shared by files and JSON rows. */
+async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt> {
+  let encoding: string | null = null;
+  const reject = async (errors: FileError[]): Promise<Receipt> => {
+    await rejectBatch(o.db, p.batchId, errors);
+    return { ...p.base, ...ZERO, status: 'rejected', encoding, errors };
+  };
+  const now = new Date();
+  const ctx = { today: now, calendar: createWorkCalendar(), reportDate: o.reportDate ?? now };
+  try {
+    const first = await p.events.next();
+    if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
+    if (first.value.kind !== 'header') throw new Error('reader yielded a row before the header');
+    encoding = first.value.encoding;
+    await o.db.updateTable('ingest_batches').set({ header: JSON.stringify(first.value.cells), encoding }).where('id', '=', p.batchId).execute();
+    const mapping = matchHeaders(o.item, first.value.cells);
+    if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })));
+    const validate = compileRowValidator(o.item, mapping);
+    // Peek at the first data row: a headers-only file is rejected without opening a commit.
+    let pending: IteratorResult<SheetEvent> | null = await p.events.next();
+    while (!pending.done && pending.value.kind === 'header') pending = await p.events.next();
+    if (pending.done || pending.value.kind === 'end') return await reject([{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }]);
+    async function* staged(): AsyncGenerator<StagedRow> {
+      for (;;) {
+        const ev = pending ?? (await p.events.next());
+        pending = null;
+        if (ev.done || ev.value.kind === 'end') return;
+        if (ev.value.kind !== 'row') continue;
+        const r = validate(ev.value.cells, ctx, ev.value);
+        if (r.ok && r.key) yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+        else {
+          const errors = r.errors.length
+            ? r.errors
+            : [{ field: '', header: '', code: 'record_key_missing', message: '缺少记录主键（机关统一社会信用代码与决定文书号）' }];
+          yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors };
+        }
+      }
+    }
+    const counts = await commitBatch({
+      pool: o.pool,
+      secret: o.secret,
+      keyWithSubject: o.keyWithSubject ?? true,
+      batchId: p.batchId,
+      item: o.item,
+      departmentId: o.departmentId,
+      channel: o.channel,
+      rows: staged(),
+      onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
+      beforeMerge: o.beforeMerge,
+    });
+    o.onProgress?.({ rows: counts.total, ...p.progress() });
+    return { ...p.base, ...counts, status: 'committed', encoding, errors: [] };
+  } catch (e) {
+    if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }]);
+    throw e;
+  }
+}
+
 /** Imports one file end to end and returns its receipt. File-level problems reject the batch with a clear error. */
 export async function importFile(o: ImportFileOptions): Promise<Receipt> {
   const fileName = o.fileName ?? basename(o.path);
   const size = (await stat(o.path)).size;
   const sniff = sniffFormat(await head(o.path), fileName);
+  const format = sniff.ok ? sniff.format : null;
   const batchId = await startBatch(o.db, {
     departmentId: o.departmentId,
     item: o.item,
     channel: o.channel,
     fileName,
     fileBytes: size,
-    format: sniff.ok ? sniff.format : null,
+    format,
     createdBy: o.createdBy ?? null,
+    apiKeyId: o.apiKeyId ?? null,
   });
-  const base = {
-    batchId,
-    item: { id: o.item.id, name: o.item.name, version: o.item.version },
-    fileName,
-    format: sniff.ok ? sniff.format : null,
-    sameAsBatch: null as string | null,
-  };
-  const zero: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
-  const reject = async (errors: FileError[], encoding: string | null = null): Promise<Receipt> => {
+  o.onBatch?.(batchId);
+  const base = { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName, format, sameAsBatch: null };
+  if (!sniff.ok) {
+    const errors = [{ code: sniff.code, message: sniff.message }];
     await rejectBatch(o.db, batchId, errors);
-    return { ...base, ...zero, status: 'rejected', encoding, errors };
-  };
-  if (!sniff.ok) return reject([{ code: sniff.code, message: sniff.message }]);
-
+    return { ...base, ...ZERO, status: 'rejected', encoding: null, errors };
+  }
   // One pass over the file: the parser reads it, and the same chunks feed the progress count and the SHA-256.
   let bytesRead = 0;
   const hash = createHash('sha256');
@@ -96,49 +179,14 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     bytesRead += c.length;
     hash.update(c as Buffer);
   });
-  const events = readRows(source, { format: sniff.format })[Symbol.asyncIterator]();
-  let encoding: string | null = null;
-  const calendar = createWorkCalendar();
-  const now = new Date();
-  const ctx = { today: now, calendar, reportDate: o.reportDate ?? now };
   try {
-    const first: IteratorResult<SheetEvent> = await events.next();
-    if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
-    if (first.value.kind !== 'header') throw new Error('reader yielded a row before the header');
-    const header = first.value;
-    encoding = header.encoding;
-    const mapping = matchHeaders(o.item, header.cells);
-    if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })), encoding);
-    const validate = compileRowValidator(o.item, mapping);
-    // Peek at the first data row: a headers-only file is rejected without opening a commit.
-    let pending: IteratorResult<SheetEvent> | null = await events.next();
-    while (!pending.done && pending.value.kind !== 'row' && pending.value.kind !== 'end') pending = await events.next();
-    if (pending.done || pending.value.kind === 'end') return await reject([{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }], encoding);
-    async function* staged(): AsyncGenerator<StagedRow> {
-      for (;;) {
-        const ev = pending ?? (await events.next());
-        pending = null;
-        if (ev.done || ev.value.kind === 'end') {
-          if (!ev.done && ev.value.kind === 'end') encoding = ev.value.encoding ?? encoding;
-          return;
-        }
-        if (ev.value.kind !== 'row') continue;
-        const r = validate(ev.value.cells, ctx, ev.value);
-        if (r.ok && r.key) yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
-        else yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors: r.errors.length ? r.errors : [{ field: '', header: '', code: 'record_key_missing', message: '缺少记录主键（机关统一社会信用代码与决定文书号）' }] };
-      }
-    }
-    const counts = await commitBatch({
-      pool: o.pool,
-      secret: o.secret,
+    const receipt = await runPipeline(o, {
       batchId,
-      item: o.item,
-      departmentId: o.departmentId,
-      channel: o.channel,
-      rows: staged(),
-      onProgress: (n) => o.onProgress?.(n, bytesRead, size),
-      beforeMerge: o.beforeMerge,
+      base,
+      events: readRows(source, { format: sniff.format })[Symbol.asyncIterator](),
+      progress: () => ({ bytesRead, totalBytes: size }),
     });
+    if (receipt.status !== 'committed') return receipt;
     // The whole file has been read by now; record its hash and point out an identical earlier upload.
     const sha = hash.digest('hex');
     const prior = await o.db
@@ -151,12 +199,47 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
       .orderBy('id', 'desc')
       .executeTakeFirst();
     await o.db.updateTable('ingest_batches').set({ file_sha256: sha }).where('id', '=', batchId).execute();
-    o.onProgress?.(counts.total, size, size);
-    return { ...base, ...counts, sameAsBatch: prior?.id ?? null, status: 'committed', encoding, errors: [] };
-  } catch (e) {
-    if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }], encoding);
-    throw e;
+    return { ...receipt, sameAsBatch: prior?.id ?? null };
   } finally {
     source.destroy();
   }
+}
+
+/** Imports JSON rows (signed API, online form) through the same header matching and validation as files. */
+export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
+  const batchId = await startBatch(o.db, {
+    departmentId: o.departmentId,
+    item: o.item,
+    channel: o.channel,
+    format: 'json',
+    createdBy: o.createdBy ?? null,
+    apiKeyId: o.apiKeyId ?? null,
+  });
+  o.onBatch?.(batchId);
+  // The header is the union of keys in first-seen order; row numbers count the records from 1.
+  const header: string[] = [];
+  const seen = new Set<string>();
+  for (const r of o.rows) {
+    for (const k of Object.keys(r)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      header.push(k);
+    }
+  }
+  const rows = o.rows;
+  let i = 0;
+  async function* events(): AsyncGenerator<SheetEvent> {
+    yield { kind: 'header', rowNumber: 0, cells: header, format: 'csv', encoding: null, skippedBefore: 0 };
+    for (const r of rows) {
+      i++;
+      yield { kind: 'row', rowNumber: i, cells: header.map((h) => (r[h] === null || r[h] === undefined ? '' : String(r[h]))) };
+    }
+    yield { kind: 'end', rows: rows.length, emptyRowsSkipped: 0, encoding: null };
+  }
+  return runPipeline(o, {
+    batchId,
+    base: { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName: null, format: 'json', sameAsBatch: null },
+    events: events(),
+    progress: () => ({ bytesRead: i, totalBytes: rows.length }),
+  });
 }

@@ -1,6 +1,7 @@
 // 归集 storage: one batch = one upload. Accepted rows are COPYed into a staging table and merged with
 // set-based SQL in one transaction (ARCHITECTURE.md "Bulk loads"); a crash leaves no partial batch.
-// Record key (issue: 归集 §6): catalogue item + deciding authority USCC + decision document number (文书号).
+// Record key (issue: 归集 §6): catalogue item + deciding authority USCC + decision document number (文书号),
+// plus the subject's code unless INGEST_KEY_WITH_SUBJECT=false (DOMAIN §1.4 rule 7; joint decisions).
 // Same key + same content = unchanged duplicate; changed content = a new version; 当前状态 = 撤销/无效
 // withdraws the record (DOMAIN §1.4 rule 7). Nothing is overwritten: versions keep batch, row, channel,
 // department and catalogue version.
@@ -128,7 +129,7 @@ function subjectKind(category: string | null): string {
 }
 
 /** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
-function stageLine(rowNumber: number, r: RowResult, item: CatalogItem, maskedFields: readonly string[], secret: string): string {
+function stageLine(rowNumber: number, r: RowResult, item: CatalogItem, maskedFields: readonly string[], secret: string, keyWithSubject: boolean): string {
   const content: Record<string, string | number | null> = { ...r.values };
   const hash = sha256(JSON.stringify(r.values));
   let pii: string | null = null;
@@ -146,7 +147,7 @@ function stageLine(rowNumber: number, r: RowResult, item: CatalogItem, maskedFie
   const id = s.uscc ? undefined : s.idNumber;
   const decisionField = item.items.find((f) => f.role === 'decision_date')?.code;
   const decision = decisionField ? r.values[decisionField] : null;
-  const key = `${r.key!.authorityUscc}\u001f${r.key!.docNo}`;
+  const key = `${r.key!.authorityUscc}\u001f${r.key!.docNo}${keyWithSubject ? `\u001f${r.key!.subjectCode ?? ''}` : ''}`;
   return [
     rowNumber,
     esc(key),
@@ -195,6 +196,8 @@ export interface CommitOptions {
   pool: pg.Pool;
   secret: string;
   batchId: string;
+  /** Include the subject's code in the record key (see the file comment). */
+  keyWithSubject: boolean;
   item: CatalogItem;
   departmentId: number;
   channel: Channel;
@@ -230,7 +233,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         }
         counts.accepted++;
         if (row.result.late) counts.late++;
-        yield stageLine(row.rowNumber, row.result, o.item, maskedFields, o.secret);
+        yield stageLine(row.rowNumber, row.result, o.item, maskedFields, o.secret, o.keyWithSubject);
       }
     }
     await copyLines(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, accepted());

@@ -2,6 +2,7 @@
 // of an .xlsx as text rows, and neutralise formula injection when writing user data to cells.
 import ExcelJS from 'exceljs';
 import { MonitoringError } from './errors.ts';
+import { neutraliseCell } from '../../platform/spreadsheet.ts';
 
 /** A sheet row as trimmed text cells, with its 1-based row number. */
 export interface SheetRow {
@@ -44,13 +45,7 @@ export async function readFirstSheet(buffer: Buffer | Uint8Array): Promise<Sheet
   return rows;
 }
 
-/**
- * Prefixes a text cell that a spreadsheet could run as a formula (starts with = + - @, or a tab/CR)
- * with an apostrophe, so exported data from departments can never execute (formula injection).
- */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+export { neutraliseCell };
 
 /** Writes a simple one-sheet workbook; strings are neutralised, numbers stay numbers. */
 export async function writeSheet(name: string, header: string[], rows: (string | number | null)[][], widths?: number[]): Promise<Buffer> {

@@ -1,0 +1,295 @@
+// Reads for the console: batches and their receipts, rejected rows, records with versions, statistics.
+// Every list takes the caller's department scope (null = all departments).
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+import type { BatchStatus, Channel } from '../../db/types.ts';
+
+export interface BatchDto {
+  batchId: string;
+  status: BatchStatus;
+  item: { id: string; name: string; version: number };
+  department: { id: number; name: string };
+  channel: Channel;
+  fileName: string | null;
+  format: string | null;
+  encoding: string | null;
+  total: number;
+  accepted: number;
+  rejected: number;
+  new: number;
+  updated: number;
+  duplicates: number;
+  withdrawn: number;
+  late: number;
+  errors: Array<{ code: string; message: string }>;
+  sameAsBatch: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+function batchQuery(db: DbOrTx) {
+  return db
+    .selectFrom('ingest_batches as b')
+    .innerJoin('departments as d', 'd.id', 'b.department_id')
+    .innerJoin('catalog_versions as c', (j) => j.onRef('c.item_id', '=', 'b.item_id').onRef('c.version', '=', 'b.catalog_version'))
+    .select([
+      'b.id',
+      'b.status',
+      'b.item_id',
+      'b.catalog_version',
+      'c.name as item_name',
+      'b.department_id',
+      'd.name as department_name',
+      'b.channel',
+      'b.file_name',
+      'b.format',
+      'b.encoding',
+      'b.total',
+      'b.accepted',
+      'b.rejected',
+      'b.new_records',
+      'b.updated',
+      'b.duplicates',
+      'b.withdrawn',
+      'b.late',
+      'b.file_errors',
+      'b.created_at',
+      'b.finished_at',
+      // An earlier committed batch of the same department with byte-identical content.
+      sql<string | null>`(SELECT max(p.id)::text FROM ingest_batches p WHERE p.file_sha256 = b.file_sha256 AND p.department_id = b.department_id
+        AND p.status = 'committed' AND p.id < b.id)`.as('same_as'),
+    ]);
+}
+
+type BatchRow = Awaited<ReturnType<ReturnType<typeof batchQuery>['executeTakeFirstOrThrow']>>;
+
+function toBatchDto(r: BatchRow): BatchDto {
+  return {
+    batchId: r.id,
+    status: r.status,
+    item: { id: r.item_id, name: r.item_name, version: r.catalog_version },
+    department: { id: r.department_id, name: r.department_name },
+    channel: r.channel,
+    fileName: r.file_name,
+    format: r.format,
+    encoding: r.encoding,
+    total: r.total,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    new: r.new_records,
+    updated: r.updated,
+    duplicates: r.duplicates,
+    withdrawn: r.withdrawn,
+    late: r.late,
+    errors: ((r.file_errors as Array<{ code: string; message: string }>) ?? []).map((e) => ({ code: e.code, message: e.message })),
+    sameAsBatch: r.same_as,
+    createdAt: iso(r.created_at)!,
+    finishedAt: iso(r.finished_at),
+  };
+}
+
+/** One batch with its receipt. */
+export async function getBatch(db: DbOrTx, id: string): Promise<BatchDto | undefined> {
+  const r = await batchQuery(db).where('b.id', '=', id).executeTakeFirst();
+  return r ? toBatchDto(r) : undefined;
+}
+
+/** Batches newest first (cursor = last id seen). */
+export async function listBatches(
+  db: DbOrTx,
+  scope: number[] | null,
+  q: { departmentId?: number; cursor?: string; limit?: number },
+): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
+  const limit = Math.min(q.limit ?? 50, 200);
+  let query = batchQuery(db);
+  if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
+  if (q.departmentId) query = query.where('b.department_id', '=', q.departmentId);
+  if (q.cursor) query = query.where('b.id', '<', q.cursor);
+  const rows = await query.orderBy('b.id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toBatchDto);
+  return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].batchId : null };
+}
+
+export interface RejectDto {
+  rowNumber: number;
+  errors: Array<{ field: string; header: string; code: string; message: string }>;
+}
+
+/** Rejected rows of a batch in row order (cursor = last row number seen). */
+export async function listRejects(db: DbOrTx, batchId: string, cursor = 0, limit = 100): Promise<{ items: RejectDto[]; nextCursor: string | null }> {
+  const rows = await db
+    .selectFrom('ingest_rejects')
+    .select(['row_number', 'errors'])
+    .where('batch_id', '=', batchId)
+    .where('row_number', '>', cursor)
+    .orderBy('row_number')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_number, errors: r.errors as RejectDto['errors'] }));
+  return { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].rowNumber) : null };
+}
+
+/** Every rejected row with its cells, for the error file. */
+export async function allRejects(db: DbOrTx, batchId: string): Promise<Array<{ rowNumber: number; cells: string[]; errors: RejectDto['errors'] }>> {
+  const rows = await db.selectFrom('ingest_rejects').select(['row_number', 'cells', 'errors']).where('batch_id', '=', batchId).orderBy('row_number').execute();
+  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells as string[], errors: r.errors as RejectDto['errors'] }));
+}
+
+export interface RecordDto {
+  id: string;
+  itemId: string;
+  itemName: string;
+  docNo: string;
+  authorityUscc: string;
+  subjectName: string | null;
+  status: 'active' | 'withdrawn';
+  version: number;
+  decisionDate: string | null;
+  late: boolean;
+  updatedAt: string;
+  departmentId: number;
+}
+
+function recordQuery(db: DbOrTx) {
+  return db
+    .selectFrom('records as r')
+    .leftJoin('subjects as s', 's.id', 'r.subject_id')
+    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
+    .select([
+      'r.id',
+      'r.item_id',
+      sql<string>`(SELECT c.name FROM catalog_versions c WHERE c.item_id = r.item_id ORDER BY c.version DESC LIMIT 1)`.as('item_name'),
+      'r.doc_no',
+      'r.authority_uscc',
+      's.name as subject_name',
+      'r.status',
+      'r.current_version',
+      'r.decision_date',
+      'v.late',
+      'r.updated_at',
+      'r.department_id',
+    ]);
+}
+
+type RecordRow = Awaited<ReturnType<ReturnType<typeof recordQuery>['executeTakeFirstOrThrow']>>;
+
+function toRecordDto(r: RecordRow): RecordDto {
+  return {
+    id: r.id,
+    itemId: r.item_id,
+    itemName: r.item_name,
+    docNo: r.doc_no,
+    authorityUscc: r.authority_uscc,
+    subjectName: r.subject_name,
+    status: r.status,
+    version: r.current_version,
+    decisionDate: r.decision_date,
+    late: r.late,
+    updatedAt: iso(r.updated_at)!,
+    departmentId: r.department_id,
+  };
+}
+
+/** Records newest first, filtered by department scope, item and a document-number or subject-name fragment. */
+export async function listRecords(
+  db: DbOrTx,
+  scope: number[] | null,
+  q: { departmentId?: number; item?: string; q?: string; cursor?: string; limit?: number },
+): Promise<{ items: RecordDto[]; nextCursor: string | null }> {
+  const limit = Math.min(q.limit ?? 50, 200);
+  let query = recordQuery(db);
+  if (scope !== null) query = query.where('r.department_id', 'in', scope.length ? scope : [-1]);
+  if (q.departmentId) query = query.where('r.department_id', '=', q.departmentId);
+  if (q.item) query = query.where('r.item_id', '=', q.item);
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, '\\$&')}%`;
+    query = query.where((eb) => eb.or([eb('r.doc_no', 'like', like), eb('s.name', 'like', like)]));
+  }
+  if (q.cursor) query = query.where('r.id', '<', q.cursor);
+  const rows = await query.orderBy('r.id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit).map(toRecordDto);
+  return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+}
+
+export interface VersionDto {
+  version: number;
+  content: Record<string, string | number | null>;
+  batchId: string;
+  rowNumber: number | null;
+  channel: Channel;
+  late: boolean;
+  withdrawn: boolean;
+  createdAt: string;
+  piiEnc: string | null;
+}
+
+/** One record with all its versions, oldest first. Content is as stored: personal fields masked. */
+export async function getRecord(db: DbOrTx, id: string): Promise<{ record: RecordDto; versions: VersionDto[] } | undefined> {
+  const r = await recordQuery(db).where('r.id', '=', id).executeTakeFirst();
+  if (!r) return undefined;
+  const vs = await db.selectFrom('record_versions').selectAll().where('record_id', '=', id).orderBy('version').execute();
+  return {
+    record: toRecordDto(r),
+    versions: vs.map((v) => ({
+      version: v.version,
+      content: v.content as VersionDto['content'],
+      batchId: v.batch_id,
+      rowNumber: v.row_number,
+      channel: v.channel,
+      late: v.late,
+      withdrawn: v.withdrawn,
+      createdAt: iso(v.created_at)!,
+      piiEnc: v.pii_enc,
+    })),
+  };
+}
+
+export interface StatsRow {
+  departmentId: number;
+  departmentName: string;
+  batches: number;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  rejectionRate: number | null;
+  late: number;
+  lateShare: number | null;
+  records: number;
+}
+
+/** Per-department volume, rejection rate and late share (超期上报) of committed batches in a period. */
+export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { from?: string; to?: string }): Promise<StatsRow[]> {
+  let query = db
+    .selectFrom('ingest_batches as b')
+    .innerJoin('departments as d', 'd.id', 'b.department_id')
+    .select([
+      'b.department_id',
+      'd.name',
+      sql<number>`count(*)::int`.as('batches'),
+      sql<number>`coalesce(sum(b.total), 0)::int`.as('rows'),
+      sql<number>`coalesce(sum(b.accepted), 0)::int`.as('accepted'),
+      sql<number>`coalesce(sum(b.rejected), 0)::int`.as('rejected'),
+      sql<number>`coalesce(sum(b.late), 0)::int`.as('late'),
+      sql<number>`coalesce(sum(b.new_records), 0)::int`.as('records'),
+    ])
+    .where('b.status', '=', 'committed')
+    .groupBy(['b.department_id', 'd.name']);
+  if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
+  if (q.from) query = query.where('b.created_at', '>=', new Date(q.from));
+  if (q.to) query = query.where('b.created_at', '<', new Date(q.to));
+  const rows = await query.orderBy('rows', 'desc').execute();
+  return rows.map((r) => ({
+    departmentId: r.department_id,
+    departmentName: r.name,
+    batches: r.batches,
+    rows: r.rows,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    rejectionRate: r.rows ? r.rejected / r.rows : null,
+    late: r.late,
+    lateShare: r.accepted ? r.late / r.accepted : null,
+    records: r.records,
+  }));
+}

@@ -1,0 +1,357 @@
+// 归集 routes: console upload (async, with progress), online form, receipts, error files, records,
+// statistics; and the signed API for department systems. Thin: authorise, call a service, shape the answer.
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import fastifyMultipart from '@fastify/multipart';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Channel } from '../../db/types.ts';
+import { audit } from '../../platform/audit.ts';
+import { decrypt, randomToken } from '../../platform/crypto.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../platform/http.ts';
+import { neutraliseCell } from '../../platform/spreadsheet.ts';
+import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
+import { findActiveItem } from '../catalog/catalog.repository.ts';
+import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
+import { allRejects, departmentStats, getBatch, getRecord, listBatches, listRecords, listRejects } from './ingest.repository.ts';
+import {
+  BatchSchema,
+  FormBody,
+  IngestRowsBody,
+  RecordDetailSchema,
+  RecordSchema,
+  RejectSchema,
+  StatsRowSchema,
+  UploadQuery,
+} from './ingest.schemas.ts';
+
+const UPLOAD_DIR = join(tmpdir(), 'citycredit-uploads');
+// Progress of imports running in this process, by batch id (for the console's progress display).
+const progress = new Map<string, ImportProgress>();
+// Imports running in the background; awaited on shutdown so no batch is cut short by a clean stop.
+const running = new Set<Promise<unknown>>();
+
+const UPLOAD_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer'] as const;
+const READ_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer', 'auditor'] as const;
+
+async function resolveItem(db: AppContext['db'], ref: string | undefined): Promise<CatalogItem> {
+  if (!ref) throw new AppError('catalog_required', '请选择目录项', 400);
+  const item = await findActiveItem(db, ref);
+  if (!item) throw new AppError('catalog_not_found', `找不到可用的目录项“${ref}”`, 400);
+  return item;
+}
+
+/** The department an upload is for: one's own, or (credit office, district admin) a chosen one within scope. */
+async function uploadDepartment(req: FastifyRequest, user: SessionUser, requested: number | undefined): Promise<number> {
+  const { db } = req.server.ctx;
+  if (user.role === 'reporter' || user.role === 'reviewer') {
+    if (requested !== undefined && requested !== user.departmentId) {
+      await audit(db, auditCtx(req), { action: 'ingest.upload', target: `department:${requested}`, outcome: 'denied', detail: { reason: 'other_department' } });
+      throw forbidden('department_forbidden', '只能为本部门报送数据');
+    }
+    return user.departmentId!;
+  }
+  if (requested === undefined) throw new AppError('department_required', '请选择报送部门', 400);
+  const scope = await departmentScope(db, user);
+  if (scope !== null && !scope.includes(requested)) {
+    await audit(db, auditCtx(req), { action: 'ingest.upload', target: `department:${requested}`, outcome: 'denied', detail: { reason: 'other_department' } });
+    throw forbidden('department_forbidden', '无权为其他部门报送数据');
+  }
+  return requested;
+}
+
+/** Runs an import in the background; resolves with the batch id as soon as the batch exists. */
+function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: string) => void; onProgress: (p: ImportProgress) => void }) => Promise<Receipt>, cleanup?: () => Promise<void>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let batchId: string | null = null;
+    const job = run({
+      onBatch: (id) => {
+        batchId = id;
+        progress.set(id, { rows: 0, bytesRead: 0, totalBytes: 0 });
+        resolve(id);
+      },
+      onProgress: (p) => batchId && progress.set(batchId, p),
+    })
+      .catch(async (e) => {
+        req.log.error({ err: e, batchId }, 'import failed');
+        if (batchId) {
+          await req.server.ctx.db
+            .updateTable('ingest_batches')
+            .set({ status: 'failed', file_errors: JSON.stringify([{ code: 'import_failed', message: '导入失败，本批次未写入任何数据，请重新上传或联系信用办' }]), finished_at: new Date() })
+            .where('id', '=', batchId)
+            .where('status', '=', 'processing')
+            .execute()
+            .catch(() => undefined);
+        } else reject(e);
+      })
+      .finally(async () => {
+        if (batchId) progress.delete(batchId);
+        await cleanup?.();
+        running.delete(job);
+      });
+    running.add(job);
+  });
+}
+
+async function batchInScope(req: FastifyRequest, user: SessionUser | null, callerDept: number | null, id: string) {
+  const { db } = req.server.ctx;
+  const b = await getBatch(db, id);
+  if (!b) throw notFound('batch_not_found', '批次不存在');
+  const scope = user ? await departmentScope(db, user) : [callerDept!];
+  if (scope !== null && !scope.includes(b.department.id)) {
+    await audit(db, auditCtx(req), { action: 'ingest.batch.read', target: `batch:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
+    throw forbidden('department_forbidden', '无权查看其他部门的批次');
+  }
+  return { ...b, progress: progress.get(id) ?? null };
+}
+
+/** Registers the 归集 routes. */
+export default async function ingestRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, config, pool } = app.ctx;
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10 } });
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...running]);
+  });
+
+  app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() }) } } }, async (req) => {
+    await requireUser(req);
+    return { maxUploadBytes: config.uploadMaxBytes, apiSyncMaxRows: config.apiSyncMaxRows };
+  });
+
+  app.post(
+    '/api/ingest/upload',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '上传文件（CSV/XLSX/XLS），后台校验入库，返回批次号',
+        consumes: ['multipart/form-data'],
+        querystring: UploadQuery,
+        response: { 202: Type.Object({ batchId: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const user = await requireUser(req, [...UPLOAD_ROLES]);
+      const departmentId = await uploadDepartment(req, user, req.query.departmentId);
+      const item = await resolveItem(db, req.query.catalog);
+      const file = await req.file();
+      if (!file) throw new AppError('file_required', '请选择要上传的文件', 400);
+      await mkdir(UPLOAD_DIR, { recursive: true });
+      const path = join(UPLOAD_DIR, `${Date.now()}-${randomToken(8)}`);
+      try {
+        await pipeline(file.file, createWriteStream(path));
+      } catch (e) {
+        await rm(path, { force: true });
+        throw e;
+      }
+      // @fastify/multipart cuts an oversized file silently: refuse it rather than import a truncated file.
+      if (file.file.truncated) {
+        await rm(path, { force: true });
+        await audit(db, auditCtx(req), { action: 'ingest.upload', target: file.filename, outcome: 'failed', detail: { reason: 'too_large', limit: config.uploadMaxBytes } });
+        throw new AppError('file_too_large', `文件超过上传上限 ${Math.round(config.uploadMaxBytes / 1024 / 1024)} MB，未保存任何数据。请拆分后分批上传`, 413);
+      }
+      const batchId = await startInBackground(
+        req,
+        (hooks) => importFile({ db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id, ...hooks }),
+        () => rm(path, { force: true }),
+      );
+      await audit(db, auditCtx(req), { action: 'ingest.upload', target: `batch:${batchId}`, detail: { item: item.id, file: file.filename, departmentId } });
+      return reply.status(202).send({ batchId });
+    },
+  );
+
+  app.post(
+    '/api/ingest/form',
+    { schema: { tags: ['归集'], summary: '在线填报单条记录（与文件同一校验流程）', body: FormBody, response: { 201: BatchSchema } } },
+    async (req, reply) => {
+      const user = await requireUser(req, [...UPLOAD_ROLES]);
+      const departmentId = await uploadDepartment(req, user, req.body.departmentId);
+      const item = await resolveItem(db, req.body.catalog);
+      const r = await importRows({ db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values] });
+      await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted } });
+      return reply.status(201).send((await batchInScope(req, user, null, r.batchId)) as never);
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '批次（回执）列表',
+        querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })) }),
+        response: { 200: Type.Object({ items: Type.Array(BatchSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      const page = await listBatches(db, await departmentScope(db, user), req.query);
+      return { ...page, items: page.items.map((b) => ({ ...b, progress: progress.get(b.batchId) ?? null })) };
+    },
+  );
+
+  const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
+
+  app.get('/api/ingest/batches/:id', { schema: { tags: ['归集'], summary: '回执', params: IdParam, response: { 200: BatchSchema } } }, async (req) => {
+    const user = await requireUser(req, [...READ_ROLES]);
+    return batchInScope(req, user, null, req.params.id);
+  });
+
+  app.get(
+    '/api/ingest/batches/:id/rejects',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '退回行及原因',
+        params: IdParam,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })) }),
+        response: { 200: Type.Object({ items: Type.Array(RejectSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      await batchInScope(req, user, null, req.params.id);
+      return listRejects(db, req.params.id, Number(req.query.cursor ?? 0));
+    },
+  );
+
+  app.get('/api/ingest/batches/:id/errors.xlsx', { schema: { tags: ['归集'], summary: '下载错误数据（原表头 + 错误说明，改正后可重新上传）', params: IdParam } }, async (req, reply) => {
+    const user = await requireUser(req, [...READ_ROLES]);
+    const b = await batchInScope(req, user, null, req.params.id);
+    const header = ((await db.selectFrom('ingest_batches').select('header').where('id', '=', req.params.id).executeTakeFirstOrThrow()).header as string[] | null) ?? [];
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('错误数据');
+    ws.addRow([...header, '错误说明', '原行号'].map(neutraliseCell)).font = { bold: true };
+    for (const r of await allRejects(db, req.params.id)) {
+      const cells = header.map((_, i) => neutraliseCell(r.cells[i] ?? ''));
+      ws.addRow([...cells, neutraliseCell(r.errors.map((e) => e.message).join('；')), r.rowNumber]);
+    }
+    // Every column as text, so 18-digit codes survive the round trip through Excel.
+    ws.columns.forEach((c, i) => {
+      c.numFmt = '@';
+      c.width = i === header.length ? 60 : 20;
+    });
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const name = `错误数据-批次${b.batchId}-${b.item.name}.xlsx`;
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="errors-${b.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .send(buf);
+  });
+
+  app.get(
+    '/api/ingest/records',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '归集记录',
+        querystring: Type.Object({
+          departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+          item: Type.Optional(Type.String({ maxLength: 64 })),
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(RecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      return listRecords(db, await departmentScope(db, user), req.query);
+    },
+  );
+
+  app.get(
+    '/api/ingest/records/:id',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '记录及其全部版本（个人信息脱敏；信用办管理员可加 unmask=1 查看原文，留审计记录）',
+        params: IdParam,
+        querystring: Type.Object({ unmask: Type.Optional(Type.Boolean()) }),
+        response: { 200: RecordDetailSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      const rec = await getRecord(db, req.params.id);
+      if (!rec) throw notFound('record_not_found', '记录不存在');
+      const scope = await departmentScope(db, user);
+      if (scope !== null && !scope.includes(rec.record.departmentId)) {
+        await audit(db, auditCtx(req), { action: 'ingest.record.read', target: `record:${req.params.id}`, outcome: 'denied', detail: { reason: 'other_department' } });
+        throw forbidden('department_forbidden', '无权查看其他部门的记录');
+      }
+      const unmask = req.query.unmask === true;
+      if (unmask && user.role !== 'admin') {
+        await audit(db, auditCtx(req), { action: 'personal_data.read', target: `record:${req.params.id}`, outcome: 'denied' });
+        throw forbidden('unmask_forbidden', '只有信用办管理员可以查看未脱敏的个人信息');
+      }
+      if (unmask) {
+        // Every staff read of unmasked personal data is audited (privacy rule).
+        await audit(db, auditCtx(req), { action: 'personal_data.read', target: `record:${req.params.id}`, detail: { versions: rec.versions.filter((v) => v.piiEnc).map((v) => v.version) } });
+      }
+      return {
+        record: rec.record,
+        versions: rec.versions.map(({ piiEnc, ...v }) => ({
+          ...v,
+          content: unmask && piiEnc ? { ...v.content, ...(JSON.parse(decrypt(config.secret, piiEnc, 'pii')) as Record<string, string>) } : v.content,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/ingest/stats',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '各部门归集统计：报送量、退回率、超期上报比例',
+        querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }),
+        response: { 200: Type.Object({ items: Type.Array(StatsRowSchema) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      return { items: await departmentStats(db, await departmentScope(db, user), req.query) };
+    },
+  );
+
+  // ---- Signed API for department systems (部门系统接口) ----
+  app.post(
+    '/api/ext/ingest/:catalog',
+    {
+      schema: {
+        tags: ['部门系统接口'],
+        summary: '报送 JSON 记录：小批量同步返回回执，大批量返回批次号后台处理',
+        params: Type.Object({ catalog: Type.String({ maxLength: 64 }) }),
+        body: IngestRowsBody,
+        response: { 200: BatchSchema, 202: Type.Object({ batchId: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const caller = await requireApiCaller(req);
+      const item = await resolveItem(db, req.params.catalog);
+      const channel: Channel = 'api';
+      const base = { db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows };
+      if (req.body.rows.length <= config.apiSyncMaxRows) {
+        const r = await importRows(base);
+        await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${r.batchId}`, detail: { item: item.id, rows: r.total } });
+        return batchInScope(req, null, caller.departmentId, r.batchId);
+      }
+      const batchId = await startInBackground(req, (hooks) => importRows({ ...base, ...hooks }));
+      await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${batchId}`, detail: { item: item.id, rows: req.body.rows.length, async: true } });
+      return reply.status(202).send({ batchId });
+    },
+  );
+
+  app.get('/api/ext/ingest/batches/:id', { schema: { tags: ['部门系统接口'], summary: '查询批次回执', params: IdParam, response: { 200: BatchSchema } } }, async (req) => {
+    const caller = await requireApiCaller(req);
+    return batchInScope(req, null, caller.departmentId, req.params.id);
+  });
+}

@@ -1,0 +1,98 @@
+// TypeBox schemas for the 归集 routes. Response schemas are also the filter that keeps internal columns out.
+import { Type } from '@sinclair/typebox';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const UploadQuery = Type.Object({
+  catalog: Type.String({ minLength: 1, maxLength: 64 }),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+export const ProgressSchema = Type.Union([
+  Type.Object({ rows: Type.Integer(), bytesRead: Type.Integer(), totalBytes: Type.Integer() }),
+  Type.Null(),
+]);
+
+export const BatchSchema = Type.Object({
+  batchId: Type.String(),
+  status: Type.Union([Type.Literal('processing'), Type.Literal('committed'), Type.Literal('rejected'), Type.Literal('failed')]),
+  item: Type.Object({ id: Type.String(), name: Type.String(), version: Type.Integer() }),
+  department: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  channel: Type.Union([Type.Literal('file'), Type.Literal('api'), Type.Literal('form'), Type.Literal('cli')]),
+  fileName: Nullable(Type.String()),
+  format: Nullable(Type.String()),
+  encoding: Nullable(Type.String()),
+  total: Type.Integer(),
+  accepted: Type.Integer(),
+  rejected: Type.Integer(),
+  new: Type.Integer(),
+  updated: Type.Integer(),
+  duplicates: Type.Integer(),
+  withdrawn: Type.Integer(),
+  late: Type.Integer(),
+  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+  sameAsBatch: Nullable(Type.String()),
+  createdAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+  progress: Type.Optional(ProgressSchema),
+});
+
+export const RowIssueSchema = Type.Object({ field: Type.String(), header: Type.String(), code: Type.String(), message: Type.String() });
+
+export const RejectSchema = Type.Object({ rowNumber: Type.Integer(), errors: Type.Array(RowIssueSchema) });
+
+export const RecordSchema = Type.Object({
+  id: Type.String(),
+  itemId: Type.String(),
+  itemName: Type.String(),
+  docNo: Type.String(),
+  authorityUscc: Type.String(),
+  subjectName: Nullable(Type.String()),
+  status: Type.Union([Type.Literal('active'), Type.Literal('withdrawn')]),
+  version: Type.Integer(),
+  decisionDate: Nullable(Type.String()),
+  late: Type.Boolean(),
+  updatedAt: Type.String(),
+  departmentId: Type.Integer(),
+});
+
+const CellValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+
+export const RecordDetailSchema = Type.Object({
+  record: RecordSchema,
+  versions: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      content: Type.Record(Type.String(), CellValue),
+      batchId: Type.String(),
+      rowNumber: Type.Union([Type.Integer(), Type.Null()]),
+      channel: Type.String(),
+      late: Type.Boolean(),
+      withdrawn: Type.Boolean(),
+      createdAt: Type.String(),
+    }),
+  ),
+});
+
+export const StatsRowSchema = Type.Object({
+  departmentId: Type.Integer(),
+  departmentName: Type.String(),
+  batches: Type.Integer(),
+  rows: Type.Integer(),
+  accepted: Type.Integer(),
+  rejected: Type.Integer(),
+  rejectionRate: Type.Union([Type.Number(), Type.Null()]),
+  late: Type.Integer(),
+  lateShare: Type.Union([Type.Number(), Type.Null()]),
+  records: Type.Integer(),
+});
+
+export const FormBody = Type.Object({
+  catalog: Type.String({ minLength: 1, maxLength: 64 }),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  values: Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 4000 }), Type.Null()]), { maxProperties: 200 }),
+});
+
+export const IngestRowsBody = Type.Object({
+  rows: Type.Array(Type.Record(Type.String({ maxLength: 100 }), CellValue, { maxProperties: 200 }), { minItems: 1, maxItems: 100_000 }),
+});
