@@ -2,5 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import codesRoutes from './domains/codes/codes.routes.ts';
 import ingestRoutes from './domains/ingest/ingest.routes.ts';
+import catalogRoutes from './domains/catalog/catalog.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, ingestRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, catalogRoutes, ingestRoutes];

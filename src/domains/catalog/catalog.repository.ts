@@ -45,3 +45,45 @@ export async function listActiveItems(db: DbOrTx): Promise<CatalogItem[]> {
   const rows = await db.selectFrom('catalog_versions').select('definition').where('status', '=', 'active').orderBy('item_id').execute();
   return rows.map((r) => r.definition as CatalogItem);
 }
+
+export interface CatalogVersionRow {
+  item: CatalogItem;
+  status: 'draft' | 'in_review' | 'active' | 'retired';
+  builtin: boolean;
+  createdBy: number | null;
+  reviewedBy: number | null;
+  createdAt: string;
+  activatedAt: string | null;
+}
+
+/** Every version of every item (for the credit office), newest version first within an item. */
+export async function listAllVersions(db: DbOrTx): Promise<CatalogVersionRow[]> {
+  const rows = await db.selectFrom('catalog_versions').selectAll().orderBy('item_id').orderBy('version', 'desc').execute();
+  return rows.map(toVersionRow);
+}
+
+/** One version of one item. */
+export async function getVersion(db: DbOrTx, itemId: string, version: number): Promise<CatalogVersionRow | undefined> {
+  const r = await db.selectFrom('catalog_versions').selectAll().where('item_id', '=', itemId).where('version', '=', version).executeTakeFirst();
+  return r ? toVersionRow(r) : undefined;
+}
+
+function toVersionRow(r: {
+  definition: unknown;
+  status: CatalogVersionRow['status'];
+  builtin: boolean;
+  created_by: number | null;
+  reviewed_by: number | null;
+  created_at: Date | string;
+  activated_at: Date | string | null;
+}): CatalogVersionRow {
+  return {
+    item: { ...(r.definition as CatalogItem), status: r.status },
+    status: r.status,
+    builtin: r.builtin,
+    createdBy: r.created_by,
+    reviewedBy: r.reviewed_by,
+    createdAt: new Date(r.created_at).toISOString(),
+    activatedAt: r.activated_at ? new Date(r.activated_at).toISOString() : null,
+  };
+}

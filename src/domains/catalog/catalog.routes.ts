@@ -1,0 +1,128 @@
+// 资源目录 routes: list items with their fields, template downloads, local items and their review.
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { auditCtx, requireUser } from '../../platform/http.ts';
+import { describeRequired } from './catalog.model.ts';
+import { findActiveItem, listActiveItems, listAllVersions } from './catalog.repository.ts';
+import type { CatalogItem } from './catalog.schemas.ts';
+import { createDraft, transition } from './catalog.service.ts';
+import { buildTemplateCsv, buildTemplateXlsx } from './templates.ts';
+
+const FieldSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  required: Type.String(),
+  maxLength: Type.Union([Type.Integer(), Type.Null()]),
+  enum: Type.Union([Type.Array(Type.Object({ code: Type.String(), label: Type.String() })), Type.Null()]),
+  masked: Type.Boolean(),
+  visibility: Type.String(),
+});
+
+const ItemSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  recordType: Type.String(),
+  infoClass: Type.String(),
+  subjectCategories: Type.Array(Type.String()),
+  builtin: Type.Boolean(),
+  fields: Type.Array(FieldSchema),
+});
+
+function toDto(item: CatalogItem, status: string, builtin: boolean) {
+  return {
+    id: item.id,
+    name: item.name,
+    version: item.version,
+    status,
+    recordType: item.recordType,
+    infoClass: item.infoClass,
+    subjectCategories: [...item.subjectCategories],
+    builtin,
+    fields: item.items
+      .filter((f) => f.inTemplate !== false)
+      .map((f) => ({
+        code: f.code,
+        name: f.name,
+        type: f.type,
+        required: describeRequired(item, f),
+        maxLength: f.maxLength ?? null,
+        enum: f.enum ? f.enum.map((e) => ({ code: e.code, label: e.label })) : null,
+        masked: f.masked,
+        visibility: f.visibility,
+      })),
+  };
+}
+
+/** Registers the catalogue routes. */
+export default async function catalogRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.ctx;
+
+  app.get(
+    '/api/catalog',
+    {
+      schema: {
+        tags: ['资源目录'],
+        summary: '目录项及数据项（默认只列启用版本；管理员 all=true 列出全部版本）',
+        querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Object({ items: Type.Array(ItemSchema) }) },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req);
+      if (req.query.all && (user.role === 'admin' || user.role === 'auditor')) {
+        return { items: (await listAllVersions(db)).map((v) => toDto(v.item, v.status, v.builtin)) };
+      }
+      const versions = (await listAllVersions(db)).filter((v) => v.status === 'active');
+      return { items: versions.map((v) => toDto(v.item, v.status, v.builtin)) };
+    },
+  );
+
+  const ItemParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
+  for (const ext of ['xlsx', 'csv'] as const) {
+    app.get(`/api/catalog/:id/template.${ext}`, { schema: { tags: ['资源目录'], summary: `下载填报模板（.${ext}）`, params: ItemParam } }, async (req, reply) => {
+      await requireUser(req);
+      const item = await findActiveItem(db, (req.params as { id: string }).id);
+      if (!item) throw new AppError('catalog_not_found', '目录项不存在', 404);
+      const body = ext === 'xlsx' ? await buildTemplateXlsx(item) : buildTemplateCsv(item);
+      const name = `${item.name}-v${item.version}-填报模板.${ext}`;
+      return reply
+        .type(ext === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${item.id}.${ext}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(body);
+    });
+  }
+
+  app.post(
+    '/api/catalog',
+    { schema: { tags: ['资源目录'], summary: '新增本地目录项（或新版本）草稿', body: Type.Object({}, { additionalProperties: true }), response: { 201: ItemSchema } } },
+    async (req, reply) => {
+      const user = await requireUser(req, ['admin']);
+      const item = await createDraft(db, user, req.body, auditCtx(req));
+      return reply.status(201).send(toDto(item, 'draft', false));
+    },
+  );
+
+  for (const action of ['submit', 'approve', 'reject'] as const) {
+    app.post(
+      `/api/catalog/:id/versions/:version/${action}`,
+      {
+        schema: {
+          tags: ['资源目录'],
+          summary: { submit: '提交审核', approve: '审核通过并启用', reject: '退回修改' }[action],
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Integer({ minimum: 1 }) }),
+        },
+      },
+      async (req) => {
+        const user = await requireUser(req, ['admin']);
+        const p = req.params as { id: string; version: number };
+        await transition(db, user, p.id, p.version, action, auditCtx(req));
+        return { ok: true };
+      },
+    );
+  }
+}
