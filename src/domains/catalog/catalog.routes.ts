@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { auditCtx, requireUser } from '../../platform/http.ts';
 import { describeRequired } from './catalog.model.ts';
-import { findActiveItem, listActiveItems, listAllVersions } from './catalog.repository.ts';
+import { findActiveItem, listAllVersions } from './catalog.repository.ts';
 import type { CatalogItem } from './catalog.schemas.ts';
 import { createDraft, transition } from './catalog.service.ts';
 import { buildTemplateCsv, buildTemplateXlsx } from './templates.ts';
