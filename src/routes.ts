@@ -3,5 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import codesRoutes from './domains/codes/codes.routes.ts';
 import ingestRoutes from './domains/ingest/ingest.routes.ts';
 import catalogRoutes from './domains/catalog/catalog.routes.ts';
+import calendarRoutes from './platform/calendar.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, catalogRoutes, ingestRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes];

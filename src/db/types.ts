@@ -201,6 +201,14 @@ export interface SubjectIdentifiersTable {
   created_at: Timestamp;
 }
 
+export interface CalendarOverridesTable {
+  day: ColumnType<string, string, string>;
+  kind: 'workday' | 'holiday';
+  name: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface SubjectNamesTable {
   subject_id: string;
   name: string;
@@ -224,6 +232,7 @@ export interface DB {
   record_versions: RecordVersionsTable;
   subject_identifiers: SubjectIdentifiersTable;
   subject_names: SubjectNamesTable;
+  calendar_overrides: CalendarOverridesTable;
 }
 
 export type Department = Selectable<DepartmentsTable>;

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type pg from 'pg';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
-import { createWorkCalendar } from '../../platform/workCalendar.ts';
+import { loadCalendar } from '../../platform/calendar.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { isIngestError } from './errors.ts';
 import { matchHeaders } from './headers.ts';
@@ -98,7 +98,8 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
     return { ...p.base, ...ZERO, status: 'rejected', encoding, errors };
   };
   const now = new Date();
-  const ctx = { today: now, calendar: createWorkCalendar(), reportDate: o.reportDate ?? now };
+  // The credit office's holiday overrides apply to every import (超期上报 counts working days).
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now };
   try {
     const first = await p.events.next();
     if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
