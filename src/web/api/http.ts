@@ -2,17 +2,21 @@
 // - Same-origin cookies on every call (the session cookie is httpOnly).
 // - Every state-changing call carries the CSRF token from /api/auth/me or login.
 // - Errors become ApiError with the server's Chinese message when it sent one.
+// - File uploads go through XMLHttpRequest (`upload`) so the page can show real upload progress.
 
 /** Error raised for any failed API call; `message` is safe to show to users. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** `error.details` as the server sent it (e.g. a list of validation errors), if any. */
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -65,20 +69,33 @@ function fallbackMessage(status: number): string {
   return `请求失败（${status}）`;
 }
 
-async function parseError(res: Response): Promise<ApiError> {
-  let code = `http_${res.status}`;
-  let message = fallbackMessage(res.status);
+/** ApiError from an error response body (JSON `{ error: { code, message, details? } }` or anything else). */
+function errorFromBody(status: number, text: string): ApiError {
+  let code = `http_${status}`;
+  let message = fallbackMessage(status);
+  let details: unknown;
   try {
-    const data: unknown = await res.json();
-    const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const data: unknown = JSON.parse(text);
+    const err = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
     if (err && typeof err === 'object') {
       if (typeof err.code === 'string' && err.code) code = err.code;
       if (typeof err.message === 'string' && err.message) message = err.message;
+      details = err.details;
     }
   } catch {
     // Not JSON (e.g. a proxy error page): keep the fallback message.
   }
-  return new ApiError(res.status, code, message);
+  return new ApiError(status, code, message, details);
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    // body unreadable: fallback message
+  }
+  return errorFromBody(res.status, text);
 }
 
 /** Perform one JSON API call and return the parsed body (or undefined for 204). */
@@ -113,6 +130,70 @@ export async function request<T>(method: Method, path: string, options: RequestO
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export interface UploadOptions {
+  query?: Record<string, QueryValue>;
+  /** Called as the request body is sent: bytes sent so far and the total (null when unknown). */
+  onProgress?: (loaded: number, total: number | null) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POST a multipart form with XMLHttpRequest (fetch cannot report upload progress).
+ * Same-origin cookies and the CSRF token as for `request`; errors are ApiError, an abort
+ * rejects with a DOMException named AbortError.
+ */
+export function upload<T>(path: string, form: FormData, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const { signal } = options;
+    if (signal?.aborted) {
+      reject(new DOMException('上传已取消', 'AbortError'));
+      return;
+    }
+    const onAbortSignal = (): void => xhr.abort();
+    signal?.addEventListener('abort', onAbortSignal, { once: true });
+    const done = (): void => signal?.removeEventListener('abort', onAbortSignal);
+
+    xhr.open('POST', buildUrl(path, options.query));
+    xhr.withCredentials = false; // same-origin: cookies are sent, as with credentials: 'same-origin'
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    if (options.onProgress) {
+      const report = options.onProgress;
+      xhr.upload.onprogress = (e) => report(e.loaded, e.lengthComputable ? e.total : null);
+    }
+    xhr.onload = () => {
+      done();
+      if (xhr.status >= 200 && xhr.status < 300) {
+        try {
+          resolve((xhr.responseText ? JSON.parse(xhr.responseText) : undefined) as T);
+        } catch {
+          reject(new ApiError(xhr.status, 'bad_response', '服务器返回的数据无法识别，请稍后重试'));
+        }
+        return;
+      }
+      const err = errorFromBody(xhr.status, xhr.responseText);
+      if (xhr.status === 401 && unauthorizedHandler) unauthorizedHandler();
+      reject(err);
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError(0, 'network_error', '网络连接失败，请检查网络后重试'));
+    };
+    xhr.ontimeout = xhr.onerror;
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('上传已取消', 'AbortError'));
+    };
+    xhr.send(form);
+  });
+}
+
+/** Whether a thrown value is a cancelled request (fetch abort or upload abort). */
+export function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
 }
 
 /** Human-readable message for any thrown value. */

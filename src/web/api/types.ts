@@ -112,3 +112,169 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+// --- 资源目录 (catalogue) ---
+
+export type CatalogStatus = 'draft' | 'in_review' | 'active' | 'retired';
+
+export interface CatalogEnumValue {
+  code: string;
+  label: string;
+}
+
+export interface CatalogField {
+  code: string;
+  name: string;
+  /** string | date | integer | decimal | enum | set */
+  type: string;
+  /** The required rule in Chinese, e.g. 必填, 选填, 行政相对人类别为“自然人”时必填. */
+  required: string;
+  maxLength: number | null;
+  enum: CatalogEnumValue[] | null;
+  masked: boolean;
+  visibility: string;
+  /** Date fields that accept 长期 (stored as 2099-12-31); optional in the contract. */
+  longTermAllowed?: boolean;
+}
+
+export interface CatalogItem {
+  id: string;
+  name: string;
+  version: number;
+  status: CatalogStatus;
+  recordType: string;
+  infoClass: string;
+  subjectCategories: string[];
+  builtin: boolean;
+  fields: CatalogField[];
+}
+
+/** One entry of `error.details` when the server rejects a catalogue definition. */
+export interface CatalogDefError {
+  path?: string;
+  code?: string;
+  message?: string;
+}
+
+// --- 数据归集 (ingest) ---
+
+export type BatchStatus = 'processing' | 'committed' | 'rejected' | 'failed';
+export type IngestChannel = 'file' | 'api' | 'form' | 'cli';
+
+export interface IngestLimits {
+  maxUploadBytes: number;
+}
+
+export interface BatchProgress {
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface FileError {
+  code: string;
+  message: string;
+}
+
+/** 回执 of one batch. */
+export interface Receipt {
+  batchId: string;
+  status: BatchStatus;
+  item: { id: string; name: string; version: number };
+  department: { id: number; name: string };
+  channel: IngestChannel;
+  fileName: string | null;
+  format: string | null;
+  encoding: string | null;
+  total: number;
+  accepted: number;
+  rejected: number;
+  new: number;
+  updated: number;
+  duplicates: number;
+  withdrawn: number;
+  late: number;
+  errors: FileError[];
+  sameAsBatch: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  progress?: BatchProgress | null;
+}
+
+export interface RejectError {
+  field: string | null;
+  header: string | null;
+  code: string;
+  message: string;
+}
+
+export interface RejectRow {
+  rowNumber: number;
+  errors: RejectError[];
+}
+
+export interface BatchQuery {
+  departmentId?: number | null;
+  cursor?: string | null;
+}
+
+export type RecordStatus = 'active' | 'withdrawn';
+
+export interface IngestRecord {
+  id: string | number;
+  itemId: string;
+  itemName: string;
+  docNo: string | null;
+  authorityUscc: string | null;
+  subjectName: string | null;
+  status: RecordStatus;
+  version: number;
+  decisionDate: string | null;
+  late: boolean;
+  updatedAt: string;
+  departmentId?: number;
+}
+
+export interface RecordVersion {
+  version: number;
+  content: Record<string, string | number | null>;
+  batchId: string | null;
+  rowNumber: number | null;
+  channel: IngestChannel;
+  late: boolean;
+  withdrawn: boolean;
+  createdAt: string;
+}
+
+export interface RecordDetail {
+  record: IngestRecord;
+  versions: RecordVersion[];
+}
+
+export interface RecordQuery {
+  departmentId?: number | null;
+  item?: string | null;
+  q?: string | null;
+  cursor?: string | null;
+}
+
+export interface IngestStatsRow {
+  departmentId: number;
+  departmentName: string;
+  batches: number;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  /** Rejected rows as a share of all rows, 0–1 (null when there were no rows). */
+  rejectionRate: number | null;
+  late: number;
+  /** Late rows as a share of accepted rows, 0–1 (null when nothing was accepted). */
+  lateShare: number | null;
+  records: number;
+}
+
+export interface FormSubmission {
+  catalog: string;
+  departmentId?: number;
+  values: Record<string, string>;
+}

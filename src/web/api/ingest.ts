@@ -1,0 +1,109 @@
+// Calls of 资源目录 and 数据归集 (collection): catalogue, uploads, receipts, records, statistics.
+import { request, upload } from './http';
+import type {
+  BatchQuery,
+  CatalogItem,
+  FormSubmission,
+  IngestLimits,
+  IngestRecord,
+  IngestStatsRow,
+  Page,
+  Receipt,
+  RecordDetail,
+  RecordQuery,
+  RejectRow,
+} from './types';
+
+const enc = (v: string | number): string => encodeURIComponent(String(v));
+
+/** Catalogue items: active ones, or (admin, `all`) every version including drafts and retired ones. */
+export async function listCatalog(all = false): Promise<CatalogItem[]> {
+  return (await request<{ items: CatalogItem[] }>('GET', '/api/catalog', { query: { all: all ? 1 : undefined } })).items;
+}
+
+/** Download links of an item's upload templates (plain `<a download>` targets). */
+export function templateUrl(itemId: string, kind: 'xlsx' | 'csv'): string {
+  return `/api/catalog/${enc(itemId)}/template.${kind}`;
+}
+
+/** Create a local catalogue item (a draft) from its JSON definition. */
+export function createCatalogItem(definition: unknown): Promise<CatalogItem> {
+  return request<CatalogItem>('POST', '/api/catalog', { body: definition });
+}
+
+export type CatalogAction = 'submit' | 'approve' | 'reject';
+
+/** Move a draft into review, or approve / reject a version in review. */
+export function catalogVersionAction(itemId: string, version: number, action: CatalogAction): Promise<unknown> {
+  return request<unknown>('POST', `/api/catalog/${enc(itemId)}/versions/${enc(version)}/${action}`);
+}
+
+/** Upload limits (the largest file the server accepts). */
+export function fetchIngestLimits(): Promise<IngestLimits> {
+  return request<IngestLimits>('GET', '/api/ingest/limits');
+}
+
+export interface UploadTarget {
+  catalog: string;
+  /** Only for admins / district admins; department users upload for their own department. */
+  departmentId?: number | null;
+}
+
+/** Upload one file; resolves when the server has accepted it for processing (202). */
+export function uploadIngestFile(
+  target: UploadTarget,
+  file: File,
+  onProgress?: (loaded: number, total: number | null) => void,
+  signal?: AbortSignal,
+): Promise<{ batchId: string }> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return upload<{ batchId: string }>('/api/ingest/upload', form, {
+    query: { catalog: target.catalog, departmentId: target.departmentId ?? undefined },
+    onProgress,
+    signal,
+  });
+}
+
+/** Submit one record through the online form; the answer is the batch's receipt. */
+export function submitIngestForm(body: FormSubmission): Promise<Receipt> {
+  return request<Receipt>('POST', '/api/ingest/form', { body });
+}
+
+/** One batch's receipt (with `progress` while it is still being processed). */
+export function fetchBatch(batchId: string, signal?: AbortSignal): Promise<Receipt> {
+  return request<Receipt>('GET', `/api/ingest/batches/${enc(batchId)}`, { signal });
+}
+
+/** Where the rejected rows of a batch can be downloaded as XLSX. */
+export function batchErrorsUrl(batchId: string): string {
+  return `/api/ingest/batches/${enc(batchId)}/errors.xlsx`;
+}
+
+/** One page of a batch's rejected rows with their errors. */
+export function listBatchRejects(batchId: string, cursor?: string | null): Promise<Page<RejectRow>> {
+  return request<Page<RejectRow>>('GET', `/api/ingest/batches/${enc(batchId)}/rejects`, { query: { cursor } });
+}
+
+/** One page of batches, newest first. */
+export function listBatches(query: BatchQuery): Promise<Page<Receipt>> {
+  return request<Page<Receipt>>('GET', '/api/ingest/batches', { query: { ...query } });
+}
+
+/** One page of collected records. */
+export function listRecords(query: RecordQuery): Promise<Page<IngestRecord>> {
+  return request<Page<IngestRecord>>('GET', '/api/ingest/records', { query: { ...query } });
+}
+
+/**
+ * One record with all its versions. Personal data is masked; the credit-office admin may ask for
+ * the original (`unmask`), which the server records in the audit log.
+ */
+export function fetchRecord(id: string, unmask = false): Promise<RecordDetail> {
+  return request<RecordDetail>('GET', `/api/ingest/records/${enc(id)}`, { query: { unmask: unmask ? 'true' : undefined } });
+}
+
+/** Per-department collection statistics for a date range (YYYY-MM-DD, both optional). */
+export async function fetchIngestStats(from?: string | null, to?: string | null): Promise<IngestStatsRow[]> {
+  return (await request<{ items: IngestStatsRow[] }>('GET', '/api/ingest/stats', { query: { from, to } })).items;
+}
