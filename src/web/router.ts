@@ -17,7 +17,6 @@ declare module 'vue-router' {
 }
 
 const PortalPlaceholder = () => import('./portal/PlaceholderPage.vue');
-const ConsolePlaceholder = () => import('./console/PlaceholderPage.vue');
 
 const routes: RouteRecordRaw[] = [
   {
@@ -36,8 +35,15 @@ const routes: RouteRecordRaw[] = [
       { path: 'apikeys', name: 'console-apikeys', component: () => import('./console/ApiKeysPage.vue'), meta: { title: 'API密钥', menuKey: 'apikeys' } },
       { path: 'audit', name: 'console-audit', component: () => import('./console/AuditPage.vue'), meta: { title: '审计日志', menuKey: 'audit' } },
       { path: 'mydept', name: 'console-mydept', component: () => import('./console/MyDepartmentPage.vue'), meta: { title: '本部门', menuKey: 'mydept' } },
-      { path: 'ingest', name: 'console-ingest', component: ConsolePlaceholder, meta: { title: '数据归集', menuKey: 'ingest', section: '数据归集' } },
-      { path: 'receipts', name: 'console-receipts', component: ConsolePlaceholder, meta: { title: '回执', menuKey: 'receipts', section: '回执' } },
+      { path: 'ingest', name: 'console-ingest', component: () => import('./console/IngestPage.vue'), meta: { title: '数据归集', menuKey: 'ingest' } },
+      { path: 'batches', name: 'console-batches', component: () => import('./console/BatchesPage.vue'), meta: { title: '回执', menuKey: 'batches' } },
+      { path: 'batches/:id', name: 'console-batch', component: () => import('./console/BatchDetailPage.vue'), meta: { title: '回执详情', menuKey: 'batches' } },
+      // The receipts page used to live here; keep old bookmarks working.
+      { path: 'receipts', redirect: { name: 'console-batches' } },
+      { path: 'records', name: 'console-records', component: () => import('./console/RecordsPage.vue'), meta: { title: '归集记录', menuKey: 'records' } },
+      { path: 'records/:id', name: 'console-record', component: () => import('./console/RecordDetailPage.vue'), meta: { title: '记录详情', menuKey: 'records' } },
+      { path: 'ingest-stats', name: 'console-ingest-stats', component: () => import('./console/IngestStatsPage.vue'), meta: { title: '归集统计', menuKey: 'ingest-stats' } },
+      { path: 'catalog', name: 'console-catalog', component: () => import('./console/CatalogPage.vue'), meta: { title: '资源目录', menuKey: 'catalog' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },

@@ -51,7 +51,19 @@ export type MenuKey =
   | 'audit'
   | 'mydept'
   | 'ingest'
-  | 'receipts';
+  | 'batches'
+  | 'records'
+  | 'ingest-stats'
+  | 'catalog';
+
+/** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
+export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
+
+/** Roles that choose the reporting department on upload; department users always report for their own. */
+export const INGEST_CHOOSES_DEPARTMENT: readonly Role[] = ['admin', 'district_admin'];
+
+/** Roles that manage the resource catalogue (local items, review of versions). */
+export const CATALOG_ADMIN_ROLES: readonly Role[] = ['admin'];
 
 export interface MenuEntry {
   key: MenuKey;
@@ -67,8 +79,11 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'apikeys', label: 'API密钥', path: '/console/apikeys', roles: ['admin'] },
   { key: 'audit', label: '审计日志', path: '/console/audit', roles: ['admin', 'auditor'] },
   { key: 'mydept', label: '本部门', path: '/console/mydept', roles: ['reporter', 'reviewer'] },
-  { key: 'ingest', label: '数据归集', path: '/console/ingest', roles: ['reporter', 'reviewer'] },
-  { key: 'receipts', label: '回执', path: '/console/receipts', roles: ['reporter', 'reviewer'] },
+  { key: 'ingest', label: '数据归集', path: '/console/ingest', roles: INGEST_ROLES },
+  { key: 'batches', label: '回执', path: '/console/batches', roles: ALL_ROLES },
+  { key: 'records', label: '归集记录', path: '/console/records', roles: ALL_ROLES },
+  { key: 'ingest-stats', label: '归集统计', path: '/console/ingest-stats', roles: ALL_ROLES },
+  { key: 'catalog', label: '资源目录', path: '/console/catalog', roles: ALL_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */
