@@ -5,7 +5,8 @@ import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { createUser, ROLES } from '../domains/auth/auth.service.ts';
 import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS } from '../domains/auth/departments.data.ts';
-import { regionChildren } from '../domains/codes/index.ts';
+import { generateUscc, regionChildren } from '../domains/codes/index.ts';
+import { mulberry32 } from './random.ts';
 import { generateSubjects } from '../domains/subjects/demo.ts';
 import { audit } from './audit.ts';
 import { randomToken } from './crypto.ts';
@@ -84,6 +85,13 @@ export async function seedDemo(db: Db, config: Config, opts: { subjects?: number
       )
       .onConflict((oc) => oc.column('uscc').doNothing())
       .execute();
+  }
+  // Demo only: give each department a valid 机关 (11-prefixed) code so that legacy v1 uploads have an authority.
+  // A real deployment enters the departments' own codes in the console.
+  const rng = mulberry32(630100);
+  const noCode = await db.selectFrom('departments').select('id').where('uscc', 'is', null).orderBy('id').execute();
+  for (const d of noCode) {
+    await db.updateTable('departments').set({ uscc: generateUscc(rng, { prefix: '11', region: config.cityRegionCode }) }).where('id', '=', d.id).execute();
   }
   const dept = async (code: string) => (await db.selectFrom('departments').select(['id', 'name']).where('code', '=', code).executeTakeFirst()) ?? null;
   const office = await dept(CREDIT_OFFICE_CODE);

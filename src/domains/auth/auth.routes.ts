@@ -13,13 +13,14 @@ import {
   AuditQuery,
   CreateApiKeyBody,
   CreateUserBody,
+  DepartmentPatchBody,
   DepartmentSchema,
   IdParams,
   LoginBody,
   MeResponse,
   UserSchema,
 } from './auth.schemas.ts';
-import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout } from './auth.service.ts';
+import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout, updateDepartment } from './auth.service.ts';
 
 /** Registers the console's auth-related routes. */
 export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
@@ -68,6 +69,15 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
       const d = await getDepartment(db, req.params.id);
       if (!d) throw notFound('department_not_found', '部门不存在');
       return d;
+    },
+  );
+
+  app.patch(
+    '/api/departments/:id',
+    { schema: { tags: ['部门'], summary: '修改部门信息（信用办管理员）', params: IdParams, body: DepartmentPatchBody, response: { 200: DepartmentSchema } } },
+    async (req) => {
+      await requireUser(req, ['admin']);
+      return updateDepartment(db, req.params.id, req.body, auditCtx(req));
     },
   );
 

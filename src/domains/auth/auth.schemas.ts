@@ -33,8 +33,19 @@ export const DepartmentSchema = Type.Object({
   kind: Type.Union([Type.Literal('office'), Type.Literal('city_unit'), Type.Literal('district'), Type.Literal('soe')]),
   parentId: Type.Union([Type.Integer(), Type.Null()]),
   regionCode: Type.Union([Type.String(), Type.Null()]),
+  uscc: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
 });
+
+export const DepartmentPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+    shortName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    uscc: Type.Optional(Type.Union([Type.String({ minLength: 18, maxLength: 40 }), Type.Null()])),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const UserSchema = Type.Composite([
   SessionUserSchema,

@@ -8,6 +8,7 @@ import type { DepartmentsTable, Role } from '../../db/types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, isPgError, PG, unauthorized } from '../../platform/errors.ts';
+import { checkUscc } from '../codes/index.ts';
 
 export const ROLES: Record<Role, string> = {
   admin: '信用办管理员',
@@ -161,6 +162,7 @@ export interface DepartmentDto {
   kind: 'office' | 'city_unit' | 'district' | 'soe';
   parentId: number | null;
   regionCode: string | null;
+  uscc: string | null;
   active: boolean;
 }
 
@@ -192,6 +194,7 @@ function toDepartmentDto(r: Selectable<DepartmentsTable>): DepartmentDto {
     kind: r.kind,
     parentId: r.parent_id,
     regionCode: r.region_code,
+    uscc: r.uscc,
     active: r.active,
   };
 }
@@ -208,6 +211,44 @@ export async function listDepartments(db: DbOrTx, user: SessionUser): Promise<De
 export async function getDepartment(db: DbOrTx, id: number): Promise<DepartmentDto | undefined> {
   const r = await db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toDepartmentDto(r) : undefined;
+}
+
+export interface DepartmentPatch {
+  name?: string;
+  shortName?: string;
+  uscc?: string | null;
+  active?: boolean;
+}
+
+/** Edits a department's profile (credit office only); its USCC fills the authority of legacy uploads. */
+export async function updateDepartment(db: Db, id: number, patch: DepartmentPatch, ctx: AuditContext): Promise<DepartmentDto> {
+  if (patch.uscc) {
+    const v = checkUscc(patch.uscc);
+    if (v.verdict === 'invalid') throw new AppError('invalid_uscc', `统一社会信用代码无效：${v.reasons.map((r) => r.message).join('；')}`, 400);
+    patch = { ...patch, uscc: v.normalized };
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw new AppError('department_not_found', '部门不存在', 404);
+      const row = await trx
+        .updateTable('departments')
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.shortName !== undefined ? { short_name: patch.shortName } : {}),
+          ...(patch.uscc !== undefined ? { uscc: patch.uscc } : {}),
+          ...(patch.active !== undefined ? { active: patch.active } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await audit(trx, ctx, { action: 'departments.update', target: `department:${id}`, detail: { before: { name: before.name, shortName: before.short_name, uscc: before.uscc, active: before.active }, patch } });
+      return toDepartmentDto(row);
+    });
+  } catch (e) {
+    if (isPgError(e, PG.uniqueViolation)) throw conflict('department_name_taken', '已有同名部门');
+    throw e;
+  }
 }
 
 /** Finds a department by id, short code or full name (as the CLI accepts). */

@@ -4,6 +4,7 @@
 // atomically → receipt (回执).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type pg from 'pg';
@@ -99,7 +100,10 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   };
   const now = new Date();
   // The credit office's holiday overrides apply to every import (超期上报 counts working days).
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now };
+  // Legacy (v1) files lack the authority and source columns: the reporting department's profile fills them.
+  const dept = await o.db.selectFrom('departments').select(['name', 'uscc']).where('id', '=', o.departmentId).executeTakeFirstOrThrow();
+  const defaults = { source_name: dept.name, ...(dept.uscc ? { authority_uscc: dept.uscc, source_uscc: dept.uscc } : {}) };
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults };
   try {
     const first = await p.events.next();
     if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
@@ -173,18 +177,25 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     return { ...base, ...ZERO, status: 'rejected', encoding: null, errors };
   }
   // One pass over the file: the parser reads it, and the same chunks feed the progress count and the SHA-256.
+  // A transform, not a 'data' listener: a listener would switch the stream to flowing mode and drop
+  // chunks while the pipeline is still awaiting the database.
   let bytesRead = 0;
   const hash = createHash('sha256');
   const source = createReadStream(o.path);
-  source.on('data', (c) => {
-    bytesRead += c.length;
-    hash.update(c as Buffer);
-  });
+  const tapped = source.pipe(
+    new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytesRead += chunk.length;
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    }),
+  );
   try {
     const receipt = await runPipeline(o, {
       batchId,
       base,
-      events: readRows(source, { format: sniff.format })[Symbol.asyncIterator](),
+      events: readRows(tapped, { format: sniff.format })[Symbol.asyncIterator](),
       progress: () => ({ bytesRead, totalBytes: size }),
     });
     if (receipt.status !== 'committed') return receipt;
@@ -203,6 +214,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     return { ...receipt, sameAsBatch: prior?.id ?? null };
   } finally {
     source.destroy();
+    tapped.destroy();
   }
 }
 

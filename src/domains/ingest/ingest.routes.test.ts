@@ -252,3 +252,32 @@ describe('signed API for department systems', () => {
     assert.equal(unsigned.statusCode, 401);
   });
 });
+
+describe('legacy formats and department profiles', () => {
+  test('a v1 (CF_) GBK file needs the department USCC, which the credit office enters; then it imports', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const v1 = await readFile(new URL('../../../test/fixtures/ingest/cf_v1_gbk.csv', import.meta.url));
+    const s = await loginAs(t, 'reporter', 'JTJ');
+    const first = await upload(s, 'cf_v1.csv', v1);
+    const b1 = await waitBatch(s.headers, first.json().batchId);
+    assert.equal(b1.status, 'committed', JSON.stringify(b1.errors));
+    assert.equal(b1.accepted, 0, 'without the department code no row has an authority');
+    const admin = await loginAs(t, 'admin');
+    const id = await deptId(t.db, 'JTJ');
+    const bad = await t.app.inject({ method: 'PATCH', url: `/api/departments/${id}`, headers: admin.headers, payload: { uscc: '11630100MB1234567X' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_uscc');
+    const { generateUscc } = await import('../codes/index.ts');
+    const { mulberry32 } = await import('../../platform/random.ts');
+    const code = generateUscc(mulberry32(5), { prefix: '11', region: '630100' });
+    const ok = await t.app.inject({ method: 'PATCH', url: `/api/departments/${id}`, headers: admin.headers, payload: { uscc: code } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().uscc, code);
+    const no = await t.app.inject({ method: 'PATCH', url: `/api/departments/${id}`, headers: s.headers, payload: { uscc: code } });
+    assert.equal(no.statusCode, 403);
+    const second = await upload(s, 'cf_v1.csv', v1);
+    const b2 = await waitBatch(s.headers, second.json().batchId);
+    assert.ok(b2.accepted > 0, JSON.stringify(b2));
+    assert.equal(b2.total, b1.total);
+  });
+});
