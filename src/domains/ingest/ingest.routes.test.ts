@@ -281,3 +281,39 @@ describe('legacy formats and department profiles', () => {
     assert.equal(b2.total, b1.total);
   });
 });
+
+describe('bad files through the upload path', () => {
+  test('each ends in a clear receipt: mixed encodings, bare quotes and ragged rows, renamed file, zip bomb, duplicate columns', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { buildZip, xlsxLike } = await import('../../../test/fixtures/ingest/zip.ts');
+    const fixture = (n: string) => readFile(new URL(`../../../test/fixtures/ingest/${n}`, import.meta.url));
+    const s = await loginAs(t, 'reporter', 'SCJGJ');
+    const run = async (name: string, content: Buffer) => waitBatch(s.headers, (await upload(s, name, content)).json().batchId);
+
+    const mixed = await run('mixed.csv', await fixture('mixed_encoding.csv'));
+    assert.equal(mixed.status, 'rejected');
+    assert.equal(mixed.errors[0].code, 'encoding_mixed');
+    assert.equal(mixed.accepted, 0, 'nothing of a file with mixed encodings is stored');
+
+    const ragged = await run('ragged.csv', await fixture('bad_quotes_ragged.csv'));
+    assert.equal(ragged.status, 'committed', JSON.stringify(ragged.errors));
+    const rej = (await t.app.inject({ method: 'GET', url: `/api/ingest/batches/${ragged.batchId}/rejects`, headers: s.headers })).json();
+    const codes = new Set((rej.items as Array<{ errors: Array<{ code: string }> }>).flatMap((i) => i.errors.map((e) => e.code)));
+    assert.ok(codes.has('row_ragged'), [...codes].join());
+    assert.ok(codes.has('row_bad_quote'), [...codes].join());
+
+    const renamed = await run('report.xlsx', await fixture('report_renamed.xlsx'));
+    assert.equal(renamed.status, 'rejected');
+    assert.match(renamed.errors[0].code, /file_type_mismatch|not_a_spreadsheet|xlsx_unreadable/);
+
+    const bomb = buildZip(xlsxLike({ data: Buffer.alloc(20 * 1024 * 1024, 0x20) }));
+    const z = await run('bomb.xlsx', bomb);
+    assert.equal(z.status, 'rejected');
+    assert.equal(z.errors[0].code, 'zip_bomb');
+
+    const header = PENALTY_HEADERS.join(',');
+    const dup = await run('dup.csv', Buffer.from(`${header},行政相对人名称\n`));
+    assert.equal(dup.status, 'rejected');
+    assert.ok(dup.errors.some((e) => e.code === 'duplicate_column'), JSON.stringify(dup.errors));
+  });
+});
