@@ -16,9 +16,10 @@ import type {
 
 const enc = (v: string | number): string => encodeURIComponent(String(v));
 
-/** Catalogue items: active ones, or (admin, `all`) every version including drafts and retired ones. */
+/** Catalogue items: active ones, or (admin / auditor, `all`) every version including drafts and retired ones. */
 export async function listCatalog(all = false): Promise<CatalogItem[]> {
-  return (await request<{ items: CatalogItem[] }>('GET', '/api/catalog', { query: { all: all ? 1 : undefined } })).items;
+  // A boolean query parameter: the server coerces only the words true/false.
+  return (await request<{ items: CatalogItem[] }>('GET', '/api/catalog', { query: { all: all ? 'true' : undefined } })).items;
 }
 
 /** Download links of an item's upload templates (plain `<a download>` targets). */

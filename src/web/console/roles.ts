@@ -65,6 +65,12 @@ export const INGEST_CHOOSES_DEPARTMENT: readonly Role[] = ['admin', 'district_ad
 /** Roles that manage the resource catalogue (local items, review of versions). */
 export const CATALOG_ADMIN_ROLES: readonly Role[] = ['admin'];
 
+/** Roles that may view collected records with personal data unmasked (the server audits every such read). */
+export const UNMASK_ROLES: readonly Role[] = ['admin'];
+
+/** Roles that may list every catalogue version (drafts, in review, retired), not only the active ones. */
+export const CATALOG_ALL_VERSIONS_ROLES: readonly Role[] = ['admin', 'auditor'];
+
 export interface MenuEntry {
   key: MenuKey;
   label: string;
