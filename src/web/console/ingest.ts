@@ -94,6 +94,17 @@ export function displayValue(f: CatalogField | undefined, value: string | number
   return byCode.get(text) ?? text;
 }
 
+/**
+ * A row error's message without its leading 「column」: the server names the column in the message,
+ * and where the page already shows the column (a label, a bold prefix) it would read twice.
+ */
+export function stripColumn(message: string, ...columns: (string | null | undefined)[]): string {
+  for (const c of columns) {
+    if (c && message.startsWith(`「${c}」`)) return message.slice(c.length + 2).trimStart() || message;
+  }
+  return message;
+}
+
 /** 1536 → "1.5 KB"; binary units, at most one decimal. */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
