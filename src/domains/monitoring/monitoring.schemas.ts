@@ -1,0 +1,402 @@
+// TypeBox request/response schemas of the monitoring routes. Response schemas are also what keeps
+// internal columns (who created a row, file hashes) out of the JSON.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Polarity = Type.Union([Type.Literal('good'), Type.Literal('bad')], { description: 'good 优良 / bad 不良' });
+export const MonthString = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: '月份 YYYY-MM' });
+export const DateString = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: '日期 YYYY-MM-DD' });
+/** A day or a whole month. */
+const PeriodBound = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$', description: 'YYYY-MM-DD，或 YYYY-MM 表示整月' });
+const HttpLink = Type.String({ maxLength: 2000, pattern: '^[hH][tT][tT][pP][sS]?://', description: 'http(s) 链接' });
+const TreeId = Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$', description: '指标体系：gen1（第一代）或 2020（2020 年版）' });
+const City = Type.String({ minLength: 1, maxLength: 40, description: '城市名称，默认本市' });
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+
+// ---------------------------------------------------------------- events
+
+const ExplanationSchema = Type.Object(
+  {
+    text: Type.String(),
+    override: Type.Boolean(),
+    keywords: Type.Array(Type.String()),
+    polarityKeywords: Type.Array(Type.String()),
+    topFeatures: Type.Array(Type.Object({ feature: Type.String(), weight: Type.Number() })),
+    alternatives: Type.Array(Type.Object({ subdomain: Type.String(), probability: Type.Number() })),
+    polarityConfidence: Type.Optional(Type.Number()),
+    previous: Type.Optional(
+      Type.Object({ domain: Type.String(), subdomain: Type.String(), polarity: Polarity, confidence: Type.Number(), classifiedBy: Type.String() }),
+    ),
+    model: Type.Optional(Type.Unknown({ description: '人工修正后保留的模型原始分类依据' })),
+  },
+  { description: '分类依据：命中关键词、主要特征、次选；人工修正时含修正前结果' },
+);
+
+export type EventExplanation = Static<typeof ExplanationSchema>;
+
+export const CreditEventSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  date: Type.String(),
+  source: Nullable(Type.String()),
+  link: Nullable(Type.String()),
+  summary: Nullable(Type.String()),
+  polarity: Polarity,
+  subjectId: Nullable(Type.String()),
+  subjectName: Nullable(Type.String()),
+  domain: Type.String(),
+  subdomain: Type.String(),
+  confidence: Type.Number(),
+  explanation: ExplanationSchema,
+  classifiedBy: Type.Union([Type.Literal('model'), Type.Literal('staff')]),
+  overriddenBy: Nullable(Type.Integer()),
+  overriddenAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+export const CreateEventBody = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 500 }),
+    date: DateString,
+    source: Type.Optional(Type.String({ maxLength: 200 })),
+    link: Type.Optional(HttpLink),
+    summary: Type.Optional(Type.String({ maxLength: 5000 })),
+    polarity: Type.Optional(Polarity),
+    subdomain: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '子领域；与 polarity 同时给出时不经模型分类' })),
+    subjectId: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+    subjectName: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EventsQuery = Type.Object({
+  from: Type.Optional(PeriodBound),
+  to: Type.Optional(PeriodBound),
+  domain: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+});
+
+export const EventsPage = Type.Object({ items: Type.Array(CreditEventSchema), nextCursor: Nullable(Type.String()) });
+
+export const EventIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,18}$' }) });
+
+export const OverrideBody = Type.Object({ subdomain: Type.String({ minLength: 1, maxLength: 40 }), polarity: Polarity }, { additionalProperties: false });
+
+export const ImportEventsResponse = Type.Object({
+  rows: Type.Integer({ description: '文件中的事件数' }),
+  inserted: Type.Integer({ description: '新增' }),
+  duplicates: Type.Integer({ description: '已存在而跳过（同一日期、标题、来源和链接）' }),
+});
+
+export const PeriodQuery = Type.Object({ from: Type.Optional(PeriodBound), to: Type.Optional(PeriodBound) });
+
+const Share = Nullable(Type.Number());
+
+export const StatsResponse = Type.Object({
+  stats: Type.Object({
+    from: Nullable(Type.String()),
+    to: Nullable(Type.String()),
+    total: Type.Integer(),
+    good: Type.Integer(),
+    bad: Type.Integer(),
+    badRate: Share,
+    domains: Type.Array(
+      Type.Object({
+        domain: Type.String(),
+        total: Type.Integer(),
+        bad: Type.Integer(),
+        badRate: Share,
+        shareOfAllBad: Share,
+        subdomains: Type.Array(
+          Type.Object({
+            subdomain: Type.String(),
+            total: Type.Integer(),
+            bad: Type.Integer(),
+            badRate: Share,
+            shareOfDomainBad: Share,
+            shareOfAllBad: Share,
+          }),
+        ),
+      }),
+    ),
+  }),
+  trend: Type.Array(
+    Type.Object({
+      month: Type.String(),
+      total: Type.Integer(),
+      good: Type.Integer(),
+      bad: Type.Integer(),
+      badRate: Share,
+      byDomain: Type.Array(Type.Object({ domain: Type.String(), total: Type.Integer(), bad: Type.Integer() })),
+    }),
+  ),
+});
+
+export const MAX_CLASSIFY = 1000;
+
+export const ClassifyBody = Type.Object(
+  { titles: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: MAX_CLASSIFY }) },
+  { additionalProperties: false },
+);
+
+export const ClassifyResponse = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      title: Type.String(),
+      domain: Type.String(),
+      subdomain: Type.String(),
+      polarity: Polarity,
+      confidence: Type.Number(),
+      polarityConfidence: Type.Number(),
+      explanation: ExplanationSchema,
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------- checklist
+
+const InstitutionStatus = Type.Union([Type.Literal('national'), Type.Literal('municipal'), Type.Literal('blank')], {
+  description: 'national 国家/省级已落实、municipal 市级已出台、blank 空白',
+});
+
+const DocumentSchema = Type.Object({
+  title: Type.String(),
+  number: Nullable(Type.String()),
+  date: Nullable(Type.String()),
+  link: Nullable(Type.String()),
+  issuer: Nullable(Type.String()),
+});
+
+export const ChecklistItemSchema = Type.Object({
+  id: Type.String(),
+  domain: Type.String(),
+  subdomain: Nullable(Type.String()),
+  name: Type.String(),
+  status: InstitutionStatus,
+  statusLabel: Type.String(),
+  document: Nullable(DocumentSchema),
+  basis: Nullable(Type.String()),
+  updatedAt: Type.String(),
+});
+
+const Counts = { total: Type.Integer(), national: Type.Integer(), municipal: Type.Integer(), blank: Type.Integer() };
+
+export const ChecklistResponse = Type.Object({
+  items: Type.Array(ChecklistItemSchema),
+  summary: Type.Object({ ...Counts, text: Type.String(), byDomain: Type.Array(Type.Object({ domain: Type.String(), ...Counts })) }),
+});
+
+export const ChecklistIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) });
+
+export const ChecklistPatchBody = Type.Object(
+  {
+    status: InstitutionStatus,
+    document: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            title: Type.String({ minLength: 1, maxLength: 300 }),
+            number: Type.Optional(Type.String({ maxLength: 100 })),
+            date: Type.Optional(DateString),
+            link: Type.Optional(HttpLink),
+            issuer: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'document 省略时保留原文件信息，为 null 时清除' },
+);
+
+export const ChecklistImportResponse = Type.Object({ previous: Type.Integer(), items: Type.Integer(), summary: Type.String() });
+
+export const PoliciesResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      title: Type.String({ description: '文件名称' }),
+      number: Nullable(Type.String({ description: '文号' })),
+      date: Nullable(Type.String({ description: '发布日期' })),
+      link: Nullable(Type.String({ description: '链接' })),
+      issuer: Nullable(Type.String({ description: '发布机关' })),
+      domain: Type.String({ description: '领域' }),
+      institution: Type.String({ description: '对应的信用制度' }),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------- trees, scores, compare, what-if
+
+export const TreeIdParams = Type.Object({ id: TreeId });
+
+export const TreeSchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  name: Type.String(),
+  total: Type.Number(),
+  source: Nullable(Type.String()),
+  nodes: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), parent: Nullable(Type.String()), weight: Type.Number() })),
+  versions: Type.Array(Type.Object({ version: Type.Integer(), active: Type.Boolean(), note: Nullable(Type.String()), createdAt: Type.String() })),
+});
+
+export const WeightsBody = Type.Object(
+  {
+    weights: Type.Record(Type.String({ minLength: 1, maxLength: 60 }), Type.Number(), {
+      minProperties: 1,
+      maxProperties: 500,
+      description: '指标代码或名称 → 分值；下级指标分值之和须等于上级指标分值',
+    }),
+    total: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: '总分，默认不变' })),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScoresImportQuery = Type.Object({ tree: Type.Optional(TreeId) });
+
+export const ScoresImportResponse = Type.Object({
+  importId: Type.String(),
+  tree: Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }),
+  months: Type.Array(Type.String()),
+  cities: Type.Integer(),
+  rows: Type.Integer({ description: '文件数据行数' }),
+  stored: Type.Integer({ description: '存储的得分（含由下级指标汇总的上级指标）' }),
+  replaced: Type.Integer({ description: '被替换的已存得分' }),
+});
+
+export const CompareQuery = Type.Object({ city: Type.Optional(City), month: Type.Optional(MonthString), tree: Type.Optional(TreeId) });
+
+const EstimateView = Type.Object({ key: Type.String(), label: Type.String(), text: Type.String() });
+
+export const CompareResponse = Type.Object({
+  city: Type.String(),
+  month: Type.String(),
+  rank: Type.Integer(),
+  of: Type.Integer(),
+  composite: Type.Number(),
+  average: Type.Number(),
+  indicators: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      parent: Nullable(Type.String()),
+      score: Type.Number(),
+      average: Type.Number(),
+      relation: Type.Union([Type.Literal('below'), Type.Literal('equal'), Type.Literal('above')]),
+      gap: Type.Number(),
+      estimates: Type.Optional(Type.Array(EstimateView, { description: '本地测算' })),
+    }),
+  ),
+  tree: Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }),
+  estimates: Type.Object(
+    {
+      shuanggongshiPer10kEnterprises: Nullable(Type.Number()),
+      onTimeShare: Nullable(Type.Number()),
+      rejectionRate: Nullable(Type.Number()),
+      blacklistPublicityCount: Nullable(Type.Number()),
+      codeConversion: Nullable(Type.Object({ converted: Type.Number(), total: Type.Number() })),
+      eventCounts: Nullable(Type.Array(Type.Object({ domain: Type.String(), good: Type.Integer(), bad: Type.Integer() }))),
+      institutionCounts: Nullable(Type.Object({ national: Type.Integer(), municipal: Type.Integer(), blank: Type.Integer() })),
+      repairAverageDays: Nullable(Type.Number()),
+      objectionShare: Nullable(Type.Number()),
+    },
+    { description: '本地测算（本平台数据库可得的部分；暂无数据的为 null）' },
+  ),
+});
+
+export const WhatIfBody = Type.Object(
+  {
+    city: Type.Optional(City),
+    month: Type.Optional(MonthString),
+    tree: Type.Optional(TreeId),
+    improvements: Type.Array(
+      Type.Object({ rule: Type.String({ minLength: 1, maxLength: 60 }), amount: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) }, { additionalProperties: false }),
+      { maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Outcome = Type.Object({ composite: Type.Number(), rank: Type.Integer(), of: Type.Integer() });
+const Single = Type.Object({
+  rule: Type.String(),
+  label: Type.String(),
+  amount: Type.Number(),
+  unit: Type.String(),
+  compositeDelta: Type.Number(),
+  rankAfter: Type.Integer(),
+  ranksGained: Type.Integer(),
+  ranksPerPoint: Nullable(Type.Number()),
+});
+
+export const WhatIfResponse = Type.Object({
+  city: Type.String(),
+  month: Type.String(),
+  before: Outcome,
+  after: Outcome,
+  changes: Type.Array(
+    Type.Object({ code: Type.String(), name: Type.String(), before: Type.Number(), after: Type.Number(), delta: Type.Number(), capped: Type.Boolean() }),
+  ),
+  singles: Type.Array(Single),
+  best: Nullable(Single),
+  pointsToNextRank: Nullable(Type.Number()),
+  summary: Type.String(),
+});
+
+export const EffectRulesQuery = Type.Object({ tree: TreeId });
+
+export const EffectRulesResponse = Type.Object({
+  tree: Type.String(),
+  rules: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      unit: Type.String(),
+      mode: Type.Union([Type.Literal('linear'), Type.Literal('log2')]),
+      defaultAmount: Type.Optional(Type.Number()),
+      effects: Type.Array(Type.Object({ indicator: Type.String(), perUnit: Type.Number() })),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------- report, scorecards
+
+export const ReportQuery = Type.Object({
+  city: Type.Optional(City),
+  month: Type.Optional(MonthString),
+  tree: Type.Optional(TreeId),
+  format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('docx'), Type.Literal('pdf')], { default: 'pdf' })),
+});
+
+export const BinaryResponse = Type.String({ format: 'binary' });
+
+export const ScorecardsQuery = Type.Object({ month: Type.Optional(MonthString) });
+
+const Weights = Type.Object({ volume: Type.Number(), timeliness: Type.Number(), firstPass: Type.Number(), correction: Type.Number(), feedback: Type.Number() });
+
+export const ScorecardsResponse = Type.Object({
+  month: Type.String(),
+  weights: Weights,
+  expectedKnown: Type.Boolean({ description: '是否已设定应报量（设置项 monitoring.expectedVolumes）' }),
+  items: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      name: Type.String(),
+      rank: Type.Integer(),
+      score: Type.Number(),
+      reported: Type.Integer({ description: '上报条数（已提交批次的全部数据行）' }),
+      expected: Nullable(Type.Number({ description: '应报条数；未设定为 null' })),
+      volumeRatio: Share,
+      onTimeShare: Share,
+      firstPassRate: Share,
+      rejected: Type.Integer(),
+      items: Type.Array(Type.Object({ catalogItem: Type.String(), reported: Type.Integer(), expected: Nullable(Type.Number()) })),
+      components: Weights,
+    }),
+  ),
+});
