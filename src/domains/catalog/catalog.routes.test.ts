@@ -17,7 +17,7 @@ after(async () => {
 test('the built-in items are listed with their fields; templates download with exact headers and a rules sheet', async () => {
   const s = await loginAs(t, 'reporter');
   const r = await t.app.inject({ method: 'GET', url: '/api/catalog', headers: s.headers });
-  const items = r.json().items as Array<{ id: string; name: string; fields: Array<{ name: string; required: string }> }>;
+  const items = r.json().items as Array<{ id: string; name: string; fields: Array<{ name: string; required: string; inTemplate: boolean; longTermAllowed: boolean }> }>;
   for (const name of ['行政许可', '行政处罚']) assert.ok(items.some((i) => i.name === name), name);
   const cf = items.find((i) => i.id === 'sgs_cf_v2')!;
   assert.ok(cf.fields.length > 20);
@@ -28,10 +28,12 @@ test('the built-in items are listed with their fields; templates download with e
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
   assert.ok(wb.worksheets.length >= 2, 'a second sheet with field rules');
-  assert.deepEqual((wb.worksheets[0].getRow(1).values as unknown[]).slice(1), cf.fields.map((f) => f.name));
+  const templateFields = cf.fields.filter((f) => f.inTemplate);
+  assert.deepEqual((wb.worksheets[0].getRow(1).values as unknown[]).slice(1), templateFields.map((f) => f.name));
   const c = await t.app.inject({ method: 'GET', url: '/api/catalog/sgs_cf_v2/template.csv', headers: s.headers });
   assert.deepEqual([...c.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM so Excel opens it correctly');
-  assert.equal(c.body.slice(1).split(/\r?\n/)[0], cf.fields.map((f) => f.name).join(','));
+  assert.equal(c.body.slice(1).split(/\r?\n/)[0], templateFields.map((f) => f.name).join(','));
+  assert.ok(cf.fields.some((f) => f.longTermAllowed), '长期 dates are marked');
 });
 
 test('a local item is drafted, reviewed by another admin, and only then accepts uploads', async () => {

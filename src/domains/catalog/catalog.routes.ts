@@ -18,6 +18,8 @@ const FieldSchema = Type.Object({
   enum: Type.Union([Type.Array(Type.Object({ code: Type.String(), label: Type.String() })), Type.Null()]),
   masked: Type.Boolean(),
   visibility: Type.String(),
+  longTermAllowed: Type.Boolean(),
+  inTemplate: Type.Boolean(),
 });
 
 const ItemSchema = Type.Object({
@@ -42,9 +44,9 @@ function toDto(item: CatalogItem, status: string, builtin: boolean) {
     infoClass: item.infoClass,
     subjectCategories: [...item.subjectCategories],
     builtin,
-    fields: item.items
-      .filter((f) => f.inTemplate !== false)
-      .map((f) => ({
+    // Every field, so that stored content can always be labelled; `inTemplate: false` marks local
+    // extensions accepted on upload but not offered in templates or the online form.
+    fields: item.items.map((f) => ({
         code: f.code,
         name: f.name,
         type: f.type,
@@ -53,6 +55,8 @@ function toDto(item: CatalogItem, status: string, builtin: boolean) {
         enum: f.enum ? f.enum.map((e) => ({ code: e.code, label: e.label })) : null,
         masked: f.masked,
         visibility: f.visibility,
+        longTermAllowed: f.longTermAllowed === true,
+        inTemplate: f.inTemplate !== false,
       })),
   };
 }

@@ -135,6 +135,8 @@ export interface CatalogField {
   visibility: string;
   /** Date fields that accept 长期 (stored as 2099-12-31); optional in the contract. */
   longTermAllowed?: boolean;
+  /** false: accepted on upload but not offered in templates or the online form. */
+  inTemplate?: boolean;
 }
 
 export interface CatalogItem {
