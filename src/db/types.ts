@@ -1,5 +1,6 @@
 // Kysely table types. Keep in step with src/db/migrations/*.sql.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { MonitoringTables } from './monitoring.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -215,7 +216,7 @@ export interface SubjectNamesTable {
   first_seen: Timestamp;
 }
 
-export interface DB {
+export interface DB extends MonitoringTables {
   departments: DepartmentsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -1,23 +1,13 @@
 // SQL of the monitoring domain (Kysely). Functions take `db | trx` so the service owns the
 // transaction, and return rows; the service turns them into domain objects.
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type {
   ChecklistItemsTable,
   CreditEventsTable,
   EventPolarity,
-  MonitoringTables,
   OfficialScoresTable,
 } from '../../db/monitoring.types.ts';
-import type { DB } from '../../db/types.ts';
-
-/**
- * The handle typed with the monitoring tables. Until src/db/types.ts declares
- * `interface DB extends MonitoringTables`, this is the one place that widens the type.
- */
-function m(db: DbOrTx): Kysely<DB & MonitoringTables> {
-  return db as unknown as Kysely<DB & MonitoringTables>;
-}
 
 export type CreditEventRow = Selectable<CreditEventsTable>;
 export type ChecklistRow = Selectable<ChecklistItemsTable>;
@@ -41,7 +31,7 @@ const CHUNK = 1000;
 export async function insertEvents(db: DbOrTx, rows: NewCreditEvent[]): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const r = await m(db)
+    const r = await db
       .insertInto('credit_events')
       .values(rows.slice(i, i + CHUNK))
       .onConflict((oc) => oc.doNothing())
@@ -62,7 +52,7 @@ export interface EventFilter {
 
 /** One page of events, newest first, after the keyset cursor (date, id). */
 export async function listEvents(db: DbOrTx, f: EventFilter & { after?: { date: string; id: string }; limit: number }): Promise<CreditEventRow[]> {
-  let q = m(db).selectFrom('credit_events').selectAll();
+  let q = db.selectFrom('credit_events').selectAll();
   if (f.from) q = q.where('event_date', '>=', f.from);
   if (f.before) q = q.where('event_date', '<', f.before);
   if (f.domain) q = q.where('domain', '=', f.domain);
@@ -75,7 +65,7 @@ export async function listEvents(db: DbOrTx, f: EventFilter & { after?: { date: 
 
 /** One event; `forUpdate` locks it for a correction. */
 export async function getEvent(db: DbOrTx, id: string, forUpdate = false): Promise<CreditEventRow | undefined> {
-  const q = m(db).selectFrom('credit_events').selectAll().where('id', '=', id);
+  const q = db.selectFrom('credit_events').selectAll().where('id', '=', id);
   return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
@@ -84,7 +74,7 @@ export async function eventLabelsInPeriod(
   db: DbOrTx,
   f: EventFilter,
 ): Promise<{ title: string; event_date: string; domain: string; subdomain: string; polarity: EventPolarity; source: string | null }[]> {
-  let q = m(db).selectFrom('credit_events').select(['title', 'event_date', 'domain', 'subdomain', 'polarity', 'source']);
+  let q = db.selectFrom('credit_events').select(['title', 'event_date', 'domain', 'subdomain', 'polarity', 'source']);
   if (f.from) q = q.where('event_date', '>=', f.from);
   if (f.before) q = q.where('event_date', '<', f.before);
   if (f.domain) q = q.where('domain', '=', f.domain);
@@ -93,7 +83,7 @@ export async function eventLabelsInPeriod(
 
 /** Good and bad event counts per domain in a period. */
 export async function eventCountsByDomain(db: DbOrTx, f: EventFilter): Promise<{ domain: string; good: number; bad: number }[]> {
-  let q = m(db)
+  let q = db
     .selectFrom('credit_events')
     .select((eb) => [
       'domain',
@@ -112,7 +102,7 @@ export async function updateEventLabel(
   id: string,
   v: { domain: string; subdomain: string; polarity: EventPolarity; explanation: string; userId: number },
 ): Promise<CreditEventRow> {
-  return m(db)
+  return db
     .updateTable('credit_events')
     .set({
       domain: v.domain,
@@ -136,7 +126,7 @@ export async function insertLabel(
   db: DbOrTx,
   v: { title: string; domain: string; subdomain: string; polarity: EventPolarity; eventId: string | null; userId: number | null },
 ): Promise<void> {
-  await m(db)
+  await db
     .insertInto('event_labels')
     .values({ title: v.title, domain: v.domain, subdomain: v.subdomain, polarity: v.polarity, event_id: v.eventId, user_id: v.userId })
     .execute();
@@ -144,7 +134,7 @@ export async function insertLabel(
 
 /** Identifies the current set of labels: they are only ever appended, so count and last id change together with it. */
 export async function labelsStamp(db: DbOrTx): Promise<string> {
-  const r = await m(db)
+  const r = await db
     .selectFrom('event_labels')
     .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('id').as('last')])
     .executeTakeFirstOrThrow();
@@ -153,49 +143,49 @@ export async function labelsStamp(db: DbOrTx): Promise<string> {
 
 /** All labelled examples, oldest first (so a later correction of the same title wins). */
 export async function listLabels(db: DbOrTx): Promise<{ title: string; subdomain: string; polarity: EventPolarity }[]> {
-  return m(db).selectFrom('event_labels').select(['title', 'subdomain', 'polarity']).orderBy('id').execute();
+  return db.selectFrom('event_labels').select(['title', 'subdomain', 'polarity']).orderBy('id').execute();
 }
 
 // ---------------------------------------------------------------- institution checklist
 
 /** Number of checklist rows (0 before the first use seeds it). */
 export async function countChecklist(db: DbOrTx): Promise<number> {
-  const r = await m(db).selectFrom('checklist_items').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await db.selectFrom('checklist_items').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** The checklist in its order. */
 export async function listChecklist(db: DbOrTx): Promise<ChecklistRow[]> {
-  return m(db).selectFrom('checklist_items').selectAll().orderBy('position').orderBy('id').execute();
+  return db.selectFrom('checklist_items').selectAll().orderBy('position').orderBy('id').execute();
 }
 
 /** One checklist row; `forUpdate` locks it. */
 export async function getChecklistItem(db: DbOrTx, id: string, forUpdate = false): Promise<ChecklistRow | undefined> {
-  const q = m(db).selectFrom('checklist_items').selectAll().where('id', '=', id);
+  const q = db.selectFrom('checklist_items').selectAll().where('id', '=', id);
   return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 /** Inserts checklist rows (ids already present are left alone). */
 export async function insertChecklist(db: DbOrTx, rows: Insertable<ChecklistItemsTable>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await m(db).insertInto('checklist_items').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await db.insertInto('checklist_items').values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.column('id').doNothing()).execute();
   }
 }
 
 /** Removes every checklist row (an import replaces the whole list in the same transaction). */
 export async function deleteChecklist(db: DbOrTx): Promise<number> {
-  const r = await m(db).deleteFrom('checklist_items').executeTakeFirst();
+  const r = await db.deleteFrom('checklist_items').executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 /** Updates one checklist row. */
 export async function updateChecklistItem(db: DbOrTx, id: string, v: Partial<Insertable<ChecklistItemsTable>>): Promise<ChecklistRow> {
-  return m(db).updateTable('checklist_items').set(v).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db.updateTable('checklist_items').set(v).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Institutions the city has issued itself (市级已出台), newest document first. */
 export async function municipalDocuments(db: DbOrTx): Promise<ChecklistRow[]> {
-  return m(db)
+  return db
     .selectFrom('checklist_items')
     .selectAll()
     .where('status', '=', 'municipal')
@@ -222,7 +212,7 @@ export async function insertTree(
   db: DbOrTx,
   v: { id: string; version: number; definition: unknown; active: boolean; note: string | null; createdBy: number | null },
 ): Promise<void> {
-  await m(db)
+  await db
     .insertInto('indicator_trees')
     .values({ id: v.id, version: v.version, definition: JSON.stringify(v.definition), active: v.active, note: v.note, created_by: v.createdBy })
     .onConflict((oc) => oc.doNothing())
@@ -231,27 +221,27 @@ export async function insertTree(
 
 /** Ids of the trees stored so far. */
 export async function treeIds(db: DbOrTx): Promise<string[]> {
-  return (await m(db).selectFrom('indicator_trees').select('id').distinct().execute()).map((r) => r.id);
+  return (await db.selectFrom('indicator_trees').select('id').distinct().execute()).map((r) => r.id);
 }
 
 /** Every version of every tree, newest version first within a tree. */
 export async function listTreeVersions(db: DbOrTx): Promise<TreeRow[]> {
-  return m(db).selectFrom('indicator_trees').selectAll().orderBy('id').orderBy('version', 'desc').execute();
+  return db.selectFrom('indicator_trees').selectAll().orderBy('id').orderBy('version', 'desc').execute();
 }
 
 /** The active version of a tree. */
 export async function activeTreeRow(db: DbOrTx, id: string): Promise<TreeRow | undefined> {
-  return m(db).selectFrom('indicator_trees').selectAll().where('id', '=', id).where('active', '=', true).executeTakeFirst();
+  return db.selectFrom('indicator_trees').selectAll().where('id', '=', id).where('active', '=', true).executeTakeFirst();
 }
 
 /** Deactivates the active version of a tree (before a new version becomes active). */
 export async function deactivateTree(db: DbOrTx, id: string): Promise<void> {
-  await m(db).updateTable('indicator_trees').set({ active: false }).where('id', '=', id).where('active', '=', true).execute();
+  await db.updateTable('indicator_trees').set({ active: false }).where('id', '=', id).where('active', '=', true).execute();
 }
 
 /** Highest version number of a tree (0 when none). */
 export async function maxTreeVersion(db: DbOrTx, id: string): Promise<number> {
-  const r = await m(db).selectFrom('indicator_trees').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('indicator_trees').select((eb) => eb.fn.max('version').as('v')).where('id', '=', id).executeTakeFirst();
   return Number(r?.v ?? 0);
 }
 
@@ -262,7 +252,7 @@ export async function insertScoreImport(
   db: DbOrTx,
   v: { fileName: string; sha256: string; treeId: string; treeVersion: number; months: string[]; cities: number; rows: number; createdBy: number | null },
 ): Promise<string> {
-  const r = await m(db)
+  const r = await db
     .insertInto('score_imports')
     .values({
       file_name: v.fileName,
@@ -282,7 +272,7 @@ export async function insertScoreImport(
 
 /** Sets how many stored scores an import replaced. */
 export async function setImportReplaced(db: DbOrTx, importId: string, replaced: number): Promise<void> {
-  await m(db).updateTable('score_imports').set({ replaced }).where('id', '=', importId).execute();
+  await db.updateTable('score_imports').set({ replaced }).where('id', '=', importId).execute();
 }
 
 /** Deletes the stored scores of the given (month, city) slices of a tree; returns how many went. */
@@ -290,7 +280,7 @@ export async function deleteScoreSlices(db: DbOrTx, treeId: string, slices: { mo
   let n = 0;
   for (let i = 0; i < slices.length; i += CHUNK) {
     const part = slices.slice(i, i + CHUNK);
-    const r = await m(db)
+    const r = await db
       .deleteFrom('official_scores')
       .where('tree_id', '=', treeId)
       .where((eb) => eb.or(part.map((s) => eb.and([eb('month', '=', s.month), eb('city', '=', s.city)]))))
@@ -303,18 +293,18 @@ export async function deleteScoreSlices(db: DbOrTx, treeId: string, slices: { mo
 /** Inserts scores (the slices were cleared first). */
 export async function insertScores(db: DbOrTx, rows: Insertable<OfficialScoresTable>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await m(db).insertInto('official_scores').values(rows.slice(i, i + CHUNK)).execute();
+    await db.insertInto('official_scores').values(rows.slice(i, i + CHUNK)).execute();
   }
 }
 
 /** Every stored score of a tree. */
 export async function scoresOfTree(db: DbOrTx, treeId: string): Promise<Selectable<OfficialScoresTable>[]> {
-  return m(db).selectFrom('official_scores').selectAll().where('tree_id', '=', treeId).execute();
+  return db.selectFrom('official_scores').selectAll().where('tree_id', '=', treeId).execute();
 }
 
 /** The tree with the latest stored month, for a city or (without one) for any city; null when none. */
 export async function latestScoreTree(db: DbOrTx, city?: string): Promise<{ treeId: string; month: string } | null> {
-  let q = m(db).selectFrom('official_scores').select(['tree_id', 'month']);
+  let q = db.selectFrom('official_scores').select(['tree_id', 'month']);
   if (city !== undefined) q = q.where('city', '=', city);
   const r = await q.orderBy('month', 'desc').orderBy('tree_id').limit(1).executeTakeFirst();
   return r ? { treeId: r.tree_id, month: r.month } : null;
@@ -324,13 +314,13 @@ export async function latestScoreTree(db: DbOrTx, city?: string): Promise<{ tree
 
 /** Stored effect rules of a tree. */
 export async function getEffectRules(db: DbOrTx, treeId: string): Promise<unknown | undefined> {
-  const r = await m(db).selectFrom('effect_rules').select('rules').where('tree_id', '=', treeId).executeTakeFirst();
+  const r = await db.selectFrom('effect_rules').select('rules').where('tree_id', '=', treeId).executeTakeFirst();
   return r?.rules;
 }
 
 /** Stores a tree's effect rules when none are stored yet. */
 export async function insertEffectRulesIfAbsent(db: DbOrTx, treeId: string, rules: unknown): Promise<void> {
-  await m(db)
+  await db
     .insertInto('effect_rules')
     .values({ tree_id: treeId, rules: JSON.stringify(rules), updated_by: null })
     .onConflict((oc) => oc.column('tree_id').doNothing())
