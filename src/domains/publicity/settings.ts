@@ -1,0 +1,79 @@
+// Settings of the publicity engine: every value DOMAIN marks [M] or leaves silent, with the
+// default this platform ships and why. The credit office changes them; rule sets stay law.
+import { Value } from '@sinclair/typebox/value';
+import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
+import { LONG_TERM_ISO } from '../ingest/validate.ts';
+import { PublicityError } from './errors.ts';
+import { SettingsSchema, type PublicitySettings, type Severity } from './publicity.schemas.ts';
+
+export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = Object.freeze({
+  // 巨额罚款 → 严重 (DOMAIN §3.3 names the class, not the amount) [M]: 100 万元 until the sector
+  // regulators publish their classification standards on 信用中国.
+  seriousFineAbove: 100,
+  // 较低数额罚款 is not defined in DOMAIN; off by default, so a small fine stays 一般.
+  minorFineAtMost: null,
+  // DOMAIN §3.3 lists 没收非法财物 as 一般 without an amount rule; off by default.
+  seriousConfiscationAbove: null,
+  categorySeverity: categorySeverity.categories as Record<string, Severity>,
+  defaultSeverity: categorySeverity.default as Severity,
+  // DOMAIN does not say that any regime governs earlier records: every shipped set says 'no'.
+  appliesToExisting: {},
+  // No sector law is configured yet ("法律、行政法规另有规定的，从其规定", DOMAIN §3.3).
+  periodOverrides: [],
+  // DOMAIN §1.3: 公示截止期 — "derive from the §3 rules, do not trust the feed".
+  departmentEndDate: 'ignore',
+  // Publicity ends, the record stays in the shared platform for regulators (政务共享); repair
+  // and withdrawal stop sharing too (DOMAIN §3.3 办法 art. 3).
+  expiredAudience: 'government',
+  // 行政许可: published, no maximum, until 有效期至 passes (DOMAIN §1.3 XK_YXQZI, §8 "状态=有效").
+  permit: { publish: true, untilValidityEnd: true, maxMonths: null },
+  // Lists: public while on the list; their own 有效期至 / 移出日期 end it (DOMAIN §2.2, §4.2 step 1).
+  redList: { publish: true, maxMonths: null },
+  blackList: { publish: true, maxMonths: null },
+  // 行政强制/确认/检查… (国办发〔2019〕35号, DOMAIN §1.1) have no national period: 3 years, the
+  // longest period of every regime, so nothing negative stays online longer than a penalty.
+  other: { publish: true, maxMonths: 36 },
+  longTermFrom: LONG_TERM_ISO,
+});
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type PublicitySettingsPatch = DeepPartial<PublicitySettings>;
+
+/**
+ * Defaults merged with `patch` (nested objects merged one level, lists and maps replaced except
+ * categorySeverity and appliesToExisting, which are merged by key), then validated.
+ * Throws PublicityError('invalid_settings') listing every problem.
+ */
+export function resolveSettings(patch: PublicitySettingsPatch = {}): PublicitySettings {
+  const d = DEFAULT_SETTINGS;
+  const merged = {
+    ...d,
+    ...patch,
+    categorySeverity: { ...d.categorySeverity, ...(patch.categorySeverity ?? {}) },
+    appliesToExisting: { ...d.appliesToExisting, ...(patch.appliesToExisting ?? {}) },
+    permit: { ...d.permit, ...(patch.permit ?? {}) },
+    redList: { ...d.redList, ...(patch.redList ?? {}) },
+    blackList: { ...d.blackList, ...(patch.blackList ?? {}) },
+    other: { ...d.other, ...(patch.other ?? {}) },
+  };
+  return validateSettings(merged);
+}
+
+/** Checks a complete settings object. */
+export function validateSettings(value: unknown): PublicitySettings {
+  if (!Value.Check(SettingsSchema, value)) {
+    const issues = [...Value.Errors(SettingsSchema, value)].slice(0, 20).map((e) => `${e.path || '/'}：${e.message}`);
+    throw new PublicityError('invalid_settings', `公示设置格式错误：${issues[0] ?? ''}`, issues);
+  }
+  const issues: string[] = [];
+  if (value.minorFineAtMost !== null && value.seriousFineAbove !== null && value.minorFineAtMost >= value.seriousFineAbove) {
+    issues.push('轻微罚款上限应小于严重罚款门槛');
+  }
+  value.periodOverrides.forEach((o, i) => {
+    if (o.minMonths !== undefined && o.maxMonths !== undefined && o.minMonths > o.maxMonths) {
+      issues.push(`第 ${i + 1} 条特别规定的最短公示期长于最长公示期`);
+    }
+  });
+  if (issues.length) throw new PublicityError('invalid_settings', issues[0], issues);
+  return value;
+}
