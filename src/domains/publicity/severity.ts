@@ -1,0 +1,100 @@
+// Severity (失信程度: 轻微 / 一般 / 严重, DOMAIN §3.3) of a penalty record, per 处罚类别 and overall.
+// Order of precedence: the department's explicit class, then 简易程序 (→ 轻微, DOMAIN §3.3
+// examples), then each category through the data mapping (defaults/category-severity.json) with
+// the amount thresholds of the settings. Periods are chosen per category later, longest wins.
+import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
+import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
+import { parseSetValue } from '../ingest/validate.ts';
+import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
+
+const FINE = '03';
+const CONFISCATION = new Set(['04', '05', 'L2']);
+
+const CATEGORY_TABLE = compileItem(SGS_CF_V2).enums.get('CF_CFLB');
+
+export interface CategorySeverity {
+  /** Normalised 处罚类别 code, or the raw text when it is not in the list. */
+  code: string;
+  severity: Severity;
+  known: boolean;
+}
+
+export interface SeverityResult {
+  severity: Severity;
+  source: 'explicit' | 'simple_procedure' | 'categories' | 'default';
+  /** Every category with its own class; periods are looked up per entry. */
+  categories: CategorySeverity[];
+  /** All normalised 处罚类别 codes of the record (for 特定严重失信 detection). */
+  codes: string[];
+  reasons: ReasonCode[];
+}
+
+/** The heavier of two classes. */
+export function heavier(a: Severity, b: Severity): Severity {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
+}
+
+/**
+ * Normalised 处罚类别 codes: accepts codes ('01'), codes joined by ';' ('01;03'), labels and
+ * aliases of both §1.3 lists. Unknown pieces are returned in `unknown`.
+ */
+export function normaliseCategories(raw: readonly string[]): { codes: string[]; unknown: string[] } {
+  const codes: string[] = [];
+  const unknown: string[] = [];
+  for (const r of raw) {
+    if (!r || !r.trim()) continue;
+    const p = CATEGORY_TABLE ? parseSetValue(CATEGORY_TABLE, r) : { codes: [r.trim()], bad: [] };
+    for (const c of p.codes) if (!codes.includes(c)) codes.push(c);
+    for (const b of p.bad) if (!unknown.includes(b)) unknown.push(b);
+  }
+  return { codes, unknown };
+}
+
+/** Class of one category, with the amount rules for 罚款 and 没收 (amounts in 万元). */
+function categoryClass(code: string, input: Pick<PublicityInput, 'fineAmount' | 'confiscatedAmount'>, s: PublicitySettings, reasons: ReasonCode[]): Severity {
+  let sev = s.categorySeverity[code] ?? s.defaultSeverity;
+  if (code === FINE && typeof input.fineAmount === 'number') {
+    if (s.seriousFineAbove !== null && input.fineAmount > s.seriousFineAbove) {
+      sev = heavier(sev, '严重');
+      reasons.push('fine_above_threshold');
+    } else if (s.minorFineAtMost !== null && input.fineAmount <= s.minorFineAtMost) {
+      sev = '轻微';
+      reasons.push('fine_at_most_minor');
+    }
+  }
+  if (CONFISCATION.has(code) && typeof input.confiscatedAmount === 'number') {
+    if (s.seriousConfiscationAbove !== null && input.confiscatedAmount > s.seriousConfiscationAbove) {
+      sev = heavier(sev, '严重');
+      reasons.push('confiscation_above_threshold');
+    }
+  }
+  return sev;
+}
+
+/** Severity of a penalty record and of each of its categories. */
+export function classifySeverity(
+  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure'>,
+  settings: PublicitySettings,
+): SeverityResult {
+  const reasons: ReasonCode[] = [];
+  const { codes, unknown } = normaliseCategories(input.categories);
+  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons), known: true }));
+  for (const u of unknown) perCategory.push({ code: u, severity: settings.defaultSeverity, known: false });
+  if (unknown.length) reasons.push('unknown_category');
+
+  // The department's class wins, then 简易程序; both apply to the whole decision.
+  const forced: Severity | null = input.explicitSeverity ?? (input.simpleProcedure ? '轻微' : null);
+  if (forced) {
+    // Amount rules do not apply once the class is given, so their reasons are dropped.
+    const why: ReasonCode[] = [input.explicitSeverity ? 'explicit_severity' : 'simple_procedure'];
+    if (unknown.length) why.push('unknown_category');
+    const primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', codes) ?? unknown[0] ?? '';
+    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why };
+  }
+  if (perCategory.length === 0) {
+    reasons.push('no_category');
+    return { severity: settings.defaultSeverity, source: 'default', categories: [], codes, reasons };
+  }
+  const severity = perCategory.reduce<Severity>((acc, c) => heavier(acc, c.severity), '轻微');
+  return { severity, source: 'categories', categories: perCategory, codes, reasons: [...new Set(reasons)] };
+}
