@@ -6,12 +6,10 @@
 // Problems that concern one row (ragged rows, bad quotes, overlong cells, error cells) travel
 // with that row as `issues`; only problems that make the whole file unusable are thrown
 // (IngestError: encoding_mixed, zip_bomb, file_type_mismatch, too_many_rows …).
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { parse, type Options as CsvOptions } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import * as XLSX from '@e965/xlsx';
-import { detectAndDecode, type TextEncodingName } from './decode.ts';
+import { detectAndDecode, type DecodedText, type TextEncodingName } from './decode.ts';
 import { IngestError } from './errors.ts';
 import { detectKind, type SheetFormat } from './sniff.ts';
 import { assertSafeZip, type ZipLimits } from './zipguard.ts';
@@ -267,8 +265,9 @@ function countFilledWidth(cells: readonly string[]): number {
 
 /**
  * True when a raw CSV record is well-formed (RFC 4180): a quote may only open a field and close
- * it (doubled inside). csv-parse runs with relax_quotes so that one bad row cannot derail the
- * rest of the file; this check turns the rows it had to relax into `row_bad_quote`.
+ * it (doubled inside). The CSV parser is relaxed about quotes (like csv-parse's relax_quotes) so
+ * that one bad row cannot derail the rest of the file; this check turns the rows it had to relax
+ * into `row_bad_quote`.
  */
 export function rawRecordQuotesOk(raw: string, delim: string): boolean {
   const d = delim.charCodeAt(0);
@@ -304,6 +303,155 @@ export function rawRecordQuotesOk(raw: string, delim: string): boolean {
   }
 }
 
+/** One CSV record as csv-parse (with `raw` and `on_record` info) would report it. */
+export interface CsvRecord {
+  cells: string[];
+  /** The record's raw text (from after the previous record delimiter through the first character of its own); null when it has no `"`. */
+  raw: string | null;
+  /** csv-parse's `info.lines` when the record ended: the physical line of its end. */
+  line: number;
+}
+
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+/**
+ * A streaming CSV record parser over decoded text. It reproduces, record for record and line for
+ * line, what csv-parse 7 reports with the options the upload reader used (single-character
+ * delimiter, record delimiters CRLF/LF/CR, `"` as quote and escape, relax_quotes,
+ * relax_column_count, skip_records_with_error, skip_empty_lines off, no trimming, raw), but works
+ * on the decoded string with slices instead of re-encoding it to UTF-8 and appending byte by byte,
+ * which made csv-parse the slowest step of a large import. Its rules, from csv-parse:
+ * - a `"` opens a quoted field only at the very start of a field; elsewhere it is text;
+ * - inside quotes, `""` is one `"`; a `"` followed by the delimiter, CR, LF, U+0000 or the end
+ *   closes the field; any other `"` also ends the quoting, and the field then keeps both quotes;
+ * - `info.lines` counts every CR and LF read, except the LF of a CRLF that ends a record;
+ * - a quote still open at the end drops the last record and reports CSV_QUOTE_NOT_CLOSED with the
+ *   line count before the final line break.
+ */
+export class CsvRecordParser {
+  private text = '';
+  private pos = 0;
+  private quoting = false;
+  private wasQuoting = false;
+  private field = ''; // the current field's text before segStart
+  private segStart = 0; // start of the current field's pending text in `text`
+  private record: string[] = [];
+  private recStart = 0; // start of the current record's raw text in `text`
+  private rawBefore = ''; // the current record's raw text from earlier chunks
+  private sawQuote = false;
+  private lines = 1;
+  private lastChar = -1;
+
+  constructor(private readonly delimiter: number) {}
+
+  /** Parses the next piece of text; complete records are appended to `out`. */
+  write(chunk: string, out: CsvRecord[]): void {
+    if (chunk.length === 0) return;
+    this.lastChar = chunk.charCodeAt(chunk.length - 1);
+    this.text = this.pos < this.text.length ? this.text.slice(this.pos) + chunk : chunk;
+    this.pos = 0;
+    this.segStart = 0;
+    this.recStart = 0;
+    // One character of look-ahead is kept back: a CR may be half of a CRLF, a `"` half of `""`.
+    this.run(this.text.length - 1, out);
+    // Carry the unfinished field and record over to the next chunk.
+    this.field += this.text.slice(this.segStart, this.pos);
+    this.rawBefore += this.text.slice(this.recStart, this.pos);
+    this.segStart = this.recStart = this.pos;
+  }
+
+  /** Parses what is left; returns the line csv-parse reports when a quote was never closed. */
+  end(out: CsvRecord[]): { unclosedQuoteLine: number } | null {
+    const text = this.text;
+    this.run(text.length, out);
+    if (this.quoting) return { unclosedQuoteLine: this.lines - (this.lastChar === CR || this.lastChar === LF ? 1 : 0) };
+    if (this.wasQuoting || this.record.length !== 0 || this.field !== '' || this.segStart < text.length) {
+      this.endField(text.length);
+      this.endRecord(text.length, out);
+    }
+    return null;
+  }
+
+  private endField(at: number): void {
+    this.record.push(this.field === '' ? this.text.slice(this.segStart, at) : this.field + this.text.slice(this.segStart, at));
+    this.field = '';
+    this.wasQuoting = false;
+  }
+
+  private endRecord(rawEnd: number, out: CsvRecord[]): void {
+    out.push({ cells: this.record, raw: this.sawQuote ? this.rawBefore + this.text.slice(this.recStart, rawEnd) : null, line: this.lines });
+    this.record = [];
+    this.rawBefore = '';
+    this.sawQuote = false;
+  }
+
+  private run(limit: number, out: CsvRecord[]): void {
+    const text = this.text;
+    const d = this.delimiter;
+    let pos = this.pos;
+    while (pos < limit) {
+      if (!this.quoting) {
+        let c = text.charCodeAt(pos);
+        if (c === QUOTE && this.field === '' && this.segStart === pos) {
+          this.quoting = true;
+          this.sawQuote = true;
+          this.segStart = ++pos;
+          continue;
+        }
+        let i = pos;
+        for (; i < limit; i++) {
+          c = text.charCodeAt(i);
+          if (c === d || c === LF || c === CR) break;
+          if (c === QUOTE) this.sawQuote = true;
+        }
+        pos = i;
+        if (i >= limit) break;
+        this.endField(i);
+        if (c === d) {
+          this.segStart = ++pos;
+          continue;
+        }
+        this.endRecord(i + 1, out);
+        this.lines++;
+        pos = c === CR && text.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
+        this.segStart = pos;
+        this.recStart = pos;
+      } else {
+        let i = pos;
+        for (; i < limit; i++) {
+          const c = text.charCodeAt(i);
+          if (c === QUOTE) break;
+          if (c === LF || c === CR) this.lines++;
+        }
+        pos = i;
+        if (i >= limit) break;
+        const next = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
+        if (next === QUOTE) {
+          // "" inside quotes: one quote.
+          this.field += text.slice(this.segStart, i);
+          this.segStart = i + 1;
+          pos = i + 2;
+        } else if (next === -1 || next === 0 || next === d || next === LF || next === CR) {
+          this.field += text.slice(this.segStart, i);
+          this.segStart = pos = i + 1;
+          this.quoting = false;
+          this.wasQuoting = true;
+        } else {
+          // A quote inside the field ends the quoting; the field keeps its opening and this quote.
+          this.field = '"' + this.field + text.slice(this.segStart, i);
+          this.segStart = i;
+          pos = i + 1;
+          this.quoting = false;
+          this.wasQuoting = true;
+        }
+      }
+    }
+    this.pos = pos;
+  }
+}
+
 function readCsv(input: ByteInput, opts: ReadOptions): RawSource {
   const decoded = detectAndDecode(asChunks(input), { encoding: opts.encoding });
   return {
@@ -313,78 +461,32 @@ function readCsv(input: ByteInput, opts: ReadOptions): RawSource {
   };
 }
 
-async function* csvRows(decoded: AsyncIterable<string>, opts: ReadOptions): AsyncGenerator<RawRow> {
+async function* csvRows(decoded: DecodedText, opts: ReadOptions): AsyncGenerator<RawRow> {
   const it = decoded[Symbol.asyncIterator]();
-  // Peek the first line to choose the delimiter.
-  let head = '';
-  for (;;) {
-    if (head.includes('\n') || head.length > 65536) break;
-    const n = await it.next();
-    if (n.done) break;
-    head += n.value;
-  }
-  let delimiter = opts.delimiter ?? 'auto';
-  if (delimiter === 'auto') {
-    const firstLine = head.slice(0, head.indexOf('\n') === -1 ? head.length : head.indexOf('\n'));
-    delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  }
-
-  let counter = 0;
-  let lastLine = 0;
-  type Out = { n: number; rec?: string[]; raw?: string; line: number; skip?: { code: string; line: number } };
-  const parser = parse({
-    delimiter,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_records_with_error: true,
-    skip_empty_lines: false,
-    raw: true,
-    bom: false,
-    // Records are wrapped with their own running number: skipped records get one too, in order.
-    on_record: ((record: { record: string[]; raw: string }, ctx: { lines: number }): Out => {
-      lastLine = ctx.lines;
-      return { n: ++counter, rec: record.record, raw: record.raw, line: ctx.lines };
-    }) as unknown as CsvOptions['on_record'],
-  } satisfies CsvOptions);
-  const skipped: Out[] = [];
-  parser.on('skip', (err: { code?: string; lines?: number }) => {
-    skipped.push({ n: ++counter, line: lastLine + 1, skip: { code: err.code ?? 'CSV_ERROR', line: err.lines ?? lastLine + 1 } });
-  });
-
-  const abort = new AbortController();
-  const pump = (async () => {
-    try {
-      if (head && !parser.write(head)) await once(parser, 'drain', { signal: abort.signal });
-      for (;;) {
-        const n = await it.next();
-        if (n.done) break;
-        if (!parser.write(n.value)) await once(parser, 'drain', { signal: abort.signal });
-      }
-      parser.end();
-    } catch (err) {
-      if (!abort.signal.aborted) parser.destroy(err as Error);
-    }
-  })();
-
-  const skipRow = (s: Out): RawRow => ({
-    rowNumber: s.n,
-    cells: [],
-    line: s.line,
-    issues: [
-      {
-        code: 'row_bad_quote',
-        severity: 'error',
-        message: `第 ${s.line} 行起的引号没有闭合，直到第 ${s.skip!.line} 行的内容都无法读取；请检查该处的英文双引号`,
-      },
-    ],
-  });
-
   try {
-    for await (const o of parser as AsyncIterable<Out>) {
-      while (skipped.length && skipped[0].n < o.n) yield skipRow(skipped.shift()!);
-      const row: RawRow = { rowNumber: o.n, cells: o.rec!, line: o.line };
-      if (o.raw!.indexOf('"') !== -1 && !rawRecordQuotesOk(o.raw!, delimiter)) {
+    // Peek the first line to choose the delimiter. Read on (within bounds) until the encoding is
+    // decided, so that the header event can already say which it is when the header is ASCII.
+    let head = '';
+    for (;;) {
+      if ((head.includes('\n') || head.length > 65536) && (decoded.encoding !== null || head.length > 262144)) break;
+      const n = await it.next();
+      if (n.done) break;
+      head += n.value;
+    }
+    let delimiter = opts.delimiter ?? 'auto';
+    if (delimiter === 'auto') {
+      const firstLine = head.slice(0, head.indexOf('\n') === -1 ? head.length : head.indexOf('\n'));
+      delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+    }
+
+    const parser = new CsvRecordParser(delimiter.charCodeAt(0));
+    let counter = 0;
+    let lastLine = 0;
+    let records: CsvRecord[] = [];
+    const toRow = (rec: CsvRecord): RawRow => {
+      lastLine = rec.line;
+      const row: RawRow = { rowNumber: ++counter, cells: rec.cells, line: rec.line };
+      if (rec.raw !== null && !rawRecordQuotesOk(rec.raw, delimiter)) {
         row.issues = [
           {
             code: 'row_bad_quote',
@@ -393,14 +495,36 @@ async function* csvRows(decoded: AsyncIterable<string>, opts: ReadOptions): Asyn
           },
         ];
       }
-      yield row;
+      return row;
+    };
+    parser.write(head, records);
+    for (;;) {
+      for (let k = 0; k < records.length; k++) yield toRow(records[k]);
+      records = [];
+      const n = await it.next();
+      if (n.done) break;
+      parser.write(n.value, records);
     }
-    while (skipped.length) yield skipRow(skipped.shift()!);
+    const unclosed = parser.end(records);
+    for (let k = 0; k < records.length; k++) yield toRow(records[k]);
+    if (unclosed) {
+      // csv-parse skipped the record with the open quote, through the end of the file.
+      const line = lastLine + 1;
+      yield {
+        rowNumber: ++counter,
+        cells: [],
+        line,
+        issues: [
+          {
+            code: 'row_bad_quote',
+            severity: 'error',
+            message: `第 ${line} 行起的引号没有闭合，直到第 ${unclosed.unclosedQuoteLine} 行的内容都无法读取；请检查该处的英文双引号`,
+          },
+        ],
+      };
+    }
   } finally {
-    // Stopped early or failed: stop the pump, then close the decoder (and with it the input stream).
-    abort.abort();
-    if (!parser.destroyed) parser.destroy();
-    await pump;
+    // Stopped early or failed: close the decoder (and with it the input stream).
     await it.return?.(undefined);
   }
 }
