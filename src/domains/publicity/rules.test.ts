@@ -68,6 +68,10 @@ test('resolveSettings merges a patch over the defaults and rejects contradiction
   assert.equal(s.categorySeverity['07'], '严重');
   assert.equal(s.categorySeverity['01'], '轻微', 'other mappings kept');
   assert.equal(DEFAULT_SETTINGS.seriousFineAbove, 100, 'defaults untouched');
+  assert.throws(() => {
+    (DEFAULT_SETTINGS.permit as { publish: boolean }).publish = false;
+  }, TypeError);
+  assert.ok(Object.isFrozen(DEFAULT_RULE_SETS[0].classes.一般));
   const fail = (p: Parameters<typeof resolveSettings>[0]) =>
     assert.throws(() => resolveSettings(p), (e: unknown) => e instanceof PublicityError && e.code === 'invalid_settings');
   fail({ seriousFineAbove: -1 });

@@ -64,8 +64,17 @@ export function sortRuleSets(sets: readonly RuleSet[]): RuleSet[] {
   return [...sets].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
 }
 
+/** Freezes an object graph, so shared defaults cannot be changed by one caller for all. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The shipped regimes: 2019 (527号), 2023 (第58号令), 2026-04-01 (信用修复管理办法), oldest first. */
-export const DEFAULT_RULE_SETS: readonly RuleSet[] = Object.freeze(validateRuleSets([regime2019, regime2023, regime2026]));
+export const DEFAULT_RULE_SETS: readonly RuleSet[] = deepFreeze(validateRuleSets([regime2019, regime2023, regime2026]));
 
 /**
  * The rule set in force on `day` (the last one whose effective date is on or before it), or

@@ -4,9 +4,10 @@ import { Value } from '@sinclair/typebox/value';
 import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
 import { LONG_TERM_ISO } from '../ingest/validate.ts';
 import { PublicityError } from './errors.ts';
+import { deepFreeze } from './rules.ts';
 import { SettingsSchema, type PublicitySettings, type Severity } from './publicity.schemas.ts';
 
-export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = Object.freeze({
+export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   // 巨额罚款 → 严重 (DOMAIN §3.3 names the class, not the amount) [M]: 100 万元 until the sector
   // regulators publish their classification standards on 信用中国.
   seriousFineAbove: 100,
@@ -49,6 +50,7 @@ export function resolveSettings(patch: PublicitySettingsPatch = {}): PublicitySe
   const merged = {
     ...d,
     ...patch,
+    periodOverrides: [...(patch.periodOverrides ?? d.periodOverrides)],
     categorySeverity: { ...d.categorySeverity, ...(patch.categorySeverity ?? {}) },
     appliesToExisting: { ...d.appliesToExisting, ...(patch.appliesToExisting ?? {}) },
     permit: { ...d.permit, ...(patch.permit ?? {}) },
