@@ -1,0 +1,19 @@
+// Public surface of the publicity domain (公示期规则引擎): pure functions and data, no database.
+export * from './publicity.schemas.ts';
+export { PublicityError, type PublicityErrorCode } from './errors.ts';
+export { addMonths, dayOfAt, formatMonths, parseDay } from './dates.ts';
+export { DEFAULT_RULE_SETS, ruleSetInForce, sortRuleSets, validateRuleSet, validateRuleSets } from './rules.ts';
+export { DEFAULT_SETTINGS, resolveSettings, validateSettings, type PublicitySettingsPatch } from './settings.ts';
+export {
+  DEFAULT_SECTOR_TABLE,
+  deriveSector,
+  matchSeriousConduct,
+  normaliseSector,
+  sectorOfAuthority,
+  type SectorMatch,
+  type SectorRule,
+  type SectorTable,
+} from './sectors.ts';
+export { classifySeverity, heavier, normaliseCategories, type CategorySeverity, type SeverityResult } from './severity.ts';
+export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecord } from './decide.ts';
+export { isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues } from './input.ts';
