@@ -23,8 +23,8 @@ export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   periodOverrides: [],
   // DOMAIN §1.3: 公示截止期 — "derive from the §3 rules, do not trust the feed".
   departmentEndDate: 'ignore',
-  // Publicity ends, the record stays in the shared platform for regulators (政务共享); repair
-  // and withdrawal stop sharing too (DOMAIN §3.3 办法 art. 3).
+  // Publicity ends, the record stays in the shared platform for regulators (政务共享). Repair stops
+  // sharing too (DOMAIN §3.3 办法 art. 3), and so does withdrawal (§1.4 rule 7): both are 'none'.
   expiredAudience: 'government',
   // 行政许可: published, no maximum, until 有效期至 passes (DOMAIN §1.3 XK_YXQZI, §8 "状态=有效").
   permit: { publish: true, untilValidityEnd: true, maxMonths: null },
