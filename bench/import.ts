@@ -1,0 +1,335 @@
+// End-to-end import throughput on a real (embedded, throw-away) PostgreSQL, printed, never asserted.
+// Run: `npm run bench -- import [--rows N] [--xlsx-rows N]` (defaults 1,000,000 and 200,000).
+//
+//  1. a 行政处罚 GB18030 CSV (penaltyCsvChunks, ~3% invalid, ~2% duplicate rows) imported through
+//     importFile, the path of `citycredit import`: rows/s, seconds, receipt counts, peak RSS;
+//  2. the raw ceiling: the same rows, already parsed, as tab-separated text COPYed into a plain
+//     unindexed table of the same database (pg-copy-streams), and end-to-end as a share of it;
+//  3. the same file imported again: its time, and that it added nothing;
+//  4. a .xlsx (exceljs streaming WorkbookWriter, code columns as text) imported through importFile,
+//     into a fresh database so that it measures a first import like step 1.
+// The server runs in a temporary folder on a free port and is stopped, and every temporary file
+// removed, at the end, on error and on Ctrl-C. Only Node's memory is sampled (PostgreSQL is its own process).
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { loadConfig } from '../src/config.ts';
+import { createDb, migrate, type Db } from '../src/db/index.ts';
+import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { findActiveItem, installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
+import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
+import { importFile, type Receipt } from '../src/domains/ingest/import.service.ts';
+import { seedDepartments } from '../src/platform/seed.ts';
+
+const SEED = 20261128;
+const XLSX_SEED = 20261129;
+const GEN = { invalidRate: 0.03, duplicateRate: 0.02 };
+const SECRET = 'bench-import-secret-0123456789-abcdefghij';
+const MiB = 1024 * 1024;
+
+/** Reads `--name N` from the arguments, with a default. */
+function arg(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
+  return n;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
+const log = (msg: string) => console.log(`[${secs(performance.now() - T0)}s] ${msg}`);
+let T0 = performance.now();
+
+/** Samples the RSS every 100 ms: the peak since the last mark, and over the whole run. */
+class RssSampler {
+  private timer: NodeJS.Timeout;
+  phasePeak = 0;
+  runPeak = 0;
+  constructor() {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 100);
+    this.timer.unref();
+  }
+  sample(): number {
+    const rss = process.memoryUsage().rss;
+    if (rss > this.phasePeak) this.phasePeak = rss;
+    if (rss > this.runPeak) this.runPeak = rss;
+    return rss;
+  }
+  /** Starts a new phase; returns the peak of the one that ended. */
+  mark(): number {
+    const p = Math.max(this.phasePeak, this.sample());
+    this.phasePeak = this.sample();
+    return p;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function write(out: WriteStream, chunk: Buffer | string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+async function close(out: WriteStream): Promise<void> {
+  out.end();
+  await once(out, 'finish');
+}
+
+/** COPY text-format escaping (backslash, tab, newline, carriage return). */
+function copyEscape(v: string): string {
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+}
+
+/** A migrated database with the departments and the built-in catalogue. */
+async function prepareDatabase(server: EmbeddedServer, name: string): Promise<{ db: Db; pool: pg.Pool; url: string; item: CatalogItem; departmentId: number }> {
+  const admin = new pg.Client({ connectionString: server.url('postgres') });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await admin.end();
+  }
+  const url = server.url(name);
+  const { db, pool } = createDb(url, 4);
+  await migrate(db);
+  await seedDepartments(db, loadConfig({}));
+  await installBuiltinCatalog(db);
+  const item = await findActiveItem(db, '行政处罚');
+  if (!item) throw new Error('行政处罚 catalogue item missing');
+  const dept = await db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  return { db, pool, url, item, departmentId: dept.id };
+}
+
+async function countRows(db: Db): Promise<{ records: number; versions: number }> {
+  const r = await sql<{ records: number; versions: number }>`SELECT (SELECT count(*) FROM records)::int AS records, (SELECT count(*) FROM record_versions)::int AS versions`.execute(db);
+  return r.rows[0];
+}
+
+interface Timed {
+  receipt: Receipt;
+  ms: number;
+  stagedMs: number;
+  peakRss: number;
+}
+
+/** One importFile call with progress lines every 100,000 rows and the staging/merge split. */
+async function timedImport(
+  label: string,
+  d: { db: Db; pool: pg.Pool; item: CatalogItem; departmentId: number },
+  path: string,
+  rss: RssSampler,
+): Promise<Timed> {
+  rss.mark();
+  const t0 = performance.now();
+  let stagedMs = 0;
+  let nextReport = 100_000;
+  const receipt = await importFile({
+    db: d.db,
+    pool: d.pool,
+    secret: SECRET,
+    item: d.item,
+    departmentId: d.departmentId,
+    channel: 'cli',
+    path,
+    onProgress: ({ rows }) => {
+      if (rows < nextReport) return;
+      nextReport = (Math.floor(rows / 100_000) + 1) * 100_000;
+      const s = (performance.now() - t0) / 1000;
+      log(`  ${label}: ${fmt(rows)} rows read, validated and staged, ${fmt(rows / s)} rows/s, RSS ${mib(rss.sample())}`);
+    },
+    beforeMerge: async () => {
+      stagedMs = performance.now() - t0;
+      log(`  ${label}: all rows staged after ${secs(stagedMs)} s; merging into records`);
+    },
+  });
+  const ms = performance.now() - t0;
+  return { receipt, ms, stagedMs, peakRss: rss.mark() };
+}
+
+function printReceipt(r: Receipt): void {
+  console.log(
+    `  receipt: status ${r.status}${r.encoding ? `, encoding ${r.encoding}` : ''}; total ${fmt(r.total)}, accepted ${fmt(r.accepted)}, rejected ${fmt(r.rejected)}; ` +
+      `new ${fmt(r.new)}, updated ${fmt(r.updated)}, duplicates ${fmt(r.duplicates)}, withdrawn ${fmt(r.withdrawn)}, late ${fmt(r.late)}` +
+      (r.sameAsBatch ? `; same content as batch #${r.sameAsBatch}` : ''),
+  );
+  for (const e of r.errors) console.log(`  file error ${e.code}: ${e.message}`);
+}
+
+/** Prints the figures of all four steps; see the module comment. */
+export async function run(args: string[]): Promise<void> {
+  const rows = arg(args, 'rows', 1_000_000);
+  const xlsxRows = arg(args, 'xlsx-rows', 200_000);
+  T0 = performance.now();
+  const rss = new RssSampler();
+  // The server's folder on its own: running as root, postgres must be able to enter it (embedded.ts).
+  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
+  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
+  const pools: pg.Pool[] = [];
+  const dbs: Db[] = [];
+  let server: EmbeddedServer | null = null;
+  let cleaned: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      rss.stop();
+      for (const db of dbs) await db.destroy().catch(() => undefined);
+      for (const p of pools) await p.end().catch(() => undefined);
+      await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+      await rm(tmp, { recursive: true, force: true });
+      await rm(pgDir, { recursive: true, force: true });
+    })());
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.error(`\n${sig}: stopping PostgreSQL and removing ${pgDir} and ${tmp}`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    console.log(`import benchmark: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; Node ${process.version}; files in ${tmp}`);
+    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    const main = await prepareDatabase(server, 'bench');
+    pools.push(main.pool);
+    dbs.push(main.db);
+    log(`embedded PostgreSQL on port ${server.port}: migrated, departments and built-in catalogue installed`);
+
+    // ---- the files
+    let t = performance.now();
+    const csvPath = join(tmp, 'penalty-gb18030.csv');
+    {
+      const out = createWriteStream(csvPath);
+      for (const chunk of penaltyCsvChunks(rows, SEED, { ...GEN, encoding: 'gb18030', rowsPerChunk: 5000 })) await write(out, chunk);
+      await close(out);
+    }
+    const csvBytes = (await stat(csvPath)).size;
+    log(`generated ${csvPath}: ${fmt(rows)} rows, ${mib(csvBytes)} in ${secs(performance.now() - t)} s`);
+    t = performance.now();
+    const tsvPath = join(tmp, 'penalty.tsv');
+    {
+      const out = createWriteStream(tsvPath);
+      let text = '';
+      for (const r of generatePenaltyRows(rows, SEED, GEN)) {
+        text += r.cells.map(copyEscape).join('\t') + '\n';
+        if (text.length > 1 << 20) {
+          await write(out, text);
+          text = '';
+        }
+      }
+      await write(out, text);
+      await close(out);
+    }
+    log(`generated the same rows as COPY text: ${mib((await stat(tsvPath)).size)} in ${secs(performance.now() - t)} s`);
+    rss.mark();
+
+    // ---- 1. end to end
+    console.log(`\n1. importFile, GB18030 CSV, ${fmt(rows)} rows`);
+    const first = await timedImport('first import', main, csvPath, rss);
+    printReceipt(first.receipt);
+    const e2eRate = first.receipt.total / (first.ms / 1000);
+    console.log(
+      `  → ${fmt(e2eRate)} rows/s end to end, ${secs(first.ms)} s total ` +
+        `(read+validate+stage ${secs(first.stagedMs)} s, merge+commit ${secs(first.ms - first.stagedMs)} s), ${(csvBytes / MiB / (first.ms / 1000)).toFixed(1)} MiB/s; ` +
+        `peak RSS ${mib(first.peakRss)}`,
+    );
+    const afterFirst = await countRows(main.db);
+    console.log(`  database now: ${fmt(afterFirst.records)} records, ${fmt(afterFirst.versions)} versions`);
+
+    // ---- 2. the raw ceiling
+    console.log(`\n2. raw COPY of the same ${fmt(rows)} rows (already parsed, tab-separated text) into a plain unindexed table`);
+    const cols = PENALTY_HEADERS.map((_, i) => `c${i + 1} text`).join(', ');
+    await sql.raw(`DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (${cols})`).execute(main.db);
+    rss.mark();
+    t = performance.now();
+    {
+      const client = await main.pool.connect();
+      try {
+        await pipeline(createReadStream(tsvPath, { highWaterMark: 1 << 20 }), client.query(copyFrom('COPY bench_raw_copy FROM STDIN')));
+      } finally {
+        client.release();
+      }
+    }
+    const rawMs = performance.now() - t;
+    const rawRate = rows / (rawMs / 1000);
+    console.log(`  → ${fmt(rawRate)} rows/s, ${secs(rawMs)} s; peak RSS ${mib(rss.mark())}`);
+    console.log(`  end to end / raw COPY = ${((e2eRate / rawRate) * 100).toFixed(0)}%  (target ≥ 60%)`);
+    await sql`DROP TABLE bench_raw_copy`.execute(main.db);
+
+    // ---- 3. the same file again
+    console.log('\n3. the same file imported again');
+    const second = await timedImport('second import', main, csvPath, rss);
+    printReceipt(second.receipt);
+    const afterSecond = await countRows(main.db);
+    console.log(
+      `  → ${secs(second.ms)} s (${fmt(second.receipt.total / (second.ms / 1000))} rows/s; first import ${secs(first.ms)} s, ratio ${(second.ms / first.ms).toFixed(2)}, target ≤ 1); ` +
+        `added ${fmt(afterSecond.records - afterFirst.records)} records and ${fmt(afterSecond.versions - afterFirst.versions)} versions; peak RSS ${mib(second.peakRss)}`,
+    );
+
+    // ---- 4. XLSX
+    console.log(`\n4. importFile, XLSX, ${fmt(xlsxRows)} rows (fresh database)`);
+    const xdb = await prepareDatabase(server, 'bench_xlsx');
+    pools.push(xdb.pool);
+    dbs.push(xdb.db);
+    t = performance.now();
+    const xlsxPath = join(tmp, 'penalty.xlsx');
+    {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsxPath, useSharedStrings: true, useStyles: true });
+      const ws = wb.addWorksheet('行政处罚');
+      const byName = new Map(xdb.item.items.map((f) => [f.name, f]));
+      const fields = PENALTY_HEADERS.map((h) => byName.get(h));
+      // Code columns are text ('@'); amounts are numbers, as in a department's spreadsheet.
+      ws.columns = PENALTY_HEADERS.map((h, i) => ({ header: h, key: `c${i}`, width: 20, style: fields[i]?.codeKind ? { numFmt: '@' } : {} }));
+      const numeric = fields.map((f) => f?.type === 'decimal' || f?.type === 'integer');
+      for (const r of generatePenaltyRows(xlsxRows, XLSX_SEED, GEN)) {
+        ws.addRow(r.cells.map((v, i) => (numeric[i] && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v))).commit();
+      }
+      ws.commit();
+      await wb.commit();
+    }
+    const xlsxBytes = (await stat(xlsxPath)).size;
+    log(`generated ${xlsxPath}: ${fmt(xlsxRows)} rows, ${mib(xlsxBytes)} in ${secs(performance.now() - t)} s`);
+    const x = await timedImport('xlsx import', xdb, xlsxPath, rss);
+    printReceipt(x.receipt);
+    console.log(
+      `  → ${fmt(x.receipt.total / (x.ms / 1000))} rows/s (target ≥ 25,000), ${secs(x.ms)} s total ` +
+        `(read+validate+stage ${secs(x.stagedMs)} s, merge+commit ${secs(x.ms - x.stagedMs)} s); peak RSS ${mib(x.peakRss)}`,
+    );
+
+    console.log('\nsummary');
+    console.log(`  CSV end to end        ${fmt(e2eRate).padStart(9)} rows/s  ${secs(first.ms).padStart(6)} s`);
+    console.log(`  raw COPY ceiling      ${fmt(rawRate).padStart(9)} rows/s  ${secs(rawMs).padStart(6)} s   end to end = ${((e2eRate / rawRate) * 100).toFixed(0)}% (target ≥ 60%)`);
+    console.log(`  second import                           ${secs(second.ms).padStart(6)} s   ${(second.ms / first.ms).toFixed(2)}× the first (target ≤ 1), +${afterSecond.versions - afterFirst.versions} versions`);
+    console.log(`  XLSX end to end       ${fmt(x.receipt.total / (x.ms / 1000)).padStart(9)} rows/s  ${secs(x.ms).padStart(6)} s   (target ≥ 25,000 rows/s)`);
+    console.log(`  peak RSS (sampled every 100 ms) ${mib(rss.runPeak)}; process.resourceUsage().maxRSS ${mib(process.resourceUsage().maxRSS * 1024)}`);
+    console.log(`  total bench time ${secs(performance.now() - T0)} s`);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run(process.argv.slice(2));
