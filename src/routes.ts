@@ -4,6 +4,7 @@ import codesRoutes from './domains/codes/codes.routes.ts';
 import ingestRoutes from './domains/ingest/ingest.routes.ts';
 import catalogRoutes from './domains/catalog/catalog.routes.ts';
 import calendarRoutes from './platform/calendar.routes.ts';
+import publicRecordRoutes from './domains/publicity/public.routes.ts';
 import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, monitoringRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes];

@@ -9,7 +9,7 @@ import { migrate, migrationVersion, openDatabase, type Database } from './db/ind
 import { loadInstanceSecrets } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
-import { sweepAbandonedBatches } from './domains/ingest/ingest.service.ts';
+import { startJobs } from './platform/jobs.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
 
 /** Opens and migrates the database and returns the context shared by the app, the CLI and jobs. */
@@ -43,14 +43,13 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     if (config.logLevel === 'debug' || config.logLevel === 'trace') say(`[pg] ${m}`);
   });
   await seedDepartments(database.db, config);
-  const abandoned = await sweepAbandonedBatches(database.db);
-  if (abandoned) say(`已将 ${abandoned} 个中断的导入批次标记为失败（未写入任何数据，可重新上传）`);
   let creds: Awaited<ReturnType<typeof seedDemo>> = [];
   if (config.demoData && !(await demoLoaded(database.db))) {
     say('首次启动：正在载入演示数据 / first start: loading demo data…');
     creds = await seedDemo(database.db, config);
   }
   const app = await buildApp(ctx);
+  const stopJobs = startJobs(ctx, (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -59,6 +58,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      stopJobs();
       await app.close();
     } finally {
       await database.close();

@@ -7,6 +7,7 @@ import { AppError } from '../platform/errors.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
 import { importFile, type Receipt } from '../domains/ingest/import.service.ts';
+import { refreshPublicity } from '../domains/publicity/publicity.service.ts';
 
 /** A readable Chinese receipt (回执). */
 export function formatReceipt(r: Receipt): string {
@@ -40,7 +41,7 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '导入中 [{bar}] {percentage}% | {rows} 行', stream: process.stderr }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
         try {
-          return await importFile({
+          const r = await importFile({
             db: ctx.db,
             pool: ctx.pool,
             secret: ctx.config.secret,
@@ -51,6 +52,9 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
             path: file,
             onProgress: (p) => bar?.update(p.totalBytes ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0, { rows: p.rows }),
           });
+          // New records are not public until the publicity engine has decided for them.
+          if (r.status === 'committed') await refreshPublicity(ctx.db, ctx.config.secret, { batchId: r.batchId });
+          return r;
         } finally {
           bar?.stop();
         }

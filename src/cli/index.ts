@@ -127,6 +127,27 @@ export function buildProgram(): Command {
       });
     });
 
+  const jobs = program.command('jobs').description('后台任务');
+  jobs
+    .command('list')
+    .description('列出后台任务')
+    .action(async () => {
+      const { JOBS } = await import('../platform/jobs.ts');
+      for (const j of JOBS) process.stdout.write(`${j.name}\t每 ${Math.round(j.everyMs / 60000)} 分钟\t${j.description}\n`);
+    });
+  jobs
+    .command('run <name>')
+    .description('立即运行一个后台任务（如 publicity）')
+    .option('--all', '对全部记录重新判断（如公示规则调整后）', false)
+    .action(async (name: string, opts: { all: boolean }) => {
+      const { JOBS } = await import('../platform/jobs.ts');
+      const job = JOBS.find((j) => j.name === name);
+      if (!job) throw new AppError('job_not_found', `没有名为“${name}”的任务。可用：${JOBS.map((j) => j.name).join('、')}`);
+      await withContext(async ({ ctx }) => {
+        process.stdout.write(`${job.description}\n${await job.run(ctx, opts)}\n`);
+      });
+    });
+
   registerCodesCommands(program);
   registerMonitorCommands(program);
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));

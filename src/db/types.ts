@@ -174,6 +174,13 @@ export interface RecordsTable {
   decision_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  audience: Generated<'public' | 'government' | 'none'>;
+  public_from: ColumnType<string | null, string | null | undefined, string | null>;
+  public_until: ColumnType<string | null, string | null | undefined, string | null>;
+  publicity: Json | null;
+  publicity_review: ColumnType<string | null, string | null | undefined, string | null>;
+  publicity_checked_at: Timestamp | null;
+  repaired_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RecordVersionsTable {

@@ -1,0 +1,100 @@
+// The publicity job (公示): decides, for each record's current version, whether it is public now and until
+// when (DOMAIN §3), and stores the decision on the record with its Chinese explanation. It runs after
+// every import for the new batch, and on a schedule for records whose status is due to change
+// (withdrawn, repaired or past the maximum period leave publicity without anyone acting).
+import { sql } from 'kysely';
+import type { Db } from '../../db/index.ts';
+import { decrypt } from '../../platform/crypto.ts';
+import { decidePublicity, nextChangeDate } from './decide.ts';
+import { listInputFromValues, penaltyInputFromValues, permitInputFromValues } from './input.ts';
+import type { PublicityDecision, PublicityInput } from './publicity.schemas.ts';
+
+type Values = Record<string, string | number | null>;
+
+export interface RefreshFilter {
+  /** Records written by this batch. */
+  batchId?: string;
+  /** Records whose decision is due for review on or before this day, plus records never decided. */
+  dueBy?: string;
+  /** Every record (after a rule change). */
+  all?: boolean;
+}
+
+/** Builds the engine's input from a record's stored (masked) values and its encrypted personal fields. */
+export function publicityInput(
+  recordType: string,
+  decisionDate: string | null,
+  content: Values,
+  pii: Values | null,
+  repairedAt: string | null,
+): PublicityInput {
+  const values = pii ? { ...content, ...pii } : content;
+  const extra: Partial<PublicityInput> = repairedAt ? { repairedAt } : {};
+  switch (recordType) {
+    case 'penalty':
+      return penaltyInputFromValues(values, extra);
+    case 'permit':
+      return permitInputFromValues(values, extra);
+    case 'red_list':
+    case 'black_list':
+      return listInputFromValues(recordType, values, extra);
+    default:
+      return { recordType: 'other', decisionDate: decisionDate ?? '', categories: [], withdrawn: false, subjectIsMinor: false, ...extra };
+  }
+}
+
+/** Decides publicity for the records matching the filter, in chunks; returns how many changed audience. */
+export async function refreshPublicity(db: Db, secret: string, filter: RefreshFilter, at: Date = new Date()): Promise<{ checked: number; changed: number }> {
+  let checked = 0;
+  let changed = 0;
+  let after = '0';
+  for (;;) {
+    let q = db
+      .selectFrom('records as r')
+      .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
+      .select(['r.id', 'r.record_type', 'r.decision_date', 'r.audience', 'r.repaired_at', 'v.content', 'v.pii_enc'])
+      .where('r.id', '>', after)
+      .orderBy('r.id')
+      .limit(5000);
+    if (filter.batchId) q = q.where('v.batch_id', '=', filter.batchId);
+    else if (filter.dueBy) {
+      const due = filter.dueBy;
+      q = q.where((eb) => eb.or([eb('r.publicity_checked_at', 'is', null), eb('r.publicity_review', '<=', due)]));
+    }
+    const rows = await q.execute();
+    if (!rows.length) break;
+    after = rows[rows.length - 1].id;
+    const ids: string[] = [];
+    const audiences: string[] = [];
+    const froms: (string | null)[] = [];
+    const untils: (string | null)[] = [];
+    const decisions: string[] = [];
+    const reviews: (string | null)[] = [];
+    for (const r of rows) {
+      const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
+      let d: PublicityDecision;
+      try {
+        d = decidePublicity(publicityInput(r.record_type, r.decision_date, r.content as Values, pii, r.repaired_at), at);
+      } catch {
+        // A record the engine cannot read (e.g. no decision date) is never published.
+        d = { public: false, audience: 'none', explanation: '缺少公示所需信息（如决定日期），不予公示', reasons: [] } as unknown as PublicityDecision;
+      }
+      ids.push(r.id);
+      audiences.push(d.audience);
+      froms.push(d.from ?? null);
+      untils.push(d.until ?? null);
+      decisions.push(JSON.stringify({ explanation: d.explanation, reasons: d.reasons, severity: d.severity ?? null, regime: d.regime ?? null, repairableFrom: d.repairableFrom ?? null, minUntil: d.minUntil ?? null }));
+      const next = d.evaluatedAt ? nextChangeDate(d) : null;
+      reviews.push(next);
+      if (d.audience !== r.audience) changed++;
+    }
+    await sql`
+      UPDATE records r SET audience = v.audience, public_from = v.pf, public_until = v.pu, publicity = v.pj,
+        publicity_review = v.rv, publicity_checked_at = now()
+      FROM unnest(${ids}::bigint[], ${audiences}::text[], ${froms}::date[], ${untils}::date[], ${decisions}::jsonb[], ${reviews}::date[])
+        AS v(id, audience, pf, pu, pj, rv)
+      WHERE r.id = v.id`.execute(db);
+    checked += rows.length;
+  }
+  return { checked, changed };
+}
