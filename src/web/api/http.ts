@@ -132,6 +132,82 @@ export async function request<T>(method: Method, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A binary answer (e.g. a PDF) with the headers that describe it. */
+export interface BlobResponse {
+  blob: Blob;
+  headers: Headers;
+}
+
+/**
+ * One API call whose success body is a file rather than JSON: same cookies, CSRF token and
+ * ApiError handling as `request`; the body of an error is still the server's JSON message.
+ */
+export async function requestBlob(method: Method, path: string, options: RequestOptions = {}): Promise<BlobResponse> {
+  const headers: Record<string, string> = { Accept: 'application/pdf, application/octet-stream, application/json' };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, options.query), { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', '网络连接失败，请检查网络后重试');
+  }
+  if (!res.ok) {
+    const err = await parseError(res);
+    if (res.status === 401 && !options.skipAuthRedirect && unauthorizedHandler) unauthorizedHandler();
+    throw err;
+  }
+  try {
+    return { blob: await res.blob(), headers: res.headers };
+  } catch {
+    throw new ApiError(0, 'network_error', '文件下载中断，请重试');
+  }
+}
+
+/**
+ * File name from a Content-Disposition header: RFC 5987 `filename*=UTF-8''…` first (Chinese names),
+ * then a plain `filename="…"`; `fallback` when neither is usable. Path separators are removed.
+ */
+export function filenameFromDisposition(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  let name = '';
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      name = decodeURIComponent(star[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      name = '';
+    }
+  }
+  if (!name) {
+    const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+    if (plain) name = (plain[2] ?? plain[1]).trim();
+  }
+  name = name.replace(/[\\/]/g, '_').trim();
+  return name || fallback;
+}
+
+/** Let the browser save a blob under `filename` (object URL + a temporary `<a download>`). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  document.body.removeChild(a);
+  // Revoke later: some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export interface UploadOptions {
   query?: Record<string, QueryValue>;
   /** Called as the request body is sent: bytes sent so far and the total (null when unknown). */

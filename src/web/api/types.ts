@@ -24,18 +24,97 @@ export interface SiteInfo {
   title: string;
 }
 
+/** legal 法人和非法人组织; individual_business 个体工商户; natural_person 自然人 (others shown as sent). */
+export type SubjectKind = 'legal' | 'individual_business' | 'natural_person' | (string & {});
+
 export interface SearchItem {
-  id: number | string;
+  id: string;
   name: string;
   uscc: string | null;
-  kind: string;
+  kind: SubjectKind;
+  regionName?: string;
 }
 
 export interface SearchResponse {
   items: SearchItem[];
-  /** A number, or an estimate such as "20+" for common substrings. */
+  /** A number, or "20+" when there are more than 20 (no exact count for common substrings). */
   total: number | string;
   nextCursor?: string | null;
+}
+
+/** GET /api/public/subjects/:id: a subject's basic information (natural persons: surname only). */
+export interface PublicSubject {
+  id: string;
+  name: string;
+  uscc: string | null;
+  kind: SubjectKind;
+  legalRepresentative?: string | null;
+  regionName?: string | null;
+  registeredOn?: string | null;
+}
+
+/** Tabs of a subject page that list records (`?tab=` of /api/public/subjects/:id/records). */
+export type RecordTab = 'permit' | 'penalty' | 'red' | 'black' | 'commitment' | 'evaluation';
+
+/** One public record (公示信息): only 社会公开 fields, enum codes already shown as labels. */
+export interface PublicRecord {
+  id: string;
+  /** penalty, permit, red_list, black_list, … */
+  type: string;
+  itemName: string;
+  subjectId: string | null;
+  subjectName: string | null;
+  docNo: string;
+  decisionDate: string | null;
+  authority: string | null;
+  publicUntil: string | null;
+  /** The publicity engine's explanation, e.g. "公示至 2027-03-05：…". */
+  publicity: string;
+  fields: Array<{ name: string; value: string }>;
+}
+
+export interface RecordPage {
+  items: PublicRecord[];
+  nextCursor: string | null;
+}
+
+export interface SgsQuery {
+  type: 'penalty' | 'permit';
+  departmentId?: string;
+  from?: string;
+  to?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** One municipal document of the 信用制度 section. */
+export interface Policy {
+  title: string;
+  number: string | null;
+  date: string | null;
+  link: string | null;
+  issuer: string | null;
+  domain: string;
+  institution: string;
+}
+
+/** A downloaded credit report: the PDF and the identifiers printed on it. */
+export interface DownloadedReport {
+  blob: Blob;
+  filename: string;
+  number: string | null;
+  verificationCode: string | null;
+}
+
+/** Answer of the report verification (by number + code or by uploading the PDF). */
+export interface VerifyResult {
+  genuine: boolean;
+  number: string | null;
+  subjectName: string | null;
+  issuedAt: string | null;
+  /** Whether the subject's public record changed since the report was issued (null: unknown). */
+  changedSince: boolean | null;
+  message: string;
 }
 
 export interface Department {
