@@ -11,12 +11,10 @@ declare module 'vue-router' {
     title?: string;
     /** Console pages: the menu entry whose role list guards this page. */
     menuKey?: MenuKey;
-    /** Placeholder pages: the section name shown on the "under construction" notice. */
-    section?: string;
   }
 }
 
-const PortalPlaceholder = () => import('./portal/PlaceholderPage.vue');
+const PortalGuide = () => import('./portal/GuidePage.vue');
 
 const routes: RouteRecordRaw[] = [
   {
@@ -53,12 +51,14 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', component: () => import('./portal/HomePage.vue') },
       { path: 'search', name: 'search', component: () => import('./portal/SearchPage.vue'), meta: { title: '信用查询' } },
-      { path: 'sgs', name: 'sgs', component: PortalPlaceholder, meta: { title: '双公示', section: '双公示' } },
-      { path: 'lists', name: 'lists', component: PortalPlaceholder, meta: { title: '红黑名单', section: '红黑名单' } },
-      { path: 'policies', name: 'policies', component: PortalPlaceholder, meta: { title: '信用制度', section: '信用制度' } },
-      { path: 'repair', name: 'repair', component: PortalPlaceholder, meta: { title: '信用修复', section: '信用修复' } },
-      { path: 'objection', name: 'objection', component: PortalPlaceholder, meta: { title: '异议申诉', section: '异议申诉' } },
-      { path: 'verify', name: 'verify', component: PortalPlaceholder, meta: { title: '信用报告核验', section: '信用报告核验' } },
+      { path: 'subjects/:id(\\d{1,18})', name: 'subject', component: () => import('./portal/SubjectPage.vue'), meta: { title: '信用主体' } },
+      { path: 'records/:id(\\d{1,19})', name: 'record', component: () => import('./portal/RecordPage.vue'), meta: { title: '公示详情' } },
+      { path: 'sgs', name: 'sgs', component: () => import('./portal/SgsPage.vue'), meta: { title: '双公示' } },
+      { path: 'lists', name: 'lists', component: () => import('./portal/ListsPage.vue'), meta: { title: '红黑名单' } },
+      { path: 'policies', name: 'policies', component: () => import('./portal/PoliciesPage.vue'), meta: { title: '信用制度' } },
+      { path: 'repair', name: 'repair', component: PortalGuide, props: { guide: 'repair' }, meta: { title: '信用修复' } },
+      { path: 'objection', name: 'objection', component: PortalGuide, props: { guide: 'objection' }, meta: { title: '异议申诉' } },
+      { path: 'verify', name: 'verify', component: () => import('./portal/VerifyPage.vue'), meta: { title: '信用报告核验' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./portal/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],
   },

@@ -1,0 +1,94 @@
+// A cursor-paged list ("加载更多") for portal pages: the first page on reload(), the next on loadMore().
+// A reload cancels whatever the previous query still had in flight, so a slow answer to an old filter
+// never overwrites the list of the new one.
+import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { errorMessage, isAbort } from '../api/http';
+
+export type PagedStatus = 'idle' | 'loading' | 'done' | 'error';
+
+export interface PageResult<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Paged<T> {
+  status: Ref<PagedStatus>;
+  items: ShallowRef<T[]>;
+  nextCursor: Ref<string | null>;
+  /** Message of a failed first page. */
+  error: Ref<string>;
+  /** The thrown value of a failed first page (to tell a 404 from other failures). */
+  failure: ShallowRef<unknown>;
+  /** Message of a failed "加载更多" (the list already shown stays). */
+  moreError: Ref<string>;
+  loadingMore: Ref<boolean>;
+  reload(): Promise<void>;
+  loadMore(): Promise<void>;
+  /** Cancel the request in flight and show nothing. */
+  reset(): void;
+}
+
+/** State and actions of one cursor-paged list; requests are cancelled when the component unmounts. */
+export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<PageResult<T>>): Paged<T> {
+  const status = ref<PagedStatus>('idle');
+  const items = shallowRef<T[]>([]);
+  const nextCursor = ref<string | null>(null);
+  const error = ref('');
+  const failure = shallowRef<unknown>(null);
+  const moreError = ref('');
+  const loadingMore = ref(false);
+  let controller: AbortController | null = null;
+
+  function reset(): void {
+    controller?.abort();
+    controller = null;
+    items.value = [];
+    nextCursor.value = null;
+    error.value = '';
+    failure.value = null;
+    moreError.value = '';
+    loadingMore.value = false;
+    status.value = 'idle';
+  }
+
+  async function reload(): Promise<void> {
+    reset();
+    const ac = new AbortController();
+    controller = ac;
+    status.value = 'loading';
+    try {
+      const res = await fetchPage(null, ac.signal);
+      if (ac.signal.aborted) return;
+      items.value = res.items ?? [];
+      nextCursor.value = res.nextCursor ?? null;
+      status.value = 'done';
+    } catch (e) {
+      if (ac.signal.aborted || isAbort(e)) return;
+      failure.value = e;
+      error.value = errorMessage(e);
+      status.value = 'error';
+    }
+  }
+
+  async function loadMore(): Promise<void> {
+    const ac = controller;
+    const cursor = nextCursor.value;
+    if (!ac || !cursor || loadingMore.value) return;
+    loadingMore.value = true;
+    moreError.value = '';
+    try {
+      const res = await fetchPage(cursor, ac.signal);
+      if (ac.signal.aborted) return;
+      items.value = items.value.concat(res.items ?? []);
+      nextCursor.value = res.nextCursor ?? null;
+    } catch (e) {
+      if (!ac.signal.aborted && !isAbort(e)) moreError.value = errorMessage(e);
+    } finally {
+      if (!ac.signal.aborted) loadingMore.value = false;
+    }
+  }
+
+  onBeforeUnmount(() => controller?.abort());
+
+  return { status, items, nextCursor, error, failure, moreError, loadingMore, reload, loadMore, reset };
+}
