@@ -1,0 +1,170 @@
+// Subject registry SQL for search and the public subject page. Returns rows; subjects.service.ts shapes them.
+// The search columns (name_norm, name_bigrams, pinyin_initials) and their indexes come from migration
+// 20261128T1300_subject_search.sql. Every public query names the kinds it may return, so a natural person
+// (or any kind added later) is never found unless a query asks for it.
+import { sql, type RawBuilder } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+import type { SubjectsTable } from '../../db/types.ts';
+
+export type SubjectKind = SubjectsTable['kind'];
+
+/** Kinds that public name and code search may return (natural persons are left out; see subjects.service.ts). */
+const PUBLIC_KINDS = sql`kind IN ('legal', 'individual_business')`;
+
+/** One search hit with its sort keys. */
+export interface SearchRow {
+  id: string;
+  name: string;
+  uscc: string | null;
+  kind: SubjectKind;
+  region_code: string | null;
+  name_norm: string;
+  pinyin_initials: string | null;
+}
+
+const SEARCH_COLUMNS = sql`id, name, uscc, kind, region_code, name_norm, pinyin_initials`;
+
+const notIn = (ids: readonly string[]): RawBuilder<unknown> => (ids.length ? sql`AND NOT (id = ANY(${ids as string[]}::bigint[]))` : sql``);
+
+/** The subject with this exact USCC (unique B-tree). */
+export async function findByUscc(db: DbOrTx, uscc: string): Promise<SearchRow[]> {
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects WHERE uscc = ${uscc} AND ${PUBLIC_KINDS}`.execute(db);
+  return r.rows;
+}
+
+/** Subjects linked to a legacy code (organisation code or old registration number). */
+export async function findByLegacyCode(db: DbOrTx, kind: 'org' | 'regno', value: string): Promise<SearchRow[]> {
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects
+    WHERE id IN (SELECT subject_id FROM subject_identifiers WHERE kind = ${kind} AND value = ${value}) AND ${PUBLIC_KINDS}
+    ORDER BY id`.execute(db);
+  return r.rows;
+}
+
+/** Subjects whose USCC embeds the organisation code (GB 32100 positions 9–17; subjects_embedded_org_idx). */
+export async function findByEmbeddedOrgCode(db: DbOrTx, orgCode: string): Promise<SearchRow[]> {
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects
+    WHERE substr(uscc, 9, 9) = ${orgCode} AND uscc IS NOT NULL AND ${PUBLIC_KINDS} ORDER BY id`.execute(db);
+  return r.rows;
+}
+
+/** Tier 1: the normalised name starts with the query (exact names sort first), after a keyset position. */
+export async function namePrefixPage(
+  db: DbOrTx,
+  o: { pattern: string; after: { key: string; id: string } | null; exclude: readonly string[]; limit: number },
+): Promise<SearchRow[]> {
+  const after = o.after ? sql`AND ((name_norm COLLATE "C"), id) > (${o.after.key}, ${o.after.id}::bigint)` : sql``;
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects
+    WHERE (name_norm COLLATE "C") LIKE ${o.pattern} AND ${PUBLIC_KINDS} ${after} ${notIn(o.exclude)}
+    ORDER BY (name_norm COLLATE "C"), id LIMIT ${o.limit}`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Tier 2 by scanning: the matches among the next `window` subjects in id order. Rows are read from the
+ * covering index subjects_search_window_idx (id INCLUDE name_norm, kind) and the scan stops at `limit`
+ * matches, so a common fragment costs a few hundred index entries. Matches found this way are exactly the
+ * first ones after the cursor.
+ */
+export async function nameContainsWindow(
+  db: DbOrTx,
+  o: { containsPattern: string; prefixPattern: string; afterId: string | null; exclude: readonly string[]; limit: number; window: number },
+): Promise<SearchRow[]> {
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects WHERE id IN (
+      SELECT id FROM (SELECT id, name_norm, kind FROM subjects WHERE id > ${o.afterId ?? '0'}::bigint ORDER BY id LIMIT ${o.window}) w
+      WHERE (name_norm COLLATE "C") LIKE ${o.containsPattern}
+        AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern}
+        AND ${PUBLIC_KINDS} ${notIn(o.exclude)}
+      ORDER BY id LIMIT ${o.limit})
+    ORDER BY id`.execute(db);
+  return r.rows;
+}
+
+/** How many subjects the window after `afterId` holds (at most `window`) and the last id in it. */
+export async function windowExtent(db: DbOrTx, afterId: string | null, window: number): Promise<{ rows: number; lastId: string | null }> {
+  const r = await sql<{ rows: number; last_id: string | null }>`SELECT count(*)::int AS rows, max(id)::text AS last_id
+    FROM (SELECT id FROM subjects WHERE id > ${afterId ?? '0'}::bigint ORDER BY id LIMIT ${window}) w`.execute(db);
+  return { rows: r.rows[0].rows, lastId: r.rows[0].last_id };
+}
+
+/** The planner's row count of subjects (pg_class.reltuples; -1 before the first ANALYZE). */
+export async function estimatedSubjects(db: DbOrTx): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'subjects'::regclass`.execute(db);
+  return Math.max(0, Number(r.rows[0]?.n ?? 0));
+}
+
+/** Tier 2: the name contains the query but does not start with it; bigram GIN candidates confirmed by LIKE. */
+export async function nameContainsPage(
+  db: DbOrTx,
+  o: { tsquery: string; containsPattern: string; prefixPattern: string; afterId: string | null; exclude: readonly string[]; limit: number },
+): Promise<SearchRow[]> {
+  const after = o.afterId ? sql`AND id > ${o.afterId}::bigint` : sql``;
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects
+    WHERE name_bigrams @@ ${o.tsquery}::tsquery
+      AND (name_norm COLLATE "C") LIKE ${o.containsPattern}
+      AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern}
+      AND ${PUBLIC_KINDS} ${after} ${notIn(o.exclude)}
+    ORDER BY id LIMIT ${o.limit}`.execute(db);
+  return r.rows;
+}
+
+/** Tier 3: 拼音首字母 start with the query, for names that do not contain it as text. */
+export async function pinyinPrefixPage(
+  db: DbOrTx,
+  o: { pattern: string; containsPattern: string; after: { key: string; id: string } | null; exclude: readonly string[]; limit: number },
+): Promise<SearchRow[]> {
+  const after = o.after ? sql`AND ((pinyin_initials COLLATE "C"), id) > (${o.after.key}, ${o.after.id}::bigint)` : sql``;
+  const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects
+    WHERE (pinyin_initials COLLATE "C") LIKE ${o.pattern}
+      AND (name_norm COLLATE "C") NOT LIKE ${o.containsPattern}
+      AND ${PUBLIC_KINDS} ${after} ${notIn(o.exclude)}
+    ORDER BY (pinyin_initials COLLATE "C"), id LIMIT ${o.limit}`.execute(db);
+  return r.rows;
+}
+
+/** What the public subject page may draw from; the encrypted ID number and its hash are never selected. */
+export interface SubjectPageRow {
+  id: string;
+  kind: SubjectKind;
+  name: string;
+  uscc: string | null;
+  legal_representative: string | null;
+  region_code: string | null;
+  registered_on: string | null;
+}
+
+/** One subject by id, or undefined. */
+export async function findSubjectPage(db: DbOrTx, id: string): Promise<SubjectPageRow | undefined> {
+  return db
+    .selectFrom('subjects')
+    .select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+// ── Backfill of the JS-computed search columns ───────────────────────────────────────────────────────
+
+/** Locks up to `limit` pending rows (pinyin_initials IS NULL) that no other backfill holds. Call in a transaction. */
+export async function claimPending(trx: DbOrTx, limit: number): Promise<Array<{ id: string; name: string }>> {
+  const r = await sql<{ id: string; name: string }>`SELECT id, name FROM subjects WHERE pinyin_initials IS NULL
+    ORDER BY id LIMIT ${limit} FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
+  return r.rows;
+}
+
+/** Stores the JS columns; a row renamed since it was read is left pending (the trigger reset it). */
+export async function storeSearchColumns(
+  trx: DbOrTx,
+  rows: ReadonlyArray<{ id: string; name: string; nameNorm: string; pinyinInitials: string }>,
+): Promise<number> {
+  if (!rows.length) return 0;
+  const r = await sql`UPDATE subjects s SET name_norm = v.norm, pinyin_initials = v.py
+    FROM unnest(${rows.map((x) => x.id)}::bigint[], ${rows.map((x) => x.name)}::text[],
+                ${rows.map((x) => x.nameNorm)}::text[], ${rows.map((x) => x.pinyinInitials)}::text[]) AS v(id, name, norm, py)
+    WHERE s.id = v.id AND s.name = v.name`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** True while some committed row still waits for the backfill. */
+export async function hasPending(db: DbOrTx): Promise<boolean> {
+  const r = await sql<{ one: number }>`SELECT 1 AS one FROM subjects WHERE pinyin_initials IS NULL LIMIT 1`.execute(db);
+  return r.rows.length > 0;
+}

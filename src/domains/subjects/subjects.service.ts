@@ -1,0 +1,334 @@
+// Subject search and the public subject page (issue 5), and the job that completes the search columns.
+//
+// Ranking (one page may span tiers; the cursor remembers tier and position, see search.ts):
+//   exact code (USCC, organisation code — linked or embedded in a USCC —, old registration number),
+//   then the exact name, then names that start with the query, then names that contain it,
+//   then names whose 拼音首字母 start with the query (letters-only queries).
+// Totals: never counted. A page asks for one row more than it shows; beyond PAGE_SIZE the total is "20+".
+//
+// Personal data (DOMAIN §3.5: ID numbers of natural persons must not be on the internet; minimisation):
+//   * public search never returns natural persons, by name or by code. A person's name is searchable in
+//     the context of a published record (e.g. a 行政处罚 decision), which is the publicity rule's business,
+//     not the registry's. The catalogue has no item that publishes a registry of persons.
+//   * the public page of a natural person shows only the kind and the masked name (surname kept); no ID
+//     number, masked or not, no region and no dates.
+//   * free text that reaches public JSON (names, legal representatives) is scrubbed of anything shaped like
+//     an ID number, in case an upload put one there.
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Db, DbOrTx } from '../../db/index.ts';
+import { lookupRegion, maskIdNumber, regionFullName } from '../codes/index.ts';
+import {
+  claimPending,
+  findByEmbeddedOrgCode,
+  findByLegacyCode,
+  findByUscc,
+  findSubjectPage,
+  hasPending,
+  estimatedSubjects,
+  nameContainsPage,
+  nameContainsWindow,
+  namePrefixPage,
+  pinyinPrefixPage,
+  storeSearchColumns,
+  windowExtent,
+  type SearchRow,
+} from './subjects.repository.ts';
+import type { PublicSearchResult, PublicSubject, PublicSubjectItem } from './subjects.schemas.ts';
+import { decodeCursor, encodeCursor, PAGE_SIZE, parseQuery, searchColumns, type SearchQuery, type Tier } from './search.ts';
+
+// Tier 2 (contains, in id order) has two ways to find its rows, and neither is good at everything:
+//  * scanning subjects in id order through the covering index (well under 1 µs per entry) stops as soon as
+//    the page is full: cheap for common fragments (服务有, 族自治 match thousands of names), hopeless for rare ones;
+//  * the bigram GIN index finds every candidate, but each costs a heap visit (some 30 µs when its page is not
+//    in shared buffers) before they can be sorted by id: cheap for rare fragments, slow for common ones.
+// The planner cannot choose between them: it multiplies the frequencies of a query's bigrams as if they were
+// independent, and for 服务有 it expected 5 rows where there were 2,214. So the service measures instead: it
+// scans a first window, and from the share of matches in it estimates what each way would cost for the rest.
+/** The tier-2 policy's constants (bench/search.ts measures them; a test may lower them to exercise every path). */
+export const CONTAINS_TUNING = {
+  /** Rows scanned first; a fragment in more than about PAGE_SIZE / firstWindow of all names stops here. */
+  firstWindow: 4000,
+  /** Most rows a second window may scan; past that the index is cheaper whatever the estimate. */
+  maxWindow: 50_000,
+  /** Cost of one GIN candidate in scanned window rows (about 30 µs against 0.8 µs on a busy 2-core machine). */
+  ginCandidateCost: 40,
+};
+
+/** Masks every run of digits (half or full width) long enough to be an ID number: 15 or 18, X check character. */
+export function scrubIdNumbers(text: string): string {
+  return text.replace(/[0-9０-９]{14,}[0-9０-９XxＸｘ]/g, (m) => maskIdNumber(m));
+}
+
+/** A natural person's name for public pages: the surname character, the rest as *. */
+export function maskPersonName(name: string): string {
+  const cs = [...name.trim()];
+  if (!cs.length) return '*';
+  return /\p{Script=Han}/u.test(cs[0]) ? cs[0] + '*'.repeat(Math.max(1, cs.length - 1)) : '*'.repeat(Math.max(2, cs.length));
+}
+
+/** 青海省西宁市城东区 for a known division code, else undefined. */
+function regionName(code: string | null): string | undefined {
+  if (!code) return undefined;
+  const r = lookupRegion(code);
+  return r ? regionFullName(r) : undefined;
+}
+
+function toItem(r: SearchRow): PublicSubjectItem {
+  const region = regionName(r.region_code);
+  return { id: r.id, name: scrubIdNumbers(r.name), uscc: r.uscc, kind: r.kind, ...(region ? { regionName: region } : {}) };
+}
+
+/** Tier 0: subjects the query names by code, best first, without repeats. */
+async function codeMatches(db: DbOrTx, q: SearchQuery): Promise<SearchRow[]> {
+  const out = new Map<string, SearchRow>();
+  const add = (rows: SearchRow[]) => rows.forEach((r) => out.has(r.id) || out.set(r.id, r));
+  if (q.uscc) add(await findByUscc(db, q.uscc));
+  if (q.orgCode) {
+    add(await findByLegacyCode(db, 'org', q.orgCode));
+    add(await findByEmbeddedOrgCode(db, q.orgCode));
+  }
+  if (q.regNo) add(await findByLegacyCode(db, 'regno', q.regNo));
+  return [...out.values()];
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Tier 2: the first `limit` names after `afterId` (in id order) that contain the query without starting with it. */
+async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number): Promise<SearchRow[]> {
+  const base = { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, exclude };
+  const viaIndex = (after: string | null, n: number) => nameContainsPage(db, { ...base, tsquery: q.tsquery, afterId: after, limit: n });
+  const { firstWindow, maxWindow, ginCandidateCost } = CONTAINS_TUNING;
+  // Letters, digits and codes (a USCC, pinyin initials) are rare inside Chinese names: straight to the index.
+  if (!HAN.test(q.norm)) return viaIndex(afterId, limit);
+  const first = await nameContainsWindow(db, { ...base, afterId, limit, window: firstWindow });
+  if (first.length === limit) return first;
+  const extent = await windowExtent(db, afterId, firstWindow);
+  if (extent.rows < firstWindow) return first; // the window reached the last subject: nothing more to find
+  const rest = limit - first.length;
+  // Matches per scanned row in the first window (zero: rare, the index is cheap).
+  const share = first.length / extent.rows;
+  const rowsNeeded = share > 0 ? rest / share : Infinity;
+  const candidates = share * (await estimatedSubjects(db));
+  if (rowsNeeded > maxWindow || rowsNeeded > candidates * ginCandidateCost) return [...first, ...(await viaIndex(extent.lastId, rest))];
+  const window = Math.min(maxWindow, Math.ceil(rowsNeeded * 1.5));
+  const second = await nameContainsWindow(db, { ...base, afterId: extent.lastId, limit: rest, window });
+  if (second.length === rest) return [...first, ...second];
+  const after2 = await windowExtent(db, extent.lastId, window);
+  if (after2.rows < window) return [...first, ...second];
+  return [...first, ...second, ...(await viaIndex(after2.lastId, rest - second.length))];
+}
+
+/** Public search by name fragment, code or pinyin initials; one page of PAGE_SIZE after the cursor. */
+export async function searchSubjects(db: DbOrTx, rawQuery: string, rawCursor: string | null = null): Promise<PublicSearchResult> {
+  const q = parseQuery(rawQuery);
+  const cursor = rawCursor ? decodeCursor(q.norm, rawCursor) : null;
+  const from: Tier = cursor?.tier ?? 0;
+  const want = PAGE_SIZE + 1;
+  const hits: Array<{ tier: Tier; key: string; row: SearchRow }> = [];
+  const need = () => want - hits.length;
+
+  const codes = await codeMatches(db, q);
+  const exclude = codes.map((r) => r.id);
+  if (from === 0) {
+    const shown = cursor ? Number(cursor.key) : 0;
+    codes.slice(shown, shown + want).forEach((row, i) => hits.push({ tier: 0, key: String(shown + i + 1), row }));
+  }
+  if (need() > 0 && from <= 1) {
+    const after = cursor?.tier === 1 ? { key: cursor.key, id: cursor.id } : null;
+    for (const row of await namePrefixPage(db, { pattern: q.prefixPattern, after, exclude, limit: need() })) {
+      hits.push({ tier: 1, key: row.name_norm, row });
+    }
+  }
+  if (need() > 0 && from <= 2) {
+    for (const row of await containsTier(db, q, cursor?.tier === 2 ? cursor.id : null, exclude, need())) hits.push({ tier: 2, key: '', row });
+  }
+  if (need() > 0 && q.pinyinPattern) {
+    const after = cursor?.tier === 3 ? { key: cursor.key, id: cursor.id } : null;
+    const rows = await pinyinPrefixPage(db, { pattern: q.pinyinPattern, containsPattern: q.containsPattern, after, exclude, limit: need() });
+    for (const row of rows) hits.push({ tier: 3, key: row.pinyin_initials ?? '', row });
+  }
+
+  const page = hits.slice(0, PAGE_SIZE);
+  const more = hits.length > PAGE_SIZE;
+  const last = page[page.length - 1];
+  return {
+    items: page.map((h) => toItem(h.row)),
+    // A later page exists only when more than PAGE_SIZE matched, so its total is "20+" as well.
+    total: more || cursor ? '20+' : page.length,
+    nextCursor: more && last ? encodeCursor(q.norm, { tier: last.tier, key: last.key, id: last.row.id }) : null,
+  };
+}
+
+/** The public page of one subject, or undefined when there is none. */
+export async function getPublicSubject(db: DbOrTx, id: string): Promise<PublicSubject | undefined> {
+  const r = await findSubjectPage(db, id);
+  if (!r) return undefined;
+  if (r.kind === 'natural_person') return { id: r.id, kind: r.kind, name: maskPersonName(r.name), uscc: null };
+  const region = regionName(r.region_code);
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: scrubIdNumbers(r.name),
+    uscc: r.uscc,
+    // 法定代表人 is public for legal persons (企业信用信息公示); an individual business's operator is a person.
+    ...(r.kind === 'legal' ? { legalRepresentative: r.legal_representative === null ? null : scrubIdNumbers(r.legal_representative) } : {}),
+    ...(region ? { regionName: region } : {}),
+    registeredOn: r.registered_on,
+  };
+}
+
+// ── Search columns job ───────────────────────────────────────────────────────────────────────────────
+
+export interface BackfillOptions {
+  /** Rows per transaction (default 500: about 10 ms of pinyin work between two event-loop turns). */
+  batchSize?: number;
+  /** When the rest is locked by another backfill, wait up to this long for it to finish (default 30 s; 0: return). */
+  waitForOthersMs?: number;
+  /** Set stopped to end after the current batch. */
+  signal?: { stopped: boolean };
+  /** Called after each batch with the running total. */
+  onProgress?: (done: number) => void;
+}
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Completes the JS-computed search columns (traditional → simplified name_norm, pinyin_initials) of every
+ * pending row. Idempotent and safe to run from several processes at once (rows are claimed with SKIP
+ * LOCKED). Returns the number of rows completed by this call.
+ */
+export async function backfillSearchColumns(db: Db, o: BackfillOptions = {}): Promise<number> {
+  const batchSize = o.batchSize ?? 500;
+  const waitMs = o.waitForOthersMs ?? 30_000;
+  const deadline = Date.now() + waitMs;
+  let done = 0;
+  while (!o.signal?.stopped) {
+    const n = await db.transaction().execute(async (trx) => {
+      // Right after a large import the statistics may still describe a small table; a sequential scan per
+      // batch would make the backfill quadratic, so the look-ups by id are pinned to the indexes.
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const rows = await claimPending(trx, batchSize);
+      if (!rows.length) return 0;
+      await storeSearchColumns(
+        trx,
+        rows.map((r) => ({ id: r.id, name: r.name, ...searchColumns(r.name) })),
+      );
+      return rows.length;
+    });
+    if (n > 0) {
+      done += n;
+      o.onProgress?.(done);
+      await new Promise<void>((r) => setImmediate(r));
+      continue;
+    }
+    // Nothing left to claim: finished, unless another backfill still holds some rows.
+    if (waitMs <= 0 || Date.now() > deadline || !(await hasPending(db))) break;
+    await pause(50);
+  }
+  return done;
+}
+
+export interface SearchIndexer {
+  /** Resolves when no backfill pass is running or queued. */
+  idle(): Promise<void>;
+  /** Stops listening and waits for the current batch. */
+  stop(): Promise<void>;
+}
+
+export interface IndexerLog {
+  info?: (msg: string) => void;
+  warn?: (msg: string) => void;
+}
+
+/** The LISTEN channel the subjects_search_notify trigger signals on. */
+export const PENDING_CHANNEL = 'subjects_search_pending';
+
+/**
+ * Runs the backfill now, and again whenever subjects are inserted or renamed by any process on this
+ * database (LISTEN on a connection of its own, reconnecting after a failure). A job with no schedule:
+ * the trigger is its clock.
+ */
+export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}): SearchIndexer {
+  const signal = { stopped: false };
+  let running: Promise<void> | null = null;
+  let again = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let listening: Promise<void> = Promise.resolve();
+
+  const pass = (): void => {
+    if (signal.stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        const t0 = Date.now();
+        try {
+          const n = await backfillSearchColumns(db, { waitForOthersMs: 0, signal });
+          if (n) log.info?.(`主体检索：已补全 ${n} 个主体的检索字段（${Date.now() - t0} ms）`);
+        } catch (e) {
+          if (!signal.stopped) log.warn?.(`主体检索字段补全失败，稍后重试：${(e as Error).message}`);
+        }
+      } while (again && !signal.stopped);
+    })().finally(() => {
+      running = null;
+    });
+  };
+
+  const reconnectLater = (c: pg.Client) => {
+    c.removeAllListeners('notification');
+    c.end().catch(() => undefined);
+    if (client === c) client = null;
+    if (!signal.stopped && !retry) {
+      retry = setTimeout(() => {
+        retry = null;
+        listening = listen();
+      }, 5_000);
+      retry.unref();
+    }
+  };
+
+  const listen = async (): Promise<void> => {
+    if (signal.stopped) return;
+    const c = new pg.Client({ ...(pool.options as pg.ClientConfig), connectionTimeoutMillis: 5_000 });
+    c.on('error', (e) => {
+      if (!signal.stopped) log.warn?.(`主体检索监听连接中断：${e.message}`);
+      reconnectLater(c);
+    });
+    c.on('notification', () => pass());
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${PENDING_CHANNEL}`);
+      if (signal.stopped) {
+        await c.end();
+        return;
+      }
+      client = c;
+    } catch (e) {
+      if (!signal.stopped) log.warn?.(`主体检索无法监听数据库通知：${(e as Error).message}`);
+      reconnectLater(c);
+    }
+    // Whatever was written while nobody listened.
+    pass();
+  };
+
+  listening = listen();
+  return {
+    idle: async () => {
+      while (running) await running;
+    },
+    stop: async () => {
+      signal.stopped = true;
+      if (retry) clearTimeout(retry);
+      await listening;
+      const c = client;
+      client = null;
+      await c?.end().catch(() => undefined);
+      while (running) await running;
+    },
+  };
+}
