@@ -105,6 +105,10 @@ export interface SubjectsTable {
   id_enc: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Search columns (migration 20261128T1300_subject_search): kept by the trigger and subjects.service.ts backfill. */
+  name_norm: ColumnType<string | null, string | null | undefined, string | null>;
+  name_bigrams: ColumnType<string | null, never, never>;
+  pinyin_initials: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CatalogVersionsTable {
