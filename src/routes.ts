@@ -6,5 +6,6 @@ import catalogRoutes from './domains/catalog/catalog.routes.ts';
 import calendarRoutes from './platform/calendar.routes.ts';
 import publicRecordRoutes from './domains/publicity/public.routes.ts';
 import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
+import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes, subjectsRoutes];
