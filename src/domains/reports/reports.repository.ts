@@ -1,0 +1,88 @@
+// SQL of the credit reports: the subject's basic information, the day's report number, and the issued
+// reports looked up by number or by PDF hash. Public records come from publicRecordsOfSubject (publicity),
+// never from here. Functions take `db | trx`, so the caller owns the transaction.
+import type { Kysely } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+import type { ReportTables } from '../../db/reports.types.ts';
+import type { DB } from '../../db/types.ts';
+
+/** The handle with the report tables; src/db/types.ts will include ReportTables in DB, and this goes. */
+const rdb = (db: DbOrTx) => db as unknown as Kysely<DB & ReportTables>;
+
+export interface SubjectRow {
+  id: string;
+  kind: 'legal' | 'individual_business' | 'natural_person';
+  name: string;
+  uscc: string | null;
+  legal_representative: string | null;
+  region_code: string | null;
+  registered_on: string | null;
+}
+
+/** A subject's basic information (never its ID-number columns). */
+export async function findSubject(db: DbOrTx, id: string): Promise<SubjectRow | undefined> {
+  return db
+    .selectFrom('subjects')
+    .select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The next sequence number of the day (1, 2, …); concurrent callers get distinct numbers. */
+export async function nextSequence(db: DbOrTx, day: string): Promise<number> {
+  const r = await rdb(db)
+    .insertInto('credit_report_counters')
+    .values({ day, last: 1 })
+    .onConflict((oc) => oc.column('day').doUpdateSet((eb) => ({ last: eb('credit_report_counters.last', '+', 1) })))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return r.last;
+}
+
+export interface NewReport {
+  number: string;
+  subjectId: string;
+  subjectName: string;
+  codeHash: string;
+  pdfSha256: string;
+  pdfBytes: number;
+  fingerprint: string;
+  summary: Record<string, number>;
+  issuedAt: Date;
+}
+
+export async function insertReport(db: DbOrTx, r: NewReport): Promise<void> {
+  await rdb(db)
+    .insertInto('credit_reports')
+    .values({
+      number: r.number,
+      subject_id: r.subjectId,
+      subject_name: r.subjectName,
+      code_hash: r.codeHash,
+      pdf_sha256: r.pdfSha256,
+      pdf_bytes: r.pdfBytes,
+      fingerprint: r.fingerprint,
+      summary: JSON.stringify(r.summary),
+      issued_at: r.issuedAt,
+    })
+    .execute();
+}
+
+export interface ReportRow {
+  number: string;
+  subject_id: string;
+  subject_name: string;
+  code_hash: string;
+  fingerprint: string;
+  issued_at: Date;
+}
+
+const REPORT_COLUMNS = ['number', 'subject_id', 'subject_name', 'code_hash', 'fingerprint', 'issued_at'] as const;
+
+export async function findReportByNumber(db: DbOrTx, number: string): Promise<ReportRow | undefined> {
+  return rdb(db).selectFrom('credit_reports').select(REPORT_COLUMNS).where('number', '=', number).executeTakeFirst();
+}
+
+export async function findReportBySha256(db: DbOrTx, sha256: string): Promise<ReportRow | undefined> {
+  return rdb(db).selectFrom('credit_reports').select(REPORT_COLUMNS).where('pdf_sha256', '=', sha256).orderBy('id').limit(1).executeTakeFirst();
+}
