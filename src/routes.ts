@@ -7,5 +7,6 @@ import calendarRoutes from './platform/calendar.routes.ts';
 import publicRecordRoutes from './domains/publicity/public.routes.ts';
 import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
+import reportRoutes from './domains/reports/reports.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes, subjectsRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes, subjectsRoutes, reportRoutes];

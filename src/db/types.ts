@@ -1,6 +1,7 @@
 // Kysely table types. Keep in step with src/db/migrations/*.sql.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { MonitoringTables } from './monitoring.types.ts';
+import type { ReportTables } from './reports.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -227,7 +228,7 @@ export interface SubjectNamesTable {
   first_seen: Timestamp;
 }
 
-export interface DB extends MonitoringTables {
+export interface DB extends MonitoringTables, ReportTables {
   departments: DepartmentsTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -1,13 +1,7 @@
 // SQL of the credit reports: the subject's basic information, the day's report number, and the issued
 // reports looked up by number or by PDF hash. Public records come from publicRecordsOfSubject (publicity),
 // never from here. Functions take `db | trx`, so the caller owns the transaction.
-import type { Kysely } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
-import type { ReportTables } from '../../db/reports.types.ts';
-import type { DB } from '../../db/types.ts';
-
-/** The handle with the report tables; src/db/types.ts will include ReportTables in DB, and this goes. */
-const rdb = (db: DbOrTx) => db as unknown as Kysely<DB & ReportTables>;
 
 export interface SubjectRow {
   id: string;
@@ -30,7 +24,7 @@ export async function findSubject(db: DbOrTx, id: string): Promise<SubjectRow | 
 
 /** The next sequence number of the day (1, 2, …); concurrent callers get distinct numbers. */
 export async function nextSequence(db: DbOrTx, day: string): Promise<number> {
-  const r = await rdb(db)
+  const r = await db
     .insertInto('credit_report_counters')
     .values({ day, last: 1 })
     .onConflict((oc) => oc.column('day').doUpdateSet((eb) => ({ last: eb('credit_report_counters.last', '+', 1) })))
@@ -52,7 +46,7 @@ export interface NewReport {
 }
 
 export async function insertReport(db: DbOrTx, r: NewReport): Promise<void> {
-  await rdb(db)
+  await db
     .insertInto('credit_reports')
     .values({
       number: r.number,
@@ -80,9 +74,9 @@ export interface ReportRow {
 const REPORT_COLUMNS = ['number', 'subject_id', 'subject_name', 'code_hash', 'fingerprint', 'issued_at'] as const;
 
 export async function findReportByNumber(db: DbOrTx, number: string): Promise<ReportRow | undefined> {
-  return rdb(db).selectFrom('credit_reports').select(REPORT_COLUMNS).where('number', '=', number).executeTakeFirst();
+  return db.selectFrom('credit_reports').select(REPORT_COLUMNS).where('number', '=', number).executeTakeFirst();
 }
 
 export async function findReportBySha256(db: DbOrTx, sha256: string): Promise<ReportRow | undefined> {
-  return rdb(db).selectFrom('credit_reports').select(REPORT_COLUMNS).where('pdf_sha256', '=', sha256).orderBy('id').limit(1).executeTakeFirst();
+  return db.selectFrom('credit_reports').select(REPORT_COLUMNS).where('pdf_sha256', '=', sha256).orderBy('id').limit(1).executeTakeFirst();
 }

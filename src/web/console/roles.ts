@@ -54,7 +54,12 @@ export type MenuKey =
   | 'batches'
   | 'records'
   | 'ingest-stats'
-  | 'catalog';
+  | 'catalog'
+  | 'monitoring-dashboard'
+  | 'monitoring-events'
+  | 'monitoring-checklist'
+  | 'monitoring-index'
+  | 'monitoring-report';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -78,6 +83,8 @@ export interface MenuEntry {
   roles: readonly Role[];
 }
 
+const MONITORING_ROLES: readonly Role[] = ['admin', 'auditor', 'district_admin'];
+
 export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', label: '工作台', path: '/console', roles: ALL_ROLES },
   { key: 'departments', label: '部门管理', path: '/console/departments', roles: ['admin', 'district_admin'] },
@@ -90,6 +97,12 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'records', label: '归集记录', path: '/console/records', roles: ALL_ROLES },
   { key: 'ingest-stats', label: '归集统计', path: '/console/ingest-stats', roles: ALL_ROLES },
   { key: 'catalog', label: '资源目录', path: '/console/catalog', roles: ALL_ROLES },
+  // 城市信用监测 (monitoring): leaders, the credit office and auditors; writes are admin-only on the server.
+  { key: 'monitoring-dashboard', label: '监测总览', path: '/console/monitoring', roles: MONITORING_ROLES },
+  { key: 'monitoring-events', label: '信用事件', path: '/console/monitoring/events', roles: MONITORING_ROLES },
+  { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
+  { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
+  { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */
