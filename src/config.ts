@@ -57,6 +57,8 @@ export interface Config {
    * decision (共同违法, one 文号) stay separate records instead of overwriting each other as versions.
    */
   ingestKeyWithSubject: boolean;
+  /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
+  searchRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     uploadMaxBytes: int('UPLOAD_MAX_MB', 200, 1, 4096) * 1024 * 1024,
     apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
+    searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

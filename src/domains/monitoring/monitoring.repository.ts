@@ -371,3 +371,25 @@ export async function committedBatchCounts(
     .execute();
   return rows.map((r) => ({ ...r, total: Number(r.total), accepted: Number(r.accepted), late: Number(r.late) }));
 }
+
+/**
+ * Collection figures for a period from the 归集 tables (local estimates of the monitoring index):
+ * committed batches' totals, 双公示 records decided in the period, published black-list entries,
+ * and the USCC coverage of the subject registry (统一社会信用代码转换, DOMAIN §1.5).
+ */
+export async function collectionFigures(db: DbOrTx, from: string, before: string) {
+  const batches = await sql<{ total: number; accepted: number; rejected: number; late: number; sgs_accepted: number; sgs_late: number }>`
+    SELECT coalesce(sum(total), 0)::int AS total, coalesce(sum(accepted), 0)::int AS accepted, coalesce(sum(rejected), 0)::int AS rejected,
+           coalesce(sum(late), 0)::int AS late,
+           coalesce(sum(accepted) FILTER (WHERE item_id IN ('sgs_xk_v2', 'sgs_cf_v2')), 0)::int AS sgs_accepted,
+           coalesce(sum(late) FILTER (WHERE item_id IN ('sgs_xk_v2', 'sgs_cf_v2')), 0)::int AS sgs_late
+    FROM ingest_batches
+    WHERE status = 'committed' AND (created_at AT TIME ZONE 'Asia/Shanghai') >= ${from}::date AND (created_at AT TIME ZONE 'Asia/Shanghai') < ${before}::date`.execute(db);
+  const other = await sql<{ sgs: number; enterprises: number; black_public: number; with_uscc: number; organisations: number }>`
+    SELECT (SELECT count(*)::int FROM records WHERE record_type IN ('permit', 'penalty') AND decision_date >= ${from}::date AND decision_date < ${before}::date) AS sgs,
+           (SELECT count(*)::int FROM subjects WHERE uscc LIKE '91%' OR uscc LIKE '92%' OR uscc LIKE '93%') AS enterprises,
+           (SELECT count(*)::int FROM records WHERE record_type = 'black_list' AND audience = 'public') AS black_public,
+           (SELECT count(*)::int FROM subjects WHERE kind <> 'natural_person' AND uscc IS NOT NULL) AS with_uscc,
+           (SELECT count(*)::int FROM subjects WHERE kind <> 'natural_person') AS organisations`.execute(db);
+  return { ...batches.rows[0], ...other.rows[0] };
+}

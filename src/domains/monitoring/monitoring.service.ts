@@ -762,10 +762,18 @@ async function scoreTableFor(db: DbOrTx, config: Config, q: ScoreQuery) {
   return { city, table, month: q.month ? checkMonth(q.month) : undefined };
 }
 
-/** Figures the database can supply for the month: events by domain, institution counts. */
+/** Figures the database can supply for the month: events by domain, institution counts, and collection (归集) figures. */
 export async function localEstimates(db: Db, month: string): Promise<LocalEstimates> {
-  const counts = await repo.eventCountsByDomain(db, periodBounds(month, month));
+  const period = periodBounds(month, month);
+  const counts = await repo.eventCountsByDomain(db, period);
   const out: LocalEstimates = {};
+  const f = await repo.collectionFigures(db, period.from!, period.before!);
+  // Each estimate only where there is something to divide by, never a made-up zero.
+  if (f.total > 0) out.rejectionRate = f.rejected / f.total;
+  if (f.sgs_accepted > 0) out.onTimeShare = 1 - f.sgs_late / f.sgs_accepted; // 7 working days, DOMAIN §1.1
+  if (f.enterprises > 0 && f.sgs > 0) out.shuanggongshiPer10kEnterprises = (f.sgs / f.enterprises) * 10_000;
+  if (f.black_public > 0) out.blacklistPublicityCount = f.black_public;
+  if (f.organisations > 0) out.codeConversion = { converted: f.with_uscc, total: f.organisations };
   if (counts.length) {
     out.eventCounts = defaultTaxonomy().domains.map((d) => {
       const c = counts.find((x) => x.domain === d.name);
