@@ -71,12 +71,24 @@ export function formatDate(value: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** A timestamp as YYYY-MM-DD HH:mm in the browser's time zone ('—' when empty). */
-export function formatDateTime(value: string | null | undefined): string {
+const BEIJING = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** A timestamp as YYYY-MM-DD HH:mm:ss Beijing time, as printed on the credit report ('—' when empty). */
+export function formatBeijingDateTime(value: string | null | undefined): string {
   if (!value) return '—';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = Object.fromEntries(BEIJING.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** An external link only when it is http(s): anything else (javascript:, data:) is not rendered as a link. */
