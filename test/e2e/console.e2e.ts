@@ -75,7 +75,8 @@ test('admin creates a department user, who sees only their department; the audit
   assert.ok(await page.getByTestId('menu-mydept').isVisible());
   for (const m of ['menu-departments', 'menu-users', 'menu-apikeys', 'menu-audit']) assert.equal(await page.getByTestId(m).count(), 0, `${m} hidden`);
   await page.getByTestId('menu-mydept').click();
-  await page.getByTestId('mydept-info').waitFor();
+  // The panel renders before its data arrives: wait for the department's name itself.
+  await page.getByTestId('mydept-info').getByText(market.name).first().waitFor();
   assert.match(await page.getByTestId('mydept-info').innerText(), new RegExp(market.name));
   await page.screenshot({ path: join(RESULTS_DIR, 'console-department-user.png'), fullPage: true });
   // Typing an admin URL does not open the audit log, and the API refuses it too.
