@@ -22,8 +22,8 @@ export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT_DIR, 'dist', 'web');
 
 export interface BuildOptions {
-  /** pino logger options or false (tests). */
-  logger?: boolean | { level: string };
+  /** pino logger options or false (tests); browser tests pass a stream to keep warnings for failure messages. */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Serve the built front end from dist/web when present (default true). */
   serveWeb?: boolean;
 }

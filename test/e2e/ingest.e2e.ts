@@ -36,13 +36,28 @@ async function count(page: Page, id: string): Promise<number> {
   return Number((await page.getByTestId(id).innerText()).replace(/[^\d]/g, ''));
 }
 
+/** What the page and the batches table show, for a failure message. */
+async function diagnose(page: Page): Promise<string> {
+  const text = await page.locator('main').innerText().catch((e: Error) => `(page unreadable: ${e.message})`);
+  const batches = await server.db.db.selectFrom('ingest_batches').select(['id', 'status', 'file_name', 'total', 'accepted', 'rejected', 'file_errors', 'created_at', 'finished_at']).orderBy('id').execute();
+  return `${text.replace(/\s+/g, ' ').slice(0, 1500)}\nbatches: ${JSON.stringify(batches)}\nserver log: ${server.logs.slice(-10).join('\n')}`;
+}
+
 async function uploadAndWait(page: Page, file: string) {
   await page.goto(`${server.baseUrl}/console/ingest`);
   await page.getByTestId('ingest-catalog-select').click();
   await page.getByTestId('option-catalog-sgs_cf_v2').click();
   await page.getByTestId('ingest-file-input').setInputFiles(file);
   await page.getByTestId('ingest-upload-submit').click();
-  await page.locator('[data-testid=receipt-status][data-status=committed]').waitFor({ timeout: 60_000 });
+  // Wait for any final status, then require 'committed'; on failure say what the page and the database show.
+  try {
+    await page.locator('[data-testid=receipt-status]:not([data-status=processing])').waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await page.screenshot({ path: join(RESULTS_DIR, 'ingest-timeout.png'), fullPage: true }).catch(() => undefined);
+    throw new Error(`no final receipt after 60 s; page: ${await diagnose(page)}`, { cause: e });
+  }
+  const status = await page.getByTestId('receipt-status').getAttribute('data-status');
+  if (status !== 'committed') throw new Error(`receipt status ${status}; page: ${await diagnose(page)}`);
   const c = {} as Record<string, number>;
   for (const k of ['total', 'accepted', 'rejected', 'new', 'updated', 'duplicates', 'late']) c[k] = await count(page, `receipt-${k}`);
   return c;

@@ -19,6 +19,8 @@ export interface E2eServer {
   baseUrl: string;
   app: FastifyInstance;
   db: TestDb;
+  /** The server's warnings and errors (pino JSON lines), newest last, for failure messages. */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -30,13 +32,16 @@ export async function startE2eServer(): Promise<E2eServer> {
   const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);
-  const app = await buildApp(ctx, { logger: false });
+  const logs: string[] = [];
+  const stream = { write: (line: string) => void (logs.push(line.trim()) > 200 && logs.shift()) };
+  const app = await buildApp(ctx, { logger: { level: 'warn', stream } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     app,
     db: t,
+    logs,
     close: async () => {
       await app.close();
       await t.close();
