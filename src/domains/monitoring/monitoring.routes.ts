@@ -37,6 +37,8 @@ import {
   StatsResponse,
   TreeIdParams,
   TreeSchema,
+  TrendQuery,
+  TrendResponse,
   WeightsBody,
   WhatIfBody,
   WhatIfResponse,
@@ -265,6 +267,23 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
     },
   );
 
+  app.get(
+    '/api/monitoring/trend',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '月度趋势：本市综合指数、排名及监测城市数（官方得分），以及归集数据量',
+        description: `按月（含首尾月，最多 ${svc.TREND_MAX_MONTHS} 个月，按月份升序）返回；当月没有得分时 score 为 null。`,
+        querystring: TrendQuery,
+        response: { 200: TrendResponse },
+      },
+    },
+    async (req) => {
+      await requireUser(req, READ);
+      return svc.trendFor(db, config, req.query);
+    },
+  );
+
   // ------------------------------------------------------------ briefing, scorecards
 
   app.get(
@@ -288,7 +307,7 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
 
   app.get(
     '/api/monitoring/scorecards',
-    { schema: { tags: [TAG], summary: '部门考核（按月，来自归集批次回执）', querystring: ScorecardsQuery, response: { 200: ScorecardsResponse } } },
+    { schema: { tags: [TAG], summary: '部门考核（按月：上报量、按时上报率、一次通过率、退回数据更正情况及用时；加权综合得分排名）', querystring: ScorecardsQuery, response: { 200: ScorecardsResponse } } },
     async (req) => {
       await requireUser(req, READ);
       return svc.scorecardsView(await svc.scorecardsFor(db, req.query.month ?? svc.currentMonth()));

@@ -381,8 +381,10 @@ const Weights = Type.Object({ volume: Type.Number(), timeliness: Type.Number(), 
 
 export const ScorecardsResponse = Type.Object({
   month: Type.String(),
-  weights: Weights,
+  weights: Type.Object(Weights.properties, { description: '考核权重（设置项 monitoring.scorecardWeights，合计为 1）' }),
   expectedKnown: Type.Boolean({ description: '是否已设定应报量（设置项 monitoring.expectedVolumes）' }),
+  correctionTargetDays: Type.Integer({ description: '平均更正用时不超过该工作日数时更正项得满分' }),
+  correctionZeroDays: Type.Integer({ description: '平均更正用时达到该工作日数时更正项为 0 分' }),
   items: Type.Array(
     Type.Object({
       departmentId: Type.Integer(),
@@ -394,9 +396,50 @@ export const ScorecardsResponse = Type.Object({
       volumeRatio: Share,
       onTimeShare: Share,
       firstPassRate: Share,
-      rejected: Type.Integer(),
+      rejected: Type.Integer({ description: '退回条数（未通过校验的数据行）' }),
+      corrected: Type.Integer({ description: '已更正：退回后由本部门以后的批次重新报送（同一目录项、同一机关统一社会信用代码和决定文书号）' }),
+      uncorrected: Type.Integer({ description: '未更正：至今未重新报送的退回条数' }),
+      avgCorrectionDays: Nullable(Type.Number({ description: '平均更正用时（工作日，按节假日安排计算）；没有已更正的退回时为 null' })),
       items: Type.Array(Type.Object({ catalogItem: Type.String(), reported: Type.Integer(), expected: Nullable(Type.Number()) })),
       components: Weights,
+    }),
+  ),
+});
+
+export const TrendQuery = Type.Object({
+  from: MonthString,
+  to: MonthString,
+  city: Type.Optional(City),
+  tree: Type.Optional(TreeId),
+});
+
+export const TrendResponse = Type.Object({
+  city: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  tree: Nullable(Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }, { description: '所用指标体系；尚未导入监测得分时为 null' })),
+  items: Type.Array(
+    Type.Object({
+      month: Type.String(),
+      score: Nullable(
+        Type.Object(
+          {
+            composite: Type.Number({ description: '综合指数' }),
+            average: Type.Number({ description: '监测城市平均综合指数' }),
+            rank: Type.Integer({ description: '排名（并列同名次）' }),
+            of: Type.Integer({ description: '当月监测城市数' }),
+          },
+          { description: '官方监测得分；当月没有本城市得分时为 null' },
+        ),
+      ),
+      collection: Type.Object(
+        {
+          batches: Type.Integer({ description: '已提交批次数' }),
+          accepted: Type.Integer({ description: '接收条数（已提交批次中通过校验的数据行）' }),
+          rejected: Type.Integer({ description: '退回条数' }),
+        },
+        { description: '归集数据量（按批次创建时间，北京时间）' },
+      ),
     }),
   ),
 });
