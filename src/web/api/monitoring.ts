@@ -316,6 +316,10 @@ export interface Scorecards {
   month: string;
   weights: Record<string, number>;
   expectedKnown: boolean;
+  /** Average correction within this many working days scores full marks … */
+  correctionTargetDays: number;
+  /** … falling to nothing at this many. */
+  correctionZeroDays: number;
   items: {
     departmentId: number;
     name: string;
@@ -327,11 +331,42 @@ export interface Scorecards {
     onTimeShare: number | null;
     firstPassRate: number | null;
     rejected: number;
+    /** Rejected rows the department later reported again (same catalogue item, authority USCC and document number). */
+    corrected: number;
+    uncorrected: number;
+    /** Working days from rejection to correction, over the corrected rows; null when none were corrected. */
+    avgCorrectionDays: number | null;
   }[];
 }
 
 export function fetchScorecards(month?: string | null): Promise<Scorecards> {
   return request<Scorecards>('GET', '/api/monitoring/scorecards', { query: { month } });
+}
+
+/** Downloads the month's scorecards as .xlsx; resolves with the file name. */
+export function downloadScorecards(month: string): Promise<string> {
+  return downloadFile('/api/monitoring/scorecards.xlsx', { month }, `scorecards-${month}.xlsx`);
+}
+
+export interface TrendPoint {
+  month: string;
+  /** Official scores of the city in the month; null when there are none. */
+  score: { composite: number; average: number; rank: number; of: number } | null;
+  /** Rows of the committed batches created in the month. */
+  collection: { batches: number; accepted: number; rejected: number };
+}
+
+export interface Trend {
+  city: string;
+  from: string;
+  to: string;
+  tree: { id: string; version: number; name: string } | null;
+  items: TrendPoint[];
+}
+
+/** Composite, rank and collection volume per month from `from` to `to` (YYYY-MM, inclusive), oldest first. */
+export function fetchTrend(q: { from: string; to: string; city?: string; tree?: string }): Promise<Trend> {
+  return request<Trend>('GET', '/api/monitoring/trend', { query: { ...q } });
 }
 
 // ---------------------------------------------------------------- files
