@@ -162,6 +162,9 @@ async function timedImport(
       const s = (performance.now() - t0) / 1000;
       log(`  ${label}: ${fmt(rows)} rows read, validated and staged, ${fmt(rows / s)} rows/s, RSS ${mib(rss.sample())}`);
     },
+    onStep: (step, ms) => {
+      if (ms >= 300) log(`  ${label}:   ${secs(ms).padStart(6)} s  ${step}`);
+    },
     beforeMerge: async () => {
       stagedMs = performance.now() - t0;
       log(`  ${label}: all rows staged after ${secs(stagedMs)} s; merging into records`);

@@ -161,3 +161,16 @@ test('one 文号 for two parties (joint decision): two records by default; one r
   assert.equal(subjectless.length, 1, 'one record without the subject in its key');
   assert.equal(subjectless[0].current_version, 2, 'the second party became a new version of it');
 });
+
+test('a department or subject that still has records cannot be deleted or renumbered (guards instead of per-row foreign keys)', async () => {
+  const r = await run(await csv('guard.csv', 5, 91));
+  assert.equal(r.status, 'committed', JSON.stringify(r.errors));
+  const rec = await t.db.selectFrom('records').select(['department_id', 'subject_id']).where('subject_id', 'is not', null).executeTakeFirstOrThrow();
+  const code = async (q: Promise<unknown>) => q.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+  assert.equal(await code(t.db.deleteFrom('departments').where('id', '=', rec.department_id).execute()), '23503');
+  assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', rec.subject_id!).execute()), '23503');
+  assert.equal(await code(sql`UPDATE subjects SET id = id + 1000000 WHERE id = ${rec.subject_id}`.execute(t.db)), '23503');
+  // A subject without records is not held back.
+  const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name: '无记录的测试企业' }).returning('id').executeTakeFirstOrThrow();
+  assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', lone.id).execute()), 'ok');
+});

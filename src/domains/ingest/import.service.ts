@@ -59,6 +59,8 @@ interface CommonOptions {
   onBatch?: (batchId: string) => void;
   onProgress?: (p: ImportProgress) => void;
   beforeMerge?: () => Promise<void>;
+  /** Benchmark hook, passed to commitBatch. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 export interface ImportFileOptions extends CommonOptions {
@@ -144,6 +146,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       rows: staged(),
       onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
       beforeMerge: o.beforeMerge,
+      onStep: o.onStep,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });
     return { ...p.base, ...counts, status: 'committed', encoding, errors: [] };

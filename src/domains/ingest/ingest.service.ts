@@ -103,10 +103,14 @@ export async function sweepAbandonedBatches(db: Db): Promise<number> {
   return n;
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** COPY text-format escaping (backslash, tab, newline, carriage return). */
 function esc(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v !== 'string') return String(v);
+  // Most values need nothing: one native scan instead of a per-character loop.
+  if (!COPY_SPECIAL.test(v)) return v;
   let out = '';
   let last = 0;
   for (let i = 0; i < v.length; i++) {
@@ -116,7 +120,7 @@ function esc(v: string | number | boolean | null | undefined): string {
       last = i + 1;
     }
   }
-  return last === 0 ? v : out + v.slice(last);
+  return out + v.slice(last);
 }
 
 const STAGE_COLUMNS =
@@ -129,47 +133,75 @@ function subjectKind(category: string | null): string {
 }
 
 /** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
-function stageLine(rowNumber: number, r: RowResult, item: CatalogItem, maskedFields: readonly string[], secret: string, keyWithSubject: boolean): string {
-  const content: Record<string, string | number | null> = { ...r.values };
-  const hash = sha256(JSON.stringify(r.values));
+/** Per-item facts stageLine needs, computed once per batch rather than per row. */
+interface StageContext {
+  item: CatalogItem;
+  maskedFields: readonly string[];
+  decisionField: string | undefined;
+  secret: string;
+  keyWithSubject: boolean;
+}
+
+function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
+  return {
+    item,
+    maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
+    decisionField: item.items.find((f) => f.role === 'decision_date')?.code,
+    secret,
+    keyWithSubject,
+  };
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
+  // One serialisation serves the content hash and, when nothing is masked, the stored content.
+  const valuesJson = JSON.stringify(r.values);
+  const hash = sha256(valuesJson);
+  let contentJson = valuesJson;
   let pii: string | null = null;
-  if (maskedFields.length) {
-    const originals: Record<string, string | number | null> = {};
-    for (const f of maskedFields) {
-      const v = content[f];
+  if (c.maskedFields.length) {
+    let content: Record<string, string | number | null> | null = null;
+    let originals: Record<string, string | number | null> | null = null;
+    for (const f of c.maskedFields) {
+      const v = r.values[f];
       if (v === null || v === undefined || v === '') continue;
-      originals[f] = v;
+      content ??= { ...r.values };
+      (originals ??= {})[f] = v;
       content[f] = typeof v === 'string' && v.length >= 15 ? maskIdNumber(v) : '***';
     }
-    if (Object.keys(originals).length) pii = encrypt(secret, JSON.stringify(originals), 'pii');
+    if (content && originals) {
+      contentJson = JSON.stringify(content);
+      pii = encrypt(c.secret, JSON.stringify(originals), 'pii');
+    }
   }
   const s = r.subject;
   const id = s.uscc ? undefined : s.idNumber;
-  const decisionField = item.items.find((f) => f.role === 'decision_date')?.code;
-  const decision = decisionField ? r.values[decisionField] : null;
-  const key = `${r.key!.authorityUscc}\u001f${r.key!.docNo}${keyWithSubject ? `\u001f${r.key!.subjectCode ?? ''}` : ''}`;
-  return [
-    rowNumber,
-    esc(key),
-    esc(r.key!.authorityUscc),
-    esc(r.key!.docNo),
-    esc(subjectKind(s.category)),
-    esc(s.name),
-    esc(s.uscc ?? null),
-    esc(s.orgCode ?? null),
-    esc(s.regNo ?? null),
-    esc(id ? createHmac('sha256', secret).update(`id:${id}`).digest('hex') : null),
-    esc(id ? maskIdNumber(id) : null),
-    esc(id ? encrypt(secret, id, 'pii') : null),
-    esc(typeof decision === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(decision) ? decision : null),
-    esc(JSON.stringify(content)),
-    esc(hash),
-    esc(pii),
-    r.withdrawn ? 't' : 'f',
-    r.late ? 't' : 'f',
-    esc(r.workingDays),
-    r.provisional ? 't' : 'f',
-  ].join('\t');
+  const decision = c.decisionField ? r.values[c.decisionField] : null;
+  const k = r.key!;
+  const key = c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`;
+  return (
+    rowNumber +
+    '\t' + esc(key) +
+    '\t' + esc(k.authorityUscc) +
+    '\t' + esc(k.docNo) +
+    '\t' + subjectKind(s.category) +
+    '\t' + esc(s.name) +
+    '\t' + esc(s.uscc ?? null) +
+    '\t' + esc(s.orgCode ?? null) +
+    '\t' + esc(s.regNo ?? null) +
+    '\t' + (id ? createHmac('sha256', c.secret).update(`id:${id}`).digest('hex') : '\\N') +
+    '\t' + (id ? esc(maskIdNumber(id)) : '\\N') +
+    '\t' + (id ? encrypt(c.secret, id, 'pii') : '\\N') +
+    '\t' + (typeof decision === 'string' && ISO_DAY.test(decision) ? decision : '\\N') +
+    '\t' + esc(contentJson) +
+    '\t' + hash +
+    '\t' + (pii ?? '\\N') +
+    '\t' + (r.withdrawn ? 't' : 'f') +
+    '\t' + (r.late ? 't' : 'f') +
+    '\t' + esc(r.workingDays) +
+    '\t' + (r.provisional ? 't' : 'f')
+  );
 }
 
 /** Writes lines to a COPY stream with back-pressure. */
@@ -206,13 +238,15 @@ export interface CommitOptions {
   onProgress?: (rowsSeen: number) => void;
   /** Test hook: runs inside the transaction after staging, before the merge. */
   beforeMerge?: () => Promise<void>;
+  /** Benchmark hook: each merge statement's duration, labelled by its first words. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 /** Stages every row and merges the batch atomically; returns the receipt counts. */
 export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const client = await o.pool.connect();
   const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
-  const maskedFields = o.item.items.filter((f) => f.masked).map((f) => f.code);
+  const stage = stageContext(o.item, o.secret, o.keyWithSubject);
   const rejects: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
@@ -233,7 +267,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         }
         counts.accepted++;
         if (row.result.late) counts.late++;
-        yield stageLine(row.rowNumber, row.result, o.item, maskedFields, o.secret, o.keyWithSubject);
+        yield stageLine(row.rowNumber, row.result, stage);
       }
     }
     await copyLines(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, accepted());
@@ -251,7 +285,9 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
          duplicates = $7, withdrawn = $8, late = $9, finished_at = now() WHERE id = $1`,
       [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late],
     );
+    const t0 = performance.now();
     await client.query('COMMIT');
+    o.onStep?.('COMMIT (deferred checks)', performance.now() - t0);
     return counts;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -264,15 +300,28 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
 
 /** The set-based merge: subjects, then versions and records. */
 async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
-  const q = (text: string, values: unknown[] = []) => client.query(text, values);
-  await q('ANALYZE stg');
+  const q = async (text: string, values: unknown[] = []) => {
+    if (!o.onStep) return client.query(text, values);
+    const t0 = performance.now();
+    const r = await client.query(text, values);
+    o.onStep(text.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
+    return r;
+  };
+  // Big batches sort and hash a lot (DISTINCT ON, window functions): let them do it in memory.
+  await q(`SET LOCAL work_mem = '128MB'`);
+  // Statistics for the join and grouping columns only: sampling the JSON content costs seconds and no plan uses it.
+  await q('ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
   // 主体库: create subjects that are new, keyed by USCC or (natural persons) by the keyed ID hash.
+  // Known subjects are left out by an anti-join first (one hash join instead of a conflict check per row);
+  // ON CONFLICT still covers a subject that a concurrent import creates meanwhile.
   await q(`INSERT INTO subjects (kind, name, uscc, region_code)
-    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6) FROM stg WHERE uscc IS NOT NULL
+    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6) FROM stg
+    WHERE uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.uscc = stg.uscc)
     ORDER BY uscc, row_number DESC ON CONFLICT (uscc) DO NOTHING`);
   await q(`INSERT INTO subjects (kind, name, id_hash, id_masked, id_enc)
     SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc FROM stg
-    WHERE uscc IS NULL AND id_hash IS NOT NULL ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
+    WHERE uscc IS NULL AND id_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id_hash = stg.id_hash)
+    ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
   await q('ALTER TABLE stg ADD COLUMN subject_id bigint');
   await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.uscc IS NOT NULL AND s.uscc = stg.uscc');
   await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.subject_id IS NULL AND stg.id_hash IS NOT NULL AND s.id_hash = stg.id_hash');
@@ -295,40 +344,46 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
     SELECT DISTINCT ON (org_code) 'org', org_code, subject_id FROM stg WHERE org_code IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
   await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
     SELECT DISTINCT ON (reg_no) 'regno', reg_no, subject_id FROM stg WHERE reg_no IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
-  // 曾用名 / name variants as reported.
+  // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
   await q(`INSERT INTO subject_names (subject_id, name)
-    SELECT DISTINCT subject_id, subj_name FROM stg WHERE subject_id IS NOT NULL AND subj_name IS NOT NULL ON CONFLICT DO NOTHING`);
+    SELECT DISTINCT stg.subject_id, stg.subj_name FROM stg JOIN subjects s ON s.id = stg.subject_id
+    WHERE stg.subj_name IS NOT NULL AND stg.subj_name <> s.name ON CONFLICT DO NOTHING`);
 
   // Versions to write: a row whose content equals the previous row of the same key in this file, or the
-  // stored current version, is an unchanged duplicate.
+  // stored current version, is an unchanged duplicate. Only keys and flags are copied into `vers`; the
+  // content is read from stg once, by the INSERT of the versions.
   await q(
-    `CREATE TEMP TABLE cand ON COMMIT DROP AS
-     SELECT s.*, r.id AS record_id, coalesce(r.current_version, 0) AS base_version, (r.id IS NULL) AS is_new,
-            coalesce(lag(s.content_hash) OVER (PARTITION BY s.record_key ORDER BY s.row_number), r.current_hash) AS prev_hash
-     FROM stg s LEFT JOIN records r ON r.item_id = $1 AND r.record_key = s.record_key`,
+    `CREATE TEMP TABLE vers ON COMMIT DROP AS
+     SELECT c.*, row_number() OVER (PARTITION BY c.record_key ORDER BY c.row_number) AS seq,
+            count(*) OVER (PARTITION BY c.record_key) AS n,
+            row_number() OVER (PARTITION BY c.record_key ORDER BY c.row_number DESC) AS rdesc
+     FROM (
+       SELECT s.row_number, s.record_key, s.authority_uscc, s.doc_no, s.subject_id, s.content_hash, s.withdrawn, s.decision_date,
+              r.id AS record_id, coalesce(r.current_version, 0) AS base_version, (r.id IS NULL) AS is_new,
+              coalesce(lag(s.content_hash) OVER (PARTITION BY s.record_key ORDER BY s.row_number), r.current_hash) AS prev_hash
+       FROM stg s LEFT JOIN records r ON r.item_id = $1 AND r.record_key = s.record_key
+     ) c
+     WHERE c.prev_hash IS NULL OR c.content_hash <> c.prev_hash`,
     [o.item.id],
   );
-  await q('DELETE FROM cand WHERE content_hash = prev_hash');
-  await q(`CREATE TEMP TABLE vers ON COMMIT DROP AS
-    SELECT *, row_number() OVER (PARTITION BY record_key ORDER BY row_number) AS seq,
-              count(*) OVER (PARTITION BY record_key) AS n,
-              row_number() OVER (PARTITION BY record_key ORDER BY row_number DESC) AS rdesc
-    FROM cand`);
+  // New records get their ids up front, so that versions can refer to them without updating vers.
+  await q(`CREATE TEMP TABLE newrec ON COMMIT DROP AS
+    SELECT nextval(pg_get_serial_sequence('records', 'id')) AS id, record_key FROM vers WHERE is_new AND rdesc = 1`);
   await q(
-    `INSERT INTO records (item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date)
-     SELECT $1, $2, record_key, authority_uscc, doc_no, subject_id, $3, n, content_hash, CASE WHEN withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date
-     FROM vers WHERE is_new AND rdesc = 1`,
+    `INSERT INTO records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date)
+     SELECT n.id, $1, $2, v.record_key, v.authority_uscc, v.doc_no, v.subject_id, $3, v.n, v.content_hash, CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, v.decision_date
+     FROM vers v JOIN newrec n ON n.record_key = v.record_key WHERE v.is_new AND v.rdesc = 1`,
     [o.item.id, o.item.recordType, o.departmentId],
   );
-  await q('UPDATE vers SET record_id = r.id FROM records r WHERE vers.record_id IS NULL AND r.item_id = $1 AND r.record_key = vers.record_key', [o.item.id]);
   await q(`UPDATE records r SET current_version = v.base_version + v.n, current_hash = v.content_hash, subject_id = coalesce(v.subject_id, r.subject_id),
       status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now()
     FROM vers v WHERE v.rdesc = 1 AND NOT v.is_new AND r.id = v.record_id`);
   await q(
     `INSERT INTO record_versions (record_id, version, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional,
        batch_id, row_number, channel, department_id, catalog_version)
-     SELECT record_id, base_version + seq, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional,
-       $1, row_number, $2, $3, $4 FROM vers`,
+     SELECT coalesce(v.record_id, n.id), v.base_version + v.seq, v.subject_id, s.content, s.content_hash, s.pii_enc, s.withdrawn, s.late, s.working_days, s.provisional,
+       $1, v.row_number, $2, $3, $4
+     FROM vers v JOIN stg s ON s.row_number = v.row_number LEFT JOIN newrec n ON v.is_new AND n.record_key = v.record_key`,
     [o.batchId, o.channel, o.departmentId, o.item.version],
   );
   const c = await q(`SELECT count(*) FILTER (WHERE is_new AND seq = 1)::int AS new, count(*) FILTER (WHERE NOT (is_new AND seq = 1))::int AS updated,
