@@ -47,6 +47,12 @@ export interface PenaltyGenOptions {
   /** Decision dates are drawn from [from, to] (defaults 2025-01-01 … 2026-10-31). */
   from?: string;
   to?: string;
+  /**
+   * Draw the subjects from a pool of this many (pooledSubject): row i (duplicates aside) is about
+   * subject i mod `subjects`, so that many rows share few subjects. Unset (the default): every row
+   * gets a subject of its own, as before.
+   */
+  subjects?: number;
 }
 
 export { mulberry32 };
@@ -153,11 +159,17 @@ export function* generatePenaltyRows(n: number, seed: number, opts: PenaltyGenOp
     const set = (code: string, v: string) => {
       cells[COL[code]] = v;
     };
-    const [region, district] = pick(DISTRICTS);
-    const kindDraw = rng();
-    const kind = kindDraw < 0.7 ? '法人及非法人组织' : kindDraw < 0.9 ? '个体工商户' : '自然人';
+    const pooled = opts.subjects ? pooledSubject(index % opts.subjects) : null;
+    const [region, district] = pooled ? (DISTRICTS.find(([code]) => code === pooled.regionCode) ?? DISTRICTS[0]) : pick(DISTRICTS);
+    const kindDraw = pooled ? 0 : rng();
+    const kind = pooled ? pooled.category : kindDraw < 0.7 ? '法人及非法人组织' : kindDraw < 0.9 ? '个体工商户' : '自然人';
     set('CF_XDR_LB', kind);
-    if (kind === '自然人') {
+    if (pooled) {
+      set('CF_XDR_MC', pooled.name);
+      set('CF_XDR_SHXYM', pooled.uscc);
+      if (pooled.orgCode) set('CF_XDR_ZZJG', pooled.orgCode);
+      set('CF_FRDB', pooled.legalRepresentative);
+    } else if (kind === '自然人') {
       set('CF_XDR_MC', person());
       set('CF_XDR_ZJLX', '身份证');
       set('CF_XDR_ZJHM', generateIdNumber(rng, { region, birth: new Date(Date.UTC(1960, 0, 1) + Math.floor(rng() * 40 * 365) * MS_DAY) }));
@@ -236,6 +248,64 @@ export function* generatePenaltyRows(n: number, seed: number, opts: PenaltyGenOp
     else if (rng() < 0.01) recent[Math.floor(rng() * recent.length)] = { index, cells, defect };
     yield { cells, defect, duplicateOf: null };
   }
+}
+
+/** One subject of the pool behind PenaltyGenOptions.subjects (a legal person or an individual business). */
+export interface PooledSubject {
+  category: '法人及非法人组织' | '个体工商户';
+  name: string;
+  uscc: string;
+  /** The organisation code inside the USCC, given for about one legal person in five. */
+  orgCode: string | null;
+  legalRepresentative: string;
+  regionCode: string;
+}
+
+// 字号 are two characters of this list: 110² = 12,100 of them.
+const MARKS = [...'鑫源恒通昆仑瑞丰宏达金穗华泰安康盛隆兴旺福祥和顺德信诚嘉禾益民众汇新宇博远天佑锦程聚鼎明珠星晨光春晖青峰雪域高原河湟夏都凤凰南山北川宁湖柴永昌茂荣辉腾飞龙鹏海江润泽林森云杉祁连格桑雅丹吉卓玛拉措东方长城中正大美好乐佳利万'];
+const HEADS = ['西宁', '西宁市', '青海', '青海省'];
+const POOL_TRADES = [
+  '商贸', '餐饮管理', '建筑工程', '物流', '科技', '食品', '医药连锁', '汽车服务', '旅游开发', '农牧业发展', '环保科技', '物业服务',
+  '房地产开发', '文化传媒', '电子商务', '劳务', '装饰工程', '酒店管理', '信息技术', '新能源', '生物科技', '建材', '畜产品', '教育咨询',
+  '广告', '印务', '机械设备', '水电安装', '园林绿化', '保安服务', '家政服务', '人力资源', '电力工程', '市政工程', '化工', '纺织',
+];
+const POOL_SHOPS = [...SHOPS, '服装店', '手机维修部', '水果店', '副食店', '药店', '酿皮店', '电动车行', '文具店'];
+// Name spaces: legal persons 4 × 12,100 × 36 × 3 = 5,227,200; individual businesses 7 × 12,100 × 18 = 1,524,600.
+const LEGAL_SPACE = HEADS.length * MARKS.length * MARKS.length * POOL_TRADES.length * FORMS.length;
+const SHOP_SPACE = DISTRICTS.length * MARKS.length * MARKS.length * POOL_SHOPS.length;
+const POOL_SEED = 20261128;
+
+/**
+ * Subject j of the pool, computed on its own (no state, nothing kept): two in nine are individual
+ * businesses (92…), the rest legal persons (91…). Names are distinct for the first 6,000,000 or so;
+ * past each name space a 分公司 number is appended. USCCs are valid and random (a clash between two
+ * subjects of a pool of millions is possible but very unlikely).
+ */
+export function pooledSubject(j: number): PooledSubject {
+  const rng = mulberry32((POOL_SEED ^ Math.imul(j + 1, 0x9e3779b1)) >>> 0);
+  const shop = j % 9 < 2;
+  // Index within the kind, then a fixed permutation of its name space (1,000,003 is a prime above every factor).
+  const k = shop ? Math.floor(j / 9) * 2 + (j % 9) : Math.floor(j / 9) * 7 + (j % 9) - 2;
+  const space = shop ? SHOP_SPACE : LEGAL_SPACE;
+  let p = ((k % space) * 1_000_003 + 12_345) % space;
+  const digit = (n: number) => {
+    const d = p % n;
+    p = Math.floor(p / n);
+    return d;
+  };
+  const mark = () => MARKS[digit(MARKS.length)] + MARKS[digit(MARKS.length)];
+  const branch = k >= space ? `第${Math.floor(k / space)}分公司` : '';
+  const person = () => SURNAMES[Math.floor(rng() * SURNAMES.length)] + GIVEN[Math.floor(rng() * GIVEN.length)] + (rng() < 0.6 ? GIVEN[Math.floor(rng() * GIVEN.length)] : '');
+  if (shop) {
+    const [region, district] = DISTRICTS[digit(DISTRICTS.length)];
+    const name = `${district.slice(0, 2)}${mark()}${POOL_SHOPS[digit(POOL_SHOPS.length)]}${branch}`;
+    return { category: '个体工商户', name, uscc: generateUscc(rng, { prefix: '92', region }), orgCode: null, legalRepresentative: person(), regionCode: region };
+  }
+  const head = HEADS[digit(HEADS.length)];
+  const name = `${head}${mark()}${POOL_TRADES[digit(POOL_TRADES.length)]}${FORMS[digit(FORMS.length)]}${branch}`;
+  const [region] = DISTRICTS[Math.floor(rng() * DISTRICTS.length)];
+  const uscc = generateUscc(rng, { prefix: '91', region });
+  return { category: '法人及非法人组织', name, uscc, orgCode: rng() < 0.2 ? uscc.slice(8, 17) : null, legalRepresentative: person(), regionCode: region };
 }
 
 function injectDefect(cells: string[], defect: PenaltyDefect, rng: () => number): void {
