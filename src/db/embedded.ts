@@ -22,6 +22,14 @@ export interface InstanceSecrets {
   secret: string;
 }
 
+/**
+ * Settings for the embedded server (an external server is tuned by its operator). PostgreSQL's defaults
+ * suit a small shared machine; an 归集 import writes a million records in one transaction, so the write-ahead
+ * log may grow to a few GB between checkpoints instead of forcing one every 1 GB (each checkpoint rewrites
+ * whole pages into the log again), and the shared cache holds the working set of records and subjects.
+ */
+export const EMBEDDED_TUNING = ['shared_buffers=256MB', 'max_wal_size=4GB', 'checkpoint_timeout=15min', 'maintenance_work_mem=256MB', 'wal_compression=on'];
+
 export interface EmbeddedServer {
   port: number;
   /** True when this process started the server and will stop it. */
@@ -234,7 +242,7 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer>
       persistent: true,
       createPostgresUser: userInfo().uid === 0,
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...EMBEDDED_TUNING.flatMap((s) => ['-c', s])],
       onLog,
       onError: (e: unknown) => onLog(String(e)),
     });
