@@ -8,6 +8,7 @@
 // (IngestError: encoding_mixed, zip_bomb, file_type_mismatch, too_many_rows …).
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { openWorkbook, type OpenWorkbook } from './xlsxsheet.ts';
 import * as XLSX from '@e965/xlsx';
 import { detectAndDecode, type DecodedText, type TextEncodingName } from './decode.ts';
 import { IngestError } from './errors.ts';
@@ -578,7 +579,36 @@ function readXlsx(input: ByteInput, opts: ReadOptions): RawSource {
         detected: kind,
       });
     }
-    await assertSafeZip(buf, opts.zip);
+    const zip = await assertSafeZip(buf, opts.zip);
+    let fast: OpenWorkbook | null = null;
+    try {
+      fast = openWorkbook(buf, zip);
+    } catch {
+      fast = null; // parts we cannot read directly: exceljs below reports what is wrong
+    }
+    if (fast) {
+      sheetName = fast.sheetName;
+      try {
+        for await (const row of fast.rows()) {
+          const r: RawRow = { rowNumber: row.rowNumber, cells: row.cells };
+          if (row.numericCols) r.numericCols = row.numericCols;
+          if (row.formulaCols) r.formulaCols = row.formulaCols;
+          if (row.errors) {
+            r.issues = row.errors.map((e) => ({
+              code: 'cell_error_value' as const,
+              severity: 'warning' as const,
+              column: e.column,
+              message: `第 ${e.column + 1} 列为错误值 ${e.value}，已按空值处理`,
+            }));
+          }
+          yield r;
+        }
+      } catch (err) {
+        if (err instanceof IngestError) throw err;
+        throw new IngestError('xlsx_unreadable', `无法读取 xlsx 文件：${(err as Error).message}。请用 Excel 打开后重新保存再上传`, {});
+      }
+      return;
+    }
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
       worksheets: 'emit',
       sharedStrings: 'cache',

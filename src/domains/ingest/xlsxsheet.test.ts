@@ -1,0 +1,163 @@
+// The fast .xlsx sheet reader against exceljs (which it replaced on the upload path) and against
+// hand-written OOXML that exceljs does not write: phonetic runs, inline strings, _xHHHH_ escapes,
+// namespace prefixes, cells without references, and workbooks laid out unusually (→ exceljs fallback).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { crc32, deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
+import { readRows, type SheetEvent } from './rows.ts';
+import { openWorkbook, xmlText, type SheetCellRow } from './xlsxsheet.ts';
+import { readZipDirectory } from './zipguard.ts';
+
+/** A zip of the given parts (deflated), enough for an .xlsx. */
+function zipOf(parts: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(parts)) {
+    const data = Buffer.from(text, 'utf8');
+    const comp = deflateRawSync(data);
+    const nameBuf = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(comp.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(comp.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, comp);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + comp.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(parts).length, 8);
+  end.writeUInt16LE(Object.keys(parts).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+function workbookParts(sheetXml: string, sharedXml?: string, p = ''): Record<string, string> {
+  const decl = p ? `xmlns:${p.slice(0, -1)}="${NS}"` : `xmlns="${NS}"`;
+  return {
+    '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    'xl/workbook.xml': `<?xml version="1.0"?><${p}workbook ${decl} xmlns:r="${REL}"><${p}sheets><${p}sheet name="说明&amp;数据" sheetId="2" r:id="rId7"/><${p}sheet name="其他" sheetId="1" r:id="rId1"/></${p}sheets></${p}workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Type="${REL}/worksheet" Target="/xl/worksheets/data.xml"/>${sharedXml ? `<Relationship Id="rId9" Type="${REL}/sharedStrings" Target="strings.xml"/>` : ''}</Relationships>`,
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0"?><worksheet xmlns="${NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>不应读取</t></is></c></row></sheetData></worksheet>`,
+    'xl/worksheets/data.xml': sheetXml,
+    ...(sharedXml ? { 'xl/strings.xml': sharedXml } : {}),
+  };
+}
+
+async function events(buf: Buffer): Promise<SheetEvent[]> {
+  const out: SheetEvent[] = [];
+  for await (const e of readRows(buf, { format: 'xlsx' })) out.push(e);
+  return out;
+}
+
+test('xmlText decodes entities, character references and _xHHHH_ escapes', () => {
+  assert.equal(xmlText('a&amp;b&lt;c&gt;&quot;&apos;&#20013;&#x56FD;'), 'a&b<c>"\'中国');
+  assert.equal(xmlText('行1_x000D__x000A_行2'), '行1\r\n行2');
+  assert.equal(xmlText('plain'), 'plain');
+});
+
+test('a 行政处罚 workbook written by exceljs reads the same as exceljs reads it', async () => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('行政处罚');
+  ws.addRow([...PENALTY_HEADERS]);
+  const rows = [...generatePenaltyRows(300, 4242, { invalidRate: 0.1, duplicateRate: 0.05 })].map((r) => r.cells);
+  for (const r of rows) ws.addRow(r.map((v, i) => (i % 7 === 3 && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v)));
+  ws.addRow(['公式', { formula: 'A2&"x"', result: '甲x' }, { formula: '1+1', result: 2 }, { error: '#N/A' }, true, new Date(Date.UTC(2024, 0, 5))]);
+  const buf = Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+
+  const fast = openWorkbook(buf, readZipDirectory(buf));
+  assert.ok(fast, 'an exceljs workbook is read by the fast reader');
+  assert.equal(fast.sheetName, '行政处罚');
+  const got: SheetCellRow[] = [];
+  for await (const r of fast.rows()) got.push(r);
+
+  const reference = new ExcelJS.Workbook();
+  await reference.xlsx.load(buf as unknown as ArrayBuffer);
+  const refSheet = reference.worksheets[0];
+  assert.equal(got.length, refSheet.rowCount);
+  refSheet.eachRow((row, n) => {
+    const mine = got[n - 1];
+    assert.equal(mine.rowNumber, n);
+    const values = (row.values as unknown[]).slice(1);
+    values.forEach((v, i) => {
+      if (v === null || v === undefined) return assert.equal(mine.cells[i] ?? '', '', `row ${n} col ${i}`);
+      if (typeof v === 'number') return assert.equal(mine.cells[i], String(v), `row ${n} col ${i}`);
+      if (typeof v === 'string') return assert.equal(mine.cells[i], v, `row ${n} col ${i}`);
+      if (typeof v === 'boolean') return assert.equal(mine.cells[i], v ? 'TRUE' : 'FALSE');
+      if (v instanceof Date) return assert.equal(mine.cells[i], String((v.getTime() / 86400000) + 25569));
+      const o = v as { formula?: string; result?: unknown; error?: string };
+      if (o.error) return assert.deepEqual(mine.errors, [{ column: i, value: o.error }]);
+      if (o.formula) {
+        assert.equal(mine.cells[i], String(o.result));
+        assert.ok(mine.formulaCols?.includes(i));
+      }
+    });
+  });
+  const last = got.at(-1)!;
+  assert.deepEqual(last.numericCols, [2, 5]);
+  assert.deepEqual(last.formulaCols, [1, 2]);
+});
+
+test('hand-written OOXML: first sheet in workbook order, shared strings by relationship, phonetic runs left out, inline strings, escapes', async () => {
+  const shared = `<sst xmlns="${NS}" count="4"><si><t>名称</t></si><si><r><t>富</t></r><r><rPr><b/></rPr><t xml:space="preserve">文本 </t></r><rPh sb="0" eb="1"><t>フ</t></rPh></si><si/><si><t>A&amp;B_x000D_</t></si></sst>`;
+  const sheet =
+    `<worksheet xmlns="${NS}"><dimension ref="A1:D4"/><sheetData>` +
+    `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="D1" t="s"><v>3</v></c></row>` +
+    `<row r="2"/>` +
+    `<row r="3" spans="1:4"><c r="A3" t="inlineStr"><is><t>&lt;b&gt;甲&lt;/b&gt;</t></is></c><c r="C3"><v>1.5E3</v></c><c r="D3" t="b"><v>0</v></c></row>` +
+    `<row><c t="s"><v>3</v></c><c><v>7</v></c><c t="e"><v>#DIV/0!</v></c><c t="str"><f>A1&amp;"x"</f><v>名称x</v></c></row>` +
+    `</sheetData></worksheet>`;
+  const buf = zipOf(workbookParts(sheet, shared));
+  const evs = await events(buf);
+  const header = evs[0];
+  assert.equal(header.kind, 'header');
+  assert.equal(header.kind === 'header' && header.sheetName, '说明&数据');
+  assert.deepEqual(header.kind === 'header' && header.cells, ['名称', '富文本', '', 'A&B']); // header cells are trimmed
+  const rows = evs.filter((e) => e.kind === 'row');
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0].kind === 'row' && [rows[0].rowNumber, rows[0].cells, rows[0].numericCols], [3, ['<b>甲</b>', '', '1500', 'FALSE'], [2]]);
+  const r4 = rows[1].kind === 'row' ? rows[1] : assert.fail();
+  assert.equal(r4.rowNumber, 4);
+  assert.deepEqual(r4.cells, ['A&B\r', '7', '', '名称x']);
+  assert.deepEqual(r4.formulaCols, [3]);
+  assert.equal(r4.issues?.[0].code, 'cell_error_value');
+  assert.match(r4.issues?.[0].message ?? '', /第 3 列为错误值 #DIV\/0!/);
+});
+
+test('a namespace prefix (x:) as some generators write it', async () => {
+  const sheet = `<x:worksheet xmlns:x="${NS}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>表头</x:t></x:is></x:c><x:c r="B1"><x:v>2</x:v></x:c></x:row><x:row r="2"><x:c r="B2"><x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>`;
+  const evs = await events(zipOf(workbookParts(sheet, undefined, 'x:')));
+  assert.deepEqual(evs[0].kind === 'header' && evs[0].cells, ['表头', '2']);
+  assert.deepEqual(evs[1].kind === 'row' && evs[1].cells, ['', '3']);
+});
+
+test('a workbook without the parts OOXML requires is left to exceljs, and the upload is refused with a reason', async () => {
+  const buf = zipOf({ 'xl/worksheets/sheet1.xml': '<worksheet/>' });
+  assert.equal(openWorkbook(buf, readZipDirectory(buf)), null);
+  await assert.rejects(events(buf), (e: { code?: string; message?: string }) => e.code === 'empty_file' && /没有找到表头行/.test(e.message ?? ''));
+});
