@@ -580,7 +580,7 @@ function readXlsx(input: ByteInput, opts: ReadOptions): RawSource {
       });
     }
     const zip = await assertSafeZip(buf, opts.zip);
-    let fast: OpenWorkbook | null = null;
+    let fast: OpenWorkbook | null;
     try {
       fast = openWorkbook(buf, zip);
     } catch {

@@ -52,10 +52,18 @@ function attr(attrs: string, name: string): string | undefined {
   return m ? xmlText(m[1] ?? m[2]) : undefined;
 }
 
+const runPatterns = new Map<string, { rph: RegExp; t: RegExp }>();
+
 /** Text of every <t> in an element, leaving out phonetic runs (<rPh>). `p` is the namespace prefix. */
 function runsText(xml: string, p: string): string {
-  const body = xml.indexOf(`<${p}rPh`) >= 0 ? xml.replace(new RegExp(`<${p}rPh\\b[\\s\\S]*?</${p}rPh>`, 'g'), '') : xml;
-  const re = new RegExp(`<${p}t(?:\\s[^>]*)?>([\\s\\S]*?)</${p}t>`, 'g');
+  let pat = runPatterns.get(p);
+  if (!pat) {
+    pat = { rph: new RegExp(`<${p}rPh\\b[\\s\\S]*?</${p}rPh>`, 'g'), t: new RegExp(`<${p}t(?:\\s[^>]*)?>([\\s\\S]*?)</${p}t>`, 'g') };
+    runPatterns.set(p, pat);
+  }
+  const body = xml.indexOf(`<${p}rPh`) >= 0 ? xml.replace(pat.rph, '') : xml;
+  const re = pat.t;
+  re.lastIndex = 0;
   let out = '';
   for (let m = re.exec(body); m; m = re.exec(body)) out += m[1];
   return xmlText(out);
