@@ -51,6 +51,10 @@ test('import --json prints the receipt with the named counts; a second run adds 
   for (const k of ['total', 'accepted', 'rejected', 'new', 'updated', 'duplicates', 'withdrawn', 'late']) assert.equal(typeof r[k], 'number', k);
   assert.equal(r.total, 300);
   assert.equal(r.accepted, r.new + r.updated + r.duplicates);
+  // No server is running: the command itself completes the subjects' search columns (拼音 initials).
+  const pending = await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).where('pinyin_initials', 'is', null).executeTakeFirstOrThrow();
+  assert.equal(pending.n, 0);
+  assert.ok((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n > 0);
   const second = JSON.parse((await cli(['import', file, '--catalog', 'sgs_cf_v2', '--dept', 'SCJGJ', '--json']).done).out);
   assert.equal(second.new, 0);
   assert.equal(second.duplicates, second.accepted);
