@@ -1,9 +1,10 @@
 // Database access: a pg pool, Kysely over it, and the one migration code path used by the server,
 // the CLI (`citycredit db migrate`) and the test setup (ARCHITECTURE.md "Query layer").
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Migration, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
@@ -69,6 +70,27 @@ export function createDb(url: string, poolSize = 10): { db: Db; pool: pg.Pool } 
   pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
+}
+
+// Kysely sends every query unnamed, so PostgreSQL plans it on every call. For the hot public reads planning
+// cost several times the execution (records tab: 0.25–2.5 ms to plan, 0.06 ms to run), so those run as named
+// prepared statements: pg prepares a name once per pooled connection and afterwards only binds and executes,
+// and PostgreSQL switches to a cached generic plan after five calls when it is no worse than the custom ones.
+// The name is a digest of the SQL text, so one name can never stand for two texts (pg refuses that), and the
+// number of statements per connection is the number of distinct query shapes, a handful. Outside a transaction
+// only: the pool hands out any connection.
+const preparedNames = new Map<string, string>();
+
+/** Runs a Kysely query (or a compiled one) as a named prepared statement on a pool connection; returns its rows. */
+export async function executePrepared<O>(pool: pg.Pool, query: Compilable<O> | CompiledQuery<O>): Promise<O[]> {
+  const { sql: text, parameters } = 'compile' in query ? query.compile() : query;
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `cc_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    if (preparedNames.size < 1000) preparedNames.set(text, name);
+  }
+  const r = await pool.query({ name, text, values: parameters as unknown[] });
+  return r.rows as O[];
 }
 
 export interface Database {

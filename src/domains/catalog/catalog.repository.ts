@@ -40,6 +40,51 @@ export async function findActiveItem(db: DbOrTx, ref: string): Promise<CatalogIt
   return row ? (row.definition as CatalogItem) : undefined;
 }
 
+// A version's definition never changes once stored: the service only ever inserts a version and moves its
+// status, and migration 20261128T1800_public_read_speed.sql makes PostgreSQL refuse a change of item_id,
+// version or definition, and the deletion of a version that was ever active (records point to those). So
+// definitions can be kept in memory by (item, version), and the same object is handed out every time, which
+// also lets compileItem's per-object cache hit. The cache belongs to one database handle (a Kysely instance):
+// two databases in one process (tests) may hold different items under the same id and version. Inside a
+// transaction the cache is that transaction's own, so a version the transaction inserts and then rolls back
+// is never remembered beyond it.
+const definitionCaches = new WeakMap<DbOrTx, Map<string, CatalogItem>>();
+
+const versionKey = (itemId: string, version: number) => `${itemId}\u0000${version}`;
+
+/**
+ * The definitions of the given (item, version) pairs, from memory or in one query for those not yet seen.
+ * A pair that is not stored is absent from the result. Returns the same object for a pair on every call.
+ */
+export async function itemDefinitions(db: DbOrTx, wanted: Iterable<{ itemId: string; version: number }>): Promise<Map<string, CatalogItem>> {
+  let cache = definitionCaches.get(db);
+  if (!cache) definitionCaches.set(db, (cache = new Map()));
+  const out = new Map<string, CatalogItem>();
+  const missing = new Map<string, { itemId: string; version: number }>();
+  for (const w of wanted) {
+    const k = versionKey(w.itemId, w.version);
+    const hit = cache.get(k);
+    if (hit) out.set(k, hit);
+    else missing.set(k, w);
+  }
+  if (missing.size) {
+    const ms = [...missing.values()];
+    const rows = await sql<{ item_id: string; version: number; definition: CatalogItem }>`
+      SELECT c.item_id, c.version, c.definition FROM catalog_versions c
+      JOIN unnest(${ms.map((m) => m.itemId)}::text[], ${ms.map((m) => m.version)}::int[]) AS w(item_id, version)
+        ON c.item_id = w.item_id AND c.version = w.version`.execute(db);
+    for (const r of rows.rows) {
+      const k = versionKey(r.item_id, r.version);
+      cache.set(k, r.definition);
+      out.set(k, r.definition);
+    }
+  }
+  return out;
+}
+
+/** The key of an (item, version) pair in the map itemDefinitions returns. */
+export const definitionKey = versionKey;
+
 /** Every active catalogue item. */
 export async function listActiveItems(db: DbOrTx): Promise<CatalogItem[]> {
   const rows = await db.selectFrom('catalog_versions').select('definition').where('status', '=', 'active').orderBy('item_id').execute();

@@ -2,8 +2,10 @@
 // period not yet over today — and the shaping that keeps only 社会公开 fields, with labels for codes.
 // Used by the public API and by the credit report.
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/index.ts';
+import type pg from 'pg';
+import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
+import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 
 export type PublicRow = {
@@ -33,12 +35,35 @@ export type PublicRecord = {
   fields: Array<{ name: string; value: string }>;
 };
 
+/** What toPublic needs of a catalogue item, worked out once per definition object. */
+interface PublicShape {
+  compiled: ReturnType<typeof compileItem>;
+  fields: CatalogItem['items'];
+  nameField: string | undefined;
+  authorityField: string | undefined;
+}
+const shapes = new WeakMap<CatalogItem, PublicShape>();
+
+function publicShape(item: CatalogItem): PublicShape {
+  let s = shapes.get(item);
+  if (!s) {
+    const byRole = (role: string) => item.items.find((f) => f.role === role)?.code;
+    s = {
+      compiled: compileItem(item),
+      fields: item.items.filter((f) => f.visibility === '社会公开' && f.inTemplate !== false),
+      nameField: byRole('subject_name'),
+      authorityField: byRole('authority_name'),
+    };
+    shapes.set(item, s);
+  }
+  return s;
+}
+
 /** Shapes one record for the public: 社会公开 fields only, labels instead of codes. */
 export function toPublic(r: PublicRow): PublicRecord {
   const item = r.definition as CatalogItem;
-  const c = compileItem(item);
+  const { compiled: c, fields: publicFields, nameField, authorityField } = publicShape(item);
   const content = r.content as Record<string, string | number | null>;
-  const byRole = (role: string) => item.items.find((f) => f.role === role)?.code;
   const label = (code: string, v: string | number | null): string => {
     if (v === null || v === '') return '';
     const table = c.enums.get(code);
@@ -48,12 +73,7 @@ export function toPublic(r: PublicRow): PublicRecord {
       .map((x) => table.byCode.get(x)?.label ?? x)
       .join('、');
   };
-  const fields = item.items
-    .filter((f) => f.visibility === '社会公开' && f.inTemplate !== false)
-    .map((f) => ({ name: f.name, value: label(f.code, content[f.code] ?? null) }))
-    .filter((f) => f.value !== '');
-  const nameField = byRole('subject_name');
-  const authorityField = byRole('authority_name');
+  const fields = publicFields.map((f) => ({ name: f.name, value: label(f.code, content[f.code] ?? null) })).filter((f) => f.value !== '');
   return {
     id: r.id,
     type: r.record_type,
@@ -69,15 +89,67 @@ export function toPublic(r: PublicRow): PublicRecord {
   };
 }
 
+/** One row of publicRecords: the record, its current version's content and the catalogue version it was validated against. */
+export type PublicRecordRow = {
+  id: string;
+  record_type: string;
+  item_id: string;
+  subject_id: string | null;
+  doc_no: string;
+  decision_date: string | null;
+  public_until: string | null;
+  explanation: string | null;
+  content: unknown;
+  catalog_version: number;
+};
+
+/**
+ * The records the public may see today, as a query to narrow and order. Two tables and only the columns the
+ * public shape needs: the catalogue definition (about 10 KB of JSON) comes from itemDefinitions' memory, not
+ * from a join, and of the publicity decision only its explanation is read. Planning this is about half the
+ * cost of the three-table join it replaced, and the rows are a tenth of the bytes.
+ */
 export function publicRecords(db: DbOrTx) {
   return db
     .selectFrom('records as r')
     .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .innerJoin('catalog_versions as c', (j) => j.onRef('c.item_id', '=', 'r.item_id').onRef('c.version', '=', 'v.catalog_version'))
-    .select(['r.id', 'r.record_type', 'r.item_id', 'r.subject_id', 'r.doc_no', 'r.decision_date', 'r.public_until', 'r.publicity', 'v.content', 'c.definition'])
+    .select([
+      'r.id',
+      'r.record_type',
+      'r.item_id',
+      'r.subject_id',
+      'r.doc_no',
+      'r.decision_date',
+      'r.public_until',
+      sql<string | null>`r.publicity->>'explanation'`.as('explanation'),
+      'v.content',
+      'v.catalog_version',
+    ])
     .where('r.audience', '=', 'public')
     // Publicity is decided per day; a record whose period ended since the last job run is not shown either.
     .where((eb) => eb.or([eb('r.public_until', 'is', null), eb('r.public_until', '>=', sql<string>`(now() AT TIME ZONE 'Asia/Shanghai')::date`)]));
+}
+
+/** Shapes rows of publicRecords with their catalogue definitions (a row whose version is not stored is left out, as the join did). */
+export async function shapePublic(db: DbOrTx, rows: readonly PublicRecordRow[]): Promise<PublicRecord[]> {
+  if (!rows.length) return [];
+  const defs = await itemDefinitions(
+    db,
+    rows.map((r) => ({ itemId: r.item_id, version: r.catalog_version })),
+  );
+  const out: PublicRecord[] = [];
+  for (const r of rows) {
+    const definition = defs.get(definitionKey(r.item_id, r.catalog_version));
+    if (!definition) continue;
+    out.push(toPublic({ ...r, publicity: { explanation: r.explanation ?? undefined }, definition }));
+  }
+  return out;
+}
+
+/** One record the public may see, or undefined. */
+export async function findPublicRecord(db: DbOrTx, id: string): Promise<PublicRecord | undefined> {
+  const row = await publicRecords(db).where('r.id', '=', id).executeTakeFirst();
+  return row ? (await shapePublic(db, [row]))[0] : undefined;
 }
 
 // Keyset cursor over (decision_date desc, id desc), encoded as "date|id".
@@ -88,22 +160,25 @@ function applyCursor<T extends ReturnType<typeof publicRecords>>(q: T, cursor: s
   return q.where(sql<boolean>`(coalesce(r.decision_date, '1900-01-01'), r.id) < (${date}::date, ${id}::bigint)`) as T;
 }
 
-export async function page(q: ReturnType<typeof publicRecords>, cursor: string | undefined, limit: number) {
-  const rows = (await applyCursor(q, cursor)
+/**
+ * One page of public records, newest decision first, with the cursor of the next page. With `pool` the query
+ * runs as a named prepared statement (executePrepared), for the hot public routes; never inside a transaction.
+ */
+export async function page(db: DbOrTx, q: ReturnType<typeof publicRecords>, o: { cursor: string | undefined; limit: number; pool?: pg.Pool }) {
+  const { cursor, limit } = o;
+  const query = applyCursor(q, cursor)
     .orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc')
     .orderBy('r.id', 'desc')
-    .limit(limit + 1)
-    .execute()) as PublicRow[];
-  const items = rows.slice(0, limit).map(toPublic);
+    .limit(limit + 1);
+  const rows = o.pool ? await executePrepared(o.pool, query) : await query.execute();
+  const items = await shapePublic(db, rows.slice(0, limit));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? `${last.decisionDate ?? '1900-01-01'}|${last.id}` : null };
 }
-
 
 /** Every record of a subject that is public today, newest first (for subject pages and the credit report). */
 export async function publicRecordsOfSubject(db: DbOrTx, subjectId: string, types?: string[]): Promise<PublicRecord[]> {
   let q = publicRecords(db).where('r.subject_id', '=', subjectId);
   if (types?.length) q = q.where('r.record_type', 'in', types);
-  const rows = (await q.orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc').orderBy('r.id', 'desc').execute()) as PublicRow[];
-  return rows.map(toPublic);
+  return shapePublic(db, await q.orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc').orderBy('r.id', 'desc').execute());
 }

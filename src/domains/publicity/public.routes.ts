@@ -4,7 +4,7 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/errors.ts';
-import { page, publicRecords, toPublic, type PublicRow } from './public.repository.ts';
+import { findPublicRecord, page, publicRecords } from './public.repository.ts';
 
 const TABS = { permit: ['permit'], penalty: ['penalty'], red: ['red_list'], black: ['black_list'], commitment: ['commitment'], evaluation: ['evaluation'] } as const;
 type Tab = keyof typeof TABS;
@@ -32,7 +32,7 @@ const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }));
 /** Registers the public record routes. */
 export default async function publicRecordRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = app.ctx;
+  const { db, pool } = app.ctx;
 
   app.get(
     '/api/public/subjects/:id/records',
@@ -52,7 +52,9 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
     },
     async (req) => {
       const types = [...TABS[req.query.tab as Tab]];
-      return page(publicRecords(db).where('r.subject_id', '=', req.params.id).where('r.record_type', 'in', types), req.query.cursor, req.query.limit ?? 20);
+      const q = publicRecords(db).where('r.subject_id', '=', req.params.id).where('r.record_type', 'in', types);
+      // The subject page's hot path: prepared, planned once per connection.
+      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20, pool });
     },
   );
 
@@ -63,9 +65,9 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       schema: { tags: ['公开'], summary: '一条公示信息', params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }), response: { 200: PublicRecordSchema } },
     },
     async (req) => {
-      const row = (await publicRecords(db).where('r.id', '=', req.params.id).executeTakeFirst()) as PublicRow | undefined;
-      if (!row) throw notFound('record_not_found', '未找到该公示信息');
-      return toPublic(row);
+      const record = await findPublicRecord(db, req.params.id);
+      if (!record) throw notFound('record_not_found', '未找到该公示信息');
+      return record;
     },
   );
 
@@ -92,7 +94,7 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       if (req.query.departmentId) q = q.where('r.department_id', '=', req.query.departmentId);
       if (req.query.from) q = q.where('r.decision_date', '>=', req.query.from);
       if (req.query.to) q = q.where('r.decision_date', '<=', req.query.to);
-      return page(q, req.query.cursor, req.query.limit ?? 20);
+      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20 });
     },
   );
 
@@ -107,6 +109,7 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
         response: { 200: PageSchema },
       },
     },
-    async (req) => page(publicRecords(db).where('r.record_type', '=', req.query.kind === 'red' ? 'red_list' : 'black_list'), req.query.cursor, req.query.limit ?? 20),
+    async (req) =>
+      page(db, publicRecords(db).where('r.record_type', '=', req.query.kind === 'red' ? 'red_list' : 'black_list'), { cursor: req.query.cursor, limit: req.query.limit ?? 20 }),
   );
 }
