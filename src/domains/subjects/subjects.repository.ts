@@ -2,8 +2,9 @@
 // The search columns (name_norm, name_bigrams, pinyin_initials) and their indexes come from migration
 // 20261128T1300_subject_search.sql. Every public query names the kinds it may return, so a natural person
 // (or any kind added later) is never found unless a query asks for it.
-import { sql, type RawBuilder } from 'kysely';
-import type { DbOrTx } from '../../db/index.ts';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import type { SubjectsTable } from '../../db/types.ts';
 
 export type SubjectKind = SubjectsTable['kind'];
@@ -30,6 +31,40 @@ const notIn = (ids: readonly string[]): RawBuilder<unknown> => (ids.length ? sql
 export async function findByUscc(db: DbOrTx, uscc: string): Promise<SearchRow[]> {
   const r = await sql<SearchRow>`SELECT ${SEARCH_COLUMNS} FROM subjects WHERE uscc = ${uscc} AND ${PUBLIC_KINDS}`.execute(db);
   return r.rows;
+}
+
+/** A row of usccFirstPage: a search hit with the tier it was found in. */
+export interface TieredSearchRow extends SearchRow {
+  tier: 0 | 1 | 2;
+}
+
+/**
+ * The first page of a query shaped like a USCC, in one statement: tier 0, the subject with that code (what
+ * findByUscc returns; an 18-character code is never an organisation code or a registration number), then the
+ * tier-1 and tier-2 pages of namePrefixPage and nameContainsPage (index way: a code has no Han character)
+ * without that subject. Same rows in the same order as those three queries, one round trip instead of three.
+ */
+export function usccFirstPage(
+  db: DbOrTx,
+  o: { uscc: string; tsquery: string; containsPattern: string; prefixPattern: string; limit: number },
+): CompiledQuery<TieredSearchRow> {
+  const other = sql`uscc IS DISTINCT FROM ${o.uscc}`;
+  return sql<TieredSearchRow>`SELECT tier, ${SEARCH_COLUMNS} FROM (
+      SELECT 0 AS tier, 1::bigint AS ord, ${SEARCH_COLUMNS} FROM subjects WHERE uscc = ${o.uscc} AND ${PUBLIC_KINDS}
+    UNION ALL
+      SELECT 1, row_number() OVER (ORDER BY (name_norm COLLATE "C"), id), * FROM (
+        SELECT ${SEARCH_COLUMNS} FROM subjects
+        WHERE (name_norm COLLATE "C") LIKE ${o.prefixPattern} AND ${PUBLIC_KINDS} AND ${other}
+        ORDER BY (name_norm COLLATE "C"), id LIMIT ${o.limit}) p
+    UNION ALL
+      SELECT 2, row_number() OVER (ORDER BY id), * FROM (
+        SELECT ${SEARCH_COLUMNS} FROM subjects
+        WHERE name_bigrams @@ ${o.tsquery}::tsquery
+          AND (name_norm COLLATE "C") LIKE ${o.containsPattern}
+          AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern}
+          AND ${PUBLIC_KINDS} AND ${other}
+        ORDER BY id LIMIT ${o.limit}) c
+    ) t ORDER BY tier, ord`.compile(db);
 }
 
 /** Subjects linked to a legacy code (organisation code or old registration number). */
@@ -132,13 +167,10 @@ export interface SubjectPageRow {
   registered_on: string | null;
 }
 
-/** One subject by id, or undefined. */
-export async function findSubjectPage(db: DbOrTx, id: string): Promise<SubjectPageRow | undefined> {
-  return db
-    .selectFrom('subjects')
-    .select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+/** One subject by id, or undefined; with `pool`, as a named prepared statement (the public page's hot path). */
+export async function findSubjectPage(db: DbOrTx, id: string, pool?: pg.Pool): Promise<SubjectPageRow | undefined> {
+  const q = db.selectFrom('subjects').select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on']).where('id', '=', id);
+  return pool ? (await executePrepared(pool, q))[0] : q.executeTakeFirst();
 }
 
 // ── Backfill of the JS-computed search columns ───────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { generateSubjects } from './demo.ts';
 import { bigrams, DROP, FOLD_FROM, normalizeName, normalizeNameLite, pinyinInitials, searchColumns } from './search.ts';
-import { backfillSearchColumns, CONTAINS_TUNING, searchSubjects, startSearchIndexer } from './subjects.service.ts';
+import { backfillSearchColumns, CONTAINS_TUNING, SEARCH_PATHS, searchSubjects, startSearchIndexer } from './subjects.service.ts';
 
 let t: TestDb;
 before(async () => {
@@ -208,4 +208,57 @@ test('every way of finding names that contain the query gives the same pages', a
   // Within the contains tier the order is by id, and a page never repeats an earlier one.
   const ids = expected.get('有限')!;
   assert.equal(new Set(ids).size, ids.length);
+});
+
+test('a USCC query\'s first page in one statement gives what the tier-by-tier search gives, cursors included', async () => {
+  const code = uscc();
+  const busy = uscc(); // a code that starts more than a page of names
+  const missing = uscc();
+  await insertLikeImporter([
+    { name: '西宁代码主体有限公司', uscc: code },
+    { name: `${code}号商铺`, uscc: uscc() }, // starts with the code: tier 1
+    { name: `西宁${code}商贸`, uscc: uscc() }, // contains it: tier 2
+    { name: `${code}个体户`, uscc: uscc(), kind: 'individual_business' },
+    { name: `${code}某某`, uscc: uscc(), kind: 'natural_person' }, // never public
+    ...Array.from({ length: 30 }, (_, i) => ({ name: `${busy}第${String(i).padStart(2, '0')}分店`, uscc: uscc() })),
+    ...Array.from({ length: 5 }, (_, i) => ({ name: `青海${busy}第${i}分店`, uscc: uscc() })),
+  ]);
+  const person = uscc();
+  await sql`INSERT INTO subjects (kind, name, uscc) VALUES ('natural_person', '持码自然人', ${person})`.execute(t.db);
+  await backfillSearchColumns(t.db);
+
+  const pages = async (q: string, pool?: typeof t.pool) => {
+    const out: Array<Awaited<ReturnType<typeof searchSubjects>>> = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const p: Awaited<ReturnType<typeof searchSubjects>> = await searchSubjects(t.db, q, cursor, pool);
+      out.push(p);
+      cursor = p.nextCursor;
+      if (!cursor) break;
+    }
+    return out;
+  };
+  const queries = [code, code.toLowerCase(), ` ${code.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))} `, busy, missing, person];
+  const tiered = new Map<string, Awaited<ReturnType<typeof pages>>>();
+  SEARCH_PATHS.usccFirstPage = false;
+  try {
+    for (const q of queries) tiered.set(q, await pages(q));
+  } finally {
+    SEARCH_PATHS.usccFirstPage = true;
+  }
+  for (const q of queries) {
+    assert.deepEqual(await pages(q), tiered.get(q), `${q} (Kysely)`);
+    assert.deepEqual(await pages(q, t.pool), tiered.get(q), `${q} (prepared)`);
+  }
+  // What the comparison covered: all three tiers, a second page, nothing for a person's code.
+  const first = tiered.get(code)![0];
+  // (These test codes are all digits, so the names show them masked like ID numbers.)
+  assert.deepEqual(
+    first.items.map((i) => i.name.replace(/\d{6}\*+\d{3}X/, 'C')),
+    ['西宁代码主体有限公司', 'C个体户', 'C号商铺', '西宁C商贸'],
+  );
+  assert.equal(tiered.get(busy)!.length, 2);
+  assert.equal(tiered.get(busy)![0].total, '20+');
+  assert.deepEqual(tiered.get(missing)![0].items, []);
+  assert.deepEqual(tiered.get(person)![0].items, []);
 });

@@ -16,7 +16,7 @@
 //     an ID number, in case an upload put one there.
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Db, DbOrTx } from '../../db/index.ts';
+import { executePrepared, type Db, type DbOrTx } from '../../db/index.ts';
 import { lookupRegion, maskIdNumber, regionFullName } from '../codes/index.ts';
 import {
   claimPending,
@@ -31,11 +31,12 @@ import {
   namePrefixPage,
   pinyinPrefixPage,
   storeSearchColumns,
+  usccFirstPage,
   windowExtent,
   type SearchRow,
 } from './subjects.repository.ts';
 import type { PublicSearchResult, PublicSubject, PublicSubjectItem } from './subjects.schemas.ts';
-import { decodeCursor, encodeCursor, PAGE_SIZE, parseQuery, searchColumns, type SearchQuery, type Tier } from './search.ts';
+import { decodeCursor, encodeCursor, PAGE_SIZE, parseQuery, searchColumns, type Cursor, type SearchQuery, type Tier } from './search.ts';
 
 // Tier 2 (contains, in id order) has two ways to find its rows, and neither is good at everything:
 //  * scanning subjects in id order through the covering index (well under 1 µs per entry) stops as soon as
@@ -119,13 +120,40 @@ async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, 
   return [...first, ...second, ...(await viaIndex(after2.lastId, rest - second.length))];
 }
 
-/** Public search by name fragment, code or pinyin initials; one page of PAGE_SIZE after the cursor. */
-export async function searchSubjects(db: DbOrTx, rawQuery: string, rawCursor: string | null = null): Promise<PublicSearchResult> {
+/** Whether the first page of a USCC-shaped query is read in one statement (a test turns it off to compare with the tier-by-tier path). */
+export const SEARCH_PATHS = { usccFirstPage: true };
+
+type Hit = { tier: Tier; key: string; row: SearchRow };
+
+/** Public search by name fragment, code or pinyin initials; one page of PAGE_SIZE after the cursor (`pool`: prepared statements where there are any). */
+export async function searchSubjects(db: DbOrTx, rawQuery: string, rawCursor: string | null = null, pool?: pg.Pool): Promise<PublicSearchResult> {
   const q = parseQuery(rawQuery);
   const cursor = rawCursor ? decodeCursor(q.norm, rawCursor) : null;
-  const from: Tier = cursor?.tier ?? 0;
   const want = PAGE_SIZE + 1;
-  const hits: Array<{ tier: Tier; key: string; row: SearchRow }> = [];
+  // The first page of a USCC (the portal's most common look-up) in one statement; see usccFirstPage.
+  const hits = q.uscc && !cursor && SEARCH_PATHS.usccFirstPage ? await usccHits(db, q, q.uscc, want, pool) : await tieredHits(db, q, cursor, want);
+  const page = hits.slice(0, PAGE_SIZE);
+  const more = hits.length > PAGE_SIZE;
+  const last = page[page.length - 1];
+  return {
+    items: page.map((h) => toItem(h.row)),
+    // A later page exists only when more than PAGE_SIZE matched, so its total is "20+" as well.
+    total: more || cursor ? '20+' : page.length,
+    nextCursor: more && last ? encodeCursor(q.norm, { tier: last.tier, key: last.key, id: last.row.id }) : null,
+  };
+}
+
+/** The hits of the first page of a USCC query, keyed as tieredHits keys them (so the cursor is the same). */
+async function usccHits(db: DbOrTx, q: SearchQuery, uscc: string, want: number, pool?: pg.Pool): Promise<Hit[]> {
+  const query = usccFirstPage(db, { uscc, tsquery: q.tsquery, containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, limit: want });
+  const rows = pool ? await executePrepared(pool, query) : (await db.executeQuery(query)).rows;
+  return rows.map(({ tier, ...row }, i) => ({ tier, key: tier === 0 ? String(i + 1) : tier === 1 ? row.name_norm : '', row }));
+}
+
+/** Up to `want` hits after the cursor, tier by tier. */
+async function tieredHits(db: DbOrTx, q: SearchQuery, cursor: Cursor | null, want: number): Promise<Hit[]> {
+  const from: Tier = cursor?.tier ?? 0;
+  const hits: Hit[] = [];
   const need = () => want - hits.length;
 
   const codes = await codeMatches(db, q);
@@ -148,21 +176,12 @@ export async function searchSubjects(db: DbOrTx, rawQuery: string, rawCursor: st
     const rows = await pinyinPrefixPage(db, { pattern: q.pinyinPattern, containsPattern: q.containsPattern, after, exclude, limit: need() });
     for (const row of rows) hits.push({ tier: 3, key: row.pinyin_initials ?? '', row });
   }
-
-  const page = hits.slice(0, PAGE_SIZE);
-  const more = hits.length > PAGE_SIZE;
-  const last = page[page.length - 1];
-  return {
-    items: page.map((h) => toItem(h.row)),
-    // A later page exists only when more than PAGE_SIZE matched, so its total is "20+" as well.
-    total: more || cursor ? '20+' : page.length,
-    nextCursor: more && last ? encodeCursor(q.norm, { tier: last.tier, key: last.key, id: last.row.id }) : null,
-  };
+  return hits;
 }
 
-/** The public page of one subject, or undefined when there is none. */
-export async function getPublicSubject(db: DbOrTx, id: string): Promise<PublicSubject | undefined> {
-  const r = await findSubjectPage(db, id);
+/** The public page of one subject, or undefined when there is none (`pool`: run as a prepared statement). */
+export async function getPublicSubject(db: DbOrTx, id: string, pool?: pg.Pool): Promise<PublicSubject | undefined> {
+  const r = await findSubjectPage(db, id, pool);
   if (!r) return undefined;
   if (r.kind === 'natural_person') return { id: r.id, kind: r.kind, name: maskPersonName(r.name), uscc: null };
   const region = regionName(r.region_code);
