@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import { sql } from 'kysely';
 import authRoutes from './domains/auth/auth.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
@@ -52,11 +52,16 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     }
   });
 
-  app.addHook('onSend', async (req, reply) => {
+  // Callback style: an async hook costs a promise per response on every route.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', String(req.id));
+    done(null, payload);
   });
 
-  await app.register(fastifyHelmet, {
+  // Security headers (helmet). @fastify/helmet builds a new helmet middleware, parsing the CSP directives, on
+  // every request (a tenth of the CPU of a public subject page); the middleware is built once here instead and
+  // applied to every response, with the same options and so the same headers.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -72,6 +77,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     },
     hsts: false, // set by the TLS-terminating proxy in production
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
   await app.register(fastifyCookie, { secret: ctx.config.secret });
   await app.register(fastifyRateLimit, { global: false });
 
