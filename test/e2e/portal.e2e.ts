@@ -257,6 +257,7 @@ test('every portal page fits a 390 px phone; lists, details and not-found pages'
 
   // Only http(s) policy links are links, and they open in a new tab without an opener.
   await page.goto(`${server.baseUrl}/policies`);
+  await page.getByTestId('policy-item').nth(1).waitFor(); // both documents listed before counting links
   const links = page.getByTestId('policies-list').locator('a');
   assert.equal(await links.count(), 1);
   assert.equal(await links.first().getAttribute('target'), '_blank');
