@@ -13,6 +13,7 @@ import { openContext, serve } from '../server.ts';
 import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';
 import { registerImportCommand } from './import.ts';
+import { registerScorecardsCommand } from './scorecards.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -151,6 +152,7 @@ export function buildProgram(): Command {
   registerCodesCommands(program);
   registerMonitorCommands(program);
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 

@@ -1,0 +1,73 @@
+// `citycredit monitor scorecards` over a real database: the ranking table, JSON and the .xlsx export
+// of the current month's batches, imported through the real path.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { createTestApp, deptId, type TestApp } from '../../test/helpers/app.ts';
+import { findActiveItem } from '../domains/catalog/catalog.repository.ts';
+import { generatePenaltyRows, PENALTY_HEADERS } from '../domains/ingest/index.ts';
+import { importRows } from '../domains/ingest/import.service.ts';
+import { currentMonth } from '../domains/monitoring/monitoring.service.ts';
+import { runScorecards } from './scorecards.ts';
+
+let t: TestApp;
+let dir: string;
+
+before(async () => {
+  t = await createTestApp();
+  dir = await mkdtemp(join(tmpdir(), 'cc-cli-scorecards-'));
+  const item = (await findActiveItem(t.db, '行政处罚'))!;
+  const rows = [...generatePenaltyRows(10, 77)].map((g) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, g.cells[i]])));
+  rows[3]['违法事实'] = ''; // one rejected row
+  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
+  assert.equal(r.status, 'committed');
+  assert.equal(r.rejected, 1);
+});
+after(async () => {
+  await t?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function sink() {
+  let text = '';
+  const w = new Writable({ write: (c, _e, cb) => ((text += String(c)), cb()) });
+  return { w, text: () => text };
+}
+
+test("monitor scorecards prints the month's ranking with the reporting department first, and exports .xlsx", async () => {
+  const s = sink();
+  const out = join(dir, '部门考核.xlsx');
+  const n = await runScorecards(t.ctx, s.w, { month: currentMonth(), out });
+  assert.ok(n > 1, 'every member department has a card');
+  const lines = s.text().split('\n');
+  assert.match(lines[0], new RegExp(`部门考核（${currentMonth()}）`));
+  assert.equal(lines[1].split('\t')[0], '排名');
+  const first = lines[2].split('\t');
+  assert.equal(first[0], '1');
+  assert.match(first[1], /市场监督管理局/);
+  assert.equal(first[2], '10');
+  assert.equal(first[4], '90.0%'); // 9 of 10 accepted on the first pass
+  assert.equal(first[5], '0/1'); // the rejected row is not corrected yet
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(out);
+  const sheet = wb.worksheets[0];
+  assert.equal(sheet.getRow(1).getCell(1).value, '排名');
+  assert.match(String(sheet.getRow(2).getCell(2).value), /市场监督管理局/);
+  assert.match(s.text(), /已导出：/);
+});
+
+test("monitor scorecards --json gives the API's shape; a bad month is refused in Chinese", async () => {
+  const s = sink();
+  await runScorecards(t.ctx, s.w, { month: currentMonth(), json: true });
+  const view = JSON.parse(s.text());
+  assert.equal(view.month, currentMonth());
+  const top = view.items[0];
+  assert.equal(top.reported, 10);
+  assert.equal(top.rejected, 1);
+  assert.equal(top.uncorrected, 1);
+  await assert.rejects(runScorecards(t.ctx, sink().w, { month: '2026-13' }), (e: Error) => /月份/.test(e.message));
+});
