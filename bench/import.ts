@@ -10,10 +10,8 @@
 //     into a fresh database so that it measures a first import like step 1.
 // The server runs in a temporary folder on a free port and is stopped, and every temporary file
 // removed, at the end, on error and on Ctrl-C. Only Node's memory is sampled (PostgreSQL is its own process).
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +28,7 @@ import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
 import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { importFile, type Receipt } from '../src/domains/ingest/import.service.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
+import { arg, close, fmt, freePort, write } from './lib.ts';
 
 const SEED = 20261128;
 const XLSX_SEED = 20261129;
@@ -37,16 +36,6 @@ const GEN = { invalidRate: 0.03, duplicateRate: 0.02 };
 const SECRET = 'bench-import-secret-0123456789-abcdefghij';
 const MiB = 1024 * 1024;
 
-/** Reads `--name N` from the arguments, with a default. */
-function arg(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
-  return n;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
 const log = (msg: string) => console.log(`[${secs(performance.now() - T0)}s] ${msg}`);
@@ -77,26 +66,6 @@ class RssSampler {
   stop(): void {
     clearInterval(this.timer);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function write(out: WriteStream, chunk: Buffer | string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
-}
-
-async function close(out: WriteStream): Promise<void> {
-  out.end();
-  await once(out, 'finish');
 }
 
 /** COPY text-format escaping (backslash, tab, newline, carriage return). */

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 const dir = import.meta.dirname;
 const available = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'lib.ts')
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 const [name, ...args] = process.argv.slice(2);

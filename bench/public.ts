@@ -23,10 +23,9 @@
 // file removed at the end, on error and on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +47,7 @@ import { importFile, type Receipt } from '../src/domains/ingest/import.service.t
 import { publicRecords } from '../src/domains/publicity/public.repository.ts';
 import { refreshPublicity } from '../src/domains/publicity/publicity.service.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
+import { arg, close, fmt, freePort, write } from './lib.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
@@ -60,40 +60,10 @@ const WARM_UP = 50;
 const TARGET = { searchP95: 30, searchP99: 60, lookupP99: 5, rps: 2000, reportP50: 150 };
 const MiB = 1024 * 1024;
 
-/** Reads `--name N` from the arguments, with a default. */
-function arg(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
-  return n;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
 let T0 = performance.now();
 const log = (msg: string) => console.log(`[${secs(performance.now() - T0)}s] ${msg}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function write(out: WriteStream, chunk: Buffer | string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
-}
-
-async function close(out: WriteStream): Promise<void> {
-  out.end();
-  await once(out, 'finish');
-}
 
 // ---------------------------------------------------------------- 行政许可 rows (generated here)
 

@@ -10,7 +10,6 @@
 // The server runs in a temporary folder on a free port and is stopped, and the folder removed, at the end,
 // on error and on Ctrl-C.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,28 +25,10 @@ import { renderReportPdf, warmUpReportRenderer } from '../src/domains/reports/re
 import { issueReport, verifyByCode, verifyByPdf, type ReportSettings } from '../src/domains/reports/reports.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
+import { arg, freePort } from './lib.ts';
 
 const SECRET = 'bench-report-secret-0123456789-abcdefghij';
 const WARM_UP = 5;
-
-function arg(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
-  return n;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -13,7 +13,6 @@
 // The server runs in a temporary folder on a free port; it is stopped and the folder removed at the end,
 // on error and on Ctrl-C.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,34 +26,14 @@ import { generateSubjects, personName } from '../src/domains/subjects/demo.ts';
 import { findByUscc } from '../src/domains/subjects/subjects.repository.ts';
 import { backfillSearchColumns, searchSubjects } from '../src/domains/subjects/subjects.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
+import { arg, fmt, freePort } from './lib.ts';
 
 const SEED = 20261128;
 const BASE = 40_000;
 const TARGET = { p95: 30, p99: 60, usccP99: 5 };
 
-/** Reads `--name N` from the arguments, with a default. */
-function arg(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
-  return n;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 let T0 = performance.now();
 const log = (msg: string) => console.log(`[${((performance.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** COPY text-format escaping (names carry no tabs, but an honest loader escapes anyway). */
 const esc = (v: string | null) => (v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
