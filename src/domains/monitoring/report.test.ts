@@ -139,3 +139,32 @@ test('DOCX and PDF carry the same content', async () => {
   assertNamesRelations(pt, 'pdf');
   assert.ok(pt.includes(model.title));
 });
+
+test('the department analysis names departments with uncorrected or slowly corrected rejections, and the recommendations ask for corrections', () => {
+  const cards = scorecards(
+    {
+      departments: [
+        { id: 'a', name: '市市场监管局' },
+        { id: 'b', name: '市税务局' },
+        { id: 'c', name: '市交通运输局' },
+      ],
+      expectations: [],
+      records: [
+        ...Array.from({ length: 9 }, () => ({ department: 'a', catalogItem: 'CF', month: '2017-12', workingDaysToReport: 1, firstPassAccepted: true })),
+        { department: 'a', catalogItem: 'CF', month: '2017-12', workingDaysToReport: null, firstPassAccepted: false, correctionDays: null },
+        ...Array.from({ length: 9 }, () => ({ department: 'b', catalogItem: 'XK', month: '2017-12', workingDaysToReport: 1, firstPassAccepted: true })),
+        { department: 'b', catalogItem: 'XK', month: '2017-12', workingDaysToReport: null, firstPassAccepted: false, correctionDays: 12 },
+        ...Array.from({ length: 10 }, () => ({ department: 'c', catalogItem: 'XK', month: '2017-12', workingDaysToReport: 1, firstPassAccepted: true })),
+      ],
+    },
+    { month: '2017-12' },
+  );
+  const text = allText(buildReportModel(fullInput({ departments: cards })));
+  assert.match(text, /退回数据尚未更正的部门有 1 个：市市场监管局（1 条）/);
+  assert.match(text, /平均更正用时超过 5 个工作日的部门有 1 个：市税务局（12 个工作日）/);
+  assert.match(text, /督促市市场监管局、市税务局在 5 个工作日内更正退回的问题数据并重新报送/);
+  assert.doesNotMatch(text, /市交通运输局（/);
+  // Nothing to correct: the sentence says all four measures are met.
+  const fine = scorecards({ departments: [{ id: 'c', name: '市交通运输局' }], expectations: [], records: Array.from({ length: 3 }, () => ({ department: 'c', catalogItem: 'XK', month: '2017-12', workingDaysToReport: 1, firstPassAccepted: true })) }, { month: '2017-12' });
+  assert.match(allText(buildReportModel(fullInput({ departments: fine }))), /1 个部门的报送量、及时性、一次通过率和退回数据更正均达到考核要求/);
+});

@@ -56,6 +56,9 @@ const ON_TIME_TARGET = 0.9;
 const VOLUME_TARGET = 0.8;
 const FIRST_PASS_TARGET = 0.9;
 const DEADLINE_DAYS = 7; // DOMAIN §1.1: publish within 7 working days
+// Rejected rows should be corrected and resubmitted within this many working days (the scorecards'
+// full-marks threshold; DOMAIN §1.4 rule 9 问题数据 → 更正 → 重新报送).
+const CORRECTION_TARGET_DAYS = 5;
 
 const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const cnIndex = (i: number) => (i < 10 ? CN_NUMBERS[i] : String(i + 1));
@@ -141,6 +144,8 @@ function weakDepartments(cards: Scorecard[]) {
     late: cards.filter((c) => c.onTimeShare !== null && c.onTimeShare < ON_TIME_TARGET),
     low: cards.filter((c) => c.volumeRatio !== null && c.volumeRatio < VOLUME_TARGET),
     rejected: cards.filter((c) => c.firstPassRate !== null && c.firstPassRate < FIRST_PASS_TARGET),
+    uncorrected: cards.filter((c) => c.uncorrected > 0),
+    slow: cards.filter((c) => c.avgCorrectionDays !== null && c.avgCorrectionDays > CORRECTION_TARGET_DAYS),
   };
 }
 
@@ -148,12 +153,14 @@ function departmentCause(input: ReportInput): string | null {
   const cards = input.departments;
   if (!cards) return null;
   if (!cards.length || cards.every((c) => c.reported === 0 && c.expected === 0)) return '本期无部门报送数据，无法分析部门报送情况。';
-  const { late, low, rejected } = weakDepartments(cards);
+  const { late, low, rejected, uncorrected, slow } = weakDepartments(cards);
   const parts: string[] = [];
   if (low.length) parts.push(`报送量未达应报量 ${pct(VOLUME_TARGET)} 的部门有 ${low.length} 个：${low.map((c) => `${c.name}（完成 ${pct(c.volumeRatio!)}）`).join('、')}`);
   if (late.length) parts.push(`${DEADLINE_DAYS} 个工作日内按时上报率低于 ${pct(ON_TIME_TARGET)} 的部门有 ${late.length} 个：${late.map((c) => `${c.name}（${pct(c.onTimeShare!)}）`).join('、')}`);
   if (rejected.length) parts.push(`一次通过率低于 ${pct(FIRST_PASS_TARGET)} 的部门有 ${rejected.length} 个：${rejected.map((c) => `${c.name}（${pct(c.firstPassRate!)}）`).join('、')}`);
-  if (!parts.length) return `${cards.length} 个部门的报送量、及时性和一次通过率均达到考核要求。`;
+  if (uncorrected.length) parts.push(`退回数据尚未更正的部门有 ${uncorrected.length} 个：${uncorrected.map((c) => `${c.name}（${c.uncorrected} 条）`).join('、')}`);
+  if (slow.length) parts.push(`退回数据平均更正用时超过 ${CORRECTION_TARGET_DAYS} 个工作日的部门有 ${slow.length} 个：${slow.map((c) => `${c.name}（${c.avgCorrectionDays} 个工作日）`).join('、')}`);
+  if (!parts.length) return `${cards.length} 个部门的报送量、及时性、一次通过率和退回数据更正均达到考核要求。`;
   return parts.join('；') + '。';
 }
 
@@ -230,6 +237,9 @@ function recommendations(input: ReportInput, c: CompareResult): ReportSection {
       const { late, low } = weakDepartments(input.departments);
       const names = [...new Set([...low, ...late].map((d) => d.name))];
       if (names.length) actions.push(`督促${names.join('、')}提高报送量和及时性，落实 ${DEADLINE_DAYS} 个工作日内上网公示要求，并纳入年度目标考核`);
+      const { uncorrected, slow } = weakDepartments(input.departments);
+      const fix = [...new Set([...uncorrected, ...slow].map((d) => d.name))];
+      if (fix.length) actions.push(`督促${fix.join('、')}在 ${CORRECTION_TARGET_DAYS} 个工作日内更正退回的问题数据并重新报送`);
     }
     if (!actions.length) actions.push('对照监测指标细则逐项查找失分原因，明确牵头部门、整改措施和完成时限');
     return head + actions.join('；') + '。';
