@@ -84,9 +84,11 @@ export function chinaEpochDay(d: Date): number {
 
 const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
 
-/** 'YYYY-MM-DD' of an epoch day (civil-from-days arithmetic: no Date allocation, hot in imports). */
-export function isoOfEpochDay(day: number): string {
-  // Howard Hinnant's civil_from_days, valid for the whole proleptic Gregorian range we use.
+/**
+ * The calendar date of an epoch day, packed as yyyymmdd (a number, so the hot paths allocate nothing).
+ * Howard Hinnant's civil_from_days, valid for the whole proleptic Gregorian range we use.
+ */
+export function civilOfEpochDay(day: number): number {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -96,8 +98,15 @@ export function isoOfEpochDay(day: number): string {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return y * 10000 + m * 100 + d;
+}
+
+/** 'YYYY-MM-DD' of an epoch day (no Date allocation, hot in imports). */
+export function isoOfEpochDay(day: number): string {
+  const c = civilOfEpochDay(day);
+  const y = Math.floor(c / 10000);
   if (y < 1000 || y > 9999) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-  return y + '-' + PAD2[m] + '-' + PAD2[d];
+  return y + '-' + PAD2[Math.floor(c / 100) % 100] + '-' + PAD2[c % 100];
 }
 
 /** Parses a strict 'YYYY-MM-DD' into an epoch day, or NaN when it is not a real calendar date. */

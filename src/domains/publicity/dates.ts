@@ -5,7 +5,7 @@
 // day is not counted and a period of N months ends on the corresponding day of the N-th month,
 // or on that month's last day when it has no such day. So a decision of 2024-03-05 with a 1-year
 // maximum is public up to and including 2025-03-05, and leaves publicity on 2025-03-06.
-import { chinaEpochDay, daysInMonth, epochDayOf, isoOfEpochDay } from '../../platform/workCalendar.ts';
+import { chinaEpochDay, civilOfEpochDay, daysInMonth, epochDayOf, isoOfEpochDay } from '../../platform/workCalendar.ts';
 
 const DATE_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:$|[T\s])/;
 
@@ -37,16 +37,10 @@ export const isoDay = isoOfEpochDay;
 
 /** The day `months` calendar months after `day`, clamped to the month's end (民法典 art. 202). */
 export function addMonths(day: number, months: number): number {
-  // Howard Hinnant's civil_from_days, as in workCalendar.isoOfEpochDay, without the string.
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const c = civilOfEpochDay(day);
+  const y = Math.floor(c / 10000);
+  const m = Math.floor(c / 100) % 100;
+  const d = c % 100;
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = (total % 12) + 1;
