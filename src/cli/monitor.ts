@@ -15,6 +15,7 @@ import {
   classifyEvents,
   classifyTitle,
   compare,
+  compareJson,
   defaultClassifier,
   depthFirst,
   eventStats,
@@ -77,20 +78,6 @@ async function loadTable(args: CompareArgs): Promise<ScoreTable> {
   return parseScores(await readInput(args.scores), args.scores, { tree: args.tree, cities });
 }
 
-/** The compare JSON contract: { city, month, rank, of, composite, average, indicators: [{ code, name, parent, score, average, relation, gap }] }. */
-export function compareJson(c: CompareResult): object {
-  return {
-    city: c.city,
-    month: c.month,
-    rank: c.rank,
-    of: c.of,
-    composite: c.composite,
-    average: c.average,
-    indicators: c.indicators.map(({ code, name, parent, score, average, relation, gap }) => ({ code, name, parent, score, average, relation, gap })),
-  };
-}
-
-/** Readable Chinese table of a comparison. */
 export function compareTable(c: CompareResult, table: ScoreTable): string {
   const parentOf = new Map(depthFirst(table.tree).map((n) => [n.code, n.parent]));
   const depth = (code: string): number => {

@@ -150,3 +150,28 @@ export function cityTrend(table: ScoreTable, city: string): TrendPoint[] {
       };
     });
 }
+
+/**
+ * The compare JSON contract of `monitor compare --json` and `/api/monitoring/compare`:
+ * { city, month, rank, of, composite, average, indicators: [{ code, name, parent, score, average, relation, gap, estimates? }] }.
+ */
+export function compareJson(c: CompareResult) {
+  return {
+    city: c.city,
+    month: c.month,
+    rank: c.rank,
+    of: c.of,
+    composite: c.composite,
+    average: c.average,
+    indicators: c.indicators.map(({ code, name, parent, score, average, relation, gap, estimates }) => ({
+      code,
+      name,
+      parent,
+      score,
+      average,
+      relation,
+      gap,
+      ...(estimates ? { estimates } : {}),
+    })),
+  };
+}

@@ -67,6 +67,7 @@ export {
   RELATION_LABELS,
   cityTrend,
   compare,
+  compareJson,
   compositeOf,
   ranking,
   relationOf,

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { docxText } from '../../../test/fixtures/monitoring/doc-text.ts';
-import { compareJson } from '../../cli/monitor.ts';
+import { compareJson } from './compare.ts';
 import { encodeGb18030 } from '../ingest/index.ts';
 import type { MonitoringTables } from '../../db/monitoring.types.ts';
 import type { DB } from '../../db/types.ts';

@@ -30,6 +30,7 @@ import {
   classifyEvents,
   classifyTitle,
   compare,
+  compareJson,
   defaultChecklist,
   defaultClassifier,
   defaultEffectRules,
@@ -805,22 +806,7 @@ export async function compareFor(db: Db, config: Config, q: ScoreQuery) {
   const estimates = await localEstimates(db, m);
   const c = compare(table, city, { month: m, estimates });
   return {
-    city: c.city,
-    month: c.month,
-    rank: c.rank,
-    of: c.of,
-    composite: c.composite,
-    average: c.average,
-    indicators: c.indicators.map(({ code, name, parent, score, average, relation, gap, estimates: ev }) => ({
-      code,
-      name,
-      parent,
-      score,
-      average,
-      relation,
-      gap,
-      ...(ev ? { estimates: ev } : {}),
-    })),
+    ...compareJson(c),
     tree: { id: table.tree.id, version: table.version, name: table.tree.name },
     estimates: estimatesObject(estimates),
   };
