@@ -11,7 +11,7 @@
 // The server runs in a temporary folder on a free port and is stopped, and every temporary file
 // removed, at the end, on error and on Ctrl-C. Only Node's memory is sampled (PostgreSQL is its own process).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -20,15 +20,13 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { loadConfig } from '../src/config.ts';
-import { createDb, migrate, type Db } from '../src/db/index.ts';
+import type { Db } from '../src/db/index.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
-import { findActiveItem, installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
 import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { importFile, type Receipt } from '../src/domains/ingest/import.service.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
-import { arg, close, fmt, freePort, write } from './lib.ts';
+import { arg, close, createBenchDatabase, fmt, freePort, onInterrupt, removeFolders, write } from './lib.ts';
 
 const SEED = 20261128;
 const XLSX_SEED = 20261129;
@@ -75,23 +73,10 @@ function copyEscape(v: string): string {
 
 /** A migrated database with the departments and the built-in catalogue. */
 async function prepareDatabase(server: EmbeddedServer, name: string): Promise<{ db: Db; pool: pg.Pool; url: string; item: CatalogItem; departmentId: number }> {
-  const admin = new pg.Client({ connectionString: server.url('postgres') });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
-  } finally {
-    await admin.end();
-  }
-  const url = server.url(name);
-  const { db, pool } = createDb(url, 4);
-  await migrate(db);
-  await seedDepartments(db, loadConfig({}));
-  await installBuiltinCatalog(db);
+  const { db, pool, url, departmentId } = await createBenchDatabase(server, name);
   const item = await findActiveItem(db, '行政处罚');
   if (!item) throw new Error('行政处罚 catalogue item missing');
-  const dept = await db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
-  return { db, pool, url, item, departmentId: dept.id };
+  return { db, pool, url, item, departmentId };
 }
 
 async function countRows(db: Db): Promise<{ records: number; versions: number }> {
@@ -164,22 +149,13 @@ export async function run(args: string[]): Promise<void> {
   const pools: pg.Pool[] = [];
   const dbs: Db[] = [];
   let server: EmbeddedServer | null = null;
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      rss.stop();
-      for (const db of dbs) await db.destroy().catch(() => undefined);
-      for (const p of pools) await p.end().catch(() => undefined);
-      await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-      await rm(tmp, { recursive: true, force: true });
-      await rm(pgDir, { recursive: true, force: true });
-    })());
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping PostgreSQL and removing ${pgDir} and ${tmp}`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
+    rss.stop();
+    for (const db of dbs) await db.destroy().catch(() => undefined);
+    for (const p of pools) await p.end().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(tmp, pgDir);
+  });
 
   try {
     console.log(`import benchmark: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; Node ${process.version}; files in ${tmp}`);
@@ -298,9 +274,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`  peak RSS (sampled every 100 ms) ${mib(rss.runPeak)}; process.resourceUsage().maxRSS ${mib(process.resourceUsage().maxRSS * 1024)}`);
     console.log(`  total bench time ${secs(performance.now() - T0)} s`);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await cleanup();
+    await finish();
   }
 }
 

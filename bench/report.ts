@@ -9,7 +9,7 @@
 //     the subject's records imported through importRows and decided by the publicity job.
 // The server runs in a temporary folder on a free port and is stopped, and the folder removed, at the end,
 // on error and on Ctrl-C.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,7 +25,7 @@ import { renderReportPdf, warmUpReportRenderer } from '../src/domains/reports/re
 import { issueReport, verifyByCode, verifyByPdf, type ReportSettings } from '../src/domains/reports/reports.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
-import { arg, freePort } from './lib.ts';
+import { arg, freePort, onInterrupt, removeFolders } from './lib.ts';
 
 const SECRET = 'bench-report-secret-0123456789-abcdefghij';
 const WARM_UP = 5;
@@ -79,19 +79,11 @@ export async function run(args: string[]): Promise<void> {
   const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
   let server: EmbeddedServer | null = null;
   let db: Db | null = null;
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await db?.destroy().catch(() => undefined);
-      await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-      await rm(pgDir, { recursive: true, force: true });
-    })());
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping PostgreSQL and removing ${pgDir}`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir}`, async () => {
+    await db?.destroy().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(pgDir);
+  });
   try {
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'postgres' });
     const admin = new pg.Client({ connectionString: server.url('postgres') });
@@ -134,8 +126,6 @@ export async function run(args: string[]): Promise<void> {
     const byPdf = await timed(n, () => verifyByPdf(db!, settings, issued.last.pdf));
     console.log(`  verifyByPdf   ${summary('wall', byPdf.wall)} (genuine: ${byPdf.last.genuine})`);
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await cleanup();
+    await finish();
   }
 }

@@ -12,7 +12,7 @@
 //     (full search path and the bare unique-index look-up), and second pages of common fragments.
 // The server runs in a temporary folder on a free port; it is stopped and the folder removed at the end,
 // on error and on Ctrl-C.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +26,7 @@ import { generateSubjects, personName } from '../src/domains/subjects/demo.ts';
 import { findByUscc } from '../src/domains/subjects/subjects.repository.ts';
 import { backfillSearchColumns, searchSubjects } from '../src/domains/subjects/subjects.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
-import { arg, fmt, freePort } from './lib.ts';
+import { arg, fmt, freePort, onInterrupt, percentiles, removeFolders } from './lib.ts';
 
 const SEED = 20261128;
 const BASE = 40_000;
@@ -94,21 +94,6 @@ export async function load(pool: pg.Pool, n: number): Promise<void> {
   }
 }
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-
-function stats(ms: number[]): Stats {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-  return { n: s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
-
 async function time<T>(xs: readonly T[], f: (x: T) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (const x of xs) {
@@ -140,19 +125,11 @@ export async function run(args: string[]): Promise<void> {
   const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-search-'));
   let server: EmbeddedServer | null = null;
   let db: Db | null = null;
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      await db?.destroy().catch(() => undefined);
-      await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-      await rm(pgDir, { recursive: true, force: true });
-    })());
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping PostgreSQL and removing ${pgDir}`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir}`, async () => {
+    await db?.destroy().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(pgDir);
+  });
 
   try {
     console.log(`search benchmark: ${fmt(n)} subjects, ${fmt(q)} queries per kind; Node ${process.version}`);
@@ -226,15 +203,13 @@ export async function run(args: string[]): Promise<void> {
     console.log('\nlatency in ms (one client, first page of 20 unless noted; targets: search p95 ≤ 30, p99 ≤ 60; USCC p99 ≤ 5)');
     console.log(`${'query'.padEnd(34)}${'n'.padStart(6)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}  avg hits  verdict`);
     for (const r of runs) {
-      const s = stats(r.ms);
+      const s = percentiles(r.ms);
       const verdict =
         r.target === 'search' ? (s.p95 <= TARGET.p95 && s.p99 <= TARGET.p99 ? 'meets' : 'MISSES') : r.target === 'uscc' ? (s.p99 <= TARGET.usccP99 ? 'meets' : 'MISSES') : '';
       console.log(`${r.label.padEnd(34)}${String(s.n).padStart(6)}${f(s.p50)}${f(s.p95)}${f(s.p99)}${f(s.max)}${(r.hits / s.n).toFixed(1).padStart(10)}  ${verdict}`);
     }
   } finally {
-    await cleanup();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    await finish();
   }
 }
 
