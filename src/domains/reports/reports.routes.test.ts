@@ -4,47 +4,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { buildApp } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { migrationVersion } from '../../db/index.ts';
-import type { AppContext } from '../../platform/http.ts';
-import { seedDepartments } from '../../platform/seed.ts';
 import { mulberry32 } from '../../platform/random.ts';
-import { createTestDb } from '../../../test/helpers/db.ts';
-import { deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
+import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { checkIdNumber, generateUscc } from '../codes/index.ts';
 import { generatePenaltyRows } from '../ingest/fixtures.ts';
 import { importRows } from '../ingest/import.service.ts';
 import { refreshPublicity } from '../publicity/publicity.service.ts';
 import { companyPenaltyRows } from './reports.fixtures.ts';
-import reportRoutes, { REPORT_RATE_LIMITS } from './reports.routes.ts';
-
-/** Like test/helpers/app.ts createTestApp, with the report routes registered until src/routes.ts lists them. */
-async function createReportsApp(): Promise<TestApp> {
-  const t = await createTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url });
-  const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
-  await seedDepartments(t.db, config);
-  await installBuiltinCatalog(t.db);
-  const app = await buildApp(ctx, { logger: false, serveWeb: false });
-  if (!app.hasRoute({ method: 'POST', url: '/api/public/reports' })) await app.register(reportRoutes);
-  await app.ready();
-  return {
-    app,
-    db: t.db,
-    ctx,
-    url: t.url,
-    close: async () => {
-      await app.close();
-      await t.close();
-    },
-  };
-}
+import { REPORT_RATE_LIMITS } from './reports.routes.ts';
 
 let t: TestApp;
 // Each test calls from its own address, so that the per-client rate limits of one test do not touch another.
@@ -71,7 +43,7 @@ const FINE = { CF_CFLB: '罚款', CF_NR_FK: '0.5', CF_NR_WFFF: '', CF_NR_ZKDX: '
 let companyId: string;
 
 before(async () => {
-  t = await createReportsApp();
+  t = await createTestApp();
   await load(companyRows(4, 11, '2026-06-01', '2026-11-20', 71, FINE)); // public
   await load(companyRows(2, 12, '2026-06-01', '2026-11-20', 72, { CF_CFLB: '警告', CF_NR_FK: '', CF_NR_WFFF: '', CF_NR_ZKDX: '', CF_NR: '警告' })); // 轻微 under the 2026 rules: not published
   await load(companyRows(3, 13, '2019-08-01', '2020-06-30', 73, FINE)); // past the maximum period
