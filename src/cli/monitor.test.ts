@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -14,6 +14,7 @@ import { SCORES_36, SCORES_36_2020, expectedComparison } from '../../test/fixtur
 const scores = fileURLToPath(SCORES_36);
 const fixture = (name: string) => fileURLToPath(new URL(name, SCORES_36));
 const dir = mkdtempSync(join(tmpdir(), 'citycredit-monitor-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function sink(): Writable & { text(): string } {
   const chunks: string[] = [];
