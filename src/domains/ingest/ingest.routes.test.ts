@@ -179,7 +179,8 @@ describe('online form and records', () => {
 
   test('records keep versions; only the credit office may unmask personal data, and that read is audited', async () => {
     const s = await loginAs(t, 'reporter', 'SCJGJ');
-    const [row] = [...generatePenaltyRows(1, 9090)];
+    // A company's row: it carries a 法定代表人证件号码, which is masked.
+    const row = [...generatePenaltyRows(20, 9090)].find((r) => /^\d{17}[\dX]$/.test(rowObject(r.cells)['法定代表人证件号码']))!;
     const values = rowObject(row.cells);
     await t.app.inject({ method: 'POST', url: '/api/ingest/form', headers: s.headers, payload: { catalog: 'sgs_cf_v2', values } });
     const factHeader = PENALTY_HEADERS.find((h) => h.includes('违法事实'))!;
@@ -191,11 +192,22 @@ describe('online form and records', () => {
     const d = await t.app.inject({ method: 'GET', url: `/api/ingest/records/${id}`, headers: s.headers });
     assert.equal(d.json().versions.length, 2);
     assert.equal(d.json().record.version, 2);
+    // 法定代表人证件号码 is masked in the stored content; the original comes back only unmasked.
+    const repId = values['法定代表人证件号码'];
+    assert.match(repId, /^\d{17}[\dX]$/);
+    const masked = `${repId.slice(0, 6)}********${repId.slice(-4)}`;
+    for (const v of d.json().versions) {
+      assert.equal(v.content.CF_FR_ZJHM, masked);
+      assert.ok(!d.body.includes(repId));
+    }
     const no = await t.app.inject({ method: 'GET', url: `/api/ingest/records/${id}?unmask=true`, headers: s.headers });
     assert.equal(no.statusCode, 403);
     const admin = await loginAs(t, 'admin');
     const yes = await t.app.inject({ method: 'GET', url: `/api/ingest/records/${id}?unmask=true`, headers: admin.headers });
     assert.equal(yes.statusCode, 200);
+    assert.deepEqual(yes.json().versions.map((v: { content: Record<string, unknown> }) => v.content.CF_FR_ZJHM), [repId, repId]);
+    // Apart from the masked member, the stored content is the row as validated.
+    assert.deepEqual({ ...yes.json().versions[0].content, CF_FR_ZJHM: masked }, d.json().versions[0].content);
     const reads = await t.db.selectFrom('audit_log').select(['outcome', 'actor_username']).where('action', '=', 'personal_data.read').execute();
     assert.ok(reads.some((x) => x.outcome === 'ok' && x.actor_username === admin.username));
     assert.ok(reads.some((x) => x.outcome === 'denied' && x.actor_username === s.username));

@@ -5,12 +5,11 @@
 // Same key + same content = unchanged duplicate; changed content = a new version; 当前状态 = 撤销/无效
 // withdraws the record (DOMAIN §1.4 rule 7). Nothing is overwritten: versions keep batch, row, channel,
 // department and catalogue version.
-import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
-import { encrypt, sha256 } from '../../platform/crypto.ts';
+import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
@@ -138,42 +137,49 @@ interface StageContext {
   item: CatalogItem;
   maskedFields: readonly string[];
   decisionField: string | undefined;
-  secret: string;
+  /** AES-GCM under the 'pii' key, derived once per batch. */
+  seal: (plaintext: string) => string;
+  /** Keyed hash of an ID number (the natural person's registry key). */
+  idHash: (data: string) => string;
   keyWithSubject: boolean;
 }
 
-function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
+export function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
   return {
     item,
     maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
     decisionField: item.items.find((f) => f.role === 'decision_date')?.code,
-    secret,
+    seal: sealer(secret, 'pii'),
+    idHash: hmacSha256With(secret),
     keyWithSubject,
   };
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
+export function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
   // One serialisation serves the content hash and, when nothing is masked, the stored content.
   const valuesJson = JSON.stringify(r.values);
   const hash = sha256(valuesJson);
   let contentJson = valuesJson;
   let pii: string | null = null;
   if (c.maskedFields.length) {
-    let content: Record<string, string | number | null> | null = null;
     let originals: Record<string, string | number | null> | null = null;
     for (const f of c.maskedFields) {
       const v = r.values[f];
       if (v === null || v === undefined || v === '') continue;
-      content ??= { ...r.values };
       (originals ??= {})[f] = v;
-      content[f] = typeof v === 'string' && v.length >= 15 ? maskIdNumber(v) : '***';
+      // The stored content is the same JSON with this member's value masked. `"code":value` with an
+      // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
+      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
+      const masked = JSON.stringify(typeof v === 'string' && v.length >= 15 ? maskIdNumber(v) : '***');
+      const member = `"${f}":`;
+      const value = JSON.stringify(v);
+      const at = contentJson.indexOf(member + value);
+      if (at < 0) throw new Error(`staging: member ${f} not found in the serialised row`);
+      contentJson = contentJson.slice(0, at + member.length) + masked + contentJson.slice(at + member.length + value.length);
     }
-    if (content && originals) {
-      contentJson = JSON.stringify(content);
-      pii = encrypt(c.secret, JSON.stringify(originals), 'pii');
-    }
+    if (originals) pii = c.seal(JSON.stringify(originals));
   }
   const s = r.subject;
   const id = s.uscc ? undefined : s.idNumber;
@@ -190,9 +196,9 @@ function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
     '\t' + esc(s.uscc ?? null) +
     '\t' + esc(s.orgCode ?? null) +
     '\t' + esc(s.regNo ?? null) +
-    '\t' + (id ? createHmac('sha256', c.secret).update(`id:${id}`).digest('hex') : '\\N') +
+    '\t' + (id ? c.idHash(`id:${id}`) : '\\N') +
     '\t' + (id ? esc(maskIdNumber(id)) : '\\N') +
-    '\t' + (id ? encrypt(c.secret, id, 'pii') : '\\N') +
+    '\t' + (id ? c.seal(id) : '\\N') +
     '\t' + (typeof decision === 'string' && ISO_DAY.test(decision) ? decision : '\\N') +
     '\t' + esc(contentJson) +
     '\t' + hash +
