@@ -174,3 +174,25 @@ test('a department or subject that still has records cannot be deleted or renumb
   const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name: '无记录的测试企业' }).returning('id').executeTakeFirstOrThrow();
   assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', lone.id).execute()), 'ok');
 });
+
+test('subjects created by an import carry the search columns the row trigger would have written', async () => {
+  const nameIdx = PENALTY_HEADERS.indexOf('行政相对人名称');
+  // Full-width letters and brackets, a traditional character, a quote, a backslash, spaces, one character.
+  const names = ['ＡＢＣ（西宁）商贸 有限公司', "O'Brien 贸易\\行", '西寧城東物流中心', '湟', '【海东】餐饮·管理—部'];
+  const rows = [...generatePenaltyRows(names.length, 4242)].map((r, i) =>
+    Object.fromEntries(PENALTY_HEADERS.map((h, j) => [h, j === nameIdx ? names[i] : r.cells[j]])),
+  );
+  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  assert.equal(r.accepted, names.length, JSON.stringify(r));
+  const got = await sql<{ name: string; same_norm: boolean; same_bigrams: boolean; pending: boolean; lexemes: number }>`
+    SELECT name, name_norm = subject_name_norm(name) AS same_norm, name_bigrams = subject_name_bigrams(name_norm) AS same_bigrams,
+      pinyin_initials IS NULL AS pending, length(name_bigrams) AS lexemes
+    FROM subjects WHERE name = ANY(${names})`.execute(t.db);
+  assert.deepEqual(got.rows.map((x) => x.name).sort(), [...names].sort());
+  for (const x of got.rows) {
+    assert.ok(x.same_norm, `name_norm of ${x.name}`);
+    assert.ok(x.same_bigrams, `name_bigrams of ${x.name}`);
+    assert.ok(x.pending, `${x.name} waits for the JS backfill`);
+  }
+  assert.equal(got.rows.find((x) => x.name === '湟')!.lexemes, 0);
+});

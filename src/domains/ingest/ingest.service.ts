@@ -11,6 +11,7 @@ import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
+import { bigramsTsvector, normalizeNameLite } from '../subjects/search.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 
@@ -123,7 +124,7 @@ function esc(v: string | number | boolean | null | undefined): string {
 }
 
 const STAGE_COLUMNS =
-  'row_number, record_key, authority_uscc, doc_no, subj_kind, subj_name, uscc, org_code, reg_no, id_hash, id_masked, id_enc, decision_date, content, content_hash, pii_enc, withdrawn, late, working_days, provisional';
+  'row_number, record_key, authority_uscc, doc_no, subj_kind, subj_name, subj_norm, subj_bigrams, uscc, org_code, reg_no, id_hash, id_masked, id_enc, decision_date, content, content_hash, pii_enc, withdrawn, late, working_days, provisional';
 
 function subjectKind(category: string | null): string {
   if (category === '自然人') return 'natural_person';
@@ -183,6 +184,8 @@ export function stageLine(rowNumber: number, r: RowResult, c: StageContext): str
   }
   const s = r.subject;
   const id = s.uscc ? undefined : s.idNumber;
+  // 主体检索 columns of a new subject, computed here so the subjects INSERT skips its row trigger (migration 20261128T1900).
+  const norm = s.name ? normalizeNameLite(s.name) : null;
   const decision = c.decisionField ? r.values[c.decisionField] : null;
   const k = r.key!;
   const key = c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`;
@@ -193,6 +196,8 @@ export function stageLine(rowNumber: number, r: RowResult, c: StageContext): str
     '\t' + esc(k.docNo) +
     '\t' + subjectKind(s.category) +
     '\t' + esc(s.name) +
+    '\t' + (norm === null ? '\\N' : esc(norm)) +
+    '\t' + (norm === null ? '\\N' : esc(bigramsTsvector(norm))) +
     '\t' + esc(s.uscc ?? null) +
     '\t' + esc(s.orgCode ?? null) +
     '\t' + esc(s.regNo ?? null) +
@@ -258,7 +263,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
     await client.query(`CREATE TEMP TABLE stg (
-      row_number int, record_key text, authority_uscc text, doc_no text, subj_kind text, subj_name text,
+      row_number int, record_key text, authority_uscc text, doc_no text, subj_kind text, subj_name text, subj_norm text, subj_bigrams tsvector,
       uscc text, org_code text, reg_no text, id_hash text, id_masked text, id_enc text, decision_date date,
       content jsonb, content_hash text, pii_enc text, withdrawn bool, late bool, working_days int, provisional bool
     ) ON COMMIT DROP`);
@@ -320,12 +325,14 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
   // 主体库: create subjects that are new, keyed by USCC or (natural persons) by the keyed ID hash.
   // Known subjects are left out by an anti-join first (one hash join instead of a conflict check per row);
   // ON CONFLICT still covers a subject that a concurrent import creates meanwhile.
-  await q(`INSERT INTO subjects (kind, name, uscc, region_code)
-    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6) FROM stg
+  // The search columns come from staging (subject_name_norm / subject_name_bigrams of the name, computed in
+  // JS); a subject without a reported name gets NULL and the row trigger fills them from its stand-in name.
+  await q(`INSERT INTO subjects (kind, name, uscc, region_code, name_norm, name_bigrams)
+    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6), subj_norm, subj_bigrams FROM stg
     WHERE uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.uscc = stg.uscc)
     ORDER BY uscc, row_number DESC ON CONFLICT (uscc) DO NOTHING`);
-  await q(`INSERT INTO subjects (kind, name, id_hash, id_masked, id_enc)
-    SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc FROM stg
+  await q(`INSERT INTO subjects (kind, name, id_hash, id_masked, id_enc, name_norm, name_bigrams)
+    SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc, subj_norm, subj_bigrams FROM stg
     WHERE uscc IS NULL AND id_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id_hash = stg.id_hash)
     ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
   await q('ALTER TABLE stg ADD COLUMN subject_id bigint');
