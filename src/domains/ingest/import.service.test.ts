@@ -162,7 +162,7 @@ test('one 文号 for two parties (joint decision): two records by default; one r
   assert.equal(subjectless[0].current_version, 2, 'the second party became a new version of it');
 });
 
-test('a department or subject that still has records cannot be deleted or renumbered (guards instead of per-row foreign keys)', async () => {
+test('a department or subject that still has records cannot be deleted or renumbered, nor a record or batch that has versions (guards instead of per-row foreign keys)', async () => {
   const r = await run(await csv('guard.csv', 5, 91));
   assert.equal(r.status, 'committed', JSON.stringify(r.errors));
   const rec = await t.db.selectFrom('records').select(['department_id', 'subject_id']).where('subject_id', 'is not', null).executeTakeFirstOrThrow();
@@ -173,6 +173,16 @@ test('a department or subject that still has records cannot be deleted or renumb
   // A subject without records is not held back.
   const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name: '无记录的测试企业' }).returning('id').executeTakeFirstOrThrow();
   assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', lone.id).execute()), 'ok');
+  // Versions keep their record and their batch the same way.
+  const v = await t.db.selectFrom('record_versions').select(['record_id', 'batch_id']).where('batch_id', '=', r.batchId).executeTakeFirstOrThrow();
+  assert.equal(await code(t.db.deleteFrom('records').where('id', '=', v.record_id).execute()), '23503');
+  assert.equal(await code(sql`UPDATE records SET id = id + 1000000 WHERE id = ${v.record_id}`.execute(t.db)), '23503');
+  assert.equal(await code(t.db.deleteFrom('ingest_batches').where('id', '=', r.batchId).execute()), '23503');
+  assert.equal(await code(sql`UPDATE ingest_batches SET id = id + 1000000 WHERE id = ${r.batchId}`.execute(t.db)), '23503');
+  // A rejected batch, which wrote no versions, is not held back.
+  const empty = await run(await csv('guard-empty.csv', 0, 92));
+  assert.equal(empty.status, 'rejected');
+  assert.equal(await code(t.db.deleteFrom('ingest_batches').where('id', '=', empty.batchId).execute()), 'ok');
 });
 
 test('subjects created by an import carry the search columns the row trigger would have written', async () => {
@@ -195,4 +205,63 @@ test('subjects created by an import carry the search columns the row trigger wou
     assert.ok(x.pending, `${x.name} waits for the JS backfill`);
   }
   assert.equal(got.rows.find((x) => x.name === '湟')!.lexemes, 0);
+});
+
+test('merging in chunks gives the receipt and the stored records, versions and subjects of a single merge', async () => {
+  // Keys recur across chunk boundaries: unchanged duplicates, changed content (new versions) and a 撤销 row.
+  const factIdx = PENALTY_HEADERS.findIndex((h) => h.includes('违法事实'));
+  const base = [...generatePenaltyRows(40, 5150, { duplicateRate: 0.15, invalidRate: 0.1 })];
+  const rows = base.map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])) as Record<string, string>);
+  for (const i of [2, 9, 17]) rows.push({ ...rows[i], [PENALTY_HEADERS[factIdx]]: `${rows[i][PENALTY_HEADERS[factIdx]]}（更正${i}）` });
+  rows.push({ ...rows[5], 当前状态: '2' });
+  rows.push(...rows.slice(0, 6));
+  const other = await createTestDb();
+  try {
+    await seedDepartments(other.db, loadConfig({}));
+    await installBuiltinCatalog(other.db);
+    const [oitem, odept] = [(await findActiveItem(other.db, '行政处罚'))!, (await other.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow()).id];
+    const single = await importRows({ db: other.db, pool: other.pool, secret: SECRET, item: oitem, departmentId: odept, channel: 'api', rows });
+    const dump = async (d: TestDb) => {
+      const r = await sql<{ v: unknown }>`SELECT json_build_object(
+        'records', (SELECT json_agg(json_build_array(r.record_key, r.current_version, r.current_hash, r.status, s.name, s.uscc) ORDER BY r.record_key)
+                    FROM records r JOIN subjects s ON s.id = r.subject_id
+                    WHERE r.id IN (SELECT record_id FROM record_versions WHERE batch_id = (SELECT max(id) FROM ingest_batches))),
+        'versions', (SELECT json_agg(json_build_array(r.record_key, v.version, v.content_hash, v.row_number, v.withdrawn) ORDER BY r.record_key, v.version)
+                     FROM record_versions v JOIN records r ON r.id = v.record_id WHERE v.batch_id = (SELECT max(id) FROM ingest_batches))) AS v`.execute(d.db);
+      return r.rows[0].v;
+    };
+    const merges: number[] = [];
+    const chunked = await importRows({
+      db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 7,
+      afterChunkMerge: async (n) => {
+        merges.push(n);
+      },
+    });
+    assert.ok(merges.length >= 6, `merged in ${merges.length} chunks`);
+    const strip = ({ batchId: _b, ...r }: Receipt) => r;
+    assert.deepEqual(strip(chunked), strip(single));
+    assert.ok(chunked.updated >= 3 && chunked.duplicates >= 6 && chunked.withdrawn === 1, JSON.stringify(chunked));
+    const [a, b] = [(await dump(t)) as { records: unknown[]; versions: unknown[] }, (await dump(other)) as { records: unknown[]; versions: unknown[] }];
+    assert.equal(a.versions.length, single.new + single.updated);
+    assert.ok(a.records.length >= single.new);
+    assert.deepEqual(a, b);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a failure after some chunks are merged leaves nothing of the batch', async () => {
+  const rows = [...generatePenaltyRows(30, 6161)].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
+  const before = { versions: await count('record_versions'), subjects: (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n };
+  await assert.rejects(
+    importRows({
+      db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 10,
+      afterChunkMerge: async (n) => {
+        if (n === 2) throw new Error('simulated crash after two chunks');
+      },
+    }),
+    /simulated crash/,
+  );
+  assert.equal(await count('record_versions'), before.versions);
+  assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, before.subjects);
 });

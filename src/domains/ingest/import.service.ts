@@ -59,6 +59,9 @@ interface CommonOptions {
   onBatch?: (batchId: string) => void;
   onProgress?: (p: ImportProgress) => void;
   beforeMerge?: () => Promise<void>;
+  /** Passed to commitBatch: rows per merged chunk, and a test hook after each chunk's merge. */
+  chunkRows?: number;
+  afterChunkMerge?: (chunk: number) => Promise<void>;
   /** Benchmark hook, passed to commitBatch. */
   onStep?: (step: string, ms: number) => void;
 }
@@ -146,6 +149,8 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       rows: staged(),
       onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
       beforeMerge: o.beforeMerge,
+      chunkRows: o.chunkRows,
+      afterChunkMerge: o.afterChunkMerge,
       onStep: o.onStep,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });

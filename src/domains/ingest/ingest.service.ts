@@ -215,25 +215,77 @@ export function stageLine(rowNumber: number, r: RowResult, c: StageContext): str
   );
 }
 
-/** Writes lines to a COPY stream with back-pressure. */
-async function copyLines(client: pg.PoolClient, statement: string, lines: AsyncIterable<string>): Promise<void> {
+/** Writes text pieces to a COPY stream with back-pressure. */
+async function copyText(client: pg.PoolClient, statement: string, pieces: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const stream = client.query(copyFrom(statement));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
-  let buf = '';
-  for await (const line of lines) {
-    buf += line + '\n';
-    if (buf.length > 256 * 1024) {
-      if (!stream.write(buf)) await new Promise((r) => stream.once('drain', r));
-      buf = '';
-    }
+  for await (const piece of pieces) {
+    if (!stream.write(piece)) await new Promise((r) => stream.once('drain', r));
   }
-  if (buf) stream.write(buf);
   stream.end();
   await done;
 }
+
+/** A chunk of staging text: about 256 KiB pieces, and how many rows they hold. */
+interface Chunk {
+  pieces: string[];
+  rows: number;
+}
+
+/** Groups lines into chunks of `rows` lines; yields at least one (possibly empty) chunk. */
+async function* chunksOf(lines: AsyncIterable<string>, rows: number): AsyncGenerator<Chunk> {
+  let chunk: Chunk = { pieces: [], rows: 0 };
+  let buf = '';
+  let yielded = false;
+  for await (const line of lines) {
+    buf += line + '\n';
+    chunk.rows++;
+    if (buf.length > 256 * 1024) {
+      chunk.pieces.push(buf);
+      buf = '';
+    }
+    if (chunk.rows >= rows) {
+      if (buf) chunk.pieces.push(buf);
+      buf = '';
+      yield chunk;
+      yielded = true;
+      chunk = { pieces: [], rows: 0 };
+    }
+  }
+  if (buf) chunk.pieces.push(buf);
+  if (chunk.rows > 0 || !yielded) yield chunk;
+}
+
+/**
+ * Pulls from `src` up to `ahead` items before the consumer asks for them. A chunk is then read,
+ * validated and serialised in Node while PostgreSQL merges the previous one: the two cores work at once.
+ */
+async function* readAhead<T>(src: AsyncIterable<T>, ahead: number): AsyncGenerator<T> {
+  const it = src[Symbol.asyncIterator]();
+  const queue: Promise<IteratorResult<T>>[] = [];
+  const request = () => {
+    const p = it.next();
+    // A request the consumer never awaits (it stopped on an error) must not become an unhandled rejection.
+    p.catch(() => undefined);
+    queue.push(p);
+  };
+  try {
+    for (;;) {
+      while (queue.length <= ahead) request();
+      const r = await queue.shift()!;
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.(undefined).catch(() => undefined);
+  }
+}
+
+/** Rows merged per chunk (see commitBatch). */
+export const MERGE_CHUNK_ROWS = 50_000;
 
 export interface CommitOptions {
   pool: pg.Pool;
@@ -245,15 +297,29 @@ export interface CommitOptions {
   departmentId: number;
   channel: Channel;
   rows: AsyncIterable<StagedRow>;
+  /** Accepted rows staged and merged per chunk (default MERGE_CHUNK_ROWS). */
+  chunkRows?: number;
   /** Called every 10,000 rows staged. */
   onProgress?: (rowsSeen: number) => void;
-  /** Test hook: runs inside the transaction after staging, before the merge. */
+  /** Test hook: runs inside the transaction after the first chunk is staged, before the first merge. */
   beforeMerge?: () => Promise<void>;
+  /** Test hook: runs inside the transaction after each chunk's merge (1, 2, …). */
+  afterChunkMerge?: (chunk: number) => Promise<void>;
   /** Benchmark hook: each merge statement's duration, labelled by its first words. */
   onStep?: (step: string, ms: number) => void;
 }
 
-/** Stages every row and merges the batch atomically; returns the receipt counts. */
+/**
+ * Stages and merges the batch atomically, in one transaction; returns the receipt counts.
+ *
+ * Accepted rows are staged and merged in chunks of `chunkRows`, with the next chunk read ahead, so that
+ * a big file keeps Node (decode, parse, validate, serialise) and PostgreSQL (COPY, merge) busy at the same
+ * time. Each chunk's merge sees the records that earlier chunks wrote in the same transaction, so the
+ * counts and versions are those of a single merge: a key repeated in a later chunk is an unchanged
+ * duplicate or a new version exactly as if both rows were in one chunk (tested).
+ * Merges of one catalogue item are serialised (advisory lock from the first merge to the commit); a file
+ * of up to one chunk is staged in full before it waits for that lock.
+ */
 export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const client = await o.pool.connect();
   const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
@@ -273,7 +339,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
         if (row.kind === 'rejected') {
           counts.rejected++;
-          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(row.cells))}\t${esc(JSON.stringify(row.errors))}`);
+          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(row.cells))}\t${esc(JSON.stringify(row.errors))}\n`);
           continue;
         }
         counts.accepted++;
@@ -281,16 +347,21 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         yield stageLine(row.rowNumber, row.result, stage);
       }
     }
-    await copyLines(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, accepted());
-    o.onProgress?.(counts.total);
-    if (rejects.length) {
-      await copyLines(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors) FROM STDIN', (async function* () {
-        yield* rejects;
-      })());
+    let n = 0;
+    for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS), 1)) {
+      n++;
+      if (n > 1) await client.query('TRUNCATE stg');
+      await copyText(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, chunk.pieces);
+      if (n === 1) {
+        await o.beforeMerge?.();
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
+      }
+      if (chunk.rows > 0) await mergeStaged(client, o, counts);
+      await o.afterChunkMerge?.(n);
     }
-    await o.beforeMerge?.();
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
-    await mergeStaged(client, o, counts);
+    o.onProgress?.(counts.total);
+    counts.duplicates = counts.accepted - counts.new - counts.updated;
+    if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors) FROM STDIN', rejects);
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
          duplicates = $7, withdrawn = $8, late = $9, finished_at = now() WHERE id = $1`,
@@ -309,7 +380,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   }
 }
 
-/** The set-based merge: subjects, then versions and records. */
+/** The set-based merge of the staged chunk: subjects, then versions and records; adds to the counts. */
 async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
   const q = async (text: string, values: unknown[] = []) => {
     if (!o.onStep) return client.query(text, values);
@@ -335,32 +406,35 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
     SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc, subj_norm, subj_bigrams FROM stg
     WHERE uscc IS NULL AND id_hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id_hash = stg.id_hash)
     ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
-  await q('ALTER TABLE stg ADD COLUMN subject_id bigint');
-  await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.uscc IS NOT NULL AND s.uscc = stg.uscc');
-  await q('UPDATE stg SET subject_id = s.id FROM subjects s WHERE stg.subject_id IS NULL AND stg.id_hash IS NOT NULL AND s.id_hash = stg.id_hash');
+  // Each staged row's subject, in a narrow table of its own: updating stg would rewrite every row with its content.
+  await q(`CREATE TEMP TABLE link ON COMMIT DROP AS
+    SELECT st.row_number, st.org_code, st.reg_no, st.subj_kind, st.subj_name, coalesce(su.id, sp.id) AS subject_id
+    FROM stg st
+    LEFT JOIN subjects su ON st.uscc IS NOT NULL AND su.uscc = st.uscc
+    LEFT JOIN subjects sp ON st.uscc IS NULL AND st.id_hash IS NOT NULL AND sp.id_hash = st.id_hash`);
   // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
-  await q(`UPDATE stg SET subject_id = si.subject_id FROM subject_identifiers si
-    WHERE stg.subject_id IS NULL AND ((si.kind = 'org' AND si.value = stg.org_code) OR (si.kind = 'regno' AND si.value = stg.reg_no))`);
-  await q(`UPDATE stg SET subject_id = s.id FROM subjects s
-    WHERE stg.subject_id IS NULL AND stg.org_code IS NOT NULL AND s.uscc IS NOT NULL AND substr(s.uscc, 9, 9) = stg.org_code`);
+  await q(`UPDATE link SET subject_id = si.subject_id FROM subject_identifiers si
+    WHERE link.subject_id IS NULL AND ((si.kind = 'org' AND si.value = link.org_code) OR (si.kind = 'regno' AND si.value = link.reg_no))`);
+  await q(`UPDATE link SET subject_id = s.id FROM subjects s
+    WHERE link.subject_id IS NULL AND link.org_code IS NOT NULL AND s.uscc IS NOT NULL AND substr(s.uscc, 9, 9) = link.org_code`);
   // Still unknown legacy-only subjects: one new subject per code, linked for next time.
-  const unknown = await q(`SELECT DISTINCT ON (coalesce(org_code, reg_no)) org_code, reg_no, subj_kind, subj_name FROM stg
+  const unknown = await q(`SELECT DISTINCT ON (coalesce(org_code, reg_no)) org_code, reg_no, subj_kind, subj_name FROM link
     WHERE subject_id IS NULL AND (org_code IS NOT NULL OR reg_no IS NOT NULL) ORDER BY coalesce(org_code, reg_no), row_number DESC`);
   for (const u of unknown.rows as Array<{ org_code: string | null; reg_no: string | null; subj_kind: string; subj_name: string | null }>) {
     const s = await q('INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id', [u.subj_kind, u.subj_name ?? u.org_code ?? u.reg_no]);
     const id = (s.rows[0] as { id: string }).id;
     if (u.org_code) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.org_code, id]);
     if (u.reg_no) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.reg_no, id]);
-    await q('UPDATE stg SET subject_id = $1 WHERE subject_id IS NULL AND (org_code = $2 OR reg_no = $3)', [id, u.org_code, u.reg_no]);
+    await q('UPDATE link SET subject_id = $1 WHERE subject_id IS NULL AND (org_code = $2 OR reg_no = $3)', [id, u.org_code, u.reg_no]);
   }
   await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
-    SELECT DISTINCT ON (org_code) 'org', org_code, subject_id FROM stg WHERE org_code IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
+    SELECT DISTINCT ON (org_code) 'org', org_code, subject_id FROM link WHERE org_code IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
   await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
-    SELECT DISTINCT ON (reg_no) 'regno', reg_no, subject_id FROM stg WHERE reg_no IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
+    SELECT DISTINCT ON (reg_no) 'regno', reg_no, subject_id FROM link WHERE reg_no IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
   // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
   await q(`INSERT INTO subject_names (subject_id, name)
-    SELECT DISTINCT stg.subject_id, stg.subj_name FROM stg JOIN subjects s ON s.id = stg.subject_id
-    WHERE stg.subj_name IS NOT NULL AND stg.subj_name <> s.name ON CONFLICT DO NOTHING`);
+    SELECT DISTINCT l.subject_id, l.subj_name FROM link l JOIN subjects s ON s.id = l.subject_id
+    WHERE l.subj_name IS NOT NULL AND l.subj_name <> s.name ON CONFLICT DO NOTHING`);
 
   // Versions to write: a row whose content equals the previous row of the same key in this file, or the
   // stored current version, is an unchanged duplicate. Only keys and flags are copied into `vers`; the
@@ -371,10 +445,10 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
             count(*) OVER (PARTITION BY c.record_key) AS n,
             row_number() OVER (PARTITION BY c.record_key ORDER BY c.row_number DESC) AS rdesc
      FROM (
-       SELECT s.row_number, s.record_key, s.authority_uscc, s.doc_no, s.subject_id, s.content_hash, s.withdrawn, s.decision_date,
+       SELECT s.row_number, s.record_key, s.authority_uscc, s.doc_no, l.subject_id, s.content_hash, s.withdrawn, s.decision_date,
               r.id AS record_id, coalesce(r.current_version, 0) AS base_version, (r.id IS NULL) AS is_new,
               coalesce(lag(s.content_hash) OVER (PARTITION BY s.record_key ORDER BY s.row_number), r.current_hash) AS prev_hash
-       FROM stg s LEFT JOIN records r ON r.item_id = $1 AND r.record_key = s.record_key
+       FROM stg s JOIN link l ON l.row_number = s.row_number LEFT JOIN records r ON r.item_id = $1 AND r.record_key = s.record_key
      ) c
      WHERE c.prev_hash IS NULL OR c.content_hash <> c.prev_hash`,
     [o.item.id],
@@ -402,8 +476,8 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
   const c = await q(`SELECT count(*) FILTER (WHERE is_new AND seq = 1)::int AS new, count(*) FILTER (WHERE NOT (is_new AND seq = 1))::int AS updated,
       count(*) FILTER (WHERE withdrawn)::int AS withdrawn FROM vers`);
   const row = c.rows[0] as { new: number; updated: number; withdrawn: number };
-  counts.new = row.new;
-  counts.updated = row.updated;
-  counts.withdrawn = row.withdrawn;
-  counts.duplicates = counts.accepted - row.new - row.updated;
+  counts.new += row.new;
+  counts.updated += row.updated;
+  counts.withdrawn += row.withdrawn;
+  await q('DROP TABLE link, vers, newrec');
 }
