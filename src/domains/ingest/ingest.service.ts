@@ -356,7 +356,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         await o.beforeMerge?.();
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
       }
-      if (chunk.rows > 0) await mergeStaged(client, o, counts);
+      if (chunk.rows > 0) await mergeStaged(client, o, counts, n === 1);
       await o.afterChunkMerge?.(n);
     }
     o.onProgress?.(counts.total);
@@ -381,7 +381,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
 }
 
 /** The set-based merge of the staged chunk: subjects, then versions and records; adds to the counts. */
-async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
+async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts, first: boolean): Promise<void> {
   const q = async (text: string, values: unknown[] = []) => {
     if (!o.onStep) return client.query(text, values);
     const t0 = performance.now();
@@ -391,8 +391,9 @@ async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: Rece
   };
   // Big batches sort and hash a lot (DISTINCT ON, window functions): let them do it in memory.
   await q(`SET LOCAL work_mem = '128MB'`);
-  // Statistics for the join and grouping columns only: sampling the JSON content costs seconds and no plan uses it.
-  await q('ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
+  // Statistics for the join and grouping columns only: sampling the JSON content costs seconds and no plan uses
+  // it. Once per batch: later chunks of the same file look alike, and TRUNCATE keeps the statistics.
+  if (first) await q('ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
   // 主体库: create subjects that are new, keyed by USCC or (natural persons) by the keyed ID hash.
   // Known subjects are left out by an anti-join first (one hash join instead of a conflict check per row);
   // ON CONFLICT still covers a subject that a concurrent import creates meanwhile.
