@@ -5,25 +5,45 @@
 --
 -- The merge writes versions only for the records and the batch it has just written or matched in the same
 -- transaction, so it cannot create a dangling reference. Records and batches are never deleted or
--- renumbered by the platform; these guards refuse a manual DELETE or id change that would orphan versions,
+-- renumbered by the platform; a guard refuses a manual DELETE or id change that would orphan versions,
 -- using the existing indexes (the primary key's record_id prefix, record_versions_batch_idx).
+--
+-- One guard function serves every parent: its trigger arguments name the (child table, child column)
+-- pairs that point to the parent's id. The two guards of 20261128T1700 move onto it.
 ALTER TABLE record_versions DROP CONSTRAINT record_versions_record_id_fkey;
 ALTER TABLE record_versions DROP CONSTRAINT record_versions_batch_id_fkey;
 
-CREATE FUNCTION record_versions_parent_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION refuse_orphans() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  i int := 0;
+  referenced boolean;
 BEGIN
-  IF TG_TABLE_NAME = 'records' AND EXISTS (SELECT 1 FROM record_versions WHERE record_id = OLD.id) THEN
-    RAISE EXCEPTION 'record % still has versions', OLD.id USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  IF TG_TABLE_NAME = 'ingest_batches' AND EXISTS (SELECT 1 FROM record_versions WHERE batch_id = OLD.id) THEN
-    RAISE EXCEPTION 'batch % still has record versions', OLD.id USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.id IS NOT DISTINCT FROM OLD.id THEN
+      RETURN NEW;
+    END IF;
     RAISE EXCEPTION '% ids are not changed', TG_TABLE_NAME USING ERRCODE = 'foreign_key_violation';
   END IF;
-  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  WHILE i < TG_NARGS LOOP
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1)', TG_ARGV[i], TG_ARGV[i + 1]) INTO referenced USING OLD.id;
+    IF referenced THEN
+      RAISE EXCEPTION '% % is still referenced by %.%', TG_TABLE_NAME, OLD.id, TG_ARGV[i], TG_ARGV[i + 1]
+        USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    i := i + 2;
+  END LOOP;
+  RETURN OLD;
 END $$;
-CREATE TRIGGER records_versions_guard BEFORE DELETE OR UPDATE OF id ON records
-  FOR EACH ROW EXECUTE FUNCTION record_versions_parent_guard();
-CREATE TRIGGER ingest_batches_versions_guard BEFORE DELETE OR UPDATE OF id ON ingest_batches
-  FOR EACH ROW EXECUTE FUNCTION record_versions_parent_guard();
+
+DROP TRIGGER departments_records_guard ON departments;
+DROP TRIGGER subjects_records_guard ON subjects;
+DROP FUNCTION records_parent_guard();
+
+CREATE TRIGGER departments_orphans_guard BEFORE DELETE OR UPDATE OF id ON departments
+  FOR EACH ROW EXECUTE FUNCTION refuse_orphans('records', 'department_id');
+CREATE TRIGGER subjects_orphans_guard BEFORE DELETE OR UPDATE OF id ON subjects
+  FOR EACH ROW EXECUTE FUNCTION refuse_orphans('records', 'subject_id');
+CREATE TRIGGER records_orphans_guard BEFORE DELETE OR UPDATE OF id ON records
+  FOR EACH ROW EXECUTE FUNCTION refuse_orphans('record_versions', 'record_id');
+CREATE TRIGGER ingest_batches_orphans_guard BEFORE DELETE OR UPDATE OF id ON ingest_batches
+  FOR EACH ROW EXECUTE FUNCTION refuse_orphans('record_versions', 'batch_id');

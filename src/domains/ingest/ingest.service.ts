@@ -6,6 +6,7 @@
 // withdraws the record (DOMAIN §1.4 rule 7). Nothing is overwritten: versions keep batch, row, channel,
 // department and catalogue version.
 import pg from 'pg';
+import { setImmediate } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
@@ -132,7 +133,6 @@ function subjectKind(category: string | null): string {
   return 'legal';
 }
 
-/** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
 /** Per-item facts stageLine needs, computed once per batch rather than per row. */
 interface StageContext {
   item: CatalogItem;
@@ -145,7 +145,7 @@ interface StageContext {
   keyWithSubject: boolean;
 }
 
-export function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
+function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
   return {
     item,
     maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
@@ -158,7 +158,8 @@ export function stageContext(item: CatalogItem, secret: string, keyWithSubject: 
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
+/** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
+function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
   // One serialisation serves the content hash and, when nothing is masked, the stored content.
   const valuesJson = JSON.stringify(r.values);
   const hash = sha256(valuesJson);
@@ -243,6 +244,9 @@ async function* chunksOf(lines: AsyncIterable<string>, rows: number): AsyncGener
   for await (const line of lines) {
     buf += line + '\n';
     chunk.rows++;
+    // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
+    // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
+    if (chunk.rows % 512 === 0) await setImmediate();
     if (buf.length > 128 * 1024) {
       chunk.pieces.push(Buffer.from(buf));
       buf = '';
