@@ -277,8 +277,9 @@ export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { f
     .where('b.status', '=', 'committed')
     .groupBy(['b.department_id', 'd.name']);
   if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
-  if (q.from) query = query.where('b.created_at', '>=', new Date(q.from));
-  if (q.to) query = query.where('b.created_at', '<', new Date(q.to));
+  // Both ends are calendar days in Beijing time, and `to` includes its day (the console's date range picker).
+  if (q.from) query = query.where('b.created_at', '>=', new Date(`${q.from}T00:00:00+08:00`));
+  if (q.to) query = query.where('b.created_at', '<', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
   const rows = await query.orderBy('rows', 'desc').execute();
   return rows.map((r) => ({
     departmentId: r.department_id,

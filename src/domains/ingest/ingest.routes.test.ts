@@ -224,6 +224,17 @@ describe('online form and records', () => {
     const admin = await loginAs(t, 'admin');
     const all = await t.app.inject({ method: 'GET', url: '/api/ingest/stats', headers: admin.headers });
     assert.ok(all.json().items.length >= 2);
+    // Dates are Beijing calendar days and the range includes its last day: a batch made at 00:30 on
+    // 2020-03-01 Beijing time (16:30 UTC on 29 February) counts for 1 March only.
+    const batch = await t.db.selectFrom('ingest_batches').select(['id', 'total']).where('status', '=', 'committed').where('total', '>', 0).orderBy('id').executeTakeFirstOrThrow();
+    await t.db.updateTable('ingest_batches').set({ created_at: new Date('2020-02-29T16:30:00Z') }).where('id', '=', batch.id).execute();
+    const rowsIn = async (from: string, to: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/ingest/stats?from=${from}&to=${to}`, headers: admin.headers });
+      assert.equal(res.statusCode, 200, res.body);
+      return (res.json().items as Array<{ rows: number }>).reduce((n, i) => n + i.rows, 0);
+    };
+    assert.equal(await rowsIn('2020-03-01', '2020-03-01'), batch.total);
+    assert.equal(await rowsIn('2020-02-01', '2020-02-29'), 0);
   });
 });
 
