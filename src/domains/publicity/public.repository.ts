@@ -8,19 +8,6 @@ import { compileItem } from '../catalog/catalog.model.ts';
 import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 
-export type PublicRow = {
-  id: string;
-  record_type: string;
-  item_id: string;
-  subject_id: string | null;
-  doc_no: string;
-  decision_date: string | null;
-  public_until: string | null;
-  publicity: unknown;
-  content: unknown;
-  definition: unknown;
-};
-
 export type PublicRecord = {
   id: string;
   type: string;
@@ -59,9 +46,8 @@ function publicShape(item: CatalogItem): PublicShape {
   return s;
 }
 
-/** Shapes one record for the public: 社会公开 fields only, labels instead of codes. */
-export function toPublic(r: PublicRow): PublicRecord {
-  const item = r.definition as CatalogItem;
+/** Shapes one record for the public with its catalogue definition: 社会公开 fields only, labels instead of codes. */
+export function toPublic(r: PublicRecordRow, item: CatalogItem): PublicRecord {
   const { compiled: c, fields: publicFields, nameField, authorityField } = publicShape(item);
   const content = r.content as Record<string, string | number | null>;
   const label = (code: string, v: string | number | null): string => {
@@ -84,7 +70,7 @@ export function toPublic(r: PublicRow): PublicRecord {
     decisionDate: r.decision_date,
     authority: authorityField ? (content[authorityField] as string | null) : null,
     publicUntil: r.public_until,
-    publicity: ((r.publicity as { explanation?: string } | null)?.explanation ?? '') as string,
+    publicity: r.explanation ?? '',
     fields,
   };
 }
@@ -141,7 +127,7 @@ export async function shapePublic(db: DbOrTx, rows: readonly PublicRecordRow[]):
   for (const r of rows) {
     const definition = defs.get(definitionKey(r.item_id, r.catalog_version));
     if (!definition) continue;
-    out.push(toPublic({ ...r, publicity: { explanation: r.explanation ?? undefined }, definition }));
+    out.push(toPublic(r, definition));
   }
   return out;
 }

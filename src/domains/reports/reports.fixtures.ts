@@ -51,10 +51,10 @@ export function samplePublicRecords(n: number, seed = 20261128, subjectId = '1')
       doc_no: String(content.CF_WSH),
       decision_date: date,
       public_until: `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`,
-      publicity: { explanation: '依 2023 年规则，一般失信信息，公示期一年' },
+      explanation: '依 2023 年规则，一般失信信息，公示期一年',
       content,
-      definition: SGS_CF_V2,
-    });
+      catalog_version: SGS_CF_V2.version,
+    }, SGS_CF_V2);
   });
 }
 
