@@ -2,13 +2,13 @@
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createDb, migrate, type Db } from '../src/db/index.ts';
 import { ownShutdownSignals, type EmbeddedServer } from '../src/db/embedded.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
+export { freePort } from '../test/helpers/net.ts';
 
 /** Reads `--name N` from the arguments, with a default; N must be a positive integer. */
 export function arg(args: string[], name: string, dflt: number): number {
@@ -17,18 +17,6 @@ export function arg(args: string[], name: string, dflt: number): number {
   const n = Number(args[i + 1]);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} 需要一个正整数 / needs a positive integer`);
   return n;
-}
-
-/** A TCP port free on 127.0.0.1 right now (for the throw-away PostgreSQL or the app). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 /** A count with thousands separators. */
@@ -106,4 +94,16 @@ export async function createBenchDatabase(server: EmbeddedServer, name: string):
 export async function removeFolders(...dirs: string[]): Promise<void> {
   const results = await Promise.allSettled(dirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })));
   for (const [i, r] of results.entries()) if (r.status === 'rejected') console.error(`removing ${dirs[i]} failed: ${String(r.reason)}`);
+}
+
+/** A random slice of `len` characters of a random name (names shorter than that are skipped). */
+export function fragments(names: readonly string[], len: number, count: number, rng: () => number): string[] {
+  const out: string[] = [];
+  while (out.length < count) {
+    const cs = [...names[Math.floor(rng() * names.length)]];
+    if (cs.length < len) continue;
+    const at = Math.floor(rng() * (cs.length - len + 1));
+    out.push(cs.slice(at, at + len).join(''));
+  }
+  return out;
 }

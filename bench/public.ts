@@ -47,7 +47,7 @@ import { importFile, type Receipt } from '../src/domains/ingest/import.service.t
 import { publicRecords } from '../src/domains/publicity/public.repository.ts';
 import { refreshPublicity } from '../src/domains/publicity/publicity.service.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
-import { type Percentiles, arg, close, createBenchDatabase, fmt, freePort, onInterrupt, percentiles, removeFolders, write } from './lib.ts';
+import { type Percentiles, arg, close, createBenchDatabase, fmt, fragments, freePort, onInterrupt, percentiles, removeFolders, write } from './lib.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { isoOfEpochDay } from '../src/platform/workCalendar.ts';
@@ -192,18 +192,6 @@ function request(agent: http.Agent, port: number, method: string, path: string, 
     req.on('error', reject);
     req.end(payload);
   });
-}
-
-/** A random slice of `len` characters of a random name (names shorter than that are skipped). */
-function fragments(names: readonly string[], len: number, count: number, rng: () => number): string[] {
-  const out: string[] = [];
-  while (out.length < count) {
-    const cs = [...names[Math.floor(rng() * names.length)]];
-    if (cs.length < len) continue;
-    const at = Math.floor(rng() * (cs.length - len + 1));
-    out.push(cs.slice(at, at + len).join(''));
-  }
-  return out;
 }
 
 /** A different client address for each request (see the header). */

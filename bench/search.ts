@@ -26,7 +26,7 @@ import { generateSubjects, personName } from '../src/domains/subjects/demo.ts';
 import { findByUscc } from '../src/domains/subjects/subjects.repository.ts';
 import { backfillSearchColumns, searchSubjects } from '../src/domains/subjects/subjects.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
-import { arg, fmt, freePort, onInterrupt, percentiles, removeFolders } from './lib.ts';
+import { arg, fmt, fragments, freePort, onInterrupt, percentiles, removeFolders } from './lib.ts';
 
 const SEED = 20261128;
 const BASE = 40_000;
@@ -100,18 +100,6 @@ async function time<T>(xs: readonly T[], f: (x: T) => Promise<unknown>): Promise
     const t = performance.now();
     await f(x);
     out.push(performance.now() - t);
-  }
-  return out;
-}
-
-/** A random slice of `len` characters of a random name (names shorter than that are skipped). */
-function fragments(names: readonly string[], len: number, count: number, rng: () => number): string[] {
-  const out: string[] = [];
-  while (out.length < count) {
-    const cs = [...names[Math.floor(rng() * names.length)]];
-    if (cs.length < len) continue;
-    const at = Math.floor(rng() * (cs.length - len + 1));
-    out.push(cs.slice(at, at + len).join(''));
   }
   return out;
 }

@@ -3,12 +3,12 @@
 // Each test file clones the template (CREATE DATABASE … TEMPLATE), so files are isolated.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { createDb, migrate } from '../src/db/index.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { freePort } from '../test/helpers/net.ts';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -24,17 +24,6 @@ async function walk(dir: string): Promise<string[]> {
     else out.push(p);
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 const all = [...(await walk(join(root, 'src'))), ...(await walk(join(root, 'test')))].map((f) => relative(root, f));

@@ -4,26 +4,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPostmasterPid } from '../src/db/embedded.ts';
+import { freePort } from './helpers/net.ts';
 
 const root = join(import.meta.dirname, '..');
 let dataDir: string;
 let httpPort: number;
 let pgPort: number;
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function env(): NodeJS.ProcessEnv {
   const e = { ...process.env };
