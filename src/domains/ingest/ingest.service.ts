@@ -359,8 +359,14 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       if (n === 1) {
         await o.beforeMerge?.();
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
+        // Once per batch, for every chunk: big chunks sort and hash a lot (DISTINCT ON, window functions), so
+        // let them do it in memory; statistics for the join and grouping columns only (sampling the JSON
+        // content costs seconds and no plan uses it), which later chunks of the same file share (TRUNCATE
+        // keeps them).
+        await step(client, o, `SET LOCAL work_mem = '128MB'`);
+        await step(client, o, 'ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
       }
-      if (chunk.rows > 0) await mergeStaged(client, o, counts, n === 1);
+      if (chunk.rows > 0) await mergeStaged(client, o, counts);
       await o.afterChunkMerge?.(n);
     }
     o.onProgress?.(counts.total);
@@ -384,20 +390,18 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   }
 }
 
+/** Runs one merge statement, reporting its duration to the benchmark hook, labelled by its first words. */
+async function step(client: pg.PoolClient, o: CommitOptions, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  if (!o.onStep) return client.query(text, values);
+  const t0 = performance.now();
+  const r = await client.query(text, values);
+  o.onStep(text.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
+  return r;
+}
+
 /** The set-based merge of the staged chunk: subjects, then versions and records; adds to the counts. */
-async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts, first: boolean): Promise<void> {
-  const q = async (text: string, values: unknown[] = []) => {
-    if (!o.onStep) return client.query(text, values);
-    const t0 = performance.now();
-    const r = await client.query(text, values);
-    o.onStep(text.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
-    return r;
-  };
-  // Big batches sort and hash a lot (DISTINCT ON, window functions): let them do it in memory.
-  await q(`SET LOCAL work_mem = '128MB'`);
-  // Statistics for the join and grouping columns only: sampling the JSON content costs seconds and no plan uses
-  // it. Once per batch: later chunks of the same file look alike, and TRUNCATE keeps the statistics.
-  if (first) await q('ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
+async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
+  const q = (text: string, values: unknown[] = []) => step(client, o, text, values);
   // Look-ups in the big tables (subjects, subject_identifiers, records) are written as per-row index probes
   // (scalar subqueries, a fenced LATERAL): a chunk is at most chunkRows rows, and a hash join would read the
   // whole table once per chunk (measured on a second import of 1M rows in 20 chunks: 9 s for the subject
