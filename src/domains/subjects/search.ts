@@ -130,27 +130,19 @@ export function bigrams(norm: string): string[] {
   return [...out];
 }
 
+/** A lexeme as tsvector/tsquery text: quoted, with quotes and backslashes doubled. */
+const quoteLexeme = (l: string): string => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
 /**
- * The tsvector text of a normalised name's bigrams, as SQL subject_name_bigrams(norm) builds them: each lexeme
- * quoted (quotes and backslashes doubled), verbatim. For bulk inserts that supply name_bigrams themselves
- * (migration 20261128T1900); PostgreSQL parses this text far faster than it runs the SQL function per row.
+ * The tsvector text of a normalised name's bigrams, as SQL subject_name_bigrams(norm) builds them, for bulk
+ * inserts that supply name_bigrams themselves (migration 20261128T1900); PostgreSQL parses this text far
+ * faster than it runs the SQL function per row.
  */
-export function bigramsTsvector(norm: string): string {
-  let out = '';
-  let prev = '';
-  for (const c of norm) {
-    if (prev) {
-      const l = prev + c;
-      out += (out ? " '" : "'") + (l.includes("'") || l.includes('\\') ? l.replace(/\\/g, '\\\\').replace(/'/g, "''") : l) + "'";
-    }
-    prev = c;
-  }
-  return out;
-}
+export const bigramsTsvector = (norm: string): string => bigrams(norm).map(quoteLexeme).join(' ');
 
 /** A tsquery text that ANDs the given lexemes verbatim (quoted; quotes and backslashes doubled). */
 export function toTsquery(lexemes: readonly string[]): string {
-  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' & ');
+  return lexemes.map(quoteLexeme).join(' & ');
 }
 
 /** Escapes LIKE metacharacters (% _ and the escape character \) so the text matches literally. */
