@@ -22,12 +22,16 @@ function keyFrom(secret: string, purpose: string): Buffer {
   return createHash('sha256').update(`${purpose}\0${secret}`).digest();
 }
 
-/** AES-256-GCM encryption under a key derived from the instance secret; output is base64url(iv|tag|ciphertext). */
-export function encrypt(secret: string, plaintext: string, purpose = 'at-rest'): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', keyFrom(secret, purpose), iv);
+/** AES-256-GCM of a text under a key and a 96-bit nonce; output is base64url(iv|tag|ciphertext). */
+function seal(key: Buffer | KeyObject, iv: Buffer, plaintext: string): string {
+  const c = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
   return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
+}
+
+/** AES-256-GCM encryption under a key derived from the instance secret, with a random nonce. */
+export function encrypt(secret: string, plaintext: string, purpose = 'at-rest'): string {
+  return seal(keyFrom(secret, purpose), randomBytes(12), plaintext);
 }
 
 /**
@@ -47,10 +51,7 @@ export function sealer(secret: string, purpose = 'at-rest'): (plaintext: string)
       counter = 0;
     }
     iv.writeUInt32BE(counter++, 8);
-    const c = createCipheriv('aes-256-gcm', key, iv);
-    const body = c.update(plaintext, 'utf8');
-    c.final();
-    return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
+    return seal(key, iv, plaintext);
   };
 }
 
