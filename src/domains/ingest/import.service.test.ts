@@ -13,6 +13,7 @@ import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
 import { importFile, importRows, type Receipt } from './import.service.ts';
 import { sweepAbandonedBatches } from './ingest.service.ts';
+import { regNoCheckDigit } from '../codes/regno.ts';
 
 let t: TestDb;
 let dir: string;
@@ -264,4 +265,62 @@ test('a failure after some chunks are merged leaves nothing of the batch', async
   );
   assert.equal(await count('record_versions'), before.versions);
   assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, before.subjects);
+});
+
+test('legacy codes link rows to the registry (the USCC that embeds the organisation code, a known link, or a new subject kept for next time); other reported names become name variants', async () => {
+  const h = (part: string) => PENALTY_HEADERS.find((x) => x.includes(part))!;
+  const [usccH, regH, orgH, nameH] = [h('统一社会信用代码）'), h('工商注册号'), h('组织机构代码'), '行政相对人名称'];
+  const legal = [...generatePenaltyRows(60, 8080)]
+    .map((r) => Object.fromEntries(PENALTY_HEADERS.map((x, i) => [x, r.cells[i]])) as Record<string, string>)
+    .filter((r) => r['行政相对人类别'] === '法人及非法人组织');
+  const embeddedOrg = legal[0][usccH].slice(8, 17);
+  const freshOrg = legal[1][usccH].slice(8, 17);
+  const regNo = `63010000${String(Date.now()).slice(-6)}`;
+  const fullRegNo = regNo + regNoCheckDigit(regNo);
+  const legacyOnly = (r: Record<string, string>, code: Record<string, string>, name: string) => ({ ...r, [usccH]: '', [nameH]: name, ...code });
+  const known = legal[0];
+  const rows = [
+    known,
+    legacyOnly(legal[2], { [orgH]: embeddedOrg }, '西宁某旧名称商贸公司'),
+    legacyOnly(legal[3], { [orgH]: freshOrg }, '西宁老字号食品厂'),
+    legacyOnly(legal[4], { [regH]: fullRegNo }, '西宁旧注册号商行'),
+    // In a chunk of its own: found through the link the chunk before created.
+    legacyOnly(legal[5], { [orgH]: freshOrg }, '西宁老字号食品厂（分厂）'),
+  ];
+  const subjectsBefore = (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 2 });
+  assert.equal(r.accepted, 5, JSON.stringify(r));
+  assert.equal(r.new, 5);
+  const byRow = async (i: number) =>
+    t.db.selectFrom('record_versions').innerJoin('records', 'records.id', 'record_versions.record_id').innerJoin('subjects', 'subjects.id', 'records.subject_id')
+      .select(['subjects.id', 'subjects.name', 'subjects.uscc']).where('record_versions.batch_id', '=', r.batchId).where('record_versions.row_number', '=', i + 1)
+      .executeTakeFirstOrThrow();
+  const [k, viaEmbedded, fresh, viaReg, viaLink] = await Promise.all(rows.map((_, i) => byRow(i)));
+  assert.equal(k.uscc, known[usccH]);
+  assert.equal(viaEmbedded.id, k.id, 'the organisation code embedded in a USCC finds that subject');
+  assert.equal(fresh.name, '西宁老字号食品厂');
+  assert.equal(fresh.uscc, null);
+  assert.equal(viaLink.id, fresh.id, 'a later chunk finds the subject through the new link');
+  assert.equal(viaReg.name, '西宁旧注册号商行');
+  assert.notEqual(viaReg.id, fresh.id);
+  const subjectsAfter = (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  assert.equal(subjectsAfter - subjectsBefore, 3, 'one subject for the USCC, one per unknown legacy code');
+  const links = await t.db.selectFrom('subject_identifiers').select(['kind', 'value', 'subject_id']).where('value', 'in', [embeddedOrg, freshOrg, fullRegNo]).orderBy('value').execute();
+  assert.deepEqual(
+    links.map((l) => [l.kind, l.value, l.subject_id]).sort(),
+    [['org', embeddedOrg, k.id], ['org', freshOrg, fresh.id], ['regno', fullRegNo, viaReg.id]].sort(),
+  );
+  const variants = await t.db.selectFrom('subject_names').select(['subject_id', 'name']).where('subject_id', 'in', [k.id, fresh.id]).execute();
+  assert.deepEqual(
+    variants.map((v) => [v.subject_id, v.name]).sort(),
+    [[k.id, '西宁某旧名称商贸公司'], [fresh.id, '西宁老字号食品厂（分厂）']].sort(),
+  );
+
+  // A later batch with the same old registration number joins that subject; no new subject.
+  const again = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [legacyOnly(legal[6], { [regH]: fullRegNo }, '西宁旧注册号商行')] });
+  assert.equal(again.new, 1, JSON.stringify(again));
+  const later = await t.db.selectFrom('record_versions').innerJoin('records', 'records.id', 'record_versions.record_id')
+    .select('records.subject_id').where('record_versions.batch_id', '=', again.batchId).executeTakeFirstOrThrow();
+  assert.equal(later.subject_id, viaReg.id);
+  assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, subjectsAfter);
 });

@@ -124,16 +124,13 @@ function esc(v: string | number | boolean | null | undefined): string {
   return out + v.slice(last);
 }
 
-const STAGE_COLUMNS =
-  'row_number, record_key, authority_uscc, doc_no, subj_kind, subj_name, subj_norm, subj_bigrams, uscc, org_code, reg_no, id_hash, id_masked, id_enc, decision_date, content, content_hash, pii_enc, withdrawn, late, working_days, provisional';
-
 function subjectKind(category: string | null): string {
   if (category === '自然人') return 'natural_person';
   if (category === '个体工商户') return 'individual_business';
   return 'legal';
 }
 
-/** Per-item facts stageLine needs, computed once per batch rather than per row. */
+/** Per-item facts stageRow needs, computed once per batch rather than per row. */
 interface StageContext {
   item: CatalogItem;
   maskedFields: readonly string[];
@@ -158,8 +155,37 @@ function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Builds one staging line for an accepted row; personal fields are stored masked, the originals encrypted. */
-function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
+/**
+ * One accepted row as the merge needs it: its record key, content hash and subject in fields, and the
+ * columns of its version (content, hash, encrypted originals, flags, row number) as COPY text in a
+ * shared buffer. The record id, version number and subject id are added when the chunk is merged.
+ */
+interface StagedVersion {
+  rowNumber: number;
+  key: string;
+  authority: string;
+  docNo: string;
+  hash: string;
+  withdrawn: boolean;
+  decision: string | null;
+  kind: string;
+  name: string | null;
+  uscc: string | null;
+  /** Natural persons without a USCC: the keyed hash of the ID number, and the number itself for a new subject. */
+  idHash: string | null;
+  idNumber: string | null;
+  orgCode: string | null;
+  regNo: string | null;
+  /** The version's COPY columns (VERSION_COLUMNS without the last three), UTF-8. */
+  line: Buffer;
+}
+
+/** The version columns in the order a staged line carries them, then the ones the merge appends. */
+const VERSION_COLUMNS =
+  'content, content_hash, pii_enc, withdrawn, late, working_days, provisional, row_number, batch_id, channel, department_id, catalog_version, record_id, version, subject_id';
+
+/** Builds the staged form of an accepted row; personal fields are stored masked, the originals encrypted. */
+function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineArena): StagedVersion {
   // One serialisation serves the content hash and, when nothing is masked, the stored content.
   const valuesJson = JSON.stringify(r.values);
   const hash = sha256(valuesJson);
@@ -184,36 +210,57 @@ function stageLine(rowNumber: number, r: RowResult, c: StageContext): string {
     if (originals) pii = c.seal(JSON.stringify(originals));
   }
   const s = r.subject;
-  const id = s.uscc ? undefined : s.idNumber;
-  // 主体检索 columns of a new subject, computed here so the subjects INSERT skips its row trigger (migration 20261128T1900).
-  const norm = s.name ? normalizeNameLite(s.name) : null;
+  const id = s.uscc ? null : (s.idNumber ?? null);
   const decision = c.decisionField ? r.values[c.decisionField] : null;
   const k = r.key!;
-  const key = c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`;
-  return (
-    rowNumber +
-    '\t' + esc(key) +
-    '\t' + esc(k.authorityUscc) +
-    '\t' + esc(k.docNo) +
-    '\t' + subjectKind(s.category) +
-    '\t' + esc(s.name) +
-    '\t' + (norm === null ? '\\N' : esc(norm)) +
-    '\t' + (norm === null ? '\\N' : esc(bigramsTsvector(norm))) +
-    '\t' + esc(s.uscc ?? null) +
-    '\t' + esc(s.orgCode ?? null) +
-    '\t' + esc(s.regNo ?? null) +
-    '\t' + (id ? c.idHash(`id:${id}`) : '\\N') +
-    '\t' + (id ? esc(maskIdNumber(id)) : '\\N') +
-    '\t' + (id ? c.seal(id) : '\\N') +
-    '\t' + (typeof decision === 'string' && ISO_DAY.test(decision) ? decision : '\\N') +
-    '\t' + esc(contentJson) +
-    '\t' + hash +
-    '\t' + (pii ?? '\\N') +
-    '\t' + (r.withdrawn ? 't' : 'f') +
-    '\t' + (r.late ? 't' : 'f') +
-    '\t' + esc(r.workingDays) +
-    '\t' + (r.provisional ? 't' : 'f')
-  );
+  return {
+    rowNumber,
+    key: c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`,
+    authority: k.authorityUscc,
+    docNo: k.docNo,
+    hash,
+    withdrawn: r.withdrawn,
+    decision: typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null,
+    kind: subjectKind(s.category),
+    name: s.name,
+    uscc: s.uscc ?? null,
+    idHash: id ? c.idHash(`id:${id}`) : null,
+    idNumber: id,
+    orgCode: s.orgCode ?? null,
+    regNo: s.regNo ?? null,
+    line: arena.add(
+      esc(contentJson) +
+        '\t' + hash +
+        '\t' + (pii ?? '\\N') +
+        '\t' + (r.withdrawn ? 't' : 'f') +
+        '\t' + (r.late ? 't' : 'f') +
+        '\t' + esc(r.workingDays) +
+        '\t' + (r.provisional ? 't' : 'f') +
+        '\t' + rowNumber,
+    ),
+  };
+}
+
+const ARENA_BYTES = 1 << 20;
+
+/**
+ * Staged lines as UTF-8 in shared 1 MiB buffers (half the memory of JS strings, one allocation per
+ * megabyte); each line is a view. A chunk has an arena of its own, freed with it.
+ */
+class LineArena {
+  private buf = Buffer.allocUnsafe(0);
+  private off = 0;
+  add(text: string): Buffer {
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    if (this.off + text.length * 3 > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(ARENA_BYTES, text.length * 3));
+      this.off = 0;
+    }
+    const n = this.buf.write(text, this.off);
+    const line = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return line;
+  }
 }
 
 /** Writes text pieces to a COPY stream with back-pressure. */
@@ -230,37 +277,28 @@ async function copyText(client: pg.PoolClient, statement: string, pieces: Iterab
   await done;
 }
 
-/** A chunk of staging text as UTF-8 pieces of about 256 KiB (half the memory of the JS strings), and its row count. */
-interface Chunk {
-  pieces: Buffer[];
-  rows: number;
-}
-
-/** Groups lines into chunks of `rows` lines; yields at least one (possibly empty) chunk. */
-async function* chunksOf(lines: AsyncIterable<string>, rows: number): AsyncGenerator<Chunk> {
-  let chunk: Chunk = { pieces: [], rows: 0 };
-  let buf = '';
+/** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
+async function* chunksOf(
+  rows: AsyncIterable<{ rowNumber: number; result: RowResult }>,
+  size: number,
+  stage: StageContext,
+): AsyncGenerator<StagedVersion[]> {
+  let chunk: StagedVersion[] = [];
+  let arena = new LineArena();
   let yielded = false;
-  for await (const line of lines) {
-    buf += line + '\n';
-    chunk.rows++;
+  for await (const row of rows) {
+    chunk.push(stageRow(row.rowNumber, row.result, stage, arena));
     // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
-    if (chunk.rows % 512 === 0) await setImmediate();
-    if (buf.length > 128 * 1024) {
-      chunk.pieces.push(Buffer.from(buf));
-      buf = '';
-    }
-    if (chunk.rows >= rows) {
-      if (buf) chunk.pieces.push(Buffer.from(buf));
-      buf = '';
+    if (chunk.length % 64 === 0) await setImmediate();
+    if (chunk.length >= size) {
       yield chunk;
       yielded = true;
-      chunk = { pieces: [], rows: 0 };
+      chunk = [];
+      arena = new LineArena();
     }
   }
-  if (buf) chunk.pieces.push(Buffer.from(buf));
-  if (chunk.rows > 0 || !yielded) yield chunk;
+  if (chunk.length > 0 || !yielded) yield chunk;
 }
 
 /**
@@ -316,11 +354,11 @@ export interface CommitOptions {
 /**
  * Stages and merges the batch atomically, in one transaction; returns the receipt counts.
  *
- * Accepted rows are staged and merged in chunks of `chunkRows`, with the next chunk read ahead, so that
- * a big file keeps Node (decode, parse, validate, serialise) and PostgreSQL (COPY, merge) busy at the same
- * time. Each chunk's merge sees the records that earlier chunks wrote in the same transaction, so the
- * counts and versions are those of a single merge: a key repeated in a later chunk is an unchanged
- * duplicate or a new version exactly as if both rows were in one chunk (tested).
+ * Accepted rows are merged in chunks of `chunkRows`, with the next chunk read ahead, so that a big file
+ * keeps Node (decode, parse, validate, serialise) and PostgreSQL (look-ups, COPY) busy at the same time.
+ * Each chunk's merge sees the records that earlier chunks wrote in the same transaction, so the counts and
+ * versions are those of a single merge: a key repeated in a later chunk is an unchanged duplicate or a new
+ * version exactly as if both rows were in one chunk (tested).
  * Merges of one catalogue item are serialised (advisory lock from the first merge to the commit); a file
  * of up to one chunk is staged in full before it waits for that lock.
  */
@@ -332,12 +370,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   try {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
-    await client.query(`CREATE TEMP TABLE stg (
-      row_number int, record_key text, authority_uscc text, doc_no text, subj_kind text, subj_name text, subj_norm text, subj_bigrams tsvector,
-      uscc text, org_code text, reg_no text, id_hash text, id_masked text, id_enc text, decision_date date,
-      content jsonb, content_hash text, pii_enc text, withdrawn bool, late bool, working_days int, provisional bool
-    ) ON COMMIT DROP`);
-    async function* accepted(): AsyncGenerator<string> {
+    async function* accepted(): AsyncGenerator<{ rowNumber: number; result: RowResult }> {
       for await (const row of o.rows) {
         counts.total++;
         if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
@@ -348,25 +381,26 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         }
         counts.accepted++;
         if (row.result.late) counts.late++;
-        yield stageLine(row.rowNumber, row.result, stage);
+        yield row;
       }
     }
+    const m: MergeContext = {
+      client,
+      o,
+      stage,
+      // Columns every version of the batch shares, after a staged line's own.
+      versionSuffix: `\t${o.batchId}\t${esc(o.channel)}\t${o.departmentId}\t${o.item.version}`,
+      recordSequence: '',
+    };
     let n = 0;
-    for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS), 1)) {
+    for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS, stage), 1)) {
       n++;
-      if (n > 1) await client.query('TRUNCATE stg');
-      await copyText(client, `COPY stg (${STAGE_COLUMNS}) FROM STDIN`, chunk.pieces);
       if (n === 1) {
         await o.beforeMerge?.();
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
-        // Once per batch, for every chunk: big chunks sort and hash a lot (DISTINCT ON, window functions), so
-        // let them do it in memory; statistics for the join and grouping columns only (sampling the JSON
-        // content costs seconds and no plan uses it), which later chunks of the same file share (TRUNCATE
-        // keeps them).
-        await step(client, o, `SET LOCAL work_mem = '128MB'`);
-        await step(client, o, 'ANALYZE stg (row_number, record_key, uscc, id_hash, org_code, reg_no, subj_name)');
+        m.recordSequence = (await client.query<{ s: string }>(`SELECT pg_get_serial_sequence('records', 'id') AS s`)).rows[0].s;
       }
-      if (chunk.rows > 0) await mergeStaged(client, o, counts);
+      if (chunk.length > 0) await mergeChunk(m, chunk, counts);
       await o.afterChunkMerge?.(n);
     }
     o.onProgress?.(counts.total);
@@ -390,113 +424,300 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   }
 }
 
-/** Runs one merge statement, reporting its duration to the benchmark hook, labelled by its first words. */
-async function step(client: pg.PoolClient, o: CommitOptions, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  if (!o.onStep) return client.query(text, values);
+interface MergeContext {
+  client: pg.PoolClient;
+  o: CommitOptions;
+  stage: StageContext;
+  versionSuffix: string;
+  /** records.id's sequence, for ids handed out before the records are written. */
+  recordSequence: string;
+}
+
+/** Times a statement for the benchmark hook, labelled by its first words. */
+async function timed<T>(o: CommitOptions, label: string, run: () => Promise<T>): Promise<T> {
+  if (!o.onStep) return run();
   const t0 = performance.now();
-  const r = await client.query(text, values);
-  o.onStep(text.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
+  const r = await run();
+  o.onStep(label.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
   return r;
 }
 
-/** The set-based merge of the staged chunk: subjects, then versions and records; adds to the counts. */
-async function mergeStaged(client: pg.PoolClient, o: CommitOptions, counts: ReceiptCounts): Promise<void> {
-  const q = (text: string, values: unknown[] = []) => step(client, o, text, values);
-  // Look-ups in the big tables (subjects, subject_identifiers, records) are written as per-row index probes
-  // (scalar subqueries, a fenced LATERAL): a chunk is at most chunkRows rows, and a hash join would read the
-  // whole table once per chunk (measured on a second import of 1M rows in 20 chunks: 9 s for the subject
-  // look-up alone as a join).
-  // 主体库: create subjects that are new, keyed by USCC or (natural persons) by the keyed ID hash; ON CONFLICT
-  // skips known ones (and one that a concurrent import creates meanwhile) with one unique-index probe each.
-  // The search columns come from staging (subject_name_norm / subject_name_bigrams of the name, computed in
-  // JS); a subject without a reported name gets NULL and the row trigger fills them from its stand-in name.
-  await q(`INSERT INTO subjects (kind, name, uscc, region_code, name_norm, name_bigrams)
-    SELECT DISTINCT ON (uscc) subj_kind, coalesce(subj_name, uscc), uscc, substr(uscc, 3, 6), subj_norm, subj_bigrams FROM stg
-    WHERE uscc IS NOT NULL
-    ORDER BY uscc, row_number DESC ON CONFLICT (uscc) DO NOTHING`);
-  await q(`INSERT INTO subjects (kind, name, id_hash, id_masked, id_enc, name_norm, name_bigrams)
-    SELECT DISTINCT ON (id_hash) 'natural_person', coalesce(subj_name, id_masked), id_hash, id_masked, id_enc, subj_norm, subj_bigrams FROM stg
-    WHERE uscc IS NULL AND id_hash IS NOT NULL
-    ORDER BY id_hash, row_number DESC ON CONFLICT (id_hash) DO NOTHING`);
-  // Each staged row's subject, in a narrow table of its own: updating stg would rewrite every row with its content.
-  await q(`CREATE TEMP TABLE link ON COMMIT DROP AS
-    SELECT st.row_number, st.org_code, st.reg_no, st.subj_kind, st.subj_name,
-      CASE WHEN st.uscc IS NOT NULL THEN (SELECT s.id FROM subjects s WHERE s.uscc = st.uscc)
-           WHEN st.id_hash IS NOT NULL THEN (SELECT s.id FROM subjects s WHERE s.id_hash = st.id_hash) END AS subject_id
-    FROM stg st`);
-  // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
-  await q(`UPDATE link SET subject_id = coalesce(
-      (SELECT si.subject_id FROM subject_identifiers si WHERE si.kind = 'org' AND si.value = link.org_code),
-      (SELECT si.subject_id FROM subject_identifiers si WHERE si.kind = 'regno' AND si.value = link.reg_no),
-      (SELECT s.id FROM subjects s WHERE substr(s.uscc, 9, 9) = link.org_code AND s.uscc IS NOT NULL LIMIT 1))
-    WHERE subject_id IS NULL AND (org_code IS NOT NULL OR reg_no IS NOT NULL)`);
-  // Still unknown legacy-only subjects: one new subject per code, linked for next time.
-  const unknown = await q(`SELECT DISTINCT ON (coalesce(org_code, reg_no)) org_code, reg_no, subj_kind, subj_name FROM link
-    WHERE subject_id IS NULL AND (org_code IS NOT NULL OR reg_no IS NOT NULL) ORDER BY coalesce(org_code, reg_no), row_number DESC`);
-  for (const u of unknown.rows as Array<{ org_code: string | null; reg_no: string | null; subj_kind: string; subj_name: string | null }>) {
-    const s = await q('INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id', [u.subj_kind, u.subj_name ?? u.org_code ?? u.reg_no]);
-    const id = (s.rows[0] as { id: string }).id;
-    if (u.org_code) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.org_code, id]);
-    if (u.reg_no) await q(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.reg_no, id]);
-    await q('UPDATE link SET subject_id = $1 WHERE subject_id IS NULL AND (org_code = $2 OR reg_no = $3)', [id, u.org_code, u.reg_no]);
-  }
-  await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
-    SELECT DISTINCT ON (org_code) 'org', org_code, subject_id FROM link WHERE org_code IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
-  await q(`INSERT INTO subject_identifiers (kind, value, subject_id)
-    SELECT DISTINCT ON (reg_no) 'regno', reg_no, subject_id FROM link WHERE reg_no IS NOT NULL AND subject_id IS NOT NULL ON CONFLICT DO NOTHING`);
-  // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
-  await q(`INSERT INTO subject_names (subject_id, name)
-    SELECT DISTINCT l.subject_id, l.subj_name FROM link l
-    WHERE l.subj_name IS NOT NULL AND l.subj_name <> (SELECT s.name FROM subjects s WHERE s.id = l.subject_id) ON CONFLICT DO NOTHING`);
+/** Runs one merge statement (see timed). */
+async function step<R extends pg.QueryResultRow = pg.QueryResultRow>(m: MergeContext, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  return timed(m.o, text, () => m.client.query<R>(text, values));
+}
 
-  // Versions to write: a row whose content equals the previous row of the same key in this file, or the
-  // stored current version, is an unchanged duplicate. Only keys and flags are copied into `vers`; the
-  // content is read from stg once, by the INSERT of the versions.
-  await q(
-    `CREATE TEMP TABLE vers ON COMMIT DROP AS
-     SELECT c.*, row_number() OVER (PARTITION BY c.record_key ORDER BY c.row_number) AS seq,
-            count(*) OVER (PARTITION BY c.record_key) AS n,
-            row_number() OVER (PARTITION BY c.record_key ORDER BY c.row_number DESC) AS rdesc
-     FROM (
-       SELECT s.row_number, s.record_key, s.authority_uscc, s.doc_no, l.subject_id, s.content_hash, s.withdrawn, s.decision_date,
-              r.id AS record_id, coalesce(r.current_version, 0) AS base_version, (r.id IS NULL) AS is_new,
-              coalesce(lag(s.content_hash) OVER (PARTITION BY s.record_key ORDER BY s.row_number), r.current_hash) AS prev_hash
-       FROM stg s JOIN link l ON l.row_number = s.row_number
-       LEFT JOIN LATERAL (SELECT r.id, r.current_version, r.current_hash FROM records r WHERE r.item_id = $1 AND r.record_key = s.record_key OFFSET 0) r ON true
-     ) c
-     WHERE c.prev_hash IS NULL OR c.content_hash <> c.prev_hash`,
-    [o.item.id],
+const unique = <T>(values: Iterable<T | null>): T[] => [...new Set(values)].filter((v): v is T => v !== null);
+
+/** A registry entry as the merge sees it: its id and its registered name (for name variants). */
+interface KnownSubject {
+  id: string;
+  name: string;
+}
+
+/**
+ * Links each row of the chunk to its subject (主体库, issue 归集 §7), creating the subjects that are new;
+ * returns the subject id of each row (null when the row names no identifier at all).
+ */
+async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Promise<(string | null)[]> {
+  const names = new Map<string, string>();
+  const remember = (list: readonly KnownSubject[]) => {
+    for (const s of list) names.set(s.id, s.name);
+  };
+  // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
+  // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
+  // import created meanwhile; it is read again below. The search columns are computed here, for new subjects
+  // only, so the subjects INSERT skips its row trigger (migration 20261128T1900); a subject without a reported
+  // name gets NULL and the trigger fills them from its stand-in name.
+  const byUscc = await subjectsBy(m, 'uscc', rows.map((r) => r.uscc), rows, (latest, u) => {
+    const [norm, bigrams] = newSubjectSearch(latest.name);
+    return [latest.kind, latest.name ?? u, u, u.slice(2, 8), null, null, null, norm, bigrams];
+  });
+  const byId = await subjectsBy(m, 'id_hash', rows.map((r) => (r.uscc === null ? r.idHash : null)), rows, (latest, h) => {
+    const masked = maskIdNumber(latest.idNumber!);
+    const [norm, bigrams] = newSubjectSearch(latest.name);
+    return ['natural_person', latest.name ?? masked, null, null, h, masked, m.stage.seal(latest.idNumber!), norm, bigrams];
+  });
+  remember([...byUscc.values(), ...byId.values()]);
+  const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
+
+  // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
+  const legacy = rows.map((_, i) => i).filter((i) => ids[i] === null && (rows[i].orgCode !== null || rows[i].regNo !== null));
+  if (legacy.length) {
+    const orgs = unique(legacy.map((i) => rows[i].orgCode));
+    const regs = unique(legacy.map((i) => rows[i].regNo));
+    const lookup = async (text: string, values: readonly string[]) => {
+      const map = new Map<string, KnownSubject>();
+      if (!values.length) return map;
+      for (const x of (await step<KnownSubject & { code: string }>(m, text, [values])).rows) map.set(x.code, x);
+      remember([...map.values()]);
+      return map;
+    };
+    const org = await lookup(`SELECT si.value AS code, s.id, s.name FROM subject_identifiers si JOIN subjects s ON s.id = si.subject_id
+      WHERE si.kind = 'org' AND si.value = ANY($1::text[])`, orgs);
+    const reg = await lookup(`SELECT si.value AS code, s.id, s.name FROM subject_identifiers si JOIN subjects s ON s.id = si.subject_id
+      WHERE si.kind = 'regno' AND si.value = ANY($1::text[])`, regs);
+    const embedded = await lookup(`SELECT DISTINCT ON (substr(uscc, 9, 9)) substr(uscc, 9, 9) AS code, id, name FROM subjects
+      WHERE substr(uscc, 9, 9) = ANY($1::text[]) AND uscc IS NOT NULL ORDER BY substr(uscc, 9, 9), id`, orgs);
+    for (const i of legacy) {
+      const { orgCode, regNo } = rows[i];
+      ids[i] = (orgCode !== null ? org.get(orgCode) : undefined)?.id ?? (regNo !== null ? reg.get(regNo) : undefined)?.id ?? (orgCode !== null ? embedded.get(orgCode) : undefined)?.id ?? null;
+    }
+    // Still unknown legacy-only subjects: one new subject per code (from its latest row), linked for next time.
+    const unknown = new Map<string, StagedVersion>();
+    for (const i of legacy) if (ids[i] === null) unknown.set((rows[i].orgCode ?? rows[i].regNo)!, rows[i]);
+    const byCode = (code: (r: StagedVersion) => string | null) => {
+      const map = new Map<string, number[]>();
+      for (const i of legacy) {
+        const c = code(rows[i]);
+        if (c !== null) map.set(c, [...(map.get(c) ?? []), i]);
+      }
+      return map;
+    };
+    const rowsByOrg = byCode((r) => r.orgCode);
+    const rowsByReg = byCode((r) => r.regNo);
+    for (const code of [...unknown.keys()].sort()) {
+      const u = unknown.get(code)!;
+      const s = await step<KnownSubject>(m, 'INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id, name', [u.kind, u.name ?? code]);
+      const created = s.rows[0];
+      remember([created]);
+      if (u.orgCode) await step(m, `INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.orgCode, created.id]);
+      if (u.regNo) await step(m, `INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.regNo, created.id]);
+      // Every still unlinked row that reports either code.
+      for (const i of [...(u.orgCode !== null ? rowsByOrg.get(u.orgCode)! : []), ...(u.regNo !== null ? rowsByReg.get(u.regNo)! : [])]) ids[i] ??= created.id;
+    }
+  }
+
+  // Every reported legacy code is linked to its row's subject (the first row of each code decides).
+  for (const [kind, code] of [['org', (r: StagedVersion) => r.orgCode], ['regno', (r: StagedVersion) => r.regNo]] as const) {
+    const links = new Map<string, string>();
+    rows.forEach((r, i) => {
+      const c = code(r);
+      if (c !== null && ids[i] !== null && !links.has(c)) links.set(c, ids[i]!);
+    });
+    if (links.size) {
+      await step(m, `INSERT INTO subject_identifiers (kind, value, subject_id) SELECT $1, v, s FROM unnest($2::text[], $3::bigint[]) AS t(v, s) ON CONFLICT DO NOTHING`,
+        [kind, [...links.keys()], [...links.values()]]);
+    }
+  }
+  // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
+  const variants = new Map<string, [string, string]>();
+  rows.forEach((r, i) => {
+    const id = ids[i];
+    if (id !== null && r.name !== null && r.name !== names.get(id)) variants.set(`${id}\u001f${r.name}`, [id, r.name]);
+  });
+  if (variants.size) {
+    const v = [...variants.values()];
+    await step(m, `INSERT INTO subject_names (subject_id, name) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [v.map((x) => x[0]), v.map((x) => x[1])]);
+  }
+  return ids;
+}
+
+/** 主体检索 columns of a new subject's reported name: name_norm and the bigram tsvector (null: the trigger fills them). */
+function newSubjectSearch(name: string | null): [string | null, string | null] {
+  if (name === null) return [null, null];
+  const norm = normalizeNameLite(name);
+  return [norm, bigramsTsvector(norm)];
+}
+
+/** A new subject's columns, in the order subjectsBy inserts them. */
+type NewSubject = [kind: string, name: string, uscc: string | null, region: string | null, idHash: string | null, idMasked: string | null, idEnc: string | null, norm: string | null, bigrams: string | null];
+
+/**
+ * The subjects of the chunk's rows by one unique code (USCC or ID hash): the known ones by index probe, the
+ * rest created from their latest row. Returns code → subject.
+ */
+async function subjectsBy(
+  m: MergeContext,
+  column: 'uscc' | 'id_hash',
+  codes: readonly (string | null)[],
+  rows: readonly StagedVersion[],
+  create: (latest: StagedVersion, code: string) => NewSubject,
+): Promise<Map<string, KnownSubject>> {
+  const latest = new Map<string, StagedVersion>();
+  codes.forEach((c, i) => {
+    if (c !== null) latest.set(c, rows[i]);
+  });
+  const found = new Map<string, KnownSubject>();
+  if (!latest.size) return found;
+  const read = async (list: string[]) => {
+    const r = await step<KnownSubject & { code: string }>(m, `SELECT ${column} AS code, id, name FROM subjects WHERE ${column} = ANY($1::text[])`, [list]);
+    for (const x of r.rows) found.set(x.code, x);
+  };
+  await read([...latest.keys()]);
+  const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
+  if (fresh.length) {
+    const cols: (string | null)[][] = Array.from({ length: 9 }, () => []);
+    for (const c of fresh) create(latest.get(c)!, c).forEach((v, i) => cols[i].push(v));
+    const r = await step<KnownSubject & { code: string }>(
+      m,
+      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams)
+       SELECT k, n, u, r, h, im, ie, nn, nb::tsvector
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(k, n, u, r, h, im, ie, nn, nb)
+       ON CONFLICT (${column}) DO NOTHING RETURNING ${column} AS code, id, name`,
+      cols,
+    );
+    for (const x of r.rows) found.set(x.code, x);
+    // Created by a concurrent import meanwhile (ON CONFLICT skipped them): read them now.
+    const missing = fresh.filter((c) => !found.has(c));
+    if (missing.length) await read(missing);
+  }
+  return found;
+}
+
+/** A record key's state while a chunk is merged: the stored record (if any) and the versions this chunk adds. */
+interface KeyState {
+  recordId: string | null;
+  base: number;
+  lastHash: string | null;
+  added: number;
+  latest: StagedVersion | null;
+  latestSubject: string | null;
+}
+
+/**
+ * Merges one chunk: subjects, then the versions to write (a row whose content equals the previous row of the
+ * same key, or the stored current version, is an unchanged duplicate), new and changed records, and the
+ * versions themselves by COPY. Adds to the counts.
+ */
+async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], counts: ReceiptCounts): Promise<void> {
+  const { o } = m;
+  const subjects = await linkSubjects(m, rows);
+  // Stored records of the chunk's keys, by index probe (item_id, record_key).
+  const keys = unique(rows.map((r) => r.key));
+  const stored = await step<{ record_key: string; id: string; current_version: number; current_hash: string }>(
+    m,
+    'SELECT record_key, id, current_version, current_hash FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])',
+    [o.item.id, keys],
   );
-  // New records get their ids up front, so that versions can refer to them without updating vers.
-  await q(`CREATE TEMP TABLE newrec ON COMMIT DROP AS
-    SELECT nextval(pg_get_serial_sequence('records', 'id')) AS id, record_key FROM vers WHERE is_new AND rdesc = 1`);
-  await q(
-    `INSERT INTO records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date)
-     SELECT n.id, $1, $2, v.record_key, v.authority_uscc, v.doc_no, v.subject_id, $3, v.n, v.content_hash, CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, v.decision_date
-     FROM vers v JOIN newrec n ON n.record_key = v.record_key WHERE v.is_new AND v.rdesc = 1`,
-    [o.item.id, o.item.recordType, o.departmentId],
-  );
-  // Changed records, by primary key: nested loops only (see the look-ups above), then the defaults again.
-  await q('SET LOCAL enable_hashjoin = off');
-  await q('SET LOCAL enable_mergejoin = off');
-  await q(`UPDATE records r SET current_version = v.base_version + v.n, current_hash = v.content_hash, subject_id = coalesce(v.subject_id, r.subject_id),
-      status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now()
-    FROM vers v WHERE v.rdesc = 1 AND NOT v.is_new AND r.id = v.record_id`);
-  await q('RESET enable_hashjoin');
-  await q('RESET enable_mergejoin');
-  await q(
-    `INSERT INTO record_versions (record_id, version, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional,
-       batch_id, row_number, channel, department_id, catalog_version)
-     SELECT coalesce(v.record_id, n.id), v.base_version + v.seq, v.subject_id, s.content, s.content_hash, s.pii_enc, s.withdrawn, s.late, s.working_days, s.provisional,
-       $1, v.row_number, $2, $3, $4
-     FROM vers v JOIN stg s ON s.row_number = v.row_number LEFT JOIN newrec n ON v.is_new AND n.record_key = v.record_key`,
-    [o.batchId, o.channel, o.departmentId, o.item.version],
-  );
-  const c = await q(`SELECT count(*) FILTER (WHERE is_new AND seq = 1)::int AS new, count(*) FILTER (WHERE NOT (is_new AND seq = 1))::int AS updated,
-      count(*) FILTER (WHERE withdrawn)::int AS withdrawn FROM vers`);
-  const row = c.rows[0] as { new: number; updated: number; withdrawn: number };
-  counts.new += row.new;
-  counts.updated += row.updated;
-  counts.withdrawn += row.withdrawn;
-  await q('DROP TABLE link, vers, newrec');
+  const state = new Map<string, KeyState>();
+  for (const r of stored.rows) state.set(r.record_key, { recordId: r.id, base: r.current_version, lastHash: r.current_hash, added: 0, latest: null, latestSubject: null });
+  const versions: { row: StagedVersion; key: KeyState; version: number; subject: string | null }[] = [];
+  rows.forEach((row, i) => {
+    let k = state.get(row.key);
+    if (!k) state.set(row.key, (k = { recordId: null, base: 0, lastHash: null, added: 0, latest: null, latestSubject: null }));
+    if (row.hash === k.lastHash) return;
+    k.lastHash = row.hash;
+    k.added++;
+    k.latest = row;
+    k.latestSubject = subjects[i];
+    versions.push({ row, key: k, version: k.base + k.added, subject: subjects[i] });
+    if (k.recordId === null && k.added === 1) counts.new++;
+    else counts.updated++;
+    if (row.withdrawn) counts.withdrawn++;
+  });
+  const fresh = [...state.values()].filter((k) => k.recordId === null && k.added > 0);
+  const changed = [...state.values()].filter((k) => k.recordId !== null && k.added > 0);
+  if (fresh.length) {
+    // New records get their ids up front, so that their versions can be COPYed with them.
+    const ids = await step<{ id: string }>(m, 'SELECT nextval($1::regclass) AS id FROM generate_series(1, $2)', [m.recordSequence, fresh.length]);
+    fresh.forEach((k, i) => (k.recordId = ids.rows[i].id));
+    const head = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
+    await timed(o, 'COPY records', () =>
+      copyText(
+        m.client,
+        'COPY records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date) FROM STDIN',
+        linesOf(fresh, (k) => {
+          const r = k.latest!;
+          return `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\n`;
+        }),
+      ),
+    );
+  }
+  if (changed.length) {
+    // Changed records, by primary key.
+    await step(
+      m,
+      `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),
+         status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now()
+       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[]) AS v(id, version, hash, subject_id, withdrawn, decision_date)
+       WHERE r.id = v.id`,
+      [
+        changed.map((k) => k.recordId),
+        changed.map((k) => k.base + k.added),
+        changed.map((k) => k.latest!.hash),
+        changed.map((k) => k.latestSubject),
+        changed.map((k) => k.latest!.withdrawn),
+        changed.map((k) => k.latest!.decision),
+      ],
+    );
+  }
+  if (versions.length) {
+    await timed(o, 'COPY record_versions', () =>
+      copyText(m.client, `COPY record_versions (${VERSION_COLUMNS}) FROM STDIN`, versionPieces(versions, m.versionSuffix)),
+    );
+  }
+}
+
+/** Text lines in pieces of about 256 KiB. */
+function* linesOf<T>(items: readonly T[], line: (item: T) => string): Generator<string> {
+  let buf = '';
+  for (const it of items) {
+    buf += line(it);
+    if (buf.length > 256 * 1024) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** The versions' COPY lines: each staged line with the batch's columns, record id, version and subject, in 256 KiB buffers. */
+function* versionPieces(versions: readonly { row: StagedVersion; key: KeyState; version: number; subject: string | null }[], suffix: string): Generator<Buffer> {
+  const SIZE = 256 * 1024;
+  let out = Buffer.allocUnsafe(SIZE);
+  let off = 0;
+  for (const v of versions) {
+    const tail = `${suffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`;
+    const need = v.row.line.length + tail.length * 3;
+    if (off + need > out.length) {
+      if (off > 0) yield out.subarray(0, off);
+      out = Buffer.allocUnsafe(Math.max(SIZE, need));
+      off = 0;
+    }
+    off += v.row.line.copy(out, off);
+    off += out.write(tail, off);
+  }
+  if (off > 0) yield out.subarray(0, off);
 }
