@@ -10,9 +10,9 @@
 //     into a fresh database so that it measures a first import like step 1.
 // The server runs in a temporary folder on a free port and is stopped, and every temporary file
 // removed, at the end, on error and on Ctrl-C. Only Node's memory is sampled (PostgreSQL is its own process).
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +21,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../src/db/index.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
 import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
@@ -84,6 +84,39 @@ async function countRows(db: Db): Promise<{ records: number; versions: number }>
   return r.rows[0];
 }
 
+/** /proc/<pid>/stat fields from the state on (field 3 is index 0), or null for a process that has gone. */
+function procStat(pid: number | string): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds a PostgreSQL server has used so far: the postmaster, its live children (backends, WAL writer,
+ * checkpointer …) and the children it has reaped (utime, stime, cutime, cstime; Linux /proc, USER_HZ 100).
+ */
+function serverCpuSeconds(postmasterPid: number): number {
+  const ticks = (f: string[]) => Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  let total = ticks(procStat(postmasterPid) ?? []);
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const f = procStat(pid);
+    if (f && Number(f[1]) === postmasterPid) total += ticks(f);
+  }
+  return total / 100;
+}
+
+/** Node's own CPU seconds (all its threads). */
+const nodeCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+let POSTMASTER_PID = 0;
+
 interface Timed {
   receipt: Receipt;
   ms: number;
@@ -93,6 +126,9 @@ interface Timed {
   /** Time in merge statements, summed by statement (PostgreSQL's share; it overlaps reading). */
   steps: Map<string, number>;
   peakRss: number;
+  /** CPU seconds used during the import by Node and by the PostgreSQL server. */
+  nodeCpu: number;
+  pgCpu: number;
 }
 
 /** One importFile call with progress lines every 100,000 rows and the time spent per merge statement. */
@@ -103,6 +139,7 @@ async function timedImport(
   rss: RssSampler,
 ): Promise<Timed> {
   rss.mark();
+  const cpu0 = { node: nodeCpuSeconds(), pg: serverCpuSeconds(POSTMASTER_PID) };
   const t0 = performance.now();
   let firstMergeMs = 0;
   let readMs = 0;
@@ -131,7 +168,9 @@ async function timedImport(
     },
   });
   const ms = performance.now() - t0;
-  return { receipt, ms, firstMergeMs, readMs, steps, peakRss: rss.mark() };
+  const nodeCpu = nodeCpuSeconds() - cpu0.node;
+  const pgCpu = serverCpuSeconds(POSTMASTER_PID) - cpu0.pg;
+  return { receipt, ms, firstMergeMs, readMs, steps, peakRss: rss.mark(), nodeCpu, pgCpu };
 }
 
 /** Where the time went: reading vs merging (they overlap), and the costliest merge statements. */
@@ -142,6 +181,13 @@ function printPhases(t: Timed): void {
       `merge statements ${secs(merge)} s in all (PostgreSQL, overlapping the reading)`,
   );
   for (const [step, ms] of [...t.steps].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${secs(ms).padStart(6)} s  ${step}`);
+  console.log(`  CPU: ${cpuPerRow(t)}`);
+}
+
+/** CPU time of an import, in seconds and per row: where the machine's cores went. */
+function cpuPerRow(t: Timed): string {
+  const us = (s: number) => `${((s * 1e6) / t.receipt.total).toFixed(0)} µs/row`;
+  return `Node ${t.nodeCpu.toFixed(1)} s (${us(t.nodeCpu)}), PostgreSQL ${t.pgCpu.toFixed(1)} s (${us(t.pgCpu)}); together ${us(t.nodeCpu + t.pgCpu)}`;
 }
 
 function printReceipt(r: Receipt): void {
@@ -176,6 +222,8 @@ export async function run(args: string[]): Promise<void> {
   try {
     console.log(`import benchmark: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; Node ${process.version}; files in ${tmp}`);
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    POSTMASTER_PID = (readPostmasterPid(join(pgDir, 'pg')) ?? readPostmasterPid(pgDir))?.pid ?? 0;
+    if (!POSTMASTER_PID) throw new Error(`postmaster.pid not found under ${pgDir}`);
     const main = await prepareDatabase(server, 'bench');
     pools.push(main.pool);
     dbs.push(main.db);
@@ -227,6 +275,7 @@ export async function run(args: string[]): Promise<void> {
     const cols = PENALTY_HEADERS.map((_, i) => `c${i + 1} text`).join(', ');
     await sql.raw(`DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (${cols})`).execute(main.db);
     rss.mark();
+    const rawCpu0 = serverCpuSeconds(POSTMASTER_PID);
     t = performance.now();
     {
       const client = await main.pool.connect();
@@ -238,8 +287,16 @@ export async function run(args: string[]): Promise<void> {
     }
     const rawMs = performance.now() - t;
     const rawRate = rows / (rawMs / 1000);
-    console.log(`  → ${fmt(rawRate)} rows/s, ${secs(rawMs)} s; peak RSS ${mib(rss.mark())}`);
+    const rawCpu = serverCpuSeconds(POSTMASTER_PID) - rawCpu0;
+    console.log(`  → ${fmt(rawRate)} rows/s, ${secs(rawMs)} s; PostgreSQL CPU ${((rawCpu * 1e6) / rows).toFixed(0)} µs/row; peak RSS ${mib(rss.mark())}`);
     console.log(`  end to end / raw COPY = ${((e2eRate / rawRate) * 100).toFixed(0)}%  (target ≥ 60%)`);
+    // 60% of the raw rate on this machine's cores leaves this much CPU per row for everything (Node and PostgreSQL).
+    const cores = availableParallelism();
+    const budget = (cores / (0.6 * rawRate)) * 1e6;
+    console.log(
+      `  CPU budget at 60%: ${cores} cores / (0.6 × ${fmt(rawRate)} rows/s) = ${budget.toFixed(0)} µs/row; ` +
+        `the import used ${((first.nodeCpu + first.pgCpu) * 1e6 / first.receipt.total).toFixed(0)} µs/row (${((first.nodeCpu + first.pgCpu) * 1e6 / first.receipt.total / budget).toFixed(1)}× the budget)`,
+    );
     await sql`DROP TABLE bench_raw_copy`.execute(main.db);
 
     // ---- 3. the same file again
@@ -251,6 +308,7 @@ export async function run(args: string[]): Promise<void> {
       `  → ${secs(second.ms)} s (${fmt(second.receipt.total / (second.ms / 1000))} rows/s; first import ${secs(first.ms)} s, ratio ${(second.ms / first.ms).toFixed(2)}, target ≤ 1); ` +
         `added ${fmt(afterSecond.records - afterFirst.records)} records and ${fmt(afterSecond.versions - afterFirst.versions)} versions; peak RSS ${mib(second.peakRss)}`,
     );
+    console.log(`  CPU: ${cpuPerRow(second)}`);
 
     // ---- 4. XLSX
     console.log(`\n4. importFile, XLSX, ${fmt(xlsxRows)} rows (fresh database)`);

@@ -14,6 +14,7 @@ import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtur
 import { importFile, importRows, type Receipt } from './import.service.ts';
 import { sweepAbandonedBatches } from './ingest.service.ts';
 import { regNoCheckDigit } from '../codes/regno.ts';
+import { searchColumns } from '../subjects/search.ts';
 
 let t: TestDb;
 let dir: string;
@@ -186,25 +187,28 @@ test('a department or subject that still has records cannot be deleted or renumb
   assert.equal(await code(t.db.deleteFrom('ingest_batches').where('id', '=', empty.batchId).execute()), 'ok');
 });
 
-test('subjects created by an import carry the search columns the row trigger would have written', async () => {
+test('subjects created by an import carry complete search columns: what the backfill writes, with the bigrams the row trigger derives', async () => {
   const nameIdx = PENALTY_HEADERS.indexOf('行政相对人名称');
-  // Full-width letters and brackets, a traditional character, a quote, a backslash, spaces, one character.
-  const names = ['ＡＢＣ（西宁）商贸 有限公司', "O'Brien 贸易\\行", '西寧城東物流中心', '湟', '【海东】餐饮·管理—部'];
+  // Full-width letters and brackets, traditional characters, a quote, a backslash, spaces, one character,
+  // a polyphonic character read by context (银行: háng), a name with no Chinese at all.
+  const names = ['ＡＢＣ（西宁）商贸 有限公司', "O'Brien 贸易\\行", '西寧城東物流中心', '湟', '【海东】餐饮·管理—部', '西宁农村商业银行', 'XINING-TECH'];
   const rows = [...generatePenaltyRows(names.length, 4242)].map((r, i) =>
     Object.fromEntries(PENALTY_HEADERS.map((h, j) => [h, j === nameIdx ? names[i] : r.cells[j]])),
   );
   const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
   assert.equal(r.accepted, names.length, JSON.stringify(r));
-  const got = await sql<{ name: string; same_norm: boolean; same_bigrams: boolean; pending: boolean; lexemes: number }>`
-    SELECT name, name_norm = subject_name_norm(name) AS same_norm, name_bigrams = subject_name_bigrams(name_norm) AS same_bigrams,
-      pinyin_initials IS NULL AS pending, length(name_bigrams) AS lexemes
+  const got = await sql<{ name: string; name_norm: string; pinyin_initials: string | null; same_bigrams: boolean; lexemes: number }>`
+    SELECT name, name_norm, pinyin_initials, name_bigrams = subject_name_bigrams(name_norm) AS same_bigrams, length(name_bigrams) AS lexemes
     FROM subjects WHERE name = ANY(${names})`.execute(t.db);
   assert.deepEqual(got.rows.map((x) => x.name).sort(), [...names].sort());
   for (const x of got.rows) {
-    assert.ok(x.same_norm, `name_norm of ${x.name}`);
+    const want = searchColumns(x.name);
+    assert.equal(x.name_norm, want.nameNorm, `name_norm of ${x.name}`);
+    assert.equal(x.pinyin_initials, want.pinyinInitials, `pinyin_initials of ${x.name}: not left pending for the backfill`);
     assert.ok(x.same_bigrams, `name_bigrams of ${x.name}`);
-    assert.ok(x.pending, `${x.name} waits for the JS backfill`);
   }
+  assert.equal(got.rows.find((x) => x.name === '西寧城東物流中心')!.name_norm, '西宁城东物流中心', 'traditional → simplified');
+  assert.equal(got.rows.find((x) => x.name === '西宁农村商业银行')!.pinyin_initials, 'xnncsyyh');
   assert.equal(got.rows.find((x) => x.name === '湟')!.lexemes, 0);
 });
 

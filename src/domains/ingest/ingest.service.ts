@@ -12,7 +12,7 @@ import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
-import { bigramsTsvector, normalizeNameLite } from '../subjects/search.ts';
+import { bigramsTsvector, searchColumns } from '../subjects/search.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 
@@ -466,17 +466,15 @@ async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Pr
   };
   // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
   // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
-  // import created meanwhile; it is read again below. The search columns are computed here, for new subjects
-  // only, so the subjects INSERT skips its row trigger (migration 20261128T1900); a subject without a reported
-  // name gets NULL and the trigger fills them from its stand-in name.
+  // import created meanwhile; it is read again below.
   const byUscc = await subjectsBy(m, 'uscc', rows.map((r) => r.uscc), rows, (latest, u) => {
-    const [norm, bigrams] = newSubjectSearch(latest.name);
-    return [latest.kind, latest.name ?? u, u, u.slice(2, 8), null, null, null, norm, bigrams];
+    const name = latest.name ?? u;
+    return [latest.kind, name, u, u.slice(2, 8), null, null, null, ...newSubjectSearch(name)];
   });
   const byId = await subjectsBy(m, 'id_hash', rows.map((r) => (r.uscc === null ? r.idHash : null)), rows, (latest, h) => {
     const masked = maskIdNumber(latest.idNumber!);
-    const [norm, bigrams] = newSubjectSearch(latest.name);
-    return ['natural_person', latest.name ?? masked, null, null, h, masked, m.stage.seal(latest.idNumber!), norm, bigrams];
+    const name = latest.name ?? masked;
+    return ['natural_person', name, null, null, h, masked, m.stage.seal(latest.idNumber!), ...newSubjectSearch(name)];
   });
   remember([...byUscc.values(), ...byId.values()]);
   const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
@@ -554,15 +552,20 @@ async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Pr
   return ids;
 }
 
-/** 主体检索 columns of a new subject's reported name: name_norm and the bigram tsvector (null: the trigger fills them). */
-function newSubjectSearch(name: string | null): [string | null, string | null] {
-  if (name === null) return [null, null];
-  const norm = normalizeNameLite(name);
-  return [norm, bigramsTsvector(norm)];
+/**
+ * 主体检索 columns of a new subject, complete: name_norm and pinyin_initials as the JS backfill writes them
+ * (search.ts searchColumns) and the bigram tsvector of that name_norm, as the row trigger derives it. The
+ * subjects INSERT then skips its row trigger (migration 20261128T1900), and the subject is not pending: the
+ * backfill would otherwise rewrite every new subject right after the import (an UPDATE that touches all ten
+ * indexes again; 125 s per million subjects in the public-service benchmark).
+ */
+function newSubjectSearch(name: string): [norm: string, bigrams: string, pinyin: string] {
+  const c = searchColumns(name);
+  return [c.nameNorm, bigramsTsvector(c.nameNorm), c.pinyinInitials];
 }
 
 /** A new subject's columns, in the order subjectsBy inserts them. */
-type NewSubject = [kind: string, name: string, uscc: string | null, region: string | null, idHash: string | null, idMasked: string | null, idEnc: string | null, norm: string | null, bigrams: string | null];
+type NewSubject = [kind: string, name: string, uscc: string | null, region: string | null, idHash: string | null, idMasked: string | null, idEnc: string | null, norm: string, bigrams: string, pinyin: string];
 
 /**
  * The subjects of the chunk's rows by one unique code (USCC or ID hash): the known ones by index probe, the
@@ -588,13 +591,14 @@ async function subjectsBy(
   await read([...latest.keys()]);
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
-    const cols: (string | null)[][] = Array.from({ length: 9 }, () => []);
+    const cols: (string | null)[][] = Array.from({ length: 10 }, () => []);
     for (const c of fresh) create(latest.get(c)!, c).forEach((v, i) => cols[i].push(v));
     const r = await step<KnownSubject & { code: string }>(
       m,
-      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams)
-       SELECT k, n, u, r, h, im, ie, nn, nb::tsvector
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(k, n, u, r, h, im, ie, nn, nb)
+      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams, pinyin_initials)
+       SELECT k, n, u, r, h, im, ie, nn, nb::tsvector, py
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS t(k, n, u, r, h, im, ie, nn, nb, py)
        ON CONFLICT (${column}) DO NOTHING RETURNING ${column} AS code, id, name`,
       cols,
     );
