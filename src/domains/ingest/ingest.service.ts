@@ -178,6 +178,8 @@ interface StagedVersion {
   regNo: string | null;
   /** The version's COPY columns (VERSION_COLUMNS without the last three), UTF-8. */
   line: Buffer;
+  /** Prepared while the previous chunk merges: the columns of this row's subject, if the subject looks new. */
+  newSubject?: NewSubject;
 }
 
 /** The version columns in the order a staged line carries them, then the ones the merge appends. */
@@ -282,23 +284,72 @@ async function* chunksOf(
   rows: AsyncIterable<{ rowNumber: number; result: RowResult }>,
   size: number,
   stage: StageContext,
+  pool: pg.Pool,
 ): AsyncGenerator<StagedVersion[]> {
   let chunk: StagedVersion[] = [];
   let arena = new LineArena();
   let yielded = false;
+  const seen = new Set<number>();
   for await (const row of rows) {
     chunk.push(stageRow(row.rowNumber, row.result, stage, arena));
     // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
     if (chunk.length % 64 === 0) await setImmediate();
     if (chunk.length >= size) {
+      await prepareNewSubjects(pool, chunk, seen, stage);
       yield chunk;
       yielded = true;
       chunk = [];
       arena = new LineArena();
     }
   }
+  if (chunk.length > 0) await prepareNewSubjects(pool, chunk, seen, stage);
   if (chunk.length > 0 || !yielded) yield chunk;
+}
+
+/**
+ * 31-bit FNV-1a of a string. The codes a batch has met are kept as these small integers (no heap object per
+ * entry for the garbage collector to trace); a collision only means a subject's columns are not prepared
+ * ahead, and the merge computes them itself.
+ */
+function smallHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
+/** A row's registry code: its USCC, else (natural persons) the keyed hash of the ID number. */
+const subjectCode = (r: StagedVersion): string | null => r.uscc ?? r.idHash;
+
+/**
+ * Computes, ahead of the merge, the columns of the subjects a chunk will create: those whose code the batch
+ * meets for the first time (`seen`) and that are not in the registry (committed) yet, from their latest row, as the
+ * merge picks it. Their search columns (pinyin above all) are the costliest part of a new subject in Node;
+ * done here, they overlap the previous chunk's merge instead of holding up this one. A guess only: the merge
+ * decides, and computes the columns itself for a subject it finds new without them.
+ */
+async function prepareNewSubjects(pool: pg.Pool, chunk: readonly StagedVersion[], seen: Set<number>, stage: StageContext): Promise<void> {
+  const latest = new Map<string, StagedVersion>();
+  for (const r of chunk) {
+    const c = subjectCode(r);
+    if (c !== null && !seen.has(smallHash(c))) latest.set(c, r);
+  }
+  if (!latest.size) return;
+  for (const c of latest.keys()) seen.add(smallHash(c));
+  const rows = [...latest.values()];
+  // Only the codes not in the registry come back (on a re-import, none), each by one index probe: a scalar
+  // subquery, which the planner cannot turn into a join that reads the whole table.
+  const unknown = await pool.query<{ code: string }>(
+    `SELECT c AS code FROM unnest($1::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.uscc = c) IS NULL
+     UNION ALL SELECT c FROM unnest($2::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
+    [rows.filter((r) => r.uscc !== null).map((r) => r.uscc), rows.filter((r) => r.uscc === null).map((r) => r.idHash)],
+  );
+  let n = 0;
+  for (const { code } of unknown.rows) {
+    const r = latest.get(code)!;
+    r.newSubject = newSubjectColumns(r, stage);
+    if (++n % 64 === 0) await setImmediate();
+  }
 }
 
 /**
@@ -393,7 +444,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       recordSequence: '',
     };
     let n = 0;
-    for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS, stage), 1)) {
+    for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS, stage, o.pool), 1)) {
       n++;
       if (n === 1) {
         await o.beforeMerge?.();
@@ -467,15 +518,9 @@ async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Pr
   // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
   // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
   // import created meanwhile; it is read again below.
-  const byUscc = await subjectsBy(m, 'uscc', rows.map((r) => r.uscc), rows, (latest, u) => {
-    const name = latest.name ?? u;
-    return [latest.kind, name, u, u.slice(2, 8), null, null, null, ...newSubjectSearch(name)];
-  });
-  const byId = await subjectsBy(m, 'id_hash', rows.map((r) => (r.uscc === null ? r.idHash : null)), rows, (latest, h) => {
-    const masked = maskIdNumber(latest.idNumber!);
-    const name = latest.name ?? masked;
-    return ['natural_person', name, null, null, h, masked, m.stage.seal(latest.idNumber!), ...newSubjectSearch(name)];
-  });
+  const create = (latest: StagedVersion) => latest.newSubject ?? newSubjectColumns(latest, m.stage);
+  const byUscc = await subjectsBy(m, 'uscc', rows.map((r) => r.uscc), rows, create);
+  const byId = await subjectsBy(m, 'id_hash', rows.map((r) => (r.uscc === null ? r.idHash : null)), rows, create);
   remember([...byUscc.values(), ...byId.values()]);
   const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
 
@@ -564,6 +609,17 @@ function newSubjectSearch(name: string): [norm: string, bigrams: string, pinyin:
   return [c.nameNorm, bigramsTsvector(c.nameNorm), c.pinyinInitials];
 }
 
+/** The columns of a new subject, from the row that reports it: by USCC, else a natural person by ID number. */
+function newSubjectColumns(r: StagedVersion, stage: StageContext): NewSubject {
+  if (r.uscc !== null) {
+    const name = r.name ?? r.uscc;
+    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null, ...newSubjectSearch(name)];
+  }
+  const masked = maskIdNumber(r.idNumber!);
+  const name = r.name ?? masked;
+  return ['natural_person', name, null, null, r.idHash, masked, stage.seal(r.idNumber!), ...newSubjectSearch(name)];
+}
+
 /** A new subject's columns, in the order subjectsBy inserts them. */
 type NewSubject = [kind: string, name: string, uscc: string | null, region: string | null, idHash: string | null, idMasked: string | null, idEnc: string | null, norm: string, bigrams: string, pinyin: string];
 
@@ -576,7 +632,7 @@ async function subjectsBy(
   column: 'uscc' | 'id_hash',
   codes: readonly (string | null)[],
   rows: readonly StagedVersion[],
-  create: (latest: StagedVersion, code: string) => NewSubject,
+  create: (latest: StagedVersion) => NewSubject,
 ): Promise<Map<string, KnownSubject>> {
   const latest = new Map<string, StagedVersion>();
   codes.forEach((c, i) => {
@@ -592,7 +648,7 @@ async function subjectsBy(
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
     const cols: (string | null)[][] = Array.from({ length: 10 }, () => []);
-    for (const c of fresh) create(latest.get(c)!, c).forEach((v, i) => cols[i].push(v));
+    for (const c of fresh) create(latest.get(c)!).forEach((v, i) => cols[i].push(v));
     const r = await step<KnownSubject & { code: string }>(
       m,
       `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams, pinyin_initials)
