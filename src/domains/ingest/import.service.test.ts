@@ -328,3 +328,26 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
   assert.equal(later.subject_id, viaReg.id);
   assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, subjectsAfter);
 });
+
+test('a subject removed from the registry between staging and merge is created again, with complete search columns', async () => {
+  // The columns of new subjects are prepared while the chunk before merges, only for codes not registered
+  // then; the merge decides again and computes what was not prepared.
+  const [g] = [...generatePenaltyRows(1, 5353)];
+  const row = Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, g.cells[i]]));
+  const uscc = row['行政相对人代码_1（统一社会信用代码）'];
+  const name = row['行政相对人名称'];
+  assert.ok(uscc && name, 'the generated row has a USCC and a name');
+  const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name, uscc }).returning('id').executeTakeFirstOrThrow();
+  const r = await importRows({
+    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [row],
+    beforeMerge: async () => {
+      await t.db.deleteFrom('subjects').where('id', '=', lone.id).execute();
+    },
+  });
+  assert.equal(r.new, 1, JSON.stringify(r));
+  const s = await t.db.selectFrom('subjects').select(['id', 'name_norm', 'pinyin_initials']).where('uscc', '=', uscc).executeTakeFirstOrThrow();
+  assert.notEqual(s.id, lone.id);
+  const want = searchColumns(name);
+  assert.equal(s.name_norm, want.nameNorm);
+  assert.equal(s.pinyin_initials, want.pinyinInitials);
+});
