@@ -7,7 +7,6 @@ import { AppError } from '../platform/errors.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
 import { importFile, type Receipt } from '../domains/ingest/import.service.ts';
-import { refreshPublicity } from '../domains/publicity/publicity.service.ts';
 import { backfillSearchColumns } from '../domains/subjects/subjects.service.ts';
 
 /** A readable Chinese receipt (回执). */
@@ -53,13 +52,11 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
             path: file,
             onProgress: (p) => bar?.update(p.totalBytes ? Math.floor((p.bytesRead / p.totalBytes) * 100) : 0, { rows: p.rows }),
           });
-          // New records are not public until the publicity engine has decided for them.
-          if (r.status === 'committed') {
-            await refreshPublicity(ctx.db, ctx.config.secret, { batchId: r.batchId });
-            // New subjects are searchable by name at once; traditional-character names and 拼音 initials are
-            // completed here (a running server would do it on the import's notification, but may not be running).
-            await backfillSearchColumns(ctx.db, { waitForOthersMs: 0 });
-          }
+          // The import decided publicity and wrote complete search columns for what it created. Subjects known
+          // only by a legacy code are created with the SQL part of their search columns; 拼音 initials and
+          // traditional-character names are completed here (a running server would do it on the import's
+          // notification, but may not be running).
+          if (r.status === 'committed') await backfillSearchColumns(ctx.db, { waitForOthersMs: 0 });
           return r;
         } finally {
           bar?.stop();

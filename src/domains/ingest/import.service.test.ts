@@ -15,6 +15,7 @@ import { importFile, importRows, type Receipt } from './import.service.ts';
 import { sweepAbandonedBatches } from './ingest.service.ts';
 import { regNoCheckDigit } from '../codes/regno.ts';
 import { searchColumns } from '../subjects/search.ts';
+import { refreshPublicity } from '../publicity/publicity.service.ts';
 
 let t: TestDb;
 let dir: string;
@@ -350,4 +351,47 @@ test('a subject removed from the registry between staging and merge is created a
   const want = searchColumns(name);
   assert.equal(s.name_norm, want.nameNorm);
   assert.equal(s.pinyin_initials, want.pinyinInitials);
+});
+
+test('an import decides publicity as it writes: at commit the records are public or not exactly as the publicity job decides, a later withdrawal takes one out, and a repaired record stays repaired in its new version', async () => {
+  const factH = PENALTY_HEADERS.find((h) => h.includes('违法事实'))!;
+  const rows = [...generatePenaltyRows(30, 7272)].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])) as Record<string, string>);
+  const columns = ['records.id', 'records.doc_no', 'audience', 'public_from', 'public_until', 'publicity', 'publicity_review', 'publicity_checked_at', 'status'] as const;
+  const ofBatch = (batchId: string) =>
+    t.db.selectFrom('records').select([...columns]).where('records.id', 'in', t.db.selectFrom('record_versions').select('record_id').where('batch_id', '=', batchId)).orderBy('records.id').execute();
+  // The job, run for the same batch at the moment the import decided for, finds nothing to change.
+  const jobAgrees = async (batchId: string) => {
+    const before = await ofBatch(batchId);
+    assert.ok(before.length > 0 && before.every((x) => x.publicity_checked_at !== null), 'every record of the batch was decided at commit');
+    const at = before[0].publicity_checked_at as Date;
+    await refreshPublicity(t.db, SECRET, { batchId }, at);
+    // The job stamps its own publicity_checked_at (now()); everything it decides must be what is stored.
+    const decision = ({ publicity_checked_at: _at, ...rest }: (typeof before)[number]) => rest;
+    assert.deepEqual((await ofBatch(batchId)).map(decision), before.map(decision));
+    return before;
+  };
+
+  const first = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  assert.ok(first.new > 20, JSON.stringify(first));
+  const decided = await jobAgrees(first.batchId);
+  assert.ok(decided.some((x) => x.audience === 'public'), 'generated penalties are public');
+  const shown = decided.find((x) => x.audience === 'public')!;
+  const shownRow = rows.find((r) => Object.values(r).includes(shown.doc_no))!;
+
+  // 撤销: a withdrawal leaves publicity in the same commit.
+  const withdrawal = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [{ ...shownRow, 当前状态: '2' }] });
+  assert.equal(withdrawal.withdrawn, 1, JSON.stringify(withdrawal));
+  const [gone] = await jobAgrees(withdrawal.batchId);
+  assert.equal(gone.status, 'withdrawn');
+  assert.notEqual(gone.audience, 'public');
+
+  // A repaired record (信用修复) that gets a corrected version keeps its repair.
+  const other = decided.find((x) => x.audience === 'public' && x.id !== shown.id)!;
+  const otherRow = rows.find((r) => Object.values(r).includes(other.doc_no))!;
+  await t.db.updateTable('records').set({ repaired_at: '2026-01-05' }).where('id', '=', other.id).execute();
+  const corrected = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [{ ...otherRow, [factH]: `${otherRow[factH]}（更正）` }] });
+  assert.equal(corrected.updated, 1, JSON.stringify(corrected));
+  const [repaired] = await jobAgrees(corrected.batchId);
+  assert.equal(repaired.id, other.id);
+  assert.notEqual(repaired.audience, 'public', 'a repaired penalty is not shown again');
 });

@@ -17,7 +17,6 @@ import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../
 import { neutraliseCell } from '../../platform/spreadsheet.ts';
 import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
-import { refreshPublicity } from '../publicity/publicity.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
 import { allRejects, departmentStats, getBatch, getRecord, listBatches, listRecords, listRejects } from './ingest.repository.ts';
@@ -79,8 +78,6 @@ function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: str
       },
       onProgress: (p) => batchId && progress.set(batchId, p),
     })
-      // New records are not public until the publicity engine has decided for them.
-      .then((r) => (r.status === 'committed' ? refreshPublicity(req.server.ctx.db, req.server.ctx.config.secret, { batchId: r.batchId }) : undefined))
       .catch(async (e) => {
         req.log.error({ err: e, batchId }, 'import failed');
         if (batchId) {
@@ -177,7 +174,6 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const departmentId = await uploadDepartment(req, user, req.body.departmentId);
       const item = await resolveItem(db, req.body.catalog);
       const r = await importRows({ db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values] });
-      if (r.status === 'committed') await refreshPublicity(db, config.secret, { batchId: r.batchId });
       await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted } });
       return reply.status(201).send((await batchInScope(req, user, null, r.batchId)) as never);
     },
@@ -345,7 +341,6 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const base = { db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows };
       if (req.body.rows.length <= config.apiSyncMaxRows) {
         const r = await importRows(base);
-        if (r.status === 'committed') await refreshPublicity(db, config.secret, { batchId: r.batchId });
         await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${r.batchId}`, detail: { item: item.id, rows: r.total } });
         return batchInScope(req, null, caller.departmentId, r.batchId);
       }

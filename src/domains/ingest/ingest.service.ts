@@ -13,6 +13,7 @@ import type { Channel } from '../../db/types.ts';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { bigramsTsvector, searchColumns } from '../subjects/search.ts';
+import { decideRecord, type RecordPublicity } from '../publicity/publicity.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 
@@ -140,10 +141,13 @@ interface StageContext {
   /** Keyed hash of an ID number (the natural person's registry key). */
   idHash: (data: string) => string;
   keyWithSubject: boolean;
+  /** The moment publicity is decided for, the same for the whole batch. */
+  at: Date;
 }
 
 function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
   return {
+    at: new Date(),
     item,
     maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
     decisionField: item.items.find((f) => f.role === 'decision_date')?.code,
@@ -180,6 +184,10 @@ interface StagedVersion {
   line: Buffer;
   /** Prepared while the previous chunk merges: the columns of this row's subject, if the subject looks new. */
   newSubject?: NewSubject;
+  /** The row's values (personal fields in clear), for the publicity decision if it becomes its record's current version. */
+  values: RowResult['values'];
+  /** Prepared likewise: the publicity of the record this row would create (公示, DOMAIN §3). */
+  publicity?: RecordPublicity;
 }
 
 /** The version columns in the order a staged line carries them, then the ones the merge appends. */
@@ -230,6 +238,7 @@ function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineA
     idNumber: id,
     orgCode: s.orgCode ?? null,
     regNo: s.regNo ?? null,
+    values: r.values,
     line: arena.add(
       esc(contentJson) +
         '\t' + hash +
@@ -296,14 +305,14 @@ async function* chunksOf(
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
     if (chunk.length % 64 === 0) await setImmediate();
     if (chunk.length >= size) {
-      await prepareNewSubjects(pool, chunk, seen, stage);
+      await prepareChunk(pool, chunk, seen, stage);
       yield chunk;
       yielded = true;
       chunk = [];
       arena = new LineArena();
     }
   }
-  if (chunk.length > 0) await prepareNewSubjects(pool, chunk, seen, stage);
+  if (chunk.length > 0) await prepareChunk(pool, chunk, seen, stage);
   if (chunk.length > 0 || !yielded) yield chunk;
 }
 
@@ -322,11 +331,43 @@ function smallHash(s: string): number {
 const subjectCode = (r: StagedVersion): string | null => r.uscc ?? r.idHash;
 
 /**
+ * Work for a chunk that can be done before its merge, while the previous chunk merges: the columns of the
+ * subjects it will create and the publicity of the records it will create. Guesses only, from what is
+ * committed now; the merge decides, and computes whatever it needs that was not prepared.
+ */
+async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], seen: Set<number>, stage: StageContext): Promise<void> {
+  await prepareNewSubjects(pool, chunk, seen, stage);
+  await prepareNewRecords(pool, chunk, stage);
+}
+
+/**
+ * The publicity of each record the chunk would create (keys not in records now), decided from the key's
+ * latest row in the chunk, with no repair date (a new record has none).
+ */
+async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext): Promise<void> {
+  const latest = new Map<string, StagedVersion>();
+  for (const r of chunk) latest.set(r.key, r);
+  const unknown = await pool.query<{ key: string }>(
+    'SELECT c AS key FROM unnest($2::text[]) c WHERE (SELECT r.id FROM records r WHERE r.item_id = $1 AND r.record_key = c) IS NULL',
+    [stage.item.id, [...latest.keys()]],
+  );
+  let n = 0;
+  for (const { key } of unknown.rows) {
+    const r = latest.get(key)!;
+    r.publicity = publicityOf(r, null, null, stage);
+    if (++n % 64 === 0) await setImmediate();
+  }
+}
+
+/** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideRecord). */
+function publicityOf(r: StagedVersion, storedDecisionDate: string | null, repairedAt: string | null, stage: StageContext): RecordPublicity {
+  return decideRecord(stage.item.recordType, r.decision ?? storedDecisionDate, r.values, repairedAt, stage.at);
+}
+
+/**
  * Computes, ahead of the merge, the columns of the subjects a chunk will create: those whose code the batch
- * meets for the first time (`seen`) and that are not in the registry (committed) yet, from their latest row, as the
- * merge picks it. Their search columns (pinyin above all) are the costliest part of a new subject in Node;
- * done here, they overlap the previous chunk's merge instead of holding up this one. A guess only: the merge
- * decides, and computes the columns itself for a subject it finds new without them.
+ * meets for the first time (`seen`) and that are not in the registry (committed) yet, from their latest row, as
+ * the merge picks it. Their search columns (pinyin above all) are the costliest part of a new subject in Node.
  */
 async function prepareNewSubjects(pool: pg.Pool, chunk: readonly StagedVersion[], seen: Set<number>, stage: StageContext): Promise<void> {
   const latest = new Map<string, StagedVersion>();
@@ -442,6 +483,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       // Columns every version of the batch shares, after a staged line's own.
       versionSuffix: `\t${o.batchId}\t${esc(o.channel)}\t${o.departmentId}\t${o.item.version}`,
       recordSequence: '',
+      checkedAt: stage.at.toISOString(),
     };
     let n = 0;
     for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS, stage, o.pool), 1)) {
@@ -482,6 +524,8 @@ interface MergeContext {
   versionSuffix: string;
   /** records.id's sequence, for ids handed out before the records are written. */
   recordSequence: string;
+  /** publicity_checked_at of the records the batch writes (the decision moment, as a timestamptz literal). */
+  checkedAt: string;
 }
 
 /** Times a statement for the benchmark hook, labelled by its first words. */
@@ -669,6 +713,9 @@ async function subjectsBy(
 /** A record key's state while a chunk is merged: the stored record (if any) and the versions this chunk adds. */
 interface KeyState {
   recordId: string | null;
+  /** The stored record's repair date and decision date (publicity depends on them). */
+  repairedAt: string | null;
+  decisionDate: string | null;
   base: number;
   lastHash: string | null;
   added: number;
@@ -686,17 +733,20 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
   const subjects = await linkSubjects(m, rows);
   // Stored records of the chunk's keys, by index probe (item_id, record_key).
   const keys = unique(rows.map((r) => r.key));
-  const stored = await step<{ record_key: string; id: string; current_version: number; current_hash: string }>(
+  const stored = await step<{ record_key: string; id: string; current_version: number; current_hash: string; repaired_at: string | null; decision_date: string | null }>(
     m,
-    'SELECT record_key, id, current_version, current_hash FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])',
+    `SELECT record_key, id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
+     FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])`,
     [o.item.id, keys],
   );
   const state = new Map<string, KeyState>();
-  for (const r of stored.rows) state.set(r.record_key, { recordId: r.id, base: r.current_version, lastHash: r.current_hash, added: 0, latest: null, latestSubject: null });
+  for (const r of stored.rows) {
+    state.set(r.record_key, { recordId: r.id, repairedAt: r.repaired_at, decisionDate: r.decision_date, base: r.current_version, lastHash: r.current_hash, added: 0, latest: null, latestSubject: null });
+  }
   const versions: { row: StagedVersion; key: KeyState; version: number; subject: string | null }[] = [];
   rows.forEach((row, i) => {
     let k = state.get(row.key);
-    if (!k) state.set(row.key, (k = { recordId: null, base: 0, lastHash: null, added: 0, latest: null, latestSubject: null }));
+    if (!k) state.set(row.key, (k = { recordId: null, repairedAt: null, decisionDate: null, base: 0, lastHash: null, added: 0, latest: null, latestSubject: null }));
     if (row.hash === k.lastHash) return;
     k.lastHash = row.hash;
     k.added++;
@@ -714,24 +764,35 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
     const ids = await step<{ id: string }>(m, 'SELECT nextval($1::regclass) AS id FROM generate_series(1, $2)', [m.recordSequence, fresh.length]);
     fresh.forEach((k, i) => (k.recordId = ids.rows[i].id));
     const head = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
+    // 公示 is decided as the records are written, so a batch's records are public (or withdrawn from
+    // publicity) from the moment it commits, with no pass over them afterwards.
     await timed(o, 'COPY records', () =>
       copyText(
         m.client,
-        'COPY records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date) FROM STDIN',
+        `COPY records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date,
+           audience, public_from, public_until, publicity, publicity_review, publicity_checked_at) FROM STDIN`,
         linesOf(fresh, (k) => {
           const r = k.latest!;
-          return `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\n`;
+          const p = r.publicity ?? publicityOf(r, null, null, m.stage);
+          return (
+            `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t` +
+            `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
+            `${p.review ?? '\\N'}\t${m.checkedAt}\n`
+          );
         }),
       ),
     );
   }
   if (changed.length) {
-    // Changed records, by primary key.
+    // Changed records, by primary key, with their publicity decided again from the new current version.
+    const p = changed.map((k) => publicityOf(k.latest!, k.decisionDate, k.repairedAt, m.stage));
     await step(
       m,
       `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),
-         status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now()
-       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[]) AS v(id, version, hash, subject_id, withdrawn, decision_date)
+         status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now(),
+         audience = v.audience, public_from = v.pf, public_until = v.pu, publicity = v.pj, publicity_review = v.rv, publicity_checked_at = $12
+       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[], $7::text[], $8::date[], $9::date[], $10::jsonb[], $11::date[])
+         AS v(id, version, hash, subject_id, withdrawn, decision_date, audience, pf, pu, pj, rv)
        WHERE r.id = v.id`,
       [
         changed.map((k) => k.recordId),
@@ -740,6 +801,12 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
         changed.map((k) => k.latestSubject),
         changed.map((k) => k.latest!.withdrawn),
         changed.map((k) => k.latest!.decision),
+        p.map((x) => x.audience),
+        p.map((x) => x.from),
+        p.map((x) => x.until),
+        p.map((x) => x.publicity),
+        p.map((x) => x.review),
+        m.checkedAt,
       ],
     );
   }

@@ -43,6 +43,37 @@ export function publicityInput(
   }
 }
 
+/** A record's publicity as records stores it (audience, public_from, public_until, publicity, publicity_review). */
+export interface RecordPublicity {
+  audience: 'public' | 'government' | 'none';
+  from: string | null;
+  until: string | null;
+  /** The explanation and reasons, as JSON text. */
+  publicity: string;
+  review: string | null;
+}
+
+/**
+ * Decides one record's publicity from its current version's values (personal fields decrypted) on the day of
+ * `at`. Shared by this job and the 归集 merge, which decides for the records a batch writes.
+ */
+export function decideRecord(recordType: string, decisionDate: string | null, values: Values, repairedAt: string | null, at: Date): RecordPublicity {
+  let d: PublicityDecision;
+  try {
+    d = decidePublicity(publicityInput(recordType, decisionDate, values, null, repairedAt), at);
+  } catch {
+    // A record the engine cannot read (e.g. no decision date) is never published.
+    d = { public: false, audience: 'none', explanation: '缺少公示所需信息（如决定日期），不予公示', reasons: [] } as unknown as PublicityDecision;
+  }
+  return {
+    audience: d.audience,
+    from: d.from ?? null,
+    until: d.until ?? null,
+    publicity: JSON.stringify({ explanation: d.explanation, reasons: d.reasons, severity: d.severity ?? null, regime: d.regime ?? null, repairableFrom: d.repairableFrom ?? null, minUntil: d.minUntil ?? null }),
+    review: d.evaluatedAt ? nextChangeDate(d) : null,
+  };
+}
+
 /** Decides publicity for the records matching the filter, in chunks; returns how many changed audience. */
 export async function refreshPublicity(db: Db, secret: string, filter: RefreshFilter, at: Date = new Date()): Promise<{ checked: number; changed: number }> {
   let checked = 0;
@@ -72,20 +103,13 @@ export async function refreshPublicity(db: Db, secret: string, filter: RefreshFi
     const reviews: (string | null)[] = [];
     for (const r of rows) {
       const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-      let d: PublicityDecision;
-      try {
-        d = decidePublicity(publicityInput(r.record_type, r.decision_date, r.content as Values, pii, r.repaired_at), at);
-      } catch {
-        // A record the engine cannot read (e.g. no decision date) is never published.
-        d = { public: false, audience: 'none', explanation: '缺少公示所需信息（如决定日期），不予公示', reasons: [] } as unknown as PublicityDecision;
-      }
+      const d = decideRecord(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values), r.repaired_at, at);
       ids.push(r.id);
       audiences.push(d.audience);
-      froms.push(d.from ?? null);
-      untils.push(d.until ?? null);
-      decisions.push(JSON.stringify({ explanation: d.explanation, reasons: d.reasons, severity: d.severity ?? null, regime: d.regime ?? null, repairableFrom: d.repairableFrom ?? null, minUntil: d.minUntil ?? null }));
-      const next = d.evaluatedAt ? nextChangeDate(d) : null;
-      reviews.push(next);
+      froms.push(d.from);
+      untils.push(d.until);
+      decisions.push(d.publicity);
+      reviews.push(d.review);
       if (d.audience !== r.audience) changed++;
     }
     await sql`
