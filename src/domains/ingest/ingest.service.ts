@@ -1,5 +1,6 @@
-// 归集 storage: one batch = one upload. Accepted rows are COPYed into a staging table and merged with
-// set-based SQL in one transaction (ARCHITECTURE.md "Bulk loads"); a crash leaves no partial batch.
+// 归集 storage: one batch = one upload, written in one transaction (a crash leaves no partial batch). Accepted
+// rows are merged in chunks: index probes for the chunk's subjects and record keys, then records and versions
+// COPYed straight into their tables (ARCHITECTURE.md "Bulk loads", README.md here).
 // Record key (issue: 归集 §6): catalogue item + deciding authority USCC + decision document number (文书号),
 // plus the subject's code unless INGEST_KEY_WITH_SUBJECT=false (DOMAIN §1.4 rule 7; joint decisions).
 // Same key + same content = unchanged duplicate; changed content = a new version; 当前状态 = 撤销/无效
@@ -13,7 +14,8 @@ import type { Channel } from '../../db/types.ts';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { bigramsTsvector, searchColumns } from '../subjects/search.ts';
-import { decideRecord, type RecordPublicity } from '../publicity/publicity.service.ts';
+import { decideInput, recordInput, type RecordPublicity } from '../publicity/publicity.service.ts';
+import type { PublicityInput } from '../publicity/publicity.schemas.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 
@@ -180,12 +182,15 @@ interface StagedVersion {
   idNumber: string | null;
   orgCode: string | null;
   regNo: string | null;
-  /** The version's COPY columns (VERSION_COLUMNS without the last three), UTF-8. */
+  /** The version's own COPY columns (the first eight of VERSION_COLUMNS), UTF-8. */
   line: Buffer;
   /** Prepared while the previous chunk merges: the columns of this row's subject, if the subject looks new. */
   newSubject?: NewSubject;
-  /** The row's values (personal fields in clear), for the publicity decision if it becomes its record's current version. */
-  values: RowResult['values'];
+  /**
+   * What the publicity engine needs of the row (not its whole values: a chunk is held for a while, and
+   * keeping every row's values alive doubled the garbage collector's work); null if unreadable.
+   */
+  input: PublicityInput | null;
   /** Prepared likewise: the publicity of the record this row would create (公示, DOMAIN §3). */
   publicity?: RecordPublicity;
 }
@@ -238,7 +243,7 @@ function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineA
     idNumber: id,
     orgCode: s.orgCode ?? null,
     regNo: s.regNo ?? null,
-    values: r.values,
+    input: recordInput(c.item.recordType, typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null, r.values),
     line: arena.add(
       esc(contentJson) +
         '\t' + hash +
@@ -354,14 +359,16 @@ async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[],
   let n = 0;
   for (const { key } of unknown.rows) {
     const r = latest.get(key)!;
-    r.publicity = publicityOf(r, null, null, stage);
+    r.publicity = publicityOf(r, null, stage);
     if (++n % 64 === 0) await setImmediate();
   }
 }
 
-/** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideRecord). */
-function publicityOf(r: StagedVersion, storedDecisionDate: string | null, repairedAt: string | null, stage: StageContext): RecordPublicity {
-  return decideRecord(stage.item.recordType, r.decision ?? storedDecisionDate, r.values, repairedAt, stage.at);
+/** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
+function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null): RecordPublicity {
+  // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
+  const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
+  return decideInput(input, repairedAt, stage.at);
 }
 
 /**
@@ -773,7 +780,7 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
            audience, public_from, public_until, publicity, publicity_review, publicity_checked_at) FROM STDIN`,
         linesOf(fresh, (k) => {
           const r = k.latest!;
-          const p = r.publicity ?? publicityOf(r, null, null, m.stage);
+          const p = r.publicity ?? publicityOf(r, null, m.stage);
           return (
             `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t` +
             `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
@@ -785,7 +792,7 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
   }
   if (changed.length) {
     // Changed records, by primary key, with their publicity decided again from the new current version.
-    const p = changed.map((k) => publicityOf(k.latest!, k.decisionDate, k.repairedAt, m.stage));
+    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate));
     await step(
       m,
       `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),

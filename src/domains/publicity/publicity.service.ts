@@ -53,14 +53,24 @@ export interface RecordPublicity {
   review: string | null;
 }
 
+/** The engine's input for a record's values (personal fields decrypted), without repair; null if unreadable. */
+export function recordInput(recordType: string, decisionDate: string | null, values: Values): PublicityInput | null {
+  try {
+    return publicityInput(recordType, decisionDate, values, null, null);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Decides one record's publicity from its current version's values (personal fields decrypted) on the day of
- * `at`. Shared by this job and the 归集 merge, which decides for the records a batch writes.
+ * Decides one record's publicity on the day of `at` from its input (recordInput) and repair date. Shared by
+ * this job and the 归集 merge, which decides for the records a batch writes as it writes them.
  */
-export function decideRecord(recordType: string, decisionDate: string | null, values: Values, repairedAt: string | null, at: Date): RecordPublicity {
+export function decideInput(input: PublicityInput | null, repairedAt: string | null, at: Date): RecordPublicity {
   let d: PublicityDecision;
   try {
-    d = decidePublicity(publicityInput(recordType, decisionDate, values, null, repairedAt), at);
+    if (!input) throw new Error('unreadable record');
+    d = decidePublicity(repairedAt ? { ...input, repairedAt } : input, at);
   } catch {
     // A record the engine cannot read (e.g. no decision date) is never published.
     d = { public: false, audience: 'none', explanation: '缺少公示所需信息（如决定日期），不予公示', reasons: [] } as unknown as PublicityDecision;
@@ -103,7 +113,7 @@ export async function refreshPublicity(db: Db, secret: string, filter: RefreshFi
     const reviews: (string | null)[] = [];
     for (const r of rows) {
       const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-      const d = decideRecord(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values), r.repaired_at, at);
+      const d = decideInput(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), r.repaired_at, at);
       ids.push(r.id);
       audiences.push(d.audience);
       froms.push(d.from);
