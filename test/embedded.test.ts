@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPostmasterPid } from '../src/db/embedded.ts';
+import { embeddedSharedBuffersMb, readPostmasterPid } from '../src/db/embedded.ts';
 import { freePort } from './helpers/net.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -145,4 +145,12 @@ test('misconfiguration fails at once and lists every bad variable', async () => 
   const code = await exited(c);
   assert.equal(code, 78);
   for (const v of ['PORT', 'CITY_REGION_CODE', 'COOKIE_SECURE', 'DATABASE_URL']) assert.match(out(), new RegExp(v));
+});
+
+test('the embedded server takes a quarter of the memory for its cache, between 128 MB and 2 GB', () => {
+  const GiB = 2 ** 30;
+  assert.equal(embeddedSharedBuffersMb(24 * GiB), 2048);
+  assert.equal(embeddedSharedBuffersMb(4 * GiB), 1024);
+  assert.equal(embeddedSharedBuffersMb(1 * GiB), 256);
+  assert.equal(embeddedSharedBuffersMb(256 * 2 ** 20), 128);
 });
