@@ -425,8 +425,13 @@ async function* readAhead<T>(src: AsyncIterable<T>, ahead: number): AsyncGenerat
   }
 }
 
-/** Rows merged per chunk (see commitBatch). */
-export const MERGE_CHUNK_ROWS = 25_000;
+/**
+ * Rows merged per chunk (see commitBatch). The merge looks rows up by index probe, so a chunk's size barely
+ * changes PostgreSQL's work; it bounds Node's memory (up to three chunks are alive: merging, read ahead and
+ * being read). Measured on 200,000 rows: peak RSS 665 MiB at 25,000, about 600 at 10,000, 469 at 5,000, with
+ * no difference in speed beyond this machine's run-to-run spread.
+ */
+export const MERGE_CHUNK_ROWS = 10_000;
 
 export interface CommitOptions {
   pool: pg.Pool;
