@@ -24,9 +24,9 @@ export interface InstanceSecrets {
 
 /**
  * shared_buffers for the embedded server: a quarter of the machine's memory (PostgreSQL's usual advice for
- * a dedicated server), at least 128 MB and at most 2 GB. At 256 MB, a million-row import's look-ups missed
- * the cache: on re-importing the same million rows, PostgreSQL spent 62 µs of CPU per row, against 25 µs at
- * 200,000 rows, whose subjects and records indexes still fitted.
+ * a dedicated server), at least 128 MB and at most 2 GB; it was a fixed 256 MB. Measured on re-importing a
+ * million rows (look-ups by index): PostgreSQL CPU 62 µs per row at 256 MB; 51 and 62 µs in two runs at 2 GB,
+ * so any gain there is within this machine's run-to-run spread.
  */
 export function embeddedSharedBuffersMb(memoryBytes: number = totalmem()): number {
   return Math.max(128, Math.min(2048, Math.floor(memoryBytes / 4 / 2 ** 20)));
