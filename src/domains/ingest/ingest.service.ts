@@ -335,6 +335,25 @@ function smallHash(s: string): number {
 /** A row's registry code: its USCC, else (natural persons) the keyed hash of the ID number. */
 const subjectCode = (r: StagedVersion): string | null => r.uscc ?? r.idHash;
 
+/** Each code's last row (rows come in file order): the row a new subject or record is made from. Null codes are skipped. */
+function latestBy(rows: Iterable<StagedVersion>, codeOf: (r: StagedVersion) => string | null): Map<string, StagedVersion> {
+  const latest = new Map<string, StagedVersion>();
+  for (const r of rows) {
+    const c = codeOf(r);
+    if (c !== null) latest.set(c, r);
+  }
+  return latest;
+}
+
+/** Runs `fn` on each item, giving the event loop a turn every 64 items, as chunksOf does while reading. */
+async function eachWithTurns<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
+  let n = 0;
+  for (const item of items) {
+    fn(item);
+    if (++n % 64 === 0) await setImmediate();
+  }
+}
+
 /**
  * Work for a chunk that can be done before its merge, while the previous chunk merges: the columns of the
  * subjects it will create and the publicity of the records it will create. Guesses only, from what is
@@ -350,18 +369,15 @@ async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], seen
  * latest row in the chunk, with no repair date (a new record has none).
  */
 async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext): Promise<void> {
-  const latest = new Map<string, StagedVersion>();
-  for (const r of chunk) latest.set(r.key, r);
+  const latest = latestBy(chunk, (r) => r.key);
   const unknown = await pool.query<{ key: string }>(
     'SELECT c AS key FROM unnest($2::text[]) c WHERE (SELECT r.id FROM records r WHERE r.item_id = $1 AND r.record_key = c) IS NULL',
     [stage.item.id, [...latest.keys()]],
   );
-  let n = 0;
-  for (const { key } of unknown.rows) {
+  await eachWithTurns(unknown.rows, ({ key }) => {
     const r = latest.get(key)!;
     r.publicity = publicityOf(r, null, stage);
-    if (++n % 64 === 0) await setImmediate();
-  }
+  });
 }
 
 /** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
@@ -377,11 +393,10 @@ function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageCo
  * the merge picks it. Their search columns (pinyin above all) are the costliest part of a new subject in Node.
  */
 async function prepareNewSubjects(pool: pg.Pool, chunk: readonly StagedVersion[], seen: Set<number>, stage: StageContext): Promise<void> {
-  const latest = new Map<string, StagedVersion>();
-  for (const r of chunk) {
+  const latest = latestBy(chunk, (r) => {
     const c = subjectCode(r);
-    if (c !== null && !seen.has(smallHash(c))) latest.set(c, r);
-  }
+    return c !== null && !seen.has(smallHash(c)) ? c : null;
+  });
   if (!latest.size) return;
   for (const c of latest.keys()) seen.add(smallHash(c));
   const rows = [...latest.values()];
@@ -392,12 +407,10 @@ async function prepareNewSubjects(pool: pg.Pool, chunk: readonly StagedVersion[]
      UNION ALL SELECT c FROM unnest($2::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
     [rows.filter((r) => r.uscc !== null).map((r) => r.uscc), rows.filter((r) => r.uscc === null).map((r) => r.idHash)],
   );
-  let n = 0;
-  for (const { code } of unknown.rows) {
+  await eachWithTurns(unknown.rows, ({ code }) => {
     const r = latest.get(code)!;
     r.newSubject = newSubjectColumns(r, stage);
-    if (++n % 64 === 0) await setImmediate();
-  }
+  });
 }
 
 /**
@@ -574,9 +587,8 @@ async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Pr
   // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
   // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
   // import created meanwhile; it is read again below.
-  const create = (latest: StagedVersion) => latest.newSubject ?? newSubjectColumns(latest, m.stage);
-  const byUscc = await subjectsBy(m, 'uscc', rows.map((r) => r.uscc), rows, create);
-  const byId = await subjectsBy(m, 'id_hash', rows.map((r) => (r.uscc === null ? r.idHash : null)), rows, create);
+  const byUscc = await subjectsBy(m, 'uscc', latestBy(rows, (r) => r.uscc));
+  const byId = await subjectsBy(m, 'id_hash', latestBy(rows, (r) => (r.uscc === null ? r.idHash : null)));
   remember([...byUscc.values(), ...byId.values()]);
   const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
 
@@ -603,13 +615,18 @@ async function linkSubjects(m: MergeContext, rows: readonly StagedVersion[]): Pr
       ids[i] = (orgCode !== null ? org.get(orgCode) : undefined)?.id ?? (regNo !== null ? reg.get(regNo) : undefined)?.id ?? (orgCode !== null ? embedded.get(orgCode) : undefined)?.id ?? null;
     }
     // Still unknown legacy-only subjects: one new subject per code (from its latest row), linked for next time.
-    const unknown = new Map<string, StagedVersion>();
-    for (const i of legacy) if (ids[i] === null) unknown.set((rows[i].orgCode ?? rows[i].regNo)!, rows[i]);
+    const unknown = latestBy(
+      legacy.filter((i) => ids[i] === null).map((i) => rows[i]),
+      (r) => r.orgCode ?? r.regNo,
+    );
     const byCode = (code: (r: StagedVersion) => string | null) => {
       const map = new Map<string, number[]>();
       for (const i of legacy) {
         const c = code(rows[i]);
-        if (c !== null) map.set(c, [...(map.get(c) ?? []), i]);
+        if (c === null) continue;
+        const list = map.get(c);
+        if (list) list.push(i);
+        else map.set(c, [i]);
       }
       return map;
     };
@@ -680,20 +697,11 @@ function newSubjectColumns(r: StagedVersion, stage: StageContext): NewSubject {
 type NewSubject = [kind: string, name: string, uscc: string | null, region: string | null, idHash: string | null, idMasked: string | null, idEnc: string | null, norm: string, bigrams: string, pinyin: string];
 
 /**
- * The subjects of the chunk's rows by one unique code (USCC or ID hash): the known ones by index probe, the
- * rest created from their latest row. Returns code → subject.
+ * The subjects of the chunk's rows by one unique code (USCC or ID hash), given each code's latest row: the
+ * known ones by index probe, the rest created from that row (with the columns prepared ahead, if any).
+ * Returns code → subject.
  */
-async function subjectsBy(
-  m: MergeContext,
-  column: 'uscc' | 'id_hash',
-  codes: readonly (string | null)[],
-  rows: readonly StagedVersion[],
-  create: (latest: StagedVersion) => NewSubject,
-): Promise<Map<string, KnownSubject>> {
-  const latest = new Map<string, StagedVersion>();
-  codes.forEach((c, i) => {
-    if (c !== null) latest.set(c, rows[i]);
-  });
+async function subjectsBy(m: MergeContext, column: 'uscc' | 'id_hash', latest: ReadonlyMap<string, StagedVersion>): Promise<Map<string, KnownSubject>> {
   const found = new Map<string, KnownSubject>();
   if (!latest.size) return found;
   const read = async (list: string[]) => {
@@ -704,7 +712,10 @@ async function subjectsBy(
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
     const cols: (string | null)[][] = Array.from({ length: 10 }, () => []);
-    for (const c of fresh) create(latest.get(c)!).forEach((v, i) => cols[i].push(v));
+    for (const c of fresh) {
+      const r = latest.get(c)!;
+      (r.newSubject ?? newSubjectColumns(r, m.stage)).forEach((v, i) => cols[i].push(v));
+    }
     const r = await step<KnownSubject & { code: string }>(
       m,
       `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams, pinyin_initials)

@@ -20,28 +20,6 @@ export interface RefreshFilter {
   all?: boolean;
 }
 
-/** Builds the engine's input from a record's stored (masked) values and its encrypted personal fields. */
-export function publicityInput(
-  recordType: string,
-  decisionDate: string | null,
-  content: Values,
-  pii: Values | null,
-  repairedAt: string | null,
-): PublicityInput {
-  const values = pii ? { ...content, ...pii } : content;
-  const extra: Partial<PublicityInput> = repairedAt ? { repairedAt } : {};
-  switch (recordType) {
-    case 'penalty':
-      return penaltyInputFromValues(values, extra);
-    case 'permit':
-      return permitInputFromValues(values, extra);
-    case 'red_list':
-    case 'black_list':
-      return listInputFromValues(recordType, values, extra);
-    default:
-      return { recordType: 'other', decisionDate: decisionDate ?? '', categories: [], withdrawn: false, subjectIsMinor: false, ...extra };
-  }
-}
 
 /** A record's publicity as records stores it (audience, public_from, public_until, publicity, publicity_review). */
 export interface RecordPublicity {
@@ -53,10 +31,23 @@ export interface RecordPublicity {
   review: string | null;
 }
 
-/** The engine's input for a record's values (personal fields decrypted), without repair; null if unreadable. */
+/**
+ * The engine's input for a record's values (personal fields decrypted), without repair (decideInput adds
+ * it); null if unreadable.
+ */
 export function recordInput(recordType: string, decisionDate: string | null, values: Values): PublicityInput | null {
   try {
-    return publicityInput(recordType, decisionDate, values, null, null);
+    switch (recordType) {
+      case 'penalty':
+        return penaltyInputFromValues(values);
+      case 'permit':
+        return permitInputFromValues(values);
+      case 'red_list':
+      case 'black_list':
+        return listInputFromValues(recordType, values);
+      default:
+        return { recordType: 'other', decisionDate: decisionDate ?? '', categories: [], withdrawn: false, subjectIsMinor: false };
+    }
   } catch {
     return null;
   }
