@@ -746,6 +746,38 @@ interface KeyState {
   latestSubject: string | null;
 }
 
+/** A stored record as the merge reads it by key. */
+interface StoredRecord {
+  record_key: string;
+  id: string;
+  current_version: number;
+  current_hash: string;
+  repaired_at: string | null;
+  decision_date: string | null;
+}
+
+/** A key's state before this chunk: its stored record, or none (a new key). */
+function keyState(stored?: StoredRecord): KeyState {
+  return {
+    recordId: stored?.id ?? null,
+    repairedAt: stored?.repaired_at ?? null,
+    decisionDate: stored?.decision_date ?? null,
+    base: stored?.current_version ?? 0,
+    lastHash: stored?.current_hash ?? null,
+    added: 0,
+    latest: null,
+    latestSubject: null,
+  };
+}
+
+/** A version the chunk writes: its row, its record's state, its number and the row's subject. */
+interface VersionOut {
+  row: StagedVersion;
+  key: KeyState;
+  version: number;
+  subject: string | null;
+}
+
 /**
  * Merges one chunk: subjects, then the versions to write (a row whose content equals the previous row of the
  * same key, or the stored current version, is an unchanged duplicate), new and changed records, and the
@@ -756,20 +788,18 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
   const subjects = await linkSubjects(m, rows);
   // Stored records of the chunk's keys, by index probe (item_id, record_key).
   const keys = unique(rows.map((r) => r.key));
-  const stored = await step<{ record_key: string; id: string; current_version: number; current_hash: string; repaired_at: string | null; decision_date: string | null }>(
+  const stored = await step<StoredRecord>(
     m,
     `SELECT record_key, id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
      FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])`,
     [o.item.id, keys],
   );
   const state = new Map<string, KeyState>();
-  for (const r of stored.rows) {
-    state.set(r.record_key, { recordId: r.id, repairedAt: r.repaired_at, decisionDate: r.decision_date, base: r.current_version, lastHash: r.current_hash, added: 0, latest: null, latestSubject: null });
-  }
-  const versions: { row: StagedVersion; key: KeyState; version: number; subject: string | null }[] = [];
+  for (const r of stored.rows) state.set(r.record_key, keyState(r));
+  const versions: VersionOut[] = [];
   rows.forEach((row, i) => {
     let k = state.get(row.key);
-    if (!k) state.set(row.key, (k = { recordId: null, repairedAt: null, decisionDate: null, base: 0, lastHash: null, added: 0, latest: null, latestSubject: null }));
+    if (!k) state.set(row.key, (k = keyState()));
     if (row.hash === k.lastHash) return;
     k.lastHash = row.hash;
     k.added++;
@@ -854,7 +884,7 @@ function* linesOf<T>(items: readonly T[], line: (item: T) => string): Generator<
 }
 
 /** The versions' COPY lines: each staged line with the batch's columns, record id, version and subject, in 256 KiB buffers. */
-function* versionPieces(versions: readonly { row: StagedVersion; key: KeyState; version: number; subject: string | null }[], suffix: string): Generator<Buffer> {
+function* versionPieces(versions: readonly VersionOut[], suffix: string): Generator<Buffer> {
   const SIZE = 256 * 1024;
   let out = Buffer.allocUnsafe(SIZE);
   let off = 0;
