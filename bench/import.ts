@@ -21,7 +21,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../src/db/index.ts';
-import { readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { postgresDataDir, readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
 import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
@@ -116,8 +116,6 @@ const nodeCpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-let POSTMASTER_PID = 0;
-
 interface Timed {
   receipt: Receipt;
   ms: number;
@@ -135,12 +133,12 @@ interface Timed {
 /** One importFile call with progress lines every 100,000 rows and the time spent per merge statement. */
 async function timedImport(
   label: string,
-  d: { db: Db; pool: pg.Pool; item: CatalogItem; departmentId: number },
+  d: { db: Db; pool: pg.Pool; item: CatalogItem; departmentId: number; postmasterPid: number },
   path: string,
   rss: RssSampler,
 ): Promise<Timed> {
   rss.mark();
-  const cpu0 = { node: nodeCpuSeconds(), pg: serverCpuSeconds(POSTMASTER_PID) };
+  const cpu0 = { node: nodeCpuSeconds(), pg: serverCpuSeconds(d.postmasterPid) };
   const t0 = performance.now();
   let firstMergeMs = 0;
   let readMs = 0;
@@ -170,7 +168,7 @@ async function timedImport(
   });
   const ms = performance.now() - t0;
   const nodeCpu = nodeCpuSeconds() - cpu0.node;
-  const pgCpu = serverCpuSeconds(POSTMASTER_PID) - cpu0.pg;
+  const pgCpu = serverCpuSeconds(d.postmasterPid) - cpu0.pg;
   return { receipt, ms, firstMergeMs, readMs, steps, peakRss: rss.mark(), nodeCpu, pgCpu };
 }
 
@@ -223,8 +221,8 @@ export async function run(args: string[]): Promise<void> {
   try {
     console.log(`import benchmark: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; Node ${process.version}; files in ${tmp}`);
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
-    POSTMASTER_PID = (readPostmasterPid(join(pgDir, 'pg')) ?? readPostmasterPid(pgDir))?.pid ?? 0;
-    if (!POSTMASTER_PID) throw new Error(`postmaster.pid not found under ${pgDir}`);
+    const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
+    if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
     const main = await prepareDatabase(server, 'bench');
     pools.push(main.pool);
     dbs.push(main.db);
@@ -260,7 +258,7 @@ export async function run(args: string[]): Promise<void> {
 
     // ---- 1. end to end
     console.log(`\n1. importFile, GB18030 CSV, ${fmt(rows)} rows`);
-    const first = await timedImport('first import', main, csvPath, rss);
+    const first = await timedImport('first import', { ...main, postmasterPid }, csvPath, rss);
     printReceipt(first.receipt);
     const e2eRate = first.receipt.total / (first.ms / 1000);
     console.log(
@@ -286,7 +284,7 @@ export async function run(args: string[]): Promise<void> {
     const cols = PENALTY_HEADERS.map((_, i) => `c${i + 1} text`).join(', ');
     await sql.raw(`DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (${cols})`).execute(main.db);
     rss.mark();
-    const rawCpu0 = serverCpuSeconds(POSTMASTER_PID);
+    const rawCpu0 = serverCpuSeconds(postmasterPid);
     t = performance.now();
     {
       const client = await main.pool.connect();
@@ -298,7 +296,7 @@ export async function run(args: string[]): Promise<void> {
     }
     const rawMs = performance.now() - t;
     const rawRate = rows / (rawMs / 1000);
-    const rawCpu = serverCpuSeconds(POSTMASTER_PID) - rawCpu0;
+    const rawCpu = serverCpuSeconds(postmasterPid) - rawCpu0;
     console.log(`  → ${fmt(rawRate)} rows/s, ${secs(rawMs)} s; PostgreSQL CPU ${((rawCpu * 1e6) / rows).toFixed(0)} µs/row; peak RSS ${mib(rss.mark())}`);
     console.log(`  end to end / raw COPY = ${((e2eRate / rawRate) * 100).toFixed(0)}%  (target ≥ 60%)`);
     // 60% of the raw rate on this machine's cores leaves this much CPU per row for everything (Node and PostgreSQL).
@@ -312,7 +310,7 @@ export async function run(args: string[]): Promise<void> {
 
     // ---- 3. the same file again
     console.log('\n3. the same file imported again');
-    const second = await timedImport('second import', main, csvPath, rss);
+    const second = await timedImport('second import', { ...main, postmasterPid }, csvPath, rss);
     printReceipt(second.receipt);
     const afterSecond = await countRows(main.db);
     console.log(
@@ -344,7 +342,7 @@ export async function run(args: string[]): Promise<void> {
     }
     const xlsxBytes = (await stat(xlsxPath)).size;
     log(`generated ${xlsxPath}: ${fmt(xlsxRows)} rows, ${mib(xlsxBytes)} in ${secs(performance.now() - t)} s`);
-    const x = await timedImport('xlsx import', xdb, xlsxPath, rss);
+    const x = await timedImport('xlsx import', { ...xdb, postmasterPid }, xlsxPath, rss);
     printReceipt(x.receipt);
     console.log(
       `  → ${fmt(x.receipt.total / (x.ms / 1000))} rows/s (target ≥ 25,000), ${secs(x.ms)} s total; peak RSS ${mib(x.peakRss)}`,

@@ -221,11 +221,14 @@ export interface StartOptions {
   log?: Log;
 }
 
+/** PostgreSQL's own data folder inside the embedded server's folder (where postmaster.pid lives). */
+export const postgresDataDir = (dataDir: string): string => join(dataDir, 'pg');
+
 /** Starts (or adopts) the embedded server for dataDir and makes sure the application database exists. */
 export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer> {
   const log: Log = opts.log ?? (() => undefined);
   const dataDir = opts.dataDir;
-  const pgDir = join(dataDir, 'pg');
+  const pgDir = postgresDataDir(dataDir);
   const database = opts.database ?? 'citycredit';
   await prepareDataDir(dataDir);
   const secrets = await loadInstanceSecrets(dataDir);
