@@ -46,7 +46,7 @@ async function csv(name: string, n: number, seed: number, opts: Parameters<typeo
 const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) =>
   importFile({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'cli', path, ...extra });
 
-const count = async (table: 'records' | 'record_versions' | 'ingest_rejects') =>
+const count = async (table: 'records' | 'record_versions' | 'ingest_rejects' | 'subjects') =>
   (await t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
 
 function addsUp(r: Receipt) {
@@ -258,7 +258,7 @@ test('merging in chunks gives the receipt and the stored records, versions and s
 
 test('a failure after some chunks are merged leaves nothing of the batch', async () => {
   const rows = [...generatePenaltyRows(30, 6161)].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
-  const before = { versions: await count('record_versions'), subjects: (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n };
+  const before = { versions: await count('record_versions'), subjects: await count('subjects') };
   await assert.rejects(
     importRows({
       db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 10,
@@ -269,7 +269,7 @@ test('a failure after some chunks are merged leaves nothing of the batch', async
     /simulated crash/,
   );
   assert.equal(await count('record_versions'), before.versions);
-  assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, before.subjects);
+  assert.equal(await count('subjects'), before.subjects);
 });
 
 test('legacy codes link rows to the registry (the USCC that embeds the organisation code, a known link, or a new subject kept for next time); other reported names become name variants', async () => {
@@ -292,7 +292,7 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
     // In a chunk of its own: found through the link the chunk before created.
     legacyOnly(legal[5], { [orgH]: freshOrg }, '西宁老字号食品厂（分厂）'),
   ];
-  const subjectsBefore = (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const subjectsBefore = await count('subjects');
   const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 2 });
   assert.equal(r.accepted, 5, JSON.stringify(r));
   assert.equal(r.new, 5);
@@ -308,7 +308,7 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
   assert.equal(viaLink.id, fresh.id, 'a later chunk finds the subject through the new link');
   assert.equal(viaReg.name, '西宁旧注册号商行');
   assert.notEqual(viaReg.id, fresh.id);
-  const subjectsAfter = (await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const subjectsAfter = await count('subjects');
   assert.equal(subjectsAfter - subjectsBefore, 3, 'one subject for the USCC, one per unknown legacy code');
   const links = await t.db.selectFrom('subject_identifiers').select(['kind', 'value', 'subject_id']).where('value', 'in', [embeddedOrg, freshOrg, fullRegNo]).orderBy('value').execute();
   assert.deepEqual(
@@ -327,7 +327,7 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
   const later = await t.db.selectFrom('record_versions').innerJoin('records', 'records.id', 'record_versions.record_id')
     .select('records.subject_id').where('record_versions.batch_id', '=', again.batchId).executeTakeFirstOrThrow();
   assert.equal(later.subject_id, viaReg.id);
-  assert.equal((await t.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n, subjectsAfter);
+  assert.equal(await count('subjects'), subjectsAfter);
 });
 
 test('a subject removed from the registry between staging and merge is created again, with complete search columns', async () => {
