@@ -59,6 +59,12 @@ export interface Config {
   ingestKeyWithSubject: boolean;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
+  /**
+   * How public pages show the name of the natural person a published record is about (PUBLIC_PERSON_NAME=
+   * full|masked, default full: DOMAIN §3.5 allows the penalised party's name; masked keeps the surname, 刘*).
+   * Other natural persons' names, ID numbers, phones and addresses are never public, whatever this says.
+   */
+  publicPersonName: 'full' | 'masked';
 }
 
 export class ConfigError extends Error {
@@ -124,6 +130,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     problems.push('DEMO_PASSWORD：长度至少 10 个字符 (must be at least 10 characters)');
   }
 
+  const publicPersonName = (env.PUBLIC_PERSON_NAME?.trim() || 'full') as Config['publicPersonName'];
+  if (!['full', 'masked'].includes(publicPersonName)) {
+    problems.push(`PUBLIC_PERSON_NAME="${env.PUBLIC_PERSON_NAME}"：应为 full（公示被处罚自然人全名）或 masked（只显示姓氏，如 刘*）`);
+  }
+
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}"：应为 fatal/error/warn/info/debug/trace/silent`);
@@ -155,6 +166,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    publicPersonName,
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

@@ -1,12 +1,19 @@
 // Public records (公示): the one query that decides what the public may see — audience 'public' and the
 // period not yet over today — and the shaping that keeps only 社会公开 fields, with labels for codes.
 // Used by the public API and by the credit report.
+//
+// Personal data (src/platform/pii.ts, DOMAIN §3.5) is handled here, once for every public path: ID-number
+// fields and fields the catalogue marks 公开时脱敏 are left out (not even a masked ID number is public); an
+// individual business's operator (法定代表人, a natural person other than the party) is left out; the name
+// of a natural person the record is about follows PUBLIC_PERSON_NAME; every text that remains is scrubbed of
+// ID, mobile and bank-card numbers.
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
 import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
 
 export type PublicRecord = {
   id: string;
@@ -22,12 +29,26 @@ export type PublicRecord = {
   fields: Array<{ name: string; value: string }>;
 };
 
+/** How public output treats personal data; the setting comes from the config (PUBLIC_PERSON_NAME). */
+export interface PublicPolicy {
+  personName: PublicPersonName;
+}
+/** DOMAIN §3.5: the penalised person's name may be shown. */
+export const DEFAULT_PUBLIC_POLICY: PublicPolicy = { personName: 'full' };
+
+// Fields never published whatever the catalogue says: ID numbers of the party and of the legal representative.
+const ID_ROLES: ReadonlySet<string> = new Set(['subject_id_number', 'legal_rep_id_number']);
+
+const CATEGORY_KINDS: Record<string, string> = { 法人及非法人组织: 'legal', 个体工商户: 'individual_business', 自然人: 'natural_person' };
+
 /** What toPublic needs of a catalogue item, worked out once per definition object. */
 interface PublicShape {
   compiled: ReturnType<typeof compileItem>;
   fields: CatalogItem['items'];
   nameField: string | undefined;
   authorityField: string | undefined;
+  legalRepField: string | undefined;
+  categoryField: string | undefined;
 }
 const shapes = new WeakMap<CatalogItem, PublicShape>();
 
@@ -37,18 +58,23 @@ function publicShape(item: CatalogItem): PublicShape {
     const byRole = (role: string) => item.items.find((f) => f.role === role)?.code;
     s = {
       compiled: compileItem(item),
-      fields: item.items.filter((f) => f.visibility === '社会公开' && f.inTemplate !== false),
+      fields: item.items.filter((f) => f.visibility === '社会公开' && f.inTemplate !== false && !f.masked && !(f.role && ID_ROLES.has(f.role))),
       nameField: byRole('subject_name'),
       authorityField: byRole('authority_name'),
+      legalRepField: byRole('legal_rep_name'),
+      categoryField: byRole('subject_category'),
     };
     shapes.set(item, s);
   }
   return s;
 }
 
-/** Shapes one record for the public with its catalogue definition: 社会公开 fields only, labels instead of codes. */
-export function toPublic(r: PublicRecordRow, item: CatalogItem): PublicRecord {
-  const { compiled: c, fields: publicFields, nameField, authorityField } = publicShape(item);
+/**
+ * Shapes one record for the public with its catalogue definition: 社会公开 fields only, labels instead of
+ * codes, personal data handled as the header says (the subject's kind comes from the registry row).
+ */
+export function toPublic(r: PublicRecordRow, item: CatalogItem, policy: PublicPolicy = DEFAULT_PUBLIC_POLICY): PublicRecord {
+  const { compiled: c, fields: publicFields, nameField, authorityField, legalRepField, categoryField } = publicShape(item);
   const content = r.content as Record<string, string | number | null>;
   const label = (code: string, v: string | number | null): string => {
     if (v === null || v === '') return '';
@@ -59,18 +85,30 @@ export function toPublic(r: PublicRecordRow, item: CatalogItem): PublicRecord {
       .map((x) => table.byCode.get(x)?.label ?? x)
       .join('、');
   };
-  const fields = publicFields.map((f) => ({ name: f.name, value: label(f.code, content[f.code] ?? null) })).filter((f) => f.value !== '');
+  const opts = { decisionDate: r.decision_date };
+  // The registry's kind; a record without a linked subject falls back to its 行政相对人类别.
+  const category = categoryField ? label(categoryField, content[categoryField] ?? null) : '';
+  const kind = r.subject_kind ?? CATEGORY_KINDS[category] ?? null;
+  const person = kind === 'natural_person';
+  const text = (code: string, v: string): string => (person && code === nameField ? publicPersonName(v, policy.personName) : scrubPersonalNumbers(v, opts));
+  const fields = publicFields
+    // An individual business's operator is a natural person other than the party (a person has none).
+    .filter((f) => !(f.code === legalRepField && kind !== 'legal'))
+    .map((f) => ({ name: f.name, value: text(f.code, label(f.code, content[f.code] ?? null)) }))
+    .filter((f) => f.value !== '');
+  const name = nameField ? (content[nameField] as string | null) : null;
+  const authority = authorityField ? (content[authorityField] as string | null) : null;
   return {
     id: r.id,
     type: r.record_type,
     itemName: item.name,
     subjectId: r.subject_id,
-    subjectName: nameField ? (content[nameField] as string | null) : null,
-    docNo: r.doc_no,
+    subjectName: name === null ? null : text(nameField!, String(name)),
+    docNo: scrubPersonalNumbers(r.doc_no, opts),
     decisionDate: r.decision_date,
-    authority: authorityField ? (content[authorityField] as string | null) : null,
+    authority: authority === null ? null : scrubPersonalNumbers(String(authority), opts),
     publicUntil: r.public_until,
-    publicity: r.explanation ?? '',
+    publicity: scrubPersonalNumbers(r.explanation ?? '', opts),
     fields,
   };
 }
@@ -87,6 +125,8 @@ export type PublicRecordRow = {
   explanation: string | null;
   content: unknown;
   catalog_version: number;
+  /** The registry's kind of the subject (legal, individual_business, natural_person); null when unknown. */
+  subject_kind?: string | null;
 };
 
 /**
@@ -99,6 +139,8 @@ export function publicRecords(db: DbOrTx) {
   return db
     .selectFrom('records as r')
     .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
+    // The subject's kind decides how its name and its operator are shown (a primary-key probe per row).
+    .leftJoin('subjects as s', 's.id', 'r.subject_id')
     .select([
       'r.id',
       'r.record_type',
@@ -110,6 +152,7 @@ export function publicRecords(db: DbOrTx) {
       sql<string | null>`r.publicity->>'explanation'`.as('explanation'),
       'v.content',
       'v.catalog_version',
+      's.kind as subject_kind',
     ])
     .where('r.audience', '=', 'public')
     // Publicity is decided per day; a record whose period ended since the last job run is not shown either.
@@ -117,7 +160,7 @@ export function publicRecords(db: DbOrTx) {
 }
 
 /** Shapes rows of publicRecords with their catalogue definitions (a row whose version is not stored is left out, as the join did). */
-export async function shapePublic(db: DbOrTx, rows: readonly PublicRecordRow[]): Promise<PublicRecord[]> {
+export async function shapePublic(db: DbOrTx, rows: readonly PublicRecordRow[], policy: PublicPolicy = DEFAULT_PUBLIC_POLICY): Promise<PublicRecord[]> {
   if (!rows.length) return [];
   const defs = await itemDefinitions(
     db,
@@ -127,15 +170,15 @@ export async function shapePublic(db: DbOrTx, rows: readonly PublicRecordRow[]):
   for (const r of rows) {
     const definition = defs.get(definitionKey(r.item_id, r.catalog_version));
     if (!definition) continue;
-    out.push(toPublic(r, definition));
+    out.push(toPublic(r, definition, policy));
   }
   return out;
 }
 
 /** One record the public may see, or undefined. */
-export async function findPublicRecord(db: DbOrTx, id: string): Promise<PublicRecord | undefined> {
+export async function findPublicRecord(db: DbOrTx, id: string, policy: PublicPolicy = DEFAULT_PUBLIC_POLICY): Promise<PublicRecord | undefined> {
   const row = await publicRecords(db).where('r.id', '=', id).executeTakeFirst();
-  return row ? (await shapePublic(db, [row]))[0] : undefined;
+  return row ? (await shapePublic(db, [row], policy))[0] : undefined;
 }
 
 // Keyset cursor over (decision_date desc, id desc), encoded as "date|id".
@@ -150,21 +193,26 @@ function applyCursor<T extends ReturnType<typeof publicRecords>>(q: T, cursor: s
  * One page of public records, newest decision first, with the cursor of the next page. With `pool` the query
  * runs as a named prepared statement (executePrepared), for the hot public routes; never inside a transaction.
  */
-export async function page(db: DbOrTx, q: ReturnType<typeof publicRecords>, o: { cursor: string | undefined; limit: number; pool?: pg.Pool }) {
+export async function page(db: DbOrTx, q: ReturnType<typeof publicRecords>, o: { cursor: string | undefined; limit: number; pool?: pg.Pool; policy?: PublicPolicy }) {
   const { cursor, limit } = o;
   const query = applyCursor(q, cursor)
     .orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc')
     .orderBy('r.id', 'desc')
     .limit(limit + 1);
   const rows = o.pool ? await executePrepared(o.pool, query) : await query.execute();
-  const items = await shapePublic(db, rows.slice(0, limit));
+  const items = await shapePublic(db, rows.slice(0, limit), o.policy);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? `${last.decisionDate ?? '1900-01-01'}|${last.id}` : null };
 }
 
 /** Every record of a subject that is public today, newest first (for subject pages and the credit report). */
-export async function publicRecordsOfSubject(db: DbOrTx, subjectId: string, types?: string[]): Promise<PublicRecord[]> {
+export async function publicRecordsOfSubject(db: DbOrTx, subjectId: string, types?: string[], policy: PublicPolicy = DEFAULT_PUBLIC_POLICY): Promise<PublicRecord[]> {
   let q = publicRecords(db).where('r.subject_id', '=', subjectId);
   if (types?.length) q = q.where('r.record_type', 'in', types);
-  return shapePublic(db, await q.orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc').orderBy('r.id', 'desc').execute());
+  return shapePublic(db, await q.orderBy(sql`coalesce(r.decision_date, '1900-01-01')`, 'desc').orderBy('r.id', 'desc').execute(), policy);
+}
+
+/** Whether a subject has a record the public may see today (its name is then the party of a published record). */
+export async function hasPublicRecord(db: DbOrTx, subjectId: string): Promise<boolean> {
+  return (await publicRecords(db).where('r.subject_id', '=', subjectId).limit(1).executeTakeFirst()) !== undefined;
 }

@@ -1,6 +1,7 @@
 // The public face of the records (公示): only records whose audience is 'public' on the day, only fields
 // the catalogue marks 社会公开, enum codes shown as their Chinese labels. A record that is not public
-// answers 404, never 403, so that nothing about it leaks (issue: public service, bad input).
+// answers 404, never 403, so that nothing about it leaks (issue: public service, bad input). Personal data
+// follows the one policy of public.repository.ts / src/platform/pii.ts (PUBLIC_PERSON_NAME).
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/errors.ts';
@@ -33,6 +34,7 @@ const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 100 }));
 export default async function publicRecordRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, pool } = app.ctx;
+  const policy = { personName: app.ctx.config.publicPersonName };
 
   app.get(
     '/api/public/subjects/:id/records',
@@ -54,7 +56,7 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       const types = [...TABS[req.query.tab as Tab]];
       const q = publicRecords(db).where('r.subject_id', '=', req.params.id).where('r.record_type', 'in', types);
       // The subject page's hot path: prepared, planned once per connection.
-      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20, pool });
+      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20, pool, policy });
     },
   );
 
@@ -65,7 +67,7 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       schema: { tags: ['公开'], summary: '一条公示信息', params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }), response: { 200: PublicRecordSchema } },
     },
     async (req) => {
-      const record = await findPublicRecord(db, req.params.id);
+      const record = await findPublicRecord(db, req.params.id, policy);
       if (!record) throw notFound('record_not_found', '未找到该公示信息');
       return record;
     },
@@ -94,7 +96,7 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       if (req.query.departmentId) q = q.where('r.department_id', '=', req.query.departmentId);
       if (req.query.from) q = q.where('r.decision_date', '>=', req.query.from);
       if (req.query.to) q = q.where('r.decision_date', '<=', req.query.to);
-      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20 });
+      return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20, policy });
     },
   );
 
@@ -110,6 +112,6 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       },
     },
     async (req) =>
-      page(db, publicRecords(db).where('r.record_type', '=', req.query.kind === 'red' ? 'red_list' : 'black_list'), { cursor: req.query.cursor, limit: req.query.limit ?? 20 }),
+      page(db, publicRecords(db).where('r.record_type', '=', req.query.kind === 'red' ? 'red_list' : 'black_list'), { cursor: req.query.cursor, limit: req.query.limit ?? 20, policy }),
   );
 }

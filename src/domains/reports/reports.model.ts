@@ -2,7 +2,8 @@
 // publicRecordsOfSubject returns them), the report number and verification code, and the fingerprint of
 // what was public at issue. No clock, no database, no randomness except the code generator.
 import { createHash, randomInt } from 'node:crypto';
-import { checkIdNumber, lookupRegion, maskIdNumber, regionFullName } from '../codes/index.ts';
+import { lookupRegion, regionFullName } from '../codes/index.ts';
+import { scrubPersonalNumbers } from '../../platform/pii.ts';
 import type { PublicRecord } from '../publicity/public.repository.ts';
 
 /** The subject as the report shows it (a row of `subjects`, legal persons and 个体工商户 only). */
@@ -100,18 +101,6 @@ export const beijingDay = (at: Date): string => new Date(at.getTime() + BEIJING_
 /** 'YYYY-MM-DD HH:mm:ss' of an instant in Beijing time. */
 export const beijingTime = (at: Date): string => new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 19).replace('T', ' ');
 
-/**
- * Masks every valid resident ID number inside a text (first 6 + last 4 kept). The catalogue already keeps
- * ID fields out of 社会公开 or masks them; this is the second line of defence for free-text fields.
- */
-export function maskIdNumbersIn(text: string): string {
-  if (!/\d{17}[\dXx]/.test(text)) return text;
-  return text.replace(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, (m) => {
-    const r = checkIdNumber(m);
-    return r.kind === 'id' && r.verdict !== 'invalid' ? maskIdNumber(m) : m;
-  });
-}
-
 // Fields that repeat the subject's identity: 基础信息 shows it once. 法定代表人 and ID documents are left
 // out of the record tables too, so a 个体工商户's operator (a natural person) is not named (DOMAIN §3.5).
 const IDENTITY_FIELDS = new Set(['行政相对人名称', '行政相对人类别', '主体名称', '主体类别', '法定名称或姓名', '统一社会信用代码', '组织机构代码', '工商登记注册号', '税务登记号', '法定代表人', '证件类型', '证件号码']);
@@ -124,12 +113,15 @@ function categoryOf(type: string): CategoryKey {
   return REPORT_CATEGORIES.find((c) => (c.types as readonly string[]).includes(type))?.key ?? 'other';
 }
 
+// Public records arrive scrubbed (public.repository.ts); the PDF scrubs what it draws again with the same
+// detector (src/platform/pii.ts), so no other path into a report can print an ID, mobile or card number.
 function toReportRecord(r: PublicRecord): ReportRecord {
+  const opts = { decisionDate: r.decisionDate };
   const rows: Array<[string, string]> = r.fields
     .filter((f) => !isIdentityField(f.name) && f.name !== DEPARTMENT_END_FIELD)
-    .map((f) => [f.name, maskIdNumbersIn(f.value)]);
+    .map((f) => [f.name, scrubPersonalNumbers(f.value, opts)]);
   rows.push(['公示期至', r.publicUntil ?? '长期']);
-  return { title: maskIdNumbersIn(r.docNo || r.itemName), rows };
+  return { title: scrubPersonalNumbers(r.docNo || r.itemName, opts), rows };
 }
 
 export interface ModelInput {
@@ -161,10 +153,10 @@ export function buildReportModel(input: ModelInput): ReportModel {
     siteTitle: input.siteTitle,
     cityName: input.cityName,
     subject: {
-      name: maskIdNumbersIn(s.name),
+      name: scrubPersonalNumbers(s.name),
       uscc: s.uscc ?? '—',
       kindLabel: KIND_LABELS[s.kind],
-      legalRepresentative: s.kind === 'legal' ? maskIdNumbersIn(s.legalRepresentative || '—') : null,
+      legalRepresentative: s.kind === 'legal' ? scrubPersonalNumbers(s.legalRepresentative || '—') : null,
       region: region ? regionFullName(region) : s.regionCode || '—',
       registeredOn: s.registeredOn ?? '—',
     },

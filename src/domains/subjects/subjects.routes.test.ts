@@ -266,9 +266,9 @@ describe('GET /api/public/search', () => {
     }
     const found = bodies.flatMap(validIdNumbers);
     assert.deepEqual(found, [], 'valid ID numbers in public output');
-    // The shop whose name carried an ID number is found, masked.
+    // The shop whose name carried an ID number is found, the number hidden entirely (not even 6 + 4 digits).
     const shop = (await page('便利店')).items.find((i) => i.id === ids.idInName)!;
-    assert.equal(shop.name, `张三（${personIds[0].slice(0, 6)}********${personIds[0].slice(-4)}）便利店`);
+    assert.equal(shop.name, `张三（${'*'.repeat(18)}）便利店`);
     // Natural persons are never search results, by name, ID number or masked ID number.
     for (const q of [...imported.natural, ...personIds, '630102********1234']) {
       const res = await search(q);
@@ -291,12 +291,13 @@ describe('GET /api/public/subjects/:id', () => {
     assert.match(b.uscc, /^91630102/);
   });
 
-  test('an individual business has no legal representative; a natural person shows only a masked name', async () => {
+  test('an individual business has no legal representative; a natural person shows only a name (full while a record is public)', async () => {
     const shop = (await t.app.inject({ method: 'GET', url: `/api/public/subjects/${ids.shop}` })).json();
     assert.equal(shop.kind, 'individual_business');
     assert.equal(shop.legalRepresentative, undefined);
     assert.equal(shop.name, '城东区张记牛肉面馆');
 
+    // No public record: the name is masked even under the default PUBLIC_PERSON_NAME=full.
     const person = (await t.app.inject({ method: 'GET', url: `/api/public/subjects/${ids.personLike}` })).json();
     assert.deepEqual(person, { id: ids.personLike, kind: 'natural_person', name: '西***', uscc: null });
     const sloppy = (await t.app.inject({ method: 'GET', url: `/api/public/subjects/${ids.personId}` })).json();
@@ -304,7 +305,11 @@ describe('GET /api/public/subjects/:id', () => {
     const viaImport = await sql<{ id: string }>`SELECT id FROM subjects WHERE kind = 'natural_person' AND id_hash IS NOT NULL AND id_hash NOT IN ('h1', 'h2') LIMIT 1`.execute(t.db);
     const imp = (await t.app.inject({ method: 'GET', url: `/api/public/subjects/${viaImport.rows[0].id}` })).json();
     assert.deepEqual(Object.keys(imp).sort(), ['id', 'kind', 'name', 'uscc']);
-    assert.match(imp.name, /^\p{Script=Han}\*+$/u);
+    // An imported person is the party of a published record: the full name (DOMAIN §3.5, the default setting).
+    const registered = await t.db.selectFrom('subjects').select('name').where('id', '=', viaImport.rows[0].id).executeTakeFirstOrThrow();
+    const published = await t.db.selectFrom('records').select('id').where('subject_id', '=', viaImport.rows[0].id).where('audience', '=', 'public').execute();
+    assert.ok(published.length > 0);
+    assert.equal(imp.name, registered.name);
   });
 
   test('a missing subject is a 404; a malformed or out-of-range id is a 400, never a 500', async () => {

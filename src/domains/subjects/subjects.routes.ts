@@ -52,7 +52,7 @@ export default async function subjectsRoutes(fastify: FastifyInstance): Promise<
       schema: { tags: ['主体查询'], summary: '信用主体基础信息', params: SubjectParams, response: { 200: PublicSubjectSchema } },
     },
     async (req) => {
-      const s = await getPublicSubject(db, req.params.id, pool);
+      const s = await getPublicSubject(db, req.params.id, pool, app.ctx.config.publicPersonName);
       if (!s) throw notFound('subject_not_found', '未找到该信用主体');
       return s;
     },

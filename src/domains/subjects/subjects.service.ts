@@ -10,14 +10,18 @@
 //   * public search never returns natural persons, by name or by code. A person's name is searchable in
 //     the context of a published record (e.g. a 行政处罚 decision), which is the publicity rule's business,
 //     not the registry's. The catalogue has no item that publishes a registry of persons.
-//   * the public page of a natural person shows only the kind and the masked name (surname kept); no ID
-//     number, masked or not, no region and no dates.
-//   * free text that reaches public JSON (names, legal representatives) is scrubbed of anything shaped like
-//     an ID number, in case an upload put one there.
+//   * the public page of a natural person shows only the kind and the name; no ID number, masked or not, no
+//     region and no dates. The name is that of the party of a published record, so it follows
+//     PUBLIC_PERSON_NAME (full by default, or 刘*) like the record pages do, but only while the person has a
+//     record public today; otherwise it is masked.
+//   * free text that reaches public JSON (names, legal representatives) is scrubbed of ID, mobile and
+//     bank-card numbers (src/platform/pii.ts), in case an upload put one there.
 import { sql } from 'kysely';
 import pg from 'pg';
 import { executePrepared, type Db, type DbOrTx } from '../../db/index.ts';
-import { lookupRegion, maskIdNumber, regionFullName } from '../codes/index.ts';
+import { lookupRegion, regionFullName } from '../codes/index.ts';
+import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
+import { hasPublicRecord } from '../publicity/public.repository.ts';
 import {
   claimPending,
   findByEmbeddedOrgCode,
@@ -56,17 +60,6 @@ export const CONTAINS_TUNING = {
   ginCandidateCost: 40,
 };
 
-/** Masks every run of digits (half or full width) long enough to be an ID number: 15 or 18, X check character. */
-export function scrubIdNumbers(text: string): string {
-  return text.replace(/[0-9０-９]{14,}[0-9０-９XxＸｘ]/g, (m) => maskIdNumber(m));
-}
-
-/** A natural person's name for public pages: the surname character, the rest as *. */
-export function maskPersonName(name: string): string {
-  const cs = [...name.trim()];
-  if (!cs.length) return '*';
-  return /\p{Script=Han}/u.test(cs[0]) ? cs[0] + '*'.repeat(Math.max(1, cs.length - 1)) : '*'.repeat(Math.max(2, cs.length));
-}
 
 /** 青海省西宁市城东区 for a known division code, else undefined. */
 function regionName(code: string | null): string | undefined {
@@ -77,7 +70,7 @@ function regionName(code: string | null): string | undefined {
 
 function toItem(r: SearchRow): PublicSubjectItem {
   const region = regionName(r.region_code);
-  return { id: r.id, name: scrubIdNumbers(r.name), uscc: r.uscc, kind: r.kind, ...(region ? { regionName: region } : {}) };
+  return { id: r.id, name: scrubPersonalNumbers(r.name), uscc: r.uscc, kind: r.kind, ...(region ? { regionName: region } : {}) };
 }
 
 /** Tier 0: subjects the query names by code, best first, without repeats. */
@@ -179,19 +172,25 @@ async function tieredHits(db: DbOrTx, q: SearchQuery, cursor: Cursor | null, wan
   return hits;
 }
 
-/** The public page of one subject, or undefined when there is none (`pool`: run as a prepared statement). */
-export async function getPublicSubject(db: DbOrTx, id: string, pool?: pg.Pool): Promise<PublicSubject | undefined> {
+/**
+ * The public page of one subject, or undefined when there is none (`pool`: run as a prepared statement;
+ * `personName`: PUBLIC_PERSON_NAME).
+ */
+export async function getPublicSubject(db: DbOrTx, id: string, pool?: pg.Pool, personName: PublicPersonName = 'full'): Promise<PublicSubject | undefined> {
   const r = await findSubjectPage(db, id, pool);
   if (!r) return undefined;
-  if (r.kind === 'natural_person') return { id: r.id, kind: r.kind, name: maskPersonName(r.name), uscc: null };
+  if (r.kind === 'natural_person') {
+    const shown = personName === 'full' && (await hasPublicRecord(db, r.id)) ? 'full' : 'masked';
+    return { id: r.id, kind: r.kind, name: publicPersonName(r.name, shown), uscc: null };
+  }
   const region = regionName(r.region_code);
   return {
     id: r.id,
     kind: r.kind,
-    name: scrubIdNumbers(r.name),
+    name: scrubPersonalNumbers(r.name),
     uscc: r.uscc,
     // 法定代表人 is public for legal persons (企业信用信息公示); an individual business's operator is a person.
-    ...(r.kind === 'legal' ? { legalRepresentative: r.legal_representative === null ? null : scrubIdNumbers(r.legal_representative) } : {}),
+    ...(r.kind === 'legal' ? { legalRepresentative: r.legal_representative === null ? null : scrubPersonalNumbers(r.legal_representative) } : {}),
     ...(region ? { regionName: region } : {}),
     registeredOn: r.registered_on,
   };
