@@ -140,6 +140,12 @@ describe('free text with personal numbers (PUBLIC_PERSON_NAME=full, the default)
     assertClean(text, 'report PDF');
     assert.ok(text.replace(/\s/g, '').includes(LICENCE), 'the licence number stays');
     assert.ok(text.includes(`电话${'*'.repeat(11)}`), 'the subject name on the report is scrubbed');
+    // Verification shows the printed name; a report issued before the shared detector has it unscrubbed.
+    const no = String(res.headers['x-report-number']);
+    await s.t.db.updateTable('credit_reports').set({ subject_name: `${COMPANY.name}（电话${MOBILE}）` }).where('number', '=', no).execute();
+    const v = await get(`/api/public/reports/verify?no=${encodeURIComponent(no)}&code=${res.headers['x-verification-code']}`);
+    assert.equal(v.json().genuine, true, v.body);
+    assert.equal(v.json().subjectName, `${COMPANY.name}（电话${'*'.repeat(11)}）`);
   });
 
   test('a natural person: the full name on the subject page, the record page and the list; never the ID number', async () => {

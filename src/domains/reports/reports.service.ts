@@ -5,6 +5,7 @@ import { sha256, hmacSha256, safeEqual } from '../../platform/crypto.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import type { Db, DbOrTx } from '../../db/index.ts';
 import { publicRecordsOfSubject } from '../publicity/public.repository.ts';
+import { scrubPersonalNumbers } from '../../platform/pii.ts';
 import { ReportError } from './errors.ts';
 import {
   beijingDay,
@@ -120,7 +121,8 @@ async function genuine(db: DbOrTx, r: ReportRow, siteTitle: string): Promise<Ver
   return {
     genuine: true,
     number: r.number,
-    subjectName: r.subject_name,
+    // Printed names are scrubbed at issue; reports issued before the shared detector are scrubbed here.
+    subjectName: scrubPersonalNumbers(r.subject_name),
     issuedAt: `${beijingTime(new Date(r.issued_at)).replace(' ', 'T')}+08:00`,
     changedSince,
     message: changedSince
