@@ -65,6 +65,7 @@ const FOUND: Case[] = [
   { why: 'mobile after a year in the same digit run', text: '2026 139 1234 5678', found: [['mobile', '139 1234 5678']] },
   { why: '16-digit bank card', text: `账号${card16}`, found: [['bank', card16]] },
   { why: '19-digit bank card in groups of 4', text: `卡号 ${group(card19, [4, 4, 4, 4], ' ')}`, found: [['bank', group(card19, [4, 4, 4, 4], ' ')]] },
+  { why: 'mobiles listed with commas', text: '电话13912345678,13812345678', found: [['mobile', '13912345678'], ['mobile', '13812345678']] },
   { why: 'several kinds in one text', text: `张某（${id18}，电话13812345678）账户${card16}`, found: [['id', id18], ['mobile', '13812345678'], ['bank', card16]] },
   { why: 'licence-shaped ID when no decision date is known', text: '150430201805240102', found: [['id', '150430201805240102']] },
   { why: 'an ID of someone born before the decision', text: id18, decisionDate: '2026-06-01', found: [['id', id18]] },

@@ -125,7 +125,8 @@ function candidates(text: string): Group[][] {
     // A '+' right before the run is part of a +86 prefix, not a boundary problem.
     const before = runStart > 0 ? classOf(text.charCodeAt(runStart - 1)) : '.';
     if (before === 'a' || before === 'X') ok = false;
-    if (runStart > 1 && (text[runStart - 1] === '.' || text[runStart - 1] === ',') && classOf(text.charCodeAt(runStart - 2)) === '0') ok = false;
+    // Digits after a decimal point are a fraction. (Commas need no rule: thousands groups are too short.)
+    if (runStart > 1 && text[runStart - 1] === '.' && classOf(text.charCodeAt(runStart - 2)) === '0') ok = false;
     for (;;) {
       const gs = i;
       let digits = '';
@@ -152,7 +153,7 @@ function candidates(text: string): Group[][] {
     }
     const after = i < len ? classOf(text.charCodeAt(i)) : '.';
     if (after === 'a' || after === 'X' || after === '0') ok = false;
-    if (i + 1 < len && (text[i] === '.' || text[i] === ',') && classOf(text.charCodeAt(i + 1)) === '0') ok = false;
+    if (i + 1 < len && text[i] === '.' && classOf(text.charCodeAt(i + 1)) === '0') ok = false;
     if (ok) out.push(groups);
     // Skip the rest of a rejected alphanumeric token.
     while (i < len && (classOf(text.charCodeAt(i)) === '0' || classOf(text.charCodeAt(i)) === 'a' || classOf(text.charCodeAt(i)) === 'X')) i++;
