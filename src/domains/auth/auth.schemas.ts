@@ -56,7 +56,7 @@ export const UserSchema = Type.Composite([
 export const UserPatchBody = Type.Object(
   {
     role: Type.Optional(RoleSchema),
-    departmentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    departmentId: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1 })])),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -74,7 +74,8 @@ export const CreateUserBody = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 40 }),
   displayName: Type.String({ minLength: 1, maxLength: 60 }),
   role: RoleSchema,
-  departmentId: Type.Union([Type.Integer(), Type.Null()]),
+  // Null first: with coerceTypes, Ajv would otherwise turn null into 0 through the integer branch.
+  departmentId: Type.Union([Type.Null(), Type.Integer({ minimum: 1 })]),
   password: Type.String({ minLength: 1, maxLength: 200 }),
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;
