@@ -43,6 +43,11 @@ export function createUser(user: NewUser): Promise<UserRow> {
   return request<UserRow>('POST', '/api/users', { body: user });
 }
 
+/** Deactivate or reactivate a department (credit office): its users and API keys are cut off while inactive. */
+export function setDepartmentActive(id: number, active: boolean): Promise<Department> {
+  return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { active } });
+}
+
 /** Change a user's role and/or department. */
 export function updateUser(id: number, patch: UserPatch): Promise<UserRow> {
   return request<UserRow>('PATCH', `/api/users/${encodeURIComponent(String(id))}`, { body: patch });
