@@ -1,6 +1,6 @@
 // Browser test (issue 11 §2): the credit-office admin resets a clerk's password in 用户管理 (confirmed); the
 // clerk signs in with the one-time password and is held on 修改密码 until it is changed; the admin then
-// deactivates the clerk (confirmed), whose open page is sent back to the login.
+// deactivates the clerk (confirmed), whose open page is sent back to the login, and then the clerk's department.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -83,6 +83,14 @@ test('reset password → forced change at sign-in; deactivate ends the open sess
   await clerk.getByTestId('login-error').waitFor();
   assert.match(await clerk.getByTestId('login-error').innerText(), /用户名或密码错误/);
 
+  // 部门管理: the credit office cuts a whole department off, after a confirmation.
+  await admin.getByTestId('menu-departments').click();
+  await admin.getByTestId('department-toggle-SCJGJ').click();
+  await confirmBox(admin, '确定停用');
+  await admin.getByTestId('department-toggle-SCJGJ').getByText('启用').waitFor();
+  const market = await server.db.db.selectFrom('departments').select('active').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  assert.equal(market.active, false);
+
   const rows = await server.db.db.selectFrom('audit_log').select(['action', 'actor_username']).orderBy('id').execute();
-  for (const action of ['users.reset_password', 'auth.password_change', 'users.deactivate']) assert.ok(rows.some((r) => r.action === action), action);
+  for (const action of ['users.reset_password', 'auth.password_change', 'users.deactivate', 'departments.update']) assert.ok(rows.some((r) => r.action === action), action);
 });
