@@ -5,8 +5,7 @@ import { backupDatabase, readManifest, restoreDatabase } from '../db/backup.ts';
 import { migrate } from '../db/index.ts';
 import { EmbeddedServerError } from '../db/embedded.ts';
 import { createApiKey } from '../domains/auth/apikeys.service.ts';
-import { createUser, findDepartment, ROLES } from '../domains/auth/auth.service.ts';
-import type { Role } from '../db/types.ts';
+import { findDepartment } from '../domains/auth/auth.service.ts';
 import { AppError } from '../platform/errors.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../platform/seed.ts';
 import { openContext, serve } from '../server.ts';
@@ -14,6 +13,7 @@ import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';
 import { registerImportCommand } from './import.ts';
 import { registerScorecardsCommand } from './scorecards.ts';
+import { registerUsersCommands } from './users.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -88,31 +88,6 @@ export function buildProgram(): Command {
       });
     });
 
-  const users = program.command('users').description('用户管理');
-  users
-    .command('add')
-    .description('添加用户')
-    .requiredOption('--username <name>', '用户名')
-    .requiredOption('--role <role>', `角色：${Object.entries(ROLES).map(([k, v]) => `${k}（${v}）`).join('、')}`)
-    .option('--name <displayName>', '姓名')
-    .option('--dept <dept>', '所属部门：编码或全称')
-    .option('--password <password>', '密码（不填则随机生成并显示一次）')
-    .action(async (opts: { username: string; role: Role; name?: string; dept?: string; password?: string }) => {
-      await withContext(async ({ database }) => {
-        const dep = opts.dept ? await findDepartment(database.db, opts.dept) : undefined;
-        if (opts.dept && !dep) throw new AppError('department_not_found', `找不到部门“${opts.dept}”`);
-        const { randomToken } = await import('../platform/crypto.ts');
-        const password = opts.password ?? `Cc${randomToken(9)}9`;
-        const u = await createUser(
-          database.db,
-          'system',
-          { username: opts.username, displayName: opts.name ?? opts.username, role: opts.role, departmentId: dep?.id ?? null, password },
-          CLI_ACTOR,
-        );
-        process.stdout.write(`已创建用户 ${u.username}（${ROLES[u.role]}${u.departmentName ? '，' + u.departmentName : ''}）${opts.password ? '' : `，初始密码：${password}`}\n`);
-      });
-    });
-
   const apikey = program.command('apikey').description('部门系统 API 密钥');
   apikey
     .command('create')
@@ -153,6 +128,7 @@ export function buildProgram(): Command {
   registerMonitorCommands(program);
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  registerUsersCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 

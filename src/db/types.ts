@@ -32,6 +32,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  must_change_password: Generated<boolean>;
+  one_time_password_used_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -44,6 +46,7 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: Timestamp | null;
+  revoked_reason: string | null;
 }
 
 export interface LoginFailuresTable {

@@ -42,8 +42,32 @@ export function auditCtx(req: FastifyRequest): AuditContext {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Resolves the session cookie; rejects a tampered, expired or revoked session (audited) and a missing CSRF token. */
+/**
+ * Resolves the session cookie; rejects a tampered, expired or revoked session (audited) and a missing CSRF token.
+ * A session opened with a one-time password may do nothing but change it (see requireSignedIn).
+ */
 export async function requireUser(req: FastifyRequest, roles?: Role[]): Promise<SessionUser> {
+  const { db } = req.server.ctx;
+  const user = await requireSignedIn(req);
+  if (user.mustChangePassword) {
+    await audit(db, auditCtx(req), { action: 'auth.session', target: req.url, outcome: 'denied', detail: { reason: 'password_change_required' } });
+    throw forbidden('password_change_required', '请先修改密码：管理员设置的一次性密码须在登录后立即修改');
+  }
+  if (roles && !roles.includes(user.role)) {
+    await audit(db, auditCtx(req), { action: 'auth.role', target: req.url, outcome: 'denied', detail: { role: user.role } });
+    throw forbidden('role_forbidden', '当前角色无权执行此操作');
+  }
+  return user;
+}
+
+const SESSION_REFUSED: Record<string, [code: string, message: string]> = {
+  expired: ['session_expired', '登录已过期，请重新登录'],
+  inactive: ['user_inactive', '账号已停用，登录已失效'],
+  inactive_department: ['department_inactive', '所在部门已停用，登录已失效'],
+};
+
+/** Like requireUser, but also lets a session that must still change its password through (me, logout, password). */
+export async function requireSignedIn(req: FastifyRequest): Promise<SessionUser> {
   const { db } = req.server.ctx;
   if (!req.sessionUser) {
     const raw = req.cookies[SESSION_COOKIE];
@@ -56,9 +80,7 @@ export async function requireUser(req: FastifyRequest, roles?: Role[]): Promise<
     const state = await resolveSession(db, unsigned.value);
     if (!state.ok) {
       await audit(db, auditCtx(req), { action: 'auth.session', outcome: 'denied', detail: { reason: state.reason } });
-      throw state.reason === 'expired'
-        ? unauthorized('session_expired', '登录已过期，请重新登录')
-        : unauthorized('session_invalid', '登录凭证无效，请重新登录');
+      throw unauthorized(...(SESSION_REFUSED[state.reason] ?? ['session_invalid', '登录凭证无效，请重新登录']));
     }
     req.sessionUser = state.user;
     req.sessionCsrf = state.csrfToken;
@@ -71,10 +93,6 @@ export async function requireUser(req: FastifyRequest, roles?: Role[]): Promise<
       await audit(db, auditCtx(req), { action: 'auth.csrf', target: req.url, outcome: 'denied' });
       throw forbidden('csrf_invalid', '请求校验失败（CSRF），请刷新页面后重试');
     }
-  }
-  if (roles && !roles.includes(req.sessionUser.role)) {
-    await audit(db, auditCtx(req), { action: 'auth.role', target: req.url, outcome: 'denied', detail: { role: req.sessionUser.role } });
-    throw forbidden('role_forbidden', '当前角色无权执行此操作');
   }
   return req.sessionUser;
 }

@@ -24,6 +24,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '登录' },
   },
   {
+    path: '/console/password',
+    name: 'console-password',
+    component: () => import('./console/ChangePasswordPage.vue'),
+    meta: { title: '修改密码' },
+  },
+  {
     path: '/console',
     component: () => import('./console/ConsoleLayout.vue'),
     children: [
@@ -87,6 +93,10 @@ router.beforeEach(async (to) => {
   }
   if (!user) {
     return { name: 'console-login', query: to.fullPath === '/console' ? {} : { redirect: to.fullPath } };
+  }
+  // A session opened with a one-time password may only change it (the server refuses everything else).
+  if (user.mustChangePassword && to.name !== 'console-password') {
+    return { name: 'console-password', query: to.fullPath === '/console' ? {} : { redirect: to.fullPath } };
   }
   if (to.meta.menuKey && !canOpen(user.role, to.meta.menuKey)) {
     return { name: 'console-home' };

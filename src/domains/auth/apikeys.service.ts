@@ -144,11 +144,13 @@ export async function verifySignedRequest(
   const key = await db
     .selectFrom('api_keys as k')
     .innerJoin('departments as d', 'd.id', 'k.department_id')
-    .select(['k.id', 'k.secret_enc', 'k.department_id', 'k.revoked_at', 'd.name as department_name'])
+    .select(['k.id', 'k.secret_enc', 'k.department_id', 'k.revoked_at', 'd.name as department_name', 'd.active as department_active'])
     .where('k.app_key', '=', appKey)
     .executeTakeFirst();
   if (!key) throw await reject('signature_invalid', '签名验证失败', 'unknown_app_key');
   if (key.revoked_at) throw await reject('apikey_revoked', 'API 密钥已吊销', 'revoked');
+  // A deactivated department's keys are refused while it stays inactive; reactivating it restores them.
+  if (!key.department_active) throw await reject('department_inactive', '所属部门已停用，API 密钥暂不可用', 'inactive_department');
   const expected = hmacSha256(decrypt(config.secret, key.secret_enc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
   if (!safeEqual(expected, sign.toLowerCase())) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
   // Record the nonce only after the signature is good, so nobody can burn another system's nonces.

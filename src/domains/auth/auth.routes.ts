@@ -5,11 +5,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../../platform/audit.ts';
 import { notFound } from '../../platform/errors.ts';
-import { auditCtx, requireApiCaller, requireUser, SESSION_COOKIE, setSessionCookie } from '../../platform/http.ts';
+import { auditCtx, requireApiCaller, requireSignedIn, requireUser, SESSION_COOKIE, setSessionCookie } from '../../platform/http.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.service.ts';
 import {
   ApiKeySchema,
   AuditEntrySchema,
+  ChangePasswordBody,
   AuditQuery,
   CreateApiKeyBody,
   CreateUserBody,
@@ -18,9 +19,12 @@ import {
   IdParams,
   LoginBody,
   MeResponse,
+  ResetPasswordBody,
+  UserPatchBody,
   UserSchema,
 } from './auth.schemas.ts';
 import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout, updateDepartment } from './auth.service.ts';
+import { changeOwnPassword, changeUser, resetPassword, setUserActive } from './users.service.ts';
 
 /** Registers the console's auth-related routes. */
 export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
@@ -39,12 +43,23 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
   });
 
   app.get('/api/auth/me', { schema: { tags: ['认证'], summary: '当前用户', response: { 200: MeResponse } } }, async (req) => {
-    const user = await requireUser(req);
+    const user = await requireSignedIn(req);
     return { user, csrfToken: req.sessionCsrf! };
   });
 
+  app.post(
+    '/api/auth/password',
+    { schema: { tags: ['认证'], summary: '修改本人密码（一次性密码登录后必须先修改）', body: ChangePasswordBody, response: { 200: MeResponse } } },
+    async (req) => {
+      const user = await requireSignedIn(req);
+      const raw = req.unsignCookie(req.cookies[SESSION_COOKIE] ?? '');
+      await changeOwnPassword(db, user, { ...req.body, sessionToken: raw.value ?? '' }, auditCtx(req));
+      return { user: { ...user, mustChangePassword: false }, csrfToken: req.sessionCsrf! };
+    },
+  );
+
   app.post('/api/auth/logout', { schema: { tags: ['认证'], summary: '退出登录' } }, async (req, reply) => {
-    await requireUser(req);
+    await requireSignedIn(req);
     const raw = req.unsignCookie(req.cookies[SESSION_COOKIE] ?? '');
     if (raw.valid && raw.value) await logout(db, raw.value, auditCtx(req));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -101,6 +116,38 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     const user = await requireUser(req, ['admin', 'district_admin']);
     return createUser(db, user, req.body, auditCtx(req));
   });
+
+  app.patch(
+    '/api/users/:id',
+    { schema: { tags: ['用户'], summary: '修改用户角色或所属部门', params: IdParams, body: UserPatchBody, response: { 200: UserSchema } } },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'district_admin']);
+      return changeUser(db, user, req.params.id, req.body, auditCtx(req));
+    },
+  );
+
+  app.post(
+    '/api/users/:id/deactivate',
+    { schema: { tags: ['用户'], summary: '停用用户（立即结束其所有会话）', params: IdParams, response: { 200: UserSchema } } },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'district_admin']);
+      return setUserActive(db, user, req.params.id, false, auditCtx(req));
+    },
+  );
+
+  app.post('/api/users/:id/activate', { schema: { tags: ['用户'], summary: '启用用户', params: IdParams, response: { 200: UserSchema } } }, async (req) => {
+    const user = await requireUser(req, ['admin', 'district_admin']);
+    return setUserActive(db, user, req.params.id, true, auditCtx(req));
+  });
+
+  app.post(
+    '/api/users/:id/reset-password',
+    { schema: { tags: ['用户'], summary: '重置密码为一次性密码（用户登录后须立即修改）', params: IdParams, body: ResetPasswordBody, response: { 200: UserSchema } } },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'district_admin']);
+      return resetPassword(db, user, req.params.id, req.body.password, auditCtx(req));
+    },
+  );
 
   app.get(
     '/api/apikeys',

@@ -16,6 +16,7 @@ export const SessionUserSchema = Type.Object({
   role: RoleSchema,
   departmentId: Type.Union([Type.Integer(), Type.Null()]),
   departmentName: Type.Union([Type.String(), Type.Null()]),
+  mustChangePassword: Type.Boolean({ description: '使用一次性密码登录，须先修改密码' }),
 });
 
 export const LoginBody = Type.Object({
@@ -49,14 +50,32 @@ export const DepartmentPatchBody = Type.Object(
 
 export const UserSchema = Type.Composite([
   SessionUserSchema,
-  Type.Object({ active: Type.Boolean(), createdAt: Type.String() }),
+  Type.Object({ active: Type.Boolean(), departmentActive: Type.Union([Type.Boolean(), Type.Null()]), createdAt: Type.String() }),
 ]);
+
+export const UserPatchBody = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    departmentId: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1 })])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ResetPasswordBody = Type.Object({
+  password: Type.String({ minLength: 1, maxLength: 200, description: '一次性密码：用户登录后须立即修改' }),
+});
+
+export const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 200 }),
+});
 
 export const CreateUserBody = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 40 }),
   displayName: Type.String({ minLength: 1, maxLength: 60 }),
   role: RoleSchema,
-  departmentId: Type.Union([Type.Integer(), Type.Null()]),
+  // Null first: with coerceTypes, Ajv would otherwise turn null into 0 through the integer branch.
+  departmentId: Type.Union([Type.Null(), Type.Integer({ minimum: 1 })]),
   password: Type.String({ minLength: 1, maxLength: 200 }),
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;

@@ -9,6 +9,7 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, isPgError, PG, unauthorized } from '../../platform/errors.ts';
 import { checkUscc } from '../codes/index.ts';
+import { GRANTS, mayGrant, needsDepartment, type UserAction } from './grants.ts';
 
 export const ROLES: Record<Role, string> = {
   admin: '信用办管理员',
@@ -26,6 +27,8 @@ export interface SessionUser {
   role: Role;
   departmentId: number | null;
   departmentName: string | null;
+  /** Signed in with a one-time password set by an administrator: only changing the password is allowed. */
+  mustChangePassword: boolean;
 }
 
 // argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation).
@@ -39,21 +42,43 @@ export function checkPasswordPolicy(password: string): void {
   }
 }
 
-async function loadSessionUser(db: DbOrTx, userId: number): Promise<SessionUser | null> {
+/** Why a user may not act now: the account is deactivated, or so is its department. */
+type InactiveReason = 'inactive' | 'inactive_department';
+
+async function loadSessionUser(
+  db: DbOrTx,
+  userId: number,
+): Promise<{ user: SessionUser; inactive: InactiveReason | null; oneTimePasswordUsed: boolean } | null> {
   const row = await db
     .selectFrom('users as u')
     .leftJoin('departments as d', 'd.id', 'u.department_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'd.name as department_name'])
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.department_id',
+      'u.active',
+      'u.must_change_password',
+      'u.one_time_password_used_at',
+      'd.name as department_name',
+      'd.active as department_active',
+    ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
-  if (!row || !row.active) return null;
+  if (!row) return null;
   return {
-    id: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    departmentId: row.department_id,
-    departmentName: row.department_name,
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      departmentId: row.department_id,
+      departmentName: row.department_name,
+      mustChangePassword: row.must_change_password,
+    },
+    inactive: !row.active ? 'inactive' : row.department_active === false ? 'inactive_department' : null,
+    oneTimePasswordUsed: row.must_change_password && row.one_time_password_used_at !== null,
   };
 }
 
@@ -105,7 +130,7 @@ export async function login(
     });
     throw new AppError('bad_credentials', '用户名或密码错误', 401);
   }
-  const user = (await loadSessionUser(db, row.id))!;
+  const user = await signInUser(db, row.id, username, ctx);
   const token = randomToken(32);
   const csrfToken = randomToken(24);
   const expiresAt = new Date(Date.now() + config.sessionTtlMinutes * 60_000);
@@ -115,9 +140,36 @@ export async function login(
       .values({ token_hash: sha256(token), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt, ip: input.ip, user_agent: input.userAgent })
       .execute();
     await trx.deleteFrom('login_failures').where(sql`lower(username)`, '=', username.toLowerCase()).execute();
-    await audit(trx, { ...ctx, actor: actorOf(user) }, { action: 'auth.login', target: user.username });
+    if (user.mustChangePassword) await spendOneTimePassword(trx, user.id);
+    await audit(trx, { ...ctx, actor: actorOf(user) }, { action: 'auth.login', target: user.username, detail: user.mustChangePassword ? { oneTimePassword: true } : undefined });
   });
   return { user, token, csrfToken, expiresAt };
+}
+
+/** After a correct password: refuses (audited) a user of an inactive department or a spent one-time password. */
+async function signInUser(db: Db, userId: number, username: string, ctx: AuditContext): Promise<SessionUser> {
+  const state = await loadSessionUser(db, userId);
+  if (state?.inactive === 'inactive_department') {
+    await audit(db, ctx, { action: 'auth.login', target: username, outcome: 'denied', detail: { reason: 'inactive_department', departmentId: state.user.departmentId } });
+    throw forbidden('department_inactive', '所在部门已停用，无法登录');
+  }
+  if (state?.oneTimePasswordUsed) {
+    await audit(db, ctx, { action: 'auth.login', target: username, outcome: 'denied', detail: { reason: 'one_time_password_used' } });
+    throw unauthorized('one_time_password_used', '一次性密码已使用过，请联系管理员重新设置');
+  }
+  return state!.user;
+}
+
+/** Marks the one-time password as used by this sign-in; a concurrent second sign-in with it fails here. */
+async function spendOneTimePassword(trx: DbOrTx, userId: number): Promise<void> {
+  const spent = await trx
+    .updateTable('users')
+    .set({ one_time_password_used_at: new Date() })
+    .where('id', '=', userId)
+    .where('one_time_password_used_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (!spent) throw unauthorized('one_time_password_used', '一次性密码已使用过，请联系管理员重新设置');
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -125,23 +177,49 @@ const DUMMY_HASH = () => (dummyHash ??= hash(randomToken(16)));
 
 export type SessionState =
   | { ok: true; user: SessionUser; csrfToken: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'inactive' };
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | InactiveReason };
 
-/** Looks a session token up; an expired or revoked session is reported as such. */
+/** Why a session was ended (sessions.revoked_reason). */
+export type RevokeReason = 'logout' | 'user_inactive' | 'inactive_department' | 'password_reset' | 'password_changed';
+
+/**
+ * Looks a session token up; an expired or revoked session is reported as such. The user and its department
+ * are read on every request, so deactivating either ends the session at once.
+ */
 export async function resolveSession(db: Db, token: string): Promise<SessionState> {
   const s = await db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
   if (!s) return { ok: false, reason: 'unknown' };
-  if (s.revoked_at) return { ok: false, reason: 'revoked' };
+  if (s.revoked_at) {
+    // A session ended by deactivation says so, so that the refusal is audited with the cause.
+    const reason = s.revoked_reason === 'inactive_department' ? 'inactive_department' : s.revoked_reason === 'user_inactive' ? 'inactive' : 'revoked';
+    return { ok: false, reason };
+  }
   if (new Date(s.expires_at) <= new Date()) return { ok: false, reason: 'expired' };
-  const user = await loadSessionUser(db, s.user_id);
-  if (!user) return { ok: false, reason: 'inactive' };
-  return { ok: true, user, csrfToken: s.csrf_token };
+  const state = await loadSessionUser(db, s.user_id);
+  if (!state) return { ok: false, reason: 'inactive' };
+  if (state.inactive) return { ok: false, reason: state.inactive };
+  return { ok: true, user: state.user, csrfToken: s.csrf_token };
+}
+
+/** Ends every open session of the given users (optionally all but one token); returns how many ended. */
+export async function revokeSessions(
+  trx: DbOrTx,
+  userIds: number[] | { departmentId: number },
+  reason: RevokeReason,
+  keepToken?: string,
+): Promise<number> {
+  let q = trx.updateTable('sessions').set({ revoked_at: new Date(), revoked_reason: reason }).where('revoked_at', 'is', null).where('expires_at', '>', new Date());
+  if (Array.isArray(userIds)) q = q.where('user_id', 'in', userIds.length ? userIds : [-1]);
+  else q = q.where('user_id', 'in', trx.selectFrom('users').select('id').where('department_id', '=', userIds.departmentId));
+  if (keepToken) q = q.where('token_hash', '<>', sha256(keepToken));
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Ends a session. */
 export async function logout(db: Db, token: string, ctx: AuditContext): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('sessions').set({ revoked_at: new Date() }).where('token_hash', '=', sha256(token)).execute();
+    await trx.updateTable('sessions').set({ revoked_at: new Date(), revoked_reason: 'logout' }).where('token_hash', '=', sha256(token)).execute();
     await audit(trx, ctx, { action: 'auth.logout' });
   });
 }
@@ -229,8 +307,10 @@ export async function updateDepartment(db: Db, id: number, patch: DepartmentPatc
   }
   try {
     return await db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+      const before = await trx.selectFrom('departments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!before) throw new AppError('department_not_found', '部门不存在', 404);
+      const deactivating = before.active && patch.active === false;
+      if (deactivating) await assertAdminsRemain(db, trx, { departmentId: id }, ctx, 'departments.update', `department:${id}`);
       const row = await trx
         .updateTable('departments')
         .set({
@@ -242,7 +322,13 @@ export async function updateDepartment(db: Db, id: number, patch: DepartmentPatc
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await audit(trx, ctx, { action: 'departments.update', target: `department:${id}`, detail: { before: { name: before.name, shortName: before.short_name, uscc: before.uscc, active: before.active }, patch } });
+      // Cut off at once: the department's users lose their sessions (its API keys are refused per request).
+      const sessionsEnded = deactivating ? await revokeSessions(trx, { departmentId: id }, 'inactive_department') : 0;
+      await audit(trx, ctx, {
+        action: 'departments.update',
+        target: `department:${id}`,
+        detail: { before: { name: before.name, shortName: before.short_name, uscc: before.uscc, active: before.active }, patch, ...(deactivating ? { sessionsEnded } : {}) },
+      });
       return toDepartmentDto(row);
     });
   } catch (e) {
@@ -271,7 +357,10 @@ export interface UserDto {
   role: Role;
   departmentId: number | null;
   departmentName: string | null;
+  /** False when the user's department is deactivated (the user then cannot sign in either). */
+  departmentActive: boolean | null;
   active: boolean;
+  mustChangePassword: boolean;
   createdAt: string;
 }
 
@@ -279,7 +368,18 @@ function usersQuery(db: DbOrTx) {
   return db
     .selectFrom('users as u')
     .leftJoin('departments as d', 'd.id', 'u.department_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.active', 'u.created_at', 'd.name as department_name']);
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.department_id',
+      'u.active',
+      'u.must_change_password',
+      'u.created_at',
+      'd.name as department_name',
+      'd.active as department_active',
+    ]);
 }
 
 type UserRow = Awaited<ReturnType<ReturnType<typeof usersQuery>['executeTakeFirstOrThrow']>>;
@@ -292,15 +392,23 @@ function toUserDto(r: UserRow): UserDto {
     role: r.role,
     departmentId: r.department_id,
     departmentName: r.department_name,
+    departmentActive: r.department_active,
     active: r.active,
+    mustChangePassword: r.must_change_password,
     createdAt: new Date(r.created_at).toISOString(),
   };
 }
 
-/** Lists users within the caller's department scope, optionally for one department. */
-export async function listUsers(db: Db, user: SessionUser, departmentId: number | undefined, ctx: AuditContext): Promise<UserDto[]> {
-  if (departmentId !== undefined) await assertDepartmentAccess(db, user, departmentId, ctx, 'users.list');
-  const scope = await departmentScope(db, user);
+/** One user by id, as the console lists it. */
+export async function getUser(db: DbOrTx, id: number): Promise<UserDto | undefined> {
+  const r = await usersQuery(db).where('u.id', '=', id).executeTakeFirst();
+  return r ? toUserDto(r) : undefined;
+}
+
+/** Lists users within the caller's department scope (all for the CLI), optionally for one department. */
+export async function listUsers(db: Db, user: SessionUser | 'system', departmentId: number | undefined, ctx: AuditContext): Promise<UserDto[]> {
+  if (departmentId !== undefined && user !== 'system') await assertDepartmentAccess(db, user, departmentId, ctx, 'users.list');
+  const scope = user === 'system' ? null : await departmentScope(db, user);
   let q = usersQuery(db);
   if (scope !== null) q = q.where('u.department_id', 'in', scope.length ? scope : [-1]);
   if (departmentId !== undefined) q = q.where('u.department_id', '=', departmentId);
@@ -315,31 +423,17 @@ export interface NewUser {
   password: string;
 }
 
-/** Creates a user. The credit office may create any; a district admin only department users within the district. */
+/** Creates a user, within the creator's grants (GRANTS); the CLI and start-up seed act as 'system'. */
 export async function createUser(db: Db, creator: SessionUser | 'system', input: NewUser, ctx: AuditContext): Promise<UserDto> {
   if (!/^[A-Za-z0-9_.-]{3,40}$/.test(input.username)) {
     throw new AppError('invalid_username', '用户名须为 3–40 位字母、数字、下划线、点或连字符', 400);
   }
   if (!(input.role in ROLES)) throw new AppError('invalid_role', '未知的角色', 400);
   checkPasswordPolicy(input.password);
-  const needsDept = input.role !== 'admin' && input.role !== 'auditor';
+  const needsDept = needsDepartment(input.role);
   if (needsDept && input.departmentId === null) throw new AppError('department_required', '该角色必须指定所属部门', 400);
-  if (creator !== 'system') {
-    if (creator.role === 'district_admin') {
-      if (input.role === 'admin' || input.role === 'auditor' || input.role === 'district_admin') {
-        await audit(db, ctx, { action: 'users.create', target: input.username, outcome: 'denied', detail: { role: input.role } });
-        throw forbidden('role_forbidden', '区县管理员只能创建本辖区的填报员和审核员');
-      }
-      await assertDepartmentAccess(db, creator, input.departmentId!, ctx, 'users.create');
-    } else if (creator.role !== 'admin') {
-      await audit(db, ctx, { action: 'users.create', target: input.username, outcome: 'denied' });
-      throw forbidden('role_forbidden', '只有信用办管理员或区县管理员可以创建用户');
-    }
-  }
-  if (input.departmentId !== null) {
-    const d = await db.selectFrom('departments').select('id').where('id', '=', input.departmentId).executeTakeFirst();
-    if (!d) throw new AppError('department_not_found', '所属部门不存在', 400);
-  }
+  await assertGrant(db, creator, 'create', input.username, [{ role: input.role, departmentId: input.departmentId }], ctx);
+  await assertAssignableDepartment(db, input.departmentId);
   const passwordHash = await hashPassword(input.password);
   try {
     const id = await db.transaction().execute(async (trx) => {
@@ -366,6 +460,78 @@ export async function createUser(db: Db, creator: SessionUser | 'system', input:
     if (isPgError(e, PG.uniqueViolation)) throw conflict('username_taken', `用户名“${input.username}”已被使用`);
     throw e;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grants (账号与角色): who may create or change which role, in which departments
+
+const GRANT_DENIED: Record<'city' | 'district' | 'none', string> = {
+  city: '',
+  district: '区县管理员只能管理本辖区的填报员和审核员',
+  none: '当前角色无权管理用户账号',
+};
+
+/**
+ * Throws 403 (audited as `users.<action>` denied) unless the actor may grant every given role in its
+ * department: the target's state before the change and the state after it. 'system' is the CLI.
+ */
+export async function assertGrant(
+  db: Db,
+  actor: SessionUser | 'system',
+  action: UserAction,
+  target: string,
+  states: Array<{ role: Role; departmentId: number | null }>,
+  ctx: AuditContext,
+): Promise<void> {
+  if (actor === 'system') return;
+  const grant = GRANTS[actor.role];
+  const scope = grant.scope === 'district' ? await departmentScope(db, actor) : null;
+  for (const s of states) {
+    const outOfScope = scope !== null && (s.departmentId === null || !scope.includes(s.departmentId));
+    if (mayGrant(actor.role, s.role) && !outOfScope) continue;
+    const reason = mayGrant(actor.role, s.role) ? 'other_department' : 'role_not_granted';
+    await audit(db, ctx, { action: `users.${action}`, target, outcome: 'denied', detail: { reason, role: s.role, departmentId: s.departmentId } });
+    throw reason === 'other_department'
+      ? forbidden('department_forbidden', '无权管理本辖区以外部门的用户')
+      : forbidden('role_forbidden', GRANT_DENIED[grant.scope] || `无权授予或管理“${ROLES[s.role]}”角色`);
+  }
+}
+
+/** A user may be placed only in an existing, active department. */
+export async function assertAssignableDepartment(db: DbOrTx, departmentId: number | null): Promise<void> {
+  if (departmentId === null) return;
+  const d = await db.selectFrom('departments').select(['id', 'active']).where('id', '=', departmentId).executeTakeFirst();
+  if (!d) throw new AppError('department_not_found', '所属部门不存在', 400);
+  if (!d.active) throw new AppError('department_inactive', '该部门已停用，不能添加或调入用户', 400);
+}
+
+/**
+ * Refuses (audited, 409) a change that would leave no administrator able to sign in: the last active admin
+ * deactivated or demoted, or the department of the last ones deactivated. Serialised by a transaction lock,
+ * so two admins cannot remove each other at the same time.
+ */
+export async function assertAdminsRemain(
+  db: Db,
+  trx: DbOrTx,
+  without: { userId?: number; departmentId?: number },
+  ctx: AuditContext,
+  action: string,
+  target: string,
+): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('citycredit'), hashtext('users.admins'))`.execute(trx);
+  let q = trx
+    .selectFrom('users as u')
+    .leftJoin('departments as d', 'd.id', 'u.department_id')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('u.role', '=', 'admin')
+    .where('u.active', '=', true)
+    .where((eb) => eb.or([eb('d.id', 'is', null), eb('d.active', '=', true)]));
+  if (without.userId !== undefined) q = q.where('u.id', '<>', without.userId);
+  if (without.departmentId !== undefined) q = q.where((eb) => eb.or([eb('u.department_id', 'is', null), eb('u.department_id', '<>', without.departmentId!)]));
+  const { n } = await q.executeTakeFirstOrThrow();
+  if (n > 0) return;
+  await audit(db, ctx, { action, target, outcome: 'denied', detail: { reason: 'last_admin' } });
+  throw conflict('last_admin', '这是最后一个可登录的信用办管理员，不能停用或降级');
 }
 
 /** Re-exported so routes can raise the standard 401. */

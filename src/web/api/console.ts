@@ -9,6 +9,7 @@ import type {
   NewUser,
   Page,
   SessionResponse,
+  UserPatch,
   UserRow,
 } from './types';
 
@@ -40,6 +41,31 @@ export async function listUsers(departmentId?: number | null): Promise<UserRow[]
 /** Create a user account. */
 export function createUser(user: NewUser): Promise<UserRow> {
   return request<UserRow>('POST', '/api/users', { body: user });
+}
+
+/** Deactivate or reactivate a department (credit office): its users and API keys are cut off while inactive. */
+export function setDepartmentActive(id: number, active: boolean): Promise<Department> {
+  return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { active } });
+}
+
+/** Change a user's role and/or department. */
+export function updateUser(id: number, patch: UserPatch): Promise<UserRow> {
+  return request<UserRow>('PATCH', `/api/users/${encodeURIComponent(String(id))}`, { body: patch });
+}
+
+/** Deactivate (every session of the user ends at once) or reactivate a user. */
+export function setUserActive(id: number, active: boolean): Promise<UserRow> {
+  return request<UserRow>('POST', `/api/users/${encodeURIComponent(String(id))}/${active ? 'activate' : 'deactivate'}`);
+}
+
+/** Set a one-time password that the user must change at the next sign-in. */
+export function resetUserPassword(id: number, password: string): Promise<UserRow> {
+  return request<UserRow>('POST', `/api/users/${encodeURIComponent(String(id))}/reset-password`, { body: { password } });
+}
+
+/** Change the signed-in user's own password. */
+export function postPassword(currentPassword: string, newPassword: string): Promise<SessionResponse> {
+  return request<SessionResponse>('POST', '/api/auth/password', { body: { currentPassword, newPassword } });
 }
 
 /** API keys of department systems. */

@@ -11,6 +11,8 @@ export interface SessionUser {
   role: Role;
   departmentId: number | null;
   departmentName: string | null;
+  /** Signed in with a one-time password: the console only offers to change it. */
+  mustChangePassword: boolean;
 }
 
 export interface SessionResponse {
@@ -134,8 +136,17 @@ export interface UserRow {
   role: Role;
   departmentId: number | null;
   departmentName: string | null;
+  /** False when the user's department is deactivated (the user cannot sign in then). */
+  departmentActive: boolean | null;
   active: boolean;
+  mustChangePassword: boolean;
   createdAt: string;
+}
+
+/** A change of role and/or department (PATCH /api/users/:id). */
+export interface UserPatch {
+  role?: Role;
+  departmentId?: number | null;
 }
 
 export interface NewUser {

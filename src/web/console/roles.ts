@@ -13,10 +13,13 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const ALL_ROLES: Role[] = ['admin', 'reporter', 'reviewer', 'district_admin', 'auditor'];
 
-/** Roles each role may assign when creating a user (the server has the final say). */
+/**
+ * Roles each role may give and manage (create, change, deactivate, reset): the server's GRANTS table
+ * (src/domains/auth/grants.ts), which has the final say. A district admin manages only its district's clerks.
+ */
 export const CREATABLE_ROLES: Record<Role, Role[]> = {
   admin: ALL_ROLES,
-  district_admin: ['district_admin', 'reporter', 'reviewer'],
+  district_admin: ['reporter', 'reviewer'],
   reporter: [],
   reviewer: [],
   auditor: [],

@@ -2,7 +2,7 @@
 // Loaded lazily by the router guard, so portal visitors never call /api/auth/me.
 import { reactive, readonly } from 'vue';
 import { ApiError, setCsrfToken } from '../api/http';
-import { fetchMe, postLogin, postLogout } from '../api/console';
+import { fetchMe, postLogin, postLogout, postPassword } from '../api/console';
 import type { SessionResponse, SessionUser } from '../api/types';
 
 const state = reactive({
@@ -52,6 +52,11 @@ export function ensureSession(): Promise<SessionUser | null> {
 /** Log in and remember the returned user and CSRF token. */
 export async function login(username: string, password: string): Promise<SessionUser> {
   return apply(await postLogin(username, password));
+}
+
+/** Change one's own password; afterwards the session is no longer limited to doing so. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<SessionUser> {
+  return apply(await postPassword(currentPassword, newPassword));
 }
 
 /** Log out on the server (best effort) and locally. */
