@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import type { TrustProxy } from './config.ts';
 import authRoutes from './domains/auth/auth.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
-import type { AppContext } from './platform/http.ts';
+import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
 import siteRoutes from './platform/site.routes.ts';
 
@@ -88,6 +88,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     hsts: false, // set by the TLS-terminating proxy in production
   });
   app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
+  // Department systems (/api/ext/): the signature headers, the timestamp window and the key are checked before
+  // the body is read (up to 20 MB), and the HMAC over the body before the body is validated; a refusal is a
+  // 401 with an audit entry. Handlers call requireApiCaller too and get the cached caller.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!isSignedRoute(req)) return done();
+    requireSignedHeaders(req).then(() => done(), done);
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (!isSignedRoute(req)) return done();
+    requireApiCaller(req).then(() => done(), done);
+  });
   await app.register(fastifyCookie, { secret: ctx.config.secret });
   await app.register(fastifyRateLimit, { global: false });
 
