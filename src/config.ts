@@ -10,7 +10,7 @@ export type TrustProxy = false | number | string[];
 export interface Config {
   /** HTTP port (PORT, default 3000). */
   port: number;
-  /** Address to listen on (HOST, default 127.0.0.1; set 0.0.0.0 behind a reverse proxy). */
+  /** Address to listen on (HOST, default 127.0.0.1; 0.0.0.0 when the reverse proxy is on another machine, with PUBLIC_BASE_URL). */
   host: string;
   /** External PostgreSQL (DATABASE_URL). When unset, the embedded server is used. */
   databaseUrl: string | null;
