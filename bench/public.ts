@@ -459,13 +459,13 @@ export async function run(args: string[]): Promise<void> {
 
     // ---- 2. the app
     const baseConfig = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: d.url });
-    const config = { ...baseConfig, searchRateLimitPerMinute: 1_000_000, trustProxy: true, secret: SECRET };
+    const config = { ...baseConfig, searchRateLimitPerMinute: 1_000_000, trustProxy: 1, secret: SECRET };
     appDb = createDb(d.url, config.dbPoolSize);
     const ctx: AppContext = { config, db: appDb.db, pool: appDb.pool, migrationVersion: () => migrationVersion(appDb!.db) };
     app = await buildApp(ctx, { logger: false, serveWeb: false });
     const port = await freePort();
     await app.listen({ port, host: '127.0.0.1' });
-    log(`app listening on 127.0.0.1:${port} (logger off, DB pool ${config.dbPoolSize}, search limit ${fmt(config.searchRateLimitPerMinute)}/min, trustProxy on)`);
+    log(`app listening on 127.0.0.1:${port} (logger off, DB pool ${config.dbPoolSize}, search limit ${fmt(config.searchRateLimitPerMinute)}/min, trustProxy 1 hop)`);
 
     await sql`SELECT setseed(0.20261128)`.execute(d.db);
     const sample = (

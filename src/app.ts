@@ -12,9 +12,10 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { sql } from 'kysely';
+import type { TrustProxy } from './config.ts';
 import authRoutes from './domains/auth/auth.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
-import type { AppContext } from './platform/http.ts';
+import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
 import siteRoutes from './platform/site.routes.ts';
 
@@ -28,13 +29,22 @@ export interface BuildOptions {
   serveWeb?: boolean;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. Fastify now ignores a bare hop count (it trusts nothing for a number), so
+ * n hops become proxy-addr's own rule: the n addresses nearest to the server are proxies, the next is the client.
+ */
+export function fastifyTrustProxy(tp: TrustProxy): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_addr, hop) => hop < tp;
+  return tp;
+}
+
 /** Builds the HTTP application around an open database and validated config. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: ctx.config.logLevel },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     bodyLimit: 20 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -78,6 +88,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     hsts: false, // set by the TLS-terminating proxy in production
   });
   app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
+  // Department systems (/api/ext/): the signature headers, the timestamp window and the key are checked before
+  // the body is read (up to 20 MB), and the HMAC over the body before the body is validated; a refusal is a
+  // 401 with an audit entry. Handlers call requireApiCaller too and get the cached caller.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!isSignedRoute(req)) return done();
+    requireSignedHeaders(req).then(() => done(), done);
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (!isSignedRoute(req)) return done();
+    requireApiCaller(req).then(() => done(), done);
+  });
   await app.register(fastifyCookie, { secret: ctx.config.secret });
   await app.register(fastifyRateLimit, { global: false });
 

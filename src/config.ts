@@ -1,13 +1,16 @@
 // The one place that reads process.env (STYLE.md practice 4).
 // Every variable is documented where it is defined; loadConfig() fails with the full list of bad variables.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type CookieSecure = 'auto' | 'always' | 'never';
+/** Fastify's trustProxy as we allow it: nothing, a hop count, or the proxies' addresses/CIDRs. */
+export type TrustProxy = false | number | string[];
 
 export interface Config {
   /** HTTP port (PORT, default 3000). */
   port: number;
-  /** Address to listen on (HOST, default 127.0.0.1; set 0.0.0.0 behind a reverse proxy). */
+  /** Address to listen on (HOST, default 127.0.0.1; 0.0.0.0 when the reverse proxy is on another machine, with PUBLIC_BASE_URL). */
   host: string;
   /** External PostgreSQL (DATABASE_URL). When unset, the embedded server is used. */
   databaseUrl: string | null;
@@ -29,8 +32,18 @@ export interface Config {
   sessionTtlMinutes: number;
   /** Secure flag on cookies (COOKIE_SECURE=auto|always|never; auto = when the request came over HTTPS). */
   cookieSecure: CookieSecure;
-  /** Trust X-Forwarded-* headers from a reverse proxy (TRUST_PROXY=true|false, default false). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-* hops to believe (TRUST_PROXY, default false): false = none; a number n = the n proxies
+   * nearest to the server (1 = one nginx in front); or the proxies' addresses/CIDRs (127.0.0.1,10.0.0.0/8).
+   * `true` (trust every hop) is refused: any client could then choose its own address.
+   */
+  trustProxy: TrustProxy;
+  /**
+   * Origin (and optional path) the public reaches the platform at, e.g. https://credit.xining.gov.cn
+   * (PUBLIC_BASE_URL, no trailing slash). The only source of the verification URL in credit reports; required
+   * unless HOST is loopback with no proxy in front, where it defaults to http://localhost:PORT.
+   */
+  publicBaseUrl: string;
   /** Instance secret for cookie signing and encryption (CITYCREDIT_SECRET, ≥32 chars). Generated into the data folder when unset. */
   secret: string | null;
   /** Load demo data on first start (DEMO_DATA=true|false, default true). */
@@ -41,6 +54,8 @@ export interface Config {
   demoSubjects: number;
   /** Failed sign-ins per user name within the window before throttling (LOGIN_MAX_FAILURES, default 5). */
   loginMaxFailures: number;
+  /** Failed sign-ins per client address within the window, over all user names (LOGIN_MAX_FAILURES_PER_IP, default 100): high, so one office behind one NAT is not locked out by one person. */
+  loginMaxFailuresPerIp: number;
   /** Throttling window in minutes (LOGIN_WINDOW_MINUTES, default 15). */
   loginWindowMinutes: number;
   /** Allowed clock skew for signed API requests, in seconds (API_SIGN_WINDOW_SECONDS, default 300 = ±5 minutes). */
@@ -134,6 +149,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (!['full', 'masked'].includes(publicPersonName)) {
     problems.push(`PUBLIC_PERSON_NAME="${env.PUBLIC_PERSON_NAME}"：应为 full（公示被处罚自然人全名）或 masked（只显示姓氏，如 刘*）`);
   }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = int('PORT', 3000, 0, 65535);
+  const publicBaseUrl = parsePublicBaseUrl(env.PUBLIC_BASE_URL, problems);
+  // Off loopback, or behind a proxy, the public reaches us under a name only the operator knows; the Host
+  // header is the client's to choose, so it can never stand in for it.
+  const needsBaseUrl = !isLoopbackHost(host) || trustProxy !== false;
+  if (!env.PUBLIC_BASE_URL?.trim() && needsBaseUrl) {
+    problems.push(
+      `PUBLIC_BASE_URL：${!isLoopbackHost(host) ? `服务监听 ${host}（非本机地址）` : '已设置 TRUST_PROXY（经反向代理对外服务）'}时必须设置，` +
+        '即公众访问本平台的地址，如 https://credit.example.gov.cn；信用报告二维码和核验网址只用它 (required when HOST is not loopback or TRUST_PROXY is set)',
+    );
+  }
 
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -141,8 +169,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
 
   const config: Config = {
-    port: int('PORT', 3000, 0, 65535),
-    host: env.HOST?.trim() || '127.0.0.1',
+    port,
+    host,
     databaseUrl,
     dataDir: resolve(env.CITYCREDIT_DATA_DIR?.trim() || 'data'),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
@@ -153,12 +181,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel,
     sessionTtlMinutes: int('SESSION_TTL_MINUTES', 480, 5, 60 * 24 * 30),
     cookieSecure,
-    trustProxy: bool('TRUST_PROXY', false),
+    trustProxy,
+    publicBaseUrl: publicBaseUrl ?? `http://localhost:${port}`,
     secret,
     demoData: bool('DEMO_DATA', true),
     demoPassword,
     demoSubjects: int('DEMO_SUBJECTS', 3000, 0, 10_000_000),
     loginMaxFailures: int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginMaxFailuresPerIp: int('LOGIN_MAX_FAILURES_PER_IP', 100, 1, 1_000_000),
     loginWindowMinutes: int('LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     apiSignWindowSeconds: int('API_SIGN_WINDOW_SECONDS', 300, 10, 3600),
     buildWebOnStart: bool('BUILD_WEB_ON_START', true),
@@ -170,4 +200,71 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };
+}
+
+/** HOST values that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+}
+
+// proxy-addr's named ranges, which Fastify accepts beside addresses and CIDRs.
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY: false | a hop count | a comma-separated list of addresses, CIDRs or named ranges. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || /^(false|0|no|off)$/i.test(value)) return false;
+  const hint = '请写反向代理的层数（如 1 表示前面有一层 nginx），或代理的地址/网段（如 127.0.0.1,10.0.0.0/8）';
+  if (/^(true|yes|on)$/i.test(value)) {
+    problems.push(
+      `TRUST_PROXY="${value}"：不再支持信任所有代理（任何客户端都能用 X-Forwarded-For 伪造来源地址、绕过登录限制并写入审计日志）。${hint} ` +
+        '(true is no longer accepted: give a hop count or the proxy addresses)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    if (n > 10) {
+      problems.push(`TRUST_PROXY="${value}"：代理层数应为 1–10 (hop count must be 1–10)`);
+      return false;
+    }
+    return n;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !validProxyEntry(e));
+  if (bad.length || !entries.length) {
+    problems.push(`TRUST_PROXY="${value}"：无法识别 ${bad.map((b) => `“${b}”`).join('、') || '空列表'}。${hint}；不接受 0.0.0.0/0 这类信任全部地址的网段`);
+    return false;
+  }
+  return entries;
+}
+
+function validProxyEntry(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [addr, bits, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const n = Number(bits);
+  // A /0 network is "every address": the hole that TRUST_PROXY=true was.
+  return n >= 1 && n <= (family === 4 ? 32 : 128);
+}
+
+/** PUBLIC_BASE_URL: an http(s) URL without query, fragment or credentials; returned without a trailing slash. */
+function parsePublicBaseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  let u: URL | null = null;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || value.includes('?') || value.includes('#') || u.username || u.password) {
+    problems.push(`PUBLIC_BASE_URL="${value}"：应为 http:// 或 https:// 开头、不带查询参数的网址，如 https://credit.example.gov.cn (must be an http(s) URL without query)`);
+    return undefined;
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }

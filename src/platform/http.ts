@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { actorOf, resolveSession, type SessionUser } from '../domains/auth/auth.service.ts';
-import { verifySignedRequest, type ApiCaller } from '../domains/auth/apikeys.service.ts';
+import { checkSignedBody, checkSignedHeaders, type ApiCaller, type SignedHeaders } from '../domains/auth/apikeys.service.ts';
 import { audit, type AuditContext } from './audit.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 
@@ -27,6 +27,7 @@ declare module 'fastify' {
     sessionUser?: SessionUser;
     sessionCsrf?: string;
     apiCaller?: ApiCaller;
+    signedHeaders?: SignedHeaders;
   }
 }
 
@@ -97,16 +98,25 @@ export async function requireSignedIn(req: FastifyRequest): Promise<SessionUser>
   return req.sessionUser;
 }
 
-/** Verifies the HMAC signature of a department system's request. */
+/** Department-system routes (/api/ext/…), matched on the route, not the raw URL, so no encoding slips past. */
+export function isSignedRoute(req: FastifyRequest): boolean {
+  return req.routeOptions.url?.startsWith('/api/ext/') ?? false;
+}
+
+/** Checks a department system's signature headers and key before its body is read (the onRequest half). */
+export async function requireSignedHeaders(req: FastifyRequest): Promise<SignedHeaders> {
+  if (req.signedHeaders) return req.signedHeaders;
+  const { db, config } = req.server.ctx;
+  req.signedHeaders = await checkSignedHeaders(db, config, { headers: req.headers, url: req.url }, auditCtx(req));
+  return req.signedHeaders;
+}
+
+/** Verifies the HMAC signature of a department system's request (headers and key first, if not done yet). */
 export async function requireApiCaller(req: FastifyRequest): Promise<ApiCaller> {
   if (req.apiCaller) return req.apiCaller;
   const { db, config } = req.server.ctx;
-  req.apiCaller = await verifySignedRequest(
-    db,
-    config,
-    { headers: req.headers, method: req.method, url: req.url, rawBody: req.rawBody ?? '' },
-    auditCtx(req),
-  );
+  const signed = await requireSignedHeaders(req);
+  req.apiCaller = await checkSignedBody(db, config, signed, { method: req.method, url: req.url, rawBody: req.rawBody ?? '' }, auditCtx(req));
   return req.apiCaller;
 }
 

@@ -115,13 +115,36 @@ export interface ApiCaller {
   departmentName: string;
 }
 
-/** Verifies a signed request; every rejection is audited and raises a 401 with a stable code. */
-export async function verifySignedRequest(
+/** A request's signature headers, checked, with the key they name (the body is not read yet). */
+export interface SignedHeaders {
+  appKey: string;
+  timestamp: string;
+  nonce: string;
+  sign: string;
+  keyId: number;
+  secretEnc: string;
+  departmentId: number;
+  departmentName: string;
+}
+
+type HeaderBag = Record<string, string | string[] | undefined>;
+
+/** Audits a refused signed request and returns the 401 to throw. */
+async function refuseSigned(db: Db, ctx: AuditContext, appKey: string | undefined, url: string, code: string, message: string, reason: string) {
+  await audit(db, { ...ctx, actor: { appKey: appKey ?? null } }, { action: 'api.auth', target: url, outcome: 'denied', detail: { reason } });
+  return unauthorized(code, message);
+}
+
+/**
+ * First half of the check, before the body is read: the four headers, the timestamp window, the nonce's form,
+ * and that the key exists and is not revoked. Every rejection is audited and raises a 401 with a stable code.
+ */
+export async function checkSignedHeaders(
   db: Db,
-  config: Config & { secret: string },
-  req: { headers: Record<string, string | string[] | undefined>; method: string; url: string; rawBody: string | Buffer },
+  config: Config,
+  req: { headers: HeaderBag; url: string },
   ctx: AuditContext,
-): Promise<ApiCaller> {
+): Promise<SignedHeaders> {
   const h = (n: string) => {
     const v = req.headers[n];
     return Array.isArray(v) ? v[0] : v;
@@ -130,10 +153,7 @@ export async function verifySignedRequest(
   const timestamp = h('x-timestamp');
   const nonce = h('x-nonce');
   const sign = h('x-sign');
-  const reject = async (code: string, message: string, reason: string) => {
-    await audit(db, { ...ctx, actor: { appKey: appKey ?? null } }, { action: 'api.auth', target: req.url, outcome: 'denied', detail: { reason } });
-    return unauthorized(code, message);
-  };
+  const reject = (code: string, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
   if (!appKey || !timestamp || !nonce || !sign) {
     throw await reject('signature_missing', '缺少签名参数（X-App-Key、X-Timestamp、X-Nonce、X-Sign）', 'missing_headers');
   }
@@ -151,7 +171,20 @@ export async function verifySignedRequest(
   if (key.revoked_at) throw await reject('apikey_revoked', 'API 密钥已吊销', 'revoked');
   // A deactivated department's keys are refused while it stays inactive; reactivating it restores them.
   if (!key.department_active) throw await reject('department_inactive', '所属部门已停用，API 密钥暂不可用', 'inactive_department');
-  const expected = hmacSha256(decrypt(config.secret, key.secret_enc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
+  return { appKey, timestamp, nonce, sign, keyId: key.id, secretEnc: key.secret_enc, departmentId: key.department_id, departmentName: key.department_name };
+}
+
+/** Second half, once the body is there: the HMAC over the request and the nonce's single use. */
+export async function checkSignedBody(
+  db: Db,
+  config: Config & { secret: string },
+  signed: SignedHeaders,
+  req: { method: string; url: string; rawBody: string | Buffer },
+  ctx: AuditContext,
+): Promise<ApiCaller> {
+  const { appKey, timestamp, nonce, sign } = signed;
+  const reject = (code: string, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
+  const expected = hmacSha256(decrypt(config.secret, signed.secretEnc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
   if (!safeEqual(expected, sign.toLowerCase())) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
   // Record the nonce only after the signature is good, so nobody can burn another system's nonces.
   const inserted = await db
@@ -165,6 +198,16 @@ export async function verifySignedRequest(
   if (Math.random() < 0.01) {
     await db.deleteFrom('api_nonces').where('at', '<', new Date(Date.now() - 2 * config.apiSignWindowSeconds * 1000)).execute();
   }
-  await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', key.id).execute();
-  return { appKey, keyId: key.id, departmentId: key.department_id, departmentName: key.department_name };
+  await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', signed.keyId).execute();
+  return { appKey, keyId: signed.keyId, departmentId: signed.departmentId, departmentName: signed.departmentName };
+}
+
+/** Verifies a whole signed request (headers, key, then body); every rejection is audited and raises a 401. */
+export async function verifySignedRequest(
+  db: Db,
+  config: Config & { secret: string },
+  req: { headers: HeaderBag; method: string; url: string; rawBody: string | Buffer },
+  ctx: AuditContext,
+): Promise<ApiCaller> {
+  return checkSignedBody(db, config, await checkSignedHeaders(db, config, req, ctx), req, ctx);
 }

@@ -10,6 +10,7 @@ import { randomToken, sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, forbidden, isPgError, PG, unauthorized } from '../../platform/errors.ts';
 import { checkUscc } from '../codes/index.ts';
 import { GRANTS, mayGrant, needsDepartment, type UserAction } from './grants.ts';
+import { clearLoginFailures, reserveLoginAttempt } from './throttle.ts';
 
 export const ROLES: Record<Role, string> = {
   admin: '信用办管理员',
@@ -89,7 +90,7 @@ export interface LoginResult {
   expiresAt: Date;
 }
 
-/** Signs a user in: throttles repeated failures, verifies the password, opens a database session. */
+/** Signs a user in: reserves an attempt under the throttle, verifies the password, opens a database session. */
 export async function login(
   db: Db,
   config: Config,
@@ -97,18 +98,10 @@ export async function login(
   ctx: AuditContext,
 ): Promise<LoginResult> {
   const username = input.username.trim();
-  const since = new Date(Date.now() - config.loginWindowMinutes * 60_000);
-  const failures = await db
-    .selectFrom('login_failures')
-    .select([
-      sql<number>`count(*) FILTER (WHERE lower(username) = lower(${username}))::int`.as('by_user'),
-      sql<number>`count(*) FILTER (WHERE ip = ${input.ip})::int`.as('by_ip'),
-    ])
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
-  // Per user name and, more loosely, per address (spraying many names from one client).
-  if (failures.by_user >= config.loginMaxFailures || failures.by_ip >= config.loginMaxFailures * 4) {
-    await audit(db, ctx, { action: 'auth.login', target: username, outcome: 'denied', detail: { reason: 'throttled' } });
+  // Per user name and, at a much higher limit, per address (spraying many names from one client).
+  const attempt = await reserveLoginAttempt(db, config, { username, ip: input.ip });
+  if (!attempt.allowed) {
+    await audit(db, ctx, { action: 'auth.login', target: username, outcome: 'denied', detail: { reason: 'throttled', by: attempt.by } });
     throw new AppError('login_throttled', `登录失败次数过多，请 ${config.loginWindowMinutes} 分钟后再试`, 429);
   }
   const row = await db
@@ -121,7 +114,7 @@ export async function login(
     ? await verify(row.password_hash, input.password).catch(() => false)
     : (await verify(await DUMMY_HASH(), input.password).catch(() => false)) && false;
   if (!row || !ok || !row.active) {
-    await db.insertInto('login_failures').values({ username, ip: input.ip }).execute();
+    // The reserved attempt stays as the failure.
     await audit(db, ctx, {
       action: 'auth.login',
       target: username,
@@ -139,7 +132,7 @@ export async function login(
       .insertInto('sessions')
       .values({ token_hash: sha256(token), user_id: user.id, csrf_token: csrfToken, expires_at: expiresAt, ip: input.ip, user_agent: input.userAgent })
       .execute();
-    await trx.deleteFrom('login_failures').where(sql`lower(username)`, '=', username.toLowerCase()).execute();
+    await clearLoginFailures(trx, username);
     if (user.mustChangePassword) await spendOneTimePassword(trx, user.id);
     await audit(trx, { ...ctx, actor: actorOf(user) }, { action: 'auth.login', target: user.username, detail: user.mustChangePassword ? { oneTimePassword: true } : undefined });
   });

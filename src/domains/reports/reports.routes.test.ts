@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { loadConfig } from '../../config.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
@@ -42,8 +43,12 @@ async function load(rows: Row[]) {
 const FINE = { CF_CFLB: '罚款', CF_NR_FK: '0.5', CF_NR_WFFF: '', CF_NR_ZKDX: '', CF_NR: '罚款人民币5000元' };
 let companyId: string;
 
+// The public address of the instance, configured as an operator does (PUBLIC_BASE_URL); requests below come
+// with a Host header of the client's choosing.
+const PUBLIC_BASE_URL = 'https://credit.xining.example';
+
 before(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ publicBaseUrl: loadConfig({ PUBLIC_BASE_URL: `${PUBLIC_BASE_URL}/` }).publicBaseUrl });
   await load(companyRows(4, 11, '2026-06-01', '2026-11-20', 71, FINE)); // public
   await load(companyRows(2, 12, '2026-06-01', '2026-11-20', 72, { CF_CFLB: '警告', CF_NR_FK: '', CF_NR_WFFF: '', CF_NR_ZKDX: '', CF_NR: '警告' })); // 轻微 under the 2026 rules: not published
   await load(companyRows(3, 13, '2019-08-01', '2020-06-30', 73, FINE)); // past the maximum period
@@ -65,8 +70,24 @@ after(async () => {
 });
 
 async function issue(subjectId: string, ip = newIp()) {
-  return t.app.inject({ method: 'POST', url: '/api/public/reports', payload: { subjectId }, remoteAddress: ip, headers: { host: 'credit.test' } });
+  return t.app.inject({ method: 'POST', url: '/api/public/reports', payload: { subjectId }, remoteAddress: ip, headers: { host: 'evil.example' } });
 }
+test('the verification URL in the PDF is PUBLIC_BASE_URL whatever Host or X-Forwarded-Host the request carries', async () => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/public/reports',
+    payload: { subjectId: companyId },
+    remoteAddress: newIp(),
+    headers: { host: 'evil.example', 'x-forwarded-host': 'evil2.example', 'x-forwarded-proto': 'http' },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const text = pdfText(res.rawPayload);
+  // The printed URL is the QR code's content (model.verifyUrl; the render test checks the QR modules against it).
+  const url = `${PUBLIC_BASE_URL}/verify?no=${res.headers['x-report-number']}&code=${res.headers['x-verification-code']}`;
+  assert.ok(text.includes(url), `${url} in the PDF`);
+  assert.doesNotMatch(text, /evil/);
+});
+
 const verify = (no: string, code: string, ip = newIp()) => t.app.inject({ method: 'GET', url: `/api/public/reports/verify?no=${encodeURIComponent(no)}&code=${encodeURIComponent(code)}`, remoteAddress: ip });
 const verifyPdf = (pdf: Buffer, ip = newIp()) => {
   const m = multipartFile('报告.pdf', pdf);
@@ -99,7 +120,7 @@ test('a report holds exactly the public records: not withdrawn, repaired, expire
   assert.ok(hidden.some((r) => r.repaired_at !== null));
   for (const r of shown) assert.ok(text.includes(r.doc_no), `public ${r.doc_no} is in the report`);
   for (const r of hidden) assert.ok(!text.includes(r.doc_no), `non-public ${r.doc_no} is not in the report`);
-  for (const s of [COMPANY.name, COMPANY.uscc, COMPANY.legalRepresentative, number, '行政处罚信息（4 条）', '行政许可信息（0 条）', '暂无', 'http://credit.test/verify?no=', '信用西宁']) {
+  for (const s of [COMPANY.name, COMPANY.uscc, COMPANY.legalRepresentative, number, '行政处罚信息（4 条）', '行政许可信息（0 条）', '暂无', `${PUBLIC_BASE_URL}/verify?no=`, '信用西宁']) {
     assert.ok(text.includes(s), s);
   }
   assert.deepEqual(idNumbersIn(text), []);

@@ -3,7 +3,7 @@
 // per client; uploads are size-limited and a cut-off upload is refused (413), never verified.
 import fastifyMultipart from '@fastify/multipart';
 import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { auditCtx } from '../../platform/http.ts';
 import { ReportError } from './errors.ts';
 import { warmUpReportRenderer } from './reports.render.ts';
@@ -21,15 +21,6 @@ const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' }
 function contentDisposition(filename: string, fallback: string): string {
   const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
-
-/**
- * Origin the verification page is served from: the configured public base URL (PUBLIC_BASE_URL, once
- * config.ts has it), else the origin the request came to.
- */
-function baseUrl(req: FastifyRequest): string {
-  const configured = (req.server.ctx.config as { publicBaseUrl?: string | null }).publicBaseUrl;
-  return configured ? configured.replace(/\/+$/, '') : `${req.protocol}://${req.host}`;
 }
 
 /** Registers the credit-report routes (with multipart uploads, encapsulated in this plugin). */
@@ -55,7 +46,8 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       },
     },
     async (req, reply) => {
-      const r = await issueReport(db, settings, req.body.subjectId, { baseUrl: baseUrl(req), audit: auditCtx(req) });
+      // Only the configured origin: the Host header is the client's, and a genuine PDF must not point elsewhere.
+      const r = await issueReport(db, settings, req.body.subjectId, { baseUrl: config.publicBaseUrl, audit: auditCtx(req) });
       return reply
         .type('application/pdf')
         .header('content-disposition', contentDisposition(r.filename, `${r.number}.pdf`))
