@@ -160,8 +160,13 @@ export interface IngestBatchesTable {
 export interface IngestRejectsTable {
   batch_id: string;
   row_number: number;
+  /** The row as uploaded, personal cells masked (when cells_masked). */
   cells: Json;
   errors: Json;
+  /** The masked cells' originals, AES-GCM under the 'pii' key: JSON { column index: text }. */
+  pii_enc: string | null;
+  /** False only for rows stored before 20261206T0600 and not yet protected by the reject-cells job. */
+  cells_masked: Generated<boolean>;
 }
 
 export interface RecordsTable {

@@ -10,11 +10,13 @@ import { basename } from 'node:path';
 import type pg from 'pg';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
+import type { PiiScreenPolicy } from '../../config.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { isIngestError } from './errors.ts';
 import { matchHeaders } from './headers.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
+import { personalColumns } from './rejects.ts';
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
 import { compileRowValidator } from './validate.ts';
@@ -52,6 +54,8 @@ interface CommonOptions {
   channel: Channel;
   /** Record key includes the subject's code (config.ingestKeyWithSubject; default true). */
   keyWithSubject?: boolean;
+  /** Personal numbers in public text fields: reject or warn (config.ingestPiiScreen; default DEFAULT_PII_SCREEN). */
+  piiScreen?: PiiScreenPolicy;
   createdBy?: number | null;
   apiKeyId?: number | null;
   reportDate?: Date;
@@ -108,7 +112,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   // Legacy (v1) files lack the authority and source columns: the reporting department's profile fills them.
   const dept = await o.db.selectFrom('departments').select(['name', 'uscc']).where('id', '=', o.departmentId).executeTakeFirstOrThrow();
   const defaults = { source_name: dept.name, ...(dept.uscc ? { authority_uscc: dept.uscc, source_uscc: dept.uscc } : {}) };
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults };
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen };
   try {
     const first = await p.events.next();
     if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
@@ -147,6 +151,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       departmentId: o.departmentId,
       channel: o.channel,
       rows: staged(),
+      rejectPersonalColumns: personalColumns(o.item, mapping),
       onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
       beforeMerge: o.beforeMerge,
       chunkRows: o.chunkRows,

@@ -131,10 +131,18 @@ export async function listRejects(db: DbOrTx, batchId: string, cursor = 0, limit
   return { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].rowNumber) : null };
 }
 
-/** Every rejected row with its cells, for the error file. */
-export async function allRejects(db: DbOrTx, batchId: string): Promise<Array<{ rowNumber: number; cells: string[]; errors: RejectDto['errors'] }>> {
-  const rows = await db.selectFrom('ingest_rejects').select(['row_number', 'cells', 'errors']).where('batch_id', '=', batchId).orderBy('row_number').execute();
-  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells as string[], errors: r.errors as RejectDto['errors'] }));
+/** Every rejected row with its stored cells (personal cells masked unless cellsMasked is false) and sealed originals, for the error file. */
+export async function allRejects(
+  db: DbOrTx,
+  batchId: string,
+): Promise<Array<{ rowNumber: number; cells: string[]; errors: RejectDto['errors']; piiEnc: string | null; cellsMasked: boolean }>> {
+  const rows = await db
+    .selectFrom('ingest_rejects')
+    .select(['row_number', 'cells', 'errors', 'pii_enc', 'cells_masked'])
+    .where('batch_id', '=', batchId)
+    .orderBy('row_number')
+    .execute();
+  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells as string[], errors: r.errors as RejectDto['errors'], piiEnc: r.pii_enc, cellsMasked: r.cells_masked }));
 }
 
 export interface RecordDto {
