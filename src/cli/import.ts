@@ -20,6 +20,7 @@ export function formatReceipt(r: Receipt): string {
   ];
   if (r.sameAsBatch) lines.push(`提示：与已入库批次 #${r.sameAsBatch} 的文件内容完全相同，未新增任何数据`);
   for (const e of r.errors) lines.push(`错误（${e.code}）：${e.message}`);
+  for (const w of r.warnings ?? []) lines.push(`提示（${w.code}）：已接收 ${w.rows} 行含疑似个人信息，请核实（第 ${w.rowNumbers.slice(0, 5).join('、')} 行等）。例：${w.message}`);
   return lines.join('\n');
 }
 

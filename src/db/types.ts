@@ -150,6 +150,8 @@ export interface IngestBatchesTable {
   withdrawn: Generated<number>;
   late: Generated<number>;
   file_errors: Json;
+  /** Rows accepted with a public-field screen warning, per code (migration 20261206T0610). */
+  row_warnings: ColumnType<unknown, string | undefined, string>;
   header: ColumnType<unknown, string | null | undefined, string | null>;
   created_by: number | null;
   api_key_id: number | null;

@@ -17,6 +17,7 @@ import { isIngestError } from './errors.ts';
 import { matchHeaders } from './headers.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
 import { personalColumns } from './rejects.ts';
+import { SCREEN_CODES } from './screen.ts';
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
 import { compileRowValidator } from './validate.ts';
@@ -27,8 +28,18 @@ export interface FileError {
   details?: unknown;
 }
 
+/** Rows accepted with a personal-data warning of the public-field screen, per code (the first message as example). */
+export interface RowWarningSummary {
+  code: string;
+  message: string;
+  rows: number;
+  /** The first 20 row numbers. */
+  rowNumbers: number[];
+}
+
 export interface Receipt extends ReceiptCounts {
   batchId: string;
+  warnings: RowWarningSummary[];
   status: 'committed' | 'rejected';
   item: { id: string; name: string; version: number };
   fileName: string | null;
@@ -80,7 +91,20 @@ export interface ImportRowsOptions extends CommonOptions {
   rows: ReadonlyArray<Record<string, string | number | null | undefined>>;
 }
 
-const ZERO: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
+const ZERO: ReceiptCounts & { warnings: RowWarningSummary[] } = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [] };
+const SCREEN_WARNING_CODES: ReadonlySet<string> = new Set(Object.values(SCREEN_CODES));
+
+/** Adds a row's screen warnings to the per-code summary (each code once per row). */
+function noteScreenWarnings(into: Map<string, RowWarningSummary>, rowNumber: number, warnings: readonly { code: string; message: string }[]): void {
+  for (const w of warnings) {
+    if (!SCREEN_WARNING_CODES.has(w.code)) continue;
+    let s = into.get(w.code);
+    if (!s) into.set(w.code, (s = { code: w.code, message: w.message, rows: 0, rowNumbers: [] }));
+    if (s.rowNumbers.at(-1) === rowNumber) continue;
+    s.rows++;
+    if (s.rowNumbers.length < 20) s.rowNumbers.push(rowNumber);
+  }
+}
 
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -95,7 +119,7 @@ async function head(path: string, n = 4096): Promise<Buffer> {
 
 interface PipelineInput {
   batchId: string;
-  base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors'>;
+  base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors' | 'warnings'>;
   events: AsyncIterator<SheetEvent>;
   progress: () => Omit<ImportProgress, 'rows'>;
 }
@@ -122,6 +146,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
     const mapping = matchHeaders(o.item, first.value.cells);
     if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })));
     const validate = compileRowValidator(o.item, mapping);
+    const screenWarnings = new Map<string, RowWarningSummary>();
     // Peek at the first data row: a headers-only file is rejected without opening a commit.
     let pending: IteratorResult<SheetEvent> | null = await p.events.next();
     while (!pending.done && pending.value.kind === 'header') pending = await p.events.next();
@@ -133,7 +158,10 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
         if (ev.done || ev.value.kind === 'end') return;
         if (ev.value.kind !== 'row') continue;
         const r = validate(ev.value.cells, ctx, ev.value);
-        if (r.ok && r.key) yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+        if (r.ok && r.key) {
+          if (r.warnings.length) noteScreenWarnings(screenWarnings, ev.value.rowNumber, r.warnings);
+          yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+        }
         else {
           const errors = r.errors.length
             ? r.errors
@@ -152,6 +180,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       channel: o.channel,
       rows: staged(),
       rejectPersonalColumns: personalColumns(o.item, mapping),
+      rowWarnings: () => [...screenWarnings.values()],
       onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
       beforeMerge: o.beforeMerge,
       chunkRows: o.chunkRows,
@@ -159,7 +188,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       onStep: o.onStep,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });
-    return { ...p.base, ...counts, status: 'committed', encoding, errors: [] };
+    return { ...p.base, ...counts, warnings: [...screenWarnings.values()], status: 'committed', encoding, errors: [] };
   } catch (e) {
     if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }]);
     throw e;

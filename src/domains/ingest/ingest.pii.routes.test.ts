@@ -44,6 +44,7 @@ function csvWithRejectedPerson(): { csv: Buffer; id: string } {
   assert.ok(person && org);
   person[col('处罚决定日期')] = '不是日期';
   person[col('备注')] = '=HYPERLINK("http://evil.example","x")';
+  org[col('违法事实')] += '（举报人电话 138 0013 8000）';
   const lines = [PENALTY_HEADERS, org, person].map((cells) => cells.map(csvEscape).join(','));
   return { csv: Buffer.from(lines.join('\r\n') + '\r\n', 'utf8'), id: person[col('证件号码')] };
 }
@@ -110,6 +111,17 @@ describe('error file (下载错误数据)', () => {
     batch = await upload(uploader.headers, 'person.csv', f.csv);
   });
   const download = (headers: Record<string, string>, query = '') => t.app.inject({ method: 'GET', url: `/api/ingest/batches/${batch}/errors.xlsx${query}`, headers });
+
+  test('the receipt lists the row accepted with a mobile number in a public field (warning of the screen)', async () => {
+    const r = await t.app.inject({ method: 'GET', url: `/api/ingest/batches/${batch}`, headers: uploader.headers });
+    const b = r.json();
+    assert.equal(b.accepted, 1);
+    assert.deepEqual(
+      b.warnings.map((w: { code: string; rows: number; rowNumbers: number[] }) => [w.code, w.rows, w.rowNumbers]),
+      [['mobile_in_public_field', 1, [2]]],
+    );
+    assert.match(b.warnings[0].message, /违法事实.*138\*{4}8000/);
+  });
 
   test('masked by default for everyone in scope, formula cells neutralised, and every download audited', async () => {
     const reviewer = await loginAs(t, 'reviewer', 'SCJGJ');

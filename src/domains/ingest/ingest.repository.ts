@@ -22,6 +22,8 @@ export interface BatchDto {
   withdrawn: number;
   late: number;
   errors: Array<{ code: string; message: string }>;
+  /** Rows accepted with a personal-data warning of the public-field screen, per code. */
+  warnings: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -55,6 +57,7 @@ function batchQuery(db: DbOrTx) {
       'b.withdrawn',
       'b.late',
       'b.file_errors',
+      'b.row_warnings',
       'b.created_at',
       'b.finished_at',
       // An earlier committed batch of the same department with byte-identical content.
@@ -84,6 +87,7 @@ function toBatchDto(r: BatchRow): BatchDto {
     withdrawn: r.withdrawn,
     late: r.late,
     errors: ((r.file_errors as Array<{ code: string; message: string }>) ?? []).map((e) => ({ code: e.code, message: e.message })),
+    warnings: (r.row_warnings as BatchDto['warnings']) ?? [],
     sameAsBatch: r.same_as,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),

@@ -459,6 +459,8 @@ export interface CommitOptions {
   rows: AsyncIterable<StagedRow>;
   /** Columns of the upload that feed personal (masked) fields: stored masked in rejected rows, originals encrypted. */
   rejectPersonalColumns?: readonly number[];
+  /** The receipt's screen warnings once every row is read (stored with the counts). */
+  rowWarnings?: () => unknown[];
   /** Accepted rows staged and merged per chunk (default MERGE_CHUNK_ROWS). */
   chunkRows?: number;
   /** Called every 10,000 rows staged. */
@@ -532,8 +534,8 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects);
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
-         duplicates = $7, withdrawn = $8, late = $9, finished_at = now() WHERE id = $1`,
-      [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late],
+         duplicates = $7, withdrawn = $8, late = $9, row_warnings = $10, finished_at = now() WHERE id = $1`,
+      [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late, JSON.stringify(o.rowWarnings?.() ?? [])],
     );
     const t0 = performance.now();
     await client.query('COMMIT');
