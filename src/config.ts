@@ -7,6 +7,36 @@ export type CookieSecure = 'auto' | 'always' | 'never';
 /** Fastify's trustProxy as we allow it: nothing, a hop count, or the proxies' addresses/CIDRs. */
 export type TrustProxy = false | number | string[];
 
+/** Kinds of personal numbers the ingest screen looks for in public text fields (issue 11 §5). */
+export const PII_SCREEN_KINDS = ['id', 'bank_card', 'mobile'] as const;
+export type PiiScreenKind = (typeof PII_SCREEN_KINDS)[number];
+export type PiiScreenAction = 'reject' | 'warn';
+/** What the ingest screen does per kind, by default and per catalogue field code. */
+export interface PiiScreenPolicy {
+  defaults: Record<PiiScreenKind, PiiScreenAction>;
+  fields: Record<string, Partial<Record<PiiScreenKind, PiiScreenAction>>>;
+}
+/** Reject ID numbers and bank cards in public text, warn about mobiles (they may be an organisation's). */
+export const DEFAULT_PII_SCREEN: PiiScreenPolicy = { defaults: { id: 'reject', bank_card: 'reject', mobile: 'warn' }, fields: {} };
+
+/** Parses INGEST_PII_SCREEN: comma-separated `kind=action` or `FIELD_CODE.kind=action` entries over the defaults. */
+export function parsePiiScreen(raw: string | undefined): { policy: PiiScreenPolicy; problems: string[] } {
+  const policy: PiiScreenPolicy = { defaults: { ...DEFAULT_PII_SCREEN.defaults }, fields: {} };
+  const problems: string[] = [];
+  for (const entry of (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^(?:([A-Za-z0-9_]+)\.)?([a-z_]+)=(reject|warn)$/.exec(entry);
+    if (!m || !(PII_SCREEN_KINDS as readonly string[]).includes(m[2])) {
+      problems.push(`INGEST_PII_SCREEN 中的“${entry}”：应为 类型=动作 或 字段代码.类型=动作，类型为 id、bank_card、mobile，动作为 reject 或 warn`);
+      continue;
+    }
+    const kind = m[2] as PiiScreenKind;
+    const action = m[3] as PiiScreenAction;
+    if (m[1]) (policy.fields[m[1]] ??= {})[kind] = action;
+    else policy.defaults[kind] = action;
+  }
+  return { policy, problems };
+}
+
 export interface Config {
   /** HTTP port (PORT, default 3000). */
   port: number;
@@ -72,6 +102,13 @@ export interface Config {
    * decision (共同违法, one 文号) stay separate records instead of overwriting each other as versions.
    */
   ingestKeyWithSubject: boolean;
+  /**
+   * Personal numbers in public text fields at ingest (INGEST_PII_SCREEN): comma-separated `kind=action` or
+   * `FIELD_CODE.kind=action`, kinds id / bank_card / mobile, actions reject / warn. Default
+   * `id=reject,bank_card=reject,mobile=warn`; e.g. `XK_XKBH.id=warn` for a licence-number field whose numbers
+   * look like ID numbers.
+   */
+  ingestPiiScreen: PiiScreenPolicy;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
   /**
@@ -162,6 +199,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         '即公众访问本平台的地址，如 https://credit.example.gov.cn；信用报告二维码和核验网址只用它 (required when HOST is not loopback or TRUST_PROXY is set)',
     );
   }
+  const piiScreen = parsePiiScreen(env.INGEST_PII_SCREEN);
+  problems.push(...piiScreen.problems);
 
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -195,6 +234,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     uploadMaxBytes: int('UPLOAD_MAX_MB', 200, 1, 4096) * 1024 * 1024,
     apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
+    ingestPiiScreen: piiScreen.policy,
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     publicPersonName,
   };

@@ -63,6 +63,33 @@ test('import --json prints the receipt with the named counts; a second run adds 
   assert.match(unknown.err, /找不到目录项/);
 });
 
+test('a CLI import is audited with actor cli: the file, the department and the counts', async () => {
+  const file = join(dir, 'audited.csv');
+  await writeFile(file, Buffer.concat([...penaltyCsvChunks(20, 31, { encoding: 'utf-8', invalidRate: 0.2 })]));
+  const run = await cli(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ', '--json']).done;
+  assert.equal(run.code, 0, run.err);
+  const r = JSON.parse(run.out);
+  const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'ingest.cli').where('target', '=', `batch:${r.batchId}`).executeTakeFirstOrThrow();
+  const dept = await t.db.selectFrom('departments').select(['id', 'name']).where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  assert.equal(entry.actor_username, 'cli');
+  assert.equal(entry.outcome, 'ok');
+  assert.deepEqual(entry.detail, {
+    file,
+    item: 'sgs_cf_v2',
+    departmentId: dept.id,
+    department: dept.name,
+    status: 'committed',
+    total: 20,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    new: r.new,
+    updated: r.updated,
+    duplicates: r.duplicates,
+    withdrawn: r.withdrawn,
+  });
+  assert.ok(r.rejected > 0 && r.accepted > 0);
+});
+
 test('SIGKILL mid-import leaves no partial batch, and the same upload can be retried', async () => {
   const file = join(dir, 'big.csv');
   await writeFile(file, Buffer.concat([...penaltyCsvChunks(60_000, 5, { encoding: 'utf-8' })]));

@@ -1,8 +1,10 @@
 // `citycredit import <file> --catalog <item> --dept <dept> [--json]`: the file channel on the command line,
 // through the same validation and commit path as uploads; a progress bar on a terminal.
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { AppContext } from '../platform/http.ts';
+import { audit } from '../platform/audit.ts';
 import { AppError } from '../platform/errors.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
@@ -18,6 +20,7 @@ export function formatReceipt(r: Receipt): string {
   ];
   if (r.sameAsBatch) lines.push(`提示：与已入库批次 #${r.sameAsBatch} 的文件内容完全相同，未新增任何数据`);
   for (const e of r.errors) lines.push(`错误（${e.code}）：${e.message}`);
+  for (const w of r.warnings ?? []) lines.push(`提示（${w.code}）：已接收 ${w.rows} 行含疑似个人信息，请核实（第 ${w.rowNumbers.slice(0, 5).join('、')} 行等）。例：${w.message}`);
   return lines.join('\n');
 }
 
@@ -40,12 +43,15 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         if (!dept) throw new AppError('department_not_found', `找不到部门“${opts.dept}”`);
         const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: '导入中 [{bar}] {percentage}% | {rows} 行', stream: process.stderr }, Presets.shades_classic) : null;
         bar?.start(100, 0, { rows: 0 });
+        const cliActor = { actor: { username: 'cli' }, ip: 'cli' };
+        const what = { file: resolve(file), item: item.id, departmentId: dept.id, department: dept.name };
         try {
           const r = await importFile({
             db: ctx.db,
             pool: ctx.pool,
             secret: ctx.config.secret,
             keyWithSubject: ctx.config.ingestKeyWithSubject,
+            piiScreen: ctx.config.ingestPiiScreen,
             item,
             departmentId: dept.id,
             channel: 'cli',
@@ -57,7 +63,18 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
           // traditional-character names are completed here (a running server would do it on the import's
           // notification, but may not be running).
           if (r.status === 'committed') await backfillSearchColumns(ctx.db, { waitForOthersMs: 0 });
+          // A CLI import is audited as an upload is (actor cli): the file, the department and the counts.
+          await audit(ctx.db, cliActor, {
+            action: 'ingest.cli',
+            target: `batch:${r.batchId}`,
+            outcome: r.status === 'committed' ? 'ok' : 'failed',
+            detail: { ...what, status: r.status, total: r.total, accepted: r.accepted, rejected: r.rejected, new: r.new, updated: r.updated, duplicates: r.duplicates, withdrawn: r.withdrawn },
+          });
           return r;
+        } catch (e) {
+          // An import that could not run (unreadable file, database error) is audited too.
+          await audit(ctx.db, cliActor, { action: 'ingest.cli', target: what.file, outcome: 'failed', detail: { ...what, error: e instanceof Error ? e.message : String(e) } }).catch(() => undefined);
+          throw e;
         } finally {
           bar?.stop();
         }

@@ -153,6 +153,8 @@ export interface IngestBatchesTable {
   withdrawn: Generated<number>;
   late: Generated<number>;
   file_errors: Json;
+  /** Rows accepted with a public-field screen warning, per code (migration 20261206T0610). */
+  row_warnings: ColumnType<unknown, string | undefined, string>;
   header: ColumnType<unknown, string | null | undefined, string | null>;
   created_by: number | null;
   api_key_id: number | null;
@@ -163,8 +165,13 @@ export interface IngestBatchesTable {
 export interface IngestRejectsTable {
   batch_id: string;
   row_number: number;
+  /** The row as uploaded, personal cells masked (when cells_masked). */
   cells: Json;
   errors: Json;
+  /** The masked cells' originals, AES-GCM under the 'pii' key: JSON { column index: text }. */
+  pii_enc: string | null;
+  /** False only for rows stored before 20261206T0600 and not yet protected by the reject-cells job. */
+  cells_masked: Generated<boolean>;
 }
 
 export interface RecordsTable {

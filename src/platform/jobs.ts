@@ -3,6 +3,7 @@
 import type { AppContext } from './http.ts';
 import { refreshPublicity } from '../domains/publicity/publicity.service.ts';
 import { sweepAbandonedBatches } from '../domains/ingest/ingest.service.ts';
+import { protectStoredRejects } from '../domains/ingest/rejects.ts';
 
 export interface Job {
   name: string;
@@ -30,6 +31,16 @@ export const JOBS: Job[] = [
     everyMs: 10 * 60 * 1000,
     async run(ctx) {
       return `标记失败批次 ${await sweepAbandonedBatches(ctx.db)} 个`;
+    },
+  },
+  {
+    // Rows rejected before 20261206T0600 kept personal cells in plain text; SQL has no secret to encrypt them,
+    // so this job does it once at start-up (idempotent: later runs find nothing).
+    name: 'reject-cells',
+    description: '退回行个人信息保护：升级前存储的退回行中的个人信息改为脱敏存储、原文加密',
+    everyMs: 24 * 60 * 60 * 1000,
+    async run(ctx) {
+      return `加密退回行 ${await protectStoredRejects(ctx.db, ctx.config.secret)} 行`;
     },
   },
 ];

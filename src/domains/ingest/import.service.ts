@@ -10,11 +10,14 @@ import { basename } from 'node:path';
 import type pg from 'pg';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
+import type { PiiScreenPolicy } from '../../config.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { isIngestError } from './errors.ts';
 import { matchHeaders } from './headers.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
+import { personalColumns } from './rejects.ts';
+import { SCREEN_CODES } from './screen.ts';
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
 import { compileRowValidator } from './validate.ts';
@@ -25,8 +28,18 @@ export interface FileError {
   details?: unknown;
 }
 
+/** Rows accepted with a personal-data warning of the public-field screen, per code (the first message as example). */
+export interface RowWarningSummary {
+  code: string;
+  message: string;
+  rows: number;
+  /** The first 20 row numbers. */
+  rowNumbers: number[];
+}
+
 export interface Receipt extends ReceiptCounts {
   batchId: string;
+  warnings: RowWarningSummary[];
   status: 'committed' | 'rejected';
   item: { id: string; name: string; version: number };
   fileName: string | null;
@@ -52,6 +65,8 @@ interface CommonOptions {
   channel: Channel;
   /** Record key includes the subject's code (config.ingestKeyWithSubject; default true). */
   keyWithSubject?: boolean;
+  /** Personal numbers in public text fields: reject or warn (config.ingestPiiScreen; default DEFAULT_PII_SCREEN). */
+  piiScreen?: PiiScreenPolicy;
   createdBy?: number | null;
   apiKeyId?: number | null;
   reportDate?: Date;
@@ -76,7 +91,20 @@ export interface ImportRowsOptions extends CommonOptions {
   rows: ReadonlyArray<Record<string, string | number | null | undefined>>;
 }
 
-const ZERO: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
+const ZERO: ReceiptCounts & { warnings: RowWarningSummary[] } = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [] };
+const SCREEN_WARNING_CODES: ReadonlySet<string> = new Set(Object.values(SCREEN_CODES));
+
+/** Adds a row's screen warnings to the per-code summary (each code once per row). */
+function noteScreenWarnings(into: Map<string, RowWarningSummary>, rowNumber: number, warnings: readonly { code: string; message: string }[]): void {
+  for (const w of warnings) {
+    if (!SCREEN_WARNING_CODES.has(w.code)) continue;
+    let s = into.get(w.code);
+    if (!s) into.set(w.code, (s = { code: w.code, message: w.message, rows: 0, rowNumbers: [] }));
+    if (s.rowNumbers.at(-1) === rowNumber) continue;
+    s.rows++;
+    if (s.rowNumbers.length < 20) s.rowNumbers.push(rowNumber);
+  }
+}
 
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -91,7 +119,7 @@ async function head(path: string, n = 4096): Promise<Buffer> {
 
 interface PipelineInput {
   batchId: string;
-  base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors'>;
+  base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors' | 'warnings'>;
   events: AsyncIterator<SheetEvent>;
   progress: () => Omit<ImportProgress, 'rows'>;
 }
@@ -108,7 +136,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   // Legacy (v1) files lack the authority and source columns: the reporting department's profile fills them.
   const dept = await o.db.selectFrom('departments').select(['name', 'uscc']).where('id', '=', o.departmentId).executeTakeFirstOrThrow();
   const defaults = { source_name: dept.name, ...(dept.uscc ? { authority_uscc: dept.uscc, source_uscc: dept.uscc } : {}) };
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults };
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen };
   try {
     const first = await p.events.next();
     if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
@@ -118,6 +146,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
     const mapping = matchHeaders(o.item, first.value.cells);
     if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })));
     const validate = compileRowValidator(o.item, mapping);
+    const screenWarnings = new Map<string, RowWarningSummary>();
     // Peek at the first data row: a headers-only file is rejected without opening a commit.
     let pending: IteratorResult<SheetEvent> | null = await p.events.next();
     while (!pending.done && pending.value.kind === 'header') pending = await p.events.next();
@@ -129,7 +158,10 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
         if (ev.done || ev.value.kind === 'end') return;
         if (ev.value.kind !== 'row') continue;
         const r = validate(ev.value.cells, ctx, ev.value);
-        if (r.ok && r.key) yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+        if (r.ok && r.key) {
+          if (r.warnings.length) noteScreenWarnings(screenWarnings, ev.value.rowNumber, r.warnings);
+          yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+        }
         else {
           const errors = r.errors.length
             ? r.errors
@@ -147,6 +179,8 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       departmentId: o.departmentId,
       channel: o.channel,
       rows: staged(),
+      rejectPersonalColumns: personalColumns(o.item, mapping),
+      rowWarnings: () => [...screenWarnings.values()],
       onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
       beforeMerge: o.beforeMerge,
       chunkRows: o.chunkRows,
@@ -154,7 +188,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       onStep: o.onStep,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });
-    return { ...p.base, ...counts, status: 'committed', encoding, errors: [] };
+    return { ...p.base, ...counts, warnings: [...screenWarnings.values()], status: 'committed', encoding, errors: [] };
   } catch (e) {
     if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }]);
     throw e;

@@ -22,6 +22,8 @@ export interface BatchDto {
   withdrawn: number;
   late: number;
   errors: Array<{ code: string; message: string }>;
+  /** Rows accepted with a personal-data warning of the public-field screen, per code. */
+  warnings: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -55,6 +57,7 @@ function batchQuery(db: DbOrTx) {
       'b.withdrawn',
       'b.late',
       'b.file_errors',
+      'b.row_warnings',
       'b.created_at',
       'b.finished_at',
       // An earlier committed batch of the same department with byte-identical content.
@@ -84,6 +87,7 @@ function toBatchDto(r: BatchRow): BatchDto {
     withdrawn: r.withdrawn,
     late: r.late,
     errors: ((r.file_errors as Array<{ code: string; message: string }>) ?? []).map((e) => ({ code: e.code, message: e.message })),
+    warnings: (r.row_warnings as BatchDto['warnings']) ?? [],
     sameAsBatch: r.same_as,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),
@@ -131,10 +135,18 @@ export async function listRejects(db: DbOrTx, batchId: string, cursor = 0, limit
   return { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].rowNumber) : null };
 }
 
-/** Every rejected row with its cells, for the error file. */
-export async function allRejects(db: DbOrTx, batchId: string): Promise<Array<{ rowNumber: number; cells: string[]; errors: RejectDto['errors'] }>> {
-  const rows = await db.selectFrom('ingest_rejects').select(['row_number', 'cells', 'errors']).where('batch_id', '=', batchId).orderBy('row_number').execute();
-  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells as string[], errors: r.errors as RejectDto['errors'] }));
+/** Every rejected row with its stored cells (personal cells masked unless cellsMasked is false) and sealed originals, for the error file. */
+export async function allRejects(
+  db: DbOrTx,
+  batchId: string,
+): Promise<Array<{ rowNumber: number; cells: string[]; errors: RejectDto['errors']; piiEnc: string | null; cellsMasked: boolean }>> {
+  const rows = await db
+    .selectFrom('ingest_rejects')
+    .select(['row_number', 'cells', 'errors', 'pii_enc', 'cells_masked'])
+    .where('batch_id', '=', batchId)
+    .orderBy('row_number')
+    .execute();
+  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells as string[], errors: r.errors as RejectDto['errors'], piiEnc: r.pii_enc, cellsMasked: r.cells_masked }));
 }
 
 export interface RecordDto {

@@ -1,17 +1,12 @@
 // 归集 routes: console upload (async, with progress), online form, receipts, error files, records,
 // statistics; and the signed API for department systems. Thin: authorise, call a service, shape the answer.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel } from '../../db/types.ts';
 import { audit } from '../../platform/audit.ts';
-import { decrypt, randomToken } from '../../platform/crypto.ts';
+import { decrypt } from '../../platform/crypto.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../platform/http.ts';
 import { neutraliseCell } from '../../platform/spreadsheet.ts';
@@ -19,6 +14,8 @@ import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
+import { batchPersonalColumns, protectRejectCells, revealRejectCells } from './rejects.ts';
+import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uploads.ts';
 import { allRejects, departmentStats, getBatch, getRecord, listBatches, listRecords, listRejects } from './ingest.repository.ts';
 import {
   BatchSchema,
@@ -31,7 +28,6 @@ import {
   UploadQuery,
 } from './ingest.schemas.ts';
 
-const UPLOAD_DIR = join(tmpdir(), 'citycredit-uploads');
 // Progress of imports running in this process, by batch id (for the console's progress display).
 const progress = new Map<string, ImportProgress>();
 // Imports running in the background; awaited on shutdown so no batch is cut short by a clean stop.
@@ -119,6 +115,12 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
   app.addHook('onClose', async () => {
     await Promise.allSettled([...running]);
   });
+  // Uploads live in the data folder (0700, files 0600) until their batch ends; files a crashed process left
+  // behind belong to no running batch and are removed now, at start-up.
+  const uploadDir = await prepareUploadDir(config.dataDir);
+  const swept = await sweepUploads(uploadDir);
+  if (swept) app.log.info({ swept, uploadDir }, 'removed uploads left by a stopped process');
+  const screen = { keyWithSubject: config.ingestKeyWithSubject, piiScreen: config.ingestPiiScreen };
 
   app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() }) } } }, async (req) => {
     await requireUser(req);
@@ -142,24 +144,17 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const item = await resolveItem(db, req.query.catalog);
       const file = await req.file();
       if (!file) throw new AppError('file_required', '请选择要上传的文件', 400);
-      await mkdir(UPLOAD_DIR, { recursive: true });
-      const path = join(UPLOAD_DIR, `${Date.now()}-${randomToken(8)}`);
-      try {
-        await pipeline(file.file, createWriteStream(path));
-      } catch (e) {
-        await rm(path, { force: true });
-        throw e;
-      }
+      const path = await saveUpload(uploadDir, file.file);
       // @fastify/multipart cuts an oversized file silently: refuse it rather than import a truncated file.
       if (file.file.truncated) {
-        await rm(path, { force: true });
+        await removeUpload(path);
         await audit(db, auditCtx(req), { action: 'ingest.upload', target: file.filename, outcome: 'failed', detail: { reason: 'too_large', limit: config.uploadMaxBytes } });
         throw new AppError('file_too_large', `文件超过上传上限 ${Math.round(config.uploadMaxBytes / 1024 / 1024)} MB，未保存任何数据。请拆分后分批上传`, 413);
       }
       const batchId = await startInBackground(
         req,
-        (hooks) => importFile({ db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id, ...hooks }),
-        () => rm(path, { force: true }),
+        (hooks) => importFile({ db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id, ...hooks }),
+        () => removeUpload(path),
       );
       await audit(db, auditCtx(req), { action: 'ingest.upload', target: `batch:${batchId}`, detail: { item: item.id, file: file.filename, departmentId } });
       return reply.status(202).send({ batchId });
@@ -173,7 +168,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const user = await requireUser(req, [...UPLOAD_ROLES]);
       const departmentId = await uploadDepartment(req, user, req.body.departmentId);
       const item = await resolveItem(db, req.body.catalog);
-      const r = await importRows({ db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values] });
+      const r = await importRows({ db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values] });
       await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted } });
       return reply.status(201).send((await batchInScope(req, user, null, r.batchId)) as never);
     },
@@ -221,30 +216,63 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
   );
 
-  app.get('/api/ingest/batches/:id/errors.xlsx', { schema: { tags: ['归集'], summary: '下载错误数据（原表头 + 错误说明，改正后可重新上传）', params: IdParam } }, async (req, reply) => {
-    const user = await requireUser(req, [...READ_ROLES]);
-    const b = await batchInScope(req, user, null, req.params.id);
-    const header = ((await db.selectFrom('ingest_batches').select('header').where('id', '=', req.params.id).executeTakeFirstOrThrow()).header as string[] | null) ?? [];
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('错误数据');
-    ws.addRow([...header, '错误说明', '原行号'].map(neutraliseCell)).font = { bold: true };
-    for (const r of await allRejects(db, req.params.id)) {
-      const cells = header.map((_, i) => neutraliseCell(r.cells[i] ?? ''));
-      ws.addRow([...cells, neutraliseCell(r.errors.map((e) => e.message).join('；')), r.rowNumber]);
-    }
-    // Every column as text, so 18-digit codes survive the round trip through Excel.
-    ws.columns.forEach((c, i) => {
-      c.numFmt = '@';
-      c.width = i === header.length ? 60 : 20;
-    });
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    const buf = Buffer.from(await wb.xlsx.writeBuffer());
-    const name = `错误数据-批次${b.batchId}-${b.item.name}.xlsx`;
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="errors-${b.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .send(buf);
-  });
+  app.get(
+    '/api/ingest/batches/:id/errors.xlsx',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '下载错误数据（原表头 + 错误说明，改正后可重新上传）。个人信息脱敏；上传人本人可加 unmasked=1 下载原文，留审计记录',
+        params: IdParam,
+        // `?unmasked=1` as the console links it (a boolean schema would not take 1 from a query string).
+        querystring: Type.Object({ unmasked: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')])) }),
+      },
+    },
+    async (req, reply) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      const b = await batchInScope(req, user, null, req.params.id);
+      const target = `batch:${req.params.id}`;
+      const stored = await db.selectFrom('ingest_batches').select(['header', 'created_by']).where('id', '=', req.params.id).executeTakeFirstOrThrow();
+      const unmasked = req.query.unmasked === '1' || req.query.unmasked === 'true';
+      // Only the uploader sees their own rows as uploaded; everyone else in scope gets them masked.
+      if (unmasked && stored.created_by !== user.id) {
+        await audit(db, auditCtx(req), { action: 'personal_data.read', target, outcome: 'denied', detail: { file: 'errors.xlsx', reason: 'not_uploader' } });
+        throw forbidden('unmask_forbidden', '只有上传该批次的用户本人可以下载未脱敏的错误数据');
+      }
+      const header = (stored.header as string[] | null) ?? [];
+      const rejects = await allRejects(db, req.params.id);
+      // Rows stored before rejects were protected, not yet done by the reject-cells job: masked as they are read.
+      const personal = rejects.some((r) => !r.cellsMasked) ? await batchPersonalColumns(db, req.params.id) : new Set<number>();
+      const cellsOf = (r: (typeof rejects)[number]) => {
+        if (!r.cellsMasked) return unmasked ? r.cells : protectRejectCells(r.cells, personal, new Date()).cells;
+        return unmasked ? revealRejectCells(r.cells, r.piiEnc, config.secret) : r.cells;
+      };
+      if (unmasked) {
+        // Every staff read of unmasked personal data is audited (privacy rule).
+        await audit(db, auditCtx(req), { action: 'personal_data.read', target, detail: { file: 'errors.xlsx', rows: rejects.length } });
+      }
+      await audit(db, auditCtx(req), { action: 'ingest.errors.download', target, detail: { masked: !unmasked, rows: rejects.length } });
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('错误数据');
+      ws.addRow([...header, '错误说明', '原行号'].map(neutraliseCell)).font = { bold: true };
+      for (const r of rejects) {
+        const cells = cellsOf(r);
+        ws.addRow([...header.map((_, i) => neutraliseCell(cells[i] ?? '')), neutraliseCell(r.errors.map((e) => e.message).join('；')), r.rowNumber]);
+      }
+      // Every column as text, so 18-digit codes survive the round trip through Excel.
+      ws.columns.forEach((c, i) => {
+        c.numFmt = '@';
+        c.width = i === header.length ? 60 : 20;
+      });
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+      const buf = Buffer.from(await wb.xlsx.writeBuffer());
+      const name = `错误数据-批次${b.batchId}-${b.item.name}${unmasked ? '-未脱敏' : ''}.xlsx`;
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="errors-${b.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .send(buf);
+    },
+  );
 
   app.get(
     '/api/ingest/records',
@@ -338,7 +366,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const caller = await requireApiCaller(req);
       const item = await resolveItem(db, req.params.catalog);
       const channel: Channel = 'api';
-      const base = { db, pool, secret: config.secret, keyWithSubject: config.ingestKeyWithSubject, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows };
+      const base = { db, pool, secret: config.secret, ...screen, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows };
       if (req.body.rows.length <= config.apiSyncMaxRows) {
         const r = await importRows(base);
         await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${r.batchId}`, detail: { item: item.id, rows: r.total } });

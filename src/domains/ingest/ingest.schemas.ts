@@ -31,6 +31,8 @@ export const BatchSchema = Type.Object({
   withdrawn: Type.Integer(),
   late: Type.Integer(),
   errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+  /** Rows accepted with a personal-data warning (public-field screen), per code, with an example message. */
+  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String(), rows: Type.Integer(), rowNumbers: Type.Array(Type.Integer()) })),
   sameAsBatch: Nullable(Type.String()),
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),

@@ -18,6 +18,7 @@ import { decideInput, recordInput, type RecordPublicity } from '../publicity/pub
 import type { PublicityInput } from '../publicity/publicity.schemas.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
+import { maskPersonalValue, protectRejectCells } from './rejects.ts';
 
 /** The receipt (回执) counts, named as the CLI's --json prints them. */
 export interface ReceiptCounts {
@@ -215,7 +216,7 @@ function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineA
       // The stored content is the same JSON with this member's value masked. `"code":value` with an
       // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
       // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
-      const masked = JSON.stringify(typeof v === 'string' && v.length >= 15 ? maskIdNumber(v) : '***');
+      const masked = JSON.stringify(maskPersonalValue(v));
       const member = `"${f}":`;
       const value = JSON.stringify(v);
       const at = contentJson.indexOf(member + value);
@@ -456,6 +457,10 @@ export interface CommitOptions {
   departmentId: number;
   channel: Channel;
   rows: AsyncIterable<StagedRow>;
+  /** Columns of the upload that feed personal (masked) fields: stored masked in rejected rows, originals encrypted. */
+  rejectPersonalColumns?: readonly number[];
+  /** The receipt's screen warnings once every row is read (stored with the counts). */
+  rowWarnings?: () => unknown[];
   /** Accepted rows staged and merged per chunk (default MERGE_CHUNK_ROWS). */
   chunkRows?: number;
   /** Called every 10,000 rows staged. */
@@ -484,6 +489,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
   const stage = stageContext(o.item, o.secret, o.keyWithSubject);
   const rejects: string[] = [];
+  const personal = new Set(o.rejectPersonalColumns ?? []);
   try {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
@@ -493,7 +499,9 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
         if (row.kind === 'rejected') {
           counts.rejected++;
-          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(row.cells))}\t${esc(JSON.stringify(row.errors))}\n`);
+          // Personal cells masked, their originals sealed like a version's (rejects.ts).
+          const p = protectRejectCells(row.cells, personal, stage.at, stage.seal);
+          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(p.cells))}\t${esc(JSON.stringify(row.errors))}\t${p.piiEnc ?? '\\N'}\tt\n`);
           continue;
         }
         counts.accepted++;
@@ -523,11 +531,11 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     }
     o.onProgress?.(counts.total);
     counts.duplicates = counts.accepted - counts.new - counts.updated;
-    if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors) FROM STDIN', rejects);
+    if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects);
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
-         duplicates = $7, withdrawn = $8, late = $9, finished_at = now() WHERE id = $1`,
-      [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late],
+         duplicates = $7, withdrawn = $8, late = $9, row_warnings = $10, finished_at = now() WHERE id = $1`,
+      [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late, JSON.stringify(o.rowWarnings?.() ?? [])],
     );
     const t0 = performance.now();
     await client.query('COMMIT');

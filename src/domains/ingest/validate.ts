@@ -24,7 +24,10 @@ import {
   type EnumTable,
 } from '../catalog/catalog.model.ts';
 import { chinaEpochDay, daysInMonth, epochDayOf, isoOfEpochDay, type WorkCalendar } from '../../platform/workCalendar.ts';
+import type { PiiScreenPolicy } from '../../config.ts';
 import type { HeaderMapping } from './headers.ts';
+import { findPersonalNumbers } from './piiscan.ts';
+import { screenPublicField } from './screen.ts';
 import type { RowSourceMeta } from './rows.ts';
 
 export interface ValidationContext {
@@ -39,6 +42,8 @@ export interface ValidationContext {
   lateAfterWorkingDays?: number;
   /** Amounts (万元) above this raise a unit warning (default 10 000 万元 = 1 亿元). */
   amountWarnAbove?: number;
+  /** Personal numbers in public text: reject or warn per kind and field (config INGEST_PII_SCREEN; default DEFAULT_PII_SCREEN). */
+  piiScreen?: PiiScreenPolicy;
 }
 
 export interface RowIssueOut {
@@ -109,7 +114,10 @@ export const ROW_CODES = {
   subject_category_unknown: 'error',
   date_in_future: 'error',
   validity_range: 'error',
+  // The screen's codes (screen.ts): their severity is the default of INGEST_PII_SCREEN, which may change it.
   id_number_in_public_field: 'error',
+  bank_card_in_public_field: 'error',
+  mobile_in_public_field: 'warning',
   row_ragged: 'error',
   row_bad_quote: 'error',
   cell_too_long: 'error',
@@ -432,33 +440,9 @@ export function parseSetValue(table: EnumTable, raw: string): { codes: string[];
   return { codes, bad };
 }
 
-/** Finds an 18-character citizen ID number (valid check digit and date) inside free text. */
+/** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see piiscan.ts). */
 export function findIdNumberInText(s: string, today: Date): string | null {
-  let run = 0;
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 0;
-    const isDigit = c >= 48 && c <= 57;
-    if (isDigit) {
-      run++;
-      continue;
-    }
-    // A run of exactly 17 digits followed by X/x, or exactly 18 digits.
-    let cand: string | null = null;
-    if (run === 17 && (c === 88 || c === 120)) {
-      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (!((next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122))) {
-        cand = s.slice(i - 17, i + 1).toUpperCase();
-      }
-    } else if (run === 18 && !((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {
-      cand = s.slice(i - 18, i);
-    }
-    run = 0;
-    if (cand && !isValidUscc(cand)) {
-      const r = checkIdNumber(cand, { today });
-      if (r.verdict !== 'invalid' && r.kind === 'id') return cand;
-    }
-  }
-  return null;
+  return findPersonalNumbers(s, { today }).find((p) => p.kind === 'id')?.value ?? null;
 }
 
 function firstError(r: CodeResult): string {
@@ -969,16 +953,17 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       warn(s, fAmount.code, 'fine_amount_zero', '处罚类别包含罚款，但罚款金额为 0');
     }
 
-    // 7. No citizen ID number in a publicly visible field (DOMAIN §3.5).
+    // 7. No personal numbers (ID, bank card, mobile) in a publicly visible text field (DOMAIN §3.5).
     for (let k = 0; k < publicText.length; k++) {
       const f = publicText[k];
       const v = values[f.code];
-      if (typeof v !== 'string' || v.length < 18) continue;
-      const found = findIdNumberInText(v, ctx.today);
-      if (found) {
+      if (typeof v !== 'string' || v.length < 11) continue;
+      const hit = screenPublicField(f.code, v, { today: ctx.today, decisionDay: decision, policy: ctx.piiScreen });
+      if (!hit) continue;
+      if (hit.severity === 'error') {
         values[f.code] = null;
-        err(s, f.code, 'id_number_in_public_field', `包含自然人身份证号码（${found.slice(0, 6)}********${found.slice(-4)}），该列对社会公开，不得填写身份证号码`);
-      }
+        err(s, f.code, hit.code, hit.message);
+      } else warn(s, f.code, hit.code, hit.message);
     }
 
     // 8. Timeliness (DOMAIN §1.1): working days after the decision up to the report date.

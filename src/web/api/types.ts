@@ -287,6 +287,8 @@ export interface Receipt {
   withdrawn: number;
   late: number;
   errors: FileError[];
+  /** Rows accepted with a personal-data warning of the public-field screen, per code. */
+  warnings?: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
   createdAt: string;
   finishedAt: string | null;

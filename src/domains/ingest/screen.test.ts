@@ -1,0 +1,132 @@
+// The ingest screen for personal numbers in public text fields (issue 11 §5): full-width, grouped and
+// 15-digit ID numbers, mobiles and bank cards get their own reason codes; licence numbers and USCCs do not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, DEFAULT_PII_SCREEN, loadConfig } from '../../config.ts';
+import { compileItem } from '../catalog/catalog.model.ts';
+import { SGS_XK_V2 } from '../catalog/builtin/index.ts';
+import { generateUscc, idCheckChar } from '../codes/index.ts';
+import { createWorkCalendar, epochDayOf } from '../../platform/workCalendar.ts';
+import { mulberry32 } from './fixtures.ts';
+import { matchHeaders } from './headers.ts';
+import { findPersonalNumbers, luhnValid } from './piiscan.ts';
+import { screenPublicField } from './screen.ts';
+import { validateRow, type ValidationContext } from './validate.ts';
+
+const today = new Date('2026-11-28T04:00:00Z');
+const ID = (() => {
+  const first17 = '63010219900101123';
+  return first17 + idCheckChar(first17);
+})();
+const ID15 = '630102900101123';
+const fullWidth = (s: string) => s.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+/** A Luhn-valid 19-digit 银联 card number. */
+const CARD = (() => {
+  const body = '622202100112345678';
+  for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
+  throw new Error('no check digit');
+})();
+const rng = mulberry32(11_05);
+const USCC_DIGITS = (() => {
+  for (;;) {
+    const u = generateUscc(rng, { prefix: '91', region: '630103' });
+    if (/^\d{18}$/.test(u)) return u;
+  }
+})();
+
+const codeOf = (field: string, text: string, decisionDay?: number) => screenPublicField(field, text, { today, decisionDay });
+
+test('ID numbers: full-width, spaced, dashed and 15-digit forms are caught with their reason code', () => {
+  for (const text of [
+    `当事人张三，身份证号${ID}，无证经营`,
+    `身份证号${fullWidth(ID)}`,
+    `身份证号 ${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)} 无证经营`,
+    `身份证号：${ID.slice(0, 6)}-${ID.slice(6, 14)}-${ID.slice(14)}`,
+    `身份证号：${ID.slice(0, 3)} ${ID.slice(3, 6)} ${ID.slice(6, 10)} ${ID.slice(10, 14)} ${ID.slice(14)}`,
+    `一代证号${ID15}。`,
+    `一代证号 ${fullWidth(ID15)}`,
+  ]) {
+    const r = codeOf('CF_SY', text);
+    assert.equal(r?.code, 'id_number_in_public_field', text);
+    assert.equal(r?.severity, 'error', text);
+    assert.doesNotMatch(r!.message, new RegExp(ID.slice(6, 14)), 'the message never repeats the birth date');
+  }
+  assert.match(codeOf('CF_SY', `身份证号${ID}`)!.message, /630102\*{8}/);
+});
+
+test('mobiles warn and bank cards reject by default, each with its own code', () => {
+  for (const text of ['联系电话13800138000', '联系电话 138 0013 8000', '电话：+86 138-0013-8000', `电话${fullWidth('13800138000')}`, '8613800138000']) {
+    const r = codeOf('CF_SY', text);
+    assert.equal(r?.code, 'mobile_in_public_field', text);
+    assert.equal(r?.severity, 'warning', text);
+    assert.match(r!.message, /138\*{4}8000/);
+  }
+  for (const text of [`罚款缴入账户${CARD}`, `卡号 ${CARD.slice(0, 4)} ${CARD.slice(4, 8)} ${CARD.slice(8, 12)} ${CARD.slice(12, 16)} ${CARD.slice(16)}`]) {
+    const r = codeOf('CF_SY', text);
+    assert.equal(r?.code, 'bank_card_in_public_field', text);
+    assert.equal(r?.severity, 'error', text);
+  }
+  // A bank card that fails Luhn is not one.
+  const bad = CARD.slice(0, -1) + String((Number(CARD.slice(-1)) + 1) % 10);
+  assert.equal(codeOf('CF_SY', `账户${bad}`), null);
+});
+
+test('a licence number that embeds its own date, a USCC, amounts and dates are not personal numbers', () => {
+  const licence = '150430201805240102'; // a valid ID checksum, "born" on the licence's decision day
+  assert.equal(codeOf('XK_XKBH', licence, epochDayOf(2018, 5, 24)), null);
+  assert.equal(codeOf('XK_XKBH', licence, epochDayOf(2018, 6, 1)), null);
+  // Without a decision date it would pass for a child's ID number: the row's date is what tells them apart.
+  assert.equal(codeOf('XK_XKBH', licence)?.code, 'id_number_in_public_field');
+  assert.equal(codeOf('CF_SY', `统一社会信用代码${USCC_DIGITS}`), null);
+  assert.equal(codeOf('CF_SY', `于2024-09-01 在长江路12号，罚款人民币20000元，没收 300 件，文号〔2024〕1234567号`), null);
+  assert.equal(codeOf('CF_SY', `a${ID}b`), null, 'glued to letters: part of another code');
+  assert.equal(findPersonalNumbers(`1${ID}`, { today }).some((p) => p.kind === 'id'), false);
+});
+
+test('INGEST_PII_SCREEN: per kind and per field, invalid entries listed at start-up', () => {
+  const c = loadConfig({ INGEST_PII_SCREEN: 'mobile=reject, XK_XKBH.id=warn' });
+  assert.deepEqual(c.ingestPiiScreen.defaults, { ...DEFAULT_PII_SCREEN.defaults, mobile: 'reject' });
+  const policy = c.ingestPiiScreen;
+  assert.equal(screenPublicField('CF_SY', '电话13800138000', { today, policy })?.severity, 'error');
+  assert.equal(screenPublicField('XK_XKBH', ID, { today, policy })?.severity, 'warning');
+  assert.equal(screenPublicField('XK_NR', ID, { today, policy })?.severity, 'error');
+  assert.throws(() => loadConfig({ INGEST_PII_SCREEN: 'email=reject,id=drop' }), (e: unknown) => e instanceof ConfigError && e.problems.length === 2);
+});
+
+test('in the row validator: a rejected number fails the row, a warned one keeps it with the warning', () => {
+  const xk = matchHeaders(SGS_XK_V2, compileItem(SGS_XK_V2).templateFields.map((f) => f.name));
+  const ctx: ValidationContext = { today, calendar: createWorkCalendar(), reportDate: new Date('2018-05-25T02:00:00Z') };
+  const auth = generateUscc(rng, { prefix: '11', region: '630100' });
+  const base: Record<string, string> = {
+    XK_XDR_MC: '西宁鑫源商贸有限公司',
+    XK_XDR_LB: '法人及非法人组织',
+    XK_XDR_SHXYM: generateUscc(rng, { prefix: '91', region: '630103' }),
+    XK_FRDB: '王明',
+    XK_XKWS: '食品经营许可决定书',
+    XK_WSH: '宁市监许〔2018〕12号',
+    XK_XKLB: '普通',
+    XK_XKZS: '食品经营许可证',
+    XK_XKBH: '150430201805240102',
+    XK_NR: '预包装食品销售',
+    XK_JDRQ: '2018-05-24',
+    XK_YXQZ: '2018-05-24',
+    XK_YXQZI: '2023-05-23',
+    XK_XKJG: '西宁市市场监督管理局',
+    XK_XKJGDM: auth,
+    XK_LYDW: '西宁市市场监督管理局',
+    XK_LYDWDM: auth,
+    XK_ZT: '有效',
+  };
+  const run = (o: Record<string, string>) => validateRow(SGS_XK_V2, xk, xk.columns.map((c) => (c.field ? ({ ...base, ...o }[c.field] ?? '') : '')), ctx);
+  const ok = run({});
+  assert.deepEqual(ok.errors, []);
+  assert.equal(ok.warnings.some((w) => w.code.endsWith('_in_public_field')), false);
+  const withCard = run({ XK_NR: `保证金账户 ${CARD}` });
+  assert.deepEqual(withCard.errors.map((e) => `${e.field}:${e.code}`), ['XK_NR:bank_card_in_public_field']);
+  const withMobile = run({ XK_NR: '预包装食品销售，联系人手机 138-0013-8000' });
+  assert.equal(withMobile.ok, true);
+  assert.deepEqual(withMobile.warnings.filter((w) => w.code === 'mobile_in_public_field').map((w) => w.field), ['XK_NR']);
+  const withId = run({ XK_NR: `负责人身份证号 ${fullWidth(ID)}` });
+  assert.deepEqual(withId.errors.map((e) => `${e.field}:${e.code}`), ['XK_NR:id_number_in_public_field']);
+  assert.equal(withId.values.XK_NR, null, 'the rejected value is not kept');
+});

@@ -1,0 +1,70 @@
+// The ingest screen for personal numbers in public free-text fields (DOMAIN §3.5, issue 11 §5): an ID number
+// or a bank card in a 社会公开 text field rejects the row, a mobile number warns (defaults; INGEST_PII_SCREEN
+// changes them per kind and per field). The detection itself is piiscan.ts, replaceable by the shared detector.
+import { DEFAULT_PII_SCREEN, type PiiScreenAction, type PiiScreenKind, type PiiScreenPolicy } from '../../config.ts';
+import { findPersonalNumbers, maskPersonalNumber, type PersonalNumber } from './piiscan.ts';
+
+/** The row codes of the screen, one per kind. */
+export const SCREEN_CODES = {
+  id: 'id_number_in_public_field',
+  bank_card: 'bank_card_in_public_field',
+  mobile: 'mobile_in_public_field',
+} as const satisfies Record<PiiScreenKind, string>;
+export type ScreenCode = (typeof SCREEN_CODES)[PiiScreenKind];
+
+export interface ScreenContext {
+  today: Date;
+  /** The row's decision date as an epoch day, or NaN (see piiscan.ts ScanOptions). */
+  decisionDay?: number;
+  policy?: PiiScreenPolicy;
+}
+
+export interface ScreenIssue {
+  code: ScreenCode;
+  severity: 'error' | 'warning';
+  message: string;
+  found: PersonalNumber;
+}
+
+const MESSAGES: Record<PiiScreenKind, Record<PiiScreenAction, (masked: string) => string>> = {
+  id: {
+    reject: (m) => `包含自然人身份证号码（${m}），该列对社会公开，不得填写身份证号码`,
+    warn: (m) => `包含疑似自然人身份证号码（${m}），该列对社会公开，请核实后删除`,
+  },
+  bank_card: {
+    reject: (m) => `包含银行卡号（${m}），该列对社会公开，不得填写银行账号`,
+    warn: (m) => `包含疑似银行卡号（${m}），该列对社会公开，请核实后删除`,
+  },
+  mobile: {
+    reject: (m) => `包含手机号码（${m}），该列对社会公开，不得填写自然人的通讯方式`,
+    warn: (m) => `包含疑似手机号码（${m}），该列对社会公开，自然人的通讯方式不得公开，请核实`,
+  },
+};
+
+/** The action for a kind in a field: the field's own setting, else the kind's default. */
+export function screenAction(policy: PiiScreenPolicy, fieldCode: string, kind: PiiScreenKind): PiiScreenAction {
+  return policy.fields[fieldCode]?.[kind] ?? policy.defaults[kind];
+}
+
+/**
+ * Screens one public text value: the most serious finding as an error (reject) or a warning, or null.
+ * Costs one pass over the text when it holds fewer than 11 digits (almost every value).
+ */
+export function screenPublicField(fieldCode: string, text: string, ctx: ScreenContext): ScreenIssue | null {
+  const found = findPersonalNumbers(text, { today: ctx.today, decisionDay: ctx.decisionDay });
+  if (!found.length) return null;
+  const policy = ctx.policy ?? DEFAULT_PII_SCREEN;
+  let warning: ScreenIssue | null = null;
+  for (const f of found) {
+    const action = screenAction(policy, fieldCode, f.kind);
+    const issue: ScreenIssue = {
+      code: SCREEN_CODES[f.kind],
+      severity: action === 'reject' ? 'error' : 'warning',
+      message: MESSAGES[f.kind][action](maskPersonalNumber(f)),
+      found: f,
+    };
+    if (action === 'reject') return issue;
+    warning ??= issue;
+  }
+  return warning;
+}
