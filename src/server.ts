@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, ROOT_DIR, WEB_DIST } from './app.ts';
 import type { Config } from './config.ts';
-import { migrate, migrationVersion, openDatabase, type Database } from './db/index.ts';
+import { migrationVersion, openDatabase, type Database } from './db/index.ts';
 import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { startJobs } from './platform/jobs.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
 
-/** Opens and migrates the database and returns the context shared by the app, the CLI and jobs. */
+/** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
   const database = await openDatabase(config, log);
   try {
-    await migrate(database.db);
     await installBuiltinCatalog(database.db);
     const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
     const ctx: AppContext = { config: { ...config, secret }, db: database.db, pool: database.pool, migrationVersion: () => migrationVersion(database.db) };
