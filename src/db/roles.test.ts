@@ -141,7 +141,8 @@ describe('an owner that may not create roles (a DBA-provided account)', () => {
   const password = randomBytes(12).toString('base64url');
   before(async () => {
     rolesToDrop.push(owner, app, powerful);
-    await createAppLoginRole(admin, owner, password);
+    // A plain login role (INHERIT, the default: on PostgreSQL 15 the database owner's rights on schema public come through it).
+    await sql`CREATE ROLE ${sql.id(owner)} LOGIN PASSWORD ${sql.lit(password)}`.execute(admin);
     await createAppLoginRole(admin, app, password);
     await createAppLoginRole(admin, powerful, password);
     await sql`ALTER ROLE ${sql.id(powerful)} SUPERUSER`.execute(admin);
@@ -180,6 +181,26 @@ describe('an owner that may not create roles (a DBA-provided account)', () => {
       (e: { code?: string; message: string }) => e.code === 'app_role_too_powerful' && /超级用户/.test(e.message),
     );
   });
+});
+
+test('an owner with CREATEROLE that is no superuser creates `<database>_app` itself', async () => {
+  const creator = `cc_creator_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('base64url');
+  await sql`CREATE ROLE ${sql.id(creator)} LOGIN CREATEROLE PASSWORD ${sql.lit(password)}`.execute(admin);
+  const name = await createTestDatabase({ migrated: false });
+  rolesToDrop.push(`${name}_app`, creator);
+  await sql`ALTER DATABASE ${sql.id(name)} OWNER TO ${sql.id(creator)}`.execute(admin);
+  try {
+    const database = await openDatabase(config({ databaseUrl: urlAsRole(urlFor(name), creator, password) }));
+    try {
+      assert.equal(await currentUser(database.db), `${name}_app`);
+      await assertCannotTamper(database.db, database.owner);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await dropTestDatabase(name);
+  }
 });
 
 test('the embedded server: the app runs as citycredit_app, created with a stored password, also on the next start', async () => {
