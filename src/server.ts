@@ -75,6 +75,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
   say(`${config.siteTitle} 城市信用平台已启动 / CityCredit is running: ${base}  （接口文档 ${base}/docs）`);
   if (database.embedded) say(`内置数据库 / embedded PostgreSQL: 127.0.0.1:${database.embedded.port}${database.embedded.owned ? '' : '（共享已运行的实例 / shared with a running process）'}`);
+  say(`应用数据库角色 / app database role: ${database.appRole}（不能修改审计日志 / cannot change the audit log）`);
   say(formatCredentials(creds, base));
   return app;
 }

@@ -16,8 +16,12 @@ const READ_ONLY_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;
 /** What a role the platform creates for the app may do as a role: log in, nothing else. */
 const APP_ROLE_ATTRIBUTES = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT';
 
-/** Serialises role creation and grants between processes starting at once (concurrent GRANTs on one table fail). */
-const LOCK_KEY = sql`hashtext('citycredit.app_role')`;
+/**
+ * Serialises role creation and grants between processes starting at once (concurrent GRANTs on one table fail
+ * with "tuple concurrently updated"), and with migrations: this is the advisory lock Kysely's PostgresAdapter
+ * takes around a migration run (kysely/dist/esm/dialect/postgres/postgres-adapter.js, LOCK_ID).
+ */
+const LOCK_KEY = sql`3853314791062309107::bigint`;
 
 /** Role names are identifiers: at most 63 bytes. */
 const MAX_IDENTIFIER_BYTES = 63;
