@@ -1,13 +1,17 @@
 // `npm test` / `npm run test:e2e`: start a real PostgreSQL (the embedded server in a temporary folder,
 // or the server at DATABASE_URL), migrate one template database, then run Node's test runner.
-// Each test file clones the template (CREATE DATABASE … TEMPLATE), so files are isolated.
+// Each test file clones the template (CREATE DATABASE … TEMPLATE), so files are isolated. The template is
+// migrated as the owner and grants a per-run app role its privileges (src/db/roles.ts); test files run the app
+// as that role, as production does.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { createDb, migrate } from '../src/db/index.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { createAppLoginRole, grantAppRole, urlAsRole } from '../src/db/roles.ts';
 import { freePort } from '../test/helpers/net.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -43,6 +47,8 @@ if (!serverUrl) {
   serverUrl = embedded.url('postgres');
 }
 const template = `cc_tmpl_${process.pid}`;
+const appRole = `cc_app_${process.pid}`;
+const appPassword = randomBytes(18).toString('base64url');
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
@@ -54,6 +60,8 @@ templateUrl.pathname = `/${template}`;
 {
   const { db } = createDb(templateUrl.toString(), 2);
   await migrate(db);
+  await createAppLoginRole(db, appRole, appPassword);
+  await grantAppRole(db, appRole);
   await db.destroy();
 }
 
@@ -64,6 +72,9 @@ async function cleanup(): Promise<void> {
     template,
   ]);
   for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
+  // The run's app role, and the `<database>_app` roles that processes started on test databases created.
+  const roles = await admin.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolname = $1 OR rolname LIKE $2`, [appRole, `cc_t_${process.pid}_%`]);
+  for (const r of roles.rows) await admin.query(`DROP ROLE IF EXISTS "${r.rolname}"`).catch(() => undefined);
   await admin.end();
   await embedded?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -76,7 +87,7 @@ const code = await new Promise<number>((resolve) => {
       {
         cwd: root,
         stdio: 'inherit',
-        env: { ...process.env, CITYCREDIT_TEST_SERVER_URL: serverUrl, CITYCREDIT_TEST_TEMPLATE: template, CITYCREDIT_TEST_PREFIX: `cc_t_${process.pid}`, NODE_ENV: 'test' },
+        env: { ...process.env, CITYCREDIT_TEST_SERVER_URL: serverUrl, CITYCREDIT_TEST_TEMPLATE: template, CITYCREDIT_TEST_APP_SERVER_URL: urlAsRole(serverUrl, appRole, appPassword), CITYCREDIT_TEST_PREFIX: `cc_t_${process.pid}`, NODE_ENV: 'test' },
       },
     );
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));

@@ -44,6 +44,12 @@ export interface Config {
   host: string;
   /** External PostgreSQL (DATABASE_URL). When unset, the embedded server is used. */
   databaseUrl: string | null;
+  /**
+   * The role the app connects as (APP_DATABASE_URL, optional, only with DATABASE_URL): same server and database,
+   * a role that owns no table. When unset, the platform creates `<database>_app` if the DATABASE_URL role may
+   * create roles (docs/OPERATIONS.md "数据库角色").
+   */
+  appDatabaseUrl: string | null;
   /** Folder for the embedded server's data and the instance secrets (CITYCREDIT_DATA_DIR, default ./data). */
   dataDir: string;
   /** Port of the embedded PostgreSQL server (EMBEDDED_PG_PORT, default 54329). */
@@ -161,6 +167,21 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     }
   }
 
+  const appDatabaseUrl = env.APP_DATABASE_URL?.trim() || null;
+  if (appDatabaseUrl) {
+    let user: string;
+    try {
+      const u = new URL(appDatabaseUrl);
+      if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error('protocol');
+      user = u.username;
+    } catch {
+      problems.push(`APP_DATABASE_URL：应为 postgres://user:password@host:port/database 形式 (must be a postgres:// URL)`);
+      user = '-';
+    }
+    if (!user) problems.push('APP_DATABASE_URL：须写明应用角色的用户名 (must name the app role)');
+    if (!databaseUrl) problems.push('APP_DATABASE_URL：只能与 DATABASE_URL 一起使用，内置数据库自动创建应用角色 (only together with DATABASE_URL)');
+  }
+
   const cityName = env.CITY_NAME?.trim() || '西宁市';
   const cityRegionCode = env.CITY_REGION_CODE?.trim() || '630100';
   if (!/^\d{6}$/.test(cityRegionCode)) {
@@ -211,6 +232,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port,
     host,
     databaseUrl,
+    appDatabaseUrl,
     dataDir: resolve(env.CITYCREDIT_DATA_DIR?.trim() || 'data'),
     embeddedPgPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),

@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, ROOT_DIR, WEB_DIST } from './app.ts';
 import type { Config } from './config.ts';
-import { migrate, migrationVersion, openDatabase, type Database } from './db/index.ts';
+import { migrationVersion, openDatabase, type Database } from './db/index.ts';
 import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { startJobs } from './platform/jobs.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
 
-/** Opens and migrates the database and returns the context shared by the app, the CLI and jobs. */
+/** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
   const database = await openDatabase(config, log);
   try {
-    await migrate(database.db);
     await installBuiltinCatalog(database.db);
     const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
     const ctx: AppContext = { config: { ...config, secret }, db: database.db, pool: database.pool, migrationVersion: () => migrationVersion(database.db) };
@@ -76,6 +75,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
   say(`${config.siteTitle} 城市信用平台已启动 / CityCredit is running: ${base}  （接口文档 ${base}/docs）`);
   if (database.embedded) say(`内置数据库 / embedded PostgreSQL: 127.0.0.1:${database.embedded.port}${database.embedded.owned ? '' : '（共享已运行的实例 / shared with a running process）'}`);
+  say(`应用数据库角色 / app database role: ${database.appRole}（不能修改审计日志 / cannot change the audit log）`);
   say(formatCredentials(creds, base));
   return app;
 }

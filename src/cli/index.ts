@@ -47,7 +47,7 @@ export function buildProgram(): Command {
     .description('执行数据库迁移')
     .action(async () => {
       await withContext(async ({ database }) => {
-        const v = await migrate(database.db);
+        const v = await migrate(database.owner);
         process.stdout.write(`数据库已迁移到最新版本：${v}\n`);
       });
     });

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Migration, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { AppError } from '../platform/errors.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { appRoleProblems, provideAppRole } from './roles.ts';
 import type { DB } from './types.ts';
 
 export type Db = Kysely<DB>;
@@ -94,14 +96,25 @@ export async function executePrepared<O>(pool: pg.Pool, query: Compilable<O> | C
 }
 
 export interface Database {
+  /** Kysely over the app role's pool: what the app, the jobs and the CLI's services run on. */
   db: Db;
+  /** The app role's pool. */
   pool: pg.Pool;
+  /** The owner's URL: migrations, backup and restore (never the app's pool). */
   url: string;
+  /** Kysely over a small pool as the owner, for migrations. */
+  owner: Db;
+  /** The role the app's pool connects as. */
+  appRole: string;
   embedded: EmbeddedServer | null;
   close(): Promise<void>;
 }
 
-/** Opens the configured database: DATABASE_URL, or the embedded server in the data folder. */
+/**
+ * Opens the configured database (DATABASE_URL, or the embedded server in the data folder) as its owner,
+ * applies pending migrations, provides the app role with its privileges (roles.ts), and opens the app's
+ * pool as that role; refuses to start when that role could change or switch off the audit log.
+ */
 export async function openDatabase(config: Config, log: (m: string) => void = () => undefined): Promise<Database> {
   let embedded: EmbeddedServer | null = null;
   let url = config.databaseUrl;
@@ -109,22 +122,35 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
     embedded = await startEmbedded({ dataDir: join(config.dataDir), port: config.embeddedPgPort, log });
     url = embedded.url('citycredit');
   }
-  const { db, pool } = createDb(url, config.dbPoolSize);
-  try {
-    await sql`SELECT 1`.execute(db);
-  } catch (e) {
-    await db.destroy();
+  const owner = createDb(url, 2);
+  let app: { db: Db; pool: pg.Pool; role: string } | null = null;
+  const closeAll = async () => {
+    await app?.db.destroy();
+    await owner.db.destroy();
     await embedded?.stop();
-    throw new Error(`无法连接数据库 / cannot connect to the database: ${(e as Error).message}`, { cause: e });
-  }
-  return {
-    db,
-    pool,
-    url,
-    embedded,
-    close: async () => {
-      await db.destroy();
-      await embedded?.stop();
-    },
   };
+  try {
+    try {
+      await sql`SELECT 1`.execute(owner.db);
+    } catch (e) {
+      throw new Error(`无法连接数据库 / cannot connect to the database: ${(e as Error).message}`, { cause: e });
+    }
+    await migrate(owner.db);
+    const role = await provideAppRole(owner.db, { ownerUrl: url, appUrl: config.appDatabaseUrl });
+    app = { ...createDb(role.url, config.dbPoolSize), role: role.role };
+    let current: string;
+    try {
+      current = (await sql<{ u: string }>`SELECT current_user AS u`.execute(app.db)).rows[0].u;
+    } catch (e) {
+      throw new AppError('app_role_login_failed', `无法以应用角色“${role.role}”连接数据库：${(e as Error).message}`, 500);
+    }
+    const problems = current === role.role ? await appRoleProblems(app.db) : [`连接使用的是“${current}”而不是“${role.role}”`];
+    if (problems.length) {
+      throw new AppError('app_role_too_powerful', `应用数据库角色可以修改或关闭审计日志，平台拒绝启动：\n  - ${problems.join('\n  - ')}\n请按 docs/OPERATIONS.md“数据库角色”配置。`, 500);
+    }
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+  return { db: app.db, pool: app.pool, url, owner: owner.db, appRole: app.role, embedded, close: closeAll };
 }

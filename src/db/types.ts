@@ -238,6 +238,13 @@ export interface SubjectNamesTable {
   first_seen: Timestamp;
 }
 
+/** The app role's password when the platform created the role (src/db/roles.ts); readable by the owner only. */
+export interface PrivateAppRoleTable {
+  role_name: string;
+  password: string;
+  created_at: Timestamp;
+}
+
 export interface DB extends MonitoringTables, ReportTables {
   departments: DepartmentsTable;
   users: UsersTable;
@@ -256,6 +263,7 @@ export interface DB extends MonitoringTables, ReportTables {
   subject_identifiers: SubjectIdentifiersTable;
   subject_names: SubjectNamesTable;
   calendar_overrides: CalendarOverridesTable;
+  'citycredit_private.app_role': PrivateAppRoleTable;
 }
 
 export type Department = Selectable<DepartmentsTable>;

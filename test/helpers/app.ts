@@ -14,7 +14,10 @@ export const TEST_PASSWORD = 'Test-password-123';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The app role's handle, the one the app itself uses. */
   db: Db;
+  /** The owner's handle (test/helpers/db.ts). */
+  owner: Db;
   ctx: AppContext;
   url: string;
   close(): Promise<void>;
@@ -32,6 +35,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   return {
     app,
     db: t.db,
+    owner: t.owner,
     ctx,
     url: t.url,
     close: async () => {
