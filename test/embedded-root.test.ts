@@ -47,7 +47,7 @@ test('the fallback folder is named after the data folder, one per resolved path,
 
 test('as root, `citycredit db migrate` in a root-only folder starts the embedded server with its data in the fallback folder', async () => {
   assert.equal(userInfo().uid, 0, 'this scenario is the root one (tests run as root, locally and in CI)');
-  const env = { ...process.env, CITYCREDIT_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CITYCREDIT_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'db', 'migrate'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
