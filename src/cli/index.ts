@@ -1,8 +1,9 @@
 // `citycredit` — the command line: thin shells over the same services the HTTP app uses.
-import { Command } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { assertSecretFits, backupDatabase, inspectBackup, readManifest, restoreDatabase, type BackupManifest } from '../db/backup.ts';
 import { migrate, openDatabase, type Database } from '../db/index.ts';
 import { EmbeddedServerError, installInstanceSecret, readInstanceSecret } from '../db/embedded.ts';
@@ -121,7 +122,6 @@ export function buildProgram(): Command {
     .option('--passphrase-file <file>', '备份时的口令文件：取出备份中的实例密钥并安装为本实例的密钥')
     .action(async (file: string, opts: { passphraseFile?: string }) => {
       const cfg = config();
-      await readManifest(file);
       // Everything that can refuse the backup runs before the database is opened: a fresh data folder stays untouched.
       const inspected = await inspectBackup(file);
       const { secret, install } = await restoreSecret(cfg, inspected.manifest, opts.passphraseFile);
@@ -146,7 +146,7 @@ export function buildProgram(): Command {
     });
   db.command('verify')
     .description('一致性检查：行数（与备份清单比对）、加密数据可解密性抽样、序列是否超过最大 id；有问题时退出码非零')
-    .option('--manifest <file>', '与该备份文件（或其清单 JSON）中的行数比对')
+    .option('--manifest <file>', '与该备份文件（或保存为 .json 的清单）中的行数比对')
     .action(async (opts: { manifest?: string }) => {
       const cfg = config();
       const manifest = opts.manifest ? await readManifestFile(opts.manifest) : undefined;
@@ -241,13 +241,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** A manifest from a backup file, or a manifest saved as JSON. */
+/** A manifest from a backup file (gzip), or a manifest saved as JSON. */
 async function readManifestFile(file: string): Promise<BackupManifest> {
-  const { readFile } = await import('node:fs/promises');
-  const head = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('manifest_unreadable', `无法读取清单文件 ${file}：${e.code ?? e.message}`);
-  });
-  return head[0] === 0x7b ? (JSON.parse(head.toString('utf8')) as BackupManifest) : readManifest(file);
+  if (file.endsWith('.json')) {
+    const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new AppError('manifest_unreadable', `无法读取清单文件 ${file}：${e.code ?? e.message}`);
+    });
+    return JSON.parse(text) as BackupManifest;
+  }
+  return readManifest(file);
 }
 
 /** Prints an error for a person: config problems listed, expected errors in Chinese, the rest briefly. */

@@ -11,7 +11,7 @@
 // instance will run with can read the data is checked before anything is written.
 // The backup and its temporary files hold personal data: they are created 0600.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
+import { access, chmod, constants, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -162,8 +162,16 @@ class ByteReader {
   }
 }
 
+/** Refuses a backup file that is missing or unreadable, with a message for a person. */
+async function assertReadable(file: string): Promise<void> {
+  await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
+    throw new AppError('backup_unreadable', `无法读取备份文件 ${file}（${e.code === 'ENOENT' ? '文件不存在' : (e.code ?? e.message)}）`);
+  });
+}
+
 /** Reads only the manifest of a backup file. */
 export async function readManifest(file: string): Promise<BackupManifest> {
+  await assertReadable(file);
   const gunzip = createReadStream(file).pipe(createGunzip());
   const reader = new ByteReader(gunzip[Symbol.asyncIterator]());
   try {
@@ -210,6 +218,7 @@ class ColumnSampler {
 
 /** Reads the whole file once and checks every table's length and SHA-256, writing nothing; samples encrypted columns. */
 export async function inspectBackup(file: string): Promise<InspectedBackup> {
+  await assertReadable(file);
   const gunzip = createReadStream(file).pipe(createGunzip());
   const reader = new ByteReader(gunzip[Symbol.asyncIterator]());
   const devNull = new Writable({ write: (_c, _e, cb) => cb() });
