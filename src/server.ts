@@ -42,6 +42,10 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const { database, ctx } = await openContext(config, (m) => {
     if (config.logLevel === 'debug' || config.logLevel === 'trace') say(`[pg] ${m}`);
   });
+  // Running as root in a folder the postgres user may not enter, the data lives elsewhere (embedded.ts rootFallbackDir).
+  if (database.embedded && database.embedded.pgDir !== join(config.dataDir, 'pg')) {
+    say(`内置数据库的数据存放在 ${database.embedded.pgDir}（postgres 用户无法进入 ${config.dataDir} 的上级目录）`);
+  }
   await seedDepartments(database.db, config);
   let creds: Awaited<ReturnType<typeof seedDemo>> = [];
   if (config.demoData && !(await demoLoaded(database.db))) {
@@ -76,10 +80,6 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const base = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
   say(`${config.siteTitle} 城市信用平台已启动 / CityCredit is running: ${base}  （接口文档 ${base}/docs）`);
   if (database.embedded) say(`内置数据库 / embedded PostgreSQL: 127.0.0.1:${database.embedded.port}${database.embedded.owned ? '' : '（共享已运行的实例 / shared with a running process）'}`);
-  // Running as root in a folder the postgres user may not enter, the data lives elsewhere (embedded.ts rootFallbackDir).
-  if (database.embedded && database.embedded.pgDir !== join(config.dataDir, 'pg')) {
-    say(`内置数据库的数据存放在 ${database.embedded.pgDir}（postgres 用户无法进入 ${config.dataDir} 的上级目录）`);
-  }
   say(formatCredentials(creds, base));
   return app;
 }
