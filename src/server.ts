@@ -41,6 +41,10 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const { database, ctx } = await openContext(config, (m) => {
     if (config.logLevel === 'debug' || config.logLevel === 'trace') say(`[pg] ${m}`);
   });
+  // Running as root in a folder the postgres user may not enter, the data lives elsewhere (embedded.ts rootFallbackDir).
+  if (database.embedded && database.embedded.pgDir !== join(config.dataDir, 'pg')) {
+    say(`内置数据库的数据存放在 ${database.embedded.pgDir}（postgres 用户无法进入 ${config.dataDir} 的上级目录）`);
+  }
   await seedDepartments(database.db, config);
   let creds: Awaited<ReturnType<typeof seedDemo>> = [];
   if (config.demoData && !(await demoLoaded(database.db))) {

@@ -1,9 +1,15 @@
 // `citycredit` — the command line: thin shells over the same services the HTTP app uses.
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { backupDatabase, readManifest, restoreDatabase } from '../db/backup.ts';
-import { migrate } from '../db/index.ts';
-import { EmbeddedServerError } from '../db/embedded.ts';
+import { assertSecretFits, backupDatabase, inspectBackup, readManifest, restoreDatabase, type BackupManifest } from '../db/backup.ts';
+import { migrate, openDatabase, type Database } from '../db/index.ts';
+import { EmbeddedServerError, installInstanceSecret, readInstanceSecret } from '../db/embedded.ts';
+import { readPassphraseFile, unwrapSecret } from '../db/keys.ts';
+import { formatVerifyReport, verifyDatabase } from '../db/verify.ts';
+import { audit } from '../platform/audit.ts';
 import { createApiKey } from '../domains/auth/apikeys.service.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { AppError } from '../platform/errors.ts';
@@ -31,6 +37,37 @@ async function withContext<T>(fn: (c: Awaited<ReturnType<typeof openContext>>) =
   }
 }
 
+/** Runs fn with the configured database opened as it is: no migration, no built-in catalogue (restore, verify). */
+async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config());
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const sizeOf = (m: BackupManifest) => `${m.tables.length} 张表，${m.tables.reduce((s, t) => s + t.rows, 0)} 行`;
+
+/** The secret a restore installs or runs with, recovered from the backup (passphrase) or this instance's own. */
+async function restoreSecret(cfg: Config, manifest: BackupManifest, passphraseFile: string | undefined): Promise<{ secret: string; install: boolean }> {
+  if (passphraseFile) {
+    const secret = await unwrapSecret(manifest.keys, await readPassphraseFile(passphraseFile));
+    if (cfg.secret && cfg.secret !== secret) {
+      throw new AppError('backup_secret_conflict', '环境变量 CITYCREDIT_SECRET 与备份中的实例密钥不同，恢复后将无法解密数据，未写入任何数据。请取消该变量（密钥将写入数据目录的 instance.json），或把它设为原实例的密钥');
+    }
+    return { secret, install: !cfg.secret };
+  }
+  const own = cfg.secret ?? (await readInstanceSecret(cfg.dataDir));
+  if (!own) {
+    throw new AppError(
+      'backup_secret_required',
+      `本实例还没有实例密钥（${resolve(cfg.dataDir, 'instance.json')} 不存在，也未设置 CITYCREDIT_SECRET），无法解密备份中的数据，未写入任何数据。请用 --passphrase-file 指定备份时的口令，或设置原实例的 CITYCREDIT_SECRET`,
+    );
+  }
+  return { secret: own, install: false };
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program.name('citycredit').description('CityCredit 城市信用平台 命令行工具').showHelpAfterError();
@@ -52,23 +89,71 @@ export function buildProgram(): Command {
       });
     });
   db.command('backup <file>')
-    .description('备份整个数据库（一致性快照，gzip 压缩，含清单和校验和）')
-    .action(async (file: string) => {
-      await withContext(async ({ database }) => {
-        const m = await backupDatabase(database.url, file);
-        const rows = m.tables.reduce((s, t) => s + t.rows, 0);
-        process.stdout.write(`备份完成：${file}（${m.tables.length} 张表，${rows} 行，迁移版本 ${m.migrations.at(-1)}）\n`);
+    .description('备份整个数据库（一致性快照，gzip 压缩，含清单和校验和；文件权限 0600）')
+    .option('--passphrase-file <file>', '用该文件中的口令（至少 12 个字符）加密后把实例密钥一并写入备份，恢复到其他机器时需要同一口令')
+    .action(async (file: string, opts: { passphraseFile?: string }) => {
+      const passphrase = opts.passphraseFile ? await readPassphraseFile(opts.passphraseFile) : undefined;
+      await withContext(async ({ database, ctx }) => {
+        const target = resolve(file);
+        let m: BackupManifest;
+        try {
+          m = await backupDatabase(database.url, target, { secret: ctx.config.secret, passphrase });
+        } catch (e) {
+          await audit(database.db, CLI_ACTOR, { action: 'db.backup', target, outcome: 'failed', detail: { osUser: userInfo().username, error: (e as Error).message } }).catch(() => undefined);
+          throw e;
+        }
+        // Recorded after the snapshot, so the entry is in the database but not in this backup.
+        const rows = Object.fromEntries(m.tables.map((t) => [t.name, t.rows]));
+        await audit(database.db, CLI_ACTOR, {
+          action: 'db.backup',
+          target,
+          detail: { osUser: userInfo().username, migration: m.migrations.at(-1), tables: m.tables.length, rows: m.tables.reduce((s, t) => s + t.rows, 0), secretIncluded: Boolean(m.keys?.wrapped), rowCounts: rows },
+        });
+        process.stdout.write(`备份完成：${target}（${sizeOf(m)}，迁移版本 ${m.migrations.at(-1)}）\n`);
+        process.stdout.write(
+          m.keys?.wrapped
+            ? '实例密钥已用口令加密后写入备份；恢复时用 --passphrase-file 指定同一口令。\n'
+            : '备份不含实例密钥：恢复到其他实例前须把本实例的 CITYCREDIT_SECRET（或数据目录中 instance.json 的 secret）一并迁移，或改用 --passphrase-file 备份。\n',
+        );
       });
     });
   db.command('restore <file>')
-    .description('把备份恢复到一个空数据库（迁移版本须一致）')
-    .action(async (file: string) => {
-      await readManifest(file);
-      await withContext(async ({ database }) => {
-        const m = await restoreDatabase(database.url, file);
-        const rows = m.tables.reduce((s, t) => s + t.rows, 0);
-        process.stdout.write(`恢复完成：${m.tables.length} 张表，${rows} 行，校验和全部一致\n`);
+    .description('把备份恢复到一个空数据库（全新的数据目录，或 DATABASE_URL 指向的空库）；先校验校验和与实例密钥，再在一个事务中写入')
+    .option('--passphrase-file <file>', '备份时的口令文件：取出备份中的实例密钥并安装为本实例的密钥')
+    .action(async (file: string, opts: { passphraseFile?: string }) => {
+      const cfg = config();
+      // Everything that can refuse the backup runs before the database is opened: a fresh data folder stays untouched.
+      const inspected = await inspectBackup(file);
+      const { secret, install } = await restoreSecret(cfg, inspected.manifest, opts.passphraseFile);
+      assertSecretFits(inspected, secret);
+      await withDatabase(async (database) => {
+        // Migrations only: the built-in catalogue and departments come with the backup.
+        await migrate(database.db);
+        const m = await restoreDatabase(database.url, file, {
+          secret,
+          inspected,
+          // The target is empty by now, so replacing its secret loses nothing; a failure here rolls the restore back.
+          beforeLoad: install ? () => installInstanceSecret(cfg.dataDir, secret) : undefined,
+        });
+        await audit(database.db, CLI_ACTOR, {
+          action: 'db.restore',
+          target: resolve(file),
+          detail: { osUser: userInfo().username, backupCreatedAt: m.createdAt, migration: m.migrations.at(-1), tables: m.tables.length, rows: m.tables.reduce((s, t) => s + t.rows, 0), secretInstalled: install },
+        });
+        process.stdout.write(`恢复完成：${sizeOf(m)}，校验和全部一致${install ? `；实例密钥已写入 ${resolve(cfg.dataDir, 'instance.json')}` : ''}\n`);
+        process.stdout.write(`可运行 citycredit db verify --manifest ${file} 检查恢复结果\n`);
       });
+    });
+  db.command('verify')
+    .description('一致性检查：行数（与备份清单比对）、加密数据可解密性抽样、序列是否超过最大 id；有问题时退出码非零')
+    .option('--manifest <file>', '与该备份文件（或保存为 .json 的清单）中的行数比对')
+    .action(async (opts: { manifest?: string }) => {
+      const cfg = config();
+      const manifest = opts.manifest ? await readManifestFile(opts.manifest) : undefined;
+      const secret = cfg.secret ?? (await readInstanceSecret(cfg.dataDir));
+      const report = await withDatabase((database) => verifyDatabase(database.db, { secret, manifest }));
+      process.stdout.write(formatVerifyReport(report));
+      if (!report.ok) throw new AppError('verify_failed', '一致性检查未通过，详见上方报告');
     });
 
   program
@@ -130,6 +215,17 @@ export function buildProgram(): Command {
   registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerUsersCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
+}
+
+/** A manifest from a backup file (gzip), or a manifest saved as JSON. */
+async function readManifestFile(file: string): Promise<BackupManifest> {
+  if (file.endsWith('.json')) {
+    const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new AppError('manifest_unreadable', `无法读取清单文件 ${file}：${e.code ?? e.message}`);
+    });
+    return JSON.parse(text) as BackupManifest;
+  }
+  return readManifest(file);
 }
 
 /** Prints an error for a person: config problems listed, expected errors in Chinese, the rest briefly. */

