@@ -13,6 +13,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { sql } from 'kysely';
 import authRoutes from './domains/auth/auth.routes.ts';
+import authoritiesRoutes from './domains/auth/authorities.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
 import type { AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
@@ -142,6 +143,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   );
 
   await app.register(authRoutes);
+  await app.register(authoritiesRoutes);
   await app.register(siteRoutes);
   for (const plugin of domainRoutes) await app.register(plugin);
 
