@@ -23,6 +23,7 @@ export interface BatchDto {
   late: number;
   errors: Array<{ code: string; message: string }>;
   sameAsBatch: string | null;
+  correctionReason: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -57,6 +58,7 @@ function batchQuery(db: DbOrTx) {
       'b.file_errors',
       'b.created_at',
       'b.finished_at',
+      'b.correction_reason',
       // An earlier committed batch of the same department with byte-identical content.
       sql<string | null>`(SELECT max(p.id)::text FROM ingest_batches p WHERE p.file_sha256 = b.file_sha256 AND p.department_id = b.department_id
         AND p.status = 'committed' AND p.id < b.id)`.as('same_as'),
@@ -85,6 +87,7 @@ function toBatchDto(r: BatchRow): BatchDto {
     late: r.late,
     errors: ((r.file_errors as Array<{ code: string; message: string }>) ?? []).map((e) => ({ code: e.code, message: e.message })),
     sameAsBatch: r.same_as,
+    correctionReason: r.correction_reason,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),
   };
