@@ -9,6 +9,7 @@ import { ownShutdownSignals, type EmbeddedServer } from '../src/db/embedded.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
 export { freePort } from '../test/helpers/net.ts';
+import { allowFixtureAuthorities } from '../test/helpers/authorities.ts';
 
 /** Reads `--name N` from the arguments, with a default; N must be a positive integer. */
 export function arg(args: string[], name: string, dflt: number): number {
@@ -82,8 +83,8 @@ export async function createBenchDatabase(server: EmbeddedServer, name: string):
   await migrate(db);
   await seedDepartments(db, loadConfig({}));
   await installBuiltinCatalog(db);
-  // The reporting department of the benches' files: 市场监管局.
-  const dept = await db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  // The reporting department of the benches' files: 市场监管局, which may report every authority they name (issue 11 §1).
+  const dept = await allowFixtureAuthorities(db, 'SCJGJ');
   return { db, pool, url, departmentId: dept.id };
 }
 

@@ -14,6 +14,7 @@ import helmet from 'helmet';
 import { sql } from 'kysely';
 import type { TrustProxy } from './config.ts';
 import authRoutes from './domains/auth/auth.routes.ts';
+import authoritiesRoutes from './domains/auth/authorities.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
 import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
@@ -163,6 +164,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   );
 
   await app.register(authRoutes);
+  await app.register(authoritiesRoutes);
   await app.register(siteRoutes);
   for (const plugin of domainRoutes) await app.register(plugin);
 

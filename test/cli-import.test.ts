@@ -12,6 +12,8 @@ import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { sweepAbandonedBatches } from '../src/domains/ingest/ingest.service.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
+import { allowFixtureAuthorities } from './helpers/authorities.ts';
+import { demoDepartmentUscc } from '../src/domains/auth/departments.data.ts';
 
 const root = join(import.meta.dirname, '..');
 let t: TestDb;
@@ -22,6 +24,8 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cc-cli-import-'));
   await seedDepartments(t.db, loadConfig({}));
   await installBuiltinCatalog(t.db);
+  // The department may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
 });
 after(async () => {
   await t?.close();
@@ -88,6 +92,23 @@ test('a CLI import is audited with actor cli: the file, the department and the c
     withdrawn: r.withdrawn,
   });
   assert.ok(r.rejected > 0 && r.accepted > 0);
+});
+
+test('the CLI import keeps to the ownership rules (issue 11 §1): another department can neither name the authorities nor change the records', async () => {
+  // The file of the first test, stored by 市场监督管理局; 生态环境局 runs it with only its own code.
+  const file = join(dir, 'a.csv');
+  await t.db.updateTable('departments').set({ uscc: demoDepartmentUscc('STHJJ', '630100') }).where('code', '=', 'STHJJ').execute();
+  const versions = async () => (await t.db.selectFrom('record_versions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const before = await versions();
+  const run = await cli(['import', file, '--catalog', '行政处罚', '--dept', 'STHJJ', '--json']).done;
+  assert.equal(run.code, 0, run.err);
+  const r = JSON.parse(run.out);
+  assert.deepEqual([r.total, r.accepted, r.rejected, r.new, r.updated], [300, 0, 300, 0, 0]);
+  const rejects = await t.db.selectFrom('ingest_rejects').select('errors').where('batch_id', '=', r.batchId).execute();
+  const codes = new Set(rejects.flatMap((x) => (x.errors as Array<{ code: string }>).map((e) => e.code)));
+  // Rows of other authorities are refused for the authority; its own authority's rows because 市场监督管理局 reported them.
+  assert.ok(codes.has('authority_not_allowed') && codes.has('record_owned_by_other_department'), [...codes].join());
+  assert.equal(await versions(), before);
 });
 
 test('SIGKILL mid-import leaves no partial batch, and the same upload can be retried', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { createTestApp, deptId, type TestApp } from '../../test/helpers/app.ts';
+import { allowFixtureAuthorities } from '../../test/helpers/authorities.ts';
 import { findActiveItem } from '../domains/catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../domains/ingest/index.ts';
 import { importRows } from '../domains/ingest/import.service.ts';
@@ -19,6 +20,8 @@ let dir: string;
 
 before(async () => {
   t = await createTestApp();
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
   dir = await mkdtemp(join(tmpdir(), 'cc-cli-scorecards-'));
   const item = (await findActiveItem(t.db, '行政处罚'))!;
   const rows = [...generatePenaltyRows(10, 77)].map((g) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, g.cells[i]])));

@@ -160,6 +160,8 @@ export interface IngestBatchesTable {
   api_key_id: number | null;
   created_at: Timestamp;
   finished_at: Timestamp | null;
+  /** 更正原因 of a credit-office correction batch (issue 11 §1); null for an ordinary report. */
+  correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IngestRejectsTable {
@@ -245,8 +247,19 @@ export interface PrivateAppRoleTable {
   created_at: Timestamp;
 }
 
+/** An authority a department may report for (代报机关), besides its own USCC. */
+export interface DepartmentAuthoritiesTable {
+  department_id: number;
+  authority_uscc: string;
+  authority_name: string;
+  note: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface DB extends MonitoringTables, ReportTables {
   departments: DepartmentsTable;
+  department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;

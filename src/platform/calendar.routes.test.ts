@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../test/helpers/app.ts';
+import { allowFixtureAuthorities } from '../../test/helpers/authorities.ts';
 import { findActiveItem } from '../domains/catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../domains/ingest/fixtures.ts';
 import { importRows } from '../domains/ingest/import.service.ts';
@@ -9,6 +10,8 @@ import { importRows } from '../domains/ingest/import.service.ts';
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
+  // The department may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
 });
 after(async () => {
   await t?.close();

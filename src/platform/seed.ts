@@ -4,9 +4,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { createUser, ROLES } from '../domains/auth/auth.service.ts';
-import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS } from '../domains/auth/departments.data.ts';
-import { generateUscc, regionChildren } from '../domains/codes/index.ts';
-import { mulberry32 } from './random.ts';
+import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from '../domains/auth/departments.data.ts';
+import { regionChildren } from '../domains/codes/index.ts';
 import { generateSubjects } from '../domains/subjects/demo.ts';
 import { audit } from './audit.ts';
 import { randomToken } from './crypto.ts';
@@ -52,6 +51,14 @@ export async function seedDepartments(db: Db, config: Config): Promise<number> {
   return added;
 }
 
+/** Sets the placeholder USCC (demoDepartmentUscc) of every department that has none; districts use their own region code. */
+export async function assignDemoDepartmentUsccs(db: Db, config: Config): Promise<void> {
+  const noCode = await db.selectFrom('departments').select(['id', 'code', 'region_code']).where('uscc', 'is', null).orderBy('id').execute();
+  for (const d of noCode) {
+    await db.updateTable('departments').set({ uscc: demoDepartmentUscc(d.code, d.region_code ?? config.cityRegionCode) }).where('id', '=', d.id).execute();
+  }
+}
+
 export interface DemoCredential {
   username: string;
   password: string;
@@ -86,13 +93,10 @@ export async function seedDemo(db: Db, config: Config, opts: { subjects?: number
       .onConflict((oc) => oc.column('uscc').doNothing())
       .execute();
   }
-  // Demo only: give each department a valid 机关 (11-prefixed) code so that legacy v1 uploads have an authority.
-  // A real deployment enters the departments' own codes in the console.
-  const rng = mulberry32(630100);
-  const noCode = await db.selectFrom('departments').select('id').where('uscc', 'is', null).orderBy('id').execute();
-  for (const d of noCode) {
-    await db.updateTable('departments').set({ uscc: generateUscc(rng, { prefix: '11', region: config.cityRegionCode }) }).where('id', '=', d.id).execute();
-  }
+  // Demo only: give each department without a code a valid, deterministic 机关 (11-prefixed) placeholder, so that
+  // its uploads may name it as the authority (issue 11 §1) and legacy v1 uploads have one. A real deployment
+  // enters the departments' own codes in the console.
+  await assignDemoDepartmentUsccs(db, config);
   const dept = async (code: string) => (await db.selectFrom('departments').select(['id', 'name']).where('code', '=', code).executeTakeFirst()) ?? null;
   const office = await dept(CREDIT_OFFICE_CODE);
   const market = await dept('SCJGJ');

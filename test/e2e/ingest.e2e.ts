@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
+import { allowFixtureAuthorities } from '../helpers/authorities.ts';
 import { generatePenaltyRows, PENALTY_HEADERS, csvEscape } from '../../src/domains/ingest/fixtures.ts';
 import { encodeGb18030 } from '../../src/domains/ingest/gb18030.ts';
 import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
@@ -20,7 +21,8 @@ let dir: string;
 
 before(async () => {
   server = await startE2eServer();
-  const dept = await server.db.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  // The clerk's department may report the authorities the generated rows name (issue 11 §1).
+  const dept = await allowFixtureAuthorities(server.db.db, 'SCJGJ');
   await createUser(server.db.db, 'system', { username: 'scjg_clerk', displayName: '市场监管局李填报', role: 'reporter', departmentId: dept.id, password: PASSWORD }, { actor: null });
   browser = await launchChromium();
   dir = await mkdtemp(join(tmpdir(), 'cc-e2e-ingest-'));

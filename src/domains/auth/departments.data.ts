@@ -2,6 +2,8 @@
 // after the 66-unit list of 信用西宁 (DOMAIN.md §0). This is seed data only: departments live in the
 // database and the credit office edits them there. `{city}` is replaced with the configured city name,
 // `{cityShort}` with it minus its 市 suffix. Districts and counties come from the region table.
+import { generateUscc } from '../codes/index.ts';
+import { mulberry32 } from '../../platform/random.ts';
 
 export interface DepartmentSeed {
   code: string;
@@ -79,3 +81,14 @@ export const DEPARTMENT_SEEDS: DepartmentSeed[] = [
   { code: 'GJJT', name: '{city}公交集团有限公司', shortName: '公交集团', kind: 'soe' },
   { code: 'GR', name: '{city}城达供热有限公司', shortName: '城达供热', kind: 'soe' },
 ];
+
+/**
+ * A placeholder USCC for a seeded department in demo data and tests: valid (GB 32100 check digit), 机关
+ * category 11, the given region code, and the same for the same department code every time (so demo
+ * fixtures can name it). A real deployment enters each department's own code in the console.
+ */
+export function demoDepartmentUscc(code: string, regionCode: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < code.length; i++) h = Math.imul(h ^ code.charCodeAt(i), 0x01000193);
+  return generateUscc(mulberry32(h >>> 0), { prefix: '11', region: regionCode });
+}

@@ -8,6 +8,7 @@ import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { encodeGb18030 } from './gb18030.ts';
 import { mulberry32 } from '../../platform/random.ts';
+import { demoDepartmentUscc } from '../auth/departments.data.ts';
 
 /** Template headers of 行政处罚 v2, in order: the columns of every generated row. */
 export const PENALTY_HEADERS: readonly string[] = compileItem(SGS_CF_V2).templateFields.map((f) => f.name);
@@ -69,31 +70,38 @@ const DISTRICTS: readonly [string, string][] = [
 
 interface Authority {
   name: string;
+  /** The seeded department's code its USCC is made from (demoDepartmentUscc). */
+  department: string;
   abbr: string;
   uscc: string;
   behaviours: readonly string[];
   laws: readonly string[];
 }
 
-// Authorities get stable USCCs (prefix 11 = 机关, region 630100) from a fixed seed.
+// Authorities get the stable placeholder USCCs of the seeded departments of the same name (prefix 11 = 机关,
+// region 630100; demoDepartmentUscc), so a test department given that code may report them (issue 11 §1).
+// 城市管理综合执法局 is no seeded department: its code is made the same way from a code of its own.
 const AUTHORITIES: readonly Authority[] = (() => {
-  const rng = mulberry32(630100);
-  const mk = (name: string, abbr: string, behaviours: string[], laws: string[]): Authority => ({
+  const mk = (name: string, abbr: string, behaviours: string[], laws: string[], department: string): Authority => ({
     name,
     abbr,
-    uscc: generateUscc(rng, { prefix: '11', region: '630100' }),
+    department,
+    uscc: demoDepartmentUscc(department, '630100'),
     behaviours,
     laws,
   });
   return [
-    mk('西宁市市场监督管理局', '宁市监罚', ['经营超过保质期的食品', '未按规定公示食品经营许可证', '销售不符合安全标准的产品', '虚假宣传', '未明码标价'], ['《中华人民共和国食品安全法》第一百二十四条', '《中华人民共和国反不正当竞争法》第二十条', '《中华人民共和国价格法》第四十二条']),
-    mk('西宁市生态环境局', '宁环罚', ['超标排放大气污染物', '未批先建', '未按规定贮存危险废物', '噪声污染扰民'], ['《中华人民共和国大气污染防治法》第九十九条', '《中华人民共和国环境影响评价法》第三十一条', '《中华人民共和国固体废物污染环境防治法》第一百一十二条']),
-    mk('西宁市应急管理局', '宁应急罚', ['未按规定开展安全生产教育培训', '未建立事故隐患排查治理制度', '特种作业人员无证上岗'], ['《中华人民共和国安全生产法》第九十七条', '《中华人民共和国安全生产法》第一百零二条']),
-    mk('西宁市城市管理综合执法局', '宁城执罚', ['占道经营', '未经批准设置户外广告', '违规倾倒建筑垃圾'], ['《城市市容和环境卫生管理条例》第三十六条', '《西宁市市容环境卫生管理条例》第四十二条']),
-    mk('西宁市交通运输局', '宁交罚', ['未取得道路运输经营许可擅自从事经营', '出租汽车拒载', '超限运输'], ['《中华人民共和国道路运输条例》第六十三条', '《公路安全保护条例》第六十四条']),
-    mk('西宁市卫生健康委员会', '宁卫罚', ['未取得医疗机构执业许可证擅自执业', '公共场所卫生不合格', '使用非卫生技术人员从事诊疗活动'], ['《医疗机构管理条例》第四十三条', '《公共场所卫生管理条例》第十四条']),
+    mk('西宁市市场监督管理局', '宁市监罚', ['经营超过保质期的食品', '未按规定公示食品经营许可证', '销售不符合安全标准的产品', '虚假宣传', '未明码标价'], ['《中华人民共和国食品安全法》第一百二十四条', '《中华人民共和国反不正当竞争法》第二十条', '《中华人民共和国价格法》第四十二条'], 'SCJGJ'),
+    mk('西宁市生态环境局', '宁环罚', ['超标排放大气污染物', '未批先建', '未按规定贮存危险废物', '噪声污染扰民'], ['《中华人民共和国大气污染防治法》第九十九条', '《中华人民共和国环境影响评价法》第三十一条', '《中华人民共和国固体废物污染环境防治法》第一百一十二条'], 'STHJJ'),
+    mk('西宁市应急管理局', '宁应急罚', ['未按规定开展安全生产教育培训', '未建立事故隐患排查治理制度', '特种作业人员无证上岗'], ['《中华人民共和国安全生产法》第九十七条', '《中华人民共和国安全生产法》第一百零二条'], 'YJGLJ'),
+    mk('西宁市城市管理综合执法局', '宁城执罚', ['占道经营', '未经批准设置户外广告', '违规倾倒建筑垃圾'], ['《城市市容和环境卫生管理条例》第三十六条', '《西宁市市容环境卫生管理条例》第四十二条'], 'CGZFJ'),
+    mk('西宁市交通运输局', '宁交罚', ['未取得道路运输经营许可擅自从事经营', '出租汽车拒载', '超限运输'], ['《中华人民共和国道路运输条例》第六十三条', '《公路安全保护条例》第六十四条'], 'JTJ'),
+    mk('西宁市卫生健康委员会', '宁卫罚', ['未取得医疗机构执业许可证擅自执业', '公共场所卫生不合格', '使用非卫生技术人员从事诊疗活动'], ['《医疗机构管理条例》第四十三条', '《公共场所卫生管理条例》第十四条'], 'WJW'),
   ];
 })();
+
+/** The authorities generated rows name (处罚机关 and 数据来源单位), with the seeded department whose placeholder code they carry. */
+export const FIXTURE_AUTHORITIES: ReadonlyArray<{ name: string; uscc: string; department: string }> = AUTHORITIES.map((a) => ({ name: a.name, uscc: a.uscc, department: a.department }));
 
 const SURNAMES = [...'王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗韩祁鲁冶白谢宋唐许邓冯'];
 const GIVEN = [...'明华建国军伟芳娜秀英敏静丽强磊洋艳勇杰娟涛超霞平刚桂英玉兰文海生福成晓燕'];

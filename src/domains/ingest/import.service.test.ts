@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
 import { seedDepartments } from '../../platform/seed.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
@@ -30,7 +31,8 @@ before(async () => {
   await installBuiltinCatalog(t.db);
   item = (await findActiveItem(t.db, '行政处罚'))!;
   assert.ok(item, '行政处罚 is an active catalogue item');
-  dept = (await t.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow()).id;
+  // The generated rows name six authorities: this department may report them all (issue 11 §1).
+  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
 });
 after(async () => {
   await t?.close();
@@ -225,7 +227,7 @@ test('merging in chunks gives the receipt and the stored records, versions and s
   try {
     await seedDepartments(other.db, loadConfig({}));
     await installBuiltinCatalog(other.db);
-    const [oitem, odept] = [(await findActiveItem(other.db, '行政处罚'))!, (await other.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow()).id];
+    const [oitem, odept] = [(await findActiveItem(other.db, '行政处罚'))!, (await allowFixtureAuthorities(other.db, 'SCJGJ')).id];
     const single = await importRows({ db: other.db, pool: other.pool, secret: SECRET, item: oitem, departmentId: odept, channel: 'api', rows });
     const dump = async (d: TestDb) => {
       const r = await sql<{ v: unknown }>`SELECT json_build_object(

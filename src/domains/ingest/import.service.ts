@@ -11,10 +11,13 @@ import type pg from 'pg';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
+import type { AuditContext } from '../../platform/audit.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
+import { reportingAuthorities } from '../auth/authorities.service.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { isIngestError } from './errors.ts';
 import { matchHeaders } from './headers.ts';
+import { authorityRule } from './ownership.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
 import { personalColumns } from './rejects.ts';
 import { SCREEN_CODES } from './screen.ts';
@@ -79,6 +82,13 @@ interface CommonOptions {
   afterChunkMerge?: (chunk: number) => Promise<void>;
   /** Benchmark hook, passed to commitBatch. */
   onStep?: (step: string, ms: number) => void;
+  /**
+   * A credit-office correction with its reason (issue 11 §1): the rows may name any authority and change any
+   * department's records, which keep their owner; audited in the batch's transaction. Only for role admin.
+   */
+  correction?: { reason: string; ctx: AuditContext } | null;
+  /** The uploader is the credit office (a refused row on another department's record says how to correct it). */
+  correctionHint?: boolean;
 }
 
 export interface ImportFileOptions extends CommonOptions {
@@ -134,8 +144,11 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   const now = new Date();
   // The credit office's holiday overrides apply to every import (超期上报 counts working days).
   // Legacy (v1) files lack the authority and source columns: the reporting department's profile fills them.
-  const dept = await o.db.selectFrom('departments').select(['name', 'uscc']).where('id', '=', o.departmentId).executeTakeFirstOrThrow();
-  const defaults = { source_name: dept.name, ...(dept.uscc ? { authority_uscc: dept.uscc, source_uscc: dept.uscc } : {}) };
+  const auth = await reportingAuthorities(o.db, o.departmentId);
+  const defaults = { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) };
+  // The authorities a row may name: the department's own and those it reports for (issue 11 §1); a
+  // correction by the credit office may name any.
+  const authorityIssues = o.correction ? null : authorityRule(o.item, auth, o.correctionHint);
   const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen };
   try {
     const first = await p.events.next();
@@ -158,9 +171,11 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
         if (ev.done || ev.value.kind === 'end') return;
         if (ev.value.kind !== 'row') continue;
         const r = validate(ev.value.cells, ctx, ev.value);
-        if (r.ok && r.key) {
+        const denied = r.ok && r.key && authorityIssues ? authorityIssues(r.values) : null;
+        if (denied?.length) yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors: denied };
+        else if (r.ok && r.key) {
           if (r.warnings.length) noteScreenWarnings(screenWarnings, ev.value.rowNumber, r.warnings);
-          yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r };
+          yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r, cells: ev.value.cells };
         }
         else {
           const errors = r.errors.length
@@ -186,6 +201,8 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       chunkRows: o.chunkRows,
       afterChunkMerge: o.afterChunkMerge,
       onStep: o.onStep,
+      correction: o.correction,
+      correctionHint: o.correctionHint,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });
     return { ...p.base, ...counts, warnings: [...screenWarnings.values()], status: 'committed', encoding, errors: [] };
@@ -210,6 +227,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     format,
     createdBy: o.createdBy ?? null,
     apiKeyId: o.apiKeyId ?? null,
+    correctionReason: o.correction?.reason ?? null,
   });
   o.onBatch?.(batchId);
   const base = { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName, format, sameAsBatch: null };
@@ -269,6 +287,7 @@ export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
     format: 'json',
     createdBy: o.createdBy ?? null,
     apiKeyId: o.apiKeyId ?? null,
+    correctionReason: o.correction?.reason ?? null,
   });
   o.onBatch?.(batchId);
   // The header is the union of keys in first-seen order; row numbers count the records from 1.

@@ -25,6 +25,7 @@ export interface BatchDto {
   /** Rows accepted with a personal-data warning of the public-field screen, per code. */
   warnings: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
+  correctionReason: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -60,6 +61,7 @@ function batchQuery(db: DbOrTx) {
       'b.row_warnings',
       'b.created_at',
       'b.finished_at',
+      'b.correction_reason',
       // An earlier committed batch of the same department with byte-identical content.
       sql<string | null>`(SELECT max(p.id)::text FROM ingest_batches p WHERE p.file_sha256 = b.file_sha256 AND p.department_id = b.department_id
         AND p.status = 'committed' AND p.id < b.id)`.as('same_as'),
@@ -89,6 +91,7 @@ function toBatchDto(r: BatchRow): BatchDto {
     errors: ((r.file_errors as Array<{ code: string; message: string }>) ?? []).map((e) => ({ code: e.code, message: e.message })),
     warnings: (r.row_warnings as BatchDto['warnings']) ?? [],
     sameAsBatch: r.same_as,
+    correctionReason: r.correction_reason,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),
   };

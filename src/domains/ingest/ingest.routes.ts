@@ -63,6 +63,20 @@ async function uploadDepartment(req: FastifyRequest, user: SessionUser, requeste
   return requested;
 }
 
+/**
+ * A correction by the credit office (issue 11 §1): with a reason (更正原因) its rows may change any
+ * department's records, audited with the reason; any other role giving a reason is refused.
+ */
+async function correctionOf(req: FastifyRequest, user: SessionUser, reason: string | undefined): Promise<{ reason: string; ctx: ReturnType<typeof auditCtx> } | null> {
+  const text = reason?.trim();
+  if (!text) return null;
+  if (user.role !== 'admin') {
+    await audit(req.server.ctx.db, auditCtx(req), { action: 'ingest.correction', outcome: 'denied', detail: { reason: 'role', role: user.role } });
+    throw forbidden('correction_forbidden', '只有信用办管理员可以更正其他部门的记录');
+  }
+  return { reason: text, ctx: auditCtx(req) };
+}
+
 /** Runs an import in the background; resolves with the batch id as soon as the batch exists. */
 function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: string) => void; onProgress: (p: ImportProgress) => void }) => Promise<Receipt>, cleanup?: () => Promise<void>): Promise<string> {
   return new Promise<string>((resolve, reject) => {
@@ -147,6 +161,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     async (req, reply) => {
       const user = await requireUser(req, [...UPLOAD_ROLES]);
       const departmentId = await uploadDepartment(req, user, req.query.departmentId);
+      const correction = await correctionOf(req, user, req.query.correctionReason);
       const item = await resolveItem(db, req.query.catalog);
       const file = await req.file();
       if (!file) throw new AppError('file_required', '请选择要上传的文件', 400);
@@ -159,10 +174,13 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       }
       const batchId = await startInBackground(
         req,
-        (hooks) => importFile({ db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id, ...hooks }),
+        (hooks) => importFile({
+            db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id,
+            correction, correctionHint: user.role === 'admin', ...hooks,
+          }),
         () => removeUpload(path),
       );
-      await audit(db, auditCtx(req), { action: 'ingest.upload', target: `batch:${batchId}`, detail: { item: item.id, file: file.filename, departmentId } });
+      await audit(db, auditCtx(req), { action: 'ingest.upload', target: `batch:${batchId}`, detail: { item: item.id, file: file.filename, departmentId, ...(correction ? { correctionReason: correction.reason } : {}) } });
       return reply.status(202).send({ batchId });
     },
   );
@@ -173,9 +191,13 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     async (req, reply) => {
       const user = await requireUser(req, [...UPLOAD_ROLES]);
       const departmentId = await uploadDepartment(req, user, req.body.departmentId);
+      const correction = await correctionOf(req, user, req.body.correctionReason);
       const item = await resolveItem(db, req.body.catalog);
-      const r = await importRows({ db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values] });
-      await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted } });
+      const r = await importRows({
+        db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values],
+        correction, correctionHint: user.role === 'admin',
+      });
+      await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted, ...(correction ? { correctionReason: correction.reason } : {}) } });
       return reply.status(201).send((await batchInScope(req, user, null, r.batchId)) as never);
     },
   );

@@ -3,9 +3,13 @@ import { Type } from '@sinclair/typebox';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
+/** 更正原因: the credit office corrects other departments' records with a reason (issue 11 §1); role admin only. */
+const CorrectionReason = Type.Optional(Type.String({ maxLength: 500, description: '更正原因（仅信用办管理员；填写后可更正其他部门报送的记录，记入审计日志）' }));
+
 export const UploadQuery = Type.Object({
   catalog: Type.String({ minLength: 1, maxLength: 64 }),
   departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  correctionReason: CorrectionReason,
 });
 
 export const ProgressSchema = Type.Union([
@@ -34,6 +38,8 @@ export const BatchSchema = Type.Object({
   /** Rows accepted with a personal-data warning (public-field screen), per code, with an example message. */
   warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String(), rows: Type.Integer(), rowNumbers: Type.Array(Type.Integer()) })),
   sameAsBatch: Nullable(Type.String()),
+  /** 更正原因 of a credit-office correction batch (issue 11 §1). */
+  correctionReason: Type.Optional(Nullable(Type.String())),
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),
   progress: Type.Optional(ProgressSchema),
@@ -92,6 +98,7 @@ export const StatsRowSchema = Type.Object({
 export const FormBody = Type.Object({
   catalog: Type.String({ minLength: 1, maxLength: 64 }),
   departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  correctionReason: CorrectionReason,
   values: Type.Record(Type.String({ maxLength: 100 }), Type.Union([Type.String({ maxLength: 4000 }), Type.Null()]), { maxProperties: 200 }),
 });
 

@@ -11,6 +11,7 @@ import { setImmediate } from 'node:timers/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
+import type { AuditContext } from '../../platform/audit.ts';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { bigramsTsvector, searchColumns } from '../subjects/search.ts';
@@ -19,6 +20,7 @@ import type { PublicityInput } from '../publicity/publicity.schemas.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { maskPersonalValue, protectRejectCells } from './rejects.ts';
+import { ownedByOtherIssue } from './ownership.ts';
 
 /** The receipt (回执) counts, named as the CLI's --json prints them. */
 export interface ReceiptCounts {
@@ -42,11 +44,17 @@ export interface BatchStart {
   format?: string | null;
   createdBy?: number | null;
   apiKeyId?: number | null;
+  /** 更正原因 of a credit-office correction (issue 11 §1). */
+  correctionReason?: string | null;
 }
 
-/** One row as the staging step sees it: accepted with its validation result, or rejected with its errors. */
+/**
+ * One row as the staging step sees it: accepted with its validation result, or rejected with its errors. An
+ * accepted row keeps its cells too: the merge may still refuse it (another department's record) and the
+ * error file shows the row as uploaded.
+ */
 export type StagedRow =
-  | { kind: 'accepted'; rowNumber: number; result: RowResult }
+  | { kind: 'accepted'; rowNumber: number; result: RowResult; cells: readonly string[] }
   | { kind: 'rejected'; rowNumber: number; cells: readonly string[]; errors: readonly RowIssueOut[] };
 
 // Advisory-lock namespaces: a batch being processed holds (BATCH_NS, id); merges of one item serialise on (MERGE_NS, hash).
@@ -70,6 +78,7 @@ export async function startBatch(db: Db, b: BatchStart): Promise<string> {
       file_errors: '[]',
       created_by: b.createdBy ?? null,
       api_key_id: b.apiKeyId ?? null,
+      correction_reason: b.correctionReason ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -195,6 +204,8 @@ interface StagedVersion {
   docNo: string;
   hash: string;
   withdrawn: boolean;
+  /** Counted as 超期上报 in the receipt (taken back if the merge refuses the row). */
+  late: boolean;
   decision: string | null;
   kind: string;
   name: string | null;
@@ -206,6 +217,8 @@ interface StagedVersion {
   regNo: string | null;
   /** The version's own COPY columns (the first eight of VERSION_COLUMNS), UTF-8. */
   line: Buffer;
+  /** The row's cells as uploaded (JSON, UTF-8, in the chunk's arena): for the error file if the merge refuses the row. */
+  cells: Buffer;
   /** Prepared while the previous chunk merges: the columns of this row's subject, if the subject looks new. */
   newSubject?: NewSubject;
   /**
@@ -222,7 +235,7 @@ const VERSION_COLUMNS =
   'content, content_hash, pii_enc, withdrawn, late, working_days, provisional, row_number, batch_id, channel, department_id, catalog_version, record_id, version, subject_id';
 
 /** Builds the staged form of an accepted row; personal fields are stored masked, the originals encrypted. */
-function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineArena): StagedVersion {
+function stageRow(rowNumber: number, r: RowResult, cells: readonly string[], c: StageContext, arena: LineArena): StagedVersion {
   // One serialisation serves the content hash and, when nothing is masked, the stored content.
   const valuesJson = JSON.stringify(r.values);
   const hash = sha256(valuesJson);
@@ -257,6 +270,7 @@ function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineA
     docNo: k.docNo,
     hash,
     withdrawn: r.withdrawn,
+    late: r.late,
     decision: typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null,
     kind: subjectKind(s.category),
     name: s.name,
@@ -266,6 +280,8 @@ function stageRow(rowNumber: number, r: RowResult, c: StageContext, arena: LineA
     orgCode: s.orgCode ?? null,
     regNo: s.regNo ?? null,
     input: recordInput(c.item.recordType, typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null, r.values),
+    // A buffer rather than the array: kept for the chunk's life without objects for the garbage collector to trace.
+    cells: arena.add(JSON.stringify(cells)),
     line: arena.add(
       esc(contentJson) +
         '\t' + hash +
@@ -317,7 +333,7 @@ async function copyText(client: pg.PoolClient, statement: string, pieces: Iterab
 
 /** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
 async function* chunksOf(
-  rows: AsyncIterable<{ rowNumber: number; result: RowResult }>,
+  rows: AsyncIterable<{ rowNumber: number; result: RowResult; cells: readonly string[] }>,
   size: number,
   stage: StageContext,
   pool: pg.Pool,
@@ -327,7 +343,7 @@ async function* chunksOf(
   let yielded = false;
   const seen = new Set<number>();
   for await (const row of rows) {
-    chunk.push(stageRow(row.rowNumber, row.result, stage, arena));
+    chunk.push(stageRow(row.rowNumber, row.result, row.cells, stage, arena));
     // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
     if (chunk.length % 64 === 0) await setImmediate();
@@ -492,6 +508,13 @@ export interface CommitOptions {
   afterChunkMerge?: (chunk: number) => Promise<void>;
   /** Benchmark hook: each merge statement's duration, labelled by its first words. */
   onStep?: (step: string, ms: number) => void;
+  /**
+   * A credit-office correction (issue 11 §1): rows may change other departments' records, which keep their
+   * owner; the reason and the records touched are audited with the batch, in its transaction.
+   */
+  correction?: { reason: string; ctx: AuditContext } | null;
+  /** The uploader is the credit office: a refused row says how to correct it. */
+  correctionHint?: boolean;
 }
 
 /**
@@ -514,15 +537,19 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   try {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
-    async function* accepted(): AsyncGenerator<{ rowNumber: number; result: RowResult }> {
+    // Rows refused by validation and rows the merge refuses (another department's record) go to the same list.
+    const reject = (rowNumber: number, cells: readonly string[], errors: readonly RowIssueOut[]) => {
+      counts.rejected++;
+      // Personal cells masked, their originals sealed like a version's (rejects.ts).
+      const p = protectRejectCells(cells, personal, stage.at, stage.seal);
+      rejects.push(`${o.batchId}\t${rowNumber}\t${esc(JSON.stringify(p.cells))}\t${esc(JSON.stringify(errors))}\t${p.piiEnc ?? '\\N'}\tt\n`);
+    };
+    async function* accepted(): AsyncGenerator<{ rowNumber: number; result: RowResult; cells: readonly string[] }> {
       for await (const row of o.rows) {
         counts.total++;
         if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
         if (row.kind === 'rejected') {
-          counts.rejected++;
-          // Personal cells masked, their originals sealed like a version's (rejects.ts).
-          const p = protectRejectCells(row.cells, personal, stage.at, stage.seal);
-          rejects.push(`${o.batchId}\t${row.rowNumber}\t${esc(JSON.stringify(p.cells))}\t${esc(JSON.stringify(row.errors))}\t${p.piiEnc ?? '\\N'}\tt\n`);
+          reject(row.rowNumber, row.cells, row.errors);
           continue;
         }
         counts.accepted++;
@@ -538,6 +565,8 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       versionSuffix: `\t${o.batchId}\t${esc(o.channel)}\t${o.departmentId}\t${o.item.version}`,
       recordSequence: '',
       checkedAt: stage.at.toISOString(),
+      reject,
+      touched: o.correction ? new Map() : null,
     };
     let n = 0;
     for await (const chunk of readAhead(chunksOf(accepted(), o.chunkRows ?? MERGE_CHUNK_ROWS, stage, o.pool), 1)) {
@@ -552,6 +581,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     }
     o.onProgress?.(counts.total);
     counts.duplicates = counts.accepted - counts.new - counts.updated;
+    if (o.correction) await auditCorrection(client, o, m.touched!);
     if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects);
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
@@ -580,6 +610,39 @@ interface MergeContext {
   recordSequence: string;
   /** publicity_checked_at of the records the batch writes (the decision moment, as a timestamptz literal). */
   checkedAt: string;
+  /** Counts a row as rejected and keeps it for ingest_rejects (the error file). */
+  reject: (rowNumber: number, cells: readonly string[], errors: readonly RowIssueOut[]) => void;
+  /** A correction batch: every record it writes a version of → the record's owning department. */
+  touched: Map<string, number> | null;
+}
+
+/** Records named in a correction's audit entry at most (the count is always complete). */
+const AUDIT_RECORDS_MAX = 1000;
+
+/**
+ * Audits a credit-office correction with its reason and the records it touched, in the batch's transaction
+ * (the merge runs on a pg client, not Kysely, so this writes the row platform/audit.ts audit() writes).
+ */
+async function auditCorrection(client: pg.PoolClient, o: CommitOptions, touched: ReadonlyMap<string, number>): Promise<void> {
+  const { reason, ctx } = o.correction!;
+  const a = ctx.actor ?? {};
+  const records = [...touched].slice(0, AUDIT_RECORDS_MAX).map(([id, owner]) => ({ id, departmentId: owner, otherDepartment: owner !== o.departmentId }));
+  const otherDepartments = [...touched.values()].filter((d) => d !== o.departmentId).length;
+  await client.query(
+    `INSERT INTO audit_log (actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, target, outcome, detail, ip, request_id)
+     VALUES ($1, $2, $3, $4, $5, 'ingest.correction', $6, 'ok', $7, $8, $9)`,
+    [
+      a.userId ?? null,
+      a.username ?? null,
+      a.role ?? null,
+      a.departmentId ?? null,
+      a.appKey ?? null,
+      `batch:${o.batchId}`,
+      JSON.stringify({ reason, departmentId: o.departmentId, item: o.item.id, recordCount: touched.size, otherDepartments, records }),
+      ctx.ip ?? null,
+      ctx.requestId ?? null,
+    ],
+  );
 }
 
 /** Times a statement for the benchmark hook, labelled by its first words. */
@@ -765,6 +828,8 @@ async function subjectsBy(m: MergeContext, column: 'uscc' | 'id_hash', latest: R
 /** A record key's state while a chunk is merged: the stored record (if any) and the versions this chunk adds. */
 interface KeyState {
   recordId: string | null;
+  /** The stored record's owning department (null for a new key: this batch's department will own it). */
+  ownerId: number | null;
   /** The stored record's repair date and decision date (publicity depends on them). */
   repairedAt: string | null;
   decisionDate: string | null;
@@ -779,6 +844,7 @@ interface KeyState {
 interface StoredRecord {
   record_key: string;
   id: string;
+  department_id: number;
   current_version: number;
   current_hash: string;
   repaired_at: string | null;
@@ -789,6 +855,7 @@ interface StoredRecord {
 function keyState(stored?: StoredRecord): KeyState {
   return {
     recordId: stored?.id ?? null,
+    ownerId: stored?.department_id ?? null,
     repairedAt: stored?.repaired_at ?? null,
     decisionDate: stored?.decision_date ?? null,
     base: stored?.current_version ?? 0,
@@ -812,19 +879,22 @@ interface VersionOut {
  * same key, or the stored current version, is an unchanged duplicate), new and changed records, and the
  * versions themselves by COPY. Adds to the counts.
  */
-async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], counts: ReceiptCounts): Promise<void> {
+async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[], counts: ReceiptCounts): Promise<void> {
   const { o } = m;
-  const subjects = await linkSubjects(m, rows);
-  // Stored records of the chunk's keys, by index probe (item_id, record_key).
-  const keys = unique(rows.map((r) => r.key));
+  // Stored records of the chunk's keys, by index probe (item_id, record_key), with their owner.
+  const keys = unique(chunk.map((r) => r.key));
   const stored = await step<StoredRecord>(
     m,
-    `SELECT record_key, id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
+    `SELECT record_key, id, department_id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
      FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])`,
     [o.item.id, keys],
   );
   const state = new Map<string, KeyState>();
   for (const r of stored.rows) state.set(r.record_key, keyState(r));
+  // Rows on another department's records are refused before anything of them (subject, version) is written.
+  const rows = await ownRows(m, chunk, state, counts);
+  if (!rows.length) return;
+  const subjects = await linkSubjects(m, rows);
   const versions: VersionOut[] = [];
   rows.forEach((row, i) => {
     let k = state.get(row.key);
@@ -865,6 +935,8 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
       ),
     );
   }
+  // A correction's audit entry names every record it wrote a version of, with the record's (kept) owner.
+  if (m.touched) for (const v of versions) m.touched.set(v.key.recordId!, v.key.ownerId ?? o.departmentId);
   if (changed.length) {
     // Changed records, by primary key, with their publicity decided again from the new current version.
     const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate));
@@ -897,6 +969,28 @@ async function mergeChunk(m: MergeContext, rows: readonly StagedVersion[], count
       copyText(m.client, `COPY record_versions (${VERSION_COLUMNS}) FROM STDIN`, versionPieces(versions, m.versionSuffix)),
     );
   }
+}
+
+/**
+ * Ownership (issue 11 §1): the chunk's rows whose key is new or belongs to this batch's department. A row on
+ * another department's record is counted as rejected, with its cells, in the receipt and the error file;
+ * the owner's name is read once per chunk that has such rows. A correction batch keeps every row.
+ */
+async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: ReadonlyMap<string, KeyState>, counts: ReceiptCounts): Promise<readonly StagedVersion[]> {
+  const { o } = m;
+  if (o.correction) return chunk;
+  const ownerOf = (r: StagedVersion) => state.get(r.key)?.ownerId ?? o.departmentId;
+  const others = chunk.filter((r) => ownerOf(r) !== o.departmentId);
+  if (!others.length) return chunk;
+  const names = await step<{ id: number; name: string }>(m, 'SELECT id, name FROM departments WHERE id = ANY($1::int[])', [unique(others.map(ownerOf))]);
+  const nameOf = new Map(names.rows.map((d) => [d.id, d.name]));
+  for (const r of others) {
+    counts.accepted--;
+    if (r.late) counts.late--;
+    const owner = ownerOf(r);
+    m.reject(r.rowNumber, JSON.parse(r.cells.toString('utf8')) as string[], [ownedByOtherIssue(nameOf.get(owner) ?? `部门 ${owner}`, o.correctionHint ?? false)]);
+  }
+  return chunk.filter((r) => ownerOf(r) === o.departmentId);
 }
 
 /** Text lines in pieces of about 256 KiB. */

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
 import { importRows } from '../ingest/import.service.ts';
@@ -10,6 +11,8 @@ import { localEstimates } from './monitoring.service.ts';
 let t: TestApp;
 before(async () => {
   t = await createTestApp();
+  // The department may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
 });
 after(async () => {
   await t?.close();

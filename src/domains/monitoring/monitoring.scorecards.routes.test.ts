@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importRows, type Receipt } from '../ingest/import.service.ts';
@@ -82,6 +83,8 @@ before(async () => {
   assert.ok(item);
   scjgj = await deptId(t.db, 'SCJGJ');
   swj = await deptId(t.db, 'SWUJU');
+  // Both departments may report the authorities the generated rows name (issue 11 §1).
+  for (const code of ['SCJGJ', 'SWUJU']) await allowFixtureAuthorities(t.db, code);
 
   const [v0, v1, v2, r1, r2, r3] = penaltyRows(6, 2026);
   const update = { ...v0, [header({ role: 'remark' })]: '更正罚没款' };

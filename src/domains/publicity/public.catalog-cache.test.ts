@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { demoDepartmentUscc } from '../auth/departments.data.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { createDb } from '../../db/index.ts';
 import { GENERIC_OTHER_V1 } from '../catalog/builtin/index.ts';
 import { definitionKey, findActiveItem, itemDefinitions } from '../catalog/catalog.repository.ts';
@@ -18,6 +20,8 @@ let t: TestApp;
 
 before(async () => {
   t = await createTestApp();
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
 });
 after(async () => {
   await t?.close();
@@ -56,7 +60,8 @@ async function importOne(contentHeader: string, content: string): Promise<string
     文书号: `宁缓〔2026〕${content}号`,
     日期: '2026-11-01',
     机构: '西宁市市场监督管理局',
-    机构统一社会信用代码: generateUscc(rng),
+    // The reporting department's own code (issue 11 §1: a department names only its own authority or one it reports for).
+    机构统一社会信用代码: demoDepartmentUscc('SCJGJ', '630100'),
   };
   const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows: [row] });
   assert.equal(r.accepted, 1, JSON.stringify(r));

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
@@ -49,6 +50,8 @@ const PUBLIC_BASE_URL = 'https://credit.xining.example';
 
 before(async () => {
   t = await createTestApp({ publicBaseUrl: loadConfig({ PUBLIC_BASE_URL: `${PUBLIC_BASE_URL}/` }).publicBaseUrl });
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
   await load(companyRows(4, 11, '2026-06-01', '2026-11-20', 71, FINE)); // public
   await load(companyRows(2, 12, '2026-06-01', '2026-11-20', 72, { CF_CFLB: '警告', CF_NR_FK: '', CF_NR_WFFF: '', CF_NR_ZKDX: '', CF_NR: '警告' })); // 轻微 under the 2026 rules: not published
   await load(companyRows(3, 13, '2019-08-01', '2020-06-30', 73, FINE)); // past the maximum period

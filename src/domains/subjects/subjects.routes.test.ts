@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { checkIdNumber, generateIdNumber, generateUscc } from '../codes/index.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
@@ -69,6 +70,8 @@ let imported: { legal: string; legalUscc: string; natural: string[] };
 before(async () => {
   const overrides: Partial<Config> & { searchRateLimitPerMinute: number } = { searchRateLimitPerMinute: 100_000 };
   t = await createTestApp(overrides);
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
   for (const id of personIds) assert.equal(checkIdNumber(id).verdict, 'valid');
 
   // 1. Through the real importer: 行政处罚 rows of legal persons, individual businesses and natural persons,

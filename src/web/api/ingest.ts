@@ -48,6 +48,8 @@ export interface UploadTarget {
   catalog: string;
   /** Only for admins / district admins; department users upload for their own department. */
   departmentId?: number | null;
+  /** 更正原因: the credit office corrects other departments' records (admins only; audited). */
+  correctionReason?: string | null;
 }
 
 /** Upload one file; resolves when the server has accepted it for processing (202). */
@@ -60,7 +62,7 @@ export function uploadIngestFile(
   const form = new FormData();
   form.append('file', file, file.name);
   return upload<{ batchId: string }>('/api/ingest/upload', form, {
-    query: { catalog: target.catalog, departmentId: target.departmentId ?? undefined },
+    query: { catalog: target.catalog, departmentId: target.departmentId ?? undefined, correctionReason: target.correctionReason || undefined },
     onProgress,
     signal,
   });

@@ -370,5 +370,7 @@ export interface IngestStatsRow {
 export interface FormSubmission {
   catalog: string;
   departmentId?: number;
+  /** 更正原因 (credit office only): lets the row change another department's record. */
+  correctionReason?: string;
   values: Record<string, string>;
 }
