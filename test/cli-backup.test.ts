@@ -21,6 +21,7 @@ import { importFile } from '../src/domains/ingest/import.service.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
 import { createTestDatabase, createTestDb, dropTestDatabase, urlFor, type TestDb } from './helpers/db.ts';
 import { freePort } from './helpers/net.ts';
+import { allowFixtureAuthorities } from './helpers/authorities.ts';
 
 const root = join(import.meta.dirname, '..');
 const SECRET = 'source-instance-secret-0123456789-abcdefgh';
@@ -73,6 +74,8 @@ before(async () => {
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), secret: SECRET };
   await seedDepartments(src.db, config);
   await installBuiltinCatalog(src.db);
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(src.db, 'SCJGJ');
   // Encrypted data of every kind: natural persons' ID numbers, personal fields of versions, an API-key secret.
   const dept = await src.db.selectFrom('departments').select('id').where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
   await createApiKey(src.db, config, 'system', { departmentId: dept.id, name: '业务系统' }, { actor: null });

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, deptId, type TestApp } from './helpers/app.ts';
+import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { pdfText } from './fixtures/monitoring/doc-text.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
@@ -58,6 +59,8 @@ async function load(t: TestApp, rows: Array<Record<string, string>>) {
 /** The same data on an app with the given setting: a company, an individual business and a natural person, one public penalty each. */
 async function setUp(personName: 'full' | 'masked') {
   const t = await createTestApp({ publicPersonName: personName });
+  // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
   const one = (company: typeof COMPANY, docPrefix: number, over: Record<string, string> = {}) =>
     companyPenaltyRows(1, 40 + docPrefix, { company, from: DECISION, to: DECISION, docPrefix, over: { ...FINE, CF_JDRQ: DECISION, ...over } });
   await load(t, one(COMPANY, 81));
