@@ -36,7 +36,12 @@ const LICENCE = (() => {
 // The free texts each path must scrub: one of every kind and way of writing, and the numbers that must stay.
 const FACT = `经查，当事人（身份证号${fw(ID)}，联系电话+86 139-9712-3456）于${DECISION.replaceAll('-', '/')}在城东区经营，违反规定。`;
 const REMARK = `代理人身份证 ${ID_OTHER.slice(0, 6)} ${ID_OTHER.slice(6, 14)} ${ID_OTHER.slice(14)}，原证号${ID15}，退款账户${CARD.replace(/(\d{4})(?=\d)/g, '$1 ')}`;
-const SPARE = `许可证编号${LICENCE}`;
+// One issued a week before the decision: "born" less than a year before it, so no person's either (pii.ts).
+const LICENCE_EARLIER = (() => {
+  const first17 = '63010220260908015';
+  return first17 + idCheckChar(first17);
+})();
+const SPARE = `许可证编号${LICENCE}，原许可证编号${LICENCE_EARLIER}`;
 /** The personal numbers in any form: none of them may appear, with or without separators. */
 const SECRETS = [ID, fw(ID), ID_OTHER, ID15, MOBILE, CARD];
 
@@ -118,7 +123,7 @@ describe('free text with personal numbers (PUBLIC_PERSON_NAME=full, the default)
       const field = (name: string) => rec.fields.find((f) => f.name === name)?.value;
       assert.equal(field('违法事实'), FACT.replace(fw(ID), '*'.repeat(18)).replace('139-9712-3456', '*'.repeat(11)), url);
       assert.match(field('备注')!, /^代理人身份证 \*{18}，原证号\*{15}，退款账户\*{19}$/, url);
-      assert.equal(field('暂扣或吊销证照名称及编号'), SPARE, `${url}: a licence number carrying the decision date is no ID number`);
+      assert.equal(field('暂扣或吊销证照名称及编号'), SPARE, `${url}: licence numbers carrying the decision date or one near it are no ID numbers`);
       assert.equal(field('行政相对人代码_1（统一社会信用代码）'), COMPANY.uscc, url);
       assert.equal(field('处罚机关统一社会信用代码')?.length, 18, url);
     }

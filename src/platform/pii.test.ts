@@ -3,9 +3,18 @@
 // the legitimate public numbers that must not be (USCCs, 文号, licence numbers, amounts, dates).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateIdNumber, idCheckChar, isValidUscc, usccCheckChar } from '../domains/codes/index.ts';
+import { checkRegNo, generateIdNumber, idCheckChar, isValidUscc, regNoCheckDigit, usccCheckChar } from '../domains/codes/index.ts';
 import { mulberry32 } from './random.ts';
-import { findPersonalNumbers, luhnValid, maskPersonName, publicPersonName, scrubPersonalNumbers, type PersonalNumberKind } from './pii.ts';
+import {
+  findPersonalNumbers,
+  luhnValid,
+  maskPersonalNumber,
+  maskPersonalNumbersIn,
+  maskPersonName,
+  publicPersonName,
+  scrubPersonalNumbers,
+  type PersonalNumberKind,
+} from './pii.ts';
 
 const rng = mulberry32(20261206);
 const id18 = generateIdNumber(rng, { region: '630102', birth: new Date(Date.UTC(1985, 0, 1)) });
@@ -18,9 +27,30 @@ const idX = (() => {
   throw new Error('no X check character found');
 })();
 const id15 = '630102850101123'; // 城东区, born 1985-01-01, first generation (no check digit)
+/** first17 + its GB 11643 check character. */
+const withCheck = (first17: string) => first17 + idCheckChar(first17);
+/** A 香港居民居住证 number (810000) and a foreigner's permanent residence permit (9 + province + nationality). */
+const hkPermit = withCheck('81000019900101123');
+const foreignPermit = withCheck('91184019850101001');
+/** Region 630199 is in 青海 but in no region table: the check character vouches for the number. */
+const idUnknownCounty = withCheck('63019919850101123');
+/** "Born" 2017-05-24 and 2017-05-25: exactly one year, and a day less than a year, before a 2018-05-24 decision. */
+const idYearBefore = withCheck('63010220170524012');
+const idDayShort = withCheck('63010220170525012');
+/** A valid 15-digit 工商注册号 whose digits also read as a first-generation ID (630102, "born" 1985-01-01). */
+const regNo = (() => {
+  for (let s = 0; s < 100; s++) {
+    const first14 = `630102850101${String(s).padStart(2, '0')}`;
+    const r = first14 + regNoCheckDigit(first14);
+    if (checkRegNo(r).verdict === 'valid') return r;
+  }
+  throw new Error('no registration number');
+})();
 /** digits + the Luhn check digit. */
 const withLuhn = (body: string) => [...'0123456789'].map((d) => body + d).find(luhnValid)!;
 const card16 = withLuhn('622202123456789');
+/** A 2-series (Mastercard 2221–2720) card. */
+const card2 = withLuhn('222100123456789');
 const card19 = withLuhn('621700123456789012');
 const fullWidth = (s: string) => s.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 const group = (s: string, sizes: number[], sep: string) => {
@@ -63,12 +93,20 @@ const FOUND: Case[] = [
   { why: 'mobile after +86 and a space', text: '+86 177 1234 5678', found: [['mobile', '177 1234 5678']] },
   { why: 'full-width mobile', text: `手机${fullWidth('18612345678')}`, found: [['mobile', fullWidth('18612345678')]] },
   { why: 'mobile after a year in the same digit run', text: '2026 139 1234 5678', found: [['mobile', '139 1234 5678']] },
-  { why: '16-digit bank card', text: `账号${card16}`, found: [['bank', card16]] },
-  { why: '19-digit bank card in groups of 4', text: `卡号 ${group(card19, [4, 4, 4, 4], ' ')}`, found: [['bank', group(card19, [4, 4, 4, 4], ' ')]] },
+  { why: '16-digit bank card', text: `账号${card16}`, found: [['bank_card', card16]] },
+  { why: '19-digit bank card in groups of 4', text: `卡号 ${group(card19, [4, 4, 4, 4], ' ')}`, found: [['bank_card', group(card19, [4, 4, 4, 4], ' ')]] },
   { why: 'mobiles listed with commas', text: '电话13912345678,13812345678', found: [['mobile', '13912345678'], ['mobile', '13812345678']] },
-  { why: 'several kinds in one text', text: `张某（${id18}，电话13812345678）账户${card16}`, found: [['id', id18], ['mobile', '13812345678'], ['bank', card16]] },
+  { why: 'several kinds in one text', text: `张某（${id18}，电话13812345678）账户${card16}`, found: [['id', id18], ['mobile', '13812345678'], ['bank_card', card16]] },
   { why: 'licence-shaped ID when no decision date is known', text: '150430201805240102', found: [['id', '150430201805240102']] },
   { why: 'an ID of someone born before the decision', text: id18, decisionDate: '2026-06-01', found: [['id', id18]] },
+  { why: 'ID in groups of 3-3-4-4-4', text: `身份证号：${group(id18, [3, 3, 4, 4], ' ')}`, found: [['id', group(id18, [3, 3, 4, 4], ' ')]] },
+  { why: 'full-width 15-digit ID', text: `一代证号 ${fullWidth(id15)}`, found: [['id', fullWidth(id15)]] },
+  { why: 'mobile with 86 and no +', text: '8613800138000', found: [['mobile', '8613800138000']] },
+  { why: 'HK/Macao/Taiwan residence permit', text: `居住证${hkPermit}`, found: [['id', hkPermit]] },
+  { why: "foreigner's permanent residence permit", text: `永久居留证 ${foreignPermit}`, found: [['id', foreignPermit]] },
+  { why: 'ID whose county is in no region table (known province, check character right)', text: idUnknownCounty, found: [['id', idUnknownCounty]] },
+  { why: 'born exactly one year before the decision: a person', text: idYearBefore, decisionDate: '2018-05-24', found: [['id', idYearBefore]] },
+  { why: '2-series bank card', text: `卡号${card2}`, found: [['bank_card', card2]] },
 ];
 
 const NOT_FOUND: Case[] = [
@@ -77,6 +115,10 @@ const NOT_FOUND: Case[] = [
   { why: '文号', text: '宁市监罚〔2026〕12号；青市监处字〔2025〕第000123号', found: [] },
   { why: 'licence number with the decision date inside, decision date known', text: '许可证编号150430201805240102', decisionDate: '2018-05-24', found: [] },
   { why: 'licence number issued after the "birth"', text: '150430201805240102', decisionDate: '2018-05-01', found: [] },
+  { why: 'licence number decided a week after its embedded date (less than a year)', text: '150430201805240102', decisionDate: '2018-06-01', found: [] },
+  { why: '"born" a day less than a year before the decision: no person', text: idDayShort, decisionDate: '2018-05-24', found: [] },
+  { why: 'valid 15-digit 工商注册号 that also reads as an ID', text: `注册号${regNo}`, found: [] },
+  { why: 'ID glued to letters at both ends', text: `a${id18}b`, found: [] },
   { why: 'licence number with letters', text: '食品经营许可证 JY16301020001234；JY1630102000012345', found: [] },
   { why: 'amounts', text: '罚款人民币13900元（1.39万元），没收违法所得1,390,000,000.00元', found: [] },
   { why: 'decimal with many digits', text: '0.13912345678', found: [] },
@@ -96,6 +138,27 @@ test('numbers that are personal are found where they are, with their kind', () =
     const got = findPersonalNumbers(c.text, { decisionDate: c.decisionDate }).map((f) => [f.kind, c.text.slice(f.start, f.end)]);
     assert.deepEqual(got, c.found, c.why);
   }
+});
+
+test('each found number carries its value: ASCII digits, X upper-case, separators and country prefix removed', () => {
+  const values = (text: string) => findPersonalNumbers(text).map((f) => [f.kind, f.value]);
+  assert.deepEqual(values(`号码${fullWidth(idX).toLowerCase()}`), [['id', idX]]);
+  assert.deepEqual(values(group(id18, [6, 8], '-')), [['id', id18]]);
+  assert.deepEqual(values('电话：+86 177-1234-5678；8613800138000；008615012345678'), [
+    ['mobile', '17712345678'],
+    ['mobile', '13800138000'],
+    ['mobile', '15012345678'],
+  ]);
+  assert.deepEqual(values(`卡号 ${group(card19, [4, 4, 4, 4], ' ')}`), [['bank_card', card19]]);
+});
+
+test('the staff form masks ID and card 6 + 4 and mobiles 3 + 4, in place, the rest of the text kept', () => {
+  assert.equal(maskPersonalNumber({ kind: 'id', value: id18 }), `${id18.slice(0, 6)}********${id18.slice(-4)}`);
+  assert.equal(maskPersonalNumber({ kind: 'mobile', value: '13912345678' }), '139****5678');
+  assert.equal(maskPersonalNumber({ kind: 'bank_card', value: card19 }), `${card19.slice(0, 6)}*********${card19.slice(-4)}`);
+  const text = `张某（${group(id18, [6, 8], ' ')}，电话+86 139-1234-5678），备注`;
+  assert.equal(maskPersonalNumbersIn(text, findPersonalNumbers(text)), `张某（${id18.slice(0, 6)}********${id18.slice(-4)}，电话+86 139****5678），备注`);
+  assert.equal(maskPersonalNumbersIn('无', []), '无');
 });
 
 test('legitimate public numbers are not personal numbers', () => {

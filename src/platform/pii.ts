@@ -1,4 +1,5 @@
-// Personal data on public paths (DOMAIN §3.5): the one policy and the one detector every public output uses.
+// Personal data on public paths (DOMAIN §3.5): the one policy and the one detector every public
+// output and the ingest screen use.
 //
 // Policy (docs/OPERATIONS.md "个人信息保护（公开页面）"):
 //   * ID numbers of natural persons never appear on a public page, not even partly masked: a field that holds
@@ -8,31 +9,52 @@
 //   * The penalised natural person's name is shown in full or masked (刘*) as PUBLIC_PERSON_NAME says
 //     (default full); other natural persons' names (an individual business's operator) are never shown.
 //
-// Detector API (shared with the ingest screen, src/domains/ingest/validate.ts):
-//   findPersonalNumbers(text, opts?) → [{ kind: 'id' | 'mobile' | 'bank', start, end }], offsets into `text`
-//     (UTF-16 code units, end exclusive), left to right, not overlapping.
-//   scrubPersonalNumbers(text, opts?) → text with each such span replaced by one '*' per digit (or X).
-//   opts.decisionDate ('YYYY-MM-DD'): the record's decision date, when known (see plausibility below).
+// Detector API (the one detector of natural persons' numbers in free text: public output scrubs with it, the
+// ingest screen (src/domains/ingest/screen.ts, validate.ts, rejects.ts) refuses, warns and masks with it):
+//   findPersonalNumbers(text, opts?) → [{ kind: 'id' | 'bank_card' | 'mobile', value, start, end }], offsets
+//     into `text` (UTF-16 code units, end exclusive), left to right, not overlapping; `value` is the number as
+//     ASCII digits (and X), separators and a +86 / 0086 / 86 prefix removed.
+//   scrubPersonalNumbers(text, opts?) → text with each such span replaced by one '*' per digit (or X): public
+//     output, where not even a part of the number may show.
+//   maskPersonalNumber / maskPersonalNumbersIn → the staff form (ID and card 6 + 4, mobile 3 + 4): the ingest
+//     screen's messages and the rejected cells of an error file.
+//   opts.decisionDate ('YYYY-MM-DD'): the record's decision date, when known (see plausibility below);
+//   opts.today: "today" for the birth-date check (defaults to now; tests fix it).
+// The kind names are those of the ingest reason codes and INGEST_PII_SCREEN (id, bank_card, mobile), which are
+// documented and user-facing.
 //
 // What counts as a number, after full-width digits (０-９) and Ｘ are read as half-width:
 //   * digits in groups joined by ONE separator (space, full-width space, a hyphen or dash), every group at
 //     least 3 digits long, the whole not touching another letter or digit (so USCCs, 文号, licence numbers
 //     with letters such as JY1630102…, decimals and dates like 2026-06-01 are not candidates). A candidate
 //     of several groups is also tried group-aligned in parts ("2026 139 1234 5678" still finds the mobile).
-//   * id: 18 characters (17 digits + digit or X) passing GB 11643 (region, real birth date, check character)
-//     and not a valid USCC; or 15 digits with a known region code and a real 19YYMMDD birth date (the first
-//     generation has no check digit, so the region must be known). A "person" born on or after the record's
-//     decision date is implausible: such numbers are document numbers that carry their issue date
-//     (150430201805240102 on a licence issued 2018-05-24), and are left alone when the decision date is known.
+//     Groups of 1–2 digits are not joined: "+86 139…" finds the mobile after the 86, and short groups are
+//     what dates, amounts and 文号 are made of. Any grouping of ≥ 3 digits is accepted (no fixed 3-4-4 or
+//     4-4-4-4 shape): people split numbers as they please, and a missed number is worse than a scrubbed one.
+//   * id: 18 characters (17 digits + digit or X) passing GB 11643 (a real province, a real birth date, the
+//     check character; a county missing from our region table is accepted, as the check character already
+//     guards the number and our table does not hold every code ever issued), HK/Macao/Taiwan residence
+//     permits (810000/820000/830000) and foreigners' permanent residence permits (9…) included; never a
+//     valid USCC. Or 15 digits (first generation, no check digit): the region must be known and the 19YYMMDD
+//     birth date real, and a valid 15-digit 工商注册号 (which carries its own check digit) is an enterprise's
+//     code, not a person's.
+//   * Plausibility against the decision date: an ID-shaped number whose "birth date" is less than one year
+//     before the record's decision date (or after it) is not taken for a person's. People named in penalties,
+//     permits and lists are not infants, while licence and document numbers embed their issue date or a date
+//     near it (150430201805240102 on a licence decided 2018-05-24, or one decided a week later). "One year" is
+//     calendar: born on or before the same day of the previous year (29 February → 28 February). Where no
+//     decision date is known the number is taken for a person's.
 //   * mobile: 1[3-9] + 9 digits, optionally after +86 / 0086 / 86.
-//   * bank: 16–19 digits passing the Luhn check, starting as card numbers do (2, 3, 4, 5, 6 or 9); never a
-//     valid USCC or a valid ID number (checked first).
-import { checkIdNumber, isValidUscc } from '../domains/codes/index.ts';
+//   * bank_card: 16–19 digits passing the Luhn check, starting as card numbers do (2, 3, 4, 5, 6 or 9; 2-series
+//     Mastercard ranges are issued in China too); never a valid USCC or a valid ID number (checked first).
+import { checkIdNumber, checkRegNo, isValidUscc, maskIdNumber } from '../domains/codes/index.ts';
 
-export type PersonalNumberKind = 'id' | 'mobile' | 'bank';
+export type PersonalNumberKind = 'id' | 'bank_card' | 'mobile';
 
 export interface PersonalNumber {
   kind: PersonalNumberKind;
+  /** The number as ASCII digits (and X), separators and a country prefix removed. */
+  value: string;
   /** Offset of the first character in the original text (UTF-16 code units). */
   start: number;
   /** Offset after the last character (exclusive). */
@@ -40,8 +62,10 @@ export interface PersonalNumber {
 }
 
 export interface DetectOptions {
-  /** The record's decision date (YYYY-MM-DD): numbers whose "birth date" is that day or later are not ID numbers. */
+  /** The record's decision date (YYYY-MM-DD): numbers "born" less than a year before it are not ID numbers. */
   decisionDate?: string | null;
+  /** "Today" for the birth-date check (a birth date after today is no birth date); now when not given. */
+  today?: Date;
 }
 
 /** How a natural person's name is shown on public pages (PUBLIC_PERSON_NAME). */
@@ -86,27 +110,42 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** The same day one year earlier ('YYYY-MM-DD'); 29 February becomes 28 February. */
+function yearBefore(iso: string): string {
+  const y = String(Number(iso.slice(0, 4)) - 1).padStart(4, '0');
+  const md = iso.slice(5) === '02-29' ? '02-28' : iso.slice(5);
+  return `${y}-${md}`;
+}
+
 /** Whether an ID-shaped number's birth date makes it a person's number on a record decided on `decisionDate`. */
 function plausibleBirth(birthDate: unknown, decisionDate: string | null | undefined): boolean {
   if (typeof birthDate !== 'string') return false;
-  return !decisionDate || !/^\d{4}-\d{2}-\d{2}$/.test(decisionDate) || birthDate < decisionDate;
+  return !decisionDate || !/^\d{4}-\d{2}-\d{2}$/.test(decisionDate) || birthDate <= yearBefore(decisionDate);
 }
 
 /** The kind of personal number `d` (half-width digits, maybe a final X) is, or null. */
 function classify(d: string, o: DetectOptions): PersonalNumberKind | null {
   const n = d.length;
-  if (n === 18 || (n === 15 && !d.includes('X'))) {
-    if (!(n === 18 && isValidUscc(d))) {
-      const r = checkIdNumber(d);
-      const ok = r.reasons.every((x) => x.severity !== 'error');
-      const known = n === 18 || (r.parsed?.region as { known?: boolean } | undefined)?.known === true;
-      if (ok && known && plausibleBirth(r.parsed?.birthDate, o.decisionDate)) return 'id';
-    }
-  }
+  if (isIdNumber(d, o)) return 'id';
   if (d.includes('X')) return null;
   if (MOBILE.test(d)) return 'mobile';
-  if (n >= 16 && n <= 19 && CARD_START.test(d) && luhnValid(d) && !(n === 18 && isValidUscc(d))) return 'bank';
+  if (n >= 16 && n <= 19 && CARD_START.test(d) && luhnValid(d) && !(n === 18 && isValidUscc(d))) return 'bank_card';
   return null;
+}
+
+/** An 18- or 15-character ID number (or permit) of a plausible person, and no organisation's code. */
+function isIdNumber(d: string, o: DetectOptions): boolean {
+  const n = d.length;
+  if (n === 18) {
+    if (isValidUscc(d)) return false;
+  } else if (n === 15 && !d.includes('X')) {
+    if (checkRegNo(d).verdict === 'valid') return false;
+  } else return false;
+  const r = checkIdNumber(d, o.today ? { today: o.today } : {});
+  if (r.reasons.some((x) => x.severity === 'error')) return false;
+  // No check digit in the first generation: only a known region tells it from any 15 digits with a date in them.
+  if (n === 15 && (r.parsed?.region as { known?: boolean } | undefined)?.known !== true) return false;
+  return plausibleBirth(r.parsed?.birthDate, o.decisionDate);
 }
 
 /** Runs of digit groups joined by single separators, each run bounded by neither a letter nor a digit. */
@@ -194,7 +233,7 @@ export function findPersonalNumbers(text: string, opts: DetectOptions = {}): Per
           let start = groups[a].start;
           // Show a +86 prefix as part of the mobile number.
           if (kind === 'mobile' && a === 0 && start > 0 && text[start - 1] === '+') start--;
-          found.push({ kind, start, end: groups[b].end });
+          found.push({ kind, value: kind === 'mobile' ? d.slice(-11) : d, start, end: groups[b].end });
           a = b + 1;
           hit = true;
           break;
@@ -220,6 +259,24 @@ export function scrubPersonalNumbers(text: string, opts: DetectOptions = {}): st
       if (k === '0' || k === 'X') stars++;
     }
     out += '*'.repeat(stars);
+    at = f.end;
+  }
+  return out + text.slice(at);
+}
+
+/** The staff form of a found number (never for public pages): ID and bank card 6 + 4, mobile 3 + 4. */
+export function maskPersonalNumber(p: Pick<PersonalNumber, 'kind' | 'value'>): string {
+  if (p.kind === 'mobile') return `${p.value.slice(0, 3)}****${p.value.slice(-4)}`;
+  return maskIdNumber(p.value);
+}
+
+/** `text` with each of `found` (from findPersonalNumbers on the same text) replaced by its staff form. */
+export function maskPersonalNumbersIn(text: string, found: readonly PersonalNumber[]): string {
+  if (!found.length) return text;
+  let out = '';
+  let at = 0;
+  for (const f of found) {
+    out += text.slice(at, f.start) + maskPersonalNumber(f);
     at = f.end;
   }
   return out + text.slice(at);

@@ -9,7 +9,7 @@ import { generateUscc, idCheckChar } from '../codes/index.ts';
 import { createWorkCalendar, epochDayOf } from '../../platform/workCalendar.ts';
 import { mulberry32 } from './fixtures.ts';
 import { matchHeaders } from './headers.ts';
-import { findPersonalNumbers, luhnValid } from './piiscan.ts';
+import { findPersonalNumbers, luhnValid } from '../../platform/pii.ts';
 import { screenPublicField } from './screen.ts';
 import { validateRow, type ValidationContext } from './validate.ts';
 
@@ -81,6 +81,23 @@ test('a licence number that embeds its own date, a USCC, amounts and dates are n
   assert.equal(codeOf('CF_SY', `于2024-09-01 在长江路12号，罚款人民币20000元，没收 300 件，文号〔2024〕1234567号`), null);
   assert.equal(codeOf('CF_SY', `a${ID}b`), null, 'glued to letters: part of another code');
   assert.equal(findPersonalNumbers(`1${ID}`, { today }).some((p) => p.kind === 'id'), false);
+});
+
+test('the screen and public output share one detector: what public pages scrub is refused or flagged here too', () => {
+  // Each was published scrubbed but passed the ingest screen while it had a detector of its own.
+  const unknownCounty = (() => {
+    const first17 = '63019919850101123'; // 青海, a county code in no region table
+    return first17 + idCheckChar(first17);
+  })();
+  assert.equal(codeOf('CF_SY', `身份证号${unknownCounty}`)?.code, 'id_number_in_public_field');
+  const card2 = (() => {
+    const body = '222100123456789'; // 2-series (Mastercard 2221–2720)
+    for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
+    throw new Error('no check digit');
+  })();
+  assert.equal(codeOf('CF_SY', `账户${card2}`)?.code, 'bank_card_in_public_field');
+  assert.equal(codeOf('CF_SY', '手机 1380 013 8000')?.code, 'mobile_in_public_field', 'any grouping of 3 or more digits');
+  assert.equal(codeOf('CF_SY', `卡号 ${CARD.slice(0, 6)} ${CARD.slice(6, 13)} ${CARD.slice(13)}`)?.code, 'bank_card_in_public_field');
 });
 
 test('INGEST_PII_SCREEN: per kind and per field, invalid entries listed at start-up', () => {

@@ -1,8 +1,10 @@
 // The ingest screen for personal numbers in public free-text fields (DOMAIN §3.5, issue 11 §5): an ID number
 // or a bank card in a 社会公开 text field rejects the row, a mobile number warns (defaults; INGEST_PII_SCREEN
-// changes them per kind and per field). The detection itself is piiscan.ts, replaceable by the shared detector.
+// changes them per kind and per field). The detection is the platform's one detector (src/platform/pii.ts), so
+// what is refused here and what public output scrubs follow one rule.
 import { DEFAULT_PII_SCREEN, type PiiScreenAction, type PiiScreenKind, type PiiScreenPolicy } from '../../config.ts';
-import { findPersonalNumbers, maskPersonalNumber, type PersonalNumber } from './piiscan.ts';
+import { findPersonalNumbers, maskPersonalNumber, type PersonalNumber } from '../../platform/pii.ts';
+import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 
 /** The row codes of the screen, one per kind. */
 export const SCREEN_CODES = {
@@ -14,7 +16,7 @@ export type ScreenCode = (typeof SCREEN_CODES)[PiiScreenKind];
 
 export interface ScreenContext {
   today: Date;
-  /** The row's decision date as an epoch day, or NaN (see piiscan.ts ScanOptions). */
+  /** The row's decision date as an epoch day, or NaN: ID-shaped numbers "born" less than a year before it are no ID numbers (pii.ts). */
   decisionDay?: number;
   policy?: PiiScreenPolicy;
 }
@@ -51,7 +53,9 @@ export function screenAction(policy: PiiScreenPolicy, fieldCode: string, kind: P
  * Costs one pass over the text when it holds fewer than 11 digits (almost every value).
  */
 export function screenPublicField(fieldCode: string, text: string, ctx: ScreenContext): ScreenIssue | null {
-  const found = findPersonalNumbers(text, { today: ctx.today, decisionDay: ctx.decisionDay });
+  const day = ctx.decisionDay;
+  const decisionDate = day === undefined || !Number.isFinite(day) ? null : isoOfEpochDay(day);
+  const found = findPersonalNumbers(text, { today: ctx.today, decisionDate });
   if (!found.length) return null;
   const policy = ctx.policy ?? DEFAULT_PII_SCREEN;
   let warning: ScreenIssue | null = null;

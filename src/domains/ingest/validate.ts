@@ -26,7 +26,7 @@ import {
 import { chinaEpochDay, daysInMonth, epochDayOf, isoOfEpochDay, type WorkCalendar } from '../../platform/workCalendar.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
 import type { HeaderMapping } from './headers.ts';
-import { findPersonalNumbers } from './piiscan.ts';
+import { findPersonalNumbers } from '../../platform/pii.ts';
 import { screenPublicField } from './screen.ts';
 import type { RowSourceMeta } from './rows.ts';
 
@@ -440,7 +440,7 @@ export function parseSetValue(table: EnumTable, raw: string): { codes: string[];
   return { codes, bad };
 }
 
-/** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see piiscan.ts). */
+/** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see src/platform/pii.ts). */
 export function findIdNumberInText(s: string, today: Date): string | null {
   return findPersonalNumbers(s, { today }).find((p) => p.kind === 'id')?.value ?? null;
 }
