@@ -240,7 +240,15 @@ export const TreeSchema = Type.Object({
   name: Type.String(),
   total: Type.Number(),
   source: Nullable(Type.String()),
-  nodes: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), parent: Nullable(Type.String()), weight: Type.Number() })),
+  nodes: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      parent: Nullable(Type.String()),
+      weight: Type.Number(),
+      maxKnown: Type.Boolean({ description: 'false：满分未公布，weight 仅为模拟测算用的占位值 [M]' }),
+    }),
+  ),
   versions: Type.Array(Type.Object({ version: Type.Integer(), active: Type.Boolean(), note: Nullable(Type.String()), createdAt: Type.String() })),
 });
 
@@ -289,6 +297,8 @@ export const CompareResponse = Type.Object({
       average: Type.Number(),
       relation: Type.Union([Type.Literal('below'), Type.Literal('equal'), Type.Literal('above')]),
       gap: Type.Number(),
+      max: Type.Number({ description: '满分；maxKnown 为 false 时为文件中所见最高分' }),
+      maxKnown: Type.Boolean({ description: '指标体系是否公布了该指标满分' }),
       estimates: Type.Optional(Type.Array(EstimateView, { description: '本地测算' })),
     }),
   ),

@@ -39,6 +39,7 @@ import {
   eventStats,
   eventTrend,
   getTree,
+  isMaxKnown,
   importChecklistXlsx,
   parseEventsCsv,
   planWhatIf,
@@ -639,7 +640,7 @@ function treeDto(t: StoredTree, versions: repo.TreeRow[]) {
     name: t.tree.name,
     total: t.tree.total,
     source: t.tree.source ?? null,
-    nodes: t.tree.nodes.map((n) => ({ code: n.code, name: n.name, parent: n.parent, weight: n.weight })),
+    nodes: t.tree.nodes.map((n) => ({ code: n.code, name: n.name, parent: n.parent, weight: n.weight, maxKnown: isMaxKnown(n) })),
     versions: versions.map((v) => ({ version: v.version, active: v.active, note: v.note, createdAt: new Date(v.created_at).toISOString() })),
   };
 }

@@ -64,6 +64,10 @@ const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九
 const cnIndex = (i: number) => (i < 10 ? CN_NUMBERS[i] : String(i + 1));
 const quote = (names: string[]) => names.map((n) => `「${n}」`).join('');
 
+// A maximum the tree does not know is the highest score in the file and is named so, never 满分.
+const maxText = (i: IndicatorComparison) => (i.maxKnown ? String(i.max) : `≥${fmt(i.max)}（未公布）`);
+const maxPhrase = (i: IndicatorComparison) => (i.maxKnown ? `满分 ${i.max}` : `满分未公布，监测城市最高 ${fmt(i.max)}`);
+
 function gapText(i: { gap: number; relation: Relation }): string {
   if (i.relation === 'equal') return '与平均值持平';
   return `${i.relation === 'below' ? '低于' : '高于'}平均值 ${fmt(Math.abs(i.gap))} 分`;
@@ -107,7 +111,7 @@ function overview(input: ReportInput, c: CompareResult): ReportSection {
         i.name,
         i.parent ? parentName.get(i.parent) ?? i.parent : '—',
         fmt(i.score),
-        String(i.max),
+        maxText(i),
         fmt(i.average),
         RELATION_LABELS[i.relation],
         `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`,
@@ -183,7 +187,7 @@ function belowSection(input: ReportInput, c: CompareResult): ReportSection {
   // The same evidence often explains several indicators: state it once, then refer back to it.
   const firstUse = new Map<string, number>();
   const paragraphs = below.map((i, k) => {
-    const parts = [`（${cnIndex(k)}）${i.name}：得分 ${fmt(i.score)}（满分 ${i.max}），${c.of} 城平均 ${fmt(i.average)}，差距 ${fmt(Math.abs(i.gap))} 分。`];
+    const parts = [`（${cnIndex(k)}）${i.name}：得分 ${fmt(i.score)}（${maxPhrase(i)}），${c.of} 城平均 ${fmt(i.average)}，差距 ${fmt(Math.abs(i.gap))} 分。`];
     const belowKids = c.indicators.filter((x) => x.parent === i.code && x.relation === 'below').map((x) => x.name);
     if (belowKids.length) {
       // Sub-indicators below the average are analysed in their own paragraphs.
@@ -221,7 +225,7 @@ function recommendations(input: ReportInput, c: CompareResult): ReportSection {
   const listed = new Set(below.map((i) => i.code));
   const targets = below.filter((i) => i.parent === null || !listed.has(i.parent));
   const paragraphs = targets.map((i, k) => {
-    const head = `${k + 1}. 针对「${i.name}」（低于平均 ${fmt(Math.abs(i.gap))} 分，得分率 ${pct(i.score / i.max, 1)}）：`;
+    const head = `${k + 1}. 针对「${i.name}」（低于平均 ${fmt(Math.abs(i.gap))} 分，${i.maxKnown ? '得分率' : '相当于最高分的'} ${pct(i.score / i.max, 1)}）：`;
     const actions: string[] = [];
     const evidence = evidenceOf(input.tree, i.code);
     if (evidence.includes('events') && input.events && input.events.stats.bad > 0) {

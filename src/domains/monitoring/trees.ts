@@ -17,6 +17,8 @@ export const IndicatorNodeSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   parent: Type.Union([Type.String(), Type.Null()]),
   weight: Type.Number(),
+  /** false when the indicator's maximum is not public (gen-1, DOMAIN §5.1): `weight` is then only a [M] placeholder */
+  maxKnown: Type.Optional(Type.Boolean()),
   evidence: Type.Optional(Type.Array(EvidenceKindSchema)),
 });
 
@@ -88,6 +90,11 @@ export function validateTree(value: unknown): IndicatorTree {
     throw new MonitoringError('tree_weights_mismatch', `指标体系「${tree.name}」权重不合计：${sums.map((i) => i.message).join('；')}`, sums);
   }
   return tree;
+}
+
+/** Whether a node's weight is its real maximum (absent = known); unknown maximums never cap a score. */
+export function isMaxKnown(node: IndicatorNode): boolean {
+  return node.maxKnown !== false;
 }
 
 const cache = new Map<string, IndicatorTree>();

@@ -188,6 +188,8 @@ export interface TreeNode {
   name: string;
   parent: string | null;
   weight: number;
+  /** false: the maximum is not public and `weight` is only a [M] placeholder for the what-if planner */
+  maxKnown: boolean;
 }
 
 export interface IndicatorTree {
@@ -252,6 +254,9 @@ export interface Comparison {
     average: number;
     relation: Relation;
     gap: number;
+    /** the maximum; when `maxKnown` is false, the highest score seen in the imported scores */
+    max: number;
+    maxKnown: boolean;
     estimates?: { key: string; label: string; text: string }[];
   }[];
   tree: { id: string; version: number; name: string };
