@@ -34,6 +34,8 @@ export const InstitutionItemSchema = Type.Object({
   ),
   /** where the requirement or document comes from (DOMAIN section and confidence tag) */
   basis: Type.Optional(Type.String()),
+  /** where and since when the document can be found online; absent = not published (the monitor sees only published ones) */
+  online: Type.Optional(Type.Object({ url: Type.String({ minLength: 1 }), date: Type.Optional(Type.String()) })),
 });
 export type InstitutionItem = Static<typeof InstitutionItemSchema>;
 
@@ -54,6 +56,10 @@ function itemProblems(item: InstitutionItem, domains: Map<string, string>, taxon
   }
   if (doc?.date && !DATE_RE.test(doc.date)) problems.push(`发布日期「${doc.date}」格式错误，应为 YYYY-MM-DD`);
   if (doc?.link && !/^https?:\/\//i.test(doc.link)) problems.push(`链接「${doc.link}」须以 http:// 或 https:// 开头`);
+  const online = item.online;
+  if (online && item.status === 'blank') problems.push('状态为“空白”的制度不能填写网上公开信息');
+  if (online && !/^https?:\/\//i.test(online.url)) problems.push(`网上公开链接「${online.url}」须以 http:// 或 https:// 开头`);
+  if (online?.date && !DATE_RE.test(online.date)) problems.push(`网上公开日期「${online.date}」格式错误，应为 YYYY-MM-DD`);
   return problems;
 }
 
@@ -185,6 +191,10 @@ export interface StatusCounts {
 }
 
 export interface ChecklistSummary extends StatusCounts {
+  /** issued items (national or municipal) published online: what the monitor can see (透明度 counts only these) */
+  online: number;
+  /** issued items not published online, in checklist order */
+  unpublished: InstitutionItem[];
   byDomain: (StatusCounts & { domain: string; subdomains: (StatusCounts & { subdomain: string })[] })[];
   /** blank items, grouped by domain in checklist order */
   gaps: { domain: string; items: InstitutionItem[] }[];
@@ -217,6 +227,8 @@ export function summarizeChecklist(items: InstitutionItem[]): ChecklistSummary {
   const totals = count(items);
   return {
     ...totals,
+    online: items.filter((i) => i.status !== 'blank' && i.online).length,
+    unpublished: items.filter((i) => i.status !== 'blank' && !i.online),
     byDomain,
     gaps: domains.map((domain) => ({ domain, items: items.filter((i) => i.domain === domain && i.status === 'blank') })).filter((g) => g.items.length),
     text: countsText(totals),

@@ -12,6 +12,19 @@ import { round } from './util.ts';
 export const EvidenceKindSchema = Type.Union([Type.Literal('events'), Type.Literal('institutions'), Type.Literal('departments')]);
 export type EvidenceKind = Static<typeof EvidenceKindSchema>;
 
+/** What the 通报 recommends when the indicator is below average (report.ts REMEDIES); each reads its own evidence. */
+export const RemedySchema = Type.Union([
+  Type.Literal('events'),
+  Type.Literal('institutions'),
+  Type.Literal('transparency'),
+  Type.Literal('code_conversion'),
+  Type.Literal('sharing'),
+  Type.Literal('blacklist'),
+  Type.Literal('blacklist_disclosure'),
+  Type.Literal('awareness'),
+]);
+export type Remedy = Static<typeof RemedySchema>;
+
 export const IndicatorNodeSchema = Type.Object({
   code: Type.String({ minLength: 1 }),
   name: Type.String({ minLength: 1 }),
@@ -20,6 +33,7 @@ export const IndicatorNodeSchema = Type.Object({
   /** false when the indicator's maximum is not public (gen-1, DOMAIN §5.1): `weight` is then only a [M] placeholder */
   maxKnown: Type.Optional(Type.Boolean()),
   evidence: Type.Optional(Type.Array(EvidenceKindSchema)),
+  remedy: Type.Optional(RemedySchema),
 });
 
 export const IndicatorTreeSchema = Type.Object({
