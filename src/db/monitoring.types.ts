@@ -55,6 +55,9 @@ export interface ChecklistItemsTable {
   doc_link: string | null;
   doc_issuer: string | null;
   basis: string | null;
+  online_url: string | null;
+  online_date: NullableDateText;
+  doc_unconfirmed: Generated<boolean>;
   updated_by: number | null;
   updated_at: Timestamp;
 }

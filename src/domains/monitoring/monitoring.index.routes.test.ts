@@ -211,6 +211,11 @@ describe('compare, what-if, effect rules', () => {
       assert.equal(estimates.onTimeShare, null);
       const inst = body.indicators.find((i: { code: string }) => i.code === 'IN');
       assert.equal(inst.estimates[0].key, 'institutionCounts');
+      // Transparency sees only institutions published online (none are marked so by default).
+      assert.deepEqual(estimates.institutionsOnline, { online: 0, issued: estimates.institutionCounts.national + estimates.institutionCounts.municipal });
+      const tr = body.indicators.find((i: { code: string }) => i.code === 'TR');
+      assert.ok(!tr.estimates.some((e: { key: string }) => e.key === 'institutionCounts'), 'issued-but-unpublished institutions do not inform 透明度');
+      assert.equal(tr.estimates.find((e: { key: string }) => e.key === 'institutionsOnline').text, `0 / ${estimates.institutionsOnline.issued} 项已出台制度网上可查`);
     }
     // The city defaults to the configured one.
     const dflt = await get('/api/monitoring/compare');

@@ -170,7 +170,10 @@ const DocumentSchema = Type.Object({
   date: Nullable(Type.String()),
   link: Nullable(Type.String()),
   issuer: Nullable(Type.String()),
+  unconfirmed: Type.Boolean({ description: '文号和发布日期待核' }),
 });
+
+const OnlineSchema = Type.Object({ url: Type.String({ description: '网上公开链接' }), date: Nullable(Type.String({ description: '网上公开日期' })) });
 
 export const ChecklistItemSchema = Type.Object({
   id: Type.String(),
@@ -181,6 +184,7 @@ export const ChecklistItemSchema = Type.Object({
   statusLabel: Type.String(),
   document: Nullable(DocumentSchema),
   basis: Nullable(Type.String()),
+  online: Nullable(OnlineSchema),
   updatedAt: Type.String(),
 });
 
@@ -188,7 +192,12 @@ const Counts = { total: Type.Integer(), national: Type.Integer(), municipal: Typ
 
 export const ChecklistResponse = Type.Object({
   items: Type.Array(ChecklistItemSchema),
-  summary: Type.Object({ ...Counts, text: Type.String(), byDomain: Type.Array(Type.Object({ domain: Type.String(), ...Counts })) }),
+  summary: Type.Object({
+    ...Counts,
+    online: Type.Integer({ description: '已出台且网上可查的制度数（监测只看得到这些）' }),
+    unpublished: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), title: Type.String() }), { description: '已出台但未在网上公开的制度' }),
+    text: Type.String(),
+    byDomain: Type.Array(Type.Object({ domain: Type.String(), ...Counts })) }),
 });
 
 export const ChecklistIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) });
@@ -205,13 +214,17 @@ export const ChecklistPatchBody = Type.Object(
             date: Type.Optional(DateString),
             link: Type.Optional(HttpLink),
             issuer: Type.Optional(Type.String({ maxLength: 200 })),
+            unconfirmed: Type.Optional(Type.Boolean({ description: '文号和发布日期待核' })),
           },
           { additionalProperties: false },
         ),
       ),
     ),
+    online: Type.Optional(
+      Nullable(Type.Object({ url: HttpLink, date: Type.Optional(DateString) }, { additionalProperties: false, description: '网上公开位置；null 表示未在网上公开' })),
+    ),
   },
-  { additionalProperties: false, description: 'document 省略时保留原文件信息，为 null 时清除' },
+  { additionalProperties: false, description: 'document、online 省略时保留原值，为 null 时清除' },
 );
 
 export const ChecklistImportResponse = Type.Object({ previous: Type.Integer(), items: Type.Integer(), summary: Type.String() });
@@ -312,6 +325,7 @@ export const CompareResponse = Type.Object({
       codeConversion: Nullable(Type.Object({ converted: Type.Number(), total: Type.Number() })),
       eventCounts: Nullable(Type.Array(Type.Object({ domain: Type.String(), good: Type.Integer(), bad: Type.Integer() }))),
       institutionCounts: Nullable(Type.Object({ national: Type.Integer(), municipal: Type.Integer(), blank: Type.Integer() })),
+      institutionsOnline: Nullable(Type.Object({ online: Type.Integer(), issued: Type.Integer() }, { description: '已出台制度中网上可查的数量（透明度只计这些）' })),
       repairAverageDays: Nullable(Type.Number()),
       objectionShare: Nullable(Type.Number()),
     },

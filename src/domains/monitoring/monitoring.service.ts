@@ -441,9 +441,12 @@ export async function eventStatistics(db: DbOrTx, q: { from?: string; to?: strin
 
 function rowToItem(r: repo.ChecklistRow): InstitutionItem {
   const doc = r.doc_title
-    ? Object.fromEntries(
-        Object.entries({ title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer }).filter(([, v]) => v !== null && v !== ''),
-      )
+    ? {
+        ...Object.fromEntries(
+          Object.entries({ title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer }).filter(([, v]) => v !== null && v !== ''),
+        ),
+        ...(r.doc_unconfirmed ? { unconfirmed: true } : {}),
+      }
     : undefined;
   return {
     id: r.id,
@@ -453,6 +456,7 @@ function rowToItem(r: repo.ChecklistRow): InstitutionItem {
     status: r.status,
     ...(doc ? { document: doc as InstitutionItem['document'] } : {}),
     ...(r.basis ? { basis: r.basis } : {}),
+    ...(r.online_url ? { online: { url: r.online_url, ...(r.online_date ? { date: r.online_date } : {}) } } : {}),
   };
 }
 
@@ -470,15 +474,23 @@ function itemToRow(item: InstitutionItem, position: number, userId: number | nul
     doc_link: item.document?.link || null,
     doc_issuer: item.document?.issuer || null,
     basis: item.basis ?? null,
+    online_url: item.online?.url ?? null,
+    online_date: item.online?.date || null,
+    doc_unconfirmed: item.document?.unconfirmed === true,
     updated_by: userId,
   };
 }
 
 /** Document dates the core's pattern check lets through but the calendar does not (e.g. 2019-02-30). */
 function checkDocumentDates(items: InstitutionItem[]): void {
-  const issues = items
-    .filter((i) => i.document?.date && !isRealDate(i.document.date))
-    .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：发布日期「${i.document!.date}」不是有效日期` }));
+  const issues = [
+    ...items
+      .filter((i) => i.document?.date && !isRealDate(i.document.date))
+      .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：发布日期「${i.document!.date}」不是有效日期` })),
+    ...items
+      .filter((i) => i.online?.date && !isRealDate(i.online.date))
+      .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：网上公开日期「${i.online!.date}」不是有效日期` })),
+  ];
   if (issues.length) throw importError('invalid_checklist', '信用制度清单', issues);
 }
 
@@ -505,8 +517,10 @@ export interface ChecklistItemDto {
   name: string;
   status: InstitutionStatus;
   statusLabel: string;
-  document: { title: string; number: string | null; date: string | null; link: string | null; issuer: string | null } | null;
+  document: { title: string; number: string | null; date: string | null; link: string | null; issuer: string | null; unconfirmed: boolean } | null;
   basis: string | null;
+  /** where and since when the document is published online; null = not published (the monitor does not see it) */
+  online: { url: string; date: string | null } | null;
   updatedAt: string;
 }
 
@@ -518,8 +532,9 @@ function checklistDto(r: repo.ChecklistRow): ChecklistItemDto {
     name: r.name,
     status: r.status,
     statusLabel: STATUS_LABELS[r.status],
-    document: r.doc_title ? { title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer } : null,
+    document: r.doc_title ? { title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer, unconfirmed: r.doc_unconfirmed } : null,
     basis: r.basis,
+    online: r.online_url ? { url: r.online_url, date: r.online_date } : null,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
@@ -536,6 +551,8 @@ export async function checklistView(db: Db) {
       national: s.national,
       municipal: s.municipal,
       blank: s.blank,
+      online: s.online,
+      unpublished: s.unpublished.map((i) => ({ id: i.id, name: i.name, title: i.document?.title ?? i.name })),
       text: s.text,
       byDomain: s.byDomain.map(({ domain, total, national, municipal, blank }) => ({ domain, total, national, municipal, blank })),
     },
@@ -545,7 +562,9 @@ export async function checklistView(db: Db) {
 export interface ChecklistPatch {
   status: InstitutionStatus;
   /** omitted: keep the current document; null: remove it */
-  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string } | null;
+  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string; unconfirmed?: boolean } | null;
+  /** omitted: keep; null: not published online */
+  online?: { url: string; date?: string } | null;
 }
 
 /** Changes one item's status and document; validated by the core's checklist rules and audited. */
@@ -559,6 +578,9 @@ export async function patchChecklistItem(db: Db, user: SessionUser, id: string, 
     const document = patch.document === undefined ? before.document : (patch.document ?? undefined);
     const after: InstitutionItem = { ...before, status: patch.status, ...(document ? { document: Object.fromEntries(Object.entries(document).filter(([, v]) => v !== '' && v !== undefined)) as InstitutionItem['document'] } : {}) };
     if (!document) delete after.document;
+    const online = patch.online === undefined ? before.online : (patch.online ?? undefined);
+    if (online) after.online = online;
+    else delete after.online;
     validateChecklist([after]);
     checkDocumentDates([after]);
     const { position: _p, ...values } = itemToRow(after, row.position, user.id);
@@ -566,7 +588,11 @@ export async function patchChecklistItem(db: Db, user: SessionUser, id: string, 
     await audit(trx, ctx, {
       action: 'monitoring.checklist.update',
       target: `checklist_item:${id}`,
-      detail: { name: row.name, before: { status: before.status, document: before.document ?? null }, after: { status: after.status, document: after.document ?? null } },
+      detail: {
+        name: row.name,
+        before: { status: before.status, document: before.document ?? null, online: before.online ?? null },
+        after: { status: after.status, document: after.document ?? null, online: after.online ?? null },
+      },
     });
     return checklistDto(updated);
   });
@@ -790,6 +816,7 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   }
   const s = summarizeChecklist(await loadChecklist(db));
   out.institutionCounts = { national: s.national, municipal: s.municipal, blank: s.blank };
+  out.institutionsOnline = { online: s.online, issued: s.national + s.municipal };
   return out;
 }
 

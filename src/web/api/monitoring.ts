@@ -132,6 +132,8 @@ export interface InstitutionDocument {
   date: string | null;
   link: string | null;
   issuer: string | null;
+  /** number and date not confirmed yet (待核) */
+  unconfirmed: boolean;
 }
 
 export interface ChecklistItem {
@@ -143,6 +145,8 @@ export interface ChecklistItem {
   statusLabel: string;
   document: InstitutionDocument | null;
   basis: string | null;
+  /** where and since when it is published online; null: not published, so the monitor does not see it */
+  online: { url: string; date: string | null } | null;
   updatedAt: string;
 }
 
@@ -155,13 +159,21 @@ export interface StatusCounts {
 
 export interface Checklist {
   items: ChecklistItem[];
-  summary: StatusCounts & { text: string; byDomain: (StatusCounts & { domain: string })[] };
+  summary: StatusCounts & {
+    /** issued institutions published online */
+    online: number;
+    unpublished: { id: string; name: string; title: string }[];
+    text: string;
+    byDomain: (StatusCounts & { domain: string })[];
+  };
 }
 
 export interface ChecklistPatch {
   status: InstitutionStatus;
   /** Omitted: keep the current document; null: remove it. Empty optional fields must be left out. */
-  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string } | null;
+  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string; unconfirmed?: boolean } | null;
+  /** Omitted: keep; null: not published online. */
+  online?: { url: string; date?: string } | null;
 }
 
 export function fetchChecklist(): Promise<Checklist> {
