@@ -16,6 +16,8 @@ export interface LocalEstimates {
   codeConversion?: { converted: number; total: number };
   /** credit events by domain in the period */
   eventCounts?: { domain: string; good: number; bad: number }[];
+  /** events of the period the credit office published on the portal (信用事件公开) */
+  eventsPublished?: { total: number; good: number; bad: number };
   /** institution checklist counts (信用制度) */
   institutionCounts?: { national: number; municipal: number; blank: number };
   /** issued institutions that are published online: the only ones the monitor's transparency sees */
@@ -66,6 +68,11 @@ export const ESTIMATE_DEFS: { [K in keyof LocalEstimates]-?: EstimateDef<K> } = 
       const bad = v.reduce((a, d) => a + d.bad, 0);
       return `优良 ${int(good)} 起，不良 ${int(bad)} 起`;
     },
+  },
+  eventsPublished: {
+    label: '信用网站公开的信用事件',
+    indicators: { gen1: ['EV'], '2020': ['B3'] },
+    format: (v) => `${int(v.total)} 起（优良 ${int(v.good)}，不良 ${int(v.bad)}）`,
   },
   institutionCounts: {
     label: '信用制度',

@@ -56,6 +56,51 @@ export const CreditEventSchema = Type.Object({
   overriddenBy: Nullable(Type.Integer()),
   overriddenAt: Nullable(Type.String()),
   createdAt: Type.String(),
+  publishedAt: Nullable(Type.String({ description: '在信用网站“信用事件公开”栏目公开的时间' })),
+});
+
+export const PublishBody = Type.Object({ published: Type.Boolean({ description: 'true 公开，false 撤回' }) }, { additionalProperties: false });
+
+export const PublicEventsQuery = Type.Object({
+  domain: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '领域，如 商务诚信' })),
+  polarity: Type.Optional(Polarity),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const PublicEventsPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      date: Type.String({ description: '事件日期' }),
+      source: Nullable(Type.String({ description: '来源' })),
+      link: Nullable(Type.String({ description: '来源链接' })),
+      polarity: Polarity,
+      domain: Type.String(),
+      subdomain: Type.String(),
+    }),
+  ),
+  nextCursor: Nullable(Type.String()),
+});
+
+export const ConversionsQuery = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: '旧代码、统一社会信用代码开头或名称关键字' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const ConversionsPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      kind: Type.Union([Type.Literal('org'), Type.Literal('regno')]),
+      kindLabel: Type.String({ description: '组织机构代码 或 注册号' }),
+      legacyCode: Type.String({ description: '旧代码' }),
+      uscc: Type.String({ description: '统一社会信用代码' }),
+      name: Type.String(),
+    }),
+  ),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const CreateEventBody = Type.Object(
@@ -325,6 +370,7 @@ export const CompareResponse = Type.Object({
       codeConversion: Nullable(Type.Object({ converted: Type.Number(), total: Type.Number() })),
       eventCounts: Nullable(Type.Array(Type.Object({ domain: Type.String(), good: Type.Integer(), bad: Type.Integer() }))),
       institutionCounts: Nullable(Type.Object({ national: Type.Integer(), municipal: Type.Integer(), blank: Type.Integer() })),
+      eventsPublished: Nullable(Type.Object({ total: Type.Integer(), good: Type.Integer(), bad: Type.Integer() }, { description: '当月在信用网站公开的信用事件' })),
       institutionsOnline: Nullable(Type.Object({ online: Type.Integer(), issued: Type.Integer() }, { description: '已出台制度中网上可查的数量（透明度只计这些）' })),
       repairAverageDays: Nullable(Type.Number()),
       objectionShare: Nullable(Type.Number()),

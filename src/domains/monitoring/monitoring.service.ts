@@ -17,6 +17,7 @@ import type { SessionUser } from '../auth/auth.service.ts';
 import { getVersion as getCatalogVersion } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { assertFormat, assertSafeZip, decodeBuffer, matchHeaders } from '../ingest/index.ts';
+import { countLegacyConversions, legacyConversions } from '../subjects/conversions.ts';
 import { normaliseTitle } from './classifier.ts';
 import {
   DEFAULT_SCORECARD_WEIGHTS,
@@ -173,6 +174,8 @@ export interface EventDto {
   overriddenBy: number | null;
   overriddenAt: string | null;
   createdAt: string;
+  /** when the credit office published it on the portal (信用事件公开); null = not published */
+  publishedAt: string | null;
 }
 
 function eventDto(r: repo.CreditEventRow): EventDto {
@@ -194,6 +197,7 @@ function eventDto(r: repo.CreditEventRow): EventDto {
     overriddenBy: r.overridden_by,
     overriddenAt: r.overridden_at ? new Date(r.overridden_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
+    publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
   };
 }
 
@@ -421,6 +425,63 @@ export async function overrideEvent(
   });
   models.delete(db);
   return eventDto(updated);
+}
+
+/**
+ * Publishes an event on the portal (信用事件公开) or withdraws it. Only an event with its source link can be
+ * published: the page shows where each event comes from. Audited.
+ */
+export async function publishEvent(db: Db, user: SessionUser, id: string, published: boolean, ctx: AuditContext): Promise<EventDto> {
+  return db.transaction().execute(async (trx) => {
+    const before = await repo.getEvent(trx, id, true);
+    if (!before) throw notFound('event_not_found', '信用事件不存在');
+    if (published && !before.link) throw new AppError('event_link_required', '公开信用事件须有来源链接，请先补充链接', 400);
+    const row = await repo.setEventPublished(trx, id, published ? user.id : null);
+    await audit(trx, ctx, {
+      action: published ? 'monitoring.events.publish' : 'monitoring.events.unpublish',
+      target: `credit_event:${id}`,
+      detail: { title: before.title, date: before.event_date, polarity: before.polarity, domain: before.domain },
+    });
+    return eventDto(row);
+  });
+}
+
+/** The portal's 信用事件公开 list: published events, newest first, filterable by domain and polarity. */
+export async function publicEvents(db: DbOrTx, q: { domain?: string; polarity?: EventPolarity; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? 20;
+  const rows = await repo.publishedEvents(db, { domain: q.domain, polarity: q.polarity, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  // The subject's name stays internal: it may name a natural person.
+  return {
+    items: page.map((r) => ({ id: r.id, title: r.title, date: r.event_date, source: r.source, link: r.link, polarity: r.polarity, domain: r.domain, subdomain: r.subdomain })),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+  };
+}
+
+/** Published events dated in a month: the 信用事件监测 evidence of what the monitor can find. */
+export async function publishedEventsOfMonth(db: DbOrTx, month: string): Promise<{ total: number; good: number; bad: number }> {
+  const c = await repo.publishedEventCounts(db, periodBounds(month, month));
+  return { total: c.good + c.bad, ...c };
+}
+
+const CONVERSION_CURSOR = /^(org|regno):(.+)$/;
+
+/** The portal's 统一社会信用代码转换公示 page: legacy codes → USCC from the registry, searchable, keyset-paged. */
+export async function codeConversions(db: DbOrTx, q: { q?: string; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? 20;
+  let after: { kind: string; code: string } | undefined;
+  if (q.cursor) {
+    const m = CONVERSION_CURSOR.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'));
+    if (!m) throw new AppError('invalid_cursor', '分页游标无效', 400);
+    after = { kind: m[1], code: m[2] };
+  }
+  const rows = await legacyConversions(db, { q: q.q, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ kind: r.kind, kindLabel: r.kind === 'org' ? '组织机构代码' : '注册号', legacyCode: r.legacyCode, uscc: r.uscc, name: r.name })),
+    nextCursor: rows.length > limit ? Buffer.from(`${last.kind}:${last.legacyCode}`).toString('base64url') : null,
+  };
 }
 
 function toClassified(rows: Awaited<ReturnType<typeof repo.eventLabelsInPeriod>>): ClassifiedEvent[] {
@@ -817,6 +878,7 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   const s = summarizeChecklist(await loadChecklist(db));
   out.institutionCounts = { national: s.national, municipal: s.municipal, blank: s.blank };
   out.institutionsOnline = { online: s.online, issued: s.national + s.municipal };
+  out.eventsPublished = await publishedEventsOfMonth(db, month);
   return out;
 }
 
@@ -896,9 +958,10 @@ export async function reportFor(db: Db, config: Config, q: ScoreQuery & { format
     month,
     compare: hasRows ? compare(table, city, { month, estimates }) : null,
     trend: hasRows ? cityTrend(table, city) : undefined,
-    events: { stats: eventStats(events, { from: month, to: month }), samples },
+    events: { stats: eventStats(events, { from: month, to: month }), samples, published: await publishedEventsOfMonth(db, month) },
     checklist: summarizeChecklist(await loadChecklist(db)),
     departments: (await scorecardsFor(db, month)).cards,
+    codeConversions: await countLegacyConversions(db),
     date: new Date(Date.now() + CHINA_OFFSET_MS).toISOString().slice(0, 10),
   });
   return {

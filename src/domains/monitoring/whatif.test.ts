@@ -74,3 +74,19 @@ test('the shipped effect rules are valid for both trees', () => {
   const plan = planWhatIf(table, '西宁市', [{ rule: 'publish_institutions' }, { rule: 'shuanggongshi_volume', amount: 3 }]);
   assert.ok(plan.after.composite > plan.before.composite);
 });
+
+test('levers for what the city publishes: events published and institutions published online, with [M] coefficients from the rules', () => {
+  const rules = defaultEffectRules(getTree('gen1'));
+  const events = rules.find((r) => r.id === 'publish_events')!;
+  const online = rules.find((r) => r.id === 'publish_institutions_online')!;
+  assert.deepEqual(events.effects.map((e) => e.indicator), ['EV']);
+  assert.deepEqual(online.effects.map((e) => e.indicator).sort(), ['IN', 'TR']);
+  const plan = planWhatIf(table, '西宁市', [{ rule: 'publish_events', amount: 40 }, { rule: 'publish_institutions_online', amount: 10 }]);
+  const delta = (code: string) => plan.changes.find((c) => c.code === code)!.delta;
+  assert.ok(Math.abs(delta('EV') - 40 * events.effects[0].perUnit) < 1e-9);
+  assert.ok(Math.abs(delta('TR') - 10 * online.effects.find((e) => e.indicator === 'TR')!.perUnit) < 1e-9);
+  // The coefficients are configuration: a city's own rules replace them.
+  const own = planWhatIf(table, '西宁市', [{ rule: 'publish_events', amount: 40 }], { rules: [{ ...events, effects: [{ indicator: 'EV', perUnit: 0.1 }] }] });
+  assert.ok(Math.abs(own.changes.find((c) => c.code === 'EV')!.delta - 4) < 1e-9);
+  assert.ok(defaultEffectRules(getTree('2020')).some((r) => r.id === 'publish_institutions_online'));
+});

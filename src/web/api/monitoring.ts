@@ -41,6 +41,8 @@ export interface CreditEvent {
   overriddenBy: number | null;
   overriddenAt: string | null;
   createdAt: string;
+  /** when it was published on the portal (信用事件公开); null = not published */
+  publishedAt: string | null;
 }
 
 export interface EventsQuery {
@@ -413,4 +415,43 @@ export async function fetchReportHtml(q: ScoreQuery): Promise<string> {
 /** Downloads the briefing as .docx or .pdf under the server's file name. */
 export function downloadReport(q: ScoreQuery, format: 'docx' | 'pdf'): Promise<string> {
   return downloadFile('/api/monitoring/report', reportQuery(q, format), `monitoring-report.${format}`);
+}
+
+// ---------------------------------------------------------------- portal: what the city publishes
+
+export interface PublicCreditEvent {
+  id: string;
+  title: string;
+  date: string;
+  source: string | null;
+  link: string | null;
+  polarity: 'good' | 'bad';
+  domain: string;
+  subdomain: string;
+}
+
+/** 信用事件公开: published events, newest first, by domain and polarity (public, no session). */
+export function fetchPublicEvents(
+  query: { domain?: string | null; polarity?: 'good' | 'bad' | null; cursor?: string | null },
+  signal?: AbortSignal,
+): Promise<{ items: PublicCreditEvent[]; nextCursor: string | null }> {
+  return request('GET', '/api/public/credit-events', { query: { ...query }, signal });
+}
+
+export interface CodeConversion {
+  kind: 'org' | 'regno';
+  kindLabel: string;
+  legacyCode: string;
+  uscc: string;
+  name: string;
+}
+
+/** 统一社会信用代码转换公示: legacy code → USCC, searchable (public, no session). */
+export function fetchCodeConversions(query: { q?: string | null; cursor?: string | null }, signal?: AbortSignal): Promise<{ items: CodeConversion[]; nextCursor: string | null }> {
+  return request('GET', '/api/public/code-conversions', { query: { ...query }, signal });
+}
+
+/** Publishes an event on the portal (it needs its source link) or withdraws it. */
+export function publishEvent(id: string, published: boolean): Promise<CreditEvent> {
+  return request<CreditEvent>('POST', `/api/monitoring/events/${enc(id)}/publish`, { body: { published } });
 }
