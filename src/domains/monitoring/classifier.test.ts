@@ -123,3 +123,16 @@ test('place names are normalised away: adding or removing 西宁 never changes t
   assert.equal(withoutPlaces('海西蒙古族藏族自治州一企业'), '一企业');
   assert.equal(withoutPlaces('城市超市'), '城市超市', '市 alone is not a place');
 });
+
+test('evaluation carries a confusion matrix by domain whose diagonal is the domain accuracy', () => {
+  const { train, test: held } = splitHoldout(shippedLabelledTitles());
+  const ev = evaluateClassifier(trainClassifier(train), held);
+  const { domains, counts } = ev.domainConfusion;
+  assert.deepEqual(domains, defaultTaxonomy().domains.map((d) => d.name));
+  assert.equal(counts.flat().reduce((a, b) => a + b, 0), held.length);
+  assert.equal(domains.reduce((a, _d, i) => a + counts[i][i], 0) / held.length, ev.domain);
+  for (const [i, d] of domains.entries()) {
+    const labelled = held.filter((e) => defaultTaxonomy().domains.find((x) => x.subdomains.some((s) => (typeof s === 'string' ? s : s.name) === e.subdomain))?.name === d).length;
+    assert.equal(counts[i].reduce((a, b) => a + b, 0), labelled, d);
+  }
+});

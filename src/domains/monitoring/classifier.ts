@@ -375,6 +375,8 @@ export interface Evaluation {
   subdomain: number;
   polarity: number;
   perSubdomain: { subdomain: string; n: number; correct: number }[];
+  /** counts[expected][predicted] over `domains` (the taxonomy's order): where domain errors go */
+  domainConfusion: { domains: string[]; counts: number[][] };
   mistakes: { title: string; expected: string; got: string }[];
 }
 
@@ -386,8 +388,11 @@ export function evaluateClassifier(model: ClassifierModel, examples: LabelledTit
   let polarity = 0;
   const per = new Map<string, { n: number; correct: number }>();
   const mistakes: Evaluation['mistakes'] = [];
+  const domains = [...new Set(model.domainOf.values())];
+  const counts = domains.map(() => domains.map(() => 0));
   for (const e of examples) {
     const r = classifyTitle(model, e.title);
+    counts[domains.indexOf(model.domainOf.get(e.subdomain)!)][domains.indexOf(r.domain)]++;
     const okSub = r.subdomain === e.subdomain;
     const okPol = r.polarity === e.polarity;
     if (okSub) subdomain++;
@@ -409,6 +414,7 @@ export function evaluateClassifier(model: ClassifierModel, examples: LabelledTit
     subdomain: share(subdomain),
     polarity: share(polarity),
     perSubdomain: [...per].map(([s, v]) => ({ subdomain: s, ...v })),
+    domainConfusion: { domains, counts },
     mistakes,
   };
 }
