@@ -47,6 +47,12 @@ export async function run(args: string[]): Promise<void> {
 
   const weakest = [...ev.perSubdomain].sort((a, b) => a.correct / a.n - b.correct / b.n).slice(0, 5);
   console.log(`最弱子领域：${weakest.map((w) => `${w.subdomain} ${w.correct}/${w.n}`).join('，')}`);
+  // Confusion matrix by domain on the held-out split: rows are the labels, columns what the model said.
+  const { domains, counts } = ev.domainConfusion;
+  const cell = (x: string) => x.padStart(8);
+  console.log('领域混淆矩阵（行：标注，列：判为）');
+  console.log(`${''.padEnd(10)}${domains.map(cell).join('')}`);
+  domains.forEach((d, i) => console.log(`${d.padEnd(10 - d.length)}${counts[i].map((c) => cell(String(c))).join('')}`));
   if (args.includes('--mistakes')) for (const m of ev.mistakes) console.log(`  误判：${m.title}\u3000应为 ${m.expected}，判为 ${m.got}`);
 
   const titles = all.map((e) => e.title);

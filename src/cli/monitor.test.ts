@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { MonitoringError } from '../domains/monitoring/index.ts';
 import { registerMonitorCommands, runEventsClassify, runMonitorCompare, runMonitorReport } from './monitor.ts';
@@ -42,12 +42,75 @@ for (const [file, treeFile] of [
     assert.deepEqual(Object.keys(json), ['city', 'month', 'rank', 'of', 'composite', 'average', 'indicators']);
     assert.deepEqual([json.city, json.month, json.rank, json.of], ['西宁市', want.month, want.rank, 36]);
     assert.ok(Math.abs(json.composite - want.composite) < 1e-4 && Math.abs(json.average - want.average) < 1e-4);
-    for (const i of json.indicators) assert.deepEqual(Object.keys(i), ['code', 'name', 'parent', 'score', 'average', 'relation', 'gap']);
+    for (const i of json.indicators) assert.deepEqual(Object.keys(i), ['code', 'name', 'parent', 'score', 'average', 'relation', 'gap', 'max', 'maxKnown']);
     for (const r of ['below', 'equal', 'above'] as const) {
       assert.deepEqual(sorted(json.indicators.filter((i: { relation: string }) => i.relation === r).map((i: { name: string }) => i.name)), sorted(want[r]), r);
     }
   });
 }
+
+// A real-looking gen-1 file: 36 cities, 2 months, scores above the tree's placeholder weights as in
+// the 2017 report (信用事件监测 above 26, 信用信息共享平台 and 黑名单公开 averaging above 4).
+function realGen1File(): { file: string; highest: Map<string, number> } {
+  const cities = readFileSync(fixture('cities-36.txt'), 'utf8').split('\n').filter(Boolean);
+  let seed = 20171;
+  const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const between = (lo: number, hi: number) => Math.round((lo + rand() * (hi - lo)) * 100) / 100;
+  const ranges: [string, number, number][] = [
+    ['信用事件监测', 25.5, 30], ['信用制度完善程度', 14, 21], ['信用信息透明度', 12, 22],
+    ['统一社会信用代码转换公示', 2, 4.5], ['信用信息共享平台', 3.8, 6.2], ['黑名单企业占比', 2, 4], ['单位黑名单违法记录', 2, 4], ['黑名单公开', 3.9, 6],
+    ['个人信用意识', 5, 8.5], ['商业机构信用意识', 5, 8.5],
+  ];
+  const lines = ['month,city,indicator,score'];
+  const highest = new Map<string, number>();
+  for (const month of ['2017-11', '2017-12']) {
+    const byCity = new Map(cities.map((c) => [c, new Map(ranges.map(([name, lo, hi]) => [name, between(lo, hi)]))]));
+    // 西宁市's 信用事件监测 is the others' mean at two decimals: |difference| < 0.05, so 持平.
+    const others = cities.filter((c) => c !== '西宁市').reduce((a, c) => a + byCity.get(c)!.get('信用事件监测')!, 0);
+    byCity.get('西宁市')!.set('信用事件监测', Math.round((others / 35) * 100) / 100);
+    for (const c of cities) {
+      const v = byCity.get(c)!;
+      v.set('信用工作绩效', Math.round(['统一社会信用代码转换公示', '信用信息共享平台', '黑名单企业占比', '单位黑名单违法记录', '黑名单公开'].reduce((a, n) => a + v.get(n)!, 0) * 100) / 100);
+      v.set('信用市场发育程度', Math.round((v.get('个人信用意识')! + v.get('商业机构信用意识')!) * 100) / 100);
+      for (const [name, score] of v) {
+        lines.push(`${month},${c},${name},${score.toFixed(2)}`);
+        highest.set(name, Math.max(highest.get(name) ?? 0, score));
+      }
+    }
+  }
+  const file = join(dir, 'real-gen1.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return { file, highest };
+}
+
+test('monitor compare --json loads a real-looking 36-city gen-1 file above the placeholder maximums and ranks from the file alone', async () => {
+  const { file, highest } = realGen1File();
+  const out = sink();
+  await runMonitorCompare({ scores: file, city: '西宁市', json: true, cities: fixture('cities-36.txt') }, out);
+  const json = JSON.parse(out.text());
+  const want = expectedComparison(pathToFileURL(file), 'gen1.json', '西宁市');
+  assert.deepEqual([json.city, json.month, json.rank, json.of], ['西宁市', '2017-12', want.rank, 36]);
+  assert.ok(Math.abs(json.composite - want.composite) < 1e-4 && Math.abs(json.average - want.average) < 1e-4);
+  const byName = new Map(json.indicators.map((i: { name: string }) => [i.name, i]));
+  const ev = byName.get('信用事件监测') as { score: number; relation: string; max: number; maxKnown: boolean };
+  assert.ok(ev.score > 25, 'a score above the old placeholder maximum of 25 is kept');
+  assert.equal(ev.relation, 'equal');
+  for (const r of ['below', 'equal', 'above'] as const) {
+    assert.deepEqual(sorted(json.indicators.filter((i: { relation: string }) => i.relation === r).map((i: { name: string }) => i.name)), sorted(want[r]), r);
+  }
+  for (const name of ['信用信息共享平台', '黑名单公开']) {
+    assert.ok((want.byCode.get(name === '黑名单公开' ? 'PF5' : 'PF2')!.average) > 4, `${name} averages above the old placeholder 4`);
+  }
+  // Unknown maximums are shown as the highest score the file holds (both months), flagged as such.
+  for (const i of json.indicators as { name: string; max: number; maxKnown: boolean }[]) {
+    assert.equal(i.maxKnown, false, i.name);
+    assert.equal(i.max, highest.get(i.name), i.name);
+  }
+  const table = sink();
+  await runMonitorCompare({ scores: file, city: '西宁市' }, table);
+  assert.match(table.text(), /信用事件监测\s+\d+\.\d\d\s+\d+\.\d\d\s+与平均持平\s+[+-]?\d+\.\d\d\s+≥\d+\.\d\d/);
+  assert.match(table.text(), /满分未公布/);
+});
 
 test('monitor compare without --json prints a readable Chinese table; --month picks a month', async () => {
   const out = sink();

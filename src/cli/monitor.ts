@@ -84,8 +84,16 @@ export function compareTable(c: CompareResult, table: ScoreTable): string {
     const p = parentOf.get(code);
     return p ? 1 + depth(p) : 0;
   };
-  const rows = c.indicators.map((i) => ['  '.repeat(depth(i.code)) + i.name, fmt(i.score), fmt(i.average), RELATION_LABELS[i.relation], `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`]);
-  const head = ['指标', '得分', `${c.of}城平均`, '比较', '差距'];
+  // An unknown maximum is marked 「≥」: it is only the highest score the file shows.
+  const rows = c.indicators.map((i) => [
+    '  '.repeat(depth(i.code)) + i.name,
+    fmt(i.score),
+    fmt(i.average),
+    RELATION_LABELS[i.relation],
+    `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`,
+    i.maxKnown ? fmt(i.max) : `≥${fmt(i.max)}`,
+  ]);
+  const head = ['指标', '得分', `${c.of}城平均`, '比较', '差距', '满分'];
   const widths = head.map((h, k) => Math.max(...[h, ...rows.map((r) => r[k])].map(displayWidth)));
   const line = (r: string[]) => r.map((cell, k) => padDisplay(cell, widths[k], k > 0)).join('  ');
   return [
@@ -94,6 +102,7 @@ export function compareTable(c: CompareResult, table: ScoreTable): string {
     '',
     line(head),
     ...rows.map(line),
+    ...(c.indicators.some((i) => !i.maxKnown) ? ['', '注：满分栏「≥」表示该指标满分未公布，所列为文件中所见最高分。'] : []),
     '',
   ].join('\n');
 }

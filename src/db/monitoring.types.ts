@@ -29,6 +29,9 @@ export interface CreditEventsTable {
   overridden_at: Timestamp | null;
   created_by: number | null;
   created_at: Timestamp;
+  /** set when the credit office publishes the event on the portal (信用事件公开) */
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  published_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EventLabelsTable {
@@ -55,6 +58,9 @@ export interface ChecklistItemsTable {
   doc_link: string | null;
   doc_issuer: string | null;
   basis: string | null;
+  online_url: string | null;
+  online_date: NullableDateText;
+  doc_unconfirmed: Generated<boolean>;
   updated_by: number | null;
   updated_at: Timestamp;
 }

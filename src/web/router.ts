@@ -67,6 +67,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'sgs', name: 'sgs', component: () => import('./portal/SgsPage.vue'), meta: { title: '双公示' } },
       { path: 'lists', name: 'lists', component: () => import('./portal/ListsPage.vue'), meta: { title: '红黑名单' } },
       { path: 'policies', name: 'policies', component: () => import('./portal/PoliciesPage.vue'), meta: { title: '信用制度' } },
+      { path: 'credit-events', name: 'credit-events', component: () => import('./portal/CreditEventsPage.vue'), meta: { title: '信用事件公开' } },
+      { path: 'code-conversions', name: 'code-conversions', component: () => import('./portal/CodeConversionsPage.vue'), meta: { title: '统一社会信用代码转换公示' } },
       { path: 'repair', name: 'repair', component: PortalGuide, props: { guide: 'repair' }, meta: { title: '信用修复' } },
       { path: 'objection', name: 'objection', component: PortalGuide, props: { guide: 'objection' }, meta: { title: '异议申诉' } },
       { path: 'verify', name: 'verify', component: () => import('./portal/VerifyPage.vue'), meta: { title: '信用报告核验' } },

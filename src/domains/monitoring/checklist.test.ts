@@ -102,3 +102,68 @@ test('XLSX import names every bad row', async () => {
   header.addWorksheet('x').addRow(['名称']);
   await assert.rejects(importChecklistXlsx(Buffer.from(await header.xlsx.writeBuffer())), /表头缺少列 领域、制度名称、状态/);
 });
+
+// ---------------------------------------------------------------- issue 16 §3
+
+test('the shipped checklist has the 153 standards, cites a document for every implemented one and marks its own wording [M]', () => {
+  const items = defaultChecklist();
+  assert.equal(items.length, 153);
+  for (const i of items) assert.match(i.basis ?? '', /\[(V|M|P|公开文件)/, `${i.id} tags its basis`);
+  for (const i of items.filter((x) => x.status === 'national')) assert.ok(i.document?.title, i.id);
+  const s = summarizeChecklist(items);
+  assert.deepEqual(s.byDomain.map((d) => d.domain), ['综合', '商务诚信', '社会诚信', '政务诚信', '司法公信']);
+  // Every sub-domain of the taxonomy has at least two standards.
+  for (const d of s.byDomain.filter((x) => x.domain !== '综合')) for (const sub of d.subdomains) assert.ok(sub.total >= 2, `${d.domain}·${sub.subdomain}`);
+});
+
+test("the city's three documents are 市级已出台 (number and date 待核); national documents that exist are not 空白", () => {
+  const items = defaultChecklist();
+  const municipal = items.filter((i) => i.status === 'municipal');
+  assert.deepEqual(municipal.map((i) => i.document!.title), [
+    '西宁市社会信用体系建设实施方案',
+    '西宁市建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的实施方案',
+    '西宁市食品药品安全信用信息及“黑名单”管理制度（试行）',
+  ]);
+  for (const m of municipal) assert.equal(m.document!.unconfirmed, true);
+  for (const number of ['国发〔2016〕76号', '国办发〔2016〕98号', '国发〔2014〕21号', '国发〔2016〕33号']) {
+    const cited = items.filter((i) => i.document?.number === number);
+    assert.ok(cited.length >= 1, number);
+    for (const i of cited) assert.equal(i.status, 'national', `${i.id} ${number}`);
+  }
+  assert.equal(items.find((i) => i.id === 'GOV-01')!.status, 'national');
+});
+
+test('GEN-05 says that order No. 58 is repealed from 2026-04-01', () => {
+  const gen05 = defaultChecklist().find((i) => i.id === 'GEN-05')!;
+  assert.equal(gen05.document!.title, '信用修复管理办法');
+  assert.match(gen05.basis!, /国家发展改革委令第58号.*自 2026-04-01 起废止/);
+});
+
+test('a 待核 municipal document needs no number or date; without the mark the rule stands', () => {
+  const doc = { title: '西宁市某实施方案' };
+  assert.doesNotThrow(() => validateChecklist([item({ status: 'municipal', document: { ...doc, unconfirmed: true } })]));
+  assert.throws(() => validateChecklist([item({ status: 'municipal', document: doc })]), /须填写文号/);
+});
+
+test('online publication: only issued items may carry it, links must be http(s); the summary counts only published ones', () => {
+  assert.throws(() => validateChecklist([item({ online: { url: 'https://x.cn/a' } })]), /空白.*不能填写网上公开信息/);
+  assert.throws(() => validateChecklist([item({ status: 'municipal', document: municipalDoc, online: { url: 'javascript:x' } })]), /网上公开链接/);
+  assert.throws(() => validateChecklist([item({ status: 'municipal', document: municipalDoc, online: { url: 'https://x.cn/a', date: '2017/6/1' } })]), /网上公开日期/);
+  const items = validateChecklist([
+    item({ status: 'municipal', document: municipalDoc, online: { url: 'https://x.cn/a', date: '2017-06-02' } }),
+    item({ status: 'national', document: { title: '国家文件甲' } }),
+    item({ status: 'national', document: { title: '国家文件乙' }, online: { url: 'https://x.cn/b' } }),
+    item(),
+  ]);
+  const s = summarizeChecklist(items);
+  assert.equal(s.online, 2);
+  assert.deepEqual(s.unpublished.map((i) => i.document!.title), ['国家文件甲']);
+});
+
+test('XLSX round-trip keeps 待核 and the online link and date', async () => {
+  const items = [
+    item({ status: 'municipal', document: { title: '西宁市某方案', unconfirmed: true }, online: { url: 'https://credit.xining.gov.cn/1', date: '2017-05-03' } }),
+    item({ status: 'national', document: { title: '国家文件' }, online: { url: 'https://x.cn/b' } }),
+  ];
+  assert.deepEqual(await importChecklistXlsx(await checklistToXlsx(items)), JSON.parse(JSON.stringify(items)));
+});

@@ -30,10 +30,14 @@ export const InstitutionItemSchema = Type.Object({
       date: Type.Optional(Type.String()),
       link: Type.Optional(Type.String()),
       issuer: Type.Optional(Type.String()),
+      /** the document is known to exist but its number and date are not confirmed yet (shown as 待核) */
+      unconfirmed: Type.Optional(Type.Boolean()),
     }),
   ),
   /** where the requirement or document comes from (DOMAIN section and confidence tag) */
   basis: Type.Optional(Type.String()),
+  /** where and since when the document can be found online; absent = not published (the monitor sees only published ones) */
+  online: Type.Optional(Type.Object({ url: Type.String({ minLength: 1 }), date: Type.Optional(Type.String()) })),
 });
 export type InstitutionItem = Static<typeof InstitutionItemSchema>;
 
@@ -49,11 +53,16 @@ function itemProblems(item: InstitutionItem, domains: Map<string, string>, taxon
   if (item.status === 'national' && !doc?.title) problems.push('状态为“国家/省级已落实”时须填写落实该制度的文件名称');
   if (item.status === 'municipal') {
     if (!doc?.title) problems.push('状态为“市级已出台”时须填写文件名称');
-    if (!doc?.number) problems.push('状态为“市级已出台”时须填写文号');
-    if (!doc?.date) problems.push('状态为“市级已出台”时须填写发布日期');
+    // A document marked 待核 is known to be issued; its number and date are filled in once confirmed.
+    if (!doc?.number && !doc?.unconfirmed) problems.push('状态为“市级已出台”时须填写文号');
+    if (!doc?.date && !doc?.unconfirmed) problems.push('状态为“市级已出台”时须填写发布日期');
   }
   if (doc?.date && !DATE_RE.test(doc.date)) problems.push(`发布日期「${doc.date}」格式错误，应为 YYYY-MM-DD`);
   if (doc?.link && !/^https?:\/\//i.test(doc.link)) problems.push(`链接「${doc.link}」须以 http:// 或 https:// 开头`);
+  const online = item.online;
+  if (online && item.status === 'blank') problems.push('状态为“空白”的制度不能填写网上公开信息');
+  if (online && !/^https?:\/\//i.test(online.url)) problems.push(`网上公开链接「${online.url}」须以 http:// 或 https:// 开头`);
+  if (online?.date && !DATE_RE.test(online.date)) problems.push(`网上公开日期「${online.date}」格式错误，应为 YYYY-MM-DD`);
   return problems;
 }
 
@@ -85,7 +94,7 @@ export function defaultChecklist(): InstitutionItem[] {
   return structuredClone(cached);
 }
 
-const COLUMNS = ['编号', '领域', '子领域', '制度名称', '状态', '文件名称', '文号', '发布日期', '链接', '发布机关', '依据'] as const;
+const COLUMNS = ['编号', '领域', '子领域', '制度名称', '状态', '文件名称', '文号', '发布日期', '链接', '发布机关', '依据', '文号日期待核', '网上公开链接', '网上公开日期'] as const;
 
 function parseStatus(text: string): InstitutionStatus | null {
   const t = text.replace(/\s/g, '');
@@ -125,11 +134,17 @@ export async function importChecklistXlsx(buffer: Buffer | Uint8Array, taxonomy:
     if (!statusText) problems.push('状态为空');
     else if (!status) problems.push(`状态「${statusText}」无效，应为 国家/省级已落实、市级已出台 或 空白`);
     const title = get(cells, '文件名称');
+    const unconfirmed = ['是', 'true', '待核'].includes(get(cells, '文号日期待核'));
     const doc = title
-      ? Object.fromEntries(
-          Object.entries({ title, number: get(cells, '文号'), date: parseDate(get(cells, '发布日期')), link: get(cells, '链接'), issuer: get(cells, '发布机关') }).filter(([, v]) => v !== ''),
-        )
+      ? {
+          ...Object.fromEntries(
+            Object.entries({ title, number: get(cells, '文号'), date: parseDate(get(cells, '发布日期')), link: get(cells, '链接'), issuer: get(cells, '发布机关') }).filter(([, v]) => v !== ''),
+          ),
+          ...(unconfirmed ? { unconfirmed: true } : {}),
+        }
       : undefined;
+    const onlineUrl = get(cells, '网上公开链接');
+    const onlineDate = parseDate(get(cells, '网上公开日期'));
     const item: InstitutionItem = {
       id: get(cells, '编号') || `ROW-${row}`,
       domain: get(cells, '领域'),
@@ -138,7 +153,9 @@ export async function importChecklistXlsx(buffer: Buffer | Uint8Array, taxonomy:
       ...(get(cells, '子领域') ? { subdomain: get(cells, '子领域') } : {}),
       ...(doc ? { document: doc as InstitutionItem['document'] } : {}),
       ...(get(cells, '依据') ? { basis: get(cells, '依据') } : {}),
+      ...(onlineUrl ? { online: { url: onlineUrl, ...(onlineDate ? { date: onlineDate } : {}) } } : {}),
     };
+    if (!onlineUrl && onlineDate) problems.push('填写了网上公开日期但没有网上公开链接');
     if (!item.domain) problems.push('领域为空');
     else if (status && name) problems.push(...itemProblems(item, domains, taxonomy));
     else if (item.subdomain && domains.get(item.subdomain) !== item.domain) problems.push(`子领域「${item.subdomain}」不属于领域「${item.domain}」`);
@@ -172,8 +189,11 @@ export async function checklistToXlsx(items: InstitutionItem[]): Promise<Buffer>
       i.document?.link ?? '',
       i.document?.issuer ?? '',
       i.basis ?? '',
+      i.document?.unconfirmed ? '是' : '',
+      i.online?.url ?? '',
+      i.online?.date ?? '',
     ]),
-    [10, 10, 14, 36, 16, 48, 24, 12, 30, 24, 40],
+    [10, 10, 14, 36, 16, 48, 24, 12, 30, 24, 40, 12, 40, 14],
   );
 }
 
@@ -185,6 +205,10 @@ export interface StatusCounts {
 }
 
 export interface ChecklistSummary extends StatusCounts {
+  /** issued items (national or municipal) published online: what the monitor can see (透明度 counts only these) */
+  online: number;
+  /** issued items not published online, in checklist order */
+  unpublished: InstitutionItem[];
   byDomain: (StatusCounts & { domain: string; subdomains: (StatusCounts & { subdomain: string })[] })[];
   /** blank items, grouped by domain in checklist order */
   gaps: { domain: string; items: InstitutionItem[] }[];
@@ -217,6 +241,8 @@ export function summarizeChecklist(items: InstitutionItem[]): ChecklistSummary {
   const totals = count(items);
   return {
     ...totals,
+    online: items.filter((i) => i.status !== 'blank' && i.online).length,
+    unpublished: items.filter((i) => i.status !== 'blank' && !i.online),
     byDomain,
     gaps: domains.map((domain) => ({ domain, items: items.filter((i) => i.domain === domain && i.status === 'blank') })).filter((g) => g.items.length),
     text: countsText(totals),

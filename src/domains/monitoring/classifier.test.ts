@@ -10,6 +10,7 @@ import {
   shippedLabelledTitles,
   splitHoldout,
   trainClassifier,
+  withoutPlaces,
 } from './classifier.ts';
 import { MonitoringError } from './errors.ts';
 import { defaultTaxonomy, subdomainNames } from './taxonomy.ts';
@@ -100,4 +101,38 @@ test('labelled TSV errors name the line', () => {
 
 test('training rejects labels outside the taxonomy', () => {
   assert.throws(() => trainClassifier([{ title: 'x', subdomain: '火星', polarity: 'bad' }]), /火星/);
+});
+
+test('place names are normalised away: adding or removing 西宁 never changes the answer (issue 16 §2)', () => {
+  const model = defaultClassifier();
+  const key = (title: string) => {
+    const r = classifyTitle(model, title);
+    return [r.domain, r.subdomain, r.polarity, r.confidence.toFixed(6), r.polarityConfidence.toFixed(6)].join('|');
+  };
+  assert.equal(key('西宁一商户用地沟油炸油条'), key('一商户用地沟油炸油条'));
+  assert.equal(classifyTitle(model, '西宁一商户用地沟油炸油条').polarity, classifyTitle(model, '一商户用地沟油炸油条').polarity);
+  let checked = 0;
+  for (const { title } of shippedLabelledTitles()) {
+    const bare = title.replace(/西宁/g, '');
+    if (!bare) continue;
+    for (const variant of [`西宁${bare}`, `${bare}西宁`, title]) assert.equal(key(variant), key(bare), `${variant} vs ${bare}`);
+    checked++;
+  }
+  assert.ok(checked > 500);
+  assert.equal(withoutPlaces('青海省西宁市城北区一超市'), '省市区一超市', 'names go, one-character suffixes stay');
+  assert.equal(withoutPlaces('海西蒙古族藏族自治州一企业'), '一企业');
+  assert.equal(withoutPlaces('城市超市'), '城市超市', '市 alone is not a place');
+});
+
+test('evaluation carries a confusion matrix by domain whose diagonal is the domain accuracy', () => {
+  const { train, test: held } = splitHoldout(shippedLabelledTitles());
+  const ev = evaluateClassifier(trainClassifier(train), held);
+  const { domains, counts } = ev.domainConfusion;
+  assert.deepEqual(domains, defaultTaxonomy().domains.map((d) => d.name));
+  assert.equal(counts.flat().reduce((a, b) => a + b, 0), held.length);
+  assert.equal(domains.reduce((a, _d, i) => a + counts[i][i], 0) / held.length, ev.domain);
+  for (const [i, d] of domains.entries()) {
+    const labelled = held.filter((e) => defaultTaxonomy().domains.find((x) => x.subdomains.some((s) => (typeof s === 'string' ? s : s.name) === e.subdomain))?.name === d).length;
+    assert.equal(counts[i].reduce((a, b) => a + b, 0), labelled, d);
+  }
 });

@@ -88,9 +88,34 @@ export function normaliseTitle(title: string): string {
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-/** Distinct character n-grams (1..maxN) of a normalised title. */
+// Place names (provinces, the 36 monitored cities, Qinghai's prefectures and Xining's districts and counties)
+// say where an event happened, not what it is: learning them biased titles starting with 西宁 towards good
+// (issue 16 §2). Longest first, each with its optional administrative suffix, removed before features and keywords.
+const PROVINCES = [
+  '北京', '天津', '上海', '重庆', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '江苏', '浙江', '安徽', '福建', '江西', '山东', '河南',
+  '湖北', '湖南', '广东', '广西', '海南', '四川', '贵州', '云南', '西藏', '陕西', '甘肃', '青海', '宁夏', '新疆', '香港', '澳门', '台湾',
+];
+const CITIES = [
+  '石家庄', '太原', '呼和浩特', '沈阳', '长春', '哈尔滨', '南京', '杭州', '合肥', '福州', '南昌', '济南', '郑州', '武汉', '长沙', '广州',
+  '南宁', '海口', '成都', '贵阳', '昆明', '拉萨', '西安', '兰州', '西宁', '银川', '乌鲁木齐', '大连', '青岛', '宁波', '厦门', '深圳',
+  '海东', '海北', '黄南', '果洛', '玉树', '海西', '格尔木', '德令哈', '城东', '城西', '城中', '城北', '大通', '湟中', '湟源',
+];
+const alternation = (names: string[]) => [...names].sort((a, b) => b.length - a.length).join('|');
+// Only the name (and a multi-character autonomous-area suffix) goes: a one-character 市/区/县/省 stays, so adding
+// or removing a name never merges with the text around it ("西宁" + "市工信局…" is still "市工信局…").
+const PLACE_RE = new RegExp(
+  `(${alternation([...CITIES, ...PROVINCES])})(回族土族自治县|土族自治州|藏族自治州|蒙古族藏族自治州|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州)?`,
+  'g',
+);
+
+/** The title without place names (PROVINCES, CITIES), so where an event happened never decides its class. */
+export function withoutPlaces(title: string): string {
+  return title.normalize('NFKC').replace(PLACE_RE, '');
+}
+
+/** Distinct character n-grams (1..maxN) of a normalised title, place names removed. */
 export function features(title: string, maxN = DEFAULT_CLASSIFIER_OPTIONS.maxNgram): string[] {
-  const chars = [...normaliseTitle(title)];
+  const chars = [...normaliseTitle(withoutPlaces(title))];
   const out = new Set<string>();
   for (let i = 0; i < chars.length; i++) {
     let gram = '';
@@ -199,7 +224,7 @@ function softmax(scores: number[]): number[] {
 
 /** Finds keyword matches, dropping a match that lies inside a longer match (e.g. "医保" inside "医保基金"). */
 function matchTerms<T extends { term: string; key: string }>(text: string, terms: T[]): T[] {
-  const hay = text.normalize('NFKC').toLowerCase();
+  const hay = withoutPlaces(text).toLowerCase();
   const hits = terms.filter((t) => hay.includes(t.key));
   if (hits.length < 2) return hits;
   return hits.filter((h) => !hits.some((o) => o.key.length > h.key.length && o.key.includes(h.key)));
@@ -350,6 +375,8 @@ export interface Evaluation {
   subdomain: number;
   polarity: number;
   perSubdomain: { subdomain: string; n: number; correct: number }[];
+  /** counts[expected][predicted] over `domains` (the taxonomy's order): where domain errors go */
+  domainConfusion: { domains: string[]; counts: number[][] };
   mistakes: { title: string; expected: string; got: string }[];
 }
 
@@ -361,8 +388,11 @@ export function evaluateClassifier(model: ClassifierModel, examples: LabelledTit
   let polarity = 0;
   const per = new Map<string, { n: number; correct: number }>();
   const mistakes: Evaluation['mistakes'] = [];
+  const domains = [...new Set(model.domainOf.values())];
+  const counts = domains.map(() => domains.map(() => 0));
   for (const e of examples) {
     const r = classifyTitle(model, e.title);
+    counts[domains.indexOf(model.domainOf.get(e.subdomain)!)][domains.indexOf(r.domain)]++;
     const okSub = r.subdomain === e.subdomain;
     const okPol = r.polarity === e.polarity;
     if (okSub) subdomain++;
@@ -384,6 +414,7 @@ export function evaluateClassifier(model: ClassifierModel, examples: LabelledTit
     subdomain: share(subdomain),
     polarity: share(polarity),
     perSubdomain: [...per].map(([s, v]) => ({ subdomain: s, ...v })),
+    domainConfusion: { domains, counts },
     mistakes,
   };
 }

@@ -3,8 +3,8 @@
 // composite, rank, peer averages, relation and gap per indicator, and trends over months.
 import { MonitoringError } from './errors.ts';
 import { estimatesByIndicator, type EstimateView, type LocalEstimates } from './estimates.ts';
-import { scoreOf, type ScoreTable } from './scores.ts';
-import { childrenOf, depthFirst } from './trees.ts';
+import { highestScore, scoreOf, type ScoreTable } from './scores.ts';
+import { childrenOf, depthFirst, isMaxKnown } from './trees.ts';
 import { round } from './util.ts';
 
 export type Relation = 'below' | 'equal' | 'above';
@@ -31,8 +31,10 @@ export interface IndicatorComparison {
   relation: Relation;
   /** score − average (negative when below) */
   gap: number;
-  /** the indicator's maximum points */
+  /** the indicator's maximum points; when `maxKnown` is false, the highest score seen in the file */
   max: number;
+  /** false when the tree does not know the maximum, so `max` is implied by the data */
+  maxKnown: boolean;
   /** local estimates beside the official score, when the caller supplied them */
   estimates?: EstimateView[];
 }
@@ -109,7 +111,9 @@ export function compare(table: ScoreTable, city: string, options: CompareOptions
       average: out4(average),
       relation: relationOf(score, average),
       gap: out4(score - average),
-      max: node.weight,
+      // An unknown maximum is shown as the highest score in the file, never as the placeholder weight.
+      max: isMaxKnown(node) ? node.weight : out4(highestScore(table, node.code) ?? score),
+      maxKnown: isMaxKnown(node),
     };
     if (estimates.has(node.code)) row.estimates = estimates.get(node.code);
     indicators.push(row);
@@ -153,7 +157,7 @@ export function cityTrend(table: ScoreTable, city: string): TrendPoint[] {
 
 /**
  * The compare JSON contract of `monitor compare --json` and `/api/monitoring/compare`:
- * { city, month, rank, of, composite, average, indicators: [{ code, name, parent, score, average, relation, gap, estimates? }] }.
+ * { city, month, rank, of, composite, average, indicators: [{ code, name, parent, score, average, relation, gap, max, maxKnown, estimates? }] }.
  */
 export function compareJson(c: CompareResult) {
   return {
@@ -163,7 +167,7 @@ export function compareJson(c: CompareResult) {
     of: c.of,
     composite: c.composite,
     average: c.average,
-    indicators: c.indicators.map(({ code, name, parent, score, average, relation, gap, estimates }) => ({
+    indicators: c.indicators.map(({ code, name, parent, score, average, relation, gap, max, maxKnown, estimates }) => ({
       code,
       name,
       parent,
@@ -171,6 +175,8 @@ export function compareJson(c: CompareResult) {
       average,
       relation,
       gap,
+      max,
+      maxKnown,
       ...(estimates ? { estimates } : {}),
     })),
   };

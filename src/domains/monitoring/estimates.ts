@@ -16,8 +16,12 @@ export interface LocalEstimates {
   codeConversion?: { converted: number; total: number };
   /** credit events by domain in the period */
   eventCounts?: { domain: string; good: number; bad: number }[];
+  /** events of the period the credit office published on the portal (信用事件公开) */
+  eventsPublished?: { total: number; good: number; bad: number };
   /** institution checklist counts (信用制度) */
   institutionCounts?: { national: number; municipal: number; blank: number };
+  /** issued institutions that are published online: the only ones the monitor's transparency sees */
+  institutionsOnline?: { online: number; issued: number };
   /** average working days to complete a credit repair (DOMAIN §3) */
   repairAverageDays?: number;
   /** objections as a share of published records (DOMAIN §5.2 信息异议情况), 0–1 */
@@ -65,10 +69,21 @@ export const ESTIMATE_DEFS: { [K in keyof LocalEstimates]-?: EstimateDef<K> } = 
       return `优良 ${int(good)} 起，不良 ${int(bad)} 起`;
     },
   },
+  eventsPublished: {
+    label: '信用网站公开的信用事件',
+    indicators: { gen1: ['EV'], '2020': ['B3'] },
+    format: (v) => `${int(v.total)} 起（优良 ${int(v.good)}，不良 ${int(v.bad)}）`,
+  },
   institutionCounts: {
     label: '信用制度',
-    indicators: { gen1: ['IN', 'TR'], '2020': ['A1'] },
+    indicators: { gen1: ['IN'], '2020': ['A1'] },
     format: (v) => `已落实 ${v.national}，已出台 ${v.municipal}，空白 ${v.blank}`,
+  },
+  // Transparency counts only what can be found online, not what was issued.
+  institutionsOnline: {
+    label: '网上可查的信用制度',
+    indicators: { gen1: ['TR'], '2020': ['A2'] },
+    format: (v) => `${v.online} / ${v.issued} 项已出台制度网上可查`,
   },
   repairAverageDays: { label: '信用修复平均办理时间', indicators: { '2020': ['D1'] }, format: (v) => `${v.toFixed(1)} 个工作日` },
   objectionShare: { label: '异议占公示信息比例', indicators: { '2020': ['D2'] }, format: (v) => pct(v, 2) },

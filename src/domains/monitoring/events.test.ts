@@ -80,3 +80,13 @@ test('event CSV parsing reports every bad row', () => {
   );
   assert.throws(() => parseEventsCsv('标题\n某事件\n'), /title 和 date/);
 });
+
+test('staff label bug (issue 16 §2): setting only a sub-domain also sets its domain', () => {
+  const model = defaultClassifier();
+  const title = '某超市销售过期食品被罚款';
+  assert.equal(classifyEvents(model, [{ title, date: '2017-12-01' }])[0].domain, '商务诚信', 'the model alone says 商务诚信·流通');
+  const [e] = classifyEvents(model, [{ title, date: '2017-12-01', subdomain: '医药卫生' }]);
+  assert.deepEqual([e.domain, e.subdomain], ['社会诚信', '医药卫生']);
+  assert.equal(eventStats([e]).domains.find((d) => d.domain === '社会诚信')!.total, 1, 'counted under the staff domain');
+  assert.throws(() => classifyEvents(model, [{ title, date: '2017-12-01', subdomain: '火星' }]), MonitoringError);
+});

@@ -35,13 +35,12 @@ export interface ClassifiedEvent extends CreditEvent {
 /** Fills domain, sub-domain and good/bad from the classifier unless staff already set them. */
 export function classifyEvents(model: ClassifierModel, events: CreditEvent[]): ClassifiedEvent[] {
   return events.map((e) => {
-    if (e.subdomain && e.polarity) {
-      const domain = model.domainOf.get(e.subdomain);
-      if (!domain) throw new MonitoringError('invalid_taxonomy', `事件「${e.title}」的子领域「${e.subdomain}」不在领域分类中`);
-      return { ...e, domain, subdomain: e.subdomain, polarity: e.polarity };
-    }
+    const staffDomain = e.subdomain ? model.domainOf.get(e.subdomain) : undefined;
+    if (e.subdomain && !staffDomain) throw new MonitoringError('invalid_taxonomy', `事件「${e.title}」的子领域「${e.subdomain}」不在领域分类中`);
+    if (e.subdomain && e.polarity) return { ...e, domain: staffDomain!, subdomain: e.subdomain, polarity: e.polarity };
     const c = classifyTitle(model, e.summary ? `${e.title} ${e.summary}` : e.title);
-    return { ...e, domain: c.domain, subdomain: e.subdomain ?? c.subdomain, polarity: e.polarity ?? c.polarity, classification: c };
+    // A sub-domain set by staff also sets its domain; only the polarity comes from the model then.
+    return { ...e, domain: staffDomain ?? c.domain, subdomain: e.subdomain ?? c.subdomain, polarity: e.polarity ?? c.polarity, classification: c };
   });
 }
 

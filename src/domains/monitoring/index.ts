@@ -53,6 +53,7 @@ export {
   depthFirst,
   gen1Tree,
   getTree,
+  isMaxKnown,
   resolveIndicator,
   validateTree,
   withWeights,
@@ -61,7 +62,7 @@ export {
   type IndicatorNode,
   type IndicatorTree,
 } from './trees.ts';
-export { detectTree, parseScores, readScoreRows, scoreOf, scoresFromRows, type ParseScoresOptions, type RawScoreRow, type ScoreTable } from './scores.ts';
+export { detectTree, highestScore, parseScores, readScoreRows, scoreOf, scoresFromRows, type ParseScoresOptions, type RawScoreRow, type ScoreTable } from './scores.ts';
 export {
   EQUAL_BAND,
   RELATION_LABELS,

@@ -354,7 +354,8 @@ describe('institution checklist', () => {
     const ok = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-04', headers: admin.headers, payload: { status: 'municipal', document: doc } });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().status, 'municipal');
-    assert.deepEqual(ok.json().document, doc);
+    assert.deepEqual(ok.json().document, { ...doc, unconfirmed: false });
+    assert.equal(ok.json().online, null);
     const logged = await auditRows('monitoring.checklist.update');
     assert.equal(logged.length, 1);
     assert.equal(logged[0].target, 'checklist_item:GEN-04');
@@ -363,7 +364,46 @@ describe('institution checklist', () => {
     const pub = await t.app.inject({ method: 'GET', url: '/api/public/policies' });
     assert.equal(pub.statusCode, 200);
     assert.equal(pub.headers['x-ratelimit-limit'], '120');
-    assert.deepEqual(pub.json().items, [{ ...doc, domain: ok.json().domain, institution: ok.json().name }]);
+    // Dated documents first, then the city's three shipped documents whose number and date are 待核.
+    const items = pub.json().items as { title: string; number: string | null; date: string | null }[];
+    assert.deepEqual(items[0], { ...doc, domain: ok.json().domain, institution: ok.json().name });
+    assert.deepEqual(
+      items.slice(1).map((i) => [i.title, i.number, i.date]),
+      [
+        ['西宁市社会信用体系建设实施方案', null, null],
+        ['西宁市建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的实施方案', null, null],
+        ['西宁市食品药品安全信用信息及“黑名单”管理制度（试行）', null, null],
+      ],
+    );
+  });
+
+  test('PATCH online: only published institutions count as online; the summary names the issued-but-unpublished ones', async () => {
+    const view = async () => (await t.app.inject({ method: 'GET', url: '/api/monitoring/checklist', headers: { cookie: auditor.cookie } })).json();
+    const before = await view();
+    assert.equal(before.summary.online, 0, 'nothing is marked published by default');
+    assert.equal(before.summary.unpublished.length, before.summary.national + before.summary.municipal);
+    assert.ok(before.summary.unpublished.some((u: { id: string }) => u.id === 'GEN-20'));
+    const bad = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-20', headers: admin.headers, payload: { status: 'municipal', online: { url: 'ftp://x', date: '2017-05-01' } } });
+    assert.equal(bad.statusCode, 400);
+    const blank = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-06', headers: admin.headers, payload: { status: 'blank', online: { url: 'https://credit.xining.gov.cn/a' } } });
+    assert.equal(blank.statusCode, 400);
+    assert.match(blank.json().error.message, /空白.*不能填写网上公开信息/);
+    const online = { url: 'https://credit.xining.gov.cn/zcfg/1', date: '2017-05-03' };
+    const ok = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-20', headers: admin.headers, payload: { status: 'municipal', online } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json().online, online);
+    assert.equal(ok.json().document.unconfirmed, true, 'the shipped city document keeps its 待核 mark');
+    const after = await view();
+    assert.equal(after.summary.online, 1);
+    assert.ok(!after.summary.unpublished.some((u: { id: string }) => u.id === 'GEN-20'));
+    const logged = await auditRows('monitoring.checklist.update');
+    assert.deepEqual((logged.at(-1)!.detail as { after: { online: unknown } }).after.online, online);
+    // Omitting online keeps it; null removes it.
+    const keep = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-20', headers: admin.headers, payload: { status: 'municipal' } });
+    assert.deepEqual(keep.json().online, online);
+    const cleared = await t.app.inject({ method: 'PATCH', url: '/api/monitoring/checklist/GEN-20', headers: admin.headers, payload: { status: 'municipal', online: null } });
+    assert.equal(cleared.json().online, null);
+    assert.equal((await view()).summary.online, 0);
   });
 
   test('PATCH: unknown item → 404; non-admin → 403', async () => {

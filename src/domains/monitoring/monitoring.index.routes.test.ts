@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { docxText } from '../../../test/fixtures/monitoring/doc-text.ts';
@@ -92,6 +92,19 @@ describe('indicator trees', () => {
     assert.deepEqual(items.map((x) => [x.id, x.version, x.total]).sort(), [['2020', 1, 100], ['gen1', 1, 100]]);
     assert.equal(items.find((x) => x.id === 'gen1')!.nodes.length, 12);
     assert.deepEqual(items[0].versions.map((v) => [v.version, v.active]), [[1, true]]);
+  });
+  test('the 20261206T0800 migration marks a gen1 tree stored without maxKnown as unknown maximums', async () => {
+    // A tree stored before issue 16 was a copy of the old JSON without the flag.
+    await sql`UPDATE indicator_trees SET definition = jsonb_set(definition, '{nodes}',
+      (SELECT jsonb_agg(n - 'maxKnown' ORDER BY o) FROM jsonb_array_elements(definition -> 'nodes') WITH ORDINALITY AS x(n, o))) WHERE id = 'gen1'`.execute(t.db);
+    const nodes = async () => (await get('/api/monitoring/trees')).json().items.find((x: { id: string }) => x.id === 'gen1').nodes as { code: string; maxKnown: boolean }[];
+    assert.ok((await nodes()).every((n) => n.maxKnown), 'without the flag a maximum counts as known');
+    await sql.raw(readFileSync(new URL('../../db/migrations/20261206T0800_monitoring_gen1_max_unknown.sql', import.meta.url), 'utf8')).execute(t.db);
+    const after = await nodes();
+    assert.equal(after.length, 12);
+    assert.ok(after.every((n) => n.maxKnown === false));
+    const y2020 = (await get('/api/monitoring/trees')).json().items.find((x: { id: string }) => x.id === '2020');
+    assert.ok(y2020.nodes.every((n: { maxKnown: boolean }) => n.maxKnown), 'the 2020 tree publishes its points');
   });
 });
 
@@ -198,6 +211,11 @@ describe('compare, what-if, effect rules', () => {
       assert.equal(estimates.onTimeShare, null);
       const inst = body.indicators.find((i: { code: string }) => i.code === 'IN');
       assert.equal(inst.estimates[0].key, 'institutionCounts');
+      // Transparency sees only institutions published online (none are marked so by default).
+      assert.deepEqual(estimates.institutionsOnline, { online: 0, issued: estimates.institutionCounts.national + estimates.institutionCounts.municipal });
+      const tr = body.indicators.find((i: { code: string }) => i.code === 'TR');
+      assert.ok(!tr.estimates.some((e: { key: string }) => e.key === 'institutionCounts'), 'issued-but-unpublished institutions do not inform 透明度');
+      assert.equal(tr.estimates.find((e: { key: string }) => e.key === 'institutionsOnline').text, `0 / ${estimates.institutionsOnline.issued} 项已出台制度网上可查`);
     }
     // The city defaults to the configured one.
     const dflt = await get('/api/monitoring/compare');

@@ -96,6 +96,46 @@ export async function eventCountsByDomain(db: DbOrTx, f: EventFilter): Promise<{
   return rows.map((r) => ({ domain: r.domain, good: Number(r.good), bad: Number(r.bad) }));
 }
 
+/** Publishes (userId) or withdraws (null) an event on the portal; returns the updated row. */
+export async function setEventPublished(db: DbOrTx, id: string, userId: number | null): Promise<CreditEventRow> {
+  return db
+    .updateTable('credit_events')
+    .set(userId === null ? { published_at: null, published_by: null } : { published_at: new Date(), published_by: userId })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** One page of published events, newest first (credit_events_published_idx). */
+export async function publishedEvents(
+  db: DbOrTx,
+  f: { domain?: string; polarity?: EventPolarity; after?: { date: string; id: string }; limit: number },
+): Promise<CreditEventRow[]> {
+  let q = db.selectFrom('credit_events').selectAll().where('published_at', 'is not', null);
+  if (f.domain) q = q.where('domain', '=', f.domain);
+  if (f.polarity) q = q.where('polarity', '=', f.polarity);
+  if (f.after) {
+    const { date, id } = f.after;
+    q = q.where((eb) => eb.or([eb('event_date', '<', date), eb.and([eb('event_date', '=', date), eb('id', '<', id)])]));
+  }
+  return q.orderBy('event_date', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/** Good and bad published events dated in a period. */
+export async function publishedEventCounts(db: DbOrTx, f: EventFilter): Promise<{ good: number; bad: number }> {
+  let q = db
+    .selectFrom('credit_events')
+    .select((eb) => [
+      eb.fn.count<number>('id').filterWhere('polarity', '=', 'good').$castTo<number>().as('good'),
+      eb.fn.count<number>('id').filterWhere('polarity', '=', 'bad').$castTo<number>().as('bad'),
+    ])
+    .where('published_at', 'is not', null);
+  if (f.from) q = q.where('event_date', '>=', f.from);
+  if (f.before) q = q.where('event_date', '<', f.before);
+  const r = await q.executeTakeFirstOrThrow();
+  return { good: Number(r.good), bad: Number(r.bad) };
+}
+
 /** Sets a staff correction on an event. */
 export async function updateEventLabel(
   db: DbOrTx,

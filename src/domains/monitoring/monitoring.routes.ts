@@ -18,6 +18,8 @@ import {
   ClassifyResponse,
   CompareQuery,
   CompareResponse,
+  ConversionsPage,
+  ConversionsQuery,
   CreateEventBody,
   CreditEventSchema,
   EffectRulesQuery,
@@ -29,6 +31,9 @@ import {
   OverrideBody,
   PeriodQuery,
   PoliciesResponse,
+  PublicEventsPage,
+  PublicEventsQuery,
+  PublishBody,
   ReportQuery,
   ScorecardsQuery,
   ScorecardsResponse,
@@ -143,6 +148,41 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
       const user = await requireUser(req, WRITE);
       return svc.overrideEvent(db, user, req.params.id, req.body, auditCtx(req));
     },
+  );
+
+  app.post(
+    '/api/monitoring/events/:id/publish',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '在信用网站“信用事件公开”栏目公开或撤回信用事件（须有来源链接）',
+        params: EventIdParams,
+        body: PublishBody,
+        response: { 200: CreditEventSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, WRITE);
+      return svc.publishEvent(db, user, req.params.id, req.body.published, auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/public/credit-events',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: { tags: ['公开'], summary: '信用事件公开：本市公开的优良和不良信用事件（含来源链接和日期）', querystring: PublicEventsQuery, response: { 200: PublicEventsPage } },
+    },
+    async (req) => svc.publicEvents(db, req.query),
+  );
+
+  app.get(
+    '/api/public/code-conversions',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: { tags: ['公开'], summary: '统一社会信用代码转换公示：旧代码（组织机构代码、注册号）与统一社会信用代码的对应关系', querystring: ConversionsQuery, response: { 200: ConversionsPage } },
+    },
+    async (req) => svc.codeConversions(db, req.query),
   );
 
   app.post(

@@ -56,6 +56,51 @@ export const CreditEventSchema = Type.Object({
   overriddenBy: Nullable(Type.Integer()),
   overriddenAt: Nullable(Type.String()),
   createdAt: Type.String(),
+  publishedAt: Nullable(Type.String({ description: '在信用网站“信用事件公开”栏目公开的时间' })),
+});
+
+export const PublishBody = Type.Object({ published: Type.Boolean({ description: 'true 公开，false 撤回' }) }, { additionalProperties: false });
+
+export const PublicEventsQuery = Type.Object({
+  domain: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '领域，如 商务诚信' })),
+  polarity: Type.Optional(Polarity),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const PublicEventsPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      date: Type.String({ description: '事件日期' }),
+      source: Nullable(Type.String({ description: '来源' })),
+      link: Nullable(Type.String({ description: '来源链接' })),
+      polarity: Polarity,
+      domain: Type.String(),
+      subdomain: Type.String(),
+    }),
+  ),
+  nextCursor: Nullable(Type.String()),
+});
+
+export const ConversionsQuery = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: '旧代码、统一社会信用代码开头或名称关键字' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const ConversionsPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      kind: Type.Union([Type.Literal('org'), Type.Literal('regno')]),
+      kindLabel: Type.String({ description: '组织机构代码 或 注册号' }),
+      legacyCode: Type.String({ description: '旧代码' }),
+      uscc: Type.String({ description: '统一社会信用代码' }),
+      name: Type.String(),
+    }),
+  ),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const CreateEventBody = Type.Object(
@@ -170,7 +215,10 @@ const DocumentSchema = Type.Object({
   date: Nullable(Type.String()),
   link: Nullable(Type.String()),
   issuer: Nullable(Type.String()),
+  unconfirmed: Type.Boolean({ description: '文号和发布日期待核' }),
 });
+
+const OnlineSchema = Type.Object({ url: Type.String({ description: '网上公开链接' }), date: Nullable(Type.String({ description: '网上公开日期' })) });
 
 export const ChecklistItemSchema = Type.Object({
   id: Type.String(),
@@ -181,6 +229,7 @@ export const ChecklistItemSchema = Type.Object({
   statusLabel: Type.String(),
   document: Nullable(DocumentSchema),
   basis: Nullable(Type.String()),
+  online: Nullable(OnlineSchema),
   updatedAt: Type.String(),
 });
 
@@ -188,7 +237,12 @@ const Counts = { total: Type.Integer(), national: Type.Integer(), municipal: Typ
 
 export const ChecklistResponse = Type.Object({
   items: Type.Array(ChecklistItemSchema),
-  summary: Type.Object({ ...Counts, text: Type.String(), byDomain: Type.Array(Type.Object({ domain: Type.String(), ...Counts })) }),
+  summary: Type.Object({
+    ...Counts,
+    online: Type.Integer({ description: '已出台且网上可查的制度数（监测只看得到这些）' }),
+    unpublished: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), title: Type.String() }), { description: '已出台但未在网上公开的制度' }),
+    text: Type.String(),
+    byDomain: Type.Array(Type.Object({ domain: Type.String(), ...Counts })) }),
 });
 
 export const ChecklistIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) });
@@ -205,13 +259,17 @@ export const ChecklistPatchBody = Type.Object(
             date: Type.Optional(DateString),
             link: Type.Optional(HttpLink),
             issuer: Type.Optional(Type.String({ maxLength: 200 })),
+            unconfirmed: Type.Optional(Type.Boolean({ description: '文号和发布日期待核' })),
           },
           { additionalProperties: false },
         ),
       ),
     ),
+    online: Type.Optional(
+      Nullable(Type.Object({ url: HttpLink, date: Type.Optional(DateString) }, { additionalProperties: false, description: '网上公开位置；null 表示未在网上公开' })),
+    ),
   },
-  { additionalProperties: false, description: 'document 省略时保留原文件信息，为 null 时清除' },
+  { additionalProperties: false, description: 'document、online 省略时保留原值，为 null 时清除' },
 );
 
 export const ChecklistImportResponse = Type.Object({ previous: Type.Integer(), items: Type.Integer(), summary: Type.String() });
@@ -240,7 +298,15 @@ export const TreeSchema = Type.Object({
   name: Type.String(),
   total: Type.Number(),
   source: Nullable(Type.String()),
-  nodes: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), parent: Nullable(Type.String()), weight: Type.Number() })),
+  nodes: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      parent: Nullable(Type.String()),
+      weight: Type.Number(),
+      maxKnown: Type.Boolean({ description: 'false：满分未公布，weight 仅为模拟测算用的占位值 [M]' }),
+    }),
+  ),
   versions: Type.Array(Type.Object({ version: Type.Integer(), active: Type.Boolean(), note: Nullable(Type.String()), createdAt: Type.String() })),
 });
 
@@ -289,6 +355,8 @@ export const CompareResponse = Type.Object({
       average: Type.Number(),
       relation: Type.Union([Type.Literal('below'), Type.Literal('equal'), Type.Literal('above')]),
       gap: Type.Number(),
+      max: Type.Number({ description: '满分；maxKnown 为 false 时为文件中所见最高分' }),
+      maxKnown: Type.Boolean({ description: '指标体系是否公布了该指标满分' }),
       estimates: Type.Optional(Type.Array(EstimateView, { description: '本地测算' })),
     }),
   ),
@@ -302,6 +370,8 @@ export const CompareResponse = Type.Object({
       codeConversion: Nullable(Type.Object({ converted: Type.Number(), total: Type.Number() })),
       eventCounts: Nullable(Type.Array(Type.Object({ domain: Type.String(), good: Type.Integer(), bad: Type.Integer() }))),
       institutionCounts: Nullable(Type.Object({ national: Type.Integer(), municipal: Type.Integer(), blank: Type.Integer() })),
+      eventsPublished: Nullable(Type.Object({ total: Type.Integer(), good: Type.Integer(), bad: Type.Integer() }, { description: '当月在信用网站公开的信用事件' })),
+      institutionsOnline: Nullable(Type.Object({ online: Type.Integer(), issued: Type.Integer() }, { description: '已出台制度中网上可查的数量（透明度只计这些）' })),
       repairAverageDays: Nullable(Type.Number()),
       objectionShare: Nullable(Type.Number()),
     },

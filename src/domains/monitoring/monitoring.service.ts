@@ -17,6 +17,7 @@ import type { SessionUser } from '../auth/auth.service.ts';
 import { getVersion as getCatalogVersion } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { assertFormat, assertSafeZip, decodeBuffer, matchHeaders } from '../ingest/index.ts';
+import { countLegacyConversions, legacyConversions } from '../subjects/conversions.ts';
 import { normaliseTitle } from './classifier.ts';
 import {
   DEFAULT_SCORECARD_WEIGHTS,
@@ -39,6 +40,7 @@ import {
   eventStats,
   eventTrend,
   getTree,
+  isMaxKnown,
   importChecklistXlsx,
   parseEventsCsv,
   planWhatIf,
@@ -172,6 +174,8 @@ export interface EventDto {
   overriddenBy: number | null;
   overriddenAt: string | null;
   createdAt: string;
+  /** when the credit office published it on the portal (信用事件公开); null = not published */
+  publishedAt: string | null;
 }
 
 function eventDto(r: repo.CreditEventRow): EventDto {
@@ -193,6 +197,7 @@ function eventDto(r: repo.CreditEventRow): EventDto {
     overriddenBy: r.overridden_by,
     overriddenAt: r.overridden_at ? new Date(r.overridden_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
+    publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
   };
 }
 
@@ -422,6 +427,63 @@ export async function overrideEvent(
   return eventDto(updated);
 }
 
+/**
+ * Publishes an event on the portal (信用事件公开) or withdraws it. Only an event with its source link can be
+ * published: the page shows where each event comes from. Audited.
+ */
+export async function publishEvent(db: Db, user: SessionUser, id: string, published: boolean, ctx: AuditContext): Promise<EventDto> {
+  return db.transaction().execute(async (trx) => {
+    const before = await repo.getEvent(trx, id, true);
+    if (!before) throw notFound('event_not_found', '信用事件不存在');
+    if (published && !before.link) throw new AppError('event_link_required', '公开信用事件须有来源链接，请先补充链接', 400);
+    const row = await repo.setEventPublished(trx, id, published ? user.id : null);
+    await audit(trx, ctx, {
+      action: published ? 'monitoring.events.publish' : 'monitoring.events.unpublish',
+      target: `credit_event:${id}`,
+      detail: { title: before.title, date: before.event_date, polarity: before.polarity, domain: before.domain },
+    });
+    return eventDto(row);
+  });
+}
+
+/** The portal's 信用事件公开 list: published events, newest first, filterable by domain and polarity. */
+export async function publicEvents(db: DbOrTx, q: { domain?: string; polarity?: EventPolarity; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? 20;
+  const rows = await repo.publishedEvents(db, { domain: q.domain, polarity: q.polarity, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  // The subject's name stays internal: it may name a natural person.
+  return {
+    items: page.map((r) => ({ id: r.id, title: r.title, date: r.event_date, source: r.source, link: r.link, polarity: r.polarity, domain: r.domain, subdomain: r.subdomain })),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+  };
+}
+
+/** Published events dated in a month: the 信用事件监测 evidence of what the monitor can find. */
+export async function publishedEventsOfMonth(db: DbOrTx, month: string): Promise<{ total: number; good: number; bad: number }> {
+  const c = await repo.publishedEventCounts(db, periodBounds(month, month));
+  return { total: c.good + c.bad, ...c };
+}
+
+const CONVERSION_CURSOR = /^(org|regno):(.+)$/;
+
+/** The portal's 统一社会信用代码转换公示 page: legacy codes → USCC from the registry, searchable, keyset-paged. */
+export async function codeConversions(db: DbOrTx, q: { q?: string; cursor?: string; limit?: number }) {
+  const limit = q.limit ?? 20;
+  let after: { kind: string; code: string } | undefined;
+  if (q.cursor) {
+    const m = CONVERSION_CURSOR.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'));
+    if (!m) throw new AppError('invalid_cursor', '分页游标无效', 400);
+    after = { kind: m[1], code: m[2] };
+  }
+  const rows = await legacyConversions(db, { q: q.q, after, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ kind: r.kind, kindLabel: r.kind === 'org' ? '组织机构代码' : '注册号', legacyCode: r.legacyCode, uscc: r.uscc, name: r.name })),
+    nextCursor: rows.length > limit ? Buffer.from(`${last.kind}:${last.legacyCode}`).toString('base64url') : null,
+  };
+}
+
 function toClassified(rows: Awaited<ReturnType<typeof repo.eventLabelsInPeriod>>): ClassifiedEvent[] {
   return rows.map((r) => ({ title: r.title, date: r.event_date, domain: r.domain, subdomain: r.subdomain, polarity: r.polarity, ...(r.source ? { source: r.source } : {}) }));
 }
@@ -440,9 +502,12 @@ export async function eventStatistics(db: DbOrTx, q: { from?: string; to?: strin
 
 function rowToItem(r: repo.ChecklistRow): InstitutionItem {
   const doc = r.doc_title
-    ? Object.fromEntries(
-        Object.entries({ title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer }).filter(([, v]) => v !== null && v !== ''),
-      )
+    ? {
+        ...Object.fromEntries(
+          Object.entries({ title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer }).filter(([, v]) => v !== null && v !== ''),
+        ),
+        ...(r.doc_unconfirmed ? { unconfirmed: true } : {}),
+      }
     : undefined;
   return {
     id: r.id,
@@ -452,6 +517,7 @@ function rowToItem(r: repo.ChecklistRow): InstitutionItem {
     status: r.status,
     ...(doc ? { document: doc as InstitutionItem['document'] } : {}),
     ...(r.basis ? { basis: r.basis } : {}),
+    ...(r.online_url ? { online: { url: r.online_url, ...(r.online_date ? { date: r.online_date } : {}) } } : {}),
   };
 }
 
@@ -469,15 +535,23 @@ function itemToRow(item: InstitutionItem, position: number, userId: number | nul
     doc_link: item.document?.link || null,
     doc_issuer: item.document?.issuer || null,
     basis: item.basis ?? null,
+    online_url: item.online?.url ?? null,
+    online_date: item.online?.date || null,
+    doc_unconfirmed: item.document?.unconfirmed === true,
     updated_by: userId,
   };
 }
 
 /** Document dates the core's pattern check lets through but the calendar does not (e.g. 2019-02-30). */
 function checkDocumentDates(items: InstitutionItem[]): void {
-  const issues = items
-    .filter((i) => i.document?.date && !isRealDate(i.document.date))
-    .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：发布日期「${i.document!.date}」不是有效日期` }));
+  const issues = [
+    ...items
+      .filter((i) => i.document?.date && !isRealDate(i.document.date))
+      .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：发布日期「${i.document!.date}」不是有效日期` })),
+    ...items
+      .filter((i) => i.online?.date && !isRealDate(i.online.date))
+      .map((i) => ({ row: null, message: `「${i.name}」（${i.id}）：网上公开日期「${i.online!.date}」不是有效日期` })),
+  ];
   if (issues.length) throw importError('invalid_checklist', '信用制度清单', issues);
 }
 
@@ -504,8 +578,10 @@ export interface ChecklistItemDto {
   name: string;
   status: InstitutionStatus;
   statusLabel: string;
-  document: { title: string; number: string | null; date: string | null; link: string | null; issuer: string | null } | null;
+  document: { title: string; number: string | null; date: string | null; link: string | null; issuer: string | null; unconfirmed: boolean } | null;
   basis: string | null;
+  /** where and since when the document is published online; null = not published (the monitor does not see it) */
+  online: { url: string; date: string | null } | null;
   updatedAt: string;
 }
 
@@ -517,8 +593,9 @@ function checklistDto(r: repo.ChecklistRow): ChecklistItemDto {
     name: r.name,
     status: r.status,
     statusLabel: STATUS_LABELS[r.status],
-    document: r.doc_title ? { title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer } : null,
+    document: r.doc_title ? { title: r.doc_title, number: r.doc_number, date: r.doc_date, link: r.doc_link, issuer: r.doc_issuer, unconfirmed: r.doc_unconfirmed } : null,
     basis: r.basis,
+    online: r.online_url ? { url: r.online_url, date: r.online_date } : null,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
@@ -535,6 +612,8 @@ export async function checklistView(db: Db) {
       national: s.national,
       municipal: s.municipal,
       blank: s.blank,
+      online: s.online,
+      unpublished: s.unpublished.map((i) => ({ id: i.id, name: i.name, title: i.document?.title ?? i.name })),
       text: s.text,
       byDomain: s.byDomain.map(({ domain, total, national, municipal, blank }) => ({ domain, total, national, municipal, blank })),
     },
@@ -544,7 +623,9 @@ export async function checklistView(db: Db) {
 export interface ChecklistPatch {
   status: InstitutionStatus;
   /** omitted: keep the current document; null: remove it */
-  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string } | null;
+  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string; unconfirmed?: boolean } | null;
+  /** omitted: keep; null: not published online */
+  online?: { url: string; date?: string } | null;
 }
 
 /** Changes one item's status and document; validated by the core's checklist rules and audited. */
@@ -558,6 +639,9 @@ export async function patchChecklistItem(db: Db, user: SessionUser, id: string, 
     const document = patch.document === undefined ? before.document : (patch.document ?? undefined);
     const after: InstitutionItem = { ...before, status: patch.status, ...(document ? { document: Object.fromEntries(Object.entries(document).filter(([, v]) => v !== '' && v !== undefined)) as InstitutionItem['document'] } : {}) };
     if (!document) delete after.document;
+    const online = patch.online === undefined ? before.online : (patch.online ?? undefined);
+    if (online) after.online = online;
+    else delete after.online;
     validateChecklist([after]);
     checkDocumentDates([after]);
     const { position: _p, ...values } = itemToRow(after, row.position, user.id);
@@ -565,7 +649,11 @@ export async function patchChecklistItem(db: Db, user: SessionUser, id: string, 
     await audit(trx, ctx, {
       action: 'monitoring.checklist.update',
       target: `checklist_item:${id}`,
-      detail: { name: row.name, before: { status: before.status, document: before.document ?? null }, after: { status: after.status, document: after.document ?? null } },
+      detail: {
+        name: row.name,
+        before: { status: before.status, document: before.document ?? null, online: before.online ?? null },
+        after: { status: after.status, document: after.document ?? null, online: after.online ?? null },
+      },
     });
     return checklistDto(updated);
   });
@@ -639,7 +727,7 @@ function treeDto(t: StoredTree, versions: repo.TreeRow[]) {
     name: t.tree.name,
     total: t.tree.total,
     source: t.tree.source ?? null,
-    nodes: t.tree.nodes.map((n) => ({ code: n.code, name: n.name, parent: n.parent, weight: n.weight })),
+    nodes: t.tree.nodes.map((n) => ({ code: n.code, name: n.name, parent: n.parent, weight: n.weight, maxKnown: isMaxKnown(n) })),
     versions: versions.map((v) => ({ version: v.version, active: v.active, note: v.note, createdAt: new Date(v.created_at).toISOString() })),
   };
 }
@@ -789,6 +877,8 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   }
   const s = summarizeChecklist(await loadChecklist(db));
   out.institutionCounts = { national: s.national, municipal: s.municipal, blank: s.blank };
+  out.institutionsOnline = { online: s.online, issued: s.national + s.municipal };
+  out.eventsPublished = await publishedEventsOfMonth(db, month);
   return out;
 }
 
@@ -868,9 +958,10 @@ export async function reportFor(db: Db, config: Config, q: ScoreQuery & { format
     month,
     compare: hasRows ? compare(table, city, { month, estimates }) : null,
     trend: hasRows ? cityTrend(table, city) : undefined,
-    events: { stats: eventStats(events, { from: month, to: month }), samples },
+    events: { stats: eventStats(events, { from: month, to: month }), samples, published: await publishedEventsOfMonth(db, month) },
     checklist: summarizeChecklist(await loadChecklist(db)),
     departments: (await scorecardsFor(db, month)).cards,
+    codeConversions: await countLegacyConversions(db),
     date: new Date(Date.now() + CHINA_OFFSET_MS).toISOString().slice(0, 10),
   });
   return {

@@ -168,3 +168,99 @@ test('the department analysis names departments with uncorrected or slowly corre
   const fine = scorecards({ departments: [{ id: 'c', name: '市交通运输局' }], expectations: [], records: Array.from({ length: 3 }, () => ({ department: 'c', catalogItem: 'XK', month: '2017-12', workingDaysToReport: 1, firstPassAccepted: true })) }, { month: '2017-12' });
   assert.match(allText(buildReportModel(fullInput({ departments: fine }))), /1 个部门的报送量、及时性、一次通过率和退回数据更正均达到考核要求/);
 });
+
+// ---------------------------------------------------------------- recommendations by cause (issue 16 §5)
+
+// Two cities, 西宁市 below 兰州市 on every gen-1 indicator: every remedy branch is reachable.
+const LOW = await parseScores(
+  [
+    'month,city,indicator,score',
+    ...[
+      ['西宁市', [26, 15, 14, 2, 3.5, 2, 2, 3.8, 5, 5]],
+      ['兰州市', [28, 18, 18, 3, 5.5, 3, 3, 5.6, 7, 7]],
+    ].flatMap(([city, v]) =>
+      ['EV', 'IN', 'TR', 'PF1', 'PF2', 'PF3', 'PF4', 'PF5', 'MK1', 'MK2'].map((code, k) => `2017-12,${city},${code},${(v as number[])[k]}`),
+    ),
+  ].join('\n'),
+  'low.csv',
+);
+const lowInput = (over: Partial<ReportInput> = {}): ReportInput => ({
+  tree: LOW.tree,
+  city: '西宁市',
+  month: '2017-12',
+  compare: compare(LOW, '西宁市'),
+  date: '2018-01-10',
+  ...over,
+});
+const recOf = (model: ReportModel, name: string) => model.sections.find((s) => s.heading.endsWith('工作建议'))!.paragraphs.find((p) => p.includes(`针对「${name}」`)) ?? '';
+const checklist = (items: Parameters<typeof summarizeChecklist>[0]) => summarizeChecklist(items);
+const ITEMS: Parameters<typeof summarizeChecklist>[0] = [
+  { id: 'A', domain: '政务诚信', name: '政务诚信建设实施意见', status: 'municipal', document: { title: '关于加强政务诚信建设的实施意见', number: '宁政〔2017〕1号', date: '2017-05-01' }, online: { url: 'https://credit.example.cn/a', date: '2017-05-03' } },
+  { id: 'B', domain: '商务诚信', name: '食品药品黑名单', status: 'municipal', document: { title: '食品药品安全信用信息及“黑名单”管理制度（试行）', number: '宁食药监〔2017〕8号', date: '2017-06-01' } },
+  { id: 'C', domain: '商务诚信', name: '价格诚信制度', status: 'blank' },
+  { id: 'D', domain: '社会诚信', name: '医疗机构信用管理', status: 'blank' },
+];
+
+test('events below average because few are published → 加强信用事件公开公布, with the published and monitored counts', () => {
+  const stats = eventStats(december);
+  const m = buildReportModel(lowInput({ events: { stats, published: { total: 2, good: 1, bad: 1 } } }));
+  const r = recOf(m, '信用事件监测');
+  assert.match(r, /加强信用事件公开公布：本期在信用网站公开信用事件 2 起（优良 1 起、不良 1 起），少于本地监测到的 \d+ 起/);
+  assert.ok(r.includes(`少于本地监测到的 ${stats.total} 起`));
+  // Everything monitored is published: that cause is gone; only the bad-event remedy remains.
+  const all = buildReportModel(lowInput({ events: { stats, published: { total: stats.total, good: stats.good, bad: stats.bad } } }));
+  assert.doesNotMatch(recOf(all, '信用事件监测'), /加强信用事件公开公布/);
+  assert.match(recOf(all, '信用事件监测'), /加强.+领域的信用监管和专项治理/);
+});
+
+test('institutions below average → the blank domains and the issued-but-unpublished documents are named', () => {
+  const r = recOf(buildReportModel(lowInput({ checklist: checklist(ITEMS) })), '信用制度完善程度');
+  assert.match(r, /补齐空白制度 2 项，空白领域为商务诚信（1 项，如《价格诚信制度》）、社会诚信（1 项，如《医疗机构信用管理》）/);
+  assert.match(r, /已出台但未在网上公开的制度 1 项（《食品药品安全信用信息及“黑名单”管理制度（试行）》）/);
+  assert.doesNotMatch(r, /关于加强政务诚信建设的实施意见/, 'a published document is not named as unpublished');
+  const cause = allText(buildReportModel(lowInput({ checklist: checklist(ITEMS) })));
+  assert.match(cause, /已出台的 2 项中网上可查 1 项，1 项未在网上公开/);
+});
+
+test('transparency below average → 加大已出台制度的公开力度 with the online count', () => {
+  const r = recOf(buildReportModel(lowInput({ checklist: checklist(ITEMS) })), '信用信息透明度');
+  assert.match(r, /加大已出台制度的公开力度：已出台的 2 项制度中网上可查 1 项，1 项未公开（《食品药品安全信用信息及“黑名单”管理制度（试行）》）/);
+  const published = ITEMS.map((i) => (i.status === 'blank' ? i : { ...i, online: { url: 'https://credit.example.cn/x' } }));
+  assert.doesNotMatch(recOf(buildReportModel(lowInput({ checklist: checklist(published) })), '信用信息透明度'), /公开力度/);
+});
+
+test('black-list disclosure below average → 推进黑名单归集共享，形成联合惩戒机制', () => {
+  const r = recOf(buildReportModel(lowInput()), '信用工作绩效');
+  assert.match(r, /推进黑名单归集共享，形成联合惩戒机制：.*（本项得分 3\.80，平均 4\.70）/);
+});
+
+test('black-list share and records below average → joint punishment and repair, citing the bad events when known', () => {
+  const plain = recOf(buildReportModel(lowInput()), '信用工作绩效');
+  assert.match(plain, /对黑名单主体依法依规实施联合惩戒并督促整改/);
+  assert.doesNotMatch(plain, /本期监测到不良信用事件/);
+  const stats = eventStats(december);
+  assert.ok(stats.bad > 0);
+  assert.ok(recOf(buildReportModel(lowInput({ events: { stats } })), '信用工作绩效').includes(`本期监测到不良信用事件 ${stats.bad} 起`));
+});
+
+test('code conversion below average → the conversion page, with the number of conversions the portal lists', () => {
+  assert.match(recOf(buildReportModel(lowInput()), '信用工作绩效'), /在信用网站开设“统一社会信用代码转换公示”栏目/);
+  assert.match(recOf(buildReportModel(lowInput({ codeConversions: 37 })), '信用工作绩效'), /栏目已公示旧代码转换 37 条/);
+});
+
+test('sharing platform below average → the weak departments by name', () => {
+  const r = recOf(buildReportModel(lowInput({ departments })), '信用工作绩效');
+  assert.match(r, /督促市市场监管局提高报送量和及时性/);
+});
+
+test('market awareness below average → 诚信宣传教育 (诚信签名、诚信演讲) for citizens and for businesses', () => {
+  const r = recOf(buildReportModel(lowInput()), '信用市场发育程度');
+  assert.match(r, /开展面向市民的诚信宣传教育（诚信签名、诚信演讲、诚信主题宣传月等），提升个人信用意识（本项低于平均 1\.00 分）/);
+  assert.match(r, /开展面向企业的诚信宣传教育（诚信经营承诺、诚信签名、诚信演讲等），提升商业机构信用意识/);
+});
+
+test('no evidence for a cause → no invented remedy; the fallback sentence asks to check the rules', () => {
+  const r = recOf(buildReportModel(lowInput()), '信用事件监测');
+  assert.match(r, /对照监测指标细则逐项查找失分原因/);
+  assert.doesNotMatch(r, /加强信用事件公开公布|专项治理/);
+});

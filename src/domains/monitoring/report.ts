@@ -6,7 +6,7 @@ import type { ChecklistSummary } from './checklist.ts';
 import { RELATION_LABELS, relationOf, type CompareResult, type IndicatorComparison, type Relation, type TrendPoint } from './compare.ts';
 import { dominantBadSubdomains, type ClassifiedEvent, type EventStats } from './events.ts';
 import type { Scorecard } from './scorecards.ts';
-import { childrenOf, type EvidenceKind, type IndicatorTree } from './trees.ts';
+import { childrenOf, type EvidenceKind, type IndicatorTree, type Remedy } from './trees.ts';
 import { fmt, monthLabel, pct } from './util.ts';
 
 export interface ReportInput {
@@ -17,9 +17,12 @@ export interface ReportInput {
   /** null when the file has no data for this city and month */
   compare: CompareResult | null;
   trend?: TrendPoint[];
-  events?: { stats: EventStats; samples?: ClassifiedEvent[] };
+  /** monitored events of the month; `published` = those the credit office published on the portal (信用事件公开) */
+  events?: { stats: EventStats; samples?: ClassifiedEvent[]; published?: { total: number; good: number; bad: number } };
   checklist?: ChecklistSummary;
   departments?: Scorecard[];
+  /** legacy-code conversions listed on the portal's 统一社会信用代码转换公示 page */
+  codeConversions?: number;
   /** issuing office; default "<city>社会信用体系建设工作领导小组办公室" */
   issuer?: string;
   /** YYYY-MM-DD printed under the title; default today */
@@ -64,6 +67,10 @@ const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九
 const cnIndex = (i: number) => (i < 10 ? CN_NUMBERS[i] : String(i + 1));
 const quote = (names: string[]) => names.map((n) => `「${n}」`).join('');
 
+// A maximum the tree does not know is the highest score in the file and is named so, never 满分.
+const maxText = (i: IndicatorComparison) => (i.maxKnown ? String(i.max) : `≥${fmt(i.max)}（未公布）`);
+const maxPhrase = (i: IndicatorComparison) => (i.maxKnown ? `满分 ${i.max}` : `满分未公布，监测城市最高 ${fmt(i.max)}`);
+
 function gapText(i: { gap: number; relation: Relation }): string {
   if (i.relation === 'equal') return '与平均值持平';
   return `${i.relation === 'below' ? '低于' : '高于'}平均值 ${fmt(Math.abs(i.gap))} 分`;
@@ -107,7 +114,7 @@ function overview(input: ReportInput, c: CompareResult): ReportSection {
         i.name,
         i.parent ? parentName.get(i.parent) ?? i.parent : '—',
         fmt(i.score),
-        String(i.max),
+        maxText(i),
         fmt(i.average),
         RELATION_LABELS[i.relation],
         `${i.gap > 0 ? '+' : ''}${fmt(i.gap)}`,
@@ -136,7 +143,9 @@ function institutionCause(input: ReportInput): string | null {
   if (c.total === 0) return '信用制度清单为空，无法分析制度建设情况。';
   if (c.blank === 0) return `信用制度清单共 ${c.text}，已无空白项。`;
   const gaps = [...c.gaps].sort((a, b) => b.items.length - a.items.length).slice(0, 3);
-  return `信用制度清单共 ${c.text}；空白项主要在${gaps.map((g) => `${g.domain}（${g.items.length} 项）`).join('、')}。`;
+  // The monitor sees only documents published online: issued ones that are not count as missing there.
+  const hidden = c.unpublished.length ? `；已出台的 ${c.national + c.municipal} 项中网上可查 ${c.online} 项，${c.unpublished.length} 项未在网上公开` : '';
+  return `信用制度清单共 ${c.text}；空白项主要在${gaps.map((g) => `${g.domain}（${g.items.length} 项）`).join('、')}${hidden}。`;
 }
 
 function weakDepartments(cards: Scorecard[]) {
@@ -183,7 +192,7 @@ function belowSection(input: ReportInput, c: CompareResult): ReportSection {
   // The same evidence often explains several indicators: state it once, then refer back to it.
   const firstUse = new Map<string, number>();
   const paragraphs = below.map((i, k) => {
-    const parts = [`（${cnIndex(k)}）${i.name}：得分 ${fmt(i.score)}（满分 ${i.max}），${c.of} 城平均 ${fmt(i.average)}，差距 ${fmt(Math.abs(i.gap))} 分。`];
+    const parts = [`（${cnIndex(k)}）${i.name}：得分 ${fmt(i.score)}（${maxPhrase(i)}），${c.of} 城平均 ${fmt(i.average)}，差距 ${fmt(Math.abs(i.gap))} 分。`];
     const belowKids = c.indicators.filter((x) => x.parent === i.code && x.relation === 'below').map((x) => x.name);
     if (belowKids.length) {
       // Sub-indicators below the average are analysed in their own paragraphs.
@@ -214,33 +223,111 @@ function listSection(heading: string, list: IndicatorComparison[], empty: string
   };
 }
 
+const titles = (items: { name: string; document?: { title: string } }[], shown = 5) =>
+  items.slice(0, shown).map((i) => `《${i.document?.title ?? i.name}》`).join('') + (items.length > shown ? ` 等 ${items.length} 项` : '');
+
+function departmentActions(input: ReportInput): string[] {
+  if (!input.departments) return [];
+  const actions: string[] = [];
+  const { late, low, uncorrected, slow } = weakDepartments(input.departments);
+  const names = [...new Set([...low, ...late].map((d) => d.name))];
+  if (names.length) actions.push(`督促${names.join('、')}提高报送量和及时性，落实 ${DEADLINE_DAYS} 个工作日内上网公示要求，并纳入年度目标考核`);
+  const fix = [...new Set([...uncorrected, ...slow].map((d) => d.name))];
+  if (fix.length) actions.push(`督促${fix.join('、')}在 ${CORRECTION_TARGET_DAYS} 个工作日内更正退回的问题数据并重新报送`);
+  return actions;
+}
+
+function badEventAction(input: ReportInput): string[] {
+  if (!input.events || input.events.stats.bad === 0) return [];
+  const top = dominantBadSubdomains(input.events.stats, 2).map((d) => d.subdomain);
+  return [`加强${top.join('、')}领域的信用监管和专项治理，对不良事件涉及主体依法依规实施失信惩戒并跟踪整改`];
+}
+
+// One writer per cause (the tree node's `remedy`): each states the evidence it rests on, or writes nothing
+// when the evidence is absent, so no sentence is generic.
+const REMEDIES: Record<Remedy, (input: ReportInput, i: IndicatorComparison) => string[]> = {
+  events: (input) => {
+    const actions: string[] = [];
+    const p = input.events?.published;
+    const seen = input.events?.stats.total;
+    // The monitor crawls what the city publishes: fewer published events than monitored ones is the cause to fix.
+    if (p && (seen === undefined || p.total < seen)) {
+      actions.push(
+        `加强信用事件公开公布：本期在信用网站公开信用事件 ${p.total} 起（优良 ${p.good} 起、不良 ${p.bad} 起）` +
+          `${seen !== undefined ? `，少于本地监测到的 ${seen} 起` : ''}，应按月在“信用事件公开”栏目公布优良和不良信用事件，注明来源链接和日期`,
+      );
+    }
+    return [...actions, ...badEventAction(input)];
+  },
+  institutions: (input) => {
+    const c = input.checklist;
+    if (!c) return [];
+    const actions: string[] = [];
+    if (c.blank > 0) {
+      const gaps = [...c.gaps].sort((a, b) => b.items.length - a.items.length);
+      actions.push(`补齐空白制度 ${c.blank} 项，空白领域为${gaps.map((g) => `${g.domain}（${g.items.length} 项，如${titles(g.items, 1)}）`).join('、')}`);
+    }
+    if (c.unpublished.length) {
+      actions.push(`已出台但未在网上公开的制度 ${c.unpublished.length} 项（${titles(c.unpublished)}），应在信用网站公开文件名称、文号、日期和链接`);
+    }
+    return actions;
+  },
+  transparency: (input) => {
+    const c = input.checklist;
+    const actions: string[] = [];
+    if (c && c.unpublished.length) {
+      actions.push(`加大已出台制度的公开力度：已出台的 ${c.national + c.municipal} 项制度中网上可查 ${c.online} 项，${c.unpublished.length} 项未公开（${titles(c.unpublished)}）`);
+    }
+    return [...actions, ...departmentActions(input)];
+  },
+  code_conversion: (input) => [
+    input.codeConversions === undefined || input.codeConversions === 0
+      ? '在信用网站开设“统一社会信用代码转换公示”栏目，公示组织机构代码、注册号与统一社会信用代码的对应关系，并督促登记部门完成存量主体换码'
+      : `信用网站“统一社会信用代码转换公示”栏目已公示旧代码转换 ${input.codeConversions} 条，应随登记数据按月更新并督促登记部门完成剩余存量主体换码`,
+  ],
+  sharing: (input) => departmentActions(input),
+  blacklist: (input) => {
+    const bad = input.events?.stats.bad;
+    return [
+      `对黑名单主体依法依规实施联合惩戒并督促整改，引导其完成信用修复后按规定移出${bad ? `，本期监测到不良信用事件 ${bad} 起，应核查是否涉及应列入黑名单的主体` : ''}`,
+    ];
+  },
+  blacklist_disclosure: (_input, i) => [
+    `推进黑名单归集共享，形成联合惩戒机制：各部门认定的黑名单按目录归集到信用信息共享平台，在信用网站公开（本项得分 ${fmt(i.score)}，平均 ${fmt(i.average)}）`,
+  ],
+  awareness: (_input, i) => [
+    i.code === 'MK1' || i.name.includes('个人')
+      ? `开展面向市民的诚信宣传教育（诚信签名、诚信演讲、诚信主题宣传月等），提升个人信用意识（本项低于平均 ${fmt(Math.abs(i.gap))} 分）`
+      : `开展面向企业的诚信宣传教育（诚信经营承诺、诚信签名、诚信演讲等），提升商业机构信用意识（本项低于平均 ${fmt(Math.abs(i.gap))} 分）`,
+  ],
+};
+
+/** Recommendations of one indicator: its own remedy, or those of its below-average children; else the evidence kinds. */
+function actionsFor(input: ReportInput, c: CompareResult, i: IndicatorComparison): string[] {
+  const node = input.tree.nodes.find((n) => n.code === i.code);
+  if (node?.remedy) return REMEDIES[node.remedy](input, i);
+  const kids = c.indicators.filter((x) => x.parent === i.code && x.relation === 'below');
+  if (kids.some((k) => input.tree.nodes.find((n) => n.code === k.code)?.remedy)) return kids.flatMap((k) => actionsFor(input, c, k));
+  const actions: string[] = [];
+  const evidence = evidenceOf(input.tree, i.code);
+  if (evidence.includes('events')) actions.push(...badEventAction(input));
+  if (evidence.includes('institutions')) actions.push(...REMEDIES.institutions(input, i));
+  if (evidence.includes('departments')) actions.push(...departmentActions(input));
+  return actions;
+}
+
+// Sort key: how far below the average, relative to the maximum (known or implied by the data).
+const shortfall = (i: IndicatorComparison) => (i.max > 0 ? i.gap / i.max : i.gap);
+
 function recommendations(input: ReportInput, c: CompareResult): ReportSection {
-  const below = c.indicators.filter((i) => i.relation === 'below').sort((a, b) => a.gap / a.max - b.gap / b.max);
+  const below = c.indicators.filter((i) => i.relation === 'below').sort((a, b) => shortfall(a) - shortfall(b));
   if (!below.length) return { heading: '工作建议', paragraphs: ['各项指标均不低于平均水平，建议保持现有工作力度，巩固优势指标，持续跟踪月度排名变化。'] };
   // Recommend for first-level indicators and for sub-indicators whose parent is not itself listed.
   const listed = new Set(below.map((i) => i.code));
   const targets = below.filter((i) => i.parent === null || !listed.has(i.parent));
   const paragraphs = targets.map((i, k) => {
-    const head = `${k + 1}. 针对「${i.name}」（低于平均 ${fmt(Math.abs(i.gap))} 分，得分率 ${pct(i.score / i.max, 1)}）：`;
-    const actions: string[] = [];
-    const evidence = evidenceOf(input.tree, i.code);
-    if (evidence.includes('events') && input.events && input.events.stats.bad > 0) {
-      const top = dominantBadSubdomains(input.events.stats, 2).map((d) => d.subdomain);
-      actions.push(`加强${top.join('、')}领域的信用监管和专项治理，对不良事件涉及主体依法依规实施失信惩戒并跟踪整改`);
-    }
-    if (evidence.includes('institutions') && input.checklist && input.checklist.blank > 0) {
-      const gaps = [...input.checklist.gaps].sort((a, b) => b.items.length - a.items.length)[0];
-      const examples = gaps.items.slice(0, 2).map((g) => `《${g.name}》`).join('');
-      actions.push(`优先补齐${gaps.domain}领域 ${gaps.items.length} 项空白制度（如${examples}），出台后在信用网站公开文件名称、文号、日期和链接`);
-    }
-    if (evidence.includes('departments') && input.departments) {
-      const { late, low } = weakDepartments(input.departments);
-      const names = [...new Set([...low, ...late].map((d) => d.name))];
-      if (names.length) actions.push(`督促${names.join('、')}提高报送量和及时性，落实 ${DEADLINE_DAYS} 个工作日内上网公示要求，并纳入年度目标考核`);
-      const { uncorrected, slow } = weakDepartments(input.departments);
-      const fix = [...new Set([...uncorrected, ...slow].map((d) => d.name))];
-      if (fix.length) actions.push(`督促${fix.join('、')}在 ${CORRECTION_TARGET_DAYS} 个工作日内更正退回的问题数据并重新报送`);
-    }
+    const head = `${k + 1}. 针对「${i.name}」（低于平均 ${fmt(Math.abs(i.gap))} 分，${i.maxKnown ? '得分率' : '相当于最高分的'} ${pct(i.score / i.max, 1)}）：`;
+    const actions = [...new Set(actionsFor(input, c, i))];
     if (!actions.length) actions.push('对照监测指标细则逐项查找失分原因，明确牵头部门、整改措施和完成时限');
     return head + actions.join('；') + '。';
   });

@@ -62,13 +62,30 @@ test('unknown cities are rejected when a city list is given', async () => {
   assert.deepEqual(issues, ['42: 未知城市「西宁」（不在城市名单中）']);
 });
 
-test('unknown indicators, non-numeric and over-maximum scores name their rows', async () => {
-  const issues = await issuesOf(csv({ extra: ['2017-12,西宁市,信用满意度,3', '2017-12,兰州市,信用事件监测,abc'] }).replace('2017-11,西宁市,信用事件监测,20', '2017-11,西宁市,信用事件监测,25.5'));
+test('unknown indicators and non-numeric scores name their rows', async () => {
+  const issues = await issuesOf(csv({ extra: ['2017-12,西宁市,信用满意度,3', '2017-12,兰州市,信用事件监测,abc'] }));
   assert.deepEqual(issues, [
-    '2: 指标「信用事件监测」得分 25.5 超过该指标满分 25',
     '42: 未知指标「信用满意度」（指标体系「城市信用状况监测（第一代，国家信息中心中经网平台）」中没有该代码或名称）',
     '43: 得分「abc」不是数字；与第 32 行重复（2017-12 兰州市 信用事件监测）',
   ]);
+});
+
+test('a score above a known maximum (2020 tree) is an error with its line', async () => {
+  const top = (c: string, a: string) => [`2021-06,${c},信用制度和基础建设,${a}`, `2021-06,${c},营商环境,18`, `2021-06,${c},信用监管,40`, `2021-06,${c},权益保护,15`];
+  const text = ['month,city,indicator,score', ...top('西宁市', '20.5'), ...top('兰州市', '19')].join('\n');
+  assert.deepEqual(await issuesOf(text), ['2: 指标「信用制度和基础建设」得分 20.5 超过该指标满分 20']);
+});
+
+test('gen-1 maximums are unknown: scores above the placeholder weights load and keep their values', async () => {
+  // 2017 report: 信用事件监测 above 26, 信用信息共享平台 and 黑名单公开 above 4 (DOMAIN §5.1).
+  const text = csv()
+    .replace('2017-11,西宁市,信用事件监测,20', '2017-11,西宁市,信用事件监测,26.4')
+    .replace('2017-12,兰州市,PF2,3', '2017-12,兰州市,PF2,4.6')
+    .replace('2017-12,兰州市,PF5,3', '2017-12,兰州市,PF5,5.25');
+  const t = await parseScores(text, 'scores.csv');
+  assert.equal(t.tree.id, 'gen1');
+  assert.equal(scoreOf(t, '2017-11', '西宁市', 'EV'), 26.4);
+  assert.equal(scoreOf(t, '2017-12', '兰州市', 'PF'), 3 * 3 + 4.6 + 5.25);
 });
 
 test('duplicate rows, empty cells and bad months are reported per row', async () => {

@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { extname } from 'node:path';
 import { MonitoringError, importError, type RowIssue } from './errors.ts';
-import { TREE_IDS, childrenOf, depthFirst, getTree, resolveIndicator, type IndicatorNode, type IndicatorTree } from './trees.ts';
+import { TREE_IDS, childrenOf, depthFirst, getTree, isMaxKnown, resolveIndicator, type IndicatorNode, type IndicatorTree } from './trees.ts';
 import { fmt, monthRange, normaliseMonth, round } from './util.ts';
 import { readFirstSheet, type SheetRow } from './xlsx.ts';
 
@@ -132,7 +132,8 @@ export function scoresFromRows(raw: RawScoreRow[], options: ParseScoresOptions =
     else {
       score = Number(text);
       if (score < 0) problems.push(`得分 ${text} 不能为负数`);
-      else if (node && score > node.weight + 1e-9) problems.push(`指标「${node.name}」得分 ${text} 超过该指标满分 ${node.weight}`);
+      // Only a published maximum caps a score; an unknown one (gen-1 placeholders) would refuse real files.
+      else if (node && isMaxKnown(node) && score > node.weight + 1e-9) problems.push(`指标「${node.name}」得分 ${text} 超过该指标满分 ${node.weight}`);
     }
     if (month && city && node) {
       const key = `${month}\t${city}\t${node.code}`;
@@ -213,4 +214,16 @@ export async function parseScores(input: Buffer | string, filename: string, opti
 /** A city's score for an indicator in a month (undefined when neither given nor derivable). */
 export function scoreOf(table: ScoreTable, month: string, city: string, code: string): number | undefined {
   return table.values.get(month)?.get(city)?.get(code);
+}
+
+/** The highest score of an indicator anywhere in the table (all months and cities): the maximum the data implies. */
+export function highestScore(table: ScoreTable, code: string): number | undefined {
+  let best: number | undefined;
+  for (const byCity of table.values.values()) {
+    for (const scores of byCity.values()) {
+      const v = scores.get(code);
+      if (v !== undefined && (best === undefined || v > best)) best = v;
+    }
+  }
+  return best;
 }

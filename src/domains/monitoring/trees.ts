@@ -12,12 +12,28 @@ import { round } from './util.ts';
 export const EvidenceKindSchema = Type.Union([Type.Literal('events'), Type.Literal('institutions'), Type.Literal('departments')]);
 export type EvidenceKind = Static<typeof EvidenceKindSchema>;
 
+/** What the 通报 recommends when the indicator is below average (report.ts REMEDIES); each reads its own evidence. */
+export const RemedySchema = Type.Union([
+  Type.Literal('events'),
+  Type.Literal('institutions'),
+  Type.Literal('transparency'),
+  Type.Literal('code_conversion'),
+  Type.Literal('sharing'),
+  Type.Literal('blacklist'),
+  Type.Literal('blacklist_disclosure'),
+  Type.Literal('awareness'),
+]);
+export type Remedy = Static<typeof RemedySchema>;
+
 export const IndicatorNodeSchema = Type.Object({
   code: Type.String({ minLength: 1 }),
   name: Type.String({ minLength: 1 }),
   parent: Type.Union([Type.String(), Type.Null()]),
   weight: Type.Number(),
+  /** false when the indicator's maximum is not public (gen-1, DOMAIN §5.1): `weight` is then only a [M] placeholder */
+  maxKnown: Type.Optional(Type.Boolean()),
   evidence: Type.Optional(Type.Array(EvidenceKindSchema)),
+  remedy: Type.Optional(RemedySchema),
 });
 
 export const IndicatorTreeSchema = Type.Object({
@@ -88,6 +104,11 @@ export function validateTree(value: unknown): IndicatorTree {
     throw new MonitoringError('tree_weights_mismatch', `指标体系「${tree.name}」权重不合计：${sums.map((i) => i.message).join('；')}`, sums);
   }
   return tree;
+}
+
+/** Whether a node's weight is its real maximum (absent = known); unknown maximums never cap a score. */
+export function isMaxKnown(node: IndicatorNode): boolean {
+  return node.maxKnown !== false;
 }
 
 const cache = new Map<string, IndicatorTree>();

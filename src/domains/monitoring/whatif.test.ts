@@ -15,9 +15,12 @@ const rules: EffectRule[] = [
   { id: 'tiny', label: '微调', unit: '项', mode: 'linear', effects: [{ indicator: 'MK2', perUnit: 0.001 }] },
 ];
 
-test('improvements change indicators, composite and rank; leaves are capped at their maximum', () => {
-  const base = compare(table, '西宁市');
-  const plan = planWhatIf(table, '西宁市', [{ rule: 'inst' }, { rule: 'sgs', amount: 4 }], { rules });
+// The same scores under a gen-1 tree whose maximums are declared known (as a configured tree may do).
+const known = { ...table, tree: { ...table.tree, nodes: table.tree.nodes.map((n) => ({ ...n, maxKnown: true })) } };
+
+test('improvements change indicators, composite and rank; leaves are capped at a known maximum', () => {
+  const base = compare(known, '西宁市');
+  const plan = planWhatIf(known, '西宁市', [{ rule: 'inst' }, { rule: 'sgs', amount: 4 }], { rules });
   assert.equal(plan.before.rank, base.rank);
   const inst = plan.changes.find((c) => c.code === 'IN')!;
   assert.ok(Math.abs(inst.delta - 2) < 1e-9);
@@ -28,6 +31,14 @@ test('improvements change indicators, composite and rank; leaves are capped at t
   assert.ok(Math.abs(plan.after.composite - (plan.before.composite + inst.delta + sgs.delta)) < 1e-6);
   assert.ok(plan.after.rank < plan.before.rank);
   assert.match(plan.summary, /2017年12月综合指数/);
+});
+
+test('an unknown maximum (shipped gen-1) never caps: the placeholder weight is not a limit', () => {
+  const plan = planWhatIf(table, '西宁市', [{ rule: 'sgs', amount: 4 }], { rules });
+  const sgs = plan.changes.find((c) => c.code === 'PF2')!;
+  assert.ok(Math.abs(sgs.after - (sgs.before + 2)) < 1e-9, `PF2 rises by 2 past the placeholder 4 (after ${sgs.after})`);
+  assert.ok(sgs.after > 4);
+  assert.equal(sgs.capped, false);
 });
 
 test('the best single improvement gains the most rank per point of change', () => {
@@ -62,4 +73,20 @@ test('the shipped effect rules are valid for both trees', () => {
   }
   const plan = planWhatIf(table, '西宁市', [{ rule: 'publish_institutions' }, { rule: 'shuanggongshi_volume', amount: 3 }]);
   assert.ok(plan.after.composite > plan.before.composite);
+});
+
+test('levers for what the city publishes: events published and institutions published online, with [M] coefficients from the rules', () => {
+  const rules = defaultEffectRules(getTree('gen1'));
+  const events = rules.find((r) => r.id === 'publish_events')!;
+  const online = rules.find((r) => r.id === 'publish_institutions_online')!;
+  assert.deepEqual(events.effects.map((e) => e.indicator), ['EV']);
+  assert.deepEqual(online.effects.map((e) => e.indicator).sort(), ['IN', 'TR']);
+  const plan = planWhatIf(table, '西宁市', [{ rule: 'publish_events', amount: 40 }, { rule: 'publish_institutions_online', amount: 10 }]);
+  const delta = (code: string) => plan.changes.find((c) => c.code === code)!.delta;
+  assert.ok(Math.abs(delta('EV') - 40 * events.effects[0].perUnit) < 1e-9);
+  assert.ok(Math.abs(delta('TR') - 10 * online.effects.find((e) => e.indicator === 'TR')!.perUnit) < 1e-9);
+  // The coefficients are configuration: a city's own rules replace them.
+  const own = planWhatIf(table, '西宁市', [{ rule: 'publish_events', amount: 40 }], { rules: [{ ...events, effects: [{ indicator: 'EV', perUnit: 0.1 }] }] });
+  assert.ok(Math.abs(own.changes.find((c) => c.code === 'EV')!.delta - 4) < 1e-9);
+  assert.ok(defaultEffectRules(getTree('2020')).some((r) => r.id === 'publish_institutions_online'));
 });

@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { compare, compositeOf, ranking } from './compare.ts';
 import { MonitoringError } from './errors.ts';
 import type { ScoreTable } from './scores.ts';
-import { childrenOf, depthFirst, resolveIndicator, type IndicatorTree } from './trees.ts';
+import { childrenOf, depthFirst, isMaxKnown, resolveIndicator, type IndicatorTree } from './trees.ts';
 import { fmt, monthLabel, round } from './util.ts';
 
 export const EffectRuleSchema = Type.Object({
@@ -96,11 +96,12 @@ function amountOf(rule: EffectRule, imp: Improvement): number {
   return amount;
 }
 
-/** Applies improvements to one city's scores; leaves are capped at their maximum, parents re-summed. */
+/** Applies improvements to one city's scores; leaves are capped at a known maximum, parents re-summed. */
 function applyImprovements(tree: IndicatorTree, base: Map<string, number>, picks: { rule: EffectRule; amount: number }[]) {
   const scores = new Map(base);
   const capped = new Set<string>();
-  const max = new Map(tree.nodes.map((n) => [n.code, n.weight]));
+  // A placeholder weight (maximum unknown) must not pull a real score above it back down.
+  const max = new Map(tree.nodes.map((n) => [n.code, isMaxKnown(n) ? n.weight : Infinity]));
   const parent = new Map(tree.nodes.map((n) => [n.code, n.parent]));
   for (const { rule, amount } of picks) {
     const factor = rule.mode === 'linear' ? amount : Math.log2(amount);

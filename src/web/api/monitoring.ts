@@ -41,6 +41,8 @@ export interface CreditEvent {
   overriddenBy: number | null;
   overriddenAt: string | null;
   createdAt: string;
+  /** when it was published on the portal (信用事件公开); null = not published */
+  publishedAt: string | null;
 }
 
 export interface EventsQuery {
@@ -132,6 +134,8 @@ export interface InstitutionDocument {
   date: string | null;
   link: string | null;
   issuer: string | null;
+  /** number and date not confirmed yet (待核) */
+  unconfirmed: boolean;
 }
 
 export interface ChecklistItem {
@@ -143,6 +147,8 @@ export interface ChecklistItem {
   statusLabel: string;
   document: InstitutionDocument | null;
   basis: string | null;
+  /** where and since when it is published online; null: not published, so the monitor does not see it */
+  online: { url: string; date: string | null } | null;
   updatedAt: string;
 }
 
@@ -155,13 +161,21 @@ export interface StatusCounts {
 
 export interface Checklist {
   items: ChecklistItem[];
-  summary: StatusCounts & { text: string; byDomain: (StatusCounts & { domain: string })[] };
+  summary: StatusCounts & {
+    /** issued institutions published online */
+    online: number;
+    unpublished: { id: string; name: string; title: string }[];
+    text: string;
+    byDomain: (StatusCounts & { domain: string })[];
+  };
 }
 
 export interface ChecklistPatch {
   status: InstitutionStatus;
   /** Omitted: keep the current document; null: remove it. Empty optional fields must be left out. */
-  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string } | null;
+  document?: { title: string; number?: string; date?: string; link?: string; issuer?: string; unconfirmed?: boolean } | null;
+  /** Omitted: keep; null: not published online. */
+  online?: { url: string; date?: string } | null;
 }
 
 export function fetchChecklist(): Promise<Checklist> {
@@ -188,6 +202,8 @@ export interface TreeNode {
   name: string;
   parent: string | null;
   weight: number;
+  /** false: the maximum is not public and `weight` is only a [M] placeholder for the what-if planner */
+  maxKnown: boolean;
 }
 
 export interface IndicatorTree {
@@ -252,6 +268,9 @@ export interface Comparison {
     average: number;
     relation: Relation;
     gap: number;
+    /** the maximum; when `maxKnown` is false, the highest score seen in the imported scores */
+    max: number;
+    maxKnown: boolean;
     estimates?: { key: string; label: string; text: string }[];
   }[];
   tree: { id: string; version: number; name: string };
@@ -396,4 +415,43 @@ export async function fetchReportHtml(q: ScoreQuery): Promise<string> {
 /** Downloads the briefing as .docx or .pdf under the server's file name. */
 export function downloadReport(q: ScoreQuery, format: 'docx' | 'pdf'): Promise<string> {
   return downloadFile('/api/monitoring/report', reportQuery(q, format), `monitoring-report.${format}`);
+}
+
+// ---------------------------------------------------------------- portal: what the city publishes
+
+export interface PublicCreditEvent {
+  id: string;
+  title: string;
+  date: string;
+  source: string | null;
+  link: string | null;
+  polarity: 'good' | 'bad';
+  domain: string;
+  subdomain: string;
+}
+
+/** 信用事件公开: published events, newest first, by domain and polarity (public, no session). */
+export function fetchPublicEvents(
+  query: { domain?: string | null; polarity?: 'good' | 'bad' | null; cursor?: string | null },
+  signal?: AbortSignal,
+): Promise<{ items: PublicCreditEvent[]; nextCursor: string | null }> {
+  return request('GET', '/api/public/credit-events', { query: { ...query }, signal });
+}
+
+export interface CodeConversion {
+  kind: 'org' | 'regno';
+  kindLabel: string;
+  legacyCode: string;
+  uscc: string;
+  name: string;
+}
+
+/** 统一社会信用代码转换公示: legacy code → USCC, searchable (public, no session). */
+export function fetchCodeConversions(query: { q?: string | null; cursor?: string | null }, signal?: AbortSignal): Promise<{ items: CodeConversion[]; nextCursor: string | null }> {
+  return request('GET', '/api/public/code-conversions', { query: { ...query }, signal });
+}
+
+/** Publishes an event on the portal (it needs its source link) or withdraws it. */
+export function publishEvent(id: string, published: boolean): Promise<CreditEvent> {
+  return request<CreditEvent>('POST', `/api/monitoring/events/${enc(id)}/publish`, { body: { published } });
 }

@@ -12,6 +12,8 @@ export const PORTAL_NAV: readonly PortalSection[] = [
   { key: 'sgs', label: '双公示', path: '/sgs', hint: '行政许可、行政处罚信息公示' },
   { key: 'lists', label: '红黑名单', path: '/lists', hint: '守信激励与失信惩戒名单' },
   { key: 'policies', label: '信用制度', path: '/policies', hint: '社会信用体系建设政策法规' },
+  { key: 'credit-events', label: '信用事件', path: '/credit-events', hint: '优良和不良信用事件公开' },
+  { key: 'code-conversions', label: '代码转换', path: '/code-conversions', hint: '统一社会信用代码转换公示' },
   { key: 'repair', label: '信用修复', path: '/repair', hint: '失信信息信用修复办理' },
   { key: 'objection', label: '异议申诉', path: '/objection', hint: '对公示信息提出异议' },
   { key: 'verify', label: '信用报告核验', path: '/verify', hint: '核验公共信用信息报告真伪' },
