@@ -59,6 +59,12 @@ export interface Config {
   ingestKeyWithSubject: boolean;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
+  /**
+   * Credit events the classifier is less sure of than this (the lower of sub-domain and good/bad confidence) wait in
+   * the review queue instead of being counted (EVENT_REVIEW_THRESHOLD_PERCENT, default 30; 0 turns the queue off).
+   * On the held-out split, 30 queues about a quarter of titles, right 58% of the time against 89% for the rest.
+   */
+  eventReviewThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +161,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    eventReviewThreshold: int('EVENT_REVIEW_THRESHOLD_PERCENT', 30, 0, 100) / 100,
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

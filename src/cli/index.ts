@@ -14,6 +14,7 @@ import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';
 import { registerImportCommand } from './import.ts';
 import { registerScorecardsCommand } from './scorecards.ts';
+import { registerEventsCommands } from './events.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -153,6 +154,7 @@ export function buildProgram(): Command {
   registerMonitorCommands(program);
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  registerEventsCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 
