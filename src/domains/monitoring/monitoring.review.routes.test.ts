@@ -56,10 +56,14 @@ describe('review queue', () => {
   });
 
   test('a low-confidence event goes to the queue and is not counted; a confident one counts', async () => {
-    const a = await t.app.inject({ method: 'POST', url: '/api/monitoring/events', headers: admin.headers, payload: { title: UNSURE, date: '2018-03-05' } });
+    const a = await t.app.inject({ method: 'POST', url: '/api/monitoring/events', headers: admin.headers, payload: { title: UNSURE, date: '2018-03-05', link: 'https://example.org/n/9' } });
     assert.equal(a.statusCode, 200, a.body);
     assert.equal(a.json().reviewStatus, 'pending');
     unsureId = a.json().id;
+    // Nor is it published before a decision: published events count in the monitor's evidence.
+    const pub = await t.app.inject({ method: 'POST', url: `/api/monitoring/events/${unsureId}/publish`, headers: admin.headers, payload: { published: true } });
+    assert.equal(pub.statusCode, 409);
+    assert.equal(pub.json().error.code, 'event_review_pending');
     const b = await t.app.inject({ method: 'POST', url: '/api/monitoring/events', headers: admin.headers, payload: { title: SURE, date: '2018-03-06' } });
     assert.equal(b.json().reviewStatus, null);
     // A staff-labelled event never needs review, however unsure the model would be.
@@ -98,6 +102,8 @@ describe('review queue', () => {
     const e = r.json();
     assert.deepEqual([e.domain, e.subdomain, e.polarity, e.classifiedBy, e.reviewStatus], ['政务诚信', '依法行政', 'good', 'staff', 'decided']);
     assert.match(e.explanation.text, /^人工复核/);
+    const pub = await t.app.inject({ method: 'POST', url: `/api/monitoring/events/${unsureId}/publish`, headers: admin.headers, payload: { published: true } });
+    assert.equal(pub.statusCode, 200, pub.body);
 
     const s = await stats();
     assert.equal(s.total, 4);

@@ -532,6 +532,8 @@ export async function publishEvent(db: Db, user: SessionUser, id: string, publis
     const before = await repo.getEvent(trx, id, true);
     if (!before) throw notFound('event_not_found', '信用事件不存在');
     if (published && !before.link) throw new AppError('event_link_required', '公开信用事件须有来源链接，请先补充链接', 400);
+    // A queued event's labels are only the model's guess, and published events count in the monitor's evidence.
+    if (published && before.review_status === 'pending') throw conflict('event_review_pending', '该信用事件待复核，请先复核分类再公开');
     const row = await repo.setEventPublished(trx, id, published ? user.id : null);
     await audit(trx, ctx, {
       action: published ? 'monitoring.events.publish' : 'monitoring.events.unpublish',
