@@ -83,6 +83,11 @@ export async function run(args: string[]): Promise<void> {
           }
     rows.sort((a, b) => b.score.exact - a.score.exact);
     for (const r of rows.slice(0, 10)) console.log(`  交叉验证 ${JSON.stringify(r.opts)}：总体 ${pct(r.score.exact)}，子领域 ${pct(r.score.subdomain)}，性质 ${pct(r.score.polarity)}`);
+    // The good/bad cue-word weight only moves the polarity model, so it is chosen on its own (by polarity accuracy).
+    for (const polarityKeywordWeight of [0, 0.5, 1, 1.5, 2]) {
+      const s = crossValidate(train, { polarityKeywordWeight });
+      console.log(`  交叉验证 ${JSON.stringify({ polarityKeywordWeight })}：性质 ${pct(s.polarity)}`);
+    }
   }
 }
 

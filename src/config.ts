@@ -123,6 +123,12 @@ export interface Config {
    * Other natural persons' names, ID numbers, phones and addresses are never public, whatever this says.
    */
   publicPersonName: 'full' | 'masked';
+  /**
+   * Credit events the classifier is less sure of than this (the lower of sub-domain and good/bad confidence) wait in
+   * the review queue instead of being counted (EVENT_REVIEW_THRESHOLD_PERCENT, default 30; 0 turns the queue off).
+   * On the held-out split, 30 queues about a quarter of titles, right 58% of the time against 89% for the rest.
+   */
+  eventReviewThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -259,6 +265,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestPiiScreen: piiScreen.policy,
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     publicPersonName,
+    eventReviewThreshold: int('EVENT_REVIEW_THRESHOLD_PERCENT', 30, 0, 100) / 100,
   };
   if (problems.length) throw new ConfigError(problems);
   return { ...config, ...overrides };

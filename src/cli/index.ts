@@ -20,6 +20,7 @@ import { registerMonitorCommands } from './monitor.ts';
 import { registerImportCommand } from './import.ts';
 import { registerScorecardsCommand } from './scorecards.ts';
 import { registerUsersCommands } from './users.ts';
+import { registerEventsCommands } from './events.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -214,6 +215,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerUsersCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  registerEventsCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 

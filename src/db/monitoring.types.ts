@@ -32,6 +32,23 @@ export interface CreditEventsTable {
   /** set when the credit office publishes the event on the portal (信用事件公开) */
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   published_by: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 'pending' while the event waits for a staff decision (low confidence, not counted); null when never queued */
+  review_status: ColumnType<EventReviewStatus | null, EventReviewStatus | null | undefined, EventReviewStatus | null>;
+}
+
+export type EventReviewStatus = 'pending' | 'decided';
+
+/** One `citycredit events retrain`: what the model was trained on and its held-out accuracy. */
+export interface EventClassifierBuildsTable {
+  id: Generated<string>;
+  shipped_titles: number;
+  staff_labels: number;
+  held_out: number;
+  domain_accuracy: number;
+  subdomain_accuracy: number;
+  polarity_accuracy: number;
+  built_by: string;
+  built_at: Timestamp;
 }
 
 export interface EventLabelsTable {
@@ -110,6 +127,7 @@ export interface EffectRulesTable {
 export interface MonitoringTables {
   credit_events: CreditEventsTable;
   event_labels: EventLabelsTable;
+  event_classifier_builds: EventClassifierBuildsTable;
   checklist_items: ChecklistItemsTable;
   indicator_trees: IndicatorTreesTable;
   score_imports: ScoreImportsTable;

@@ -17,11 +17,11 @@ import { defaultTaxonomy, subdomainNames } from './taxonomy.ts';
 
 test('the shipped labelled set covers every sub-domain with good and bad titles', () => {
   const all = shippedLabelledTitles();
-  assert.ok(all.length >= 600, `${all.length} titles`);
+  assert.ok(all.length >= 1500, `${all.length} titles (issue 16 §2: at least 1,500)`);
   for (const s of subdomainNames(defaultTaxonomy())) {
     const mine = all.filter((e) => e.subdomain === s);
-    assert.ok(mine.filter((e) => e.polarity === 'good').length >= 8, `${s} good`);
-    assert.ok(mine.filter((e) => e.polarity === 'bad').length >= 8, `${s} bad`);
+    assert.ok(mine.filter((e) => e.polarity === 'good').length >= 25, `${s} good`);
+    assert.ok(mine.filter((e) => e.polarity === 'bad').length >= 25, `${s} bad`);
   }
   assert.equal(new Set(all.map((e) => normaliseTitle(e.title))).size, all.length, 'no duplicate titles');
 });
@@ -122,6 +122,7 @@ test('place names are normalised away: adding or removing 西宁 never changes t
   assert.equal(withoutPlaces('青海省西宁市城北区一超市'), '省市区一超市', 'names go, one-character suffixes stay');
   assert.equal(withoutPlaces('海西蒙古族藏族自治州一企业'), '一企业');
   assert.equal(withoutPlaces('城市超市'), '城市超市', '市 alone is not a place');
+  assert.equal(withoutPlaces('经验在全省推广西宁'), '经验在全省推广', 'overlapping names: 西宁 goes, not 广西');
 });
 
 test('evaluation carries a confusion matrix by domain whose diagonal is the domain accuracy', () => {
@@ -134,5 +135,44 @@ test('evaluation carries a confusion matrix by domain whose diagonal is the doma
   for (const [i, d] of domains.entries()) {
     const labelled = held.filter((e) => defaultTaxonomy().domains.find((x) => x.subdomains.some((s) => (typeof s === 'string' ? s : s.name) === e.subdomain))?.name === d).length;
     assert.equal(counts[i].reduce((a, b) => a + b, 0), labelled, d);
+  }
+});
+
+test('place names are balanced across polarities in the shipped titles (issue 16 §2)', () => {
+  const all = shippedLabelledTitles();
+  const withPlace = (t: string) => withoutPlaces(t) !== t.normalize('NFKC');
+  for (const polarity of ['good', 'bad'] as const) {
+    const mine = all.filter((e) => e.polarity === polarity);
+    const other = all.filter((e) => e.polarity !== polarity);
+    const share = (list: typeof all, f: (t: string) => boolean) => list.filter((e) => f(e.title)).length / list.length;
+    // Each polarity has about the same share of titles with a place name, and of each city.
+    assert.ok(Math.abs(share(mine, withPlace) - share(other, withPlace)) < 0.02, `${polarity}: share with a place name`);
+    for (const city of ['西宁', '兰州', '银川']) {
+      assert.ok(Math.abs(share(mine, (t) => t.includes(city)) - share(other, (t) => t.includes(city))) < 0.01, `${polarity}: ${city}`);
+    }
+  }
+  assert.ok(all.filter((e) => withPlace(e.title)).length >= 150, 'enough titles carry a place name to test the balance');
+});
+
+test('hard cases of issue 16 §2 are classified right (titles not in the shipped set)', () => {
+  const model = defaultClassifier();
+  const shipped = new Set(shippedLabelledTitles().map((e) => normaliseTitle(e.title)));
+  const cases: [title: string, domain: string, subdomain: string, polarity: 'good' | 'bad'][] = [
+    ['某银行信用卡中心违规催收被罚', '商务诚信', '金融', 'bad'],
+    ['一男子恶意透支信用卡被判刑', '商务诚信', '金融', 'bad'],
+    ['某化工厂车间起火两人受伤', '商务诚信', '生产', 'bad'],
+    ['一家铝厂熔炼炉爆炸致三人死亡', '商务诚信', '生产', 'bad'],
+    ['某建筑公司欠薪被列入失信名单', '社会诚信', '社会保障', 'bad'],
+    ['工地老板欠薪跑路工人讨薪无门', '社会诚信', '社会保障', 'bad'],
+    ['市社会信用体系建设工作推进会召开', '政务诚信', '诚信体系建设', 'good'],
+    ['城市信用监测排名下滑被约谈', '政务诚信', '诚信体系建设', 'bad'],
+    ['一商户用地沟油炸油条', '商务诚信', '流通', 'bad'],
+    ['西宁一商户用地沟油炸油条', '商务诚信', '流通', 'bad'],
+    ['某小区燃气爆炸致两人受伤', '司法公信', '公共安全公信', 'bad'],
+  ];
+  for (const [title, domain, subdomain, polarity] of cases) {
+    assert.ok(!shipped.has(normaliseTitle(title)), `${title} is not a training title`);
+    const r = classifyTitle(model, title);
+    assert.deepEqual([r.domain, r.subdomain, r.polarity], [domain, subdomain, polarity], title);
   }
 });

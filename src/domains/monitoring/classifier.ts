@@ -24,15 +24,17 @@ export interface ClassifierOptions {
   alpha?: number;
   /** Divides the naive Bayes log-score so that it and the keyword score are on one scale. */
   temperature?: number;
-  /** Log-score bonus per matched keyword. */
+  /** Log-score bonus per matched sub-domain keyword. */
   keywordWeight?: number;
+  /** Log-score bonus per matched good/bad cue word: the two-class model needs less help than the 27-class one. */
+  polarityKeywordWeight?: number;
   /** Longest character n-gram used as a feature. */
   maxNgram?: number;
 }
 
 // Chosen by 5-fold cross-validation on the training split only (see bench/events.ts --tune);
 // the held-out split never influences them.
-export const DEFAULT_CLASSIFIER_OPTIONS = { extraWeight: 3, alpha: 1, temperature: 8, keywordWeight: 2, maxNgram: 2 };
+export const DEFAULT_CLASSIFIER_OPTIONS = { extraWeight: 3, alpha: 1, temperature: 8, keywordWeight: 2, polarityKeywordWeight: 0.5, maxNgram: 2 };
 
 interface NaiveBayes {
   classes: string[];
@@ -103,14 +105,15 @@ const CITIES = [
 const alternation = (names: string[]) => [...names].sort((a, b) => b.length - a.length).join('|');
 // Only the name (and a multi-character autonomous-area suffix) goes: a one-character 市/区/县/省 stays, so adding
 // or removing a name never merges with the text around it ("西宁" + "市工信局…" is still "市工信局…").
-const PLACE_RE = new RegExp(
-  `(${alternation([...CITIES, ...PROVINCES])})(回族土族自治县|土族自治州|藏族自治州|蒙古族藏族自治州|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州)?`,
-  'g',
-);
+const SUFFIX = '(回族土族自治县|土族自治州|藏族自治州|蒙古族藏族自治州|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州)?';
+// Names overlap ("推广西宁" holds both 广西 and 西宁), and a single leftmost match would take 广西 and leave "推宁".
+// So names go in passes: 西宁 first (the platform's own city, the name most often put before or after a title),
+// then the other cities and districts, then provinces.
+const PLACE_PASSES = [['西宁'], CITIES.filter((c) => c !== '西宁'), PROVINCES].map((names) => new RegExp(`(${alternation(names)})${SUFFIX}`, 'g'));
 
 /** The title without place names (PROVINCES, CITIES), so where an event happened never decides its class. */
 export function withoutPlaces(title: string): string {
-  return title.normalize('NFKC').replace(PLACE_RE, '');
+  return PLACE_PASSES.reduce((text, re) => text.replace(re, ''), title.normalize('NFKC'));
 }
 
 /** Distinct character n-grams (1..maxN) of a normalised title, place names removed. */
@@ -248,6 +251,7 @@ export function trainClassifier(examples: LabelledTitle[], options: ClassifierOp
     alpha: options.alpha ?? d.alpha,
     temperature: options.temperature ?? d.temperature,
     keywordWeight: options.keywordWeight ?? d.keywordWeight,
+    polarityKeywordWeight: options.polarityKeywordWeight ?? options.keywordWeight ?? d.polarityKeywordWeight,
     maxNgram: options.maxNgram ?? d.maxNgram,
   };
   const domainOf = subdomainToDomain(taxonomy);
@@ -299,7 +303,7 @@ export function defaultClassifier(extra?: LabelledTitle[]): ClassifierModel {
 
 /** Classifies one title into domain, sub-domain and good/bad, with the reasons. */
 export function classifyTitle(model: ClassifierModel, title: string): Classification {
-  const { temperature, keywordWeight, maxNgram } = model.options;
+  const { temperature, keywordWeight, polarityKeywordWeight, maxNgram } = model.options;
   const feats = features(title, maxNgram);
   const nb = model.subdomainModel;
 
@@ -313,7 +317,7 @@ export function classifyTitle(model: ClassifierModel, title: string): Classifica
 
   const pnb = model.polarityModel;
   const polHits = matchTerms(title, model.polarityKeywords);
-  const polBonus = keywordBonus(pnb.classes, polHits, (k) => k.polarity, keywordWeight);
+  const polBonus = keywordBonus(pnb.classes, polHits, (k) => k.polarity, polarityKeywordWeight);
   const pol = nbScores(pnb, feats).map((s, i) => s / temperature + polBonus[i]);
   const polProb = softmax(pol);
   let polarity = (polProb[1] > polProb[0] ? 'bad' : 'good') as Polarity;

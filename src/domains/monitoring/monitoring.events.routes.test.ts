@@ -123,9 +123,9 @@ describe('credit events', () => {
   test('CSV import: every row classified and stored once; a re-import adds nothing; audited', async () => {
     const r = await upload('/api/monitoring/events/import', 'events.csv', EVENTS_CSV);
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { rows: 6, inserted: 6, duplicates: 0 });
+    assert.deepEqual(r.json(), { rows: 6, inserted: 6, duplicates: 0, pendingReview: 0 });
     const again = await upload('/api/monitoring/events/import', 'events.csv', EVENTS_CSV);
-    assert.deepEqual(again.json(), { rows: 6, inserted: 0, duplicates: 6 });
+    assert.deepEqual(again.json(), { rows: 6, inserted: 0, duplicates: 6, pendingReview: 0 });
     const logged = await auditRows('monitoring.events.import');
     assert.equal(logged.length, 2);
     assert.equal((logged[0].detail as { inserted: number }).inserted, 6);

@@ -1,11 +1,14 @@
 // SQL of the monitoring domain (Kysely). Functions take `db | trx` so the service owns the
 // transaction, and return rows; the service turns them into domain objects.
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
+import type { DB } from '../../db/types.ts';
 import type {
   ChecklistItemsTable,
   CreditEventsTable,
+  EventClassifierBuildsTable,
   EventPolarity,
+  EventReviewStatus,
   OfficialScoresTable,
 } from '../../db/monitoring.types.ts';
 
@@ -69,19 +72,22 @@ export async function getEvent(db: DbOrTx, id: string, forUpdate = false): Promi
   return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
-/** The label columns of events in a period, for statistics. */
+/** Events that count in the figures: not waiting in the review queue (issue 16 §2). */
+const counted = (eb: ExpressionBuilder<DB, 'credit_events'>) => eb.or([eb('review_status', 'is', null), eb('review_status', '!=', 'pending')]);
+
+/** The label columns of counted events in a period, for statistics (events awaiting review are left out). */
 export async function eventLabelsInPeriod(
   db: DbOrTx,
   f: EventFilter,
 ): Promise<{ title: string; event_date: string; domain: string; subdomain: string; polarity: EventPolarity; source: string | null }[]> {
-  let q = db.selectFrom('credit_events').select(['title', 'event_date', 'domain', 'subdomain', 'polarity', 'source']);
+  let q = db.selectFrom('credit_events').select(['title', 'event_date', 'domain', 'subdomain', 'polarity', 'source']).where(counted);
   if (f.from) q = q.where('event_date', '>=', f.from);
   if (f.before) q = q.where('event_date', '<', f.before);
   if (f.domain) q = q.where('domain', '=', f.domain);
   return q.orderBy('event_date').orderBy('id').execute();
 }
 
-/** Good and bad event counts per domain in a period. */
+/** Good and bad counted event counts per domain in a period (events awaiting review are left out). */
 export async function eventCountsByDomain(db: DbOrTx, f: EventFilter): Promise<{ domain: string; good: number; bad: number }[]> {
   let q = db
     .selectFrom('credit_events')
@@ -89,7 +95,8 @@ export async function eventCountsByDomain(db: DbOrTx, f: EventFilter): Promise<{
       'domain',
       eb.fn.count<number>('id').filterWhere('polarity', '=', 'good').$castTo<number>().as('good'),
       eb.fn.count<number>('id').filterWhere('polarity', '=', 'bad').$castTo<number>().as('bad'),
-    ]);
+    ])
+    .where(counted);
   if (f.from) q = q.where('event_date', '>=', f.from);
   if (f.before) q = q.where('event_date', '<', f.before);
   const rows = await q.groupBy('domain').execute();
@@ -144,7 +151,9 @@ export async function updateEventLabel(
 ): Promise<CreditEventRow> {
   return db
     .updateTable('credit_events')
-    .set({
+    .set((eb) => ({
+      // A labelled event leaves the review queue and counts from now on.
+      review_status: eb.case().when('review_status', '=', 'pending').then(sql.lit('decided')).else(eb.ref('review_status')).end().$castTo<EventReviewStatus | null>(),
       domain: v.domain,
       subdomain: v.subdomain,
       polarity: v.polarity,
@@ -153,10 +162,34 @@ export async function updateEventLabel(
       classified_by: 'staff',
       overridden_by: v.userId,
       overridden_at: new Date(),
-    })
+    }))
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Events waiting for a staff decision, oldest first, and how many wait in all (credit_events_review_idx). */
+export async function reviewQueue(db: DbOrTx, limit: number): Promise<{ rows: CreditEventRow[]; total: number }> {
+  const rows = await db.selectFrom('credit_events').selectAll().where('review_status', '=', 'pending').orderBy('created_at').orderBy('id').limit(limit).execute();
+  const r = await db.selectFrom('credit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('review_status', '=', 'pending').executeTakeFirstOrThrow();
+  return { rows, total: Number(r.n) };
+}
+
+/** How many of the given events wait in the review queue. */
+export async function countPendingAmong(db: DbOrTx, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await db.selectFrom('credit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('id', 'in', ids).where('review_status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Records one classifier rebuild with its held-out figures. */
+export async function insertClassifierBuild(db: DbOrTx, v: Insertable<EventClassifierBuildsTable>): Promise<Selectable<EventClassifierBuildsTable>> {
+  return db.insertInto('event_classifier_builds').values(v).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The latest classifier rebuild, if any. */
+export async function latestClassifierBuild(db: DbOrTx): Promise<Selectable<EventClassifierBuildsTable> | undefined> {
+  return db.selectFrom('event_classifier_builds').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 // ---------------------------------------------------------------- labelled examples

@@ -21,6 +21,7 @@ import {
   ConversionsPage,
   ConversionsQuery,
   CreateEventBody,
+  ClassifierBuildSchema,
   CreditEventSchema,
   EffectRulesQuery,
   EffectRulesResponse,
@@ -33,6 +34,8 @@ import {
   PoliciesResponse,
   PublicEventsPage,
   PublicEventsQuery,
+  ReviewQuery,
+  ReviewQueuePage,
   PublishBody,
   ReportQuery,
   ScorecardsQuery,
@@ -95,7 +98,7 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
     { schema: { tags: [TAG], summary: '新增信用事件（入库时自动分类）', body: CreateEventBody, response: { 200: CreditEventSchema } } },
     async (req) => {
       const user = await requireUser(req, WRITE);
-      return svc.createEvent(db, user, req.body, auditCtx(req));
+      return svc.createEvent(db, config, user, req.body, auditCtx(req));
     },
   );
 
@@ -111,7 +114,7 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
     },
     async (req) => {
       const user = await requireUser(req, WRITE);
-      return svc.importEvents(db, user, await readUpload(req), auditCtx(req));
+      return svc.importEvents(db, config, user, await readUpload(req), auditCtx(req));
     },
   );
 
@@ -147,6 +150,54 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
     async (req) => {
       const user = await requireUser(req, WRITE);
       return svc.overrideEvent(db, user, req.params.id, req.body, auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/monitoring/events/review',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '待复核信用事件（分类置信度低于阈值，复核前不计入监测数字），按入库时间先后',
+        querystring: ReviewQuery,
+        response: { 200: ReviewQueuePage },
+      },
+    },
+    async (req) => {
+      await requireUser(req, READ);
+      return svc.reviewQueue(db, req.query);
+    },
+  );
+
+  app.post(
+    '/api/monitoring/events/:id/review',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '复核待复核事件：确定领域、子领域和性质（作为标注样本参与下次重新训练），之后计入监测数字',
+        params: EventIdParams,
+        body: OverrideBody,
+        response: { 200: CreditEventSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, WRITE);
+      return svc.decideReview(db, user, req.params.id, req.body, auditCtx(req));
+    },
+  );
+
+  app.post(
+    '/api/monitoring/classifier/retrain',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '用内置标注样本和全部人工复核/修正结果重新训练事件分类模型，返回留出测试集准确率',
+        response: { 200: ClassifierBuildSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, WRITE);
+      return svc.retrainClassifier(db, user.username, auditCtx(req));
     },
   );
 

@@ -57,6 +57,24 @@ export const CreditEventSchema = Type.Object({
   overriddenAt: Nullable(Type.String()),
   createdAt: Type.String(),
   publishedAt: Nullable(Type.String({ description: '在信用网站“信用事件公开”栏目公开的时间' })),
+  reviewStatus: Nullable(
+    Type.Union([Type.Literal('pending'), Type.Literal('decided')], { description: 'pending 待复核（不计入监测数字），decided 已复核；null 未进入复核队列' }),
+  ),
+});
+
+export const ReviewQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) });
+
+export const ReviewQueuePage = Type.Object({ items: Type.Array(CreditEventSchema), total: Type.Integer({ description: '待复核事件总数' }) });
+
+export const ClassifierBuildSchema = Type.Object({
+  shippedTitles: Type.Integer({ description: '内置标注样本数' }),
+  staffLabels: Type.Integer({ description: '参与训练的人工复核/修正样本数' }),
+  heldOut: Type.Integer({ description: '留出测试集标题数' }),
+  domainAccuracy: Type.Number(),
+  subdomainAccuracy: Type.Number(),
+  polarityAccuracy: Type.Number(),
+  builtBy: Type.String(),
+  builtAt: Type.String(),
 });
 
 export const PublishBody = Type.Object({ published: Type.Boolean({ description: 'true 公开，false 撤回' }) }, { additionalProperties: false });
@@ -136,6 +154,7 @@ export const ImportEventsResponse = Type.Object({
   rows: Type.Integer({ description: '文件中的事件数' }),
   inserted: Type.Integer({ description: '新增' }),
   duplicates: Type.Integer({ description: '已存在而跳过（同一日期、标题、来源和链接）' }),
+  pendingReview: Type.Integer({ description: '新增中分类置信度低、进入待复核队列的事件数' }),
 });
 
 export const PeriodQuery = Type.Object({ from: Type.Optional(PeriodBound), to: Type.Optional(PeriodBound) });

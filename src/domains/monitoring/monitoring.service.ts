@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/index.ts';
-import type { EventPolarity } from '../../db/monitoring.types.ts';
+import type { EventPolarity, EventReviewStatus } from '../../db/monitoring.types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
 import { sha256 } from '../../platform/crypto.ts';
@@ -18,7 +18,7 @@ import { getVersion as getCatalogVersion } from '../catalog/catalog.repository.t
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { assertFormat, assertSafeZip, decodeBuffer, matchHeaders } from '../ingest/index.ts';
 import { countLegacyConversions, legacyConversions } from '../subjects/conversions.ts';
-import { normaliseTitle } from './classifier.ts';
+import { evaluateClassifier, normaliseTitle, shippedLabelledTitles, splitHoldout, trainClassifier } from './classifier.ts';
 import {
   DEFAULT_SCORECARD_WEIGHTS,
   ESTIMATE_DEFS,
@@ -176,6 +176,8 @@ export interface EventDto {
   createdAt: string;
   /** when the credit office published it on the portal (信用事件公开); null = not published */
   publishedAt: string | null;
+  /** 'pending' while it waits in the review queue and is not counted; 'decided' once staff labelled it; null = never queued */
+  reviewStatus: EventReviewStatus | null;
 }
 
 function eventDto(r: repo.CreditEventRow): EventDto {
@@ -198,6 +200,7 @@ function eventDto(r: repo.CreditEventRow): EventDto {
     overriddenAt: r.overridden_at ? new Date(r.overridden_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
     publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
+    reviewStatus: r.review_status,
   };
 }
 
@@ -224,8 +227,11 @@ function eventProblems(e: CreditEvent): string[] {
   return problems;
 }
 
-/** Classifies events and turns them into rows; staff-given labels are kept and marked as such. */
-function eventRows(model: ClassifierModel, events: (CreditEvent & { subjectId?: string })[], userId: number): repo.NewCreditEvent[] {
+/**
+ * Classifies events and turns them into rows; staff-given labels are kept and marked as such. A model result less
+ * sure than `reviewThreshold` (the lower of sub-domain and good/bad confidence) goes to the review queue.
+ */
+function eventRows(model: ClassifierModel, events: (CreditEvent & { subjectId?: string })[], userId: number, reviewThreshold: number): repo.NewCreditEvent[] {
   return classifyEvents(model, events).map((e, i) => {
     // A sub-domain given by staff decides the row (and its domain: classifyEvents takes the
     // model's domain unless polarity was given too); otherwise the model's result with its reasons.
@@ -249,6 +255,7 @@ function eventRows(model: ClassifierModel, events: (CreditEvent & { subjectId?: 
       explanation: JSON.stringify(explanation),
       classified_by: byStaff ? 'staff' : 'model',
       created_by: userId,
+      review_status: !byStaff && c && Math.min(c.confidence, c.polarityConfidence) < reviewThreshold ? 'pending' : null,
     } satisfies repo.NewCreditEvent;
   });
 }
@@ -260,14 +267,14 @@ function checkSubdomain(subdomain: string | undefined): void {
 }
 
 /** Adds one event, classified on insert; the same event twice is a conflict. */
-export async function createEvent(db: Db, user: SessionUser, input: NewEventInput, ctx: AuditContext): Promise<EventDto> {
+export async function createEvent(db: Db, config: Pick<Config, 'eventReviewThreshold'>, user: SessionUser, input: NewEventInput, ctx: AuditContext): Promise<EventDto> {
   checkSubdomain(input.subdomain);
   const event: CreditEvent & { subjectId?: string } = { title: input.title, date: input.date };
   for (const k of ['source', 'link', 'summary', 'polarity', 'subdomain', 'subjectId'] as const) if (input[k]) Object.assign(event, { [k]: input[k] });
   if (input.subjectName) event.subject = { name: input.subjectName };
   const problems = eventProblems(event);
   if (problems.length) throw new MonitoringError('invalid_events', problems.join('；'));
-  const [row] = eventRows(await eventClassifier(db), [event], user.id);
+  const [row] = eventRows(await eventClassifier(db), [event], user.id, config.eventReviewThreshold);
   return db.transaction().execute(async (trx) => {
     const [id] = await repo.insertEvents(trx, [row]);
     if (!id) throw conflict('event_exists', '该信用事件已存在（同一日期、标题、来源和链接）');
@@ -335,7 +342,13 @@ function extraEventIssues(text: string): RowIssue[] {
 }
 
 /** Imports events from CSV or XLSX: every row is validated first, then all are classified and stored in one transaction. */
-export async function importEvents(db: Db, user: SessionUser, up: Upload, ctx: AuditContext): Promise<{ rows: number; inserted: number; duplicates: number }> {
+export async function importEvents(
+  db: Db,
+  config: Pick<Config, 'eventReviewThreshold'>,
+  user: SessionUser,
+  up: Upload,
+  ctx: AuditContext,
+): Promise<{ rows: number; inserted: number; duplicates: number; pendingReview: number }> {
   const format = await uploadFormat(up);
   const text = format === 'xlsx' ? sheetAsCsv(await readFirstSheet(up.buffer)) : await uploadText(up.buffer);
   let events: CreditEvent[] = [];
@@ -354,10 +367,10 @@ export async function importEvents(db: Db, user: SessionUser, up: Upload, ctx: A
     throw importError('invalid_events', '事件文件', merged);
   }
   if (!events.length) throw new MonitoringError('invalid_events', '事件文件没有数据行');
-  const rows = eventRows(await eventClassifier(db), events, user.id);
+  const rows = eventRows(await eventClassifier(db), events, user.id, config.eventReviewThreshold);
   return db.transaction().execute(async (trx) => {
     const ids = await repo.insertEvents(trx, rows);
-    const result = { rows: rows.length, inserted: ids.length, duplicates: rows.length - ids.length };
+    const result = { rows: rows.length, inserted: ids.length, duplicates: rows.length - ids.length, pendingReview: await repo.countPendingAmong(trx, ids) };
     await audit(trx, ctx, { action: 'monitoring.events.import', detail: { fileName: up.filename, sha256: sha256(up.buffer), ...result } });
     return result;
   });
@@ -396,11 +409,37 @@ export async function overrideEvent(
   body: { subdomain: string; polarity: EventPolarity },
   ctx: AuditContext,
 ): Promise<EventDto> {
+  return relabelEvent(db, user, id, body, ctx, 'override');
+}
+
+/**
+ * A staff decision on an event in the review queue (复核): the same as a correction — the labels are stored as a
+ * training example for the next rebuild — and the event leaves the queue and counts from now on.
+ */
+export async function decideReview(
+  db: Db,
+  user: SessionUser,
+  id: string,
+  body: { subdomain: string; polarity: EventPolarity },
+  ctx: AuditContext,
+): Promise<EventDto> {
+  return relabelEvent(db, user, id, body, ctx, 'review');
+}
+
+async function relabelEvent(
+  db: Db,
+  user: SessionUser,
+  id: string,
+  body: { subdomain: string; polarity: EventPolarity },
+  ctx: AuditContext,
+  kind: 'override' | 'review',
+): Promise<EventDto> {
   checkSubdomain(body.subdomain);
   const domain = subdomainToDomain(defaultTaxonomy()).get(body.subdomain)!;
   const updated = await db.transaction().execute(async (trx) => {
     const before = await repo.getEvent(trx, id, true);
     if (!before) throw notFound('event_not_found', '信用事件不存在');
+    if (kind === 'review' && before.review_status !== 'pending') throw conflict('event_not_pending', '该信用事件不在待复核队列中（可能已由他人复核），请刷新后重试');
     const prevExplanation = (before.explanation ?? {}) as { model?: unknown };
     const previous = { domain: before.domain, subdomain: before.subdomain, polarity: before.polarity, confidence: before.confidence, classifiedBy: before.classified_by };
     const explanation = {
@@ -409,7 +448,7 @@ export async function overrideEvent(
       polarityKeywords: [],
       topFeatures: [],
       alternatives: [],
-      text: `人工修正：${domain}·${body.subdomain}·${body.polarity === 'bad' ? '不良' : '优良'}（原为 ${before.domain}·${before.subdomain}·${before.polarity === 'bad' ? '不良' : '优良'}）`,
+      text: `${kind === 'review' ? '人工复核' : '人工修正'}：${domain}·${body.subdomain}·${body.polarity === 'bad' ? '不良' : '优良'}（原为 ${before.domain}·${before.subdomain}·${before.polarity === 'bad' ? '不良' : '优良'}）`,
       previous,
       // The model's own reasons, kept through any number of corrections.
       model: prevExplanation.model ?? (before.classified_by === 'model' ? before.explanation : null),
@@ -417,7 +456,7 @@ export async function overrideEvent(
     const row = await repo.updateEventLabel(trx, id, { domain, subdomain: body.subdomain, polarity: body.polarity, explanation: JSON.stringify(explanation), userId: user.id });
     await repo.insertLabel(trx, { title: before.title, domain, subdomain: body.subdomain, polarity: body.polarity, eventId: id, userId: user.id });
     await audit(trx, ctx, {
-      action: 'monitoring.events.override',
+      action: kind === 'review' ? 'monitoring.events.review' : 'monitoring.events.override',
       target: `credit_event:${id}`,
       detail: { title: before.title, before: previous, after: { domain, subdomain: body.subdomain, polarity: body.polarity } },
     });
@@ -425,6 +464,63 @@ export async function overrideEvent(
   });
   models.delete(db);
   return eventDto(updated);
+}
+
+/** The review queue (待复核): events the classifier was unsure of, oldest first, with how many wait in all. */
+export async function reviewQueue(db: DbOrTx, q: { limit?: number }): Promise<{ items: EventDto[]; total: number }> {
+  const { rows, total } = await repo.reviewQueue(db, q.limit ?? 50);
+  return { items: rows.map(eventDto), total };
+}
+
+export interface ClassifierBuild {
+  shippedTitles: number;
+  staffLabels: number;
+  heldOut: number;
+  domainAccuracy: number;
+  subdomainAccuracy: number;
+  polarityAccuracy: number;
+  builtBy: string;
+  builtAt: string;
+}
+
+/**
+ * Rebuilds the classifier from the shipped titles and every staff decision (`citycredit events retrain`), measures it
+ * on the fixed held-out split and records the build. For the measurement the model learns from the training split and
+ * the staff labels, leaving out any staff label whose title is in the held-out split, so the figure stays honest.
+ */
+export async function retrainClassifier(db: Db, builtBy: string, ctx: AuditContext): Promise<ClassifierBuild> {
+  const shippedTitles = shippedLabelledTitles();
+  const latest = new Map<string, LabelledTitle>();
+  for (const l of await repo.listLabels(db)) latest.set(normaliseTitle(l.title), l);
+  const labels = [...latest.values()];
+  const { train, test } = splitHoldout(shippedTitles);
+  const heldOut = new Set(test.map((e) => normaliseTitle(e.title)));
+  const extra = labels.filter((l) => !heldOut.has(normaliseTitle(l.title)));
+  const ev = evaluateClassifier(trainClassifier(train, extra.length ? { extra } : {}), test);
+  models.delete(db);
+  await eventClassifier(db);
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.insertClassifierBuild(trx, {
+      shipped_titles: shippedTitles.length,
+      staff_labels: labels.length,
+      held_out: test.length,
+      domain_accuracy: ev.domain,
+      subdomain_accuracy: ev.subdomain,
+      polarity_accuracy: ev.polarity,
+      built_by: builtBy,
+    });
+    await audit(trx, ctx, { action: 'monitoring.classifier.retrain', target: `event_classifier_build:${row.id}`, detail: { staffLabels: labels.length, domain: ev.domain, subdomain: ev.subdomain, polarity: ev.polarity } });
+    return {
+      shippedTitles: row.shipped_titles,
+      staffLabels: row.staff_labels,
+      heldOut: row.held_out,
+      domainAccuracy: row.domain_accuracy,
+      subdomainAccuracy: row.subdomain_accuracy,
+      polarityAccuracy: row.polarity_accuracy,
+      builtBy: row.built_by,
+      builtAt: new Date(row.built_at).toISOString(),
+    };
+  });
 }
 
 /**
@@ -436,6 +532,8 @@ export async function publishEvent(db: Db, user: SessionUser, id: string, publis
     const before = await repo.getEvent(trx, id, true);
     if (!before) throw notFound('event_not_found', '信用事件不存在');
     if (published && !before.link) throw new AppError('event_link_required', '公开信用事件须有来源链接，请先补充链接', 400);
+    // A queued event's labels are only the model's guess, and published events count in the monitor's evidence.
+    if (published && before.review_status === 'pending') throw conflict('event_review_pending', '该信用事件待复核，请先复核分类再公开');
     const row = await repo.setEventPublished(trx, id, published ? user.id : null);
     await audit(trx, ctx, {
       action: published ? 'monitoring.events.publish' : 'monitoring.events.unpublish',

@@ -43,6 +43,8 @@ export interface CreditEvent {
   createdAt: string;
   /** when it was published on the portal (信用事件公开); null = not published */
   publishedAt: string | null;
+  /** 'pending' = waits in the review queue and is not counted; 'decided' = reviewed; null = never queued */
+  reviewStatus: 'pending' | 'decided' | null;
 }
 
 export interface EventsQuery {
@@ -75,6 +77,8 @@ export interface EventsImportResult {
   rows: number;
   inserted: number;
   duplicates: number;
+  /** new events the classifier was unsure of, now in the review queue */
+  pendingReview: number;
 }
 
 export interface EventStats {
@@ -117,6 +121,32 @@ export function importEvents(file: File, onProgress?: (loaded: number, total: nu
 /** A staff correction of an event's sub-domain (the domain follows) and polarity. */
 export function overrideEvent(id: string, body: { subdomain: string; polarity: Polarity }): Promise<CreditEvent> {
   return request<CreditEvent>('POST', `/api/monitoring/events/${enc(id)}/override`, { body });
+}
+
+/** The review queue: events the classifier was unsure of (not counted until decided), oldest first. */
+export function fetchReviewQueue(limit = 50): Promise<{ items: CreditEvent[]; total: number }> {
+  return request<{ items: CreditEvent[]; total: number }>('GET', '/api/monitoring/events/review', { query: { limit } });
+}
+
+/** A staff decision on a queued event: its sub-domain (the domain follows) and polarity; it counts from now on. */
+export function decideReview(id: string, body: { subdomain: string; polarity: Polarity }): Promise<CreditEvent> {
+  return request<CreditEvent>('POST', `/api/monitoring/events/${enc(id)}/review`, { body });
+}
+
+export interface ClassifierBuild {
+  shippedTitles: number;
+  staffLabels: number;
+  heldOut: number;
+  domainAccuracy: number;
+  subdomainAccuracy: number;
+  polarityAccuracy: number;
+  builtBy: string;
+  builtAt: string;
+}
+
+/** Rebuilds the classifier from the shipped titles and every staff decision; returns its held-out accuracy. */
+export function retrainClassifier(): Promise<ClassifierBuild> {
+  return request<ClassifierBuild>('POST', '/api/monitoring/classifier/retrain');
 }
 
 /** Bad-event shares by domain and sub-domain, and the monthly trend, for a period (both bounds optional). */
