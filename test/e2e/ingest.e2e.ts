@@ -97,6 +97,8 @@ test('upload a GBK CSV with errors, download the error file, fix it, upload agai
   assert.match(rejectsText, /违法事实/);
   await page.screenshot({ path: join(RESULTS_DIR, 'ingest-receipt.png'), fullPage: true });
 
+  // The uploader is offered their own rows unmasked as well (issue 11 §5); the server audits that download.
+  await page.getByTestId('receipt-errors-download-unmasked').waitFor();
   // Download the error file and correct it from the original values (matched by 原行号).
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-errors-download').click()]);
   const errorsPath = join(dir, 'errors.xlsx');

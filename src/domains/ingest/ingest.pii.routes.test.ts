@@ -147,6 +147,9 @@ describe('error file (下载错误数据)', () => {
   });
 
   test('the uploader gets their rows unmasked on request, audited as a personal-data read', async () => {
+    // The receipt names its uploader, so the console offers the unmasked download to them alone.
+    const receipt = await t.app.inject({ method: 'GET', url: `/api/ingest/batches/${batch}`, headers: uploader.headers });
+    assert.equal(receipt.json().createdBy, uploader.userId);
     const r = await download(uploader.headers, '?unmasked=1');
     assert.equal(r.statusCode, 200, r.body);
     const rows = await sheetCells(r.rawPayload);

@@ -26,6 +26,8 @@ export interface BatchDto {
   warnings: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
   correctionReason: string | null;
+  /** The console user who uploaded the batch (null for the signed API and the CLI). */
+  createdBy: number | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -62,6 +64,7 @@ function batchQuery(db: DbOrTx) {
       'b.created_at',
       'b.finished_at',
       'b.correction_reason',
+      'b.created_by',
       // An earlier committed batch of the same department with byte-identical content.
       sql<string | null>`(SELECT max(p.id)::text FROM ingest_batches p WHERE p.file_sha256 = b.file_sha256 AND p.department_id = b.department_id
         AND p.status = 'committed' AND p.id < b.id)`.as('same_as'),
@@ -92,6 +95,7 @@ function toBatchDto(r: BatchRow): BatchDto {
     warnings: (r.row_warnings as BatchDto['warnings']) ?? [],
     sameAsBatch: r.same_as,
     correctionReason: r.correction_reason,
+    createdBy: r.created_by,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),
   };

@@ -40,6 +40,8 @@ export const BatchSchema = Type.Object({
   sameAsBatch: Nullable(Type.String()),
   /** 更正原因 of a credit-office correction batch (issue 11 §1). */
   correctionReason: Type.Optional(Nullable(Type.String())),
+  /** The console user who uploaded the batch: only they may download its error file unmasked. */
+  createdBy: Type.Optional(Nullable(Type.Integer())),
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),
   progress: Type.Optional(ProgressSchema),

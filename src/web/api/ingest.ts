@@ -78,9 +78,9 @@ export function fetchBatch(batchId: string, signal?: AbortSignal): Promise<Recei
   return request<Receipt>('GET', `/api/ingest/batches/${enc(batchId)}`, { signal });
 }
 
-/** Where the rejected rows of a batch can be downloaded as XLSX. */
-export function batchErrorsUrl(batchId: string): string {
-  return `/api/ingest/batches/${enc(batchId)}/errors.xlsx`;
+/** Where the rejected rows of a batch can be downloaded as XLSX (personal fields masked unless `unmasked`: the uploader only, audited). */
+export function batchErrorsUrl(batchId: string, unmasked = false): string {
+  return `/api/ingest/batches/${enc(batchId)}/errors.xlsx${unmasked ? '?unmasked=1' : ''}`;
 }
 
 /** One page of a batch's rejected rows with their errors. */

@@ -290,6 +290,8 @@ export interface Receipt {
   /** Rows accepted with a personal-data warning of the public-field screen, per code. */
   warnings?: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
   sameAsBatch: string | null;
+  /** The console user who uploaded the batch; only they may download its error file unmasked. */
+  createdBy?: number | null;
   createdAt: string;
   finishedAt: string | null;
   progress?: BatchProgress | null;
