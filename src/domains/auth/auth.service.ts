@@ -50,23 +50,8 @@ async function loadSessionUser(
   db: DbOrTx,
   userId: number,
 ): Promise<{ user: SessionUser; inactive: InactiveReason | null; oneTimePasswordUsed: boolean } | null> {
-  const row = await db
-    .selectFrom('users as u')
-    .leftJoin('departments as d', 'd.id', 'u.department_id')
-    .select([
-      'u.id',
-      'u.username',
-      'u.display_name',
-      'u.role',
-      'u.department_id',
-      'u.active',
-      'u.must_change_password',
-      'u.one_time_password_used_at',
-      'd.name as department_name',
-      'd.active as department_active',
-    ])
-    .where('u.id', '=', userId)
-    .executeTakeFirst();
+  // The user columns everyone sees (usersQuery), plus whether a one-time password was already spent.
+  const row = await usersQuery(db).select('u.one_time_password_used_at').where('u.id', '=', userId).executeTakeFirst();
   if (!row) return null;
   return {
     user: {

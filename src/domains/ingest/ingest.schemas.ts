@@ -41,7 +41,7 @@ export const BatchSchema = Type.Object({
   /** 更正原因 of a credit-office correction batch (issue 11 §1). */
   correctionReason: Type.Optional(Nullable(Type.String())),
   /** The console user who uploaded the batch: only they may download its error file unmasked. */
-  createdBy: Type.Optional(Nullable(Type.Integer())),
+  createdBy: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),
   progress: Type.Optional(ProgressSchema),
