@@ -56,6 +56,7 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
     authority: str(values.CF_CFJG),
     conduct: str(values.CF_WFXW),
     content: str(values.CF_NR),
+    basis: str(values.CF_YJ),
     withdrawn: str(values.CF_ZT) === STATUS_INVALID,
     subjectIsMinor: minor,
     publicityEndDate: str(values.CF_GSJZQ),

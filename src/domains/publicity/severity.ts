@@ -5,10 +5,13 @@
 import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { parseSetValue } from '../ingest/validate.ts';
+import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
 
 const FINE = '03';
 const CONFISCATION = new Set(['04', '05', 'L2']);
+/** Pre-2021 暂扣或者吊销许可证: its class depends on which of the two the 处罚内容 imposes. */
+const SUSPEND_OR_REVOKE = 'L4';
 
 const CATEGORY_TABLE = compileItem(SGS_CF_V2).enums.get('CF_CFLB');
 
@@ -27,6 +30,8 @@ export interface SeverityResult {
   /** All normalised 处罚类别 codes of the record (for 特定严重失信 detection). */
   codes: string[];
   reasons: ReasonCode[];
+  /** Chinese notes for the explanation: the words of 处罚内容 that decided a class. */
+  notes: string[];
 }
 
 /** The heavier of two classes. */
@@ -51,8 +56,26 @@ export function normaliseCategories(raw: readonly string[]): { codes: string[]; 
 }
 
 /** Class of one category, with the amount rules for 罚款 and 没收 (amounts in 万元). */
-function categoryClass(code: string, input: Pick<PublicityInput, 'fineAmount' | 'confiscatedAmount'>, s: PublicitySettings, reasons: ReasonCode[]): Severity {
+function categoryClass(
+  code: string,
+  input: Pick<PublicityInput, 'fineAmount' | 'confiscatedAmount' | 'content'>,
+  s: PublicitySettings,
+  reasons: ReasonCode[],
+  notes: string[],
+): Severity {
   let sev = s.categorySeverity[code] ?? s.defaultSeverity;
+  if (code === SUSPEND_OR_REVOKE) {
+    // L4 alone is not 严重 (issue 13): only a 吊销 the text imposes, not one it denies, makes it so.
+    const r = readSanction(input.content, '吊销');
+    if (r?.affirmed) {
+      sev = heavier(sev, '严重');
+      reasons.push('revocation_in_text');
+      notes.push(`处罚内容“${r.words}”为吊销，按严重失信处理`);
+    } else if (r) {
+      reasons.push('revocation_negated');
+      notes.push(`处罚内容“${r.words}”为否定表述，不按吊销处理`);
+    }
+  }
   if (code === FINE && typeof input.fineAmount === 'number') {
     if (s.seriousFineAbove !== null && input.fineAmount > s.seriousFineAbove) {
       sev = heavier(sev, '严重');
@@ -73,12 +96,13 @@ function categoryClass(code: string, input: Pick<PublicityInput, 'fineAmount' | 
 
 /** Severity of a penalty record and of each of its categories. */
 export function classifySeverity(
-  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure'>,
+  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'content'>,
   settings: PublicitySettings,
 ): SeverityResult {
   const reasons: ReasonCode[] = [];
+  const notes: string[] = [];
   const { codes, unknown } = normaliseCategories(input.categories);
-  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons), known: true }));
+  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons, notes), known: true }));
   for (const u of unknown) perCategory.push({ code: u, severity: settings.defaultSeverity, known: false });
   if (unknown.length) reasons.push('unknown_category');
 
@@ -89,12 +113,12 @@ export function classifySeverity(
     const why: ReasonCode[] = [input.explicitSeverity ? 'explicit_severity' : 'simple_procedure'];
     if (unknown.length) why.push('unknown_category');
     const primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', codes) ?? unknown[0] ?? '';
-    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why };
+    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why, notes: [] };
   }
   if (perCategory.length === 0) {
     reasons.push('no_category');
-    return { severity: settings.defaultSeverity, source: 'default', categories: [], codes, reasons };
+    return { severity: settings.defaultSeverity, source: 'default', categories: [], codes, reasons, notes };
   }
   const severity = perCategory.reduce<Severity>((acc, c) => heavier(acc, c.severity), '轻微');
-  return { severity, source: 'categories', categories: perCategory, codes, reasons: [...new Set(reasons)] };
+  return { severity, source: 'categories', categories: perCategory, codes, reasons: [...new Set(reasons)], notes };
 }
