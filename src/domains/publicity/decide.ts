@@ -31,6 +31,7 @@ const BLOCKING: readonly ReasonCode[] = [
   'minor_subject',
   'withdrawn',
   'repaired',
+  'ended',
   'removed_from_list',
   'not_published_by_setting',
   'minor_offence_not_published',
@@ -325,11 +326,12 @@ function finish(
   };
 }
 
-/** The common blocks: minors (§3.5), withdrawal (§1.4 rule 7) and repair (§3.3 art. 3). */
+/** The common blocks: minors (§3.5), withdrawal (§1.4 rule 7), 注销/失效 (issue 13) and repair (§3.3 art. 3). */
 function commonBlocks(d: Draft): { blocking: ReasonCode[]; repairedDay: number | null; pendingRepairDay: number | null } {
   const blocking: ReasonCode[] = [];
   if (d.record.subjectIsMinor) blocking.push('minor_subject');
   if (d.record.withdrawn) blocking.push('withdrawn');
+  else if (d.record.ended) blocking.push('ended');
   const r = parseDay(d.record.repairedAt);
   let repairedDay: number | null = null;
   let pendingRepairDay: number | null = null;
@@ -351,6 +353,8 @@ function blockedSentence(first: ReasonCode, d: Draft, stoppedDay: number | null)
       return '不予公示：当事人为未成年人';
     case 'withdrawn':
       return d.record.recordType === 'penalty' ? '不予公示：处罚决定已撤销或无效' : '不予公示：该信息已撤销或无效';
+    case 'ended':
+      return '不再社会公开：该信息已注销或失效，仍供政务共享';
     case 'repaired':
       return `已于 ${isoDay(stoppedDay ?? d.atDay)} 停止公示：已完成信用修复`;
     default:

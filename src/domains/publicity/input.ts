@@ -64,9 +64,17 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
   };
 }
 
-/** 行政许可 v2 values → PublicityInput (当前状态 2 = 无效 withdraws it). */
+/** 当前状态 words that end a permit in the normal way (not 撤销): public display ends, 政务共享 stays (issue 13). */
+const ENDED_STATUS = /注销|失效|过期/u;
+
+/**
+ * 行政许可 v2 values → PublicityInput. 当前状态 2 = 无效 withdraws it; a status still written in
+ * words (注销 / 失效, before the catalogue folds it into 2) only ends its public display.
+ */
 export function permitInputFromValues(values: Values, extra: Partial<PublicityInput> = {}): PublicityInput {
   const decisionDate = str(values.XK_JDRQ) ?? '';
+  const status = str(values.XK_ZT);
+  const ended = status !== null && ENDED_STATUS.test(status);
   const idType = str(values.XK_XDR_ZJLX);
   const minor =
     str(values.XK_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.XK_XDR_ZJHM), decisionDate) === true;
@@ -75,7 +83,8 @@ export function permitInputFromValues(values: Values, extra: Partial<PublicityIn
     decisionDate,
     categories: [],
     authority: str(values.XK_XKJG),
-    withdrawn: str(values.XK_ZT) === STATUS_INVALID,
+    withdrawn: status === STATUS_INVALID || (status !== null && !ended && /撤销|撤回/u.test(status)),
+    ended,
     subjectIsMinor: minor,
     validUntil: str(values.XK_YXQZI),
     ...extra,

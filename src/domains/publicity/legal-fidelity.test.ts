@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decidePublicity } from './decide.ts';
-import { penaltyInputFromValues } from './input.ts';
+import { penaltyInputFromValues, permitInputFromValues } from './input.ts';
 import { readSanction } from './sanctions.ts';
 import { resolveSettings, type PublicitySettingsPatch } from './settings.ts';
 import type { PublicityDecision, PublicityInput } from './publicity.schemas.ts';
@@ -173,6 +173,40 @@ test('issue 13 case 6: the 2026-04-01 transition rule is a setting shown in the 
       at: '2026-06-01',
       settings: { transition: { rule: 'new_for_all', from: '2026-07-01' } },
       want: { public: true, regime: '2023', reviewAt: '2026-07-01' },
+    },
+  ]);
+});
+
+test('issue 13 case 4: 注销/失效 ends public display but stays shared with government; 撤销 withdraws', () => {
+  const permit = (over: Partial<PublicityInput>): PublicityInput => ({ recordType: 'permit', decisionDate: '2025-01-10', categories: [], withdrawn: false, subjectIsMinor: false, validUntil: '2099-12-31', ...over });
+  run([
+    {
+      name: 'a permit 注销 in the normal way',
+      before: 'treated as 撤销: audience none',
+      input: permitInputFromValues({ XK_JDRQ: '2025-01-10', XK_ZT: '注销', XK_YXQZI: '2099-12-31' }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'government', reasons: ['ended', 'long_term'], explanation: '不再社会公开：该信息已注销或失效，仍供政务共享' },
+    },
+    {
+      name: 'a permit 失效',
+      before: 'audience none',
+      input: permit({ ended: true }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'government' },
+    },
+    {
+      name: 'a permit 撤销 is withdrawn entirely',
+      before: 'same',
+      input: permitInputFromValues({ XK_JDRQ: '2025-01-10', XK_ZT: '2', XK_YXQZI: '2099-12-31' }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'none', reasons: ['withdrawn', 'long_term'] },
+    },
+    {
+      name: 'a permit 已撤销 in words is withdrawn entirely',
+      before: 'same (as code 2)',
+      input: permitInputFromValues({ XK_JDRQ: '2025-01-10', XK_ZT: '已撤销', XK_YXQZI: '2099-12-31' }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'none' },
     },
   ]);
 });

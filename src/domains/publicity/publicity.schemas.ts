@@ -158,6 +158,8 @@ export const PublicityInputSchema = Type.Object({
   content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 当前状态 无效/撤销 (DOMAIN §1.4 rule 7). */
   withdrawn: Type.Boolean(),
+  /** 注销 / 失效 in the normal way (issue 13): ends public display, stays shared with government; only 撤销 is `withdrawn`. */
+  ended: Type.Optional(Type.Boolean()),
   repairedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   subjectIsMinor: Type.Boolean(),
   simpleProcedure: Type.Optional(Type.Boolean()),
@@ -178,6 +180,7 @@ export const REASON_CODES = [
   'minor_subject',
   'withdrawn',
   'repaired',
+  'ended',
   'removed_from_list',
   'not_published_by_setting',
   'minor_offence_not_published',
