@@ -16,7 +16,7 @@ import { DEFAULT_RULE_SETS, decidePublicity, resolveSettings, type PublicityDeci
 import { recordInput } from '../domains/publicity/publicity.service.ts';
 
 /** Decision reason codes the credit office should look at before the file is collected. */
-const ATTENTION: ReadonlySet<ReasonCode> = new Set(['unknown_category', 'no_category', 'revocation_negated', 'revocation_in_text', 'before_first_regime', 'department_end_date_ignored', 'invalid_decision_date']);
+const ATTENTION: ReadonlySet<ReasonCode> = new Set(['unknown_category', 'no_category', 'revocation_negated', 'revocation_in_text', 'before_first_regime', 'department_end_date_ignored', 'invalid_decision_date', 'possibly_simple_procedure', 'fine_unit_suspect']);
 const TRANSITIONS: readonly TransitionRule[] = ['decision_date', 'new_for_all', 'lighter'];
 
 /** One output line for a decided row: the fields the credit office checks (issue 13 §2). */

@@ -37,6 +37,32 @@ export function isMinorOn(idNumber: string | null | undefined, date: string): bo
   return day < addMonths(b, 18 * 12);
 }
 
+/** Names under which a department may send 处罚程序 (简易/普通); the v2 catalogue has no such field yet. */
+export const PROCEDURE_FIELDS = ['CF_CFCX', '处罚程序'] as const;
+const WARNING = '01';
+const FINE = '03';
+/** 行政处罚法 art. 51: 当场处罚 up to 200 元 for a 公民, 3 000 元 for an organisation (in 万元). */
+const SIMPLE_FINE_PERSON = 0.02;
+const SIMPLE_FINE_ORGANISATION = 0.3;
+
+/** 处罚程序 as sent: true = 简易, false = 普通, undefined = not sent or unreadable. */
+export function simpleProcedureOf(values: Values): boolean | undefined {
+  for (const f of PROCEDURE_FIELDS) {
+    const v = str(values[f])?.trim();
+    if (!v) continue;
+    if (/^(简易|简易程序|当场|当场处罚|1)$/u.test(v)) return true;
+    if (/^(普通|普通程序|一般程序|听证|听证程序|2)$/u.test(v)) return false;
+  }
+  return undefined;
+}
+
+/** Whether a decision fits 行政处罚法 art. 51 (a 警告, or a small fine, and nothing else). */
+export function fitsSimpleProcedure(categories: readonly string[], fineAmount: number | null, naturalPerson: boolean): boolean {
+  if (categories.length === 0 || categories.some((c) => c !== WARNING && c !== FINE)) return false;
+  if (!categories.includes(FINE)) return true;
+  return fineAmount !== null && fineAmount > 0 && fineAmount <= (naturalPerson ? SIMPLE_FINE_PERSON : SIMPLE_FINE_ORGANISATION);
+}
+
 /**
  * 行政处罚 v2 values → PublicityInput. A natural person is treated as a minor when under 18 on
  * the decision date — the offence date is not in the standard, so pass `extra.subjectIsMinor`
@@ -47,11 +73,15 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
   const idType = str(values.CF_XDR_ZJLX);
   const minor =
     str(values.CF_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.CF_XDR_ZJHM), decisionDate) === true;
+  const categories = (str(values.CF_CFLB) ?? '').split(';').filter(Boolean);
+  const fineAmount = num(values.CF_NR_FK);
+  const simple = simpleProcedureOf(values);
   return {
     recordType: 'penalty',
     decisionDate,
-    categories: (str(values.CF_CFLB) ?? '').split(';').filter(Boolean),
-    fineAmount: num(values.CF_NR_FK),
+    categories,
+    fineAmount,
+    ...(simple !== undefined ? { simpleProcedure: simple } : fitsSimpleProcedure(categories, fineAmount, str(values.CF_XDR_LB) === NATURAL_PERSON) ? { possiblySimpleProcedure: true } : {}),
     confiscatedAmount: num(values.CF_NR_WFFF),
     authority: str(values.CF_CFJG),
     conduct: str(values.CF_WFXW),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { decidePublicity } from './decide.ts';
 import { penaltyInputFromValues, permitInputFromValues } from './input.ts';
 import { readSanction } from './sanctions.ts';
+import { fineUnitSuspect } from './index.ts';
 import { resolveSettings, type PublicitySettingsPatch } from './settings.ts';
 import type { PublicityDecision, PublicityInput } from './publicity.schemas.ts';
 
@@ -209,4 +210,78 @@ test('issue 13 case 4: 注销/失效 ends public display but stays shared with g
       want: { public: false, audience: 'none' },
     },
   ]);
+});
+
+test('issue 13 case 3: 简易程序 from a 处罚程序 field, else possibly 简易 by 行政处罚法 art. 51 (flag by default)', () => {
+  const v = (over: Record<string, string | number | null>) => ({ CF_JDRQ: '2026-05-10', CF_CFLB: '01', CF_XDR_LB: '1', ...over });
+  run([
+    {
+      name: '处罚程序 = 简易 (CF_CFCX): 轻微, not published under the 2026 rules',
+      before: 'no field read: 警告 published? (轻微 by category anyway); a 罚款 of 2 万元 was 一般 and published',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 2, CF_CFCX: '简易' })),
+      at: '2026-06-01',
+      want: { public: false, severity: '轻微', reasons: ['minor_offence_not_published', 'simple_procedure'] },
+    },
+    {
+      name: '处罚程序 = 普通 under its Chinese name: a 2 000 元 fine of an organisation stays 一般',
+      before: 'same',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2, 处罚程序: '普通程序' })),
+      at: '2026-06-01',
+      want: { public: true, severity: '一般', reasons: [] },
+    },
+    {
+      name: 'no field, 2 000 元 fine of an organisation: flagged for the department, still published',
+      before: 'published with no warning',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2 })),
+      at: '2026-06-01',
+      want: { public: true, severity: '一般', reasons: ['possibly_simple_procedure'] },
+      explains: ['可能适用简易程序'],
+    },
+    {
+      name: 'no field, 2 000 元 fine of a person: above 200 元, not possibly 简易',
+      before: 'same',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2, CF_XDR_LB: '2', CF_XDR_ZJHM: '' })),
+      at: '2026-06-01',
+      want: { public: true, reasons: [] },
+    },
+    {
+      name: 'setting treat_as_simple: the same fine is 轻微 and not published',
+      before: 'no such setting',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2 })),
+      at: '2026-06-01',
+      settings: { possiblySimpleProcedure: 'treat_as_simple' },
+      want: { public: false, severity: '轻微', reasons: ['minor_offence_not_published', 'simple_procedure', 'possibly_simple_procedure'] },
+    },
+    {
+      name: '罚款 with 吊销 is never 简易',
+      before: 'same',
+      input: penaltyInputFromValues(v({ CF_CFLB: '03;08', CF_NR_FK: 0.1 })),
+      at: '2026-06-01',
+      want: { severity: '严重', reasons: ['longest_category'] },
+    },
+  ]);
+});
+
+test('issue 13 case 7: a fine entered in 元 is flagged, not treated as 巨额', () => {
+  run([
+    {
+      name: 'CF_NR_FK = 5000 with 处罚内容 "罚款人民币5000元"',
+      before: '严重 (5 000 万元 > 100 万元), 1–3 years',
+      input: penaltyInputFromValues({ CF_JDRQ: '2026-05-10', CF_CFLB: '03', CF_XDR_LB: '1', CF_NR_FK: 5000, CF_NR: '罚款人民币5000元' }),
+      at: '2026-06-01',
+      want: { severity: '一般', until: '2027-05-10', reasons: ['fine_unit_suspect'] },
+      explains: ['疑为按元填报'],
+    },
+    {
+      name: 'a real 500 万元 fine whose text says 5000000元 stays 严重',
+      before: 'same',
+      input: penaltyInputFromValues({ CF_JDRQ: '2026-05-10', CF_CFLB: '03', CF_XDR_LB: '1', CF_NR_FK: 500, CF_NR: '罚款人民币5,000,000元' }),
+      at: '2026-06-01',
+      want: { severity: '严重', reasons: ['fine_above_threshold'] },
+    },
+  ]);
+  assert.equal(fineUnitSuspect({ CF_NR_FK: 5000, CF_NR: '罚款人民币5000元' }), true);
+  assert.equal(fineUnitSuspect({ CF_NR_FK: '0.5', CF_NR: '罚款人民币5000元' }), false);
+  assert.equal(fineUnitSuspect({ CF_NR_FK: 50, CF_NR: '罚款50万元' }), false);
+  assert.equal(fineUnitSuspect({ CF_NR_FK: 5000, CF_NR: null }), false);
 });

@@ -117,6 +117,8 @@ export const SettingsSchema = Type.Object({
   defaultSeverity: SeveritySchema,
   /** Per-regime replacement of the rule set's own appliesToExisting flag. */
   appliesToExisting: Type.Record(Type.String(), AppliesToExistingSchema),
+  /** A possible 简易程序 (no 处罚程序 field): 'flag' for the department to confirm, or 'treat_as_simple' (轻微). */
+  possiblySimpleProcedure: Type.Union([Type.Literal('flag'), Type.Literal('treat_as_simple')]),
   /** The transition rule the credit office chose, the day from which it applies, and its basis. */
   transition: Type.Object({ rule: TransitionRuleSchema, from: IsoDate, basis: Type.String() }),
   periodOverrides: Type.Array(PeriodOverrideSchema),
@@ -163,6 +165,8 @@ export const PublicityInputSchema = Type.Object({
   repairedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   subjectIsMinor: Type.Boolean(),
   simpleProcedure: Type.Optional(Type.Boolean()),
+  /** No 处罚程序 was sent, but the decision fits 行政处罚法 art. 51 (≤ 200 元 person / ≤ 3 000 元 organisation, or 警告 alone). */
+  possiblySimpleProcedure: Type.Optional(Type.Boolean()),
   /** 处罚依据 (CF_YJ): the law named decides the sector when the conduct does not. */
   basis: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 公示截止期 (CF_GSJZQ) as sent. */
@@ -205,6 +209,8 @@ export const REASON_CODES = [
   'long_term',
   'revocation_in_text',
   'revocation_negated',
+  'possibly_simple_procedure',
+  'fine_unit_suspect',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

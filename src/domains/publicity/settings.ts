@@ -19,6 +19,9 @@ export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   defaultSeverity: categorySeverity.default as Severity,
   // DOMAIN does not say that any regime governs earlier records: every shipped set says 'no'.
   appliesToExisting: {},
+  // 行政处罚法 art. 51 amounts without a 处罚程序 field are only *possibly* 简易程序: flagged for the
+  // department to confirm, not taken as 轻微 (issue 13).
+  possiblySimpleProcedure: 'flag',
   // The 2026-04-01 cliff (issue 13): a 警告 of 2026-03-31 stays public until 2029 under order 58,
   // one of 2026-04-01 is never published. The credit office chooses; the default keeps today's
   // behaviour (the regime of the decision date) until it has.

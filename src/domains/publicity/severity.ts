@@ -5,6 +5,7 @@
 import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { parseSetValue } from '../ingest/validate.ts';
+import { fineUnitSuspectIn } from './fine-unit.ts';
 import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
 
@@ -76,7 +77,11 @@ function categoryClass(
       notes.push(`处罚内容“${r.words}”为否定表述，不按吊销处理`);
     }
   }
-  if (code === FINE && typeof input.fineAmount === 'number') {
+  if (code === FINE && typeof input.fineAmount === 'number' && fineUnitSuspectIn(input.fineAmount, input.content)) {
+    // Entered in 元, not 万元: no amount rule may read it as 巨额 (issue 13); the department confirms.
+    reasons.push('fine_unit_suspect');
+    notes.push(`罚款金额 ${input.fineAmount} 万元与处罚内容中的“${input.fineAmount}元”不符，疑为按元填报，未按巨额罚款处理，请部门核实`);
+  } else if (code === FINE && typeof input.fineAmount === 'number') {
     if (s.seriousFineAbove !== null && input.fineAmount > s.seriousFineAbove) {
       sev = heavier(sev, '严重');
       reasons.push('fine_above_threshold');
@@ -96,7 +101,7 @@ function categoryClass(
 
 /** Severity of a penalty record and of each of its categories. */
 export function classifySeverity(
-  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'content'>,
+  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'possiblySimpleProcedure' | 'content'>,
   settings: PublicitySettings,
 ): SeverityResult {
   const reasons: ReasonCode[] = [];
@@ -107,10 +112,18 @@ export function classifySeverity(
   if (unknown.length) reasons.push('unknown_category');
 
   // The department's class wins, then 简易程序; both apply to the whole decision.
-  const forced: Severity | null = input.explicitSeverity ?? (input.simpleProcedure ? '轻微' : null);
+  // 行政处罚法 art. 51 amounts or a 警告 alone, without a 处罚程序 field: possibly 简易程序 (issue 13).
+  const presumed = !input.explicitSeverity && input.simpleProcedure === undefined && input.possiblySimpleProcedure === true;
+  const simple = input.simpleProcedure === true || (presumed && settings.possiblySimpleProcedure === 'treat_as_simple');
+  const forced: Severity | null = input.explicitSeverity ?? (simple ? '轻微' : null);
+  if (presumed && !simple) {
+    reasons.push('possibly_simple_procedure');
+    notes.push('警告或小额罚款，可能适用简易程序（2026 年规则不予公示），请部门确认处罚程序');
+  }
   if (forced) {
     // Amount rules do not apply once the class is given, so their reasons are dropped.
     const why: ReasonCode[] = [input.explicitSeverity ? 'explicit_severity' : 'simple_procedure'];
+    if (!input.explicitSeverity && input.simpleProcedure !== true) why.push('possibly_simple_procedure');
     if (unknown.length) why.push('unknown_category');
     const primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', codes) ?? unknown[0] ?? '';
     return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why, notes: [] };
