@@ -5,8 +5,9 @@ import ingestRoutes from './domains/ingest/ingest.routes.ts';
 import catalogRoutes from './domains/catalog/catalog.routes.ts';
 import calendarRoutes from './platform/calendar.routes.ts';
 import publicRecordRoutes from './domains/publicity/public.routes.ts';
+import publicitySettingsRoutes from './domains/publicity/settings.routes.ts';
 import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, monitoringRoutes, subjectsRoutes, reportRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, subjectsRoutes, reportRoutes];

@@ -18,6 +18,7 @@ import { openContext, serve } from '../server.ts';
 import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';
 import { registerImportCommand } from './import.ts';
+import { registerPublicityCommands } from './publicity.ts';
 import { registerScorecardsCommand } from './scorecards.ts';
 import { registerUsersCommands } from './users.ts';
 import { registerEventsCommands } from './events.ts';
@@ -213,6 +214,7 @@ export function buildProgram(): Command {
   registerCodesCommands(program);
   registerMonitorCommands(program);
   registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  registerPublicityCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerUsersCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
   registerEventsCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));

@@ -155,10 +155,10 @@ test('regime 2019: 特定严重失信 is published the full 3 years and is not r
       want: specific,
     },
     {
-      name: 'L4 that only suspends is ordinary 严重',
+      name: 'L4 that only suspends is 一般, not 严重 (issue 13)',
       input: pen({ decisionDate: '2020-08-01', categories: ['L4'], conduct: '经营超过保质期的食品', content: '暂扣食品经营许可证一个月' }),
       at: '2020-09-01',
-      want: { specificSerious: false, repairableFrom: '2021-02-02' },
+      want: { specificSerious: false, severity: '一般', repairableFrom: '2020-11-02' },
     },
     {
       name: '吊销 in 市场监管 for ordinary conduct is ordinary 严重',
@@ -215,10 +215,10 @@ test('regime 2023 (order No. 58): 3 months–3 years, 1-year minimum in 特种�
       want: { sector: '消防', minUntil: '2025-02-10' },
     },
     {
-      name: '食品药品 has no special minimum under order 58, and no 特定严重 class',
+      name: '食品 has a 1-year minimum under order 58 (issue 13), and no 特定严重 class',
       input: pen({ decisionDate: '2024-02-10', categories: ['08'], conduct: '经营超过保质期的食品' }),
-      at: '2024-06-01',
-      want: { specificSerious: false, minUntil: '2024-05-10', repairable: true },
+      at: '2025-06-01',
+      want: { specificSerious: false, minUntil: '2025-02-10', repairable: true },
     },
     {
       name: 'several types, all 3 months–3 years: no longest_category reason',

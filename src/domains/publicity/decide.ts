@@ -8,6 +8,7 @@ import { addMonths, dayOfAt, formatMonths, isoDay, parseDay } from './dates.ts';
 import { DEFAULT_RULE_SETS, ruleSetInForce, sortRuleSets } from './rules.ts';
 import { deriveSector, matchSeriousConduct } from './sectors.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
+import { readSanction } from './sanctions.ts';
 import { classifySeverity, type SeverityResult } from './severity.ts';
 import type {
   Audience,
@@ -19,6 +20,7 @@ import type {
   RecordType,
   RuleSet,
   Severity,
+  TransitionRule,
 } from './publicity.schemas.ts';
 
 /** Reasons that take a record out of every audience for good (DOMAIN §3.5, §1.4 rule 7, §3.3 art. 3). */
@@ -29,6 +31,7 @@ const BLOCKING: readonly ReasonCode[] = [
   'minor_subject',
   'withdrawn',
   'repaired',
+  'ended',
   'removed_from_list',
   'not_published_by_setting',
   'minor_offence_not_published',
@@ -92,23 +95,29 @@ function overrideMatches(o: PeriodOverride, regime: string, sector: string | nul
 
 /**
  * 特定严重失信 (DOMAIN §3.1): 责令停产停业 or 吊销 in a listed sector, or for a listed conduct.
- * The combined pre-2021 code L4 (暂扣或者吊销) counts only when the text says 吊销.
+ * The combined pre-2021 code L4 (暂扣或者吊销) counts only when 处罚内容 imposes 吊销 (not "不予吊销").
  */
-function specificSeriousOf(rule: RuleSet, sev: SeverityResult, sector: string | null, text: string): string | null {
+function specificSeriousOf(rule: RuleSet, sev: SeverityResult, sector: string | null, text: PenaltyText): string | null {
   const ss = rule.specificSerious;
   if (!ss) return null;
   if (sev.source === 'simple_procedure') return null;
   if (sev.source === 'explicit' && sev.severity !== '严重') return null;
-  const sanction = sev.codes.some((c) => ss.sanctions.includes(c)) || (text.includes('吊销') && sev.codes.some((c) => ss.revocationOnlyIfText.includes(c)));
+  const sanction = sev.codes.some((c) => ss.sanctions.includes(c)) || (readSanction(text.content, '吊销')?.affirmed === true && sev.codes.some((c) => ss.revocationOnlyIfText.includes(c)));
   if (!sanction) return null;
   if (sector !== null && ss.sectors.includes(sector)) return sector;
-  return matchSeriousConduct(ss, text);
+  return matchSeriousConduct(ss, text.all);
+}
+
+/** The texts a penalty is read from: conduct and content together, and 处罚内容 alone (sanctions). */
+interface PenaltyText {
+  all: string;
+  content: string;
 }
 
 /** The period of a penalty under `rule`: per category, sector minimum, overrides, longest wins. */
-function penaltyWindow(decisionDay: number, rule: RuleSet, sev: SeverityResult, sector: string | null, text: string, s: PublicitySettings): Window {
+function penaltyWindow(decisionDay: number, rule: RuleSet, sev: SeverityResult, sector: string | null, text: PenaltyText, s: PublicitySettings): Window {
   const reasons: ReasonCode[] = [];
-  const notes: string[] = [];
+  const notes: string[] = [...sev.notes];
   const entries = sev.categories.length ? sev.categories : [{ code: '', severity: sev.severity, known: false }];
   const periods = entries.map((e) => {
     const cls = rule.classes[e.severity];
@@ -199,6 +208,13 @@ function penaltyWindow(decisionDay: number, rule: RuleSet, sev: SeverityResult, 
   };
 }
 
+const TRANSITION_LABELS: Record<TransitionRule, string> = {
+  decision_date: '施行前作出的决定适用决定时的规则',
+  new_for_all: '仍在公示的决定一律适用新规则',
+  lighter: '仍在公示的决定适用新旧规则中较轻者',
+};
+const TRANSITION_FLAGS: Record<TransitionRule, 'yes' | 'if_lenient' | null> = { decision_date: null, new_for_all: 'yes', lighter: 'if_lenient' };
+
 /** Ends publicity earlier or withholds it: true when `a` is more lenient to the subject than `b`. */
 function moreLenient(a: Window, b: Window): boolean {
   const ua = a.publish && a.untilDay !== null ? a.untilDay : -Infinity;
@@ -215,7 +231,7 @@ function moreLenient(a: Window, b: Window): boolean {
  * and only while the record was still public when it came into force: a newer regime never brings
  * back a record that had already left publicity.
  */
-function resolvePenalty(decisionDay: number, atDay: number, rules: RuleSet[], sev: SeverityResult, sector: string | null, text: string, s: PublicitySettings) {
+function resolvePenalty(decisionDay: number, atDay: number, rules: RuleSet[], sev: SeverityResult, sector: string | null, text: PenaltyText, s: PublicitySettings) {
   const reasons: ReasonCode[] = [];
   let base = ruleSetInForce(rules, decisionDay, effectiveDay);
   if (!base) {
@@ -224,10 +240,23 @@ function resolvePenalty(decisionDay: number, atDay: number, rules: RuleSet[], se
   }
   let w = penaltyWindow(decisionDay, base, sev, sector, text, s);
   let reviewDay: number | null = null;
+  const transitionDay = parseDay(s.transition.from);
+  // The transition rule governs the regime in force on its day and later ones.
+  const transitionRegime = ruleSetInForce(rules, transitionDay, effectiveDay);
+  const coveredFrom = transitionRegime ? effectiveDay(transitionRegime) : Infinity;
+  // The chosen rule matters only for a decision made before it that was still public then.
+  // It is shown once in force, unless a per-regime flag (setting or rule set) decides instead.
+  const governs = transitionRegime !== undefined && s.appliesToExisting[transitionRegime.id] === undefined && transitionRegime.appliesToExisting === 'no';
+  const transitionNote =
+    governs && atDay >= transitionDay && decisionDay < transitionDay && effectiveDay(base) < coveredFrom && w.publish && w.untilDay !== null && w.untilDay >= transitionDay
+      ? `过渡规则：${TRANSITION_LABELS[s.transition.rule]}（${s.transition.from} 起，由信用办确定）`
+      : null;
   for (const r of rules) {
-    const eff = effectiveDay(r);
-    if (eff <= effectiveDay(base)) continue;
-    const flag = s.appliesToExisting[r.id] ?? r.appliesToExisting;
+    if (effectiveDay(r) <= effectiveDay(base)) continue;
+    const byTransition = effectiveDay(r) >= coveredFrom ? TRANSITION_FLAGS[s.transition.rule] : null;
+    const flag = s.appliesToExisting[r.id] ?? (r.appliesToExisting === 'no' ? (byTransition ?? 'no') : r.appliesToExisting);
+    // A newer regime reaches earlier decisions no sooner than the transition day the credit office chose.
+    const eff = byTransition && flag === byTransition ? Math.max(effectiveDay(r), transitionDay) : effectiveDay(r);
     if (flag === 'no') continue;
     if (!w.publish || w.untilDay === null || w.untilDay < eff) continue;
     if (eff > atDay) {
@@ -242,7 +271,7 @@ function resolvePenalty(decisionDay: number, atDay: number, rules: RuleSet[], se
       w = cand;
     }
   }
-  return { w, reasons, reviewDay };
+  return { w, reasons, reviewDay, transitionNote };
 }
 
 interface Draft {
@@ -297,11 +326,12 @@ function finish(
   };
 }
 
-/** The common blocks: minors (§3.5), withdrawal (§1.4 rule 7) and repair (§3.3 art. 3). */
+/** The common blocks: minors (§3.5), withdrawal (§1.4 rule 7), 注销/失效 (issue 13) and repair (§3.3 art. 3). */
 function commonBlocks(d: Draft): { blocking: ReasonCode[]; repairedDay: number | null; pendingRepairDay: number | null } {
   const blocking: ReasonCode[] = [];
   if (d.record.subjectIsMinor) blocking.push('minor_subject');
   if (d.record.withdrawn) blocking.push('withdrawn');
+  else if (d.record.ended) blocking.push('ended');
   const r = parseDay(d.record.repairedAt);
   let repairedDay: number | null = null;
   let pendingRepairDay: number | null = null;
@@ -323,6 +353,8 @@ function blockedSentence(first: ReasonCode, d: Draft, stoppedDay: number | null)
       return '不予公示：当事人为未成年人';
     case 'withdrawn':
       return d.record.recordType === 'penalty' ? '不予公示：处罚决定已撤销或无效' : '不予公示：该信息已撤销或无效';
+    case 'ended':
+      return '不再社会公开：该信息已注销或失效，仍供政务共享';
     case 'repaired':
       return `已于 ${isoDay(stoppedDay ?? d.atDay)} 停止公示：已完成信用修复`;
     default:
@@ -339,8 +371,8 @@ function minDay(...days: (number | null)[]): number | null {
 function decidePenalty(d: Draft, decisionDay: number, rules: RuleSet[]): PublicityDecision {
   const { record, atDay, s } = d;
   const sev = classifySeverity(record, s);
-  const text = `${record.conduct ?? ''} ${record.content ?? ''}`;
-  const { w, reasons: regimeReasons, reviewDay } = resolvePenalty(decisionDay, atDay, rules, sev, d.sector, text, s);
+  const text: PenaltyText = { all: `${record.conduct ?? ''} ${record.content ?? ''}`, content: record.content ?? '' };
+  const { w, reasons: regimeReasons, reviewDay, transitionNote } = resolvePenalty(decisionDay, atDay, rules, sev, d.sector, text, s);
   const info: ReasonCode[] = [...sev.reasons, ...regimeReasons, ...w.reasons];
   const common = commonBlocks(d);
   const blocking = [...common.blocking];
@@ -389,6 +421,7 @@ function decidePenalty(d: Draft, decisionDay: number, rules: RuleSet[]): Publici
     }
     explanation = parts.join('；');
   }
+  if (transitionNote) explanation += `；${transitionNote}`;
 
   const permanent = ordered.some((b) => PERMANENT.has(b));
   return finish(d, {

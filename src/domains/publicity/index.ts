@@ -16,4 +16,6 @@ export {
 } from './sectors.ts';
 export { classifySeverity, heavier, normaliseCategories, type CategorySeverity, type SeverityResult } from './severity.ts';
 export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecord } from './decide.ts';
-export { isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues } from './input.ts';
+export { fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
+export { fineUnitSuspect, fineUnitSuspectIn, yuanFigures } from './fine-unit.ts';
+export { readSanction, type SanctionReading } from './sanctions.ts';

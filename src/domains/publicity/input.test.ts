@@ -47,6 +47,7 @@ test('penalty, permit and list values map onto the engine input', () => {
     authority: '西宁市市场监督管理局',
     conduct: '经营超过保质期的食品',
     content: '警告，罚款人民币2000元',
+    basis: null,
     withdrawn: false,
     subjectIsMinor: true,
     publicityEndDate: '2027-05-10',

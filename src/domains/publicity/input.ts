@@ -37,6 +37,32 @@ export function isMinorOn(idNumber: string | null | undefined, date: string): bo
   return day < addMonths(b, 18 * 12);
 }
 
+/** Names under which a department may send 处罚程序 (简易/普通); the v2 catalogue has no such field yet. */
+export const PROCEDURE_FIELDS = ['CF_CFCX', '处罚程序'] as const;
+const WARNING = '01';
+const FINE = '03';
+/** 行政处罚法 art. 51: 当场处罚 up to 200 元 for a 公民, 3 000 元 for an organisation (in 万元). */
+const SIMPLE_FINE_PERSON = 0.02;
+const SIMPLE_FINE_ORGANISATION = 0.3;
+
+/** 处罚程序 as sent: true = 简易, false = 普通, undefined = not sent or unreadable. */
+export function simpleProcedureOf(values: Values): boolean | undefined {
+  for (const f of PROCEDURE_FIELDS) {
+    const v = str(values[f])?.trim();
+    if (!v) continue;
+    if (/^(简易|简易程序|当场|当场处罚|1)$/u.test(v)) return true;
+    if (/^(普通|普通程序|一般程序|听证|听证程序|2)$/u.test(v)) return false;
+  }
+  return undefined;
+}
+
+/** Whether a decision fits 行政处罚法 art. 51 (a 警告, or a small fine, and nothing else). */
+export function fitsSimpleProcedure(categories: readonly string[], fineAmount: number | null, naturalPerson: boolean): boolean {
+  if (categories.length === 0 || categories.some((c) => c !== WARNING && c !== FINE)) return false;
+  if (!categories.includes(FINE)) return true;
+  return fineAmount !== null && fineAmount > 0 && fineAmount <= (naturalPerson ? SIMPLE_FINE_PERSON : SIMPLE_FINE_ORGANISATION);
+}
+
 /**
  * 行政处罚 v2 values → PublicityInput. A natural person is treated as a minor when under 18 on
  * the decision date — the offence date is not in the standard, so pass `extra.subjectIsMinor`
@@ -47,15 +73,20 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
   const idType = str(values.CF_XDR_ZJLX);
   const minor =
     str(values.CF_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.CF_XDR_ZJHM), decisionDate) === true;
+  const categories = (str(values.CF_CFLB) ?? '').split(';').filter(Boolean);
+  const fineAmount = num(values.CF_NR_FK);
+  const simple = simpleProcedureOf(values);
   return {
     recordType: 'penalty',
     decisionDate,
-    categories: (str(values.CF_CFLB) ?? '').split(';').filter(Boolean),
-    fineAmount: num(values.CF_NR_FK),
+    categories,
+    fineAmount,
+    ...(simple !== undefined ? { simpleProcedure: simple } : fitsSimpleProcedure(categories, fineAmount, str(values.CF_XDR_LB) === NATURAL_PERSON) ? { possiblySimpleProcedure: true } : {}),
     confiscatedAmount: num(values.CF_NR_WFFF),
     authority: str(values.CF_CFJG),
     conduct: str(values.CF_WFXW),
     content: str(values.CF_NR),
+    basis: str(values.CF_YJ),
     withdrawn: str(values.CF_ZT) === STATUS_INVALID,
     subjectIsMinor: minor,
     publicityEndDate: str(values.CF_GSJZQ),
@@ -63,9 +94,17 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
   };
 }
 
-/** 行政许可 v2 values → PublicityInput (当前状态 2 = 无效 withdraws it). */
+/** 当前状态 words that end a permit in the normal way (not 撤销): public display ends, 政务共享 stays (issue 13). */
+const ENDED_STATUS = /注销|失效|过期/u;
+
+/**
+ * 行政许可 v2 values → PublicityInput. 当前状态 2 = 无效 withdraws it; a status still written in
+ * words (注销 / 失效, before the catalogue folds it into 2) only ends its public display.
+ */
 export function permitInputFromValues(values: Values, extra: Partial<PublicityInput> = {}): PublicityInput {
   const decisionDate = str(values.XK_JDRQ) ?? '';
+  const status = str(values.XK_ZT);
+  const ended = status !== null && ENDED_STATUS.test(status);
   const idType = str(values.XK_XDR_ZJLX);
   const minor =
     str(values.XK_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.XK_XDR_ZJHM), decisionDate) === true;
@@ -74,7 +113,8 @@ export function permitInputFromValues(values: Values, extra: Partial<PublicityIn
     decisionDate,
     categories: [],
     authority: str(values.XK_XKJG),
-    withdrawn: str(values.XK_ZT) === STATUS_INVALID,
+    withdrawn: status === STATUS_INVALID || (status !== null && !ended && /撤销|撤回/u.test(status)),
+    ended,
     subjectIsMinor: minor,
     validUntil: str(values.XK_YXQZI),
     ...extra,

@@ -96,6 +96,15 @@ const ListSettings = Type.Object({
   maxMonths: Type.Union([Months, Type.Null()]),
 });
 
+/**
+ * How decisions made before a new regime are treated from the day it applies (issue 13, the
+ * 2026-04-01 cliff): 'decision_date' = the regime of the decision date (old rules for old
+ * decisions); 'new_for_all' = the newer regimes for every record still public; 'lighter' = the
+ * lighter of the two (从旧兼从轻). A regime's own appliesToExisting, or the per-regime setting, wins.
+ */
+export const TransitionRuleSchema = Type.Union([Type.Literal('decision_date'), Type.Literal('new_for_all'), Type.Literal('lighter')]);
+export type TransitionRule = Static<typeof TransitionRuleSchema>;
+
 export const SettingsSchema = Type.Object({
   /** 罚款 above this many 万元 makes the category 严重 (巨额罚款, DOMAIN §3.3); null = never. */
   seriousFineAbove: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
@@ -108,6 +117,10 @@ export const SettingsSchema = Type.Object({
   defaultSeverity: SeveritySchema,
   /** Per-regime replacement of the rule set's own appliesToExisting flag. */
   appliesToExisting: Type.Record(Type.String(), AppliesToExistingSchema),
+  /** A possible 简易程序 (no 处罚程序 field): 'flag' for the department to confirm, or 'treat_as_simple' (轻微). */
+  possiblySimpleProcedure: Type.Union([Type.Literal('flag'), Type.Literal('treat_as_simple')]),
+  /** The transition rule the credit office chose, the day from which it applies, and its basis. */
+  transition: Type.Object({ rule: TransitionRuleSchema, from: IsoDate, basis: Type.String() }),
   periodOverrides: Type.Array(PeriodOverrideSchema),
   /** 公示截止期 sent by the department: 'ignore' (DOMAIN §1.3) or 'if_shorter' (never below the minimum). */
   departmentEndDate: Type.Union([Type.Literal('ignore'), Type.Literal('if_shorter')]),
@@ -147,9 +160,15 @@ export const PublicityInputSchema = Type.Object({
   content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 当前状态 无效/撤销 (DOMAIN §1.4 rule 7). */
   withdrawn: Type.Boolean(),
+  /** 注销 / 失效 in the normal way (issue 13): ends public display, stays shared with government; only 撤销 is `withdrawn`. */
+  ended: Type.Optional(Type.Boolean()),
   repairedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   subjectIsMinor: Type.Boolean(),
   simpleProcedure: Type.Optional(Type.Boolean()),
+  /** No 处罚程序 was sent, but the decision fits 行政处罚法 art. 51 (≤ 200 元 person / ≤ 3 000 元 organisation, or 警告 alone). */
+  possiblySimpleProcedure: Type.Optional(Type.Boolean()),
+  /** 处罚依据 (CF_YJ): the law named decides the sector when the conduct does not. */
+  basis: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 公示截止期 (CF_GSJZQ) as sent. */
   publicityEndDate: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 有效期至 of a permit (XK_YXQZI) or a list entry. */
@@ -165,6 +184,7 @@ export const REASON_CODES = [
   'minor_subject',
   'withdrawn',
   'repaired',
+  'ended',
   'removed_from_list',
   'not_published_by_setting',
   'minor_offence_not_published',
@@ -187,6 +207,10 @@ export const REASON_CODES = [
   'department_end_date_ignored',
   'department_end_date_applied',
   'long_term',
+  'revocation_in_text',
+  'revocation_negated',
+  'possibly_simple_procedure',
+  'fine_unit_suspect',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -21,7 +21,7 @@ test('the shipped regimes are 2019, 2023 and 2026 with the periods of DOMAIN §3
   assert.equal(r2019.classes.轻微.reportAs, '一般');
   assert.equal(r2019.specificSerious?.months, 36);
   for (const s of ['轻微', '一般', '严重'] as const) assert.deepEqual(period(r2023, s), [true, 3, 36]);
-  assert.deepEqual(r2023.sectorMinimums[0].sectors, ['特种设备', '安全生产', '消防']);
+  assert.deepEqual(r2023.sectorMinimums[0].sectors, ['食品药品', '食品', '药品', '特种设备', '安全生产', '消防']);
   assert.equal(r2023.sectorMinimums[0].minMonths, 12);
   assert.deepEqual(period(r2026, '轻微'), [false, 0, 3]);
   assert.deepEqual(period(r2026, '一般'), [true, 3, 12]);

@@ -12,18 +12,20 @@ export interface SectorRule {
 
 export interface SectorTable {
   byConduct: SectorRule[];
+  /** Laws named in 处罚依据 (CF_YJ): a 市场监管 fine under 食品安全法 is a 食品 case (issue 13). */
+  byBasis?: SectorRule[];
   byAuthority: SectorRule[];
 }
 
 export interface SectorMatch {
   sector: string;
-  via: 'field' | 'conduct' | 'authority';
+  via: 'field' | 'conduct' | 'basis' | 'authority';
   /** The text that matched (the field value itself for 'field'). */
   matched: string;
 }
 
 /** The shipped table (defaults/sectors.json). */
-export const DEFAULT_SECTOR_TABLE: SectorTable = { byConduct: sectorTable.byConduct, byAuthority: sectorTable.byAuthority };
+export const DEFAULT_SECTOR_TABLE: SectorTable = { byConduct: sectorTable.byConduct, byBasis: sectorTable.byBasis, byAuthority: sectorTable.byAuthority };
 
 /** Spellings that name the same sector as the tables (DOMAIN §3.1 says 消防安全, §3.2 消防). */
 const SECTOR_ALIASES: Record<string, string> = {
@@ -66,15 +68,18 @@ function firstMatch(rules: SectorRule[], text: string | null | undefined): { sec
 
 /**
  * The sector of a record: an explicit field wins, then the conduct text (违法行为类型), then the
- * deciding authority (处罚机关). Null when none says anything.
+ * legal basis (处罚依据) and the content (处罚内容), then the deciding authority (处罚机关).
+ * Null when none says anything.
  */
 export function deriveSector(
-  src: { sector?: string | null; conduct?: string | null; authority?: string | null },
+  src: { sector?: string | null; conduct?: string | null; basis?: string | null; content?: string | null; authority?: string | null },
   table: SectorTable = DEFAULT_SECTOR_TABLE,
 ): SectorMatch | null {
   if (src.sector && src.sector.trim()) return { sector: normaliseSector(src.sector), via: 'field', matched: src.sector.trim() };
   const c = firstMatch(table.byConduct, src.conduct);
   if (c) return { ...c, via: 'conduct' };
+  const b = firstMatch(table.byBasis ?? [], src.basis) ?? firstMatch(table.byBasis ?? [], src.content);
+  if (b) return { ...b, via: 'basis' };
   const a = firstMatch(table.byAuthority, src.authority);
   if (a) return { ...a, via: 'authority' };
   return null;

@@ -19,6 +19,17 @@ export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   defaultSeverity: categorySeverity.default as Severity,
   // DOMAIN does not say that any regime governs earlier records: every shipped set says 'no'.
   appliesToExisting: {},
+  // 行政处罚法 art. 51 amounts without a 处罚程序 field are only *possibly* 简易程序: flagged for the
+  // department to confirm, not taken as 轻微 (issue 13).
+  possiblySimpleProcedure: 'flag',
+  // The 2026-04-01 cliff (issue 13): a 警告 of 2026-03-31 stays public until 2029 under order 58,
+  // one of 2026-04-01 is never published. The credit office chooses; the default keeps today's
+  // behaviour (the regime of the decision date) until it has.
+  transition: {
+    rule: 'decision_date',
+    from: '2026-04-01',
+    basis: '《信用修复管理办法》2026-04-01 施行，未规定施行前作出的决定如何处理（DOMAIN.md §3.3）；由信用办确认',
+  },
   // No sector law is configured yet ("法律、行政法规另有规定的，从其规定", DOMAIN §3.3).
   periodOverrides: [],
   // DOMAIN §1.3: 公示截止期 — "derive from the §3 rules, do not trust the feed".
@@ -53,6 +64,7 @@ export function resolveSettings(patch: PublicitySettingsPatch = {}): PublicitySe
     periodOverrides: [...(patch.periodOverrides ?? d.periodOverrides)],
     categorySeverity: { ...d.categorySeverity, ...(patch.categorySeverity ?? {}) },
     appliesToExisting: { ...d.appliesToExisting, ...(patch.appliesToExisting ?? {}) },
+    transition: { ...d.transition, ...(patch.transition ?? {}) },
     permit: { ...d.permit, ...(patch.permit ?? {}) },
     redList: { ...d.redList, ...(patch.redList ?? {}) },
     blackList: { ...d.blackList, ...(patch.blackList ?? {}) },

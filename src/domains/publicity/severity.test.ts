@@ -28,7 +28,7 @@ test('severity by category (DOMAIN §1.3 list, §3.3 examples): the heaviest cla
     [{ categories: ['06'] }, '一般', []],
     [{ categories: ['07'] }, '一般', []],
     [{ categories: ['08'] }, '严重', []],
-    [{ categories: ['L4'] }, '严重', []],
+    [{ categories: ['L4'] }, '一般', []], // issue 13: L4 alone is not 严重
     [{ categories: ['09'] }, '严重', []],
     [{ categories: ['10'] }, '严重', []],
     [{ categories: ['11'] }, '严重', []],

@@ -5,10 +5,14 @@
 import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { parseSetValue } from '../ingest/validate.ts';
+import { fineUnitSuspectIn } from './fine-unit.ts';
+import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
 
 const FINE = '03';
 const CONFISCATION = new Set(['04', '05', 'L2']);
+/** Pre-2021 暂扣或者吊销许可证: its class depends on which of the two the 处罚内容 imposes. */
+const SUSPEND_OR_REVOKE = 'L4';
 
 const CATEGORY_TABLE = compileItem(SGS_CF_V2).enums.get('CF_CFLB');
 
@@ -27,6 +31,8 @@ export interface SeverityResult {
   /** All normalised 处罚类别 codes of the record (for 特定严重失信 detection). */
   codes: string[];
   reasons: ReasonCode[];
+  /** Chinese notes for the explanation: the words of 处罚内容 that decided a class. */
+  notes: string[];
 }
 
 /** The heavier of two classes. */
@@ -51,9 +57,31 @@ export function normaliseCategories(raw: readonly string[]): { codes: string[]; 
 }
 
 /** Class of one category, with the amount rules for 罚款 and 没收 (amounts in 万元). */
-function categoryClass(code: string, input: Pick<PublicityInput, 'fineAmount' | 'confiscatedAmount'>, s: PublicitySettings, reasons: ReasonCode[]): Severity {
+function categoryClass(
+  code: string,
+  input: Pick<PublicityInput, 'fineAmount' | 'confiscatedAmount' | 'content'>,
+  s: PublicitySettings,
+  reasons: ReasonCode[],
+  notes: string[],
+): Severity {
   let sev = s.categorySeverity[code] ?? s.defaultSeverity;
-  if (code === FINE && typeof input.fineAmount === 'number') {
+  if (code === SUSPEND_OR_REVOKE) {
+    // L4 alone is not 严重 (issue 13): only a 吊销 the text imposes, not one it denies, makes it so.
+    const r = readSanction(input.content, '吊销');
+    if (r?.affirmed) {
+      sev = heavier(sev, '严重');
+      reasons.push('revocation_in_text');
+      notes.push(`处罚内容“${r.words}”为吊销，按严重失信处理`);
+    } else if (r) {
+      reasons.push('revocation_negated');
+      notes.push(`处罚内容“${r.words}”为否定表述，不按吊销处理`);
+    }
+  }
+  if (code === FINE && typeof input.fineAmount === 'number' && fineUnitSuspectIn(input.fineAmount, input.content)) {
+    // Entered in 元, not 万元: no amount rule may read it as 巨额 (issue 13); the department confirms.
+    reasons.push('fine_unit_suspect');
+    notes.push(`罚款金额 ${input.fineAmount} 万元与处罚内容中的“${input.fineAmount}元”不符，疑为按元填报，未按巨额罚款处理，请部门核实`);
+  } else if (code === FINE && typeof input.fineAmount === 'number') {
     if (s.seriousFineAbove !== null && input.fineAmount > s.seriousFineAbove) {
       sev = heavier(sev, '严重');
       reasons.push('fine_above_threshold');
@@ -73,28 +101,37 @@ function categoryClass(code: string, input: Pick<PublicityInput, 'fineAmount' | 
 
 /** Severity of a penalty record and of each of its categories. */
 export function classifySeverity(
-  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure'>,
+  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'possiblySimpleProcedure' | 'content'>,
   settings: PublicitySettings,
 ): SeverityResult {
   const reasons: ReasonCode[] = [];
+  const notes: string[] = [];
   const { codes, unknown } = normaliseCategories(input.categories);
-  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons), known: true }));
+  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons, notes), known: true }));
   for (const u of unknown) perCategory.push({ code: u, severity: settings.defaultSeverity, known: false });
   if (unknown.length) reasons.push('unknown_category');
 
   // The department's class wins, then 简易程序; both apply to the whole decision.
-  const forced: Severity | null = input.explicitSeverity ?? (input.simpleProcedure ? '轻微' : null);
+  // 行政处罚法 art. 51 amounts or a 警告 alone, without a 处罚程序 field: possibly 简易程序 (issue 13).
+  const presumed = !input.explicitSeverity && input.simpleProcedure === undefined && input.possiblySimpleProcedure === true;
+  const simple = input.simpleProcedure === true || (presumed && settings.possiblySimpleProcedure === 'treat_as_simple');
+  const forced: Severity | null = input.explicitSeverity ?? (simple ? '轻微' : null);
+  if (presumed && !simple) {
+    reasons.push('possibly_simple_procedure');
+    notes.push('警告或小额罚款，可能适用简易程序（2026 年规则不予公示），请部门确认处罚程序');
+  }
   if (forced) {
     // Amount rules do not apply once the class is given, so their reasons are dropped.
     const why: ReasonCode[] = [input.explicitSeverity ? 'explicit_severity' : 'simple_procedure'];
+    if (!input.explicitSeverity && input.simpleProcedure !== true) why.push('possibly_simple_procedure');
     if (unknown.length) why.push('unknown_category');
     const primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', codes) ?? unknown[0] ?? '';
-    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why };
+    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why, notes: [] };
   }
   if (perCategory.length === 0) {
     reasons.push('no_category');
-    return { severity: settings.defaultSeverity, source: 'default', categories: [], codes, reasons };
+    return { severity: settings.defaultSeverity, source: 'default', categories: [], codes, reasons, notes };
   }
   const severity = perCategory.reduce<Severity>((acc, c) => heavier(acc, c.severity), '轻微');
-  return { severity, source: 'categories', categories: perCategory, codes, reasons: [...new Set(reasons)] };
+  return { severity, source: 'categories', categories: perCategory, codes, reasons: [...new Set(reasons)], notes };
 }
