@@ -57,12 +57,14 @@ function detect(input: string, opts: { today?: Date }): CodeResult {
     return pick(regno, id15, true, '第一代身份证号码', '工商注册号');
   }
   if (len === 9 || (len === 10 && s[8] === '-')) return checkOrgCode(input);
+  // Old registration numbers that are not 15 digits: 13-digit (before 2007) and farmers' cooperatives'.
+  if ((len === 13 && allDigits) || (len === 15 && /^\d{6}NA\d{6}X$/.test(s))) return checkRegNo(input);
 
   const reasons = [
     ...n.reasons,
     err(
       'unknown_format',
-      `无法识别代码类型：长度为 ${len} 位，不符合统一社会信用代码（18 位）、组织机构代码（9 位）、身份证号码（18 位或 15 位）或工商注册号（15 位）的格式`,
+      `无法识别代码类型：长度为 ${len} 位，不符合统一社会信用代码（18 位）、组织机构代码（9 位）、身份证号码（18 位或 15 位）或工商注册号（15 位或 13 位）的格式`,
     ),
   ];
   return result(input, s, 'unknown', reasons);

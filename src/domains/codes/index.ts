@@ -11,6 +11,8 @@ export {
   USCC_ALPHABET,
   USCC_AUTHORITIES,
   USCC_PAIRS,
+  USCC_AUTHORITIES_SOURCE,
+  isKnownUsccPair,
 } from './uscc.ts';
 export { checkOrgCode, orgCodeCheckChar } from './orgcode.ts';
 export {
