@@ -395,3 +395,109 @@ test('helpers: dates, sets, float damage, ID numbers in text', () => {
   assert.equal(findIdNumberInText(`号码:${ID}。`, ctx.today), ID);
   assert.equal(findIdNumberInText(`1${ID}`, ctx.today), null);
 });
+
+// ------------------------------------------------------------------ issue 13: identifiers and validation cases
+
+const XK_BASE: Record<string, string> = {
+  XK_XDR_MC: '西宁鑫源商贸有限公司',
+  XK_XDR_LB: '法人及非法人组织',
+  XK_XDR_SHXYM: USCC,
+  XK_FRDB: '王明',
+  XK_XKWS: '食品经营许可决定书',
+  XK_WSH: '宁市监许〔2024〕8号',
+  XK_XKLB: '普通',
+  XK_NR: '准予食品经营许可',
+  XK_JDRQ: '2024/09/30',
+  XK_YXQZ: '2024/09/30',
+  XK_YXQZI: '2029/09/29',
+  XK_XKJG: '西宁市市场监督管理局',
+  XK_XKJGDM: AUTH,
+  XK_ZT: '1',
+  XK_LYDW: '西宁市市场监督管理局',
+  XK_LYDWDM: AUTH,
+};
+const xkMapping = matchHeaders(SGS_XK_V2, headersOf(SGS_XK_V2));
+const xk = (o: Record<string, string | null> = {}, c: ValidationContext = ctx): RowResult => {
+  const v: Record<string, string> = { ...XK_BASE };
+  for (const [k, val] of Object.entries(o)) {
+    if (val === null) delete v[k];
+    else v[k] = val;
+  }
+  return validateRow(SGS_XK_V2, xkMapping, cellsFor(xkMapping, v), c);
+};
+
+test('issue 13 case 1: placeholders are empty in every field, never part of a key', () => {
+  // Before: every one of these was accepted as a 文书号 and became part of the record key.
+  for (const p of ['-', '/', '无', '暂无', 'null', 'NULL', '—', '－', 'N/A', ' - ']) {
+    const r = xk({ XK_WSH: p });
+    assert.deepEqual(errs(r), ['XK_WSH:placeholder_as_empty'], p);
+    assert.match(r.errors[0].message, new RegExp(`^「.+」填写的“${p.trim().replace(/[/\\-]/g, '\\$&')}”被视为空值，该项为必填项`), p);
+    assert.equal(r.values.XK_WSH, null, p);
+    assert.equal(r.key, undefined, p);
+  }
+  // Two licences of one company with 文书号 "-" no longer share a key (there is none).
+  assert.equal(xk({ XK_WSH: '-', XK_NR: '准予A' }).key, undefined);
+  // Optional fields: the placeholder is dropped, the row passes.
+  const opt = cf({ BZ: '暂无' });
+  assert.deepEqual([opt.ok, opt.values.BZ], [true, null]);
+  // Codes: a placeholder USCC of a company is a missing code, not an invalid one.
+  assert.deepEqual(errs(cf({ CF_XDR_SHXYM: '无' })), ['CF_XDR_SHXYM:placeholder_as_empty']);
+  // A real value that merely contains a dash is data.
+  assert.equal(cf({ CF_WSH: '宁市监罚-2024-12' }).values.CF_WSH, '宁市监罚-2024-12');
+});
+
+test('issue 13 case 2: 9999-12-31 and 9999年12月31日 mean 长期 like 2099/12/31', () => {
+  // Before: the 9999 spellings were date_invalid.
+  for (const d of ['9999年12月31日', '9999-12-31', '9999/12/31', '99991231', '2099/12/31', '长期']) {
+    const r = xk({ XK_YXQZI: d });
+    assert.deepEqual([r.ok, r.values.XK_YXQZI], [true, '2099-12-31'], d);
+  }
+  for (const d of ['9999-12-30', '9999-01-01']) assert.deepEqual(errs(xk({ XK_YXQZI: d })), ['XK_YXQZI:date_invalid'], d);
+  // Only fields that allow 长期: a 决定日期 of 9999-12-31 stays invalid.
+  assert.deepEqual(errs(xk({ XK_JDRQ: '9999-12-31' })), ['XK_JDRQ:date_invalid']);
+});
+
+test('issue 13 case 3: decision dates before 1949-10-01 refused, before the floor warned', () => {
+  const on = (d: string, c: ValidationContext = ctx) => cf({ CF_JDRQ: d, CF_YXQ: d, CF_GSJZQ: d }, c);
+  // Before: 1901-01-01 passed with a late_report of 32456 working days.
+  const old = on('1901-01-01');
+  assert.deepEqual([errs(old), warns(old)], [['CF_JDRQ:decision_date_implausible'], []]);
+  assert.equal(old.workingDays, null);
+  assert.deepEqual(errs(on('1949-09-30')), ['CF_JDRQ:decision_date_implausible']);
+  const early = on('1999-12-31');
+  assert.equal(early.ok, true);
+  assert.deepEqual(warns(early).filter((w) => w !== 'CF_JDRQ:late_report'), ['CF_JDRQ:decision_date_early']);
+  assert.ok(!warns(on('2000-01-01')).includes('CF_JDRQ:decision_date_early'));
+  // The floor is a setting (INGEST_DECISION_DATE_WARN_BEFORE).
+  const lower = on('1999-12-31', { ...ctx, decisionDateWarnBefore: '1990-01-01' });
+  assert.ok(!warns(lower).includes('CF_JDRQ:decision_date_early'));
+  const higher = cf({}, { ...ctx, decisionDateWarnBefore: '2025-01-01' });
+  assert.deepEqual(warns(higher), ['CF_JDRQ:decision_date_early']);
+});
+
+test('issue 13 case 4: a well-formed USCC with an unknown authority/category pair is kept with a warning', () => {
+  // Before: uscc_invalid / authority_uscc_invalid, the row was lost.
+  const u54 = generateUscc(rng, { prefix: '54', region: '630103' });
+  const r = cf({ CF_XDR_SHXYM: u54 });
+  assert.deepEqual([r.ok, errs(r), warns(r)], [true, [], ['CF_XDR_SHXYM:uscc_unknown_category']]);
+  assert.equal(r.subject.uscc, u54);
+  const auth = generateUscc(rng, { prefix: '14', region: '630100' });
+  const a = cf({ CF_CFJGDM: auth, CF_SJLYDM: auth });
+  assert.deepEqual([a.ok, warns(a)], [true, ['CF_CFJGDM:uscc_unknown_category', 'CF_SJLYDM:uscc_unknown_category']]);
+});
+
+test('issue 13 case 5: cooperative and 13-digit registration numbers are accepted', () => {
+  // Before: in the USCC column they were uscc_invalid; in the 注册号 column a cooperative number
+  // got regno_check_failed ("invalid_char,invalid_char,invalid_char").
+  const coop = '630103NA000123X';
+  const routed = cf({ CF_XDR_SHXYM: coop });
+  assert.deepEqual([routed.ok, warns(routed)], [true, ['CF_XDR_SHXYM:legacy_code_routed']]);
+  assert.equal(routed.subject.regNo, coop);
+  const own = cf({ CF_XDR_SHXYM: null, CF_XDR_GSZC: coop });
+  assert.deepEqual([own.ok, warns(own)], [true, ['CF_XDR_SHXYM:uscc_missing_legacy_only']]);
+  const old13 = cf({ CF_XDR_SHXYM: null, CF_XDR_GSZC: '6301031000123' });
+  assert.deepEqual([old13.ok, warns(old13)], [true, ['CF_XDR_GSZC:regno_legacy_format', 'CF_XDR_SHXYM:uscc_missing_legacy_only']]);
+  const bad = cf({ CF_XDR_GSZC: '6301031A00B12C3' });
+  assert.deepEqual(warns(bad), ['CF_XDR_GSZC:regno_check_failed']);
+  assert.equal(bad.warnings[0].message.match(/不合规/g)?.length, 1);
+});

@@ -11,6 +11,7 @@ import {
   checkOrgCode,
   checkRegNo,
   checkUscc,
+  isKnownUsccPair,
   isValidUscc,
   type CodeResult,
 } from '../codes/index.ts';
@@ -44,6 +45,11 @@ export interface ValidationContext {
   amountWarnAbove?: number;
   /** Personal numbers in public text: reject or warn per kind and field (config INGEST_PII_SCREEN; default DEFAULT_PII_SCREEN). */
   piiScreen?: PiiScreenPolicy;
+  /**
+   * 决定日期 before this ISO date raise decision_date_early (config INGEST_DECISION_DATE_WARN_BEFORE,
+   * default DECISION_DATE_WARN_BEFORE); before 1949-10-01 a decision date is always refused.
+   */
+  decisionDateWarnBefore?: string;
 }
 
 export interface RowIssueOut {
@@ -113,6 +119,8 @@ export const ROW_CODES = {
   source_uscc_invalid: 'error',
   subject_category_unknown: 'error',
   date_in_future: 'error',
+  placeholder_as_empty: 'error',
+  decision_date_implausible: 'error',
   validity_range: 'error',
   // The screen's codes (screen.ts): their severity is the default of INGEST_PII_SCREEN, which may change it.
   id_number_in_public_field: 'error',
@@ -126,6 +134,9 @@ export const ROW_CODES = {
   uscc_missing_legacy_only: 'warning',
   org_code_mismatch: 'warning',
   regno_check_failed: 'warning',
+  regno_legacy_format: 'warning',
+  uscc_unknown_category: 'warning',
+  decision_date_early: 'warning',
   authority_uscc_unusual: 'warning',
   name_incomplete: 'warning',
   valid_to_before_decision: 'warning',
@@ -143,6 +154,21 @@ export type RowCode = keyof typeof ROW_CODES;
 export const LONG_TERM_ISO = '2099-12-31';
 const LONG_TERM_DAY = epochDayOf(2099, 12, 31);
 const LONG_TERM_WORDS = new Set(['长期', '长期有效', '永久', '永久有效', '无期限', '不限期']);
+/** Founding of the PRC: no administrative decision of this platform's kind can be older. */
+const EARLIEST_DECISION_DAY = epochDayOf(1949, 10, 1);
+/** Default of INGEST_DECISION_DATE_WARN_BEFORE: older decisions are possible but worth a look. */
+export const DECISION_DATE_WARN_BEFORE = '2000-01-01';
+/**
+ * What real files write for "unknown" (issue 13). Such a cell is empty in every field: a required
+ * field is then missing, and no record key is ever built from one.
+ */
+export const PLACEHOLDERS: ReadonlySet<string> = new Set([
+  '-', '--', '/', '\\', '—', '——', '－', '／', '无', '暂无', '空', 'null', 'NULL', 'Null', 'N/A', 'n/a', 'NA', 'none', 'None', 'NONE',
+]);
+/** True when a trimmed cell is a placeholder; the length test keeps the set lookup off long cells. */
+function isPlaceholder(raw: string): boolean {
+  return raw.length <= 4 && PLACEHOLDERS.has(raw);
+}
 const EXCEL_EPOCH_OFFSET = 25569; // serial of 1970-01-01 in Excel's 1900 date system
 const MAX_SERIAL = 73050; // 2099-12-31
 const EMPTY: readonly RowIssueOut[] = Object.freeze([]);
@@ -161,6 +187,8 @@ interface Scratch {
   sets: Map<string, string[]>;
   numeric: readonly number[] | null;
   formula: readonly number[] | null;
+  /** Placeholder text seen per field this row (null when none: the common case allocates nothing). */
+  placeholders: Map<string, string> | null;
 }
 
 interface FieldPlan {
@@ -531,6 +559,11 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
             s.values[code] = LONG_TERM_ISO;
             return;
           }
+          // 9999-12-31 / 9999年12月31日: many systems' spelling of 长期, as the standard's 2099-12-31.
+          if (longTerm && raw.charCodeAt(0) === 57 && raw.startsWith('9999') && parseDateCell('2099' + raw.slice(4), false) === LONG_TERM_DAY) {
+            s.values[code] = LONG_TERM_ISO;
+            return;
+          }
           const day = parseDateCell(raw, numericCell);
           if (Number.isNaN(day)) {
             err(s, code, 'date_invalid', `“${raw}”不是有效日期，请按 YYYY-MM-DD 或 YYYY/MM/DD 填写`);
@@ -702,7 +735,8 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       bounded(orgUsccCache, v, verdict);
     }
     if (verdict === null) {
-      if (f.role === 'authority_uscc' && v.charCodeAt(0) !== 49 /* '1' */) {
+      if (!isKnownUsccPair(v)) warnUnknownPair(s, f, v);
+      else if (f.role === 'authority_uscc' && v.charCodeAt(0) !== 49 /* '1' */) {
         warn(s, f.code, 'authority_uscc_unusual', `机关的统一社会信用代码通常以“1”（机构编制部门登记）开头，实际为“${v.slice(0, 2)}”，请核实`);
       }
       return;
@@ -713,6 +747,11 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     } else {
       err(s, f.code, code, `“${v}”不是有效的统一社会信用代码：${verdict}`);
     }
+  }
+
+  /** A well-formed USCC whose first two characters our GB 32100 table lacks: kept, flagged (issue 13). */
+  function warnUnknownPair(s: Scratch, f: DataItem, v: string) {
+    warn(s, f.code, 'uscc_unknown_category', `“${v}”第 1–2 位“${v.slice(0, 2)}”不在平台的登记管理部门和机构类别代码表中，代码校验通过，予以接受，请核实`);
   }
 
   function checkIdField(s: Scratch, f: DataItem, typeField: DataItem | undefined, today: Date): { value: string; kind: string } | null {
@@ -736,7 +775,16 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   }
 
   // One scratch per validator, reset per row: validation is synchronous, so it is never shared.
-  const s: Scratch = { values: {}, errors: null, warnings: null, failed: new Set(), sets: new Map(), numeric: null, formula: null };
+  const s: Scratch = {
+    values: {},
+    errors: null,
+    warnings: null,
+    failed: new Set(),
+    sets: new Map(),
+    numeric: null,
+    formula: null,
+    placeholders: null,
+  };
   const dayOf = (values: Record<string, Value>, f: DataItem | undefined): number => {
     const v = f ? values[f.code] : null;
     return typeof v === 'string' ? parseIsoFast(v) : NaN;
@@ -752,6 +800,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     s.sets.clear();
     s.numeric = meta?.numericCols?.length ? meta.numericCols : null;
     s.formula = meta?.formulaCols?.length ? meta.formulaCols : null;
+    s.placeholders = null;
 
     // Row-level issues from the reader. A structurally broken row (ragged, bad quotes) has
     // misaligned cells: its field checks would only add noise, so it reports just that.
@@ -785,6 +834,10 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       let numericCell = false;
       if (cols.length === 1) {
         raw = clean(cells[cols[0]]);
+        if (raw !== '' && isPlaceholder(raw)) {
+          (s.placeholders ??= new Map()).set(plan.f.code, raw);
+          raw = '';
+        }
         numericCell = s.numeric !== null && s.numeric.includes(cols[0]);
         const vm = plan.valueMaps[0];
         if (vm && raw !== '') raw = mapLegacy(vm, raw, plan.f.type === 'set');
@@ -799,7 +852,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         raw = '';
         for (let k = 0; k < cols.length; k++) {
           let piece = clean(cells[cols[k]]);
-          if (piece === '') continue;
+          if (piece === '' || isPlaceholder(piece)) continue;
           const vm = plan.valueMaps[k];
           if (vm) piece = mapLegacy(vm, piece, true);
           raw = raw === '' ? piece : raw + ';' + piece;
@@ -855,8 +908,11 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       const v = values[fRegno.code];
       if (typeof v === 'string') {
         subject.regNo = v;
-        if (v.length === 15 && checkRegNo(v).verdict === 'invalid') {
-          warn(s, fRegno.code, 'regno_check_failed', `“${v}”的校验位不正确，请核实工商注册号`);
+        const r = checkRegNo(v);
+        if (r.verdict === 'invalid') {
+          warn(s, fRegno.code, 'regno_check_failed', `“${v}”不是有效的工商注册号：${firstError(r)}，请核实`);
+        } else if (r.parsed?.format === 'gs13') {
+          warn(s, fRegno.code, 'regno_legacy_format', `“${v}”是 2007 年以前的 13 位工商注册号，无校验位，请补充统一社会信用代码`);
         }
       }
     }
@@ -865,6 +921,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       if (typeof v === 'string') {
         if (isValidUscc(v)) {
           subject.uscc = v;
+          if (!isKnownUsccPair(v)) warnUnknownPair(s, fUscc, v);
           // Category ↔ prefix (DOMAIN §1.4 rule 1): 92 is the 个体工商户 code.
           if (category === '个体工商户' && !v.startsWith('92')) {
             err(s, fUscc.code, 'uscc_category_mismatch', `个体工商户的统一社会信用代码应以“92”开头，实际为“${v.slice(0, 2)}”`);
@@ -911,7 +968,9 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         }
         continue;
       }
-      err(s, rc.code, 'required_missing', requiredMsg.get(rc.code)!);
+      const ph = s.placeholders?.get(rc.code);
+      if (ph !== undefined) err(s, rc.code, 'placeholder_as_empty', `填写的“${ph}”被视为空值，该项${requiredMsg.get(rc.code)!}`);
+      else err(s, rc.code, 'required_missing', requiredMsg.get(rc.code)!);
     }
     for (let e = 0; e < emptyChecks.length; e++) {
       const ec = emptyChecks[e];
@@ -923,6 +982,15 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     const decision = dayOf(values, fDecision);
     if (!Number.isNaN(decision) && decision > todayDay) {
       err(s, fDecision!.code, 'date_in_future', `决定日期 ${values[fDecision!.code]} 晚于今天`);
+    }
+    const implausible = !Number.isNaN(decision) && decision < EARLIEST_DECISION_DAY;
+    if (implausible) {
+      err(s, fDecision!.code, 'decision_date_implausible', `决定日期 ${values[fDecision!.code]} 早于 1949-10-01，不可能是本平台归集的行政决定日期，请核实`);
+    } else if (!Number.isNaN(decision)) {
+      const floor = ctx.decisionDateWarnBefore ?? DECISION_DATE_WARN_BEFORE;
+      if (decision < parseIsoFast(floor)) {
+        warn(s, fDecision!.code, 'decision_date_early', `决定日期 ${values[fDecision!.code]} 早于 ${floor}，请核实是否填错`);
+      }
     }
     const from = dayOf(values, fFrom);
     const to = dayOf(values, fTo);
@@ -970,7 +1038,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     let workingDays: number | null = null;
     let provisional = false;
     let late = false;
-    if (!Number.isNaN(decision) && decision <= todayDay) {
+    if (!Number.isNaN(decision) && decision <= todayDay && !implausible) {
       const reportDay = chinaEpochDay(ctx.reportDate);
       workingDays = ctx.calendar.countWorkingDays(decision, reportDay);
       provisional = ctx.calendar.isProvisionalBetween(decision, reportDay);
@@ -1032,7 +1100,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       }
       return false;
     }
-    if (v.length === 15 && checkRegNo(v).verdict !== 'invalid') return move(fRegno, '工商注册号');
+    if ((v.length === 15 || v.length === 13) && checkRegNo(v).verdict !== 'invalid') return move(fRegno, '工商注册号');
     if (category === '自然人' && (v.length === 18 || v.length === 15) && checkIdNumber(v, { today }).verdict !== 'invalid') {
       return move(fId, '身份证号码');
     }
