@@ -140,7 +140,11 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
   const uploadDir = await prepareUploadDir(config.dataDir);
   const swept = await sweepUploads(uploadDir);
   if (swept) app.log.info({ swept, uploadDir }, 'removed uploads left by a stopped process');
-  const screen = { keyWithSubject: config.ingestKeyWithSubject, piiScreen: config.ingestPiiScreen };
+  const screen = {
+    keyWithSubject: config.ingestKeyWithSubject,
+    piiScreen: config.ingestPiiScreen,
+    decisionDateWarnBefore: config.ingestDecisionDateWarnBefore,
+  };
 
   app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() }) } } }, async (req) => {
     await requireUser(req);

@@ -19,6 +19,7 @@ import {
 } from './validate.ts';
 import type { RowSourceMeta } from './rows.ts';
 import { mulberry32 } from './fixtures.ts';
+import { ConfigError, loadConfig } from '../../config.ts';
 
 const REF = new URL('../../../test/fixtures/ingest/reference/', import.meta.url);
 const lines = (name: string) =>
@@ -500,4 +501,12 @@ test('issue 13 case 5: cooperative and 13-digit registration numbers are accepte
   const bad = cf({ CF_XDR_GSZC: '6301031A00B12C3' });
   assert.deepEqual(warns(bad), ['CF_XDR_GSZC:regno_check_failed']);
   assert.equal(bad.warnings[0].message.match(/不合规/g)?.length, 1);
+});
+
+test('INGEST_DECISION_DATE_WARN_BEFORE: default 2000-01-01, a later floor allowed, nonsense refused at start-up', () => {
+  assert.equal(loadConfig({}).ingestDecisionDateWarnBefore, '2000-01-01');
+  assert.equal(loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: '1990-01-01' }).ingestDecisionDateWarnBefore, '1990-01-01');
+  for (const bad of ['1900-01-01', '2000-02-30', '2000/01/01', 'soon']) {
+    assert.throws(() => loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: bad }), (e: unknown) => e instanceof ConfigError, bad);
+  }
 });

@@ -150,6 +150,12 @@ export const ROW_CODES = {
 } as const;
 export type RowCode = keyof typeof ROW_CODES;
 
+/**
+ * Warnings of accepted rows that the receipt lists per code (issue 13), besides the personal-data
+ * screen's: records kept on trust that the department should confirm.
+ */
+export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = ['decision_date_early', 'uscc_unknown_category', 'regno_legacy_format'];
+
 /** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
 export const LONG_TERM_ISO = '2099-12-31';
 const LONG_TERM_DAY = epochDayOf(2099, 12, 31);
