@@ -137,8 +137,8 @@ test('USCC check and the category ↔ prefix rule (92 = 个体工商户)', () =>
   assert.deepEqual(errs(cf({ CF_XDR_LB: '个体工商户' })), ['CF_XDR_SHXYM:uscc_category_mismatch']);
   assert.deepEqual(errs(cf({ CF_XDR_SHXYM: USCC_92 })), ['CF_XDR_SHXYM:uscc_category_mismatch']);
   assert.equal(cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: USCC_92 }).ok, true);
-  // 个体工商户 without a licence code: allowed.
-  assert.equal(cf({ CF_XDR_LB: '个体户', CF_XDR_SHXYM: null }).ok, true);
+  // 个体工商户 without a licence code: allowed when the operator's document number is given (issue 13 case 8).
+  assert.equal(cf({ CF_XDR_LB: '个体户', CF_XDR_SHXYM: null, CF_FR_ZJLX: '身份证', CF_FR_ZJHM: ID }).ok, true);
   // Lower case and full width are normalised.
   assert.equal(cf({ CF_XDR_SHXYM: USCC.toLowerCase() }).values.CF_XDR_SHXYM, USCC);
 });
@@ -508,5 +508,23 @@ test('INGEST_DECISION_DATE_WARN_BEFORE: default 2000-01-01, a later floor allowe
   assert.equal(loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: '1990-01-01' }).ingestDecisionDateWarnBefore, '1990-01-01');
   for (const bad of ['1900-01-01', '2000-02-30', '2000/01/01', 'soon']) {
     assert.throws(() => loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: bad }), (e: unknown) => e instanceof ConfigError, bad);
+  }
+});
+
+test('issue 13 case 8: a 个体工商户 needs a USCC or the operator\'s document number', () => {
+  // Before: the first row passed and got a record key without a subject code.
+  const none = cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: null });
+  assert.deepEqual(errs(none), ['CF_XDR_SHXYM:business_identifier_missing']);
+  assert.equal(none.ok, false);
+  assert.deepEqual(errs(cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: '-' })), ['CF_XDR_SHXYM:business_identifier_missing']);
+  const cases: [Record<string, string | null>, boolean][] = [
+    [{ CF_XDR_SHXYM: USCC_92 }, true],
+    [{ CF_XDR_SHXYM: null, CF_FR_ZJLX: '身份证', CF_FR_ZJHM: ID }, true],
+    [{ CF_XDR_SHXYM: null, CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: ID }, true],
+    [{ CF_XDR_SHXYM: null, CF_FR_ZJLX: '护照', CF_FR_ZJHM: 'E12345678' }, true],
+  ];
+  for (const [o, ok] of cases) {
+    const r = cf({ CF_XDR_LB: '个体工商户', ...o });
+    assert.equal(r.ok, ok, JSON.stringify([o, r.errors]));
   }
 });

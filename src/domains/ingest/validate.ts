@@ -120,6 +120,7 @@ export const ROW_CODES = {
   subject_category_unknown: 'error',
   date_in_future: 'error',
   placeholder_as_empty: 'error',
+  business_identifier_missing: 'error',
   decision_date_implausible: 'error',
   validity_range: 'error',
   // The screen's codes (screen.ts): their severity is the default of INGEST_PII_SCREEN, which may change it.
@@ -977,6 +978,14 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       const ph = s.placeholders?.get(rc.code);
       if (ph !== undefined) err(s, rc.code, 'placeholder_as_empty', `填写的“${ph}”被视为空值，该项${requiredMsg.get(rc.code)!}`);
       else err(s, rc.code, 'required_missing', requiredMsg.get(rc.code)!);
+    }
+    // A 个体工商户 needs something that identifies it: without, its records would have a key without
+    // a subject code and could never be matched to the register (issue 13).
+    if (category === '个体工商户' && !subject.uscc && !subject.idNumber && !legacyOnly && !s.failed.has(fUscc?.code ?? '')) {
+      const rep = fRepId ? values[fRepId.code] : null;
+      if (typeof rep !== 'string' && !(fRepId && s.failed.has(fRepId.code))) {
+        err(s, fUscc?.code ?? '', 'business_identifier_missing', '个体工商户应至少填写统一社会信用代码或经营者（法定代表人）的证件号码');
+      }
     }
     for (let e = 0; e < emptyChecks.length; e++) {
       const ec = emptyChecks[e];
