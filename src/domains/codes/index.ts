@@ -23,6 +23,7 @@ export {
   generateIdNumber,
 } from './idnumber.ts';
 export { checkRegNo, regNoCheckDigit } from './regno.ts';
+export { checkDocumentNumber, DOC_TYPE } from './docnumber.ts';
 export { checkCode } from './check.ts';
 export { lookupRegion, regionChildren, regionFullName, type RegionInfo } from './regions.ts';
 export {

@@ -528,3 +528,20 @@ test('issue 13 case 8: a 个体工商户 needs a USCC or the operator\'s documen
     assert.equal(r.ok, ok, JSON.stringify([o, r.errors]));
   }
 });
+
+test('issue 13 case 6: each document type has its number format; the old 15-character foreigner card is accepted', () => {
+  const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: null, CF_FRDB: null, CF_XDR_MC: 'John Smith' };
+  // [证件类型, 号码, errors]; before issue 13 all of these passed.
+  const cases: [string, string, string[]][] = [
+    ['外国人永久居留身份证', 'ABC', ['CF_XDR_ZJHM:id_number_invalid']],
+    ['外国人永久居留身份证', 'USA110085071501', []],
+    ['外国人永久居留身份证', ID, ['CF_XDR_ZJHM:id_number_invalid']],
+    ['港澳居民来往内地通行证', '12345678', ['CF_XDR_ZJHM:id_number_invalid']],
+    ['港澳居民来往内地通行证', 'H12345678', []],
+    ['护照', 'E12345678', []],
+  ];
+  for (const [type, no, e] of cases) assert.deepEqual(errs(cf({ ...person, CF_XDR_ZJLX: type, CF_XDR_ZJHM: no })), e, `${type} ${no}`);
+  assert.match(cf({ ...person, CF_XDR_ZJLX: '外国人永久居留身份证', CF_XDR_ZJHM: 'ABC' }).errors[0].message, /不是有效的“外国人永久居留身份证”号码/);
+  // The legal representative's document too.
+  assert.deepEqual(errs(cf({ CF_FR_ZJLX: '外国人永久居留身份证', CF_FR_ZJHM: 'ABC' })), ['CF_FR_ZJHM:id_number_invalid']);
+});

@@ -7,6 +7,7 @@
 // ("=1+1", "+86…", "@x") are NOT errors: they are data, kept verbatim, escaped by whoever renders
 // them, and neutralised on spreadsheet export (ARCHITECTURE.md "Files out").
 import {
+  checkDocumentNumber,
   checkIdNumber,
   checkOrgCode,
   checkRegNo,
@@ -766,7 +767,20 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     if (v === null || typeof v !== 'string') return null;
     const type = typeField ? (s.values[typeField.code] as string | null) : null;
     const isCard = type === ID_TYPE_CARD || (type === null && (v.length === 18 || v.length === 15));
-    if (!isCard) return { value: v, kind: type ?? 'other' };
+    if (!isCard) {
+      // Each document type has its own number shape (issue 13): a type 05 with "ABC" is refused.
+      if (type !== null) {
+        const d = checkDocumentNumber(type, v, { today });
+        if (d.verdict === 'invalid') {
+          s.values[f.code] = null;
+          const label = typeField ? (c.enums.get(typeField.code)?.byCode.get(type)?.label ?? type) : type;
+          err(s, f.code, 'id_number_invalid', `不是有效的“${label}”号码：${firstError(d)}`);
+          return null;
+        }
+        s.values[f.code] = d.normalized;
+      }
+      return { value: s.values[f.code] as string, kind: type ?? 'other' };
+    }
     const r = checkIdNumber(v, { today });
     if (r.verdict === 'invalid') {
       s.values[f.code] = null;
