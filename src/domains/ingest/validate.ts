@@ -726,6 +726,8 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   const publicText = item.items.filter(
     (f) => f.type === 'string' && f.visibility === '社会公开' && !f.masked && !(f.role && ID_ROLES.has(f.role)),
   );
+  // Fields that hold the record's own number (文书号, 许可编号): see ScreenContext.identifierField.
+  const publicTextIsIdentifier = publicText.map((f) => f.role === 'doc_no' || /编号|证号|文号/.test(f.name));
 
   const derivations = mapping.derive;
   const legacy = mapping.format.legacy;
@@ -1055,7 +1057,12 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       const f = publicText[k];
       const v = values[f.code];
       if (typeof v !== 'string' || v.length < 11) continue;
-      const hit = screenPublicField(f.code, v, { today: ctx.today, decisionDay: decision, policy: ctx.piiScreen });
+      const hit = screenPublicField(f.code, v, {
+        today: ctx.today,
+        decisionDay: decision,
+        policy: ctx.piiScreen,
+        identifierField: publicTextIsIdentifier[k],
+      });
       if (!hit) continue;
       if (hit.severity === 'error') {
         values[f.code] = null;
