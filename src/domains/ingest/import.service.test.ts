@@ -426,3 +426,16 @@ test('issue 13: a 文号 of "-" builds no key (two licences no longer collapse i
   });
   assert.deepEqual(lower.warnings, []);
 });
+
+test('issue 13: a fine entered in 元 is accepted and listed in the receipt as fine_unit_suspect', async () => {
+  const [a] = [...generatePenaltyRows(1, 5151)];
+  const cells = [...a.cells];
+  cells[PENALTY_HEADERS.indexOf('罚款金额（万元）')] = '5000';
+  cells[PENALTY_HEADERS.indexOf('处罚内容')] = '罚款人民币5000元';
+  cells[PENALTY_HEADERS.indexOf('处罚类别')] = '罚款';
+  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]]))] });
+  assert.equal(r.accepted, 1, JSON.stringify(r));
+  assert.deepEqual(r.warnings.map((w) => [w.code, w.rows]), [['fine_unit_suspect', 1]]);
+  const stored = await t.db.selectFrom('ingest_batches').select('row_warnings').where('id', '=', r.batchId).executeTakeFirstOrThrow();
+  assert.match(JSON.stringify(stored.row_warnings), /fine_unit_suspect/);
+});

@@ -545,3 +545,20 @@ test('issue 13 case 6: each document type has its number format; the old 15-char
   // The legal representative's document too.
   assert.deepEqual(errs(cf({ CF_FR_ZJLX: '外国人永久居留身份证', CF_FR_ZJHM: 'ABC' })), ['CF_FR_ZJHM:id_number_invalid']);
 });
+
+test('issue 13 case 10: a fine entered in 元 instead of 万元 is flagged fine_unit_suspect', () => {
+  // [罚款金额 (万元), 处罚内容, warning expected]; before issue 13 the first row passed silently.
+  const cases: [string, string, boolean][] = [
+    ['5000', '罚款人民币5000元', true],
+    ['5000', '罚款人民币5,000元', true],
+    ['0.5', '罚款人民币5000元', false],
+    ['0.2', '警告，罚款人民币2000元', false],
+    ['5000', '罚款人民币5000万元', false],
+    ['5000', '责令改正', false],
+  ];
+  for (const [amount, text, flagged] of cases) {
+    const r = cf({ CF_NR_FK: amount, CF_NR: text });
+    assert.equal(r.ok, true, JSON.stringify(r.errors));
+    assert.equal(warns(r).includes('CF_NR_FK:fine_unit_suspect'), flagged, `${amount} ${text}`);
+  }
+});

@@ -146,6 +146,7 @@ export const ROW_CODES = {
   removal_before_decision: 'warning',
   fine_amount_zero: 'warning',
   amount_unit_suspect: 'warning',
+  fine_unit_suspect: 'warning',
   late_report: 'warning',
   formula_cached_value: 'warning',
   cell_error_value: 'warning',
@@ -156,7 +157,12 @@ export type RowCode = keyof typeof ROW_CODES;
  * Warnings of accepted rows that the receipt lists per code (issue 13), besides the personal-data
  * screen's: records kept on trust that the department should confirm.
  */
-export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = ['decision_date_early', 'uscc_unknown_category', 'regno_legacy_format'];
+export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = [
+  'decision_date_early',
+  'uscc_unknown_category',
+  'regno_legacy_format',
+  'fine_unit_suspect',
+];
 
 /** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
 export const LONG_TERM_ISO = '2099-12-31';
@@ -706,6 +712,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   const fAmount = role('amount');
   const fConfiscation = role('confiscation_amount');
   const fPenalty = role('penalty_categories');
+  const fContent = role('content');
   const fStatus = role('status');
   const amountFields = [fAmount, fConfiscation].filter((f): f is DataItem => f !== undefined);
   const FINE = fPenalty ? lookupEnum(c.enums.get(fPenalty.code)!, '罚款') : undefined;
@@ -1048,6 +1055,17 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         warn(s, fa.code, 'amount_unit_suspect', `金额 ${v} 万元（${(v / 10_000).toFixed(2)} 亿元）数额较大，请确认单位为万元而不是元`);
       }
     }
+    // 罚款金额 is in 万元; "5000" beside 处罚内容 "罚款人民币5000元" was entered in 元 (issue 13).
+    if (fAmount && fContent) {
+      const amount = values[fAmount.code];
+      const text = values[fContent.code];
+      if (typeof amount === 'number' && amount > 0 && typeof text === 'string' && text.includes('元')) {
+        const yuan = yuanFigureEqualTo(text, amount);
+        if (yuan !== null) {
+          warn(s, fAmount.code, 'fine_unit_suspect', `罚款金额填写 ${amount}（单位万元，即 ${amount * 10_000} 元），而处罚内容写明“${yuan}元”，疑似按元填写，请确认`);
+        }
+      }
+    }
     if (fAmount && FINE && fPenalty && values[fAmount.code] === 0 && s.sets.get(fPenalty.code)?.includes(FINE)) {
       warn(s, fAmount.code, 'fine_amount_zero', '处罚类别包含罚款，但罚款金额为 0');
     }
@@ -1156,6 +1174,20 @@ function mapLegacy(vm: Readonly<Record<string, string>>, raw: string, isSet: boo
     return m ?? p.trim();
   });
   return changed ? parts.join(';') : raw;
+}
+
+/**
+ * The first figure written in 元 (not 万元) in text that equals `amount`, or null. A figure that equals
+ * amount × 10 000 is consistent with 万元 and is not reported.
+ */
+export function yuanFigureEqualTo(text: string, amount: number): string | null {
+  const re = /(\d[\d,，]*(?:\.\d+)?)\s*(万)?元/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[2]) continue;
+    const v = Number(m[1].replace(/[,，]/g, ''));
+    if (v === amount) return m[1];
+  }
+  return null;
 }
 
 /** 'YYYY-MM-DD' → epoch day for strings this module produced. */
