@@ -211,8 +211,12 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     {
       schema: {
         tags: ['归集'],
-        summary: '批次（回执）列表',
-        querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })) }),
+        summary: '批次（回执）列表；warning=fine_unit_suspect 等只列回执中有该提示的批次（提示中列出行号）',
+        querystring: Type.Object({
+          departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+          warning: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
+        }),
         response: { 200: Type.Object({ items: Type.Array(BatchSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },
