@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateIdNumber, generateUscc, regNoCheckDigit } from '../codes/index.ts';
+import { checkCode, generateIdNumber, generateUscc, isKnownUsccPair, isValidUscc, regNoCheckDigit } from '../codes/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { LIST_BLACK_V1, SGS_CF_V2, SGS_XK_V2 } from '../catalog/builtin/index.ts';
@@ -561,4 +561,20 @@ test('issue 13 case 10: a fine entered in 元 instead of 万元 is flagged fine_
     assert.equal(r.ok, true, JSON.stringify(r.errors));
     assert.equal(warns(r).includes('CF_NR_FK:fine_unit_suspect'), flagged, `${amount} ${text}`);
   }
+});
+
+test('issue 13: an ID number that happens to pass the USCC check under an unknown pair is still an ID number', () => {
+  // With unknown pairs accepted, 1 in 31 ID numbers passes isValidUscc: they must not be taken for USCCs.
+  let id = '';
+  for (let i = 0; i < 10_000 && !id; i++) {
+    const c = generateIdNumber(rng, { region: '630102', birth: new Date(Date.UTC(1980, 0, 1) + i * 86_400_000) });
+    if (isValidUscc(c) && !isKnownUsccPair(c)) id = c;
+  }
+  assert.ok(id);
+  assert.equal(checkCode(id).kind, 'id');
+  assert.equal(findIdNumberInText(`当事人身份证号${id}`, ctx.today), id);
+  assert.deepEqual(errs(cf({ BZ: `当事人身份证号${id}` })), ['BZ:id_number_in_public_field']);
+  const person = cf({ CF_XDR_LB: '自然人', CF_XDR_SHXYM: id, CF_FRDB: null, CF_XDR_ZJLX: '身份证', CF_XDR_MC: '张三' });
+  assert.equal(person.subject.uscc, undefined);
+  assert.equal(person.subject.idNumber, id);
 });

@@ -949,7 +949,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     if (fUscc) {
       const v = values[fUscc.code];
       if (typeof v === 'string') {
-        if (isValidUscc(v)) {
+        if (isValidUscc(v) && (isKnownUsccPair(v) || !isIdShaped(v) || checkIdNumber(v, { today: ctx.today }).verdict === 'invalid')) {
           subject.uscc = v;
           if (!isKnownUsccPair(v)) warnUnknownPair(s, fUscc, v);
           // Category ↔ prefix (DOMAIN §1.4 rule 1): 92 is the 个体工商户 code.
@@ -1188,6 +1188,17 @@ export function yuanFigureEqualTo(text: string, amount: number): string | null {
     if (v === amount) return m[1];
   }
   return null;
+}
+
+/** 17 digits and a digit or X: an 18-character value that could be an ID number rather than a USCC. */
+function isIdShaped(s: string): boolean {
+  if (s.length !== 18) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const last = s.charCodeAt(17);
+  return (last >= 48 && last <= 57) || last === 88;
 }
 
 /** 'YYYY-MM-DD' → epoch day for strings this module produced. */
