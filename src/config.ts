@@ -115,6 +115,11 @@ export interface Config {
    * look like ID numbers.
    */
   ingestPiiScreen: PiiScreenPolicy;
+  /**
+   * 决定日期 before this date (YYYY-MM-DD) are accepted with the warning decision_date_early
+   * (INGEST_DECISION_DATE_WARN_BEFORE, default 2000-01-01); before 1949-10-01 they are always refused.
+   */
+  ingestDecisionDateWarnBefore: string;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
   /**
@@ -229,6 +234,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const piiScreen = parsePiiScreen(env.INGEST_PII_SCREEN);
   problems.push(...piiScreen.problems);
 
+  const decisionWarnBefore = env.INGEST_DECISION_DATE_WARN_BEFORE?.trim() || '2000-01-01';
+  if (!isPlainIsoDate(decisionWarnBefore) || decisionWarnBefore < '1949-10-01') {
+    problems.push(
+      `INGEST_DECISION_DATE_WARN_BEFORE="${env.INGEST_DECISION_DATE_WARN_BEFORE}"：应为 1949-10-01 以后的日期，格式 YYYY-MM-DD（早于该日期的决定日期给出提示）`,
+    );
+  }
+
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL="${logLevel}"：应为 fatal/error/warn/info/debug/trace/silent`);
@@ -263,6 +275,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     apiSyncMaxRows: int('API_SYNC_MAX_ROWS', 1000, 1, 100_000),
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
     ingestPiiScreen: piiScreen.policy,
+    ingestDecisionDateWarnBefore: decisionWarnBefore,
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     publicPersonName,
     eventReviewThreshold: int('EVENT_REVIEW_THRESHOLD_PERCENT', 30, 0, 100) / 100,
@@ -336,4 +349,11 @@ function parsePublicBaseUrl(raw: string | undefined, problems: string[]): string
     return undefined;
   }
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/** True for a real calendar date written YYYY-MM-DD. */
+function isPlainIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

@@ -52,6 +52,7 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
             secret: ctx.config.secret,
             keyWithSubject: ctx.config.ingestKeyWithSubject,
             piiScreen: ctx.config.ingestPiiScreen,
+            decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore,
             item,
             departmentId: dept.id,
             channel: 'cli',

@@ -47,7 +47,7 @@
 //   * mobile: 1[3-9] + 9 digits, optionally after +86 / 0086 / 86.
 //   * bank_card: 16–19 digits passing the Luhn check, starting as card numbers do (2, 3, 4, 5, 6 or 9; 2-series
 //     Mastercard ranges are issued in China too); never a valid USCC or a valid ID number (checked first).
-import { checkIdNumber, checkRegNo, isValidUscc, maskIdNumber } from '../domains/codes/index.ts';
+import { checkIdNumber, checkRegNo, isKnownUsccPair, isValidUscc, maskIdNumber } from '../domains/codes/index.ts';
 
 export type PersonalNumberKind = 'id' | 'bank_card' | 'mobile';
 
@@ -137,7 +137,9 @@ function classify(d: string, o: DetectOptions): PersonalNumberKind | null {
 function isIdNumber(d: string, o: DetectOptions): boolean {
   const n = d.length;
   if (n === 18) {
-    if (isValidUscc(d)) return false;
+    // Only a USCC with a known authority/category pair: since issue 13 isValidUscc accepts any pair, and 1 in 31
+    // ID numbers would pass mod 31.
+    if (isValidUscc(d) && isKnownUsccPair(d)) return false;
   } else if (n === 15 && !d.includes('X')) {
     if (checkRegNo(d).verdict === 'valid') return false;
   } else return false;

@@ -3,7 +3,7 @@ import { checkIdNumber } from './idnumber.ts';
 import { normalize } from './normalize.ts';
 import { checkOrgCode } from './orgcode.ts';
 import { checkRegNo } from './regno.ts';
-import { checkUscc } from './uscc.ts';
+import { checkUscc, isKnownUsccPair } from './uscc.ts';
 import { err, info, result, type CodeKind, type CodeResult, type Verdict } from './types.ts';
 
 const RANK: Record<Verdict, number> = { valid: 0, warning: 1, invalid: 2 };
@@ -47,7 +47,8 @@ function detect(input: string, opts: { today?: Date }): CodeResult {
     // than an ID check (1 in 11). When both fail, the digits are explained as an ID number unless
     // positions 7–14 are no date or the first two digits are no province.
     const notAnId = badDate(id) || id.reasons.some((x) => x.code === 'invalid_province');
-    const usccFirst = uscc.verdict !== 'invalid' || notAnId;
+    // A USCC reading that passes only with an unknown authority/category pair (issue 13) loses to a valid ID.
+    const usccFirst = (uscc.verdict !== 'invalid' && (isKnownUsccPair(s) || id.verdict === 'invalid')) || notAnId;
     return pick(uscc, id, usccFirst, '身份证号码', '统一社会信用代码');
   }
   if (len === 15 && allDigits) {
@@ -57,12 +58,14 @@ function detect(input: string, opts: { today?: Date }): CodeResult {
     return pick(regno, id15, true, '第一代身份证号码', '工商注册号');
   }
   if (len === 9 || (len === 10 && s[8] === '-')) return checkOrgCode(input);
+  // Old registration numbers that are not 15 digits: 13-digit (before 2007) and farmers' cooperatives'.
+  if ((len === 13 && allDigits) || (len === 15 && /^\d{6}NA\d{6}X$/.test(s))) return checkRegNo(input);
 
   const reasons = [
     ...n.reasons,
     err(
       'unknown_format',
-      `无法识别代码类型：长度为 ${len} 位，不符合统一社会信用代码（18 位）、组织机构代码（9 位）、身份证号码（18 位或 15 位）或工商注册号（15 位）的格式`,
+      `无法识别代码类型：长度为 ${len} 位，不符合统一社会信用代码（18 位）、组织机构代码（9 位）、身份证号码（18 位或 15 位）或工商注册号（15 位或 13 位）的格式`,
     ),
   ];
   return result(input, s, 'unknown', reasons);

@@ -11,6 +11,8 @@ export {
   USCC_ALPHABET,
   USCC_AUTHORITIES,
   USCC_PAIRS,
+  USCC_AUTHORITIES_SOURCE,
+  isKnownUsccPair,
 } from './uscc.ts';
 export { checkOrgCode, orgCodeCheckChar } from './orgcode.ts';
 export {
@@ -21,6 +23,7 @@ export {
   generateIdNumber,
 } from './idnumber.ts';
 export { checkRegNo, regNoCheckDigit } from './regno.ts';
+export { checkDocumentNumber, DOC_TYPE } from './docnumber.ts';
 export { checkCode } from './check.ts';
 export { lookupRegion, regionChildren, regionFullName, type RegionInfo } from './regions.ts';
 export {

@@ -2,9 +2,8 @@
 //
 // - USCC (mod 31, weights 1,3,9,…,28, check weight 1): 31 is prime and every weight is non-zero
 //   and differs from its neighbour mod 31, so EVERY single-character substitution and EVERY
-//   adjacent transposition (including positions 17↔18) is caught. The one documented exception
-//   is not a miss of the algorithm: a change that produces the Fujian pilot pattern (region 35xxxx,
-//   positions 9–12 "M000") is accepted as `legacy_pilot_code` with verdict warning, never valid.
+//   adjacent transposition (including positions 17↔18) is caught. (The unsourced Fujian "M000"
+//   pilot exception that once let such changes through as a warning was removed by issue 13.)
 // - ID numbers (ISO 7064 MOD 11-2): all single substitutions and adjacent transpositions caught.
 // - Org codes (GB 11714, mod 11 over values 0–35): a substitution by a character whose value
 //   differs by a multiple of 11 (0↔B↔M↔X, 1↔C↔N↔Y, A↔L↔W, …) is NOT caught, nor is a
@@ -26,7 +25,6 @@ const seed = fc.integer({ min: 1, max: 2147483646 });
 const lcg = (s: number) => () => ((s = (s * 48271) % 2147483647) / 2147483647);
 const runs = { numRuns: 300 };
 
-const isPilotPattern = (s: string) => s.slice(2, 4) === '35' && s.slice(8, 12) === 'M000';
 
 /** Every single-character substitution of s over the given alphabet. */
 function* substitutions(s: string, alphabet: string) {
@@ -48,30 +46,26 @@ test('every generated USCC is valid, on both paths', () => {
   );
 });
 
-test('USCC: every single-character change and adjacent transposition is caught (pilot pattern excepted)', () => {
+test('USCC: every single-character change and adjacent transposition is caught', () => {
   fc.assert(
     fc.property(seed, (n) => {
       const code = generateUscc(lcg(n));
       for (const m of [...substitutions(code, USCC_ALPHABET + 'IOSVZ'), ...transpositions(code)]) {
-        if (isValidUscc(m)) assert.ok(isPilotPattern(m), `${code} → ${m} not caught`);
-        const r = checkUscc(m);
-        assert.notEqual(r.verdict, 'valid', m);
-        if (r.verdict === 'warning') assert.ok(r.reasons.some((x) => x.code === 'legacy_pilot_code'), m);
+        assert.equal(isValidUscc(m), false, `${code} → ${m} not caught`);
+        assert.equal(checkUscc(m).verdict, 'invalid', m);
       }
     }),
     { numRuns: 150 },
   );
 });
 
-test('USCC: the pilot exception is real but can only produce a warning', () => {
+test('USCC: a change producing the old Fujian pilot pattern is caught too (issue 13)', () => {
   // A valid Xiamen code whose subject part starts M001; changing the 1 to 0 makes it look like a pilot code.
   const first17 = '91350203' + 'M001' + '23456';
   const valid = first17 + usccCheckChar(first17);
   const mutated = valid.slice(0, 11) + '0' + valid.slice(12);
-  assert.equal(isValidUscc(mutated), true);
-  const r = checkUscc(mutated);
-  assert.equal(r.verdict, 'warning');
-  assert.deepEqual(r.reasons.map((x) => x.code), ['legacy_pilot_code']);
+  assert.equal(isValidUscc(mutated), false);
+  assert.deepEqual(checkUscc(mutated).reasons.map((x) => x.code), ['check_char_mismatch']);
 });
 
 test('isValidUscc agrees with checkUscc on arbitrary strings', () => {

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkUscc, generateUscc, isValidUscc, usccCheckChar, USCC_ALPHABET, USCC_PAIRS } from './uscc.ts';
+import {
+  checkUscc,
+  generateUscc,
+  isKnownUsccPair,
+  isValidUscc,
+  usccCheckChar,
+  USCC_ALPHABET,
+  USCC_AUTHORITIES_SOURCE,
+  USCC_PAIRS,
+} from './uscc.ts';
 import { orgCodeCheckChar } from './orgcode.ts';
 import { USCC_INVALID, USCC_FLOAT_MANGLED } from './vectors.test-data.ts';
 
@@ -102,13 +111,17 @@ test('registration authority and category pairs follow the GB 32100 table', () =
     assert.equal(checkUscc(code).verdict !== 'invalid', true, p);
     assert.equal(isValidUscc(code), true, p);
   }
-  for (const p of ['10', '94', '99', 'A2', 'N4', 'Y2', 'B1', '01']) {
+  // Issue 13: an unknown but well-formed pair (54, for instance) is a warning, no longer a rejection.
+  for (const p of ['10', '54', '94', '99', 'A2', 'N4', 'Y2', 'B1', '01']) {
     const code = withCheck(p + '630100' + ORG);
     const r = checkUscc(code);
-    assert.equal(r.verdict, 'invalid', p);
+    assert.equal(r.verdict, 'warning', p);
     assert.deepEqual(codes(r), ['unknown_authority_category'], p);
-    assert.equal(isValidUscc(code), false, p);
+    assert.equal(isValidUscc(code), true, p);
+    assert.equal(isKnownUsccPair(code), false, p);
   }
+  assert.equal(isKnownUsccPair('91'), true);
+  assert.match(USCC_AUTHORITIES_SOURCE, /GB 32100-2015/);
   assert.match(checkUscc(withCheck('94630100' + ORG)).reasons[0].message, /工商（市场监管）.*没有机构类别“4”/);
   assert.match(checkUscc(withCheck('B1630100' + ORG)).reasons[0].message, /登记管理部门代码“B”/);
 });
@@ -143,19 +156,15 @@ test('embedded org code with a wrong check character is a warning', () => {
   assert.equal(isValidUscc(code), true);
 });
 
-test('Fujian pilot codes (35xxxx, M000…) that fail mod 31 are lawful: warning legacy_pilot_code', () => {
+test('no unsourced pilot exception: a Fujian M000 code failing mod 31 is invalid (issue 13)', () => {
+  // Before issue 13 this was accepted as legacy_pilot_code; no source for the exception was found, so it went.
   const good = withCheck('91350200M00012345');
   const wrongCheck = good.slice(0, 17) + (good[17] === 'A' ? 'B' : 'A');
   const r = checkUscc(wrongCheck);
-  assert.equal(r.verdict, 'warning');
-  assert.deepEqual(codes(r), ['legacy_pilot_code']);
-  assert.match(r.reasons[0].message, /试点/);
-  assert.equal(isValidUscc(wrongCheck), true);
-  // Outside Fujian, or without M000, the same mismatch is an error.
-  const elsewhere = withCheck('91630100M00012345');
-  assert.equal(checkUscc(elsewhere.slice(0, 17) + (elsewhere[17] === 'A' ? 'B' : 'A')).verdict, 'invalid');
-  const noM000 = withCheck('91350200M10012345');
-  assert.equal(checkUscc(noM000.slice(0, 17) + (noM000[17] === 'A' ? 'B' : 'A')).verdict, 'invalid');
+  assert.equal(r.verdict, 'invalid');
+  assert.equal(codes(r)[0], 'check_char_mismatch');
+  assert.ok(!codes(r).includes('legacy_pilot_code'));
+  assert.equal(isValidUscc(wrongCheck), false);
 });
 
 test('control characters and empty input are invalid', () => {

@@ -15,8 +15,18 @@ const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC_ALPHABET.length; i++) VALUE[USCC_ALPHABET.charCodeAt(i)] = i;
 
 /**
- * Registration authority (position 1) and organisation category (position 2), GB 32100-2015
- * Appendix A with the later A (军队) and N (农业) authorities.
+ * Where the authority/category table comes from. A pair missing here is only a warning
+ * (unknown_authority_category): a real department's record must not be lost because this table
+ * is incomplete (issue 13).
+ */
+export const USCC_AUTHORITIES_SOURCE =
+  'GB 32100-2015《法人和其他组织统一社会信用代码编码规则》表 1（登记管理部门代码）与表 2（机构类别代码）及其后续修改' +
+  '（增列司法行政、文化、旅游、宗教、工会、中央军委改革和编制办公室 A、农业 N 等登记管理部门）；' +
+  '代码对清单见 DOMAIN.md §1.5（code-index id 27037938834，[P]：上线前须对照标准文本核对）';
+
+/**
+ * Registration authority (position 1) and organisation category (position 2): GB 32100-2015
+ * with its amendments, see USCC_AUTHORITIES_SOURCE.
  */
 export const USCC_AUTHORITIES: Record<string, { name: string; categories: Record<string, string> }> = {
   '1': { name: '机构编制', categories: { '1': '机关', '2': '事业单位', '3': '中央编办直接管理机构编制的群众团体', '9': '其他' } },
@@ -54,19 +64,11 @@ for (const p of USCC_PAIRS) PAIR_OK[(p.charCodeAt(0) << 7) | p.charCodeAt(1)] = 
 // Letters that are not in the alphabet, with the character they are usually a misreading of.
 const LOOKALIKE: Record<string, string> = { I: '1', O: '0', S: '5', V: 'U', Z: '2' };
 
-/**
- * True for the pre-standard pilot codes of Xiamen and Fuzhou (region 35xxxx, subject part
- * beginning M000): lawfully issued before GB 32100 fixed the check algorithm, so they fail mod 31.
- */
-function isPilot(s: string): boolean {
-  return (
-    s.charCodeAt(2) === 51 && // '3'
-    s.charCodeAt(3) === 53 && // '5'
-    s.charCodeAt(8) === 77 && // 'M'
-    s.charCodeAt(9) === 48 &&
-    s.charCodeAt(10) === 48 &&
-    s.charCodeAt(11) === 48
-  );
+/** True when the first two characters are a pair of the GB 32100 table (the code may still be valid without). */
+export function isKnownUsccPair(s: string): boolean {
+  const c0 = s.charCodeAt(0);
+  const c1 = s.charCodeAt(1);
+  return c0 < 128 && c1 < 128 && PAIR_OK[(c0 << 7) | c1] === 1;
 }
 
 /** Weighted sum of positions 1–17, or -1 when a character is outside the alphabet. */
@@ -87,9 +89,7 @@ function weightedSum(s: string): number {
  */
 export function isValidUscc(s: string): boolean {
   if (s.length !== 18) return false;
-  const c0 = s.charCodeAt(0);
-  const c1 = s.charCodeAt(1);
-  if (c0 > 127 || c1 > 127 || PAIR_OK[(c0 << 7) | c1] === 0) return false;
+  // An unknown authority/category pair is a warning only (checkUscc), so it is not tested here.
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const c = s.charCodeAt(i);
@@ -102,8 +102,7 @@ export function isValidUscc(s: string): boolean {
   const c17 = s.charCodeAt(17);
   const actual = c17 < 128 ? VALUE[c17] : -1;
   if (actual < 0) return false;
-  if (actual === (31 - (sum % 31)) % 31) return true;
-  return isPilot(s);
+  return actual === (31 - (sum % 31)) % 31;
 }
 
 /** The check character for the first 17 characters; throws if they are not 17 alphabet characters. */
@@ -152,12 +151,14 @@ export function checkUscc(input: string): CodeResult {
   if (authority) parsed.registrationAuthority = { code: s[0], name: authority.name };
   if (category) parsed.category = { code: s[1], name: category };
   if (!authority) {
-    reasons.push(err('unknown_authority_category', `第 1 位登记管理部门代码“${s[0]}”不在 GB 32100 代码表中`));
+    reasons.push(
+      warn('unknown_authority_category', `第 1 位登记管理部门代码“${s[0]}”不在平台的 GB 32100 代码表中，代码予以接受，请核实`),
+    );
   } else if (!category) {
     reasons.push(
-      err(
+      warn(
         'unknown_authority_category',
-        `登记管理部门“${s[0]}”（${authority.name}）下没有机构类别“${s[1]}”，第 1–2 位“${s.slice(0, 2)}”不在 GB 32100 代码表中`,
+        `登记管理部门“${s[0]}”（${authority.name}）下没有机构类别“${s[1]}”，第 1–2 位“${s.slice(0, 2)}”不在平台的 GB 32100 代码表中，代码予以接受，请核实`,
       ),
     );
   }
@@ -183,15 +184,7 @@ export function checkUscc(input: string): CodeResult {
   const actual = s[17];
   parsed.checkChar = actual;
   parsed.expectedCheckChar = expected;
-  const pilot = expected !== actual && isPilot(s);
-  if (pilot) {
-    reasons.push(
-      warn(
-        'legacy_pilot_code',
-        `校验码按 GB 32100 应为 ${expected}，实际为 ${actual}；该代码属福建（厦门、福州）标准发布前依法颁发的试点代码，校验规则不同，予以接受`,
-      ),
-    );
-  } else if (expected !== actual) {
+  if (expected !== actual) {
     reasons.push(err('check_char_mismatch', `校验码应为 ${expected}，实际为 ${actual}`));
     if (/^\d{15}000$/.test(s)) {
       reasons.push(
@@ -203,17 +196,15 @@ export function checkUscc(input: string): CodeResult {
   // Positions 9–17: the subject identifier, an org code (GB 11714) with its own check character.
   const org = s.slice(8, 17);
   parsed.orgCode = org.slice(0, 8) + '-' + org[8];
-  if (!pilot) {
-    const v = orgCheckValue(s, 8);
-    const orgExpected = v === 10 ? 'X' : String(v);
-    if (orgExpected !== org[8]) {
-      reasons.push(
-        warn(
-          'org_code_check_mismatch',
-          `第 9–17 位主体标识码（组织机构代码 ${parsed.orgCode}）的校验位应为 ${orgExpected}，实际为 ${org[8]}`,
-        ),
-      );
-    }
+  const v = orgCheckValue(s, 8);
+  const orgExpected = v === 10 ? 'X' : String(v);
+  if (orgExpected !== org[8]) {
+    reasons.push(
+      warn(
+        'org_code_check_mismatch',
+        `第 9–17 位主体标识码（组织机构代码 ${parsed.orgCode}）的校验位应为 ${orgExpected}，实际为 ${org[8]}`,
+      ),
+    );
   }
   return result(input, s, 'uscc', reasons, parsed);
 }

@@ -397,3 +397,45 @@ test('an import decides publicity as it writes: at commit the records are public
   assert.equal(repaired.id, other.id);
   assert.notEqual(repaired.audience, 'public', 'a repaired penalty is not shown again');
 });
+
+test('issue 13: a 文号 of "-" builds no key (two licences no longer collapse into versions of one record); an old decision date is kept and named in the receipt', async () => {
+  const [a, b] = [...generatePenaltyRows(2, 4242)];
+  const docIdx = PENALTY_HEADERS.findIndex((h) => h.includes('文号'));
+  const contentIdx = PENALTY_HEADERS.indexOf('处罚内容');
+  const dateIdx = PENALTY_HEADERS.indexOf('处罚决定日期');
+  assert.ok(docIdx >= 0 && contentIdx >= 0 && dateIdx >= 0);
+  const asRow = (cells: readonly string[]) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]]));
+  // Two decisions of one authority on one subject whose 文号 the department wrote as "-".
+  const first = a.cells.map((c, i) => (i === docIdx ? '-' : c));
+  const second = first.map((c, i) => (i === contentIdx ? c + '（另案）' : c));
+  const dash = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(first), asRow(second)] });
+  assert.deepEqual([dash.accepted, dash.rejected], [0, 2], JSON.stringify(dash));
+  const rej = await t.db.selectFrom('ingest_rejects').select('errors').where('batch_id', '=', dash.batchId).execute();
+  for (const r of rej) assert.deepEqual((r.errors as Array<{ code: string }>).map((e) => e.code), ['placeholder_as_empty']);
+  assert.equal((await t.db.selectFrom('records').select('id').where('doc_no', '=', '-').execute()).length, 0);
+
+  // A 1995 decision: accepted, flagged in the receipt per the configured floor.
+  const old = b.cells.map((c, i) => (i === dateIdx ? '1995-06-01' : c));
+  const kept = await importRows({
+    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(old)], decisionDateWarnBefore: '2000-01-01',
+  });
+  assert.equal(kept.accepted, 1, JSON.stringify(kept));
+  assert.deepEqual(kept.warnings.map((w) => [w.code, w.rows]), [['decision_date_early', 1]]);
+  const lower = await importRows({
+    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(old)], decisionDateWarnBefore: '1990-01-01',
+  });
+  assert.deepEqual(lower.warnings, []);
+});
+
+test('issue 13: a fine entered in 元 is accepted and listed in the receipt as fine_unit_suspect', async () => {
+  const [a] = [...generatePenaltyRows(1, 5151)];
+  const cells = [...a.cells];
+  cells[PENALTY_HEADERS.indexOf('罚款金额（万元）')] = '5000';
+  cells[PENALTY_HEADERS.indexOf('处罚内容')] = '罚款人民币5000元';
+  cells[PENALTY_HEADERS.indexOf('处罚类别')] = '罚款';
+  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]]))] });
+  assert.equal(r.accepted, 1, JSON.stringify(r));
+  assert.deepEqual(r.warnings.map((w) => [w.code, w.rows]), [['fine_unit_suspect', 1]]);
+  const stored = await t.db.selectFrom('ingest_batches').select('row_warnings').where('id', '=', r.batchId).executeTakeFirstOrThrow();
+  assert.match(JSON.stringify(stored.row_warnings), /fine_unit_suspect/);
+});

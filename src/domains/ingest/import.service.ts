@@ -23,7 +23,7 @@ import { personalColumns } from './rejects.ts';
 import { SCREEN_CODES } from './screen.ts';
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
-import { compileRowValidator } from './validate.ts';
+import { compileRowValidator, RECEIPT_ROW_WARNINGS } from './validate.ts';
 
 export interface FileError {
   code: string;
@@ -70,6 +70,8 @@ interface CommonOptions {
   keyWithSubject?: boolean;
   /** Personal numbers in public text fields: reject or warn (config.ingestPiiScreen; default DEFAULT_PII_SCREEN). */
   piiScreen?: PiiScreenPolicy;
+  /** 决定日期 before this ISO date are warned (config.ingestDecisionDateWarnBefore; default 2000-01-01). */
+  decisionDateWarnBefore?: string;
   createdBy?: number | null;
   apiKeyId?: number | null;
   reportDate?: Date;
@@ -102,9 +104,9 @@ export interface ImportRowsOptions extends CommonOptions {
 }
 
 const ZERO: ReceiptCounts & { warnings: RowWarningSummary[] } = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [] };
-const SCREEN_WARNING_CODES: ReadonlySet<string> = new Set(Object.values(SCREEN_CODES));
+const SCREEN_WARNING_CODES: ReadonlySet<string> = new Set([...Object.values(SCREEN_CODES), ...RECEIPT_ROW_WARNINGS]);
 
-/** Adds a row's screen warnings to the per-code summary (each code once per row). */
+/** Adds a row's screen warnings (and RECEIPT_ROW_WARNINGS) to the per-code summary (each code once per row). */
 function noteScreenWarnings(into: Map<string, RowWarningSummary>, rowNumber: number, warnings: readonly { code: string; message: string }[]): void {
   for (const w of warnings) {
     if (!SCREEN_WARNING_CODES.has(w.code)) continue;
@@ -149,7 +151,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   // The authorities a row may name: the department's own and those it reports for (issue 11 §1); a
   // correction by the credit office may name any.
   const authorityIssues = o.correction ? null : authorityRule(o.item, auth, o.correctionHint);
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen };
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore };
   try {
     const first = await p.events.next();
     if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);

@@ -111,10 +111,12 @@ export async function getBatch(db: DbOrTx, id: string): Promise<BatchDto | undef
 export async function listBatches(
   db: DbOrTx,
   scope: number[] | null,
-  q: { departmentId?: number; cursor?: string; limit?: number },
+  q: { departmentId?: number; cursor?: string; limit?: number; warning?: string },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 50, 200);
   let query = batchQuery(db);
+  // Batches whose receipt lists rows with this warning code (e.g. fine_unit_suspect, issue 13).
+  if (q.warning) query = query.where(sql<boolean>`b.row_warnings @> ${JSON.stringify([{ code: q.warning }])}::jsonb`);
   if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
   if (q.departmentId) query = query.where('b.department_id', '=', q.departmentId);
   if (q.cursor) query = query.where('b.id', '<', q.cursor);

@@ -142,6 +142,25 @@ describe('console upload', () => {
 });
 
 describe('online form and records', () => {
+  test('issue 13: the credit office lists the batches whose receipt has fine_unit_suspect rows (fines entered in 元)', async () => {
+    const s = await loginAs(t, 'reporter', 'SCJGJ');
+    const [row] = [...generatePenaltyRows(1, 13013)];
+    const values = { ...rowObject(row.cells), '罚款金额（万元）': '5000', 处罚内容: '罚款人民币5000元', 处罚类别: '罚款' };
+    const r = await t.app.inject({ method: 'POST', url: '/api/ingest/form', headers: s.headers, payload: { catalog: 'sgs_cf_v2', values } });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.equal(r.json().accepted, 1, r.body);
+    const admin = await loginAs(t, 'admin');
+    const list = await t.app.inject({ method: 'GET', url: '/api/ingest/batches?warning=fine_unit_suspect', headers: admin.headers });
+    assert.equal(list.statusCode, 200, list.body);
+    const items = list.json().items as Array<{ batchId: string; warnings: Array<{ code: string; rowNumbers: number[] }> }>;
+    assert.deepEqual(items.map((b) => b.batchId), [r.json().batchId]);
+    assert.deepEqual(items[0].warnings.find((w) => w.code === 'fine_unit_suspect')?.rowNumbers, [1], 'the form is one row');
+    const none = await t.app.inject({ method: 'GET', url: '/api/ingest/batches?warning=bank_card_in_public_field', headers: admin.headers });
+    assert.equal(none.json().items.some((b: { batchId: string }) => b.batchId === r.json().batchId), false);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/ingest/batches?warning=DROP%20TABLE', headers: admin.headers });
+    assert.equal(bad.statusCode, 400);
+  });
+
   test('a valid single record is accepted; an invalid one is rejected with field errors', async () => {
     const s = await loginAs(t, 'reporter', 'SCJGJ');
     const [good] = [...generatePenaltyRows(1, 777)];

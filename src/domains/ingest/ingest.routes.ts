@@ -140,7 +140,11 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
   const uploadDir = await prepareUploadDir(config.dataDir);
   const swept = await sweepUploads(uploadDir);
   if (swept) app.log.info({ swept, uploadDir }, 'removed uploads left by a stopped process');
-  const screen = { keyWithSubject: config.ingestKeyWithSubject, piiScreen: config.ingestPiiScreen };
+  const screen = {
+    keyWithSubject: config.ingestKeyWithSubject,
+    piiScreen: config.ingestPiiScreen,
+    decisionDateWarnBefore: config.ingestDecisionDateWarnBefore,
+  };
 
   app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() }) } } }, async (req) => {
     await requireUser(req);
@@ -207,8 +211,12 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     {
       schema: {
         tags: ['归集'],
-        summary: '批次（回执）列表',
-        querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })) }),
+        summary: '批次（回执）列表；warning=fine_unit_suspect 等只列回执中有该提示的批次（提示中列出行号）',
+        querystring: Type.Object({
+          departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+          warning: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
+        }),
         response: { 200: Type.Object({ items: Type.Array(BatchSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },

@@ -147,3 +147,46 @@ test('in the row validator: a rejected number fails the row, a warned one keeps 
   assert.deepEqual(withId.errors.map((e) => `${e.field}:${e.code}`), ['XK_NR:id_number_in_public_field']);
   assert.equal(withId.values.XK_NR, null, 'the rejected value is not kept');
 });
+
+test('issue 13 case 9: a licence number shaped like an ID number in 许可编号 is judged by decision date and the field\'s role', () => {
+  const xk = matchHeaders(SGS_XK_V2, compileItem(SGS_XK_V2).templateFields.map((f) => f.name));
+  const auth = generateUscc(rng, { prefix: '11', region: '630100' });
+  const licence = '150430201805240102';
+  const row = (decision: string, o: Record<string, string> = {}): Record<string, string> => ({
+    XK_XDR_MC: '西宁鑫源商贸有限公司',
+    XK_XDR_LB: '法人及非法人组织',
+    XK_XDR_SHXYM: generateUscc(rng, { prefix: '91', region: '630103' }),
+    XK_FRDB: '王明',
+    XK_XKWS: '食品经营许可决定书',
+    XK_WSH: '宁市监许〔2018〕12号',
+    XK_XKLB: '普通',
+    XK_XKBH: licence,
+    XK_NR: '预包装食品销售',
+    XK_JDRQ: decision,
+    XK_YXQZ: decision,
+    XK_YXQZI: '2099-12-31',
+    XK_XKJG: '西宁市市场监督管理局',
+    XK_XKJGDM: auth,
+    XK_LYDW: '西宁市市场监督管理局',
+    XK_LYDWDM: auth,
+    XK_ZT: '有效',
+    ...o,
+  });
+  const screenOf = (r: ReturnType<typeof validateRow>) =>
+    [...r.errors.map((e) => `error ${e.field}:${e.code}`), ...r.warnings.filter((w) => w.code.endsWith('_in_public_field')).map((w) => `warning ${w.field}:${w.code}`)];
+  // [decision date, overrides, policy, expected]. Before issue 13 the renewed licence (2020 decision) was rejected.
+  const cases: [string, Record<string, string>, string | undefined, string[]][] = [
+    ['2018-05-24', {}, undefined, []],
+    ['2020-06-01', {}, undefined, ['warning XK_XKBH:id_number_in_public_field']],
+    ['2020-06-01', {}, 'XK_XKBH.id=reject', ['error XK_XKBH:id_number_in_public_field']],
+    ['2020-06-01', { XK_XKBH: `编号${licence}` }, undefined, ['error XK_XKBH:id_number_in_public_field']],
+    ['2020-06-01', { XK_NR: `许可${licence}` }, undefined, ['error XK_NR:id_number_in_public_field', 'warning XK_XKBH:id_number_in_public_field']],
+  ];
+  for (const [decision, o, env, expected] of cases) {
+    const policy = env ? loadConfig({ INGEST_PII_SCREEN: env }).ingestPiiScreen : undefined;
+    const ctx: ValidationContext = { today, calendar: createWorkCalendar(), reportDate: new Date(`${decision}T02:00:00Z`), piiScreen: policy };
+    const values = row(decision, o);
+    const r = validateRow(SGS_XK_V2, xk, xk.columns.map((c) => (c.field ? (values[c.field] ?? '') : '')), ctx);
+    assert.deepEqual(screenOf(r), expected, `${decision} ${JSON.stringify(o)} ${env}`);
+  }
+});

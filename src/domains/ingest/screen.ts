@@ -19,6 +19,12 @@ export interface ScreenContext {
   /** The row's decision date as an epoch day, or NaN: ID-shaped numbers "born" less than a year before it are no ID numbers (pii.ts). */
   decisionDay?: number;
   policy?: PiiScreenPolicy;
+  /**
+   * The field holds a number of the record itself (许可编号, 文书号). Licence numbers are often built as
+   * region + date + serial, which is the shape of an ID number (issue 13): there an ID-shaped number that
+   * is the whole value is only warned about unless INGEST_PII_SCREEN sets the field explicitly.
+   */
+  identifierField?: boolean;
 }
 
 export interface ScreenIssue {
@@ -60,7 +66,17 @@ export function screenPublicField(fieldCode: string, text: string, ctx: ScreenCo
   const policy = ctx.policy ?? DEFAULT_PII_SCREEN;
   let warning: ScreenIssue | null = null;
   for (const f of found) {
-    const action = screenAction(policy, fieldCode, f.kind);
+    let action = screenAction(policy, fieldCode, f.kind);
+    if (
+      ctx.identifierField &&
+      f.kind === 'id' &&
+      action === 'reject' &&
+      f.start === 0 &&
+      f.end === text.length &&
+      policy.fields[fieldCode]?.id === undefined
+    ) {
+      action = 'warn';
+    }
     const issue: ScreenIssue = {
       code: SCREEN_CODES[f.kind],
       severity: action === 'reject' ? 'error' : 'warning',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateIdNumber, generateUscc, regNoCheckDigit } from '../codes/index.ts';
+import { checkCode, generateIdNumber, generateUscc, isKnownUsccPair, isValidUscc, regNoCheckDigit } from '../codes/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { LIST_BLACK_V1, SGS_CF_V2, SGS_XK_V2 } from '../catalog/builtin/index.ts';
@@ -19,6 +19,7 @@ import {
 } from './validate.ts';
 import type { RowSourceMeta } from './rows.ts';
 import { mulberry32 } from './fixtures.ts';
+import { ConfigError, loadConfig } from '../../config.ts';
 
 const REF = new URL('../../../test/fixtures/ingest/reference/', import.meta.url);
 const lines = (name: string) =>
@@ -136,8 +137,8 @@ test('USCC check and the category ↔ prefix rule (92 = 个体工商户)', () =>
   assert.deepEqual(errs(cf({ CF_XDR_LB: '个体工商户' })), ['CF_XDR_SHXYM:uscc_category_mismatch']);
   assert.deepEqual(errs(cf({ CF_XDR_SHXYM: USCC_92 })), ['CF_XDR_SHXYM:uscc_category_mismatch']);
   assert.equal(cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: USCC_92 }).ok, true);
-  // 个体工商户 without a licence code: allowed.
-  assert.equal(cf({ CF_XDR_LB: '个体户', CF_XDR_SHXYM: null }).ok, true);
+  // 个体工商户 without a licence code: allowed when the operator's document number is given (issue 13 case 8).
+  assert.equal(cf({ CF_XDR_LB: '个体户', CF_XDR_SHXYM: null, CF_FR_ZJLX: '身份证', CF_FR_ZJHM: ID }).ok, true);
   // Lower case and full width are normalised.
   assert.equal(cf({ CF_XDR_SHXYM: USCC.toLowerCase() }).values.CF_XDR_SHXYM, USCC);
 });
@@ -394,4 +395,186 @@ test('helpers: dates, sets, float damage, ID numbers in text', () => {
   assert.equal(findIdNumberInText(`a${ID}b`, ctx.today), null); // glued to letters: not a standalone number
   assert.equal(findIdNumberInText(`号码:${ID}。`, ctx.today), ID);
   assert.equal(findIdNumberInText(`1${ID}`, ctx.today), null);
+});
+
+// ------------------------------------------------------------------ issue 13: identifiers and validation cases
+
+const XK_BASE: Record<string, string> = {
+  XK_XDR_MC: '西宁鑫源商贸有限公司',
+  XK_XDR_LB: '法人及非法人组织',
+  XK_XDR_SHXYM: USCC,
+  XK_FRDB: '王明',
+  XK_XKWS: '食品经营许可决定书',
+  XK_WSH: '宁市监许〔2024〕8号',
+  XK_XKLB: '普通',
+  XK_NR: '准予食品经营许可',
+  XK_JDRQ: '2024/09/30',
+  XK_YXQZ: '2024/09/30',
+  XK_YXQZI: '2029/09/29',
+  XK_XKJG: '西宁市市场监督管理局',
+  XK_XKJGDM: AUTH,
+  XK_ZT: '1',
+  XK_LYDW: '西宁市市场监督管理局',
+  XK_LYDWDM: AUTH,
+};
+const xkMapping = matchHeaders(SGS_XK_V2, headersOf(SGS_XK_V2));
+const xk = (o: Record<string, string | null> = {}, c: ValidationContext = ctx): RowResult => {
+  const v: Record<string, string> = { ...XK_BASE };
+  for (const [k, val] of Object.entries(o)) {
+    if (val === null) delete v[k];
+    else v[k] = val;
+  }
+  return validateRow(SGS_XK_V2, xkMapping, cellsFor(xkMapping, v), c);
+};
+
+test('issue 13 case 1: placeholders are empty in every field, never part of a key', () => {
+  // Before: every one of these was accepted as a 文书号 and became part of the record key.
+  for (const p of ['-', '/', '无', '暂无', 'null', 'NULL', '—', '－', 'N/A', ' - ']) {
+    const r = xk({ XK_WSH: p });
+    assert.deepEqual(errs(r), ['XK_WSH:placeholder_as_empty'], p);
+    assert.match(r.errors[0].message, new RegExp(`^「.+」填写的“${p.trim().replace(/[/\\-]/g, '\\$&')}”被视为空值，该项为必填项`), p);
+    assert.equal(r.values.XK_WSH, null, p);
+    assert.equal(r.key, undefined, p);
+  }
+  // Two licences of one company with 文书号 "-" no longer share a key (there is none).
+  assert.equal(xk({ XK_WSH: '-', XK_NR: '准予A' }).key, undefined);
+  // Optional fields: the placeholder is dropped, the row passes.
+  const opt = cf({ BZ: '暂无' });
+  assert.deepEqual([opt.ok, opt.values.BZ], [true, null]);
+  // Codes: a placeholder USCC of a company is a missing code, not an invalid one.
+  assert.deepEqual(errs(cf({ CF_XDR_SHXYM: '无' })), ['CF_XDR_SHXYM:placeholder_as_empty']);
+  // A real value that merely contains a dash is data.
+  assert.equal(cf({ CF_WSH: '宁市监罚-2024-12' }).values.CF_WSH, '宁市监罚-2024-12');
+});
+
+test('issue 13 case 2: 9999-12-31 and 9999年12月31日 mean 长期 like 2099/12/31', () => {
+  // Before: the 9999 spellings were date_invalid.
+  for (const d of ['9999年12月31日', '9999-12-31', '9999/12/31', '99991231', '2099/12/31', '长期']) {
+    const r = xk({ XK_YXQZI: d });
+    assert.deepEqual([r.ok, r.values.XK_YXQZI], [true, '2099-12-31'], d);
+  }
+  for (const d of ['9999-12-30', '9999-01-01']) assert.deepEqual(errs(xk({ XK_YXQZI: d })), ['XK_YXQZI:date_invalid'], d);
+  // Only fields that allow 长期: a 决定日期 of 9999-12-31 stays invalid.
+  assert.deepEqual(errs(xk({ XK_JDRQ: '9999-12-31' })), ['XK_JDRQ:date_invalid']);
+});
+
+test('issue 13 case 3: decision dates before 1949-10-01 refused, before the floor warned', () => {
+  const on = (d: string, c: ValidationContext = ctx) => cf({ CF_JDRQ: d, CF_YXQ: d, CF_GSJZQ: d }, c);
+  // Before: 1901-01-01 passed with a late_report of 32456 working days.
+  const old = on('1901-01-01');
+  assert.deepEqual([errs(old), warns(old)], [['CF_JDRQ:decision_date_implausible'], []]);
+  assert.equal(old.workingDays, null);
+  assert.deepEqual(errs(on('1949-09-30')), ['CF_JDRQ:decision_date_implausible']);
+  const early = on('1999-12-31');
+  assert.equal(early.ok, true);
+  assert.deepEqual(warns(early).filter((w) => w !== 'CF_JDRQ:late_report'), ['CF_JDRQ:decision_date_early']);
+  assert.ok(!warns(on('2000-01-01')).includes('CF_JDRQ:decision_date_early'));
+  // The floor is a setting (INGEST_DECISION_DATE_WARN_BEFORE).
+  const lower = on('1999-12-31', { ...ctx, decisionDateWarnBefore: '1990-01-01' });
+  assert.ok(!warns(lower).includes('CF_JDRQ:decision_date_early'));
+  const higher = cf({}, { ...ctx, decisionDateWarnBefore: '2025-01-01' });
+  assert.deepEqual(warns(higher), ['CF_JDRQ:decision_date_early']);
+});
+
+test('issue 13 case 4: a well-formed USCC with an unknown authority/category pair is kept with a warning', () => {
+  // Before: uscc_invalid / authority_uscc_invalid, the row was lost.
+  const u54 = generateUscc(rng, { prefix: '54', region: '630103' });
+  const r = cf({ CF_XDR_SHXYM: u54 });
+  assert.deepEqual([r.ok, errs(r), warns(r)], [true, [], ['CF_XDR_SHXYM:uscc_unknown_category']]);
+  assert.equal(r.subject.uscc, u54);
+  const auth = generateUscc(rng, { prefix: '14', region: '630100' });
+  const a = cf({ CF_CFJGDM: auth, CF_SJLYDM: auth });
+  assert.deepEqual([a.ok, warns(a)], [true, ['CF_CFJGDM:uscc_unknown_category', 'CF_SJLYDM:uscc_unknown_category']]);
+});
+
+test('issue 13 case 5: cooperative and 13-digit registration numbers are accepted', () => {
+  // Before: in the USCC column they were uscc_invalid; in the 注册号 column a cooperative number
+  // got regno_check_failed ("invalid_char,invalid_char,invalid_char").
+  const coop = '630103NA000123X';
+  const routed = cf({ CF_XDR_SHXYM: coop });
+  assert.deepEqual([routed.ok, warns(routed)], [true, ['CF_XDR_SHXYM:legacy_code_routed']]);
+  assert.equal(routed.subject.regNo, coop);
+  const own = cf({ CF_XDR_SHXYM: null, CF_XDR_GSZC: coop });
+  assert.deepEqual([own.ok, warns(own)], [true, ['CF_XDR_SHXYM:uscc_missing_legacy_only']]);
+  const old13 = cf({ CF_XDR_SHXYM: null, CF_XDR_GSZC: '6301031000123' });
+  assert.deepEqual([old13.ok, warns(old13)], [true, ['CF_XDR_GSZC:regno_legacy_format', 'CF_XDR_SHXYM:uscc_missing_legacy_only']]);
+  const bad = cf({ CF_XDR_GSZC: '6301031A00B12C3' });
+  assert.deepEqual(warns(bad), ['CF_XDR_GSZC:regno_check_failed']);
+  assert.equal(bad.warnings[0].message.match(/不合规/g)?.length, 1);
+});
+
+test('INGEST_DECISION_DATE_WARN_BEFORE: default 2000-01-01, a later floor allowed, nonsense refused at start-up', () => {
+  assert.equal(loadConfig({}).ingestDecisionDateWarnBefore, '2000-01-01');
+  assert.equal(loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: '1990-01-01' }).ingestDecisionDateWarnBefore, '1990-01-01');
+  for (const bad of ['1900-01-01', '2000-02-30', '2000/01/01', 'soon']) {
+    assert.throws(() => loadConfig({ INGEST_DECISION_DATE_WARN_BEFORE: bad }), (e: unknown) => e instanceof ConfigError, bad);
+  }
+});
+
+test('issue 13 case 8: a 个体工商户 needs a USCC or the operator\'s document number', () => {
+  // Before: the first row passed and got a record key without a subject code.
+  const none = cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: null });
+  assert.deepEqual(errs(none), ['CF_XDR_SHXYM:business_identifier_missing']);
+  assert.equal(none.ok, false);
+  assert.deepEqual(errs(cf({ CF_XDR_LB: '个体工商户', CF_XDR_SHXYM: '-' })), ['CF_XDR_SHXYM:business_identifier_missing']);
+  const cases: [Record<string, string | null>, boolean][] = [
+    [{ CF_XDR_SHXYM: USCC_92 }, true],
+    [{ CF_XDR_SHXYM: null, CF_FR_ZJLX: '身份证', CF_FR_ZJHM: ID }, true],
+    [{ CF_XDR_SHXYM: null, CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: ID }, true],
+    [{ CF_XDR_SHXYM: null, CF_FR_ZJLX: '护照', CF_FR_ZJHM: 'E12345678' }, true],
+  ];
+  for (const [o, ok] of cases) {
+    const r = cf({ CF_XDR_LB: '个体工商户', ...o });
+    assert.equal(r.ok, ok, JSON.stringify([o, r.errors]));
+  }
+});
+
+test('issue 13 case 6: each document type has its number format; the old 15-character foreigner card is accepted', () => {
+  const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: null, CF_FRDB: null, CF_XDR_MC: 'John Smith' };
+  // [证件类型, 号码, errors]; before issue 13 all of these passed.
+  const cases: [string, string, string[]][] = [
+    ['外国人永久居留身份证', 'ABC', ['CF_XDR_ZJHM:id_number_invalid']],
+    ['外国人永久居留身份证', 'USA110085071501', []],
+    ['外国人永久居留身份证', ID, ['CF_XDR_ZJHM:id_number_invalid']],
+    ['港澳居民来往内地通行证', '12345678', ['CF_XDR_ZJHM:id_number_invalid']],
+    ['港澳居民来往内地通行证', 'H12345678', []],
+    ['护照', 'E12345678', []],
+  ];
+  for (const [type, no, e] of cases) assert.deepEqual(errs(cf({ ...person, CF_XDR_ZJLX: type, CF_XDR_ZJHM: no })), e, `${type} ${no}`);
+  assert.match(cf({ ...person, CF_XDR_ZJLX: '外国人永久居留身份证', CF_XDR_ZJHM: 'ABC' }).errors[0].message, /不是有效的“外国人永久居留身份证”号码/);
+  // The legal representative's document too.
+  assert.deepEqual(errs(cf({ CF_FR_ZJLX: '外国人永久居留身份证', CF_FR_ZJHM: 'ABC' })), ['CF_FR_ZJHM:id_number_invalid']);
+});
+
+test('issue 13 case 10: a fine entered in 元 instead of 万元 is flagged fine_unit_suspect', () => {
+  // [罚款金额 (万元), 处罚内容, warning expected]; before issue 13 the first row passed silently.
+  const cases: [string, string, boolean][] = [
+    ['5000', '罚款人民币5000元', true],
+    ['5000', '罚款人民币5,000元', true],
+    ['0.5', '罚款人民币5000元', false],
+    ['0.2', '警告，罚款人民币2000元', false],
+    ['5000', '罚款人民币5000万元', false],
+    ['5000', '责令改正', false],
+  ];
+  for (const [amount, text, flagged] of cases) {
+    const r = cf({ CF_NR_FK: amount, CF_NR: text });
+    assert.equal(r.ok, true, JSON.stringify(r.errors));
+    assert.equal(warns(r).includes('CF_NR_FK:fine_unit_suspect'), flagged, `${amount} ${text}`);
+  }
+});
+
+test('issue 13: an ID number that happens to pass the USCC check under an unknown pair is still an ID number', () => {
+  // With unknown pairs accepted, 1 in 31 ID numbers passes isValidUscc: they must not be taken for USCCs.
+  let id = '';
+  for (let i = 0; i < 10_000 && !id; i++) {
+    const c = generateIdNumber(rng, { region: '630102', birth: new Date(Date.UTC(1980, 0, 1) + i * 86_400_000) });
+    if (isValidUscc(c) && !isKnownUsccPair(c)) id = c;
+  }
+  assert.ok(id);
+  assert.equal(checkCode(id).kind, 'id');
+  assert.equal(findIdNumberInText(`当事人身份证号${id}`, ctx.today), id);
+  assert.deepEqual(errs(cf({ BZ: `当事人身份证号${id}` })), ['BZ:id_number_in_public_field']);
+  const person = cf({ CF_XDR_LB: '自然人', CF_XDR_SHXYM: id, CF_FRDB: null, CF_XDR_ZJLX: '身份证', CF_XDR_MC: '张三' });
+  assert.equal(person.subject.uscc, undefined);
+  assert.equal(person.subject.idNumber, id);
 });

@@ -7,10 +7,12 @@
 // ("=1+1", "+86…", "@x") are NOT errors: they are data, kept verbatim, escaped by whoever renders
 // them, and neutralised on spreadsheet export (ARCHITECTURE.md "Files out").
 import {
+  checkDocumentNumber,
   checkIdNumber,
   checkOrgCode,
   checkRegNo,
   checkUscc,
+  isKnownUsccPair,
   isValidUscc,
   type CodeResult,
 } from '../codes/index.ts';
@@ -44,6 +46,11 @@ export interface ValidationContext {
   amountWarnAbove?: number;
   /** Personal numbers in public text: reject or warn per kind and field (config INGEST_PII_SCREEN; default DEFAULT_PII_SCREEN). */
   piiScreen?: PiiScreenPolicy;
+  /**
+   * 决定日期 before this ISO date raise decision_date_early (config INGEST_DECISION_DATE_WARN_BEFORE,
+   * default DECISION_DATE_WARN_BEFORE); before 1949-10-01 a decision date is always refused.
+   */
+  decisionDateWarnBefore?: string;
 }
 
 export interface RowIssueOut {
@@ -113,6 +120,9 @@ export const ROW_CODES = {
   source_uscc_invalid: 'error',
   subject_category_unknown: 'error',
   date_in_future: 'error',
+  placeholder_as_empty: 'error',
+  business_identifier_missing: 'error',
+  decision_date_implausible: 'error',
   validity_range: 'error',
   // The screen's codes (screen.ts): their severity is the default of INGEST_PII_SCREEN, which may change it.
   id_number_in_public_field: 'error',
@@ -126,6 +136,9 @@ export const ROW_CODES = {
   uscc_missing_legacy_only: 'warning',
   org_code_mismatch: 'warning',
   regno_check_failed: 'warning',
+  regno_legacy_format: 'warning',
+  uscc_unknown_category: 'warning',
+  decision_date_early: 'warning',
   authority_uscc_unusual: 'warning',
   name_incomplete: 'warning',
   valid_to_before_decision: 'warning',
@@ -133,16 +146,43 @@ export const ROW_CODES = {
   removal_before_decision: 'warning',
   fine_amount_zero: 'warning',
   amount_unit_suspect: 'warning',
+  fine_unit_suspect: 'warning',
   late_report: 'warning',
   formula_cached_value: 'warning',
   cell_error_value: 'warning',
 } as const;
 export type RowCode = keyof typeof ROW_CODES;
 
+/**
+ * Warnings of accepted rows that the receipt lists per code (issue 13), besides the personal-data
+ * screen's: records kept on trust that the department should confirm.
+ */
+export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = [
+  'decision_date_early',
+  'uscc_unknown_category',
+  'regno_legacy_format',
+  'fine_unit_suspect',
+];
+
 /** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
 export const LONG_TERM_ISO = '2099-12-31';
 const LONG_TERM_DAY = epochDayOf(2099, 12, 31);
 const LONG_TERM_WORDS = new Set(['长期', '长期有效', '永久', '永久有效', '无期限', '不限期']);
+/** Founding of the PRC: no administrative decision of this platform's kind can be older. */
+const EARLIEST_DECISION_DAY = epochDayOf(1949, 10, 1);
+/** Default of INGEST_DECISION_DATE_WARN_BEFORE: older decisions are possible but worth a look. */
+export const DECISION_DATE_WARN_BEFORE = '2000-01-01';
+/**
+ * What real files write for "unknown" (issue 13). Such a cell is empty in every field: a required
+ * field is then missing, and no record key is ever built from one.
+ */
+export const PLACEHOLDERS: ReadonlySet<string> = new Set([
+  '-', '--', '/', '\\', '—', '——', '－', '／', '无', '暂无', '空', 'null', 'NULL', 'Null', 'N/A', 'n/a', 'NA', 'none', 'None', 'NONE',
+]);
+/** True when a trimmed cell is a placeholder; the length test keeps the set lookup off long cells. */
+function isPlaceholder(raw: string): boolean {
+  return raw.length <= 4 && PLACEHOLDERS.has(raw);
+}
 const EXCEL_EPOCH_OFFSET = 25569; // serial of 1970-01-01 in Excel's 1900 date system
 const MAX_SERIAL = 73050; // 2099-12-31
 const EMPTY: readonly RowIssueOut[] = Object.freeze([]);
@@ -161,6 +201,8 @@ interface Scratch {
   sets: Map<string, string[]>;
   numeric: readonly number[] | null;
   formula: readonly number[] | null;
+  /** Placeholder text seen per field this row (null when none: the common case allocates nothing). */
+  placeholders: Map<string, string> | null;
 }
 
 interface FieldPlan {
@@ -531,6 +573,11 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
             s.values[code] = LONG_TERM_ISO;
             return;
           }
+          // 9999-12-31 / 9999年12月31日: many systems' spelling of 长期, as the standard's 2099-12-31.
+          if (longTerm && raw.charCodeAt(0) === 57 && raw.startsWith('9999') && parseDateCell('2099' + raw.slice(4), false) === LONG_TERM_DAY) {
+            s.values[code] = LONG_TERM_ISO;
+            return;
+          }
           const day = parseDateCell(raw, numericCell);
           if (Number.isNaN(day)) {
             err(s, code, 'date_invalid', `“${raw}”不是有效日期，请按 YYYY-MM-DD 或 YYYY/MM/DD 填写`);
@@ -665,6 +712,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   const fAmount = role('amount');
   const fConfiscation = role('confiscation_amount');
   const fPenalty = role('penalty_categories');
+  const fContent = role('content');
   const fStatus = role('status');
   const amountFields = [fAmount, fConfiscation].filter((f): f is DataItem => f !== undefined);
   const FINE = fPenalty ? lookupEnum(c.enums.get(fPenalty.code)!, '罚款') : undefined;
@@ -685,6 +733,8 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   const publicText = item.items.filter(
     (f) => f.type === 'string' && f.visibility === '社会公开' && !f.masked && !(f.role && ID_ROLES.has(f.role)),
   );
+  // Fields that hold the record's own number (文书号, 许可编号): see ScreenContext.identifierField.
+  const publicTextIsIdentifier = publicText.map((f) => f.role === 'doc_no' || /编号|证号|文号/.test(f.name));
 
   const derivations = mapping.derive;
   const legacy = mapping.format.legacy;
@@ -702,7 +752,8 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       bounded(orgUsccCache, v, verdict);
     }
     if (verdict === null) {
-      if (f.role === 'authority_uscc' && v.charCodeAt(0) !== 49 /* '1' */) {
+      if (!isKnownUsccPair(v)) warnUnknownPair(s, f, v);
+      else if (f.role === 'authority_uscc' && v.charCodeAt(0) !== 49 /* '1' */) {
         warn(s, f.code, 'authority_uscc_unusual', `机关的统一社会信用代码通常以“1”（机构编制部门登记）开头，实际为“${v.slice(0, 2)}”，请核实`);
       }
       return;
@@ -715,12 +766,30 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     }
   }
 
+  /** A well-formed USCC whose first two characters our GB 32100 table lacks: kept, flagged (issue 13). */
+  function warnUnknownPair(s: Scratch, f: DataItem, v: string) {
+    warn(s, f.code, 'uscc_unknown_category', `“${v}”第 1–2 位“${v.slice(0, 2)}”不在平台的登记管理部门和机构类别代码表中，代码校验通过，予以接受，请核实`);
+  }
+
   function checkIdField(s: Scratch, f: DataItem, typeField: DataItem | undefined, today: Date): { value: string; kind: string } | null {
     const v = s.values[f.code];
     if (v === null || typeof v !== 'string') return null;
     const type = typeField ? (s.values[typeField.code] as string | null) : null;
     const isCard = type === ID_TYPE_CARD || (type === null && (v.length === 18 || v.length === 15));
-    if (!isCard) return { value: v, kind: type ?? 'other' };
+    if (!isCard) {
+      // Each document type has its own number shape (issue 13): a type 05 with "ABC" is refused.
+      if (type !== null) {
+        const d = checkDocumentNumber(type, v, { today });
+        if (d.verdict === 'invalid') {
+          s.values[f.code] = null;
+          const label = typeField ? (c.enums.get(typeField.code)?.byCode.get(type)?.label ?? type) : type;
+          err(s, f.code, 'id_number_invalid', `不是有效的“${label}”号码：${firstError(d)}`);
+          return null;
+        }
+        s.values[f.code] = d.normalized;
+      }
+      return { value: s.values[f.code] as string, kind: type ?? 'other' };
+    }
     const r = checkIdNumber(v, { today });
     if (r.verdict === 'invalid') {
       s.values[f.code] = null;
@@ -736,7 +805,16 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   }
 
   // One scratch per validator, reset per row: validation is synchronous, so it is never shared.
-  const s: Scratch = { values: {}, errors: null, warnings: null, failed: new Set(), sets: new Map(), numeric: null, formula: null };
+  const s: Scratch = {
+    values: {},
+    errors: null,
+    warnings: null,
+    failed: new Set(),
+    sets: new Map(),
+    numeric: null,
+    formula: null,
+    placeholders: null,
+  };
   const dayOf = (values: Record<string, Value>, f: DataItem | undefined): number => {
     const v = f ? values[f.code] : null;
     return typeof v === 'string' ? parseIsoFast(v) : NaN;
@@ -752,6 +830,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     s.sets.clear();
     s.numeric = meta?.numericCols?.length ? meta.numericCols : null;
     s.formula = meta?.formulaCols?.length ? meta.formulaCols : null;
+    s.placeholders = null;
 
     // Row-level issues from the reader. A structurally broken row (ragged, bad quotes) has
     // misaligned cells: its field checks would only add noise, so it reports just that.
@@ -785,6 +864,10 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       let numericCell = false;
       if (cols.length === 1) {
         raw = clean(cells[cols[0]]);
+        if (raw !== '' && isPlaceholder(raw)) {
+          (s.placeholders ??= new Map()).set(plan.f.code, raw);
+          raw = '';
+        }
         numericCell = s.numeric !== null && s.numeric.includes(cols[0]);
         const vm = plan.valueMaps[0];
         if (vm && raw !== '') raw = mapLegacy(vm, raw, plan.f.type === 'set');
@@ -799,7 +882,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         raw = '';
         for (let k = 0; k < cols.length; k++) {
           let piece = clean(cells[cols[k]]);
-          if (piece === '') continue;
+          if (piece === '' || isPlaceholder(piece)) continue;
           const vm = plan.valueMaps[k];
           if (vm) piece = mapLegacy(vm, piece, true);
           raw = raw === '' ? piece : raw + ';' + piece;
@@ -855,16 +938,20 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       const v = values[fRegno.code];
       if (typeof v === 'string') {
         subject.regNo = v;
-        if (v.length === 15 && checkRegNo(v).verdict === 'invalid') {
-          warn(s, fRegno.code, 'regno_check_failed', `“${v}”的校验位不正确，请核实工商注册号`);
+        const r = checkRegNo(v);
+        if (r.verdict === 'invalid') {
+          warn(s, fRegno.code, 'regno_check_failed', `“${v}”不是有效的工商注册号：${firstError(r)}，请核实`);
+        } else if (r.parsed?.format === 'gs13') {
+          warn(s, fRegno.code, 'regno_legacy_format', `“${v}”是 2007 年以前的 13 位工商注册号，无校验位，请补充统一社会信用代码`);
         }
       }
     }
     if (fUscc) {
       const v = values[fUscc.code];
       if (typeof v === 'string') {
-        if (isValidUscc(v)) {
+        if (isValidUscc(v) && (isKnownUsccPair(v) || !isIdShaped(v) || checkIdNumber(v, { today: ctx.today }).verdict === 'invalid')) {
           subject.uscc = v;
+          if (!isKnownUsccPair(v)) warnUnknownPair(s, fUscc, v);
           // Category ↔ prefix (DOMAIN §1.4 rule 1): 92 is the 个体工商户 code.
           if (category === '个体工商户' && !v.startsWith('92')) {
             err(s, fUscc.code, 'uscc_category_mismatch', `个体工商户的统一社会信用代码应以“92”开头，实际为“${v.slice(0, 2)}”`);
@@ -911,7 +998,17 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         }
         continue;
       }
-      err(s, rc.code, 'required_missing', requiredMsg.get(rc.code)!);
+      const ph = s.placeholders?.get(rc.code);
+      if (ph !== undefined) err(s, rc.code, 'placeholder_as_empty', `填写的“${ph}”被视为空值，该项${requiredMsg.get(rc.code)!}`);
+      else err(s, rc.code, 'required_missing', requiredMsg.get(rc.code)!);
+    }
+    // A 个体工商户 needs something that identifies it: without, its records would have a key without
+    // a subject code and could never be matched to the register (issue 13).
+    if (category === '个体工商户' && !subject.uscc && !subject.idNumber && !legacyOnly && !s.failed.has(fUscc?.code ?? '')) {
+      const rep = fRepId ? values[fRepId.code] : null;
+      if (typeof rep !== 'string' && !(fRepId && s.failed.has(fRepId.code))) {
+        err(s, fUscc?.code ?? '', 'business_identifier_missing', '个体工商户应至少填写统一社会信用代码或经营者（法定代表人）的证件号码');
+      }
     }
     for (let e = 0; e < emptyChecks.length; e++) {
       const ec = emptyChecks[e];
@@ -923,6 +1020,15 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     const decision = dayOf(values, fDecision);
     if (!Number.isNaN(decision) && decision > todayDay) {
       err(s, fDecision!.code, 'date_in_future', `决定日期 ${values[fDecision!.code]} 晚于今天`);
+    }
+    const implausible = !Number.isNaN(decision) && decision < EARLIEST_DECISION_DAY;
+    if (implausible) {
+      err(s, fDecision!.code, 'decision_date_implausible', `决定日期 ${values[fDecision!.code]} 早于 1949-10-01，不可能是本平台归集的行政决定日期，请核实`);
+    } else if (!Number.isNaN(decision)) {
+      const floor = ctx.decisionDateWarnBefore ?? DECISION_DATE_WARN_BEFORE;
+      if (decision < parseIsoFast(floor)) {
+        warn(s, fDecision!.code, 'decision_date_early', `决定日期 ${values[fDecision!.code]} 早于 ${floor}，请核实是否填错`);
+      }
     }
     const from = dayOf(values, fFrom);
     const to = dayOf(values, fTo);
@@ -949,6 +1055,17 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
         warn(s, fa.code, 'amount_unit_suspect', `金额 ${v} 万元（${(v / 10_000).toFixed(2)} 亿元）数额较大，请确认单位为万元而不是元`);
       }
     }
+    // 罚款金额 is in 万元; "5000" beside 处罚内容 "罚款人民币5000元" was entered in 元 (issue 13).
+    if (fAmount && fContent) {
+      const amount = values[fAmount.code];
+      const text = values[fContent.code];
+      if (typeof amount === 'number' && amount > 0 && typeof text === 'string' && text.includes('元')) {
+        const yuan = yuanFigureEqualTo(text, amount);
+        if (yuan !== null) {
+          warn(s, fAmount.code, 'fine_unit_suspect', `罚款金额填写 ${amount}（单位万元，即 ${amount * 10_000} 元），而处罚内容写明“${yuan}元”，疑似按元填写，请确认`);
+        }
+      }
+    }
     if (fAmount && FINE && fPenalty && values[fAmount.code] === 0 && s.sets.get(fPenalty.code)?.includes(FINE)) {
       warn(s, fAmount.code, 'fine_amount_zero', '处罚类别包含罚款，但罚款金额为 0');
     }
@@ -958,7 +1075,12 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       const f = publicText[k];
       const v = values[f.code];
       if (typeof v !== 'string' || v.length < 11) continue;
-      const hit = screenPublicField(f.code, v, { today: ctx.today, decisionDay: decision, policy: ctx.piiScreen });
+      const hit = screenPublicField(f.code, v, {
+        today: ctx.today,
+        decisionDay: decision,
+        policy: ctx.piiScreen,
+        identifierField: publicTextIsIdentifier[k],
+      });
       if (!hit) continue;
       if (hit.severity === 'error') {
         values[f.code] = null;
@@ -970,7 +1092,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     let workingDays: number | null = null;
     let provisional = false;
     let late = false;
-    if (!Number.isNaN(decision) && decision <= todayDay) {
+    if (!Number.isNaN(decision) && decision <= todayDay && !implausible) {
       const reportDay = chinaEpochDay(ctx.reportDate);
       workingDays = ctx.calendar.countWorkingDays(decision, reportDay);
       provisional = ctx.calendar.isProvisionalBetween(decision, reportDay);
@@ -1032,7 +1154,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       }
       return false;
     }
-    if (v.length === 15 && checkRegNo(v).verdict !== 'invalid') return move(fRegno, '工商注册号');
+    if ((v.length === 15 || v.length === 13) && checkRegNo(v).verdict !== 'invalid') return move(fRegno, '工商注册号');
     if (category === '自然人' && (v.length === 18 || v.length === 15) && checkIdNumber(v, { today }).verdict !== 'invalid') {
       return move(fId, '身份证号码');
     }
@@ -1052,6 +1174,31 @@ function mapLegacy(vm: Readonly<Record<string, string>>, raw: string, isSet: boo
     return m ?? p.trim();
   });
   return changed ? parts.join(';') : raw;
+}
+
+/**
+ * The first figure written in 元 (not 万元) in text that equals `amount`, or null. A figure that equals
+ * amount × 10 000 is consistent with 万元 and is not reported.
+ */
+export function yuanFigureEqualTo(text: string, amount: number): string | null {
+  const re = /(\d[\d,，]*(?:\.\d+)?)\s*(万)?元/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[2]) continue;
+    const v = Number(m[1].replace(/[,，]/g, ''));
+    if (v === amount) return m[1];
+  }
+  return null;
+}
+
+/** 17 digits and a digit or X: an 18-character value that could be an ID number rather than a USCC. */
+function isIdShaped(s: string): boolean {
+  if (s.length !== 18) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const last = s.charCodeAt(17);
+  return (last >= 48 && last <= 57) || last === 88;
 }
 
 /** 'YYYY-MM-DD' → epoch day for strings this module produced. */
