@@ -1,7 +1,6 @@
 // `citycredit import` as a department clerk's script would run it: JSON receipt, a re-run, and SIGKILL mid-import.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { seedDepartments } from '../src/platform/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { demoDepartmentUscc } from '../src/domains/auth/departments.data.ts';
+import { runCli } from './helpers/cli.ts';
 
-const root = join(import.meta.dirname, '..');
 let t: TestDb;
 let dir: string;
 
@@ -33,17 +32,7 @@ after(async () => {
 });
 
 function cli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-  return { child, done };
+  return runCli(args, { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' });
 }
 
 test('import --json prints the receipt with the named counts; a second run adds nothing', async () => {

@@ -1,7 +1,6 @@
 // `citycredit publicity explain` as the credit office runs it on a department's file: JSON Lines, nothing stored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,8 @@ import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../src/domains/ingest/fixtures.ts';
 import { seedDepartments } from '../src/platform/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
+import { runCli } from './helpers/cli.ts';
 
-const root = join(import.meta.dirname, '..');
 let t: TestDb;
 let dir: string;
 
@@ -27,17 +26,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+function cli(args: string[]) {
+  return runCli(args, { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' }).done;
 }
 
 /** A valid 行政处罚 row of an organisation from the fixtures, with the named cells replaced. */

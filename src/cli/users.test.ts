@@ -1,15 +1,14 @@
 // `citycredit users …` over a real database: the command functions, and the commands run as a process.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createTestApp, deptId, TEST_PASSWORD, type TestApp } from '../../test/helpers/app.ts';
 import { usersCreate, usersList, usersResetPassword, usersSetActive, usersSetDepartment, usersSetRole } from './users.ts';
+import { runCli } from '../../test/helpers/cli.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 let t: TestApp;
 let dir: string;
 
@@ -101,16 +100,7 @@ test('unknown users, roles and departments are refused in Chinese', async () => 
 });
 
 function cli(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+  return runCli(args, { ...process.env, DATABASE_URL: t.url, CITYCREDIT_DATA_DIR: dir, LOG_LEVEL: 'silent' }).done;
 }
 
 test('as a process: users add (old name) and deactivate; the last admin is refused with exit code 1', async () => {
