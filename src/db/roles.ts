@@ -4,9 +4,12 @@
 // append-only triggers off. The privileges are granted again after every migration run, so tables added by
 // later migrations are covered without anyone remembering to.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError } from '../platform/errors.ts';
-import type { Db, DbOrTx } from './index.ts';
+import type { DB } from './types.ts';
+
+type Db = Kysely<DB>;
+type DbOrTx = Kysely<DB> | Transaction<DB>;
 
 /** Tables the app may read and append to, never change: each must also refuse UPDATE/DELETE/TRUNCATE by trigger. */
 export const APPEND_ONLY_TABLES = ['audit_log'] as const;
