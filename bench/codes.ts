@@ -128,7 +128,6 @@ export async function run(args: string[]): Promise<void> {
     if (ours) {
       if (!/^\d{2}/.test(s)) note('stdnum-js rejects letter prefixes (A1, A9, N1–N3, N9, Y1): it requires digits in positions 1–8', s);
       else if (s[17] === '0' && usccCheckChar(s.slice(0, 17)) === '0') note("stdnum-js rejects check character '0' (alphabet[31 − 0] is undefined)", s);
-      else if (checkUscc(s).reasons.some((r) => r.code === 'legacy_pilot_code')) note('Fujian pilot code accepted by us as legacy_pilot_code', s);
       else note('ours valid, stdnum-js invalid: other', s);
     } else {
       const codes = checkUscc(s).reasons.map((r) => r.code);

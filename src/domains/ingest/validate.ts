@@ -31,6 +31,8 @@ import type { HeaderMapping } from './headers.ts';
 import { findPersonalNumbers } from '../../platform/pii.ts';
 import { screenPublicField } from './screen.ts';
 import type { RowSourceMeta } from './rows.ts';
+// The same reading of 元 figures the publicity engine uses (a leaf module: no import cycle).
+import { fineUnitSuspectIn } from '../publicity/fine-unit.ts';
 
 export interface ValidationContext {
   /** "Today" for 决定日期 ≤ today and ID birth dates. */
@@ -1059,11 +1061,8 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     if (fAmount && fContent) {
       const amount = values[fAmount.code];
       const text = values[fContent.code];
-      if (typeof amount === 'number' && amount > 0 && typeof text === 'string' && text.includes('元')) {
-        const yuan = yuanFigureEqualTo(text, amount);
-        if (yuan !== null) {
-          warn(s, fAmount.code, 'fine_unit_suspect', `罚款金额填写 ${amount}（单位万元，即 ${amount * 10_000} 元），而处罚内容写明“${yuan}元”，疑似按元填写，请确认`);
-        }
+      if (typeof amount === 'number' && typeof text === 'string' && text.includes('元') && fineUnitSuspectIn(amount, text)) {
+        warn(s, fAmount.code, 'fine_unit_suspect', `罚款金额填写 ${amount}（单位万元，即 ${amount * 10_000} 元），而处罚内容写明“${amount}元”，疑似按元填写，请确认`);
       }
     }
     if (fAmount && FINE && fPenalty && values[fAmount.code] === 0 && s.sets.get(fPenalty.code)?.includes(FINE)) {
@@ -1174,20 +1173,6 @@ function mapLegacy(vm: Readonly<Record<string, string>>, raw: string, isSet: boo
     return m ?? p.trim();
   });
   return changed ? parts.join(';') : raw;
-}
-
-/**
- * The first figure written in 元 (not 万元) in text that equals `amount`, or null. A figure that equals
- * amount × 10 000 is consistent with 万元 and is not reported.
- */
-export function yuanFigureEqualTo(text: string, amount: number): string | null {
-  const re = /(\d[\d,，]*(?:\.\d+)?)\s*(万)?元/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[2]) continue;
-    const v = Number(m[1].replace(/[,，]/g, ''));
-    if (v === amount) return m[1];
-  }
-  return null;
 }
 
 /** 17 digits and a digit or X: an 18-character value that could be an ID number rather than a USCC. */
