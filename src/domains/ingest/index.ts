@@ -50,3 +50,12 @@ export {
   type PenaltyGenOptions,
   type PenaltyCsvOptions,
 } from './fixtures.ts';
+export {
+  batchFigures,
+  committedBatchCounts,
+  monthlyCollection,
+  recordFigures,
+  rejectingBatches,
+  rejectionCorrections,
+  type RejectKeySpec,
+} from './stats.ts';
