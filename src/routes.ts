@@ -7,7 +7,8 @@ import calendarRoutes from './platform/calendar.routes.ts';
 import publicRecordRoutes from './domains/publicity/public.routes.ts';
 import publicitySettingsRoutes from './domains/publicity/settings.routes.ts';
 import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
+import assessmentRoutes from './domains/assessment/assessment.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, subjectsRoutes, reportRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes];

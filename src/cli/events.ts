@@ -3,7 +3,7 @@
 // A thin shell over the monitoring service; runEventsRetrain takes the context and a stream so tests call it directly.
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { retrainClassifier, type ClassifierBuild } from '../domains/monitoring/monitoring.service.ts';
+import { retrainClassifier, type ClassifierBuild } from '../domains/monitoring/events.service.ts';
 import type { AppContext } from '../platform/http.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -12,7 +12,7 @@ import { allowFixtureAuthorities } from '../../test/helpers/authorities.ts';
 import { findActiveItem } from '../domains/catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../domains/ingest/index.ts';
 import { importRows } from '../domains/ingest/import.service.ts';
-import { currentMonth } from '../domains/monitoring/monitoring.service.ts';
+import { currentMonth } from '../domains/assessment/index.ts';
 import { runScorecards } from './scorecards.ts';
 
 let t: TestApp;

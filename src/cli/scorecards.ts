@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AppContext } from '../platform/http.ts';
-import { currentMonth, scorecardsFor, scorecardsView, scorecardsXlsx } from '../domains/monitoring/monitoring.service.ts';
+import { currentMonth, scorecardsFor, scorecardsView, scorecardsXlsx } from '../domains/assessment/index.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(Math.round(x * 1000) / 10).toFixed(1)}%`);
 

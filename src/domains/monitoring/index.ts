@@ -81,19 +81,6 @@ export {
 } from './compare.ts';
 export { ESTIMATE_DEFS, estimatesByIndicator, type EstimateView, type LocalEstimates } from './estimates.ts';
 export { defaultEffectRules, planWhatIf, validateEffectRules, type EffectRule, type Improvement, type SingleImprovement, type WhatIfPlan } from './whatif.ts';
-export {
-  DEFAULT_SCORECARD_WEIGHTS,
-  scorecards,
-  scorecardsToXlsx,
-  validateScorecardWeights,
-  type Department,
-  type Expectation,
-  type FeedbackStat,
-  type Scorecard,
-  type ScorecardOptions,
-  type ScorecardWeights,
-  type SubmissionRecord,
-} from './scorecards.ts';
 export { buildReportModel, type ReportInput, type ReportModel, type ReportSection, type ReportTable } from './report.ts';
 export { formatFromFilename, renderDocx, renderHtml, renderPdf, renderReport, type ReportFormat } from './render.ts';
 export { neutraliseCell } from './xlsx.ts';

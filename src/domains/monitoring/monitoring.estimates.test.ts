@@ -6,7 +6,7 @@ import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
 import { importRows } from '../ingest/import.service.ts';
-import { localEstimates } from './monitoring.service.ts';
+import { localEstimates } from './index.service.ts';
 
 let t: TestApp;
 before(async () => {

@@ -12,7 +12,8 @@ import { findActiveItem } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importRows, type Receipt } from '../ingest/import.service.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/index.ts';
-import { compare, DEFAULT_SCORECARD_WEIGHTS, parseScores } from './index.ts';
+import { DEFAULT_SCORECARD_WEIGHTS } from '../assessment/index.ts';
+import { compare, parseScores } from './index.ts';
 
 const SCORES_36 = readFileSync(new URL('../../../test/fixtures/monitoring/scores-36.csv', import.meta.url));
 const CITY = '西宁市';

@@ -1,8 +1,8 @@
 // Pure helpers of the monitoring HTTP layer: periods, months in China time, download headers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentDisposition } from './monitoring.routes.ts';
-import { currentMonth, periodBounds } from './monitoring.service.ts';
+import { contentDisposition } from './monitoring.http.ts';
+import { currentMonth, periodBounds } from './period.ts';
 
 test('periodBounds: days and whole months, exclusive upper bound, bad input refused', () => {
   assert.deepEqual(periodBounds(), { from: null, before: null });

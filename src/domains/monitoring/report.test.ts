@@ -7,7 +7,7 @@ import { cityTrend, compare } from './compare.ts';
 import { classifyEvents, eventStats, parseEventsCsv } from './events.ts';
 import { renderReport } from './render.ts';
 import { buildReportModel, type ReportInput, type ReportModel } from './report.ts';
-import { scorecards } from './scorecards.ts';
+import { scorecards } from '../assessment/index.ts';
 import { parseScores } from './scores.ts';
 import { docxText, pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { SCORES_36, expectedComparison } from '../../../test/fixtures/monitoring/expectations.ts';

@@ -5,7 +5,7 @@
 import type { ChecklistSummary } from './checklist.ts';
 import { RELATION_LABELS, relationOf, type CompareResult, type IndicatorComparison, type Relation, type TrendPoint } from './compare.ts';
 import { dominantBadSubdomains, type ClassifiedEvent, type EventStats } from './events.ts';
-import type { Scorecard } from './scorecards.ts';
+import type { Scorecard } from '../assessment/index.ts';
 import { childrenOf, type EvidenceKind, type IndicatorTree, type Remedy } from './trees.ts';
 import { fmt, monthLabel, pct } from './util.ts';
 

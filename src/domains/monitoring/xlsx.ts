@@ -1,8 +1,9 @@
-// Spreadsheet helpers shared by the score, checklist and scorecard modules: read the first sheet
-// of an .xlsx as text rows, and neutralise formula injection when writing user data to cells.
+// Spreadsheet helpers shared by the score, checklist and event modules: read the first sheet of an
+// .xlsx as text rows, and neutralise formula injection when writing user data to cells.
 import ExcelJS from 'exceljs';
 import { MonitoringError } from './errors.ts';
 import { neutraliseCell } from '../../platform/spreadsheet.ts';
+import { writeSheet } from '../../platform/xlsx.ts';
 
 /** A sheet row as trimmed text cells, with its 1-based row number. */
 export interface SheetRow {
@@ -47,12 +48,5 @@ export async function readFirstSheet(buffer: Buffer | Uint8Array): Promise<Sheet
 
 export { neutraliseCell };
 
-/** Writes a simple one-sheet workbook; strings are neutralised, numbers stay numbers. */
-export async function writeSheet(name: string, header: string[], rows: (string | number | null)[][], widths?: number[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(name);
-  ws.addRow(header.map(neutraliseCell)).font = { bold: true };
-  for (const r of rows) ws.addRow(r.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v)));
-  if (widths) widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
+// The one-sheet writer is shared with the assessment domain, so it lives in the platform.
+export { writeSheet };

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { MonitoringError } from './errors.ts';
+import { neutraliseCell } from '../../platform/spreadsheet.ts';
+import { AssessmentError } from './errors.ts';
 import { scorecards, scorecardsToXlsx, type SubmissionRecord } from './scorecards.ts';
-import { neutraliseCell } from './xlsx.ts';
 
 // Factory with overrides for submitted records.
 function rec(over: Partial<SubmissionRecord> = {}): SubmissionRecord {
@@ -72,7 +72,7 @@ test('configurable weights, feedback component and weight validation', () => {
   assert.equal(cards.find((c) => c.department === 'scjg')!.components.feedback, 1, 'nothing owed, nothing missing');
   assert.throws(
     () => scorecards({ departments, expectations, records }, { month: '2017-12', weights: { ...weights, volume: 0.3 } }),
-    (e: unknown) => e instanceof MonitoringError && e.code === 'invalid_weights' && /合计 1.1，应为 1/.test(e.message),
+    (e: unknown) => e instanceof AssessmentError && e.code === 'invalid_weights' && /合计 1.1，应为 1/.test(e.message),
   );
 });
 

@@ -2,9 +2,9 @@
 // days, DOMAIN §1.1), first-pass acceptance (§1.4 回执), correction turnaround, and joint-punishment
 // feedback (§4.2) when available; ranked by a configurable weighted score (DOMAIN §7.2, §10).
 // Pure computation: the DB layer supplies departments, expectations and per-record facts.
-import { MonitoringError } from './errors.ts';
+import { writeSheet } from '../../platform/xlsx.ts';
+import { AssessmentError } from './errors.ts';
 import { round } from './util.ts';
-import { writeSheet } from './xlsx.ts';
 
 export interface Department {
   id: string;
@@ -87,9 +87,9 @@ export interface Scorecard {
 /** Rejects weights that are negative or do not add up to 1, naming the sum. */
 export function validateScorecardWeights(w: ScorecardWeights): ScorecardWeights {
   const values = Object.values(w);
-  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new MonitoringError('invalid_weights', '考核权重必须为非负数');
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new AssessmentError('invalid_weights', '考核权重必须为非负数');
   const sum = values.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > 1e-6) throw new MonitoringError('invalid_weights', `考核权重合计 ${round(sum, 4)}，应为 1`);
+  if (Math.abs(sum - 1) > 1e-6) throw new AssessmentError('invalid_weights', `考核权重合计 ${round(sum, 4)}，应为 1`);
   return w;
 }
 

@@ -1,0 +1,40 @@
+// TypeBox request/response schemas of the department scorecard routes (部门考核). The URLs stay under
+// /api/monitoring/ (the console and scripts call them there) although the rules live in this domain.
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const MonthString = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: '月份 YYYY-MM' });
+const Share = Nullable(Type.Number());
+
+export const BinaryResponse = Type.String({ format: 'binary' });
+
+export const ScorecardsQuery = Type.Object({ month: Type.Optional(MonthString) });
+
+const Weights = Type.Object({ volume: Type.Number(), timeliness: Type.Number(), firstPass: Type.Number(), correction: Type.Number(), feedback: Type.Number() });
+
+export const ScorecardsResponse = Type.Object({
+  month: Type.String(),
+  weights: Type.Object(Weights.properties, { description: '考核权重（设置项 monitoring.scorecardWeights，合计为 1）' }),
+  expectedKnown: Type.Boolean({ description: '是否已设定应报量（设置项 monitoring.expectedVolumes）' }),
+  correctionTargetDays: Type.Integer({ description: '平均更正用时不超过该工作日数时更正项得满分' }),
+  correctionZeroDays: Type.Integer({ description: '平均更正用时达到该工作日数时更正项为 0 分' }),
+  items: Type.Array(
+    Type.Object({
+      departmentId: Type.Integer(),
+      name: Type.String(),
+      rank: Type.Integer(),
+      score: Type.Number(),
+      reported: Type.Integer({ description: '上报条数（已提交批次的全部数据行）' }),
+      expected: Nullable(Type.Number({ description: '应报条数；未设定为 null' })),
+      volumeRatio: Share,
+      onTimeShare: Share,
+      firstPassRate: Share,
+      rejected: Type.Integer({ description: '退回条数（未通过校验的数据行）' }),
+      corrected: Type.Integer({ description: '已更正：退回后由本部门以后的批次重新报送（同一目录项、同一机关统一社会信用代码和决定文书号）' }),
+      uncorrected: Type.Integer({ description: '未更正：至今未重新报送的退回条数' }),
+      avgCorrectionDays: Nullable(Type.Number({ description: '平均更正用时（工作日，按节假日安排计算）；没有已更正的退回时为 null' })),
+      items: Type.Array(Type.Object({ catalogItem: Type.String(), reported: Type.Integer(), expected: Nullable(Type.Number()) })),
+      components: Weights,
+    }),
+  ),
+});
