@@ -2,7 +2,8 @@
 // collection volume, 双公示 and black-list counts from the records, and the rejected rows that a
 // later batch corrected. Ingest owns ingest_batches, ingest_rejects, records and record_versions, so
 // these queries live here and monitoring and assessment call them through index.ts (issue 12 §2).
-// Read-only; every function takes `db | trx` and returns rows.
+// Read-only; every function takes `db | trx` and returns rows. Two of them still join auth's departments
+// for a department's name and USCC, as the monitoring queries they came from did.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 
