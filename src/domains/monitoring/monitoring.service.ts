@@ -13,11 +13,11 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
-import { getVersion as getCatalogVersion } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { SessionUser } from '../auth/index.ts';
+import { getVersion as getCatalogVersion } from '../catalog/index.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 import { assertFormat, assertSafeZip, decodeBuffer, matchHeaders } from '../ingest/index.ts';
-import { countLegacyConversions, legacyConversions } from '../subjects/conversions.ts';
+import { countLegacyConversions, legacyConversions } from '../subjects/index.ts';
 import { evaluateClassifier, normaliseTitle, shippedLabelledTitles, splitHoldout, trainClassifier } from './classifier.ts';
 import {
   DEFAULT_SCORECARD_WEIGHTS,
