@@ -41,7 +41,10 @@ function callArgs(src: string, open: number): string[] {
         for (i++; i < src.length; i++) {
           if (src[i] === '\\') i++;
           else if (braces === 0 && src[i] === '`') break;
-          else if (src[i] === '$' && src[i + 1] === '{') (braces++, i++);
+          else if (src[i] === '$' && src[i + 1] === '{') {
+            braces++;
+            i++;
+          }
           else if (braces > 0 && src[i] === '}') braces--;
         }
       } else {
