@@ -1,6 +1,71 @@
-// ESLint flat config: typescript-eslint's recommended rules over the server, CLI, tests and benchmarks.
+// ESLint flat config: typescript-eslint's recommended rules over the server, CLI, tests and benchmarks,
+// plus the dependency rule of issue 12 (eslint-plugin-boundaries), so a wrong import fails CI.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+
+// The layers, lowest first. A layer may import the layers below it, never one above. Patterns are
+// folder based, so a new file or a new domain folder (assessment/, lists/ …) is covered without an edit.
+// Element patterns match folders; the files directly in src/ form the element `root`, in which
+// src/config.ts is the lowest layer and app.ts, server.ts and routes.ts are shells (told apart by path).
+const LAYERS = [
+  { type: 'db', pattern: 'src/db', partialMatch: false },
+  { type: 'platform', pattern: 'src/platform', partialMatch: false },
+  // One element per domain folder: files inside one domain import each other freely (internal
+  // dependencies are not checked); another domain is reached only through its index.ts.
+  { type: 'domain', pattern: 'src/domains/*', partialMatch: false, capture: ['domain'] },
+  // Shells compose everything: the CLI and src/shell, with app.ts, server.ts and routes.ts below.
+  { type: 'shell', pattern: ['src/cli', 'src/shell'], partialMatch: false },
+  // The front end talks to the server over HTTP; it may only `import type` a domain's *.schemas.ts.
+  { type: 'web', pattern: 'src/web', partialMatch: false },
+  { type: 'root', pattern: 'src', partialMatch: false },
+];
+
+const CONFIG = { element: { type: 'root' }, file: { path: 'src/config.ts' } };
+const ROOT_SHELLS = { element: { type: 'root' }, file: { path: 'src/{app,server,routes}.ts' } };
+const SHELL_SOURCES = [{ element: { type: 'shell' } }, ROOT_SHELLS];
+const to = (...types) => types.map((type) => ({ element: { type } }));
+
+// What each layer may import (config imports nothing of ours: see the no-restricted-imports block).
+const LAYER_POLICIES = [
+  { from: { element: { type: 'db' } }, allow: { to: [CONFIG] } },
+  { from: { element: { type: 'platform' } }, allow: { to: [CONFIG, ...to('db')] } },
+  { from: { element: { type: 'domain' } }, allow: { to: [CONFIG, ...to('db', 'platform')] } },
+  // Another domain's internals are off limits: only its public face, index.ts.
+  { from: { element: { type: 'domain' } }, allow: { to: { element: { type: 'domain', fileInternalPath: 'index.ts' } } } },
+  { from: SHELL_SOURCES, allow: { to: [...to('root', 'db', 'platform', 'domain', 'shell')] } },
+  {
+    from: { element: { type: 'web' } },
+    allow: { to: { element: { type: 'domain', fileInternalPath: '*.schemas.ts' } }, dependency: { kind: 'type' } },
+  },
+];
+
+// Upward imports that other branches of issue 12 remove; listed one by one so that nothing else
+// slips through. The lead deletes these after merging.
+const TEMPORARY_EXCEPTIONS = [
+  // removed by the platform branch
+  { from: 'src/db/{index,roles,keys,backup}.ts', to: { type: 'platform', file: 'errors.ts' } },
+  // removed by the platform branch
+  { from: 'src/db/{keys,verify}.ts', to: { type: 'platform', file: 'crypto.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/http.ts', to: { type: 'domain', domain: 'auth', file: '{auth,apikeys}.service.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'auth', file: '{auth.service,departments.data}.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'codes', file: 'index.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'subjects', file: 'demo.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/jobs.ts', to: { type: 'domain', domain: 'publicity', file: 'publicity.service.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/jobs.ts', to: { type: 'domain', domain: 'ingest', file: '{ingest.service,rejects}.ts' } },
+  // removed by the platform branch
+  { from: 'src/platform/pii.ts', to: { type: 'domain', domain: 'codes', file: 'index.ts' } },
+  // Through publicity/index.ts this would close an import cycle (publicity/settings.ts reads
+  // LONG_TERM_ISO from ingest/validate.ts at load time). Removed by the branch that moves
+  // LONG_TERM_ISO and parseSetValue out of ingest/validate.ts (issue 12: "two constants").
+  { from: 'src/domains/ingest/validate.ts', to: { type: 'domain', domain: 'publicity', file: 'fine-unit.ts' } },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
@@ -11,6 +76,51 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-control-regex': 'off',
+    },
+  },
+  // The dependency rule (issue 12): config → db → platform → domains → shells, never upward;
+  // domains meet only through index.ts; the web only through HTTP and type-only schema imports.
+  // Tests and benchmarks (*.test.ts, test/, bench/) are not layers and may import anything, so
+  // they are left out of this block.
+  {
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.test-data.ts', 'src/**/*.bench.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS,
+      'boundaries/include': ['src/**/*'],
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.vue'] } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message: '依赖规则：{{from.type}} 不可引用 {{to.type}} 的此文件（见 src/domains/README.md）',
+          policies: [
+            ...LAYER_POLICIES,
+            ...TEMPORARY_EXCEPTIONS.map((e) => ({
+              from: { file: { path: e.from } },
+              allow: {
+                to: {
+                  element: {
+                    type: e.to.type,
+                    fileInternalPath: e.to.file,
+                    ...(e.to.domain ? { captured: { domain: e.to.domain } } : {}),
+                  },
+                },
+              },
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  // src/config.ts is the lowest layer: it imports packages only, nothing of ours.
+  {
+    files: ['src/config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '../*'], message: '依赖规则：src/config.ts 是最底层，不可引用项目内的其他文件' }] }],
     },
   },
 );

@@ -1,11 +1,15 @@
 // A small set of typed errors with stable machine codes, mapped to HTTP in one place (STYLE.md practice 8).
+// The codes, their statuses and default messages live in one table: errorCodes.ts.
+import { ERRORS, type ErrorCode } from './errorCodes.ts';
 
-/** An expected failure with a stable code and a Chinese message that is safe to show. */
+export { ERRORS, isErrorCode, type ErrorCode, type ErrorSpec } from './errorCodes.ts';
+
+/** An expected failure with a stable code and a Chinese message that is safe to show; status and message default to the table's. */
 export class AppError extends Error {
   constructor(
-    public readonly code: string,
-    message: string,
-    public readonly status = 400,
+    public readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
+    public readonly status: number = ERRORS[code].status,
     public readonly details?: unknown,
   ) {
     super(message);
@@ -14,13 +18,13 @@ export class AppError extends Error {
 }
 
 /** 401: not signed in, or the credential is no longer valid. */
-export const unauthorized = (code = 'unauthenticated', message = '请先登录') => new AppError(code, message, 401);
+export const unauthorized = (code: ErrorCode = 'unauthenticated', message: string = ERRORS[code].message) => new AppError(code, message, 401);
 /** 403: signed in, but this role or department may not do it. */
-export const forbidden = (code = 'forbidden', message = '没有权限执行此操作') => new AppError(code, message, 403);
+export const forbidden = (code: ErrorCode = 'forbidden', message: string = ERRORS[code].message) => new AppError(code, message, 403);
 /** 404: absent, or not visible to the caller (public paths use 404 so that nothing leaks). */
-export const notFound = (code = 'not_found', message = '未找到请求的资源') => new AppError(code, message, 404);
+export const notFound = (code: ErrorCode = 'not_found', message: string = ERRORS[code].message) => new AppError(code, message, 404);
 /** 409: conflicts with existing state. */
-export const conflict = (code: string, message: string, details?: unknown) => new AppError(code, message, 409, details);
+export const conflict = (code: ErrorCode, message: string = ERRORS[code].message, details?: unknown) => new AppError(code, message, 409, details);
 
 /** PostgreSQL SQLSTATE codes we react to; matched by code, never by message text. */
 export const PG = {

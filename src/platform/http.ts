@@ -6,7 +6,7 @@ import type { Role } from '../db/types.ts';
 import { actorOf, resolveSession, type SessionUser } from '../domains/auth/auth.service.ts';
 import { checkSignedBody, checkSignedHeaders, type ApiCaller, type SignedHeaders } from '../domains/auth/apikeys.service.ts';
 import { audit, type AuditContext } from './audit.ts';
-import { AppError, forbidden, unauthorized } from './errors.ts';
+import { AppError, forbidden, unauthorized, type ErrorCode } from './errors.ts';
 
 export const SESSION_COOKIE = 'cc_session';
 
@@ -61,7 +61,7 @@ export async function requireUser(req: FastifyRequest, roles?: Role[]): Promise<
   return user;
 }
 
-const SESSION_REFUSED: Record<string, [code: string, message: string]> = {
+const SESSION_REFUSED: Record<string, [code: ErrorCode, message: string]> = {
   expired: ['session_expired', '登录已过期，请重新登录'],
   inactive: ['user_inactive', '账号已停用，登录已失效'],
   inactive_department: ['department_inactive', '所在部门已停用，登录已失效'],

@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { decrypt, encrypt, hmacSha256, randomToken, safeEqual, sha256 } from '../../platform/crypto.ts';
-import { AppError, isPgError, notFound, PG, unauthorized } from '../../platform/errors.ts';
+import { AppError, isPgError, notFound, PG, unauthorized, type ErrorCode } from '../../platform/errors.ts';
 import { assertDepartmentAccess, departmentScope, type SessionUser } from './auth.service.ts';
 
 export interface ApiKeyDto {
@@ -130,7 +130,7 @@ export interface SignedHeaders {
 type HeaderBag = Record<string, string | string[] | undefined>;
 
 /** Audits a refused signed request and returns the 401 to throw. */
-async function refuseSigned(db: Db, ctx: AuditContext, appKey: string | undefined, url: string, code: string, message: string, reason: string) {
+async function refuseSigned(db: Db, ctx: AuditContext, appKey: string | undefined, url: string, code: ErrorCode, message: string, reason: string) {
   await audit(db, { ...ctx, actor: { appKey: appKey ?? null } }, { action: 'api.auth', target: url, outcome: 'denied', detail: { reason } });
   return unauthorized(code, message);
 }
@@ -153,7 +153,7 @@ export async function checkSignedHeaders(
   const timestamp = h('x-timestamp');
   const nonce = h('x-nonce');
   const sign = h('x-sign');
-  const reject = (code: string, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
+  const reject = (code: ErrorCode, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
   if (!appKey || !timestamp || !nonce || !sign) {
     throw await reject('signature_missing', '缺少签名参数（X-App-Key、X-Timestamp、X-Nonce、X-Sign）', 'missing_headers');
   }
@@ -183,7 +183,7 @@ export async function checkSignedBody(
   ctx: AuditContext,
 ): Promise<ApiCaller> {
   const { appKey, timestamp, nonce, sign } = signed;
-  const reject = (code: string, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
+  const reject = (code: ErrorCode, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
   const expected = hmacSha256(decrypt(config.secret, signed.secretEnc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
   if (!safeEqual(expected, sign.toLowerCase())) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
   // Record the nonce only after the signature is good, so nobody can burn another system's nonces.

@@ -4,7 +4,7 @@
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { validateCatalogItem } from './catalog.model.ts';
 import { getVersion } from './catalog.repository.ts';
 import type { CatalogItem } from './catalog.schemas.ts';

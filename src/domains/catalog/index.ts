@@ -1,3 +1,24 @@
-// Public face of the catalog domain (资源目录): what other domains may call (issue 12 §2).
-export { getVersion } from './catalog.repository.ts';
-export type { CatalogItem } from './catalog.schemas.ts';
+// Public face of the catalog domain (目录: data items, their fields and versions). Other domains
+// import the catalog only from here; catalog_versions is read through these functions.
+export * from './catalog.schemas.ts';
+export {
+  type CatalogDefError,
+  buildEnumTable,
+  compileItem,
+  conditionCodes,
+  describeCondition,
+  describeRequired,
+  enumKey,
+  enumLabel,
+  headerKey,
+  heaviestCode,
+  lookupEnum,
+  subjectCategoryOf,
+  validateCatalogItem,
+  type CatalogValidation,
+  type CompiledItem,
+  type CompiledLegacy,
+  type EnumTable,
+} from './catalog.model.ts';
+export { definitionKey, findActiveItem, getVersion, itemDefinitions, listActiveItems, type CatalogVersionRow } from './catalog.repository.ts';
+export { BUILTIN_ITEMS, SGS_CF_V2 } from './builtin/index.ts';

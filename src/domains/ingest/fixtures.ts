@@ -3,12 +3,12 @@
 // same rows, byte for byte. Subjects are in 西宁市 (630102–630123), codes are valid (GB 32100,
 // GB 11643) unless a row is deliberately defective.
 import { generateIdNumber, generateUscc, isValidUscc } from '../codes/index.ts';
-import { compileItem } from '../catalog/catalog.model.ts';
-import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
+import { compileItem } from '../catalog/index.ts';
+import { SGS_CF_V2 } from '../catalog/index.ts';
 import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { encodeGb18030 } from './gb18030.ts';
 import { mulberry32 } from '../../platform/random.ts';
-import { demoDepartmentUscc } from '../auth/departments.data.ts';
+import { demoDepartmentUscc } from '../auth/index.ts';
 
 /** Template headers of 行政处罚 v2, in order: the columns of every generated row. */
 export const PENALTY_HEADERS: readonly string[] = compileItem(SGS_CF_V2).templateFields.map((f) => f.name);

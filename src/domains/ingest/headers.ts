@@ -1,9 +1,9 @@
 // Header matching: maps the columns of an upload onto the data items of a catalogue item by
 // Chinese header, field code or legacy (v1) header — never by position. Header text is compared
 // after catalog.model.ts headerKey() (trim, full/half-width, '_'/'-', case).
-import type { CatalogItem, Derivation, FieldRole } from '../catalog/catalog.schemas.ts';
-import { compileItem, headerKey, type CompiledItem } from '../catalog/catalog.model.ts';
-import { BUILTIN_ITEMS } from '../catalog/builtin/index.ts';
+import type { CatalogItem, Derivation, FieldRole } from '../catalog/index.ts';
+import { compileItem, headerKey, type CompiledItem } from '../catalog/index.ts';
+import { BUILTIN_ITEMS } from '../catalog/index.ts';
 
 export type HeaderIssueCode =
   | 'missing_columns'

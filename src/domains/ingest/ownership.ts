@@ -7,8 +7,8 @@
 //   (ingest.service.ts mergeChunk) with the same index probe that finds the stored records.
 // The credit office may correct any record with a reason (更正原因): its correction batches skip both rules,
 // and a corrected record keeps its owning department.
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
-import type { ReportingAuthorities } from '../auth/authorities.service.ts';
+import type { CatalogItem } from '../catalog/index.ts';
+import type { ReportingAuthorities } from '../auth/index.ts';
 import type { RowIssueOut } from './validate.ts';
 
 /** Row codes of the ownership rules, beside validate.ts ROW_CODES (all errors). */

@@ -1,7 +1,7 @@
 // The database-independent part of one upload: sniff → read rows → match headers → validate
 // each row, with receipt (回执) counts. The staging/commit layer consumes these events, writes
 // accepted rows and rejected rows, and owns deduplication against stored records.
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 
 import { matchHeaders, type HeaderMapping, type MatchOptions } from './headers.ts';
 import { readRows, type ByteInput, type ReadOptions, type SheetHeader } from './rows.ts';

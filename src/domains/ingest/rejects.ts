@@ -6,8 +6,8 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import { decrypt, sealer } from '../../platform/crypto.ts';
-import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { definitionKey, itemDefinitions } from '../catalog/index.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { matchHeaders, type HeaderMapping } from './headers.ts';
 import { findPersonalNumbers, maskPersonalNumbersIn } from '../../platform/pii.ts';

@@ -16,7 +16,7 @@ import {
   isValidUscc,
   type CodeResult,
 } from '../codes/index.ts';
-import type { CatalogItem, Condition, DataItem, FieldRole, SubjectCategory } from '../catalog/catalog.schemas.ts';
+import type { CatalogItem, Condition, DataItem, FieldRole, SubjectCategory } from '../catalog/index.ts';
 import {
   compileItem,
   conditionCodes,
@@ -24,7 +24,7 @@ import {
   lookupEnum,
   subjectCategoryOf,
   type EnumTable,
-} from '../catalog/catalog.model.ts';
+} from '../catalog/index.ts';
 import { chinaEpochDay, daysInMonth, epochDayOf, isoOfEpochDay, type WorkCalendar } from '../../platform/workCalendar.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
 import type { HeaderMapping } from './headers.ts';

@@ -2,8 +2,8 @@
 // when until when, when may repair be applied for, under which regime — and why, in stable reason
 // codes and one Chinese sentence. Pure: no clock, no database. The scheduled job uses
 // nextChangeDate and sweep.
-import { heaviestCode } from '../catalog/catalog.model.ts';
-import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
+import { heaviestCode } from '../catalog/index.ts';
+import { SGS_CF_V2 } from '../catalog/index.ts';
 import { addMonths, dayOfAt, formatMonths, isoDay, parseDay } from './dates.ts';
 import { DEFAULT_RULE_SETS, ruleSetInForce, sortRuleSets } from './rules.ts';
 import { deriveSector, matchSeriousConduct } from './sectors.ts';

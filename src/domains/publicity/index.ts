@@ -1,4 +1,5 @@
-// Public surface of the publicity domain (公示期规则引擎): pure functions and data, no database.
+// Public surface of the publicity domain (公示期规则引擎): the pure rule engine, plus the few
+// database functions other domains use. Other domains import publicity only from here.
 export * from './publicity.schemas.ts';
 export { PublicityError, type PublicityErrorCode } from './errors.ts';
 export { addMonths, dayOfAt, formatMonths, parseDay } from './dates.ts';
@@ -19,3 +20,6 @@ export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecor
 export { fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
 export { fineUnitSuspect, fineUnitSuspectIn, yuanFigures } from './fine-unit.ts';
 export { readSanction, type SanctionReading } from './sanctions.ts';
+// Database-facing functions: the record-level decision (ingest) and the public read model (subjects, reports).
+export { decideInput, recordInput, refreshPublicity, type RecordPublicity } from './publicity.service.ts';
+export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';

@@ -10,9 +10,9 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { executePrepared, type DbOrTx } from '../../db/index.ts';
-import { compileItem } from '../catalog/catalog.model.ts';
-import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { compileItem } from '../catalog/index.ts';
+import { definitionKey, itemDefinitions } from '../catalog/index.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
 
 export type PublicRecord = {

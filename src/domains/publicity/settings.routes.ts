@@ -4,8 +4,8 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../platform/http.ts';
-import { compileItem } from '../catalog/catalog.model.ts';
-import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
+import { compileItem } from '../catalog/index.ts';
+import { SGS_CF_V2 } from '../catalog/index.ts';
 import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
 import { DEFAULT_SETTINGS } from './settings.ts';
 import { SeveritySchema, type PublicitySettings } from './publicity.schemas.ts';

@@ -2,9 +2,9 @@
 // Order of precedence: the department's explicit class, then 简易程序 (→ 轻微, DOMAIN §3.3
 // examples), then each category through the data mapping (defaults/category-severity.json) with
 // the amount thresholds of the settings. Periods are chosen per category later, longest wins.
-import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
-import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
-import { parseSetValue } from '../ingest/validate.ts';
+import { compileItem, heaviestCode } from '../catalog/index.ts';
+import { SGS_CF_V2 } from '../catalog/index.ts';
+import { parseSetValue } from '../ingest/index.ts';
 import { fineUnitSuspectIn } from './fine-unit.ts';
 import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';

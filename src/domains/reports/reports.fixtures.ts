@@ -1,9 +1,9 @@
 // A realistic report model without a database, for the renderer's tests and `npm run bench -- report`:
 // generated 行政处罚 v2 rows (the ingest fixtures) shaped by the same toPublic() the public API uses.
-import { compileItem } from '../catalog/catalog.model.ts';
-import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
-import { generatePenaltyRows } from '../ingest/fixtures.ts';
-import { toPublic, type PublicRecord } from '../publicity/public.repository.ts';
+import { compileItem } from '../catalog/index.ts';
+import { SGS_CF_V2 } from '../catalog/index.ts';
+import { generatePenaltyRows } from '../ingest/index.ts';
+import { toPublic, type PublicRecord } from '../publicity/index.ts';
 import { buildReportModel, type ReportModel, type ReportSubject } from './reports.model.ts';
 
 const FIELDS = compileItem(SGS_CF_V2).templateFields;

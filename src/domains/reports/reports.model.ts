@@ -4,7 +4,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { lookupRegion, regionFullName } from '../codes/index.ts';
 import { scrubPersonalNumbers } from '../../platform/pii.ts';
-import type { PublicRecord } from '../publicity/public.repository.ts';
+import type { PublicRecord } from '../publicity/index.ts';
 
 /** The subject as the report shows it (a row of `subjects`, legal persons and 个体工商户 only). */
 export interface ReportSubject {

@@ -21,7 +21,7 @@ import pg from 'pg';
 import { executePrepared, type Db, type DbOrTx } from '../../db/index.ts';
 import { lookupRegion, regionFullName } from '../codes/index.ts';
 import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
-import { hasPublicRecord } from '../publicity/public.repository.ts';
+import { hasPublicRecord } from '../publicity/index.ts';
 import {
   claimPending,
   findByEmbeddedOrgCode,

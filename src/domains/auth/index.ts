@@ -1,0 +1,5 @@
+// Public face of the auth domain (departments, users, sessions, API keys, reporting authorities).
+// Other domains import auth only from here (the dependency rule in eslint.config.js).
+export { ROLES, departmentScope, assertDepartmentAccess, actorOf, resolveSession, type SessionUser, type DepartmentDto } from './auth.service.ts';
+export { reportingAuthorities, type ReportingAuthorities } from './authorities.service.ts';
+export { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from './departments.data.ts';
