@@ -125,6 +125,12 @@ export async function listBatches(
   return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].batchId : null };
 }
 
+/** What the error file needs of a batch's upload: its header row as uploaded and the uploading user. */
+export async function batchUpload(db: DbOrTx, id: string): Promise<{ header: string[]; createdBy: number | null }> {
+  const r = await db.selectFrom('ingest_batches').select(['header', 'created_by']).where('id', '=', id).executeTakeFirstOrThrow();
+  return { header: (r.header as string[] | null) ?? [], createdBy: r.created_by };
+}
+
 export interface RejectDto {
   rowNumber: number;
   errors: Array<{ field: string; header: string; code: string; message: string }>;

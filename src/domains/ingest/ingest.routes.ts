@@ -2,22 +2,20 @@
 // statistics; and the signed API for department systems. Thin: authorise, call a service, shape the answer.
 import fastifyMultipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel } from '../../db/types.ts';
 import { audit } from '../../platform/audit.ts';
-import { decrypt } from '../../platform/crypto.ts';
-import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { AppError, forbidden } from '../../platform/errors.ts';
 import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../platform/http.ts';
-import { neutraliseCell } from '../../platform/spreadsheet.ts';
 import { departmentScope, type SessionUser } from '../auth/index.ts';
 import { findActiveItem } from '../catalog/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
-import { batchPersonalColumns, protectRejectCells, revealRejectCells } from './rejects.ts';
 import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uploads.ts';
-import { holdBatch, sweepAbandonedBatches } from './ingest.service.ts';
-import { allRejects, departmentStats, getBatch, getRecord, listBatches, listRecords, listRejects } from './ingest.repository.ts';
+import { holdBatch } from './ingest.service.ts';
+import { errorWorkbook } from './errorfile.ts';
+import { collectionStats, listReceipts, receiptInScope, rejectsInScope } from './receipts.service.ts';
+import { recordDetail, recordsInScope } from './records.service.ts';
 import {
   BatchSchema,
   FormBody,
@@ -113,17 +111,9 @@ function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: str
   });
 }
 
+/** A receipt the caller may see (receipts.service.ts), with the progress of its import if this process runs it. */
 async function batchInScope(req: FastifyRequest, user: SessionUser | null, callerDept: number | null, id: string) {
-  const { db } = req.server.ctx;
-  let b = await getBatch(db, id);
-  if (!b) throw notFound('batch_not_found', '批次不存在');
-  // A poll shows a batch whose importing process died as failed at once, not after the next sweep.
-  if (b.status === 'processing' && (await sweepAbandonedBatches(db, { ids: [id] }))) b = (await getBatch(db, id))!;
-  const scope = user ? await departmentScope(db, user) : [callerDept!];
-  if (scope !== null && !scope.includes(b.department.id)) {
-    await audit(db, auditCtx(req), { action: 'ingest.batch.read', target: `batch:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
-    throw forbidden('department_forbidden', '无权查看其他部门的批次');
-  }
+  const b = await receiptInScope(req.server.ctx.db, user ? { user } : { departmentId: callerDept! }, id, auditCtx(req));
   return { ...b, progress: progress.get(id) ?? null };
 }
 
@@ -222,8 +212,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      await sweepAbandonedBatches(db);
-      const page = await listBatches(db, await departmentScope(db, user), req.query);
+      const page = await listReceipts(db, user, req.query);
       return { ...page, items: page.items.map((b) => ({ ...b, progress: progress.get(b.batchId) ?? null })) };
     },
   );
@@ -248,8 +237,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      await batchInScope(req, user, null, req.params.id);
-      return listRejects(db, req.params.id, Number(req.query.cursor ?? 0));
+      return rejectsInScope(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
     },
   );
 
@@ -266,48 +254,13 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req, reply) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      const b = await batchInScope(req, user, null, req.params.id);
-      const target = `batch:${req.params.id}`;
-      const stored = await db.selectFrom('ingest_batches').select(['header', 'created_by']).where('id', '=', req.params.id).executeTakeFirstOrThrow();
       const unmasked = req.query.unmasked === '1' || req.query.unmasked === 'true';
-      // Only the uploader sees their own rows as uploaded; everyone else in scope gets them masked.
-      if (unmasked && stored.created_by !== user.id) {
-        await audit(db, auditCtx(req), { action: 'personal_data.read', target, outcome: 'denied', detail: { file: 'errors.xlsx', reason: 'not_uploader' } });
-        throw forbidden('unmask_forbidden', '只有上传该批次的用户本人可以下载未脱敏的错误数据');
-      }
-      const header = (stored.header as string[] | null) ?? [];
-      const rejects = await allRejects(db, req.params.id);
-      // Rows stored before rejects were protected, not yet done by the reject-cells job: masked as they are read.
-      const personal = rejects.some((r) => !r.cellsMasked) ? await batchPersonalColumns(db, req.params.id) : new Set<number>();
-      const cellsOf = (r: (typeof rejects)[number]) => {
-        if (!r.cellsMasked) return unmasked ? r.cells : protectRejectCells(r.cells, personal, new Date()).cells;
-        return unmasked ? revealRejectCells(r.cells, r.piiEnc, config.secret) : r.cells;
-      };
-      if (unmasked) {
-        // Every staff read of unmasked personal data is audited (privacy rule).
-        await audit(db, auditCtx(req), { action: 'personal_data.read', target, detail: { file: 'errors.xlsx', rows: rejects.length } });
-      }
-      await audit(db, auditCtx(req), { action: 'ingest.errors.download', target, detail: { masked: !unmasked, rows: rejects.length } });
-      const wb = new ExcelJS.Workbook();
-      const ws = wb.addWorksheet('错误数据');
-      ws.addRow([...header, '错误说明', '原行号'].map(neutraliseCell)).font = { bold: true };
-      for (const r of rejects) {
-        const cells = cellsOf(r);
-        ws.addRow([...header.map((_, i) => neutraliseCell(cells[i] ?? '')), neutraliseCell(r.errors.map((e) => e.message).join('；')), r.rowNumber]);
-      }
-      // Every column as text, so 18-digit codes survive the round trip through Excel.
-      ws.columns.forEach((c, i) => {
-        c.numFmt = '@';
-        c.width = i === header.length ? 60 : 20;
-      });
-      ws.views = [{ state: 'frozen', ySplit: 1 }];
-      const buf = Buffer.from(await wb.xlsx.writeBuffer());
-      const name = `错误数据-批次${b.batchId}-${b.item.name}${unmasked ? '-未脱敏' : ''}.xlsx`;
+      const file = await errorWorkbook(db, config.secret, user, req.params.id, unmasked, auditCtx(req));
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="errors-${b.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-        .send(buf);
+        .header('content-disposition', `attachment; filename="errors-${file.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(file.body);
     },
   );
 
@@ -328,7 +281,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      return listRecords(db, await departmentScope(db, user), req.query);
+      return recordsInScope(db, user, req.query);
     },
   );
 
@@ -345,29 +298,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      const rec = await getRecord(db, req.params.id);
-      if (!rec) throw notFound('record_not_found', '记录不存在');
-      const scope = await departmentScope(db, user);
-      if (scope !== null && !scope.includes(rec.record.departmentId)) {
-        await audit(db, auditCtx(req), { action: 'ingest.record.read', target: `record:${req.params.id}`, outcome: 'denied', detail: { reason: 'other_department' } });
-        throw forbidden('department_forbidden', '无权查看其他部门的记录');
-      }
-      const unmask = req.query.unmask === true;
-      if (unmask && user.role !== 'admin') {
-        await audit(db, auditCtx(req), { action: 'personal_data.read', target: `record:${req.params.id}`, outcome: 'denied' });
-        throw forbidden('unmask_forbidden', '只有信用办管理员可以查看未脱敏的个人信息');
-      }
-      if (unmask) {
-        // Every staff read of unmasked personal data is audited (privacy rule).
-        await audit(db, auditCtx(req), { action: 'personal_data.read', target: `record:${req.params.id}`, detail: { versions: rec.versions.filter((v) => v.piiEnc).map((v) => v.version) } });
-      }
-      return {
-        record: rec.record,
-        versions: rec.versions.map(({ piiEnc, ...v }) => ({
-          ...v,
-          content: unmask && piiEnc ? { ...v.content, ...(JSON.parse(decrypt(config.secret, piiEnc, 'pii')) as Record<string, string>) } : v.content,
-        })),
-      };
+      return recordDetail(db, config.secret, user, req.params.id, req.query.unmask === true, auditCtx(req));
     },
   );
 
@@ -383,7 +314,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
-      return { items: await departmentStats(db, await departmentScope(db, user), req.query) };
+      return { items: await collectionStats(db, user, req.query) };
     },
   );
 

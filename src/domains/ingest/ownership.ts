@@ -4,7 +4,7 @@
 //   uploading department's own USCC or one it may report for (代报机关, auth/authorities.service.ts);
 //   checked here, in Node, as each row is validated;
 // - a row whose record key already belongs to another department's record is refused; checked in the merge
-//   (ingest.service.ts mergeChunk) with the same index probe that finds the stored records.
+//   (merge.ts mergeChunk) with the same index probe that finds the stored records.
 // The credit office may correct any record with a reason (更正原因): its correction batches skip both rules,
 // and a corrected record keeps its owning department.
 import type { CatalogItem } from '../catalog/index.ts';

@@ -1,0 +1,233 @@
+// 归集 merge: one staged chunk into the registry and the records, inside the batch's transaction. Index probes
+// for the chunk's record keys (with their owners) and, through the subjects domain, its subjects; Node then
+// decides per row (unchanged duplicate, new version, new record); new records are COPYed with their publicity
+// (公示), changed records updated by primary key with their publicity decided again, versions COPYed. A fixed
+// number of statements per chunk, never one per row. Publicity columns of records are written here by design
+// (the decision travels with the record, README.md).
+import type pg from 'pg';
+import { linkSubjects } from '../subjects/index.ts';
+import type { RowIssueOut } from './validate.ts';
+import { ownedByOtherIssue } from './ownership.ts';
+import type { ReceiptCounts } from './batches.ts';
+import type { CommitOptions } from './commit.ts';
+import { copyText, esc, linesOf } from './copytext.ts';
+import { publicityOf, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
+
+/** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
+export interface MergeContext {
+  client: pg.PoolClient;
+  o: CommitOptions;
+  stage: StageContext;
+  versionSuffix: string;
+  /** records.id's sequence, for ids handed out before the records are written. */
+  recordSequence: string;
+  /** publicity_checked_at of the records the batch writes (the decision moment, as a timestamptz literal). */
+  checkedAt: string;
+  /** Counts a row as rejected and keeps it for ingest_rejects (the error file). */
+  reject: (rowNumber: number, cells: readonly string[], errors: readonly RowIssueOut[]) => void;
+  /** A correction batch: every record it writes a version of → the record's owning department. */
+  touched: Map<string, number> | null;
+}
+
+/** Times a statement for the benchmark hook, labelled by its first words. */
+async function timed<T>(o: CommitOptions, label: string, run: () => Promise<T>): Promise<T> {
+  if (!o.onStep) return run();
+  const t0 = performance.now();
+  const r = await run();
+  o.onStep(label.replace(/\s+/g, ' ').slice(0, 70), performance.now() - t0);
+  return r;
+}
+
+/** Runs one merge statement (see timed). */
+async function step<R extends pg.QueryResultRow = pg.QueryResultRow>(m: MergeContext, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+  return timed(m.o, text, () => m.client.query<R>(text, values));
+}
+
+const unique = <T>(values: Iterable<T | null>): T[] => [...new Set(values)].filter((v): v is T => v !== null);
+
+/** A record key's state while a chunk is merged: the stored record (if any) and the versions this chunk adds. */
+interface KeyState {
+  recordId: string | null;
+  /** The stored record's owning department (null for a new key: this batch's department will own it). */
+  ownerId: number | null;
+  /** The stored record's repair date and decision date (publicity depends on them). */
+  repairedAt: string | null;
+  decisionDate: string | null;
+  base: number;
+  lastHash: string | null;
+  added: number;
+  latest: StagedVersion | null;
+  latestSubject: string | null;
+}
+
+/** A stored record as the merge reads it by key. */
+interface StoredRecord {
+  record_key: string;
+  id: string;
+  department_id: number;
+  current_version: number;
+  current_hash: string;
+  repaired_at: string | null;
+  decision_date: string | null;
+}
+
+/** A key's state before this chunk: its stored record, or none (a new key). */
+function keyState(stored?: StoredRecord): KeyState {
+  return {
+    recordId: stored?.id ?? null,
+    ownerId: stored?.department_id ?? null,
+    repairedAt: stored?.repaired_at ?? null,
+    decisionDate: stored?.decision_date ?? null,
+    base: stored?.current_version ?? 0,
+    lastHash: stored?.current_hash ?? null,
+    added: 0,
+    latest: null,
+    latestSubject: null,
+  };
+}
+
+/** A version the chunk writes: its row, its record's state, its number and the row's subject. */
+interface VersionOut {
+  row: StagedVersion;
+  key: KeyState;
+  version: number;
+  subject: string | null;
+}
+
+/**
+ * Merges one chunk: subjects, then the versions to write (a row whose content equals the previous row of the
+ * same key, or the stored current version, is an unchanged duplicate), new and changed records, and the
+ * versions themselves by COPY. Adds to the counts.
+ */
+export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[], counts: ReceiptCounts): Promise<void> {
+  const { o } = m;
+  // Stored records of the chunk's keys, by index probe (item_id, record_key), with their owner.
+  const keys = unique(chunk.map((r) => r.key));
+  const stored = await step<StoredRecord>(
+    m,
+    `SELECT record_key, id, department_id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
+     FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])`,
+    [o.item.id, keys],
+  );
+  const state = new Map<string, KeyState>();
+  for (const r of stored.rows) state.set(r.record_key, keyState(r));
+  // Rows on another department's records are refused before anything of them (subject, version) is written.
+  const rows = await ownRows(m, chunk, state, counts);
+  if (!rows.length) return;
+  const subjects = await linkSubjects((text, values) => step(m, text, values), rows, m.stage.seal);
+  const versions: VersionOut[] = [];
+  rows.forEach((row, i) => {
+    let k = state.get(row.key);
+    if (!k) state.set(row.key, (k = keyState()));
+    if (row.hash === k.lastHash) return;
+    k.lastHash = row.hash;
+    k.added++;
+    k.latest = row;
+    k.latestSubject = subjects[i];
+    versions.push({ row, key: k, version: k.base + k.added, subject: subjects[i] });
+    if (k.recordId === null && k.added === 1) counts.new++;
+    else counts.updated++;
+    if (row.withdrawn) counts.withdrawn++;
+  });
+  const fresh = [...state.values()].filter((k) => k.recordId === null && k.added > 0);
+  const changed = [...state.values()].filter((k) => k.recordId !== null && k.added > 0);
+  if (fresh.length) {
+    // New records get their ids up front, so that their versions can be COPYed with them.
+    const ids = await step<{ id: string }>(m, 'SELECT nextval($1::regclass) AS id FROM generate_series(1, $2)', [m.recordSequence, fresh.length]);
+    fresh.forEach((k, i) => (k.recordId = ids.rows[i].id));
+    const head = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
+    // 公示 is decided as the records are written, so a batch's records are public (or withdrawn from
+    // publicity) from the moment it commits, with no pass over them afterwards.
+    await timed(o, 'COPY records', () =>
+      copyText(
+        m.client,
+        `COPY records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date,
+           audience, public_from, public_until, publicity, publicity_review, publicity_checked_at) FROM STDIN`,
+        linesOf(fresh, (k) => {
+          const r = k.latest!;
+          const p = r.publicity ?? publicityOf(r, null, m.stage);
+          return (
+            `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t` +
+            `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
+            `${p.review ?? '\\N'}\t${m.checkedAt}\n`
+          );
+        }),
+      ),
+    );
+  }
+  // A correction's audit entry names every record it wrote a version of, with the record's (kept) owner.
+  if (m.touched) for (const v of versions) m.touched.set(v.key.recordId!, v.key.ownerId ?? o.departmentId);
+  if (changed.length) {
+    // Changed records, by primary key, with their publicity decided again from the new current version.
+    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate));
+    await step(
+      m,
+      `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),
+         status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now(),
+         audience = v.audience, public_from = v.pf, public_until = v.pu, publicity = v.pj, publicity_review = v.rv, publicity_checked_at = $12
+       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[], $7::text[], $8::date[], $9::date[], $10::jsonb[], $11::date[])
+         AS v(id, version, hash, subject_id, withdrawn, decision_date, audience, pf, pu, pj, rv)
+       WHERE r.id = v.id`,
+      [
+        changed.map((k) => k.recordId),
+        changed.map((k) => k.base + k.added),
+        changed.map((k) => k.latest!.hash),
+        changed.map((k) => k.latestSubject),
+        changed.map((k) => k.latest!.withdrawn),
+        changed.map((k) => k.latest!.decision),
+        p.map((x) => x.audience),
+        p.map((x) => x.from),
+        p.map((x) => x.until),
+        p.map((x) => x.publicity),
+        p.map((x) => x.review),
+        m.checkedAt,
+      ],
+    );
+  }
+  if (versions.length) {
+    await timed(o, 'COPY record_versions', () =>
+      copyText(m.client, `COPY record_versions (${VERSION_COLUMNS}) FROM STDIN`, versionPieces(versions, m.versionSuffix)),
+    );
+  }
+}
+
+/**
+ * Ownership (issue 11 §1): the chunk's rows whose key is new or belongs to this batch's department. A row on
+ * another department's record is counted as rejected, with its cells, in the receipt and the error file;
+ * the owner's name is read once per chunk that has such rows. A correction batch keeps every row.
+ */
+async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: ReadonlyMap<string, KeyState>, counts: ReceiptCounts): Promise<readonly StagedVersion[]> {
+  const { o } = m;
+  if (o.correction) return chunk;
+  const ownerOf = (r: StagedVersion) => state.get(r.key)?.ownerId ?? o.departmentId;
+  const others = chunk.filter((r) => ownerOf(r) !== o.departmentId);
+  if (!others.length) return chunk;
+  const names = await step<{ id: number; name: string }>(m, 'SELECT id, name FROM departments WHERE id = ANY($1::int[])', [unique(others.map(ownerOf))]);
+  const nameOf = new Map(names.rows.map((d) => [d.id, d.name]));
+  for (const r of others) {
+    counts.accepted--;
+    if (r.late) counts.late--;
+    const owner = ownerOf(r);
+    m.reject(r.rowNumber, JSON.parse(r.cells.toString('utf8')) as string[], [ownedByOtherIssue(nameOf.get(owner) ?? `部门 ${owner}`, o.correctionHint ?? false)]);
+  }
+  return chunk.filter((r) => ownerOf(r) === o.departmentId);
+}
+
+/** The versions' COPY lines: each staged line with the batch's columns, record id, version and subject, in 256 KiB buffers. */
+function* versionPieces(versions: readonly VersionOut[], suffix: string): Generator<Buffer> {
+  const SIZE = 256 * 1024;
+  let out = Buffer.allocUnsafe(SIZE);
+  let off = 0;
+  for (const v of versions) {
+    const tail = `${suffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`;
+    const need = v.row.line.length + tail.length * 3;
+    if (off + need > out.length) {
+      if (off > 0) yield out.subarray(0, off);
+      out = Buffer.allocUnsafe(Math.max(SIZE, need));
+      off = 0;
+    }
+    off += v.row.line.copy(out, off);
+    off += out.write(tail, off);
+  }
+  if (off > 0) yield out.subarray(0, off);
+}

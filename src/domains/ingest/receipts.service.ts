@@ -1,0 +1,53 @@
+// Reading batches (回执) for the console and the signed API: one receipt, the list, rejected rows and the
+// per-department statistics, each within the reader's department scope. A batch whose importing process died
+// is shown failed before it is read (batches.ts sweepAbandonedBatches); a refused read is audited.
+import type { Db } from '../../db/index.ts';
+import { audit, type AuditContext } from '../../platform/audit.ts';
+import { forbidden, notFound } from '../../platform/errors.ts';
+import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
+import { sweepAbandonedBatches } from './batches.ts';
+import { departmentStats, getBatch, listBatches, listRejects, type BatchDto, type RejectDto, type StatsRow } from './ingest.repository.ts';
+
+/** Who reads a batch: a console user (within their department scope) or a department system (its own department). */
+export type BatchReader = { user: SessionUser } | { departmentId: number };
+
+/** One batch's receipt, if the reader may see it (404 unknown, 403 other department, audited). */
+export async function receiptInScope(db: Db, reader: BatchReader, id: string, ctx: AuditContext): Promise<BatchDto> {
+  let b = await getBatch(db, id);
+  if (!b) throw notFound('batch_not_found', '批次不存在');
+  // A poll shows a batch whose importing process died as failed at once, not after the next sweep.
+  if (b.status === 'processing' && (await sweepAbandonedBatches(db, { ids: [id] }))) b = (await getBatch(db, id))!;
+  const scope = 'user' in reader ? await departmentScope(db, reader.user) : [reader.departmentId];
+  if (scope !== null && !scope.includes(b.department.id)) {
+    await audit(db, ctx, { action: 'ingest.batch.read', target: `batch:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
+    throw forbidden('department_forbidden', '无权查看其他部门的批次');
+  }
+  return b;
+}
+
+/** The batches in the user's scope, newest first (abandoned ones shown failed first). */
+export async function listReceipts(
+  db: Db,
+  user: SessionUser,
+  q: { departmentId?: number; cursor?: string; warning?: string },
+): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
+  await sweepAbandonedBatches(db);
+  return listBatches(db, await departmentScope(db, user), q);
+}
+
+/** A page of a batch's rejected rows with their reasons, if the user may see the batch. */
+export async function rejectsInScope(
+  db: Db,
+  user: SessionUser,
+  batchId: string,
+  cursor: number,
+  ctx: AuditContext,
+): Promise<{ items: RejectDto[]; nextCursor: string | null }> {
+  await receiptInScope(db, { user }, batchId, ctx);
+  return listRejects(db, batchId, cursor);
+}
+
+/** Per-department volume, rejection rate and late share (超期上报) within the user's scope. */
+export async function collectionStats(db: Db, user: SessionUser, q: { from?: string; to?: string }): Promise<StatsRow[]> {
+  return departmentStats(db, await departmentScope(db, user), q);
+}

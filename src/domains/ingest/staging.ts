@@ -1,0 +1,251 @@
+// 归集 staging: an accepted row becomes a staged version (record key, subject fields, and its version's columns
+// as COPY text in the chunk's arena), rows are grouped in chunks, and what can be known of a chunk before its
+// merge (new subjects' columns, new records' publicity) is prepared while the previous chunk merges. Nothing
+// here writes; the merge (merge.ts) decides.
+import type pg from 'pg';
+import { setImmediate } from 'node:timers/promises';
+import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
+import { subjectKindOf, subjectPreparer, type SubjectRef } from '../subjects/index.ts';
+import { decideInput, recordInput, type RecordPublicity } from '../publicity/publicity.service.ts';
+import type { PublicityInput } from '../publicity/publicity.schemas.ts';
+import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { RowIssueOut, RowResult } from './validate.ts';
+import { maskPersonalValue } from './rejects.ts';
+import { esc, LineArena } from './copytext.ts';
+
+/**
+ * One row as the staging step sees it: accepted with its validation result, or rejected with its errors. An
+ * accepted row keeps its cells too: the merge may still refuse it (another department's record) and the
+ * error file shows the row as uploaded.
+ */
+export type StagedRow =
+  | { kind: 'accepted'; rowNumber: number; result: RowResult; cells: readonly string[] }
+  | { kind: 'rejected'; rowNumber: number; cells: readonly string[]; errors: readonly RowIssueOut[] };
+
+/** Per-item facts stageRow needs, computed once per batch rather than per row. */
+export interface StageContext {
+  item: CatalogItem;
+  maskedFields: readonly string[];
+  decisionField: string | undefined;
+  /** AES-GCM under the 'pii' key, derived once per batch. */
+  seal: (plaintext: string) => string;
+  /** Keyed hash of an ID number (the natural person's registry key). */
+  idHash: (data: string) => string;
+  keyWithSubject: boolean;
+  /** The moment publicity is decided for, the same for the whole batch. */
+  at: Date;
+}
+
+/** The batch's staging context: masked and decision fields, sealer and ID hash, the publicity moment. */
+export function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
+  return {
+    at: new Date(),
+    item,
+    maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
+    decisionField: item.items.find((f) => f.role === 'decision_date')?.code,
+    seal: sealer(secret, 'pii'),
+    idHash: hmacSha256With(secret),
+    keyWithSubject,
+  };
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One accepted row as the merge needs it: its record key, content hash and subject in fields, and the
+ * columns of its version (content, hash, encrypted originals, flags, row number) as COPY text in a
+ * shared buffer. The record id, version number and subject id are added when the chunk is merged. Its subject
+ * fields (SubjectRef) are what the subjects domain links it by, and where it prepares a new subject's columns.
+ */
+export interface StagedVersion extends SubjectRef {
+  rowNumber: number;
+  key: string;
+  authority: string;
+  docNo: string;
+  hash: string;
+  withdrawn: boolean;
+  /** Counted as 超期上报 in the receipt (taken back if the merge refuses the row). */
+  late: boolean;
+  decision: string | null;
+  /** The version's own COPY columns (the first eight of VERSION_COLUMNS), UTF-8. */
+  line: Buffer;
+  /** The row's cells as uploaded (JSON, UTF-8, in the chunk's arena): for the error file if the merge refuses the row. */
+  cells: Buffer;
+  /**
+   * What the publicity engine needs of the row (not its whole values: a chunk is held for a while, and
+   * keeping every row's values alive doubled the garbage collector's work); null if unreadable.
+   */
+  input: PublicityInput | null;
+  /** Prepared while the previous chunk merges: the publicity of the record this row would create (公示, DOMAIN §3). */
+  publicity?: RecordPublicity;
+}
+
+/** The version columns in the order a staged line carries them, then the ones the merge appends. */
+export const VERSION_COLUMNS =
+  'content, content_hash, pii_enc, withdrawn, late, working_days, provisional, row_number, batch_id, channel, department_id, catalog_version, record_id, version, subject_id';
+
+/** Builds the staged form of an accepted row; personal fields are stored masked, the originals encrypted. */
+export function stageRow(rowNumber: number, r: RowResult, cells: readonly string[], c: StageContext, arena: LineArena): StagedVersion {
+  // One serialisation serves the content hash and, when nothing is masked, the stored content.
+  const valuesJson = JSON.stringify(r.values);
+  const hash = sha256(valuesJson);
+  let contentJson = valuesJson;
+  let pii: string | null = null;
+  if (c.maskedFields.length) {
+    let originals: Record<string, string | number | null> | null = null;
+    for (const f of c.maskedFields) {
+      const v = r.values[f];
+      if (v === null || v === undefined || v === '') continue;
+      (originals ??= {})[f] = v;
+      // The stored content is the same JSON with this member's value masked. `"code":value` with an
+      // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
+      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
+      const masked = JSON.stringify(maskPersonalValue(v));
+      const member = `"${f}":`;
+      const value = JSON.stringify(v);
+      const at = contentJson.indexOf(member + value);
+      if (at < 0) throw new Error(`staging: member ${f} not found in the serialised row`);
+      contentJson = contentJson.slice(0, at + member.length) + masked + contentJson.slice(at + member.length + value.length);
+    }
+    if (originals) pii = c.seal(JSON.stringify(originals));
+  }
+  const s = r.subject;
+  const id = s.uscc ? null : (s.idNumber ?? null);
+  const decision = c.decisionField ? r.values[c.decisionField] : null;
+  const k = r.key!;
+  return {
+    rowNumber,
+    key: c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`,
+    authority: k.authorityUscc,
+    docNo: k.docNo,
+    hash,
+    withdrawn: r.withdrawn,
+    late: r.late,
+    decision: typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null,
+    kind: subjectKindOf(s.category),
+    name: s.name,
+    uscc: s.uscc ?? null,
+    idHash: id ? c.idHash(`id:${id}`) : null,
+    idNumber: id,
+    orgCode: s.orgCode ?? null,
+    regNo: s.regNo ?? null,
+    input: recordInput(c.item.recordType, typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null, r.values),
+    // A buffer rather than the array: kept for the chunk's life without objects for the garbage collector to trace.
+    cells: arena.add(JSON.stringify(cells)),
+    line: arena.add(
+      esc(contentJson) +
+        '\t' + hash +
+        '\t' + (pii ?? '\\N') +
+        '\t' + (r.withdrawn ? 't' : 'f') +
+        '\t' + (r.late ? 't' : 'f') +
+        '\t' + esc(r.workingDays) +
+        '\t' + (r.provisional ? 't' : 'f') +
+        '\t' + rowNumber,
+    ),
+  };
+}
+
+/** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
+export async function* chunksOf(
+  rows: AsyncIterable<{ rowNumber: number; result: RowResult; cells: readonly string[] }>,
+  size: number,
+  stage: StageContext,
+  pool: pg.Pool,
+): AsyncGenerator<StagedVersion[]> {
+  let chunk: StagedVersion[] = [];
+  let arena = new LineArena();
+  let yielded = false;
+  const prepareSubjects = subjectPreparer((text, values) => pool.query(text, values), stage.seal);
+  for await (const row of rows) {
+    chunk.push(stageRow(row.rowNumber, row.result, row.cells, stage, arena));
+    // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
+    // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
+    if (chunk.length % 64 === 0) await setImmediate();
+    if (chunk.length >= size) {
+      await prepareChunk(pool, chunk, prepareSubjects, stage);
+      yield chunk;
+      yielded = true;
+      chunk = [];
+      arena = new LineArena();
+    }
+  }
+  if (chunk.length > 0) await prepareChunk(pool, chunk, prepareSubjects, stage);
+  if (chunk.length > 0 || !yielded) yield chunk;
+}
+
+/** Each key's last row (rows come in file order): the row a new record is made from. Null keys are skipped. */
+function latestBy(rows: Iterable<StagedVersion>, codeOf: (r: StagedVersion) => string | null): Map<string, StagedVersion> {
+  const latest = new Map<string, StagedVersion>();
+  for (const r of rows) {
+    const c = codeOf(r);
+    if (c !== null) latest.set(c, r);
+  }
+  return latest;
+}
+
+/** Runs `fn` on each item, giving the event loop a turn every 64 items, as chunksOf does while reading. */
+async function eachWithTurns<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
+  let n = 0;
+  for (const item of items) {
+    fn(item);
+    if (++n % 64 === 0) await setImmediate();
+  }
+}
+
+/**
+ * Work for a chunk that can be done before its merge, while the previous chunk merges: the columns of the
+ * subjects it will create (subjects domain) and the publicity of the records it will create. Guesses only, from what is
+ * committed now; the merge decides, and computes whatever it needs that was not prepared.
+ */
+async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], prepareSubjects: (rows: readonly SubjectRef[]) => Promise<void>, stage: StageContext): Promise<void> {
+  await prepareSubjects(chunk);
+  await prepareNewRecords(pool, chunk, stage);
+}
+
+/**
+ * The publicity of each record the chunk would create (keys not in records now), decided from the key's
+ * latest row in the chunk, with no repair date (a new record has none).
+ */
+async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext): Promise<void> {
+  const latest = latestBy(chunk, (r) => r.key);
+  const unknown = await pool.query<{ key: string }>(
+    'SELECT c AS key FROM unnest($2::text[]) c WHERE (SELECT r.id FROM records r WHERE r.item_id = $1 AND r.record_key = c) IS NULL',
+    [stage.item.id, [...latest.keys()]],
+  );
+  await eachWithTurns(unknown.rows, ({ key }) => {
+    const r = latest.get(key)!;
+    r.publicity = publicityOf(r, null, stage);
+  });
+}
+
+/** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
+export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null): RecordPublicity {
+  // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
+  const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
+  return decideInput(input, repairedAt, stage.at);
+}
+
+/**
+ * Pulls from `src` up to `ahead` items before the consumer asks for them. A chunk is then read,
+ * validated and serialised in Node while PostgreSQL merges the previous one: the two cores work at once.
+ */
+export async function* readAhead<T>(src: AsyncIterable<T>, ahead: number): AsyncGenerator<T> {
+  const it = src[Symbol.asyncIterator]();
+  const queue: Promise<IteratorResult<T>>[] = [];
+  const request = () => {
+    const p = it.next();
+    // A request the consumer never awaits (it stopped on an error) must not become an unhandled rejection.
+    p.catch(() => undefined);
+    queue.push(p);
+  };
+  try {
+    for (;;) {
+      while (queue.length <= ahead) request();
+      const r = await queue.shift()!;
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.(undefined).catch(() => undefined);
+  }
+}

@@ -1,0 +1,280 @@
+// Subject creation in bulk (主体库, issue 归集 §7): the path an import takes to link each accepted row to its
+// subject, creating the subjects, legacy-code links (subject_identifiers) and name variants (subject_names)
+// that are new. Set-based SQL on the caller's connection, inside the caller's transaction, a fixed number of
+// statements per chunk of rows (one index probe per code, never a query per row).
+//
+// Two steps, so that the costly part in Node overlaps PostgreSQL's work on the previous chunk:
+//   subjectPreparer  reads what is committed (any connection) and stores on each row that names a subject the
+//                    registry does not know yet the complete columns of that subject (`newSubject`), search
+//                    columns included. A guess: the registry may change before the merge.
+//   linkSubjects     decides, in the transaction: probes the registry by USCC / ID hash, inserts the missing
+//                    subjects (with the prepared columns, or computed now), resolves legacy codes, records the
+//                    links and name variants, and returns each row's subject id.
+import { setImmediate } from 'node:timers/promises';
+import type pg from 'pg';
+import type { SubjectsTable } from '../../db/types.ts';
+import { maskIdNumber } from '../codes/index.ts';
+import { bigramsTsvector, searchColumns } from './search.ts';
+
+/** Runs one statement of the bulk path on the caller's connection (the caller owns the transaction). */
+export type BulkQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+export type SubjectKind = SubjectsTable['kind'];
+
+/** A new subject's columns, in the order linkSubjects inserts them. */
+export type NewSubjectColumns = [
+  kind: string,
+  name: string,
+  uscc: string | null,
+  region: string | null,
+  idHash: string | null,
+  idMasked: string | null,
+  idEnc: string | null,
+  norm: string,
+  bigrams: string,
+  pinyin: string,
+];
+
+/** What the bulk path reads of a row that names a subject (an import's staged row is one). */
+export interface SubjectRef {
+  kind: SubjectKind;
+  name: string | null;
+  uscc: string | null;
+  /** Natural persons without a USCC: the keyed hash of the ID number, and the number itself for a new subject. */
+  idHash: string | null;
+  idNumber: string | null;
+  orgCode: string | null;
+  regNo: string | null;
+  /** Set by subjectPreparer: the columns of this row's subject, if the subject looks new. */
+  newSubject?: NewSubjectColumns;
+}
+
+/** Seals a natural person's ID number for `subjects.id_enc` (AES-GCM under the 'pii' key). */
+export type Seal = (plaintext: string) => string;
+
+/** The registry's subject kind for a row's 主体类别 (法人及非法人组织 and anything unknown are legal persons). */
+export function subjectKindOf(category: string | null): SubjectKind {
+  if (category === '自然人') return 'natural_person';
+  if (category === '个体工商户') return 'individual_business';
+  return 'legal';
+}
+
+/** A registry entry as the bulk path sees it: its id and its registered name (for name variants). */
+interface KnownSubject {
+  id: string;
+  name: string;
+}
+
+const unique = <T>(values: Iterable<T | null>): T[] => [...new Set(values)].filter((v): v is T => v !== null);
+
+/** Each code's last row (rows come in file order): the row a new subject is made from. Null codes are skipped. */
+function latestBy<R extends SubjectRef>(rows: Iterable<R>, codeOf: (r: R) => string | null): Map<string, R> {
+  const latest = new Map<string, R>();
+  for (const r of rows) {
+    const c = codeOf(r);
+    if (c !== null) latest.set(c, r);
+  }
+  return latest;
+}
+
+/**
+ * 31-bit FNV-1a of a string. The codes a batch has met are kept as these small integers (no heap object per
+ * entry for the garbage collector to trace); a collision only means a subject's columns are not prepared
+ * ahead, and linkSubjects computes them itself.
+ */
+function smallHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
+/** A row's registry code: its USCC, else (natural persons) the keyed hash of the ID number. */
+const subjectCode = (r: SubjectRef): string | null => r.uscc ?? r.idHash;
+
+/**
+ * 主体检索 columns of a new subject, complete: name_norm and pinyin_initials as the JS backfill writes them
+ * (search.ts searchColumns) and the bigram tsvector of that name_norm, as the row trigger derives it. The
+ * subjects INSERT then skips its row trigger (migration 20261128T1900), and the subject is not pending: the
+ * backfill would otherwise rewrite every new subject right after the import (an UPDATE that touches all ten
+ * indexes again; 125 s per million subjects in the public-service benchmark).
+ */
+function newSubjectSearch(name: string): [norm: string, bigrams: string, pinyin: string] {
+  const c = searchColumns(name);
+  return [c.nameNorm, bigramsTsvector(c.nameNorm), c.pinyinInitials];
+}
+
+/** The columns of a new subject, from the row that reports it: by USCC, else a natural person by ID number. */
+function newSubjectColumns(r: SubjectRef, seal: Seal): NewSubjectColumns {
+  if (r.uscc !== null) {
+    const name = r.name ?? r.uscc;
+    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null, ...newSubjectSearch(name)];
+  }
+  const masked = maskIdNumber(r.idNumber!);
+  const name = r.name ?? masked;
+  return ['natural_person', name, null, null, r.idHash, masked, seal(r.idNumber!), ...newSubjectSearch(name)];
+}
+
+/**
+ * The preparation step of a batch: returns a function that, for a chunk of rows, computes ahead of the merge
+ * the columns of the subjects the chunk will create: those whose code the batch meets for the first time and
+ * that are not in the registry (committed) yet, from their latest row, as linkSubjects picks it. Their search
+ * columns (pinyin above all) are the costliest part of a new subject in Node. `query` may be any connection.
+ */
+export function subjectPreparer(query: BulkQuery, seal: Seal): (rows: readonly SubjectRef[]) => Promise<void> {
+  const seen = new Set<number>();
+  return async (chunk) => {
+    const latest = latestBy(chunk, (r) => {
+      const c = subjectCode(r);
+      return c !== null && !seen.has(smallHash(c)) ? c : null;
+    });
+    if (!latest.size) return;
+    for (const c of latest.keys()) seen.add(smallHash(c));
+    const rows = [...latest.values()];
+    // Only the codes not in the registry come back (on a re-import, none), each by one index probe: a scalar
+    // subquery, which the planner cannot turn into a join that reads the whole table.
+    const unknown = await query<{ code: string }>(
+      `SELECT c AS code FROM unnest($1::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.uscc = c) IS NULL
+     UNION ALL SELECT c FROM unnest($2::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
+      [rows.filter((r) => r.uscc !== null).map((r) => r.uscc), rows.filter((r) => r.uscc === null).map((r) => r.idHash)],
+    );
+    // Give the event loop a turn every 64 subjects, as the reader does while reading.
+    let n = 0;
+    for (const { code } of unknown.rows) {
+      const r = latest.get(code)!;
+      r.newSubject = newSubjectColumns(r, seal);
+      if (++n % 64 === 0) await setImmediate();
+    }
+  };
+}
+
+/**
+ * The subjects of the rows by one unique code (USCC or ID hash), given each code's latest row: the known ones
+ * by index probe, the rest created from that row (with the columns prepared ahead, if any). Returns code → subject.
+ */
+async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_hash', latest: ReadonlyMap<string, SubjectRef>): Promise<Map<string, KnownSubject>> {
+  const found = new Map<string, KnownSubject>();
+  if (!latest.size) return found;
+  const read = async (list: string[]) => {
+    const r = await query<KnownSubject & { code: string }>(`SELECT ${column} AS code, id, name FROM subjects WHERE ${column} = ANY($1::text[])`, [list]);
+    for (const x of r.rows) found.set(x.code, x);
+  };
+  await read([...latest.keys()]);
+  const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
+  if (fresh.length) {
+    const cols: (string | null)[][] = Array.from({ length: 10 }, () => []);
+    for (const c of fresh) {
+      const r = latest.get(c)!;
+      (r.newSubject ?? newSubjectColumns(r, seal)).forEach((v, i) => cols[i].push(v));
+    }
+    const r = await query<KnownSubject & { code: string }>(
+      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams, pinyin_initials)
+       SELECT k, n, u, r, h, im, ie, nn, nb::tsvector, py
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS t(k, n, u, r, h, im, ie, nn, nb, py)
+       ON CONFLICT (${column}) DO NOTHING RETURNING ${column} AS code, id, name`,
+      cols,
+    );
+    for (const x of r.rows) found.set(x.code, x);
+    // Created by a concurrent import meanwhile (ON CONFLICT skipped them): read them now.
+    const missing = fresh.filter((c) => !found.has(c));
+    if (missing.length) await read(missing);
+  }
+  return found;
+}
+
+/**
+ * Links each row to its subject, creating the subjects that are new, linking reported legacy codes and
+ * recording name variants; returns the subject id of each row, in order (null when the row names no
+ * identifier at all). Runs on the caller's transaction through `query`; `seal` encrypts a new natural
+ * person's ID number.
+ */
+export async function linkSubjects(query: BulkQuery, rows: readonly SubjectRef[], seal: Seal): Promise<(string | null)[]> {
+  const names = new Map<string, string>();
+  const remember = (list: readonly KnownSubject[]) => {
+    for (const s of list) names.set(s.id, s.name);
+  };
+  // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
+  // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
+  // import created meanwhile; it is read again below.
+  const byUscc = await subjectsBy(query, seal, 'uscc', latestBy(rows, (r) => r.uscc));
+  const byId = await subjectsBy(query, seal, 'id_hash', latestBy(rows, (r) => (r.uscc === null ? r.idHash : null)));
+  remember([...byUscc.values(), ...byId.values()]);
+  const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
+
+  // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
+  const legacy = rows.map((_, i) => i).filter((i) => ids[i] === null && (rows[i].orgCode !== null || rows[i].regNo !== null));
+  if (legacy.length) {
+    const orgs = unique(legacy.map((i) => rows[i].orgCode));
+    const regs = unique(legacy.map((i) => rows[i].regNo));
+    const lookup = async (text: string, values: readonly string[]) => {
+      const map = new Map<string, KnownSubject>();
+      if (!values.length) return map;
+      for (const x of (await query<KnownSubject & { code: string }>(text, [values])).rows) map.set(x.code, x);
+      remember([...map.values()]);
+      return map;
+    };
+    const org = await lookup(`SELECT si.value AS code, s.id, s.name FROM subject_identifiers si JOIN subjects s ON s.id = si.subject_id
+      WHERE si.kind = 'org' AND si.value = ANY($1::text[])`, orgs);
+    const reg = await lookup(`SELECT si.value AS code, s.id, s.name FROM subject_identifiers si JOIN subjects s ON s.id = si.subject_id
+      WHERE si.kind = 'regno' AND si.value = ANY($1::text[])`, regs);
+    const embedded = await lookup(`SELECT DISTINCT ON (substr(uscc, 9, 9)) substr(uscc, 9, 9) AS code, id, name FROM subjects
+      WHERE substr(uscc, 9, 9) = ANY($1::text[]) AND uscc IS NOT NULL ORDER BY substr(uscc, 9, 9), id`, orgs);
+    for (const i of legacy) {
+      const { orgCode, regNo } = rows[i];
+      ids[i] = (orgCode !== null ? org.get(orgCode) : undefined)?.id ?? (regNo !== null ? reg.get(regNo) : undefined)?.id ?? (orgCode !== null ? embedded.get(orgCode) : undefined)?.id ?? null;
+    }
+    // Still unknown legacy-only subjects: one new subject per code (from its latest row), linked for next time.
+    const unknown = latestBy(
+      legacy.filter((i) => ids[i] === null).map((i) => rows[i]),
+      (r) => r.orgCode ?? r.regNo,
+    );
+    const byCode = (code: (r: SubjectRef) => string | null) => {
+      const map = new Map<string, number[]>();
+      for (const i of legacy) {
+        const c = code(rows[i]);
+        if (c === null) continue;
+        const list = map.get(c);
+        if (list) list.push(i);
+        else map.set(c, [i]);
+      }
+      return map;
+    };
+    const rowsByOrg = byCode((r) => r.orgCode);
+    const rowsByReg = byCode((r) => r.regNo);
+    for (const code of [...unknown.keys()].sort()) {
+      const u = unknown.get(code)!;
+      const s = await query<KnownSubject>('INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id, name', [u.kind, u.name ?? code]);
+      const created = s.rows[0];
+      remember([created]);
+      if (u.orgCode) await query(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.orgCode, created.id]);
+      if (u.regNo) await query(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.regNo, created.id]);
+      // Every still unlinked row that reports either code.
+      for (const i of [...(u.orgCode !== null ? rowsByOrg.get(u.orgCode)! : []), ...(u.regNo !== null ? rowsByReg.get(u.regNo)! : [])]) ids[i] ??= created.id;
+    }
+  }
+
+  // Every reported legacy code is linked to its row's subject (the first row of each code decides).
+  for (const [kind, code] of [['org', (r: SubjectRef) => r.orgCode], ['regno', (r: SubjectRef) => r.regNo]] as const) {
+    const links = new Map<string, string>();
+    rows.forEach((r, i) => {
+      const c = code(r);
+      if (c !== null && ids[i] !== null && !links.has(c)) links.set(c, ids[i]!);
+    });
+    if (links.size) {
+      await query(`INSERT INTO subject_identifiers (kind, value, subject_id) SELECT $1, v, s FROM unnest($2::text[], $3::bigint[]) AS t(v, s) ON CONFLICT DO NOTHING`,
+        [kind, [...links.keys()], [...links.values()]]);
+    }
+  }
+  // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
+  const variants = new Map<string, [string, string]>();
+  rows.forEach((r, i) => {
+    const id = ids[i];
+    if (id !== null && r.name !== null && r.name !== names.get(id)) variants.set(`${id}\u001f${r.name}`, [id, r.name]);
+  });
+  if (variants.size) {
+    const v = [...variants.values()];
+    await query(`INSERT INTO subject_names (subject_id, name) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [v.map((x) => x[0]), v.map((x) => x[1])]);
+  }
+  return ids;
+}
