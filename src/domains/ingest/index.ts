@@ -50,3 +50,5 @@ export {
   type PenaltyGenOptions,
   type PenaltyCsvOptions,
 } from './fixtures.ts';
+export { importRows, importFile, type ImportRowsOptions } from './import.service.ts';
+export { startBatch } from './ingest.service.ts';
