@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../src/config.ts';
-import { createUser } from '../src/domains/auth/auth.service.ts';
-import { createTestApp, deptId, TEST_PASSWORD, type TestApp } from './helpers/app.ts';
+import { makeUser } from './factories.ts';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './helpers/app.ts';
 
 const PROXY = '127.0.0.1'; // nginx on the same machine: the only peer the app sees
 const CLIENT = '203.0.113.7'; // the address nginx appends to X-Forwarded-For
@@ -26,7 +26,7 @@ describe('TRUST_PROXY=1 (one nginx in front)', () => {
   before(async () => {
     t = await appWith('1', { loginMaxFailures: 5, loginMaxFailuresPerIp: 3, searchRateLimitPerMinute: 2 });
     for (const u of ['proxy_a', 'proxy_b', 'proxy_c', 'proxy_colleague']) {
-      await createUser(t.db, 'system', { username: u, displayName: u, role: 'reporter', departmentId: await deptId(t.db, 'SCJGJ'), password: TEST_PASSWORD }, { actor: null });
+      await makeUser(t.db, { username: u });
     }
   });
   after(async () => {

@@ -5,13 +5,12 @@
 // the record page and the list; ID-number fields and an individual business's operator are never public.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, deptId, type TestApp } from './helpers/app.ts';
+import { importRecords } from './factories.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { pdfText } from './fixtures/monitoring/doc-text.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
-import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import { generateIdNumber, generateUscc, idCheckChar } from '../src/domains/codes/index.ts';
-import { importRows } from '../src/domains/ingest/import.service.ts';
 import { refreshPublicity } from '../src/domains/publicity/publicity.service.ts';
 import { companyPenaltyRows } from '../src/domains/reports/reports.fixtures.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
@@ -54,8 +53,7 @@ type Json = { [k: string]: unknown };
 type Rec = { id: string; subjectId: string; subjectName: string | null; docNo: string; fields: Array<{ name: string; value: string }> };
 
 async function load(t: TestApp, rows: Array<Record<string, string>>) {
-  const item = (await findActiveItem(t.db, '行政处罚'))!;
-  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
+  const r = await importRecords(t, rows);
   assert.equal(r.status, 'committed', JSON.stringify(r));
   assert.equal(r.rejected, 0, JSON.stringify(r));
   await refreshPublicity(t.db, t.ctx.config.secret, { batchId: r.batchId });

@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { createTestApp, deptId, type TestApp } from '../../test/helpers/app.ts';
+import { importRecords, penaltyRows } from '../../test/factories.ts';
+import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { allowFixtureAuthorities } from '../../test/helpers/authorities.ts';
-import { findActiveItem } from '../domains/catalog/catalog.repository.ts';
-import { generatePenaltyRows, PENALTY_HEADERS } from '../domains/ingest/index.ts';
-import { importRows } from '../domains/ingest/import.service.ts';
 import { currentMonth } from '../domains/assessment/index.ts';
 import { runScorecards } from './scorecards.ts';
 
@@ -23,10 +21,9 @@ before(async () => {
   // 市场监管局 may report the authorities the generated rows name (issue 11 §1).
   await allowFixtureAuthorities(t.db, 'SCJGJ');
   dir = await mkdtemp(join(tmpdir(), 'cc-cli-scorecards-'));
-  const item = (await findActiveItem(t.db, '行政处罚'))!;
-  const rows = [...generatePenaltyRows(10, 77)].map((g) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, g.cells[i]])));
+  const rows = penaltyRows(10, 77);
   rows[3]['违法事实'] = ''; // one rejected row
-  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
+  const r = await importRecords(t, rows);
   assert.equal(r.status, 'committed');
   assert.equal(r.rejected, 1);
 });

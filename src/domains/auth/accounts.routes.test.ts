@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, deptId, loginAs, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { createApiKey, signRequest } from './apikeys.service.ts';
 import { createUser } from './auth.service.ts';
+import { makeUser } from '../../../test/factories.ts';
 
 let t: TestApp;
 before(async () => {
@@ -18,10 +19,8 @@ const SYSTEM = { actor: { username: 'test' } };
 let seq = 0;
 
 async function newUser(role: 'reporter' | 'reviewer' | 'district_admin' | 'admin', deptCode: string | null, password = TEST_PASSWORD) {
-  const username = `acc_${role}_${++seq}`;
-  const departmentId = deptCode ? await deptId(t.db, deptCode) : null;
-  const u = await createUser(t.db, 'system', { username, displayName: username, role, departmentId, password }, SYSTEM);
-  return { id: u.id, username };
+  const u = await makeUser(t.db, { username: `acc_${role}_${++seq}`, role, deptCode, password, actor: SYSTEM.actor });
+  return { id: u.id, username: u.username };
 }
 
 const login = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });

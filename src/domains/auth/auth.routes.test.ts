@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, deptId, loginAs, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { signRequest } from './apikeys.service.ts';
-import { createUser } from './auth.service.ts';
+import { makeUser } from '../../../test/factories.ts';
 
 let t: TestApp;
 before(async () => {
@@ -35,8 +35,7 @@ describe('sign-in', () => {
   });
 
   test('a wrong password is refused with 401, audited, and throttled after the limit', async () => {
-    const dep = await deptId(t.db, 'SCJGJ');
-    await createUser(t.db, 'system', { username: 'victim', displayName: 'V', role: 'reporter', departmentId: dep, password: TEST_PASSWORD }, { actor: null });
+    await makeUser(t.db, { username: 'victim', displayName: 'V', deptCode: 'SCJGJ' });
     for (let i = 0; i < 3; i++) {
       const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'victim', password: 'wrong-password-1' } });
       assert.equal(r.statusCode, 401);

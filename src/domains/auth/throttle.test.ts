@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createTestApp, deptId, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
-import { createUser } from './auth.service.ts';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
+import { makeUser } from '../../../test/factories.ts';
 
 const MAX = 5;
 const MAX_PER_IP = 12;
@@ -21,7 +21,7 @@ const login = (username: string, password: string, remoteAddress: string) =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress });
 
 async function addUser(username: string) {
-  await createUser(t.db, 'system', { username, displayName: username, role: 'reporter', departmentId: await deptId(t.db, 'SCJGJ'), password: TEST_PASSWORD }, { actor: null });
+  await makeUser(t.db, { username });
 }
 
 const failuresOf = async (username: string) =>

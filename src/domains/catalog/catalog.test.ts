@@ -25,7 +25,7 @@ import {
 
 const REF = new URL('../../../test/fixtures/ingest/reference/', import.meta.url);
 
-/** Header lines of a shared/data header list: comments and type notes after '#' removed. */
+/** Header lines of a reference header list (test/fixtures/ingest/reference): comments and type notes after '#' removed. */
 function headerList(name: string): string[] {
   return readFileSync(fileURLToPath(new URL(name, REF)), 'utf8')
     .split('\n')

@@ -1,6 +1,6 @@
-// Test vectors copied from shared/data (see its README); vectors.test.ts checks they have not drifted.
+// Test vectors copied from test/fixtures/ingest/reference (see its README); vectors.test.ts checks they have not drifted.
 
-/** shared/data/uscc_invalid.txt */
+/** reference/uscc_invalid.txt */
 export const USCC_INVALID = [
   '12345',
   'A1110000600037341L',
@@ -11,7 +11,7 @@ export const USCC_INVALID = [
   '91320621MA1MRHG207',
 ];
 
-/** shared/data/uscc_float_mangled.txt */
+/** reference/uscc_float_mangled.txt */
 export const USCC_FLOAT_MANGLED = [
   '916201055811843000',
   '916201055811872000',
@@ -23,7 +23,7 @@ export const USCC_FLOAT_MANGLED = [
   '916201052243673000',
 ];
 
-/** shared/data/ric_valid.txt */
+/** reference/ric_valid.txt */
 export const RIC_VALID = [
   '360426199101010071',
   '44011320141005001X',
@@ -44,7 +44,7 @@ export const RIC_VALID = [
   '32021919900101003X',
 ];
 
-/** shared/data/ric_invalid.txt */
+/** reference/ric_invalid.txt */
 export const RIC_INVALID = [
   'T60426199101010078',
   '360426199113010079',
@@ -64,8 +64,8 @@ export const RIC_INVALID = [
   '440524188001010024',
 ];
 
-/** shared/data/ric15_valid.txt */
+/** reference/ric15_valid.txt */
 export const RIC15_VALID = ['110101491001001', '150102880730303', '330102200403064'];
 
-/** shared/data/ric15_invalid.txt */
+/** reference/ric15_invalid.txt */
 export const RIC15_INVALID = ['010101491001001', '110101491041001', '160101491001001', '110101940231001'];

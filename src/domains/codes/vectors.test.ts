@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as V from './vectors.test-data.ts';
 
-// shared/ sits beside the repository (locally and in CI); the copies must match it when it is there.
-const shared = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+// The reference vectors live in the repository (test/fixtures/ingest/reference, see its README); the copies
+// in vectors.test-data.ts must equal them. A missing file is a failure, never a skip.
+const reference = fileURLToPath(new URL('../../../test/fixtures/ingest/reference/', import.meta.url));
 const files: Record<string, string[]> = {
   'uscc_invalid.txt': V.USCC_INVALID,
   'uscc_float_mangled.txt': V.USCC_FLOAT_MANGLED,
@@ -16,11 +17,10 @@ const files: Record<string, string[]> = {
 };
 
 for (const [file, copy] of Object.entries(files)) {
-  // In a checkout without shared/ beside it, only the shipped copy is checked.
-  test(`vector copy matches shared/data/${file}`, () => {
+  test(`vector copy matches test/fixtures/ingest/reference/${file}`, () => {
     assert.ok(copy.length > 0);
-    if (!existsSync(shared + file)) return;
-    const lines = readFileSync(shared + file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+    assert.ok(existsSync(reference + file), `reference file missing: test/fixtures/ingest/reference/${file}`);
+    const lines = readFileSync(reference + file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
     assert.deepEqual(copy, lines);
   });
 }

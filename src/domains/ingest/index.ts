@@ -59,3 +59,5 @@ export {
   rejectionCorrections,
   type RejectKeySpec,
 } from './stats.ts';
+export { importRows, importFile, type ImportRowsOptions } from './import.service.ts';
+export { startBatch } from './ingest.service.ts';

@@ -4,14 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { importRecords } from '../../../test/factories.ts';
 import { demoDepartmentUscc } from '../auth/departments.data.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { createDb } from '../../db/index.ts';
 import { GENERIC_OTHER_V1 } from '../catalog/builtin/index.ts';
-import { definitionKey, findActiveItem, itemDefinitions } from '../catalog/catalog.repository.ts';
+import { definitionKey, itemDefinitions } from '../catalog/catalog.repository.ts';
 import { generateUscc } from '../codes/index.ts';
-import { importRows } from '../ingest/import.service.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { refreshPublicity } from './publicity.service.ts';
 
@@ -51,7 +51,6 @@ const rng = mulberry32(20261128);
 
 /** Imports one record against the item's active version and decides its publicity; returns the record id. */
 async function importOne(contentHeader: string, content: string): Promise<string> {
-  const item = (await findActiveItem(t.db, ITEM))!;
   const row = {
     法定名称或姓名: `西宁缓存验证${content}有限公司`,
     主体类别: '法人及非法人组织',
@@ -63,7 +62,7 @@ async function importOne(contentHeader: string, content: string): Promise<string
     // The reporting department's own code (issue 11 §1: a department names only its own authority or one it reports for).
     机构统一社会信用代码: demoDepartmentUscc('SCJGJ', '630100'),
   };
-  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows: [row] });
+  const r = await importRecords(t, [row], { catalog: ITEM });
   assert.equal(r.accepted, 1, JSON.stringify(r));
   await refreshPublicity(t.db, t.ctx.config.secret, { batchId: r.batchId });
   const rec = await t.db.selectFrom('records').select(['id', 'audience']).where('doc_no', '=', row.文书号).executeTakeFirstOrThrow();

@@ -3,15 +3,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkIdNumber } from '../codes/index.ts';
-import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { importRecords, penaltyRows } from '../../../test/factories.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem } from '../catalog/catalog.repository.ts';
-import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
-import { importRows } from '../ingest/import.service.ts';
-import { refreshPublicity } from './publicity.service.ts';
 
 let t: TestApp;
-const rowsOf = (n: number, seed: number) => [...generatePenaltyRows(n, seed, { from: '2026-06-01', to: '2026-11-20' })].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
+const rowsOf = (n: number, seed: number) => penaltyRows(n, seed, { from: '2026-06-01', to: '2026-11-20' });
 
 before(async () => {
   t = await createTestApp();
@@ -23,10 +20,7 @@ after(async () => {
 });
 
 async function load(rows: Array<Record<string, string>>) {
-  const item = (await findActiveItem(t.db, '行政处罚'))!;
-  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
-  await refreshPublicity(t.db, t.ctx.config.secret, { batchId: r.batchId });
-  return r;
+  return importRecords(t, rows, { publish: true });
 }
 
 /** Every valid resident ID number found in a text (18 digits with a correct check character). */
@@ -82,7 +76,7 @@ test('a non-public record answers 404, not 403; withdrawal (撤销) takes a reco
 });
 
 test('old records past their maximum period are not public; the scheduled job explains why', async () => {
-  const old = [...generatePenaltyRows(5, 717, { from: '2019-08-01', to: '2020-06-30' })].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
+  const old = penaltyRows(5, 717, { from: '2019-08-01', to: '2020-06-30' });
   const r = await load(old);
   const ids = (await t.db.selectFrom('record_versions').select('record_id').where('batch_id', '=', r.batchId).execute()).map((x) => x.record_id);
   const recs = await t.db.selectFrom('records').select(['audience', 'publicity']).where('id', 'in', ids).execute();

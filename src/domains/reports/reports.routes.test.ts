@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
 import { mulberry32 } from '../../platform/random.ts';
-import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
+import { importRecords } from '../../../test/factories.ts';
 import { pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
-import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
 import { checkIdNumber, generateUscc } from '../codes/index.ts';
 import { generatePenaltyRows } from '../ingest/fixtures.ts';
-import { importRows } from '../ingest/import.service.ts';
 import { refreshPublicity } from '../publicity/publicity.service.ts';
 import { companyPenaltyRows } from './reports.fixtures.ts';
 import { REPORT_RATE_LIMITS } from './reports.routes.ts';
@@ -33,8 +32,7 @@ const companyRows = (n: number, seed: number, from: string, to: string, docPrefi
   companyPenaltyRows(n, seed, { company: COMPANY, from, to, docPrefix, over });
 
 async function load(rows: Row[]) {
-  const item = (await findActiveItem(t.db, '行政处罚'))!;
-  const r = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
+  const r = await importRecords(t, rows);
   assert.equal(r.status, 'committed', JSON.stringify(r));
   assert.equal(r.rejected, 0, JSON.stringify(r));
   await refreshPublicity(t.db, t.ctx.config.secret, { batchId: r.batchId });

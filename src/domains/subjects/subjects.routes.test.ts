@@ -6,12 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import { createTestApp, deptId, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { importRecords } from '../../../test/factories.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { checkIdNumber, generateIdNumber, generateUscc } from '../codes/index.ts';
-import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
-import { importRows } from '../ingest/import.service.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { normalizeName } from './search.ts';
 
@@ -76,13 +75,12 @@ before(async () => {
 
   // 1. Through the real importer: 行政处罚 rows of legal persons, individual businesses and natural persons,
   //    one legal person renamed to traditional characters with full-width brackets.
-  const item = (await findActiveItem(t.db, '行政处罚'))!;
   const col = (h: string) => PENALTY_HEADERS.indexOf(h);
   const gen = [...generatePenaltyRows(60, 2026)].map((g) => [...g.cells]);
   const legalRow = gen.find((c) => c[col('行政相对人类别')] === '法人及非法人组织')!;
   legalRow[col('行政相对人名称')] = '西寧恒信（城東）商貿有限公司';
   const rows = gen.map((cells) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]])));
-  const receipt = await importRows({ db: t.db, pool: t.ctx.pool, secret: t.ctx.config.secret, item, departmentId: await deptId(t.db, 'SCJGJ'), channel: 'api', rows });
+  const receipt = await importRecords(t, rows);
   assert.equal(receipt.status, 'committed', JSON.stringify(receipt));
   imported = {
     legal: legalRow[col('行政相对人名称')],

@@ -1,7 +1,7 @@
 // 双公示 catalogue items: 行政许可 (XK) and 行政处罚 (CF), format v2 (DOMAIN §1.3), each accepting
 // the v1 2015/2016 flat format (DOMAIN §1.2) through a legacy header map.
 //
-// Headers are copied from /work/shared/data/sgs_headers_2019_*.txt and sgs_headers_2016_*.txt,
+// Headers are copied from test/fixtures/ingest/reference/sgs_headers_2019_*.txt and sgs_headers_2016_*.txt,
 // full-width brackets included. Lengths follow PersonPunish.java [V]; required flags marked [M]
 // in DOMAIN are our reading and can be changed by issuing a new catalogue version.
 import type { CatalogItem, DataItem } from '../catalog.schemas.ts';
