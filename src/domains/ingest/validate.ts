@@ -23,7 +23,6 @@ import {
   enumKey,
   lookupEnum,
   subjectCategoryOf,
-  type EnumTable,
 } from '../catalog/catalog.model.ts';
 import { chinaEpochDay, daysInMonth, epochDayOf, isoOfEpochDay, type WorkCalendar } from '../../platform/workCalendar.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
@@ -31,8 +30,10 @@ import type { HeaderMapping } from './headers.ts';
 import { findPersonalNumbers } from '../../platform/pii.ts';
 import { screenPublicField } from './screen.ts';
 import type { RowSourceMeta } from './rows.ts';
-// The same reading of 元 figures the publicity engine uses (a leaf module: no import cycle).
-import { fineUnitSuspectIn } from '../publicity/fine-unit.ts';
+// The publicity engine's readings: 元 figures in 处罚内容, the 长期 date and 处罚类别 cells (one reading for both).
+import { fineUnitSuspectIn, LONG_TERM_ISO, parseSetValue } from '../publicity/index.ts';
+
+export { LONG_TERM_ISO, parseSetValue };
 
 export interface ValidationContext {
   /** "Today" for 决定日期 ≤ today and ID birth dates. */
@@ -166,8 +167,6 @@ export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = [
   'fine_unit_suspect',
 ];
 
-/** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
-export const LONG_TERM_ISO = '2099-12-31';
 const LONG_TERM_DAY = epochDayOf(2099, 12, 31);
 const LONG_TERM_WORDS = new Set(['长期', '长期有效', '永久', '永久有效', '无期限', '不限期']);
 /** Founding of the PRC: no administrative decision of this platform's kind can be older. */
@@ -434,54 +433,6 @@ function parseNumber(raw: string, numericCell: boolean): { value: number; decima
   }
   if (digits === 0) return null;
   return { value: Number(s), decimals: decimals < 0 ? 0 : decimals };
-}
-
-const SET_SEPARATORS = new Set([0x3001 /* 、 */, 0x3b, 0xff1b, 0x2c, 0xff0c, 0x7c, 0x0a, 0x0d]);
-
-/**
- * Splits a multi-valued cell (处罚类别) into enum codes. Labels may themselves contain "、" (the
- * pre-2021 "没收违法所得、没收非法财物"), so adjacent pieces are re-joined greedily, longest first.
- */
-export function parseSetValue(table: EnumTable, raw: string): { codes: string[]; bad: string[] } {
-  const pieces: string[] = [];
-  const seps: string[] = [];
-  let cur = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (SET_SEPARATORS.has(c)) {
-      pieces.push(cur);
-      seps.push(raw[i]);
-      cur = '';
-    } else {
-      cur += raw[i];
-    }
-  }
-  pieces.push(cur);
-  const codes: string[] = [];
-  const bad: string[] = [];
-  let i = 0;
-  while (i < pieces.length) {
-    if (pieces[i].trim() === '') {
-      i++;
-      continue;
-    }
-    let hit: string | undefined;
-    let j = Math.min(pieces.length - 1, i + 3);
-    for (; j >= i; j--) {
-      let joined = pieces[i];
-      for (let k = i + 1; k <= j; k++) joined += seps[k - 1] + pieces[k];
-      hit = lookupEnum(table, joined);
-      if (hit !== undefined) break;
-    }
-    if (hit !== undefined) {
-      if (!codes.includes(hit)) codes.push(hit);
-      i = j + 1;
-    } else {
-      bad.push(pieces[i].trim());
-      i++;
-    }
-  }
-  return { codes, bad };
 }
 
 /** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see src/platform/pii.ts). */

@@ -4,7 +4,7 @@
 // the amount thresholds of the settings. Periods are chosen per category later, longest wins.
 import { compileItem, heaviestCode } from '../catalog/catalog.model.ts';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
-import { parseSetValue } from '../ingest/validate.ts';
+import { parseSetValue } from './cell-values.ts';
 import { fineUnitSuspectIn } from './fine-unit.ts';
 import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
