@@ -25,24 +25,22 @@ export function compileDerivations(k: ValidatorModel): ((s: Scratch) => void) | 
   const CAT_BUSINESS = catCode('个体工商户');
   return (s) => {
     const values = s.values;
-    if (derivations.length) {
-      for (const d of derivations) {
-        if (values[d.field] !== null) continue;
-        if (d.kind === 'constant') {
-          if (!d.whenFilled || values[d.whenFilled] !== null) values[d.field] = d.value;
-        } else if (d.kind === 'copy') {
-          values[d.field] = values[d.from];
-        } else {
-          const uscc = fUscc ? values[fUscc.code] : null;
-          const id = fId ? values[fId.code] : null;
-          const other = (fOrg && values[fOrg.code]) || (fRegno && values[fRegno.code]);
-          let code: string | undefined;
-          if (typeof uscc === 'string') code = uscc.startsWith('92') ? CAT_BUSINESS : CAT_LEGAL;
-          else if (id !== null) code = CAT_PERSON;
-          else if (other) code = CAT_LEGAL;
-          if (code) values[d.field] = code;
-          else err(s, d.field, 'subject_category_unknown', '无法根据代码判断行政相对人类别，请填写统一社会信用代码或证件号码');
-        }
+    for (const d of derivations) {
+      if (values[d.field] !== null) continue;
+      if (d.kind === 'constant') {
+        if (!d.whenFilled || values[d.whenFilled] !== null) values[d.field] = d.value;
+      } else if (d.kind === 'copy') {
+        values[d.field] = values[d.from];
+      } else {
+        const uscc = fUscc ? values[fUscc.code] : null;
+        const id = fId ? values[fId.code] : null;
+        const other = (fOrg && values[fOrg.code]) || (fRegno && values[fRegno.code]);
+        let code: string | undefined;
+        if (typeof uscc === 'string') code = uscc.startsWith('92') ? CAT_BUSINESS : CAT_LEGAL;
+        else if (id !== null) code = CAT_PERSON;
+        else if (other) code = CAT_LEGAL;
+        if (code) values[d.field] = code;
+        else err(s, d.field, 'subject_category_unknown', '无法根据代码判断行政相对人类别，请填写统一社会信用代码或证件号码');
       }
     }
   };
