@@ -4,8 +4,7 @@ import ExcelJS from 'exceljs';
 import { buildTemplateCsv, buildTemplateXlsx } from './templates.ts';
 import { compileItem } from './catalog.model.ts';
 import { BUILTIN_ITEMS, SGS_CF_V2, SGS_XK_V2 } from './builtin/index.ts';
-import { readRows } from '../ingest/rows.ts';
-import { matchHeaders } from '../ingest/headers.ts';
+import { matchHeaders, readRows } from '../ingest/index.ts';
 
 test('XLSX template: exact headers, frozen header row, text code columns, 填报说明', async () => {
   const buf = await buildTemplateXlsx(SGS_CF_V2);

@@ -11,8 +11,12 @@ import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { createReadStream } from 'node:fs';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
 import { importFile, importRows, type Receipt } from './import.service.ts';
+import { validateUpload, type UploadSummary } from './pipeline.ts';
+import { loadCalendar } from '../../platform/calendar.service.ts';
+import { reportingAuthorities } from '../auth/authorities.service.ts';
 import { sweepAbandonedBatches } from './ingest.service.ts';
 import { regNoCheckDigit } from '../codes/regno.ts';
 import { searchColumns } from '../subjects/search.ts';
@@ -91,6 +95,34 @@ test('a GB18030 CSV with invalid and duplicate rows: the receipt adds up and rej
   assert.equal(again.duplicates, again.accepted);
   assert.equal(again.sameAsBatch, r.batchId);
   assert.equal(await count('record_versions'), versionsBefore);
+});
+
+test('one validation chain: an import rejects exactly the rows, with the same codes, that validateUpload finds in the same file', async () => {
+  const path = await csv('chain.csv', 300, 11, { encoding: 'gb18030', invalidRate: 0.1 });
+  const r = await run(path);
+  assert.equal(r.status, 'committed', JSON.stringify(r.errors));
+  // The context the import builds: the department's authority defaults and the credit office's calendar.
+  const auth = await reportingAuthorities(t.db, dept);
+  const now = new Date();
+  const ctx = {
+    today: now,
+    reportDate: now,
+    calendar: await loadCalendar(t.db),
+    defaults: { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) },
+  };
+  const dryRun = new Map<number, string[]>();
+  let summary: UploadSummary | null = null;
+  for await (const ev of validateUpload(createReadStream(path), { item, ctx, filename: 'chain.csv' })) {
+    if (ev.type === 'row' && !ev.result.ok) dryRun.set(ev.rowNumber, [...new Set(ev.result.errors.map((e) => e.code))]);
+    if (ev.type === 'end') summary = ev.summary;
+  }
+  const stored = await t.db.selectFrom('ingest_rejects').select(['row_number', 'errors']).where('batch_id', '=', r.batchId).orderBy('row_number').execute();
+  const imported = new Map(stored.map((x) => [x.row_number, [...new Set((x.errors as { code: string }[]).map((e) => e.code))]]));
+  assert.ok(dryRun.size > 10, `rejected rows in the dry run: ${dryRun.size}`);
+  assert.deepEqual(imported, dryRun);
+  assert.equal(summary?.rows, r.total);
+  assert.equal(summary?.rejected, r.rejected);
+  assert.equal(summary?.accepted, r.accepted);
 });
 
 test('a crash before the merge leaves no partial batch; the batch is marked failed and the retry succeeds', async () => {

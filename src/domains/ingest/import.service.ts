@@ -1,7 +1,7 @@
 // One validation path for every channel (issue 归集 §3): a file (console upload or CLI) is sniffed,
 // decoded and parsed as a stream; JSON rows (signed API, online form) become the same header + row events.
-// Then: match headers by name → validate each row against the catalogue → stage and commit the batch
-// atomically → receipt (回执).
+// Then the one validation chain (pipeline.ts validateSheet: match headers by name → validate each row
+// against the catalogue) → stage and commit the batch atomically → receipt (回执).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
@@ -16,20 +16,16 @@ import { loadCalendar } from '../../platform/calendar.service.ts';
 import { reportingAuthorities } from '../auth/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import { isIngestError } from './errors.ts';
-import { matchHeaders } from './headers.ts';
 import { authorityRule } from './ownership.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
 import { personalColumns } from './rejects.ts';
 import { SCREEN_CODES } from './screen.ts';
+import { validateSheet, type FileError, type SheetCheckEvent } from './pipeline.ts';
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
-import { compileRowValidator, RECEIPT_ROW_WARNINGS } from './validate.ts';
+import { RECEIPT_ROW_WARNINGS } from './validate.ts';
 
-export interface FileError {
-  code: string;
-  message: string;
-  details?: unknown;
-}
+export type { FileError } from './pipeline.ts';
 
 /** Rows accepted with a personal-data warning of the public-field screen, per code (the first message as example). */
 export interface RowWarningSummary {
@@ -132,7 +128,7 @@ async function head(path: string, n = 4096): Promise<Buffer> {
 interface PipelineInput {
   batchId: string;
   base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors' | 'warnings'>;
-  events: AsyncIterator<SheetEvent>;
+  events: AsyncIterable<SheetEvent>;
   progress: () => Omit<ImportProgress, 'rows'>;
 }
 
@@ -153,26 +149,27 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   const authorityIssues = o.correction ? null : authorityRule(o.item, auth, o.correctionHint);
   const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore };
   try {
-    const first = await p.events.next();
-    if (first.done || first.value.kind === 'end') return await reject([{ code: 'empty_file', message: '文件中没有表头和数据' }]);
-    if (first.value.kind !== 'header') throw new Error('reader yielded a row before the header');
-    encoding = first.value.encoding;
-    await o.db.updateTable('ingest_batches').set({ header: JSON.stringify(first.value.cells), encoding }).where('id', '=', p.batchId).execute();
-    const mapping = matchHeaders(o.item, first.value.cells);
-    if (!mapping.ok) return await reject(mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e })));
-    const validate = compileRowValidator(o.item, mapping);
+    const chain = validateSheet(p.events, { item: o.item, ctx });
+    const first = await chain.next();
+    if (first.done) throw new Error('the validation chain ended without an end event');
+    if (first.value.type === 'end') return await reject(first.value.fileErrors);
+    if (first.value.type !== 'header') throw new Error('the validation chain yielded a row before the header');
+    encoding = first.value.header.encoding;
+    await o.db.updateTable('ingest_batches').set({ header: JSON.stringify(first.value.header.cells), encoding }).where('id', '=', p.batchId).execute();
+    const mapping = first.value.mapping;
     const screenWarnings = new Map<string, RowWarningSummary>();
-    // Peek at the first data row: a headers-only file is rejected without opening a commit.
-    let pending: IteratorResult<SheetEvent> | null = await p.events.next();
-    while (!pending.done && pending.value.kind === 'header') pending = await p.events.next();
-    if (pending.done || pending.value.kind === 'end') return await reject([{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }]);
+    // Peek at the first data row: headers that do not fit the item, or a headers-only file, are
+    // rejected without opening a commit.
+    let pending: IteratorResult<SheetCheckEvent> | null = await chain.next();
+    if (pending.done) throw new Error('the validation chain ended without an end event');
+    if (pending.value.type === 'end') return await reject(pending.value.fileErrors);
     async function* staged(): AsyncGenerator<StagedRow> {
       for (;;) {
-        const ev = pending ?? (await p.events.next());
+        const ev = pending ?? (await chain.next());
         pending = null;
-        if (ev.done || ev.value.kind === 'end') return;
-        if (ev.value.kind !== 'row') continue;
-        const r = validate(ev.value.cells, ctx, ev.value);
+        if (ev.done || ev.value.type === 'end') return;
+        if (ev.value.type !== 'row') continue;
+        const r = ev.value.result;
         const denied = r.ok && r.key && authorityIssues ? authorityIssues(r.values) : null;
         if (denied?.length) yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors: denied };
         else if (r.ok && r.key) {
@@ -257,7 +254,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     const receipt = await runPipeline(o, {
       batchId,
       base,
-      events: readRows(tapped, { format: sniff.format })[Symbol.asyncIterator](),
+      events: readRows(tapped, { format: sniff.format }),
       progress: () => ({ bytesRead, totalBytes: size }),
     });
     if (receipt.status !== 'committed') return receipt;

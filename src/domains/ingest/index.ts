@@ -36,7 +36,16 @@ export {
   type RecordKey,
   type ValidationContext,
 } from './validate.ts';
-export { validateUpload, type UploadEvent, type UploadOptions, type UploadSummary } from './pipeline.ts';
+export {
+  validateSheet,
+  validateUpload,
+  type FileError,
+  type SheetCheckEvent,
+  type SheetCheckOptions,
+  type UploadEvent,
+  type UploadOptions,
+  type UploadSummary,
+} from './pipeline.ts';
 export { encodeGb18030 } from './gb18030.ts';
 export {
   generatePenaltyRows,

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { validateUpload, type UploadEvent } from './pipeline.ts';
+import { validateSheet, validateUpload, type SheetCheckEvent, type UploadEvent } from './pipeline.ts';
+import { PENALTY_HEADERS, generatePenaltyRows } from './fixtures.ts';
+import type { SheetEvent } from './rows.ts';
 import { isIngestError } from './errors.ts';
 import type { PenaltyDefect } from './fixtures.ts';
 import { SGS_CF_V2, SGS_XK_V2 } from '../catalog/builtin/index.ts';
@@ -148,4 +150,36 @@ async function refused(name: string): Promise<string> {
 test('refused files: mixed encodings, a PDF named .xlsx', async () => {
   assert.equal(await refused('mixed_encoding.csv'), 'encoding_mixed');
   assert.equal(await refused('report_renamed.xlsx'), 'not_a_spreadsheet');
+});
+
+/** The chain over hand-made reader events (JSON rows of the signed API arrive this way). */
+async function chain(events: SheetEvent[]): Promise<SheetCheckEvent[]> {
+  const out: SheetCheckEvent[] = [];
+  for await (const ev of validateSheet((async function* () { yield* events; })(), { item: SGS_CF_V2, ctx })) out.push(ev);
+  return out;
+}
+
+test('validateSheet: no header → empty_file; a header and no rows → no_data_rows; rows are validated with the reader\'s row facts', async () => {
+  const none = await chain([{ kind: 'end', rows: 0, emptyRowsSkipped: 0, encoding: null }]);
+  assert.deepEqual(none, [{ type: 'end', rows: 0, emptyRowsSkipped: 0, encoding: null, fileErrors: [{ code: 'empty_file', message: '文件中没有表头和数据' }] }]);
+
+  const header: SheetEvent = { kind: 'header', rowNumber: 1, cells: [...PENALTY_HEADERS], format: 'csv', encoding: 'utf-8', skippedBefore: 0 };
+  const empty = await chain([header, { kind: 'end', rows: 0, emptyRowsSkipped: 3, encoding: 'utf-8' }]);
+  assert.deepEqual(empty.map((e) => e.type), ['header', 'end']);
+  assert.deepEqual(empty.at(-1), { type: 'end', rows: 0, emptyRowsSkipped: 3, encoding: 'utf-8', fileErrors: [{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }] });
+
+  const usccCol = PENALTY_HEADERS.findIndex((h) => h.includes('统一社会信用代码'));
+  const good = [...generatePenaltyRows(40, 5)].find((r) => !r.defect && r.cells[usccCol] !== '')!;
+  const evs = await chain([
+    header,
+    { kind: 'row', rowNumber: 2, cells: [...good.cells] },
+    // The same row from a spreadsheet whose code column was numeric: the validator sees the reader's facts.
+    { kind: 'row', rowNumber: 3, cells: [...good.cells], numericCols: [usccCol] },
+    { kind: 'end', rows: 2, emptyRowsSkipped: 0, encoding: 'utf-8' },
+  ]);
+  const rows = evs.filter((e): e is Extract<SheetCheckEvent, { type: 'row' }> => e.type === 'row');
+  assert.deepEqual(rows.map((r) => r.rowNumber), [2, 3]);
+  assert.deepEqual(rows[0].result.errors, []);
+  assert.deepEqual(rows[1].result.errors.map((e) => e.code), ['code_numeric_cell']);
+  assert.deepEqual(evs.at(-1), { type: 'end', rows: 2, emptyRowsSkipped: 0, encoding: 'utf-8', fileErrors: [] });
 });

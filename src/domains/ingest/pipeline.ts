@@ -1,12 +1,86 @@
-// The database-independent part of one upload: sniff → read rows → match headers → validate
-// each row, with receipt (回执) counts. The staging/commit layer consumes these events, writes
-// accepted rows and rejected rows, and owns deduplication against stored records.
+// The one validation chain of every upload: read rows → match headers → compile the row validator
+// once → validate each row (`validateSheet`). Every channel runs through it: `import.service.ts
+// runPipeline` (console upload, `citycredit import`, signed API, online form) stages and commits
+// what it yields; `validateUpload` (sniff + the chain + receipt counts, nothing stored) serves the
+// dry-run `citycredit publicity explain`, the tests and the validation benchmark.
 import type { CatalogItem } from '../catalog/index.ts';
 
 import { matchHeaders, type HeaderMapping, type MatchOptions } from './headers.ts';
-import { readRows, type ByteInput, type ReadOptions, type SheetHeader } from './rows.ts';
+import { readRows, type ByteInput, type ReadOptions, type SheetEvent, type SheetHeader } from './rows.ts';
+import type { TextEncodingName } from './decode.ts';
 import { assertFormat, type SheetFormat } from './sniff.ts';
 import { compileRowValidator, type RowResult, type ValidationContext } from './validate.ts';
+
+/** A problem with the whole file (the batch is rejected); `details` carries e.g. the header issue. */
+export interface FileError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export interface SheetCheckOptions {
+  item: CatalogItem;
+  ctx: ValidationContext;
+  /** Header matching options (none for imports). */
+  match?: MatchOptions;
+}
+
+/** What the chain yields: the header with its mapping, each validated row, then the end. */
+export type SheetCheckEvent =
+  | { type: 'header'; header: SheetHeader; mapping: HeaderMapping }
+  | { type: 'row'; rowNumber: number; cells: string[]; result: RowResult }
+  | {
+      type: 'end';
+      /** Data rows validated. */
+      rows: number;
+      emptyRowsSkipped: number;
+      encoding: TextEncodingName | null;
+      /** Why the file cannot be imported: no header, headers that do not fit the item, or no data rows. */
+      fileErrors: FileError[];
+    };
+
+/**
+ * The validation chain over a reader's events: matches the header to the item, compiles the row
+ * validator once for that mapping, and validates every row with the reader's row as source facts.
+ * When the headers do not fit, yields the header and an end event with the mapping's errors and
+ * reads no further; a file with headers only ends with `no_data_rows`. File-level read failures
+ * (IngestError) propagate from the reader.
+ */
+export async function* validateSheet(events: AsyncIterable<SheetEvent>, opts: SheetCheckOptions): AsyncGenerator<SheetCheckEvent> {
+  let validate: ReturnType<typeof compileRowValidator> | null = null;
+  let rows = 0;
+  let encoding: TextEncodingName | null = null;
+  for await (const ev of events) {
+    if (ev.kind === 'header') {
+      // Readers yield one header; a second one (none does) would not remap the rows.
+      if (validate) continue;
+      const mapping = matchHeaders(opts.item, ev.cells, opts.match);
+      encoding = ev.encoding;
+      yield { type: 'header', header: ev, mapping };
+      if (!mapping.ok) {
+        const fileErrors = mapping.errors.map((e) => ({ code: e.code, message: e.message, details: e }));
+        yield { type: 'end', rows: 0, emptyRowsSkipped: 0, encoding, fileErrors };
+        return;
+      }
+      validate = compileRowValidator(opts.item, mapping);
+    } else if (ev.kind === 'row') {
+      if (!validate) throw new Error('reader yielded a row before the header');
+      rows++;
+      yield { type: 'row', rowNumber: ev.rowNumber, cells: ev.cells, result: validate(ev.cells, opts.ctx, ev) };
+    } else {
+      yield { type: 'end', rows, emptyRowsSkipped: ev.emptyRowsSkipped, encoding: ev.encoding, fileErrors: endErrors(validate !== null, rows) };
+      return;
+    }
+  }
+  // A reader always ends with an end event; an iterator that just stops is treated the same way.
+  yield { type: 'end', rows, emptyRowsSkipped: 0, encoding, fileErrors: endErrors(validate !== null, rows) };
+}
+
+/** The file errors of a file that was read to its end: no header at all, or a header and no rows. */
+function endErrors(sawHeader: boolean, rows: number): FileError[] {
+  if (!sawHeader) return [{ code: 'empty_file', message: '文件中没有表头和数据' }];
+  return rows === 0 ? [{ code: 'no_data_rows', message: '文件只有表头，没有数据行' }] : [];
+}
 
 export interface UploadOptions extends Omit<ReadOptions, 'format'>, MatchOptions {
   item: CatalogItem;
@@ -62,10 +136,11 @@ async function peek(input: ByteInput, n: number): Promise<{ head: Buffer; input:
 }
 
 /**
- * Validates an upload end to end. Throws IngestError for a refused file (wrong type, zip bomb,
- * mixed encoding …). When the headers do not fit the item, yields the header event (with the
- * mapping's errors) and an end event, and reads no further. A file with headers only ends with
- * the file error `no_data_rows`.
+ * Validates an upload end to end without storing anything: sniffs the format when not given, then
+ * runs the validation chain (`validateSheet`) and counts what a receipt would. Throws IngestError
+ * for a refused file (wrong type, zip bomb, mixed encoding …). When the headers do not fit the item,
+ * yields the header event (with the mapping's errors) and an end event, and reads no further. A file
+ * with headers only ends with the file error `no_data_rows`.
  */
 export async function* validateUpload(input: ByteInput, opts: UploadOptions): AsyncGenerator<UploadEvent> {
   let format = opts.format;
@@ -87,21 +162,12 @@ export async function* validateUpload(input: ByteInput, opts: UploadOptions): As
     warningCodes: {},
     encoding: null,
   };
-  const fileErrors: { code: string; message: string }[] = [];
-  let validate: ReturnType<typeof compileRowValidator> | null = null;
-  for await (const ev of readRows(src, { ...opts, format })) {
-    if (ev.kind === 'header') {
-      const mapping = matchHeaders(opts.item, ev.cells, opts);
-      summary.encoding = ev.encoding;
-      yield { type: 'header', header: ev, mapping };
-      if (!mapping.ok) {
-        for (const e of mapping.errors) fileErrors.push({ code: e.code, message: e.message });
-        yield { type: 'end', summary, fileErrors };
-        return;
-      }
-      validate = compileRowValidator(opts.item, mapping);
-    } else if (ev.kind === 'row') {
-      const result = validate!(ev.cells, opts.ctx, ev);
+  for await (const ev of validateSheet(readRows(src, { ...opts, format }), { item: opts.item, ctx: opts.ctx, match: opts })) {
+    if (ev.type === 'header') {
+      summary.encoding = ev.header.encoding;
+      yield ev;
+    } else if (ev.type === 'row') {
+      const result = ev.result;
       summary.rows++;
       if (result.ok) summary.accepted++;
       else summary.rejected++;
@@ -110,14 +176,14 @@ export async function* validateUpload(input: ByteInput, opts: UploadOptions): As
       if (result.provisional) summary.provisional++;
       countCodes(summary.errorCodes, result.errors);
       countCodes(summary.warningCodes, result.warnings);
-      yield { type: 'row', rowNumber: ev.rowNumber, cells: ev.cells, result };
+      yield ev;
     } else {
       summary.emptyRowsSkipped = ev.emptyRowsSkipped;
       summary.encoding = ev.encoding;
-      if (summary.rows === 0) fileErrors.push({ code: 'no_data_rows', message: '文件只有表头，没有数据行' });
+      yield { type: 'end', summary, fileErrors: ev.fileErrors.map((e) => ({ code: e.code, message: e.message })) };
+      return;
     }
   }
-  yield { type: 'end', summary, fileErrors };
 }
 
 /** Counts each code once per row. */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse';
 import fc from 'fast-check';
-import { CsvRecordParser } from './rows.ts';
+import { CsvRecordParser } from './rows.csv.ts';
 
 type Out = { cells: string[]; raw: string | null; line: number } | { unclosedQuoteLine: number; after: number };
 

@@ -18,6 +18,7 @@ export {
 export { classifySeverity, heavier, normaliseCategories, type CategorySeverity, type SeverityResult } from './severity.ts';
 export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecord } from './decide.ts';
 export { fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
+export { LONG_TERM_ISO, parseSetValue } from './cell-values.ts';
 export { fineUnitSuspect, fineUnitSuspectIn, yuanFigures } from './fine-unit.ts';
 export { readSanction, type SanctionReading } from './sanctions.ts';
 // Database-facing functions: the record-level decision (ingest) and the public read model (subjects, reports).

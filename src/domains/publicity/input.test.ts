@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SGS_CF_V2 } from '../catalog/builtin/index.ts';
-import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
-import { matchHeaders } from '../ingest/headers.ts';
-import { validateRow, type ValidationContext } from '../ingest/validate.ts';
+import { generatePenaltyRows, matchHeaders, PENALTY_HEADERS, validateRow, type ValidationContext } from '../ingest/index.ts';
 import { createWorkCalendar } from '../../platform/workCalendar.ts';
 import { addMonths, isoDay, parseDay } from './dates.ts';
 import { decidePublicity, sweep } from './decide.ts';

@@ -2,7 +2,7 @@
 // default this platform ships and why. The credit office changes them; rule sets stay law.
 import { Value } from '@sinclair/typebox/value';
 import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
-import { LONG_TERM_ISO } from '../ingest/index.ts';
+import { LONG_TERM_ISO } from './cell-values.ts';
 import { PublicityError } from './errors.ts';
 import { deepFreeze } from './rules.ts';
 import { SettingsSchema, type PublicitySettings, type Severity } from './publicity.schemas.ts';

@@ -4,7 +4,7 @@
 // the amount thresholds of the settings. Periods are chosen per category later, longest wins.
 import { compileItem, heaviestCode } from '../catalog/index.ts';
 import { SGS_CF_V2 } from '../catalog/index.ts';
-import { parseSetValue } from '../ingest/index.ts';
+import { parseSetValue } from './cell-values.ts';
 import { fineUnitSuspectIn } from './fine-unit.ts';
 import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
