@@ -8,6 +8,7 @@ import { assertSecretFits, backupDatabase, inspectBackup, readManifest, restoreD
 import { migrate, openDatabase, type Database } from '../db/index.ts';
 import { EmbeddedServerError, installInstanceSecret, readInstanceSecret } from '../db/embedded.ts';
 import { readPassphraseFile, unwrapSecret } from '../db/keys.ts';
+import { DbError } from '../db/errors.ts';
 import { formatVerifyReport, verifyDatabase } from '../db/verify.ts';
 import { audit } from '../platform/audit.ts';
 import { createApiKey } from '../domains/auth/apikeys.service.ts';
@@ -235,7 +236,7 @@ async function readManifestFile(file: string): Promise<BackupManifest> {
 /** Prints an error for a person: config problems listed, expected errors in Chinese, the rest briefly. */
 function report(e: unknown): never {
   if (e instanceof ConfigError || e instanceof EmbeddedServerError) process.stderr.write(`${e.message}\n`);
-  else if (e instanceof AppError) process.stderr.write(`错误（${e.code}）：${e.message}\n`);
+  else if (e instanceof AppError || e instanceof DbError) process.stderr.write(`错误（${e.code}）：${e.message}\n`);
   else process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(e instanceof ConfigError ? 78 : 1);
 }

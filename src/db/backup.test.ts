@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
 import { seedDemo, seedDepartments } from '../platform/seed.ts';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
-import { encrypt } from '../platform/crypto.ts';
+import { encrypt } from './crypto.ts';
 import { backupDatabase, readManifest, restoreDatabase } from './backup.ts';
 import { backupKeys, unwrapSecret } from './keys.ts';
 import type { Db } from './index.ts';
