@@ -18,6 +18,7 @@ import authoritiesRoutes from './domains/auth/authorities.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
 import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
+import { authenticator } from './shell/auth.ts';
 import siteRoutes from './platform/site.routes.ts';
 
 export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +52,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('ctx', ctx);
+  // The platform's request helpers authenticate through this (platform/http.ts Authenticator).
+  app.decorate('authenticator', authenticator);
 
   // Keep the raw JSON body: signed department-system requests hash it.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {

@@ -10,7 +10,7 @@ import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { startJobs } from './platform/jobs.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
+import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './shell/seed.ts';
 
 /** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {

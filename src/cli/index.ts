@@ -14,7 +14,7 @@ import { audit } from '../platform/audit.ts';
 import { createApiKey } from '../domains/auth/apikeys.service.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { AppError } from '../platform/errors.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../platform/seed.ts';
+import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../shell/seed.ts';
 import { openContext, serve } from '../server.ts';
 import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { loadConfig } from '../config.ts';
-import { seedDemo, seedDepartments } from '../platform/seed.ts';
+import { seedDemo, seedDepartments } from '../shell/seed.ts';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
 import { encrypt } from './crypto.ts';
 import { backupDatabase, readManifest, restoreDatabase } from './backup.ts';

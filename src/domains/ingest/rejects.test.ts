@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../platform/seed.ts';
+import { seedDepartments } from '../../shell/seed.ts';
 import { JOBS } from '../../platform/jobs.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
