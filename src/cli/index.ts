@@ -194,21 +194,27 @@ export function buildProgram(): Command {
   const jobs = program.command('jobs').description('后台任务');
   jobs
     .command('list')
-    .description('列出后台任务')
+    .description('列出后台任务及其最近一次运行（状态取自数据库）')
     .action(async () => {
-      const { JOBS } = await import('../platform/jobs.ts');
-      for (const j of JOBS) process.stdout.write(`${j.name}\t每 ${Math.round(j.everyMs / 60000)} 分钟\t${j.description}\n`);
+      const { JOBS } = await import('../shell/jobs.ts');
+      const { formatJobStatus, jobStatuses } = await import('../platform/jobs.ts');
+      await withContext(async ({ ctx }) => {
+        for (const s of await jobStatuses(ctx.db, JOBS)) process.stdout.write(`${formatJobStatus(s)}\n`);
+      });
     });
   jobs
     .command('run <name>')
-    .description('立即运行一个后台任务（如 publicity）')
+    .description('立即运行一个后台任务（如 publicity）；排队型任务（如 ingest.import）处理队列中等待的任务')
     .option('--all', '对全部记录重新判断（如公示规则调整后）', false)
     .action(async (name: string, opts: { all: boolean }) => {
-      const { JOBS } = await import('../platform/jobs.ts');
+      const { JOBS } = await import('../shell/jobs.ts');
+      const { JobRunner } = await import('../platform/jobs.ts');
       const job = JOBS.find((j) => j.name === name);
       if (!job) throw new AppError('job_not_found', `没有名为“${name}”的任务。可用：${JOBS.map((j) => j.name).join('、')}`);
       await withContext(async ({ ctx }) => {
-        process.stdout.write(`${job.description}\n${await job.run(ctx, opts)}\n`);
+        const runner = new JobRunner(ctx, JOBS);
+        const out = job.kind === 'periodic' ? await runner.runPeriodic(name, opts) : job.kind === 'queued' ? `处理排队任务 ${await runner.drain(name)} 个` : ((await job.once?.(ctx)) ?? '该任务随服务运行');
+        process.stdout.write(`${job.description}\n${out}\n`);
       });
     });
 

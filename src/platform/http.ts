@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { audit, type AuditContext } from './audit.ts';
+import type { JobRunner } from './jobs.ts';
 import { AppError, forbidden, unauthorized } from './errors.ts';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -58,6 +59,8 @@ declare module 'fastify' {
     ctx: AppContext;
     /** Set by buildApp from the shell's wiring (src/shell/auth.ts). */
     authenticator: Authenticator;
+    /** This app's job runner (platform/jobs.ts), started when the app is ready and stopped on close. */
+    jobs: JobRunner;
   }
   interface FastifyRequest {
     rawBody?: string;

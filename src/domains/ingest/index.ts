@@ -50,3 +50,5 @@ export {
   type PenaltyGenOptions,
   type PenaltyCsvOptions,
 } from './fixtures.ts';
+export { ingestJobs } from './ingest.jobs.ts';
+export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';

@@ -19,3 +19,4 @@ export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecor
 export { fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
 export { fineUnitSuspect, fineUnitSuspectIn, yuanFigures } from './fine-unit.ts';
 export { readSanction, type SanctionReading } from './sanctions.ts';
+export { publicityJobs } from './publicity.jobs.ts';
