@@ -103,6 +103,8 @@ export interface RunnerOptions {
   pollMs?: number;
   /** Queued jobs this runner runs at once from the queue (default 2); submit() always runs at once. */
   concurrency?: number;
+  /** Wait before a failed attempt is run again, times the attempts used (default 10 s). */
+  retryDelayMs?: number;
 }
 
 const PROGRESS_EVERY_MS = 1000;
@@ -131,6 +133,7 @@ export class JobRunner {
   private readonly staleMs: number;
   private readonly pollMs: number;
   private readonly concurrency: number;
+  private readonly retryDelayMs: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly services: Array<{ handle: ServiceHandle; rowId: Promise<string> }> = [];
   /** Rows this runner holds (queued jobs and services), heartbeaten together. */
@@ -152,6 +155,7 @@ export class JobRunner {
     this.staleMs = opts.staleMs ?? 30_000;
     this.pollMs = opts.pollMs ?? 2_000;
     this.concurrency = opts.concurrency ?? 2;
+    this.retryDelayMs = opts.retryDelayMs ?? 10_000;
   }
 
   /** The registered definitions, in registration order. */
@@ -435,7 +439,7 @@ export class JobRunner {
     return r.numUpdatedRows > 0n;
   }
 
-  /** Back in the queue after a retryable failure, later the more attempts it has used (10 s, 20 s, …). */
+  /** Back in the queue after a retryable failure, later the more attempts it has used (10 s, 20 s, … by default). */
   private async requeue(id: string, error: string, progress: unknown, attempts: number): Promise<boolean> {
     const r = await this.ctx.db
       .updateTable('jobs')
@@ -444,7 +448,7 @@ export class JobRunner {
         error,
         locked_by: null,
         ...(progress !== null && progress !== undefined ? { progress: JSON.stringify(progress) } : {}),
-        run_after: sql<Date>`now() + make_interval(secs => ${10 * attempts})`,
+        run_after: sql<Date>`now() + make_interval(secs => ${(this.retryDelayMs / 1000) * attempts})`,
       })
       .where('id', '=', id)
       .where('locked_by', '=', this.id)
