@@ -110,6 +110,7 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
       // The interrupted attempt's batch is not abandoned while this attempt runs (the sweep leaves it alone).
       if (previous) releases.push(holdBatch(previous));
       let batchId: string | null = null;
+      let lastProgress: StoredProgress | null = null;
       const options = {
         db: ctx.db,
         pool: ctx.pool,
@@ -132,9 +133,13 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
           void Promise.all([job.setRef(batchRef(id)), job.report(empty, { force: true }), previous ? supersedeBatch(ctx.db, previous, id) : null]).catch(() => undefined);
         },
         onProgress: (pr: ImportProgress) => {
-          if (batchId) void job.report({ batchId, ...pr }).catch(() => undefined);
+          if (!batchId) return;
+          lastProgress = { batchId, ...pr };
+          void job.report(lastProgress).catch(() => undefined);
         },
         beforeMerge: async () => {
+          // Every row has been read: the console shows the full count while the merge runs.
+          if (lastProgress) await job.report(lastProgress, { force: true });
           await hooks.beforeMerge?.();
           if (!(await job.stillOwned())) throw new JobTakenOver();
         },
