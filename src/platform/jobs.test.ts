@@ -2,6 +2,7 @@
 // again after their runner dies and not finished twice; periodic runs and services leave their state in `jobs`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
 import type { AppContext } from './http.ts';
 import { JobRunner, jobStatuses, PermanentJobError, type JobDefinition, type QueuedJob, type ServiceJob } from './jobs.ts';
@@ -217,4 +218,17 @@ test('periodic runs and services record their state; jobStatuses reads it back',
   const [sv] = await jobStatuses(t.db, [service]);
   assert.equal(sv.last?.status, 'done');
   assert.equal(sv.last?.result, '第一遍完成');
+});
+
+test('at start, a job claimed by a process of this host that is gone is run at once, not after the stale interval', async () => {
+  const job: QueuedJob = { kind: 'queued', name: 'test.restart', description: '测试', retries: 1, run: async (_c, j) => `attempt ${j.attempt}` };
+  const r = new JobRunner(ctx, [job]); // default staleMs: 30 s
+  const id = await r.enqueue('test.restart', {});
+  // As the server before a restart left it: claimed by a pid that no longer exists, heartbeat fresh.
+  await t.db.updateTable('jobs').set({ status: 'running', attempts: 1, locked_by: `${hostname()}:2147483646:gone`, heartbeat_at: new Date() }).where('id', '=', id).execute();
+  assert.equal(await r.drain('test.restart'), 0, 'a fresh heartbeat is respected by a plain poll');
+  r.start();
+  while ((await row(id)).status !== 'done') await new Promise((res) => setTimeout(res, 20));
+  assert.equal((await row(id)).result, 'attempt 2');
+  await r.stop();
 });

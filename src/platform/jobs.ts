@@ -121,6 +121,16 @@ type JobRow = {
   ref: string | null;
 };
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs the registered jobs of one process: schedules, services and the database queue. */
@@ -175,7 +185,9 @@ export class JobRunner {
     };
     every(this.heartbeatMs, () => void this.heartbeat().catch((e) => this.log('[jobs] heartbeat failed', e)));
     every(this.pollMs, () => void this.poll());
-    void this.poll();
+    void this.releaseDeadLocalClaims()
+      .catch((e) => this.log('[jobs] could not check for jobs of stopped processes', e))
+      .then(() => this.poll());
     for (const def of this.defs.values()) {
       if (def.kind === 'service') this.startService(def);
       if (def.kind === 'periodic' && opts.schedules) {
@@ -455,6 +467,29 @@ export class JobRunner {
       .where('status', '=', 'running')
       .executeTakeFirst();
     return r.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Jobs claimed by a process on this host that no longer exists (the server before a restart) are due at once
+   * rather than after staleMs: their heartbeat is set back so the first poll claims them.
+   */
+  private async releaseDeadLocalClaims(): Promise<void> {
+    const host = hostname();
+    const rows = await this.ctx.db
+      .selectFrom('jobs')
+      .select(['id', 'locked_by'])
+      .where('kind', '=', 'queued')
+      .where('status', '=', 'running')
+      .where('locked_by', 'like', `${host.replace(/[\\%_]/g, '\\$&')}:%`)
+      .execute();
+    const dead = rows
+      .filter((r) => {
+        const pid = Number(r.locked_by!.split(':').at(-2));
+        // Another runner of this very process is alive by definition.
+        return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+      })
+      .map((r) => r.id);
+    if (dead.length) await this.ctx.db.updateTable('jobs').set({ heartbeat_at: new Date(0) }).where('id', 'in', dead).where('status', '=', 'running').execute();
   }
 
   private async heartbeat(): Promise<void> {
