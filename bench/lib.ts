@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.ts';
 import { createDb, migrate, type Db } from '../src/db/index.ts';
 import { ownShutdownSignals, type EmbeddedServer } from '../src/db/embedded.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
 export { freePort } from '../test/helpers/net.ts';
 import { allowFixtureAuthorities } from '../test/helpers/authorities.ts';
 

@@ -24,7 +24,7 @@ import { companyPenaltyRows, sampleReportModel } from '../src/domains/reports/re
 import { renderReportPdf, warmUpReportRenderer } from '../src/domains/reports/reports.render.ts';
 import { issueReport, verifyByCode, verifyByPdf, type ReportSettings } from '../src/domains/reports/reports.service.ts';
 import { mulberry32 } from '../src/platform/random.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
 import { arg, freePort, onInterrupt, removeFolders } from './lib.ts';
 import { allowFixtureAuthorities } from '../test/helpers/authorities.ts';
 

@@ -18,6 +18,9 @@ import authoritiesRoutes from './domains/auth/authorities.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
 import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
+import { authenticator } from './shell/auth.ts';
+import { JOBS } from './shell/jobs.ts';
+import { JobRunner, type JobDefinition, type RunnerOptions } from './platform/jobs.ts';
 import siteRoutes from './platform/site.routes.ts';
 
 export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +31,10 @@ export interface BuildOptions {
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** Serve the built front end from dist/web when present (default true). */
   serveWeb?: boolean;
+  /** Run the periodic jobs on their schedule (the server; default false, so tests see no sweep they did not start). */
+  schedules?: boolean;
+  /** The jobs to register (default: every domain's, src/shell/jobs.ts) and runner settings (tests). */
+  jobs?: { definitions?: readonly JobDefinition[] } & RunnerOptions;
 }
 
 /**
@@ -51,6 +58,14 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('ctx', ctx);
+  // The platform's request helpers authenticate through this (platform/http.ts Authenticator).
+  app.decorate('authenticator', authenticator);
+  // One job runner per app: services (the search indexer) and the job queue (background imports) run while
+  // the app is up; a clean close waits for the imports it is running.
+  const jobs = new JobRunner(ctx, opts.jobs?.definitions ?? JOBS, { log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)), ...opts.jobs });
+  app.decorate('jobs', jobs);
+  app.addHook('onReady', async () => jobs.start({ schedules: opts.schedules ?? false }));
+  app.addHook('onClose', async () => jobs.stop());
 
   // Keep the raw JSON body: signed department-system requests hash it.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {

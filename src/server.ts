@@ -9,8 +9,7 @@ import { migrationVersion, openDatabase, type Database } from './db/index.ts';
 import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
-import { startJobs } from './platform/jobs.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './platform/seed.ts';
+import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './shell/seed.ts';
 
 /** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
@@ -51,8 +50,8 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     say('首次启动：正在载入演示数据 / first start: loading demo data…');
     creds = await seedDemo(database.db, config);
   }
-  const app = await buildApp(ctx);
-  const stopJobs = startJobs(ctx, (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)));
+  // The periodic jobs run on their schedule here (app.jobs; services and the import queue run in every app).
+  const app = await buildApp(ctx, { schedules: true });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -61,8 +60,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
-      stopJobs();
-      await app.close();
+      await app.close(); // stops the job runner too, after the imports it is running
     } finally {
       await database.close();
       process.exit(0);

@@ -18,7 +18,7 @@ import { createApiKey } from '../src/domains/auth/apikeys.service.ts';
 import { findActiveItem, installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { importFile } from '../src/domains/ingest/import.service.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
 import { createTestDatabase, createTestDb, dropTestDatabase, urlFor, type TestDb } from './helpers/db.ts';
 import { freePort } from './helpers/net.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';

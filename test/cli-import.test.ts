@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { sweepAbandonedBatches } from '../src/domains/ingest/ingest.service.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { demoDepartmentUscc } from '../src/domains/auth/departments.data.ts';

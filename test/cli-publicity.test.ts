@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../src/domains/ingest/fixtures.ts';
-import { seedDepartments } from '../src/platform/seed.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { runCli } from './helpers/cli.ts';
 

@@ -8,12 +8,13 @@ import { assertSecretFits, backupDatabase, inspectBackup, readManifest, restoreD
 import { migrate, openDatabase, type Database } from '../db/index.ts';
 import { EmbeddedServerError, installInstanceSecret, readInstanceSecret } from '../db/embedded.ts';
 import { readPassphraseFile, unwrapSecret } from '../db/keys.ts';
+import { DbError } from '../db/errors.ts';
 import { formatVerifyReport, verifyDatabase } from '../db/verify.ts';
 import { audit } from '../platform/audit.ts';
 import { createApiKey } from '../domains/auth/apikeys.service.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { AppError } from '../platform/errors.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../platform/seed.ts';
+import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../shell/seed.ts';
 import { openContext, serve } from '../server.ts';
 import { registerCodesCommands } from './codes.ts';
 import { registerMonitorCommands } from './monitor.ts';
@@ -193,21 +194,27 @@ export function buildProgram(): Command {
   const jobs = program.command('jobs').description('后台任务');
   jobs
     .command('list')
-    .description('列出后台任务')
+    .description('列出后台任务及其最近一次运行（状态取自数据库）')
     .action(async () => {
-      const { JOBS } = await import('../platform/jobs.ts');
-      for (const j of JOBS) process.stdout.write(`${j.name}\t每 ${Math.round(j.everyMs / 60000)} 分钟\t${j.description}\n`);
+      const { JOBS } = await import('../shell/jobs.ts');
+      const { formatJobStatus, jobStatuses } = await import('../platform/jobs.ts');
+      await withContext(async ({ ctx }) => {
+        for (const s of await jobStatuses(ctx.db, JOBS)) process.stdout.write(`${formatJobStatus(s)}\n`);
+      });
     });
   jobs
     .command('run <name>')
-    .description('立即运行一个后台任务（如 publicity）')
+    .description('立即运行一个后台任务（如 publicity）；排队型任务（如 ingest.import）处理队列中等待的任务')
     .option('--all', '对全部记录重新判断（如公示规则调整后）', false)
     .action(async (name: string, opts: { all: boolean }) => {
-      const { JOBS } = await import('../platform/jobs.ts');
+      const { JOBS } = await import('../shell/jobs.ts');
+      const { JobRunner } = await import('../platform/jobs.ts');
       const job = JOBS.find((j) => j.name === name);
       if (!job) throw new AppError('job_not_found', `没有名为“${name}”的任务。可用：${JOBS.map((j) => j.name).join('、')}`);
       await withContext(async ({ ctx }) => {
-        process.stdout.write(`${job.description}\n${await job.run(ctx, opts)}\n`);
+        const runner = new JobRunner(ctx, JOBS);
+        const out = job.kind === 'periodic' ? await runner.runPeriodic(name, opts) : job.kind === 'queued' ? `处理排队任务 ${await runner.drain(name)} 个` : ((await job.once?.(ctx)) ?? '该任务随服务运行');
+        process.stdout.write(`${job.description}\n${out}\n`);
       });
     });
 
@@ -235,7 +242,7 @@ async function readManifestFile(file: string): Promise<BackupManifest> {
 /** Prints an error for a person: config problems listed, expected errors in Chinese, the rest briefly. */
 function report(e: unknown): never {
   if (e instanceof ConfigError || e instanceof EmbeddedServerError) process.stderr.write(`${e.message}\n`);
-  else if (e instanceof AppError) process.stderr.write(`错误（${e.code}）：${e.message}\n`);
+  else if (e instanceof AppError || e instanceof DbError) process.stderr.write(`错误（${e.code}）：${e.message}\n`);
   else process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(e instanceof ConfigError ? 78 : 1);
 }

@@ -20,7 +20,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { AppError } from '../platform/errors.ts';
+import { DbError } from './errors.ts';
 import { shippedMigrations } from './index.ts';
 import { backupKeys, canaryOpens, decrypts, ENCRYPTED_COLUMNS, type BackupKeys } from './keys.ts';
 
@@ -165,7 +165,7 @@ class ByteReader {
 /** Refuses a backup file that is missing or unreadable, with a message for a person. */
 async function assertReadable(file: string): Promise<void> {
   await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('backup_unreadable', `无法读取备份文件 ${file}（${e.code === 'ENOENT' ? '文件不存在' : (e.code ?? e.message)}）`);
+    throw new DbError('backup_unreadable', `无法读取备份文件 ${file}（${e.code === 'ENOENT' ? '文件不存在' : (e.code ?? e.message)}）`);
   });
 }
 
@@ -259,12 +259,12 @@ const NO_WRITE = '未写入任何数据。请用 --passphrase-file 指定备份�
 /** Refuses a backup whose encrypted data the given secret cannot read (canary and sampled values). */
 export function assertSecretFits(b: InspectedBackup, secret: string): void {
   if (b.manifest.keys && !canaryOpens(b.manifest.keys, secret)) {
-    throw new AppError('backup_secret_mismatch', `本实例的密钥与备份时的实例密钥不同，恢复后加密的个人信息、API 密钥和报告验证码将无法读取。${NO_WRITE}`);
+    throw new DbError('backup_secret_mismatch', `本实例的密钥与备份时的实例密钥不同，恢复后加密的个人信息、API 密钥和报告验证码将无法读取。${NO_WRITE}`);
   }
   for (const s of b.samples) {
     const bad = s.values.filter((v) => !decrypts(secret, v, s.purpose)).length;
     if (bad) {
-      throw new AppError('backup_secret_mismatch', `备份中 ${s.table}.${s.column} 的 ${s.values.length} 个抽样加密值有 ${bad} 个无法用本实例的密钥解密。${NO_WRITE}`);
+      throw new DbError('backup_secret_mismatch', `备份中 ${s.table}.${s.column} 的 ${s.values.length} 个抽样加密值有 ${bad} 个无法用本实例的密钥解密。${NO_WRITE}`);
     }
   }
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Kysely, Migrator, PostgresDialect, sql, type Compilable, type CompiledQuery, type Migration, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { AppError } from '../platform/errors.ts';
+import { DbError } from './errors.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 import { appRoleProblems, provideAppRole } from './roles.ts';
 import type { DB } from './types.ts';
@@ -142,11 +142,11 @@ export async function openDatabase(config: Config, log: (m: string) => void = ()
     try {
       current = (await sql<{ u: string }>`SELECT current_user AS u`.execute(app.db)).rows[0].u;
     } catch (e) {
-      throw new AppError('app_role_login_failed', `无法以应用角色“${role.role}”连接数据库：${(e as Error).message}`, 500);
+      throw new DbError('app_role_login_failed', `无法以应用角色“${role.role}”连接数据库：${(e as Error).message}`, 500);
     }
     const problems = current === role.role ? await appRoleProblems(app.db) : [`连接使用的是“${current}”而不是“${role.role}”`];
     if (problems.length) {
-      throw new AppError('app_role_too_powerful', `应用数据库角色可以修改或关闭审计日志，平台拒绝启动：\n  - ${problems.join('\n  - ')}\n请按 docs/OPERATIONS.md“数据库角色”配置。`, 500);
+      throw new DbError('app_role_too_powerful', `应用数据库角色可以修改或关闭审计日志，平台拒绝启动：\n  - ${problems.join('\n  - ')}\n请按 docs/OPERATIONS.md“数据库角色”配置。`, 500);
     }
   } catch (e) {
     await closeAll();

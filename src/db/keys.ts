@@ -7,8 +7,8 @@
 //     that a restore on another machine can recover and install it.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AppError } from '../platform/errors.ts';
-import { decrypt, encrypt } from '../platform/crypto.ts';
+import { DbError } from './errors.ts';
+import { decrypt, encrypt } from './crypto.ts';
 
 const CANARY_TEXT = 'citycredit backup key check';
 const CANARY_PURPOSE = 'backup-canary';
@@ -53,11 +53,11 @@ export async function readPassphraseFile(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new AppError('passphrase_file_unreadable', `无法读取口令文件 ${file}：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new DbError('passphrase_file_unreadable', `无法读取口令文件 ${file}：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const passphrase = text.replace(/\r?\n$/, '');
   if ([...passphrase].length < MIN_PASSPHRASE_CHARS) {
-    throw new AppError('passphrase_too_short', `口令文件 ${file} 中的口令太短：至少 ${MIN_PASSPHRASE_CHARS} 个字符`);
+    throw new DbError('passphrase_too_short', `口令文件 ${file} 中的口令太短：至少 ${MIN_PASSPHRASE_CHARS} 个字符`);
   }
   return passphrase;
 }
@@ -80,8 +80,8 @@ export async function backupKeys(secret: string, passphrase?: string): Promise<B
 /** Recovers the secret wrapped in a backup; a wrong passphrase (or a tampered manifest) is refused. */
 export async function unwrapSecret(keys: BackupKeys | undefined, passphrase: string): Promise<string> {
   const w = keys?.wrapped;
-  if (!w) throw new AppError('backup_secret_missing', '该备份不含实例密钥（备份时未指定 --passphrase-file）。请把原实例的 CITYCREDIT_SECRET 设置到本实例后再恢复，不要指定 --passphrase-file');
-  if (w.kdf !== 'scrypt') throw new AppError('backup_kdf_unknown', `备份使用了本程序不支持的密钥派生算法 ${String(w.kdf)}`);
+  if (!w) throw new DbError('backup_secret_missing', '该备份不含实例密钥（备份时未指定 --passphrase-file）。请把原实例的 CITYCREDIT_SECRET 设置到本实例后再恢复，不要指定 --passphrase-file');
+  if (w.kdf !== 'scrypt') throw new DbError('backup_kdf_unknown', `备份使用了本程序不支持的密钥派生算法 ${String(w.kdf)}`);
   const key = await scrypt(passphrase, Buffer.from(w.salt, 'base64'), w);
   try {
     const d = createDecipheriv('aes-256-gcm', key, Buffer.from(w.iv, 'base64'));
@@ -89,7 +89,7 @@ export async function unwrapSecret(keys: BackupKeys | undefined, passphrase: str
     d.setAuthTag(Buffer.from(w.tag, 'base64'));
     return Buffer.concat([d.update(Buffer.from(w.data, 'base64')), d.final()]).toString('utf8');
   } catch {
-    throw new AppError('backup_passphrase_wrong', '口令不正确，无法取出备份中的实例密钥，未写入任何数据');
+    throw new DbError('backup_passphrase_wrong', '口令不正确，无法取出备份中的实例密钥，未写入任何数据');
   }
 }
 

@@ -5,7 +5,7 @@
 // later migrations are covered without anyone remembering to.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { AppError } from '../platform/errors.ts';
+import { DbError } from './errors.ts';
 import type { DB } from './types.ts';
 
 type Db = Kysely<DB>;
@@ -116,10 +116,10 @@ export async function provideAppRole(owner: Db, opts: { ownerUrl: string; appUrl
     if (opts.appUrl) {
       const role = roleOfUrl(opts.appUrl) ?? '';
       if (role === me.user) {
-        throw new AppError('app_role_is_owner', `APP_DATABASE_URL 与 DATABASE_URL 使用同一个数据库角色“${role}”：应用须使用另一个不拥有任何表的角色。`, 500);
+        throw new DbError('app_role_is_owner', `APP_DATABASE_URL 与 DATABASE_URL 使用同一个数据库角色“${role}”：应用须使用另一个不拥有任何表的角色。`, 500);
       }
       if (!(await exists(role))) {
-        throw new AppError('app_role_missing', `APP_DATABASE_URL 中的数据库角色“${role}”不存在：请先由数据库管理员创建（见 docs/OPERATIONS.md“数据库角色”）。`, 500);
+        throw new DbError('app_role_missing', `APP_DATABASE_URL 中的数据库角色“${role}”不存在：请先由数据库管理员创建（见 docs/OPERATIONS.md“数据库角色”）。`, 500);
       }
       await grantInTransaction(trx, role);
       return { role, url: opts.appUrl, managed: false };
@@ -127,13 +127,13 @@ export async function provideAppRole(owner: Db, opts: { ownerUrl: string; appUrl
 
     const role = `${me.database}_app`;
     if (Buffer.byteLength(role) > MAX_IDENTIFIER_BYTES) {
-      throw new AppError('app_role_name_too_long', `数据库名“${me.database}”过长，无法派生应用角色名：请创建应用角色并设置 APP_DATABASE_URL。`, 500);
+      throw new DbError('app_role_name_too_long', `数据库名“${me.database}”过长，无法派生应用角色名：请创建应用角色并设置 APP_DATABASE_URL。`, 500);
     }
     const stored = (await sql<{ password: string }>`SELECT password FROM citycredit_private.app_role WHERE role_name = ${role}`.execute(trx)).rows[0];
     let password = stored?.password;
     if (!(await exists(role))) {
       if (!me.may_create) {
-        throw new AppError(
+        throw new DbError(
           'app_role_cannot_create',
           `数据库角色“${me.user}”无权创建角色，无法创建应用角色“${role}”：请由数据库管理员创建应用角色并设置 APP_DATABASE_URL，或授予“${me.user}” CREATEROLE（见 docs/OPERATIONS.md“数据库角色”）。`,
           500,
@@ -143,7 +143,7 @@ export async function provideAppRole(owner: Db, opts: { ownerUrl: string; appUrl
       await createAppLoginRole(trx, role, password);
       if (!stored) await sql`INSERT INTO citycredit_private.app_role (role_name, password) VALUES (${role}, ${password})`.execute(trx);
     } else if (!password) {
-      throw new AppError(
+      throw new DbError(
         'app_role_unmanaged',
         `数据库角色“${role}”已存在，但不是本平台创建的，其密码未知：请设置 APP_DATABASE_URL 使用该角色，或删除该角色后重新启动。`,
         500,

@@ -257,6 +257,27 @@ export interface DepartmentAuthoritiesTable {
   created_at: Timestamp;
 }
 
+/** A run of a job (src/platform/jobs.ts; migration 20261207T0700_jobs). */
+export interface JobsTable {
+  id: Generated<string>;
+  name: string;
+  kind: 'periodic' | 'queued' | 'service';
+  status: 'queued' | 'running' | 'done' | 'failed';
+  ref: string | null;
+  payload: Json;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  progress: ColumnType<unknown, string | null | undefined, string | null>;
+  result: string | null;
+  error: string | null;
+  locked_by: string | null;
+  heartbeat_at: Timestamp | null;
+  run_after: Generated<Date>;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 export interface DB extends MonitoringTables, ReportTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
@@ -276,6 +297,7 @@ export interface DB extends MonitoringTables, ReportTables {
   subject_identifiers: SubjectIdentifiersTable;
   subject_names: SubjectNamesTable;
   calendar_overrides: CalendarOverridesTable;
+  jobs: JobsTable;
   'citycredit_private.app_role': PrivateAppRoleTable;
 }
 

@@ -5,7 +5,7 @@
 //     instance runs with, and natural persons' keyed ID hashes match (keys.ts ENCRYPTED_COLUMNS);
 //   - sequences: every serial/identity sequence hands out ids past the largest stored one.
 import { sql } from 'kysely';
-import { decrypt, hmacSha256 } from '../platform/crypto.ts';
+import { decrypt, hmacSha256 } from './crypto.ts';
 import type { BackupManifest } from './backup.ts';
 import { shippedMigrations, type Db } from './index.ts';
 import { decrypts, ENCRYPTED_COLUMNS } from './keys.ts';

@@ -3,12 +3,48 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
-import { actorOf, resolveSession, type SessionUser } from '../domains/auth/auth.service.ts';
-import { checkSignedBody, checkSignedHeaders, type ApiCaller, type SignedHeaders } from '../domains/auth/apikeys.service.ts';
 import { audit, type AuditContext } from './audit.ts';
+import type { JobRunner } from './jobs.ts';
 import { AppError, forbidden, unauthorized, type ErrorCode } from './errors.ts';
 
 export const SESSION_COOKIE = 'cc_session';
+
+/** A signed-in console user as the request helpers see it (the auth domain's SessionUser has this shape). */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  departmentName: string | null;
+  /** Signed in with a one-time password set by an administrator: only changing the password is allowed. */
+  mustChangePassword: boolean;
+}
+
+/** A department system whose signed request was verified. */
+export interface ApiCaller {
+  appKey: string;
+  keyId: number;
+  departmentId: number;
+  departmentName: string;
+}
+
+/** What resolving a session cookie gives: the user and its CSRF token, or why it was refused. */
+export type SessionResolution = { ok: true; user: SessionUser; csrfToken: string } | { ok: false; reason: string };
+
+/**
+ * How requests are authenticated. The platform only defines the shape: the auth domain implements it and the
+ * shell hands it to buildApp (src/shell/auth.ts), so that platform never imports a domain. `SignedHeaders` is
+ * opaque here: what the header check found, passed back to the body check.
+ */
+export interface Authenticator {
+  resolveSession(db: Db, token: string): Promise<SessionResolution>;
+  checkSignedHeaders(ctx: AppContext, req: { headers: FastifyRequest['headers']; url: string }, audit: AuditContext): Promise<SignedHeaders>;
+  checkSignedBody(ctx: AppContext, signed: SignedHeaders, req: { method: string; url: string; rawBody: string }, audit: AuditContext): Promise<ApiCaller>;
+}
+
+/** A department system's checked signature headers; opaque to the platform (see Authenticator). */
+export type SignedHeaders = { readonly appKey: string };
 
 /** Services the routes reach through the Fastify instance (app.ctx). */
 export interface AppContext {
@@ -21,6 +57,10 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Set by buildApp from the shell's wiring (src/shell/auth.ts). */
+    authenticator: Authenticator;
+    /** This app's job runner (platform/jobs.ts), started when the app is ready and stopped on close. */
+    jobs: JobRunner;
   }
   interface FastifyRequest {
     rawBody?: string;
@@ -33,8 +73,9 @@ declare module 'fastify' {
 
 /** The audit context of a request: actor, client address, request id. */
 export function auditCtx(req: FastifyRequest): AuditContext {
-  const actor = req.sessionUser
-    ? actorOf(req.sessionUser)
+  const u = req.sessionUser;
+  const actor = u
+    ? { userId: u.id, username: u.username, role: u.role, departmentId: u.departmentId }
     : req.apiCaller
       ? { appKey: req.apiCaller.appKey, departmentId: req.apiCaller.departmentId }
       : null;
@@ -78,7 +119,7 @@ export async function requireSignedIn(req: FastifyRequest): Promise<SessionUser>
       await audit(db, auditCtx(req), { action: 'auth.session', outcome: 'denied', detail: { reason: 'tampered_cookie' } });
       throw unauthorized('session_invalid', '登录凭证无效，请重新登录');
     }
-    const state = await resolveSession(db, unsigned.value);
+    const state = await req.server.authenticator.resolveSession(db, unsigned.value);
     if (!state.ok) {
       await audit(db, auditCtx(req), { action: 'auth.session', outcome: 'denied', detail: { reason: state.reason } });
       throw unauthorized(...(SESSION_REFUSED[state.reason] ?? ['session_invalid', '登录凭证无效，请重新登录']));
@@ -106,17 +147,15 @@ export function isSignedRoute(req: FastifyRequest): boolean {
 /** Checks a department system's signature headers and key before its body is read (the onRequest half). */
 export async function requireSignedHeaders(req: FastifyRequest): Promise<SignedHeaders> {
   if (req.signedHeaders) return req.signedHeaders;
-  const { db, config } = req.server.ctx;
-  req.signedHeaders = await checkSignedHeaders(db, config, { headers: req.headers, url: req.url }, auditCtx(req));
+  req.signedHeaders = await req.server.authenticator.checkSignedHeaders(req.server.ctx, { headers: req.headers, url: req.url }, auditCtx(req));
   return req.signedHeaders;
 }
 
 /** Verifies the HMAC signature of a department system's request (headers and key first, if not done yet). */
 export async function requireApiCaller(req: FastifyRequest): Promise<ApiCaller> {
   if (req.apiCaller) return req.apiCaller;
-  const { db, config } = req.server.ctx;
   const signed = await requireSignedHeaders(req);
-  req.apiCaller = await checkSignedBody(db, config, signed, { method: req.method, url: req.url, rawBody: req.rawBody ?? '' }, auditCtx(req));
+  req.apiCaller = await req.server.authenticator.checkSignedBody(req.server.ctx, signed, { method: req.method, url: req.url, rawBody: req.rawBody ?? '' }, auditCtx(req));
   return req.apiCaller;
 }
 

@@ -6,7 +6,7 @@ import { migrationVersion, type Db } from '../../src/db/index.ts';
 import type { Role } from '../../src/db/types.ts';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import type { AppContext } from '../../src/platform/http.ts';
-import { seedDepartments } from '../../src/platform/seed.ts';
+import { seedDepartments } from '../../src/shell/seed.ts';
 import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
 import { createTestDb } from './db.ts';
 

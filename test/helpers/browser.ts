@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { migrationVersion } from '../../src/db/index.ts';
 import type { AppContext } from '../../src/platform/http.ts';
-import { seedDepartments } from '../../src/platform/seed.ts';
+import { seedDepartments } from '../../src/shell/seed.ts';
 import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
 import { ensureWebBuilt } from '../../src/server.ts';
 import { createTestDb, type TestDb } from './db.ts';

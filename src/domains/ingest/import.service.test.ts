@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../platform/seed.ts';
+import { seedDepartments } from '../../shell/seed.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';

@@ -70,3 +70,5 @@ export {
 } from './stats.ts';
 export { importRows, importFile, type ImportRowsOptions } from './import.service.ts';
 export { startBatch } from './ingest.service.ts';
+export { ingestJobs } from './ingest.jobs.ts';
+export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';

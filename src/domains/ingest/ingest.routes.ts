@@ -10,9 +10,9 @@ import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../
 import { departmentScope, type SessionUser } from '../auth/index.ts';
 import { findActiveItem } from '../catalog/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
-import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
+import { importRows } from './import.service.ts';
+import { importProgress, pendingImportFiles, saveRowsForImport, startImport } from './import.job.ts';
 import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uploads.ts';
-import { holdBatch } from './ingest.service.ts';
 import { errorWorkbook } from './errorfile.ts';
 import { collectionStats, listReceipts, receiptInScope, rejectsInScope } from './receipts.service.ts';
 import { recordDetail, recordsInScope } from './records.service.ts';
@@ -26,11 +26,6 @@ import {
   StatsRowSchema,
   UploadQuery,
 } from './ingest.schemas.ts';
-
-// Progress of imports running in this process, by batch id (for the console's progress display).
-const progress = new Map<string, ImportProgress>();
-// Imports running in the background; awaited on shutdown so no batch is cut short by a clean stop.
-const running = new Set<Promise<unknown>>();
 
 const UPLOAD_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer'] as const;
 const READ_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer', 'auditor'] as const;
@@ -75,46 +70,11 @@ async function correctionOf(req: FastifyRequest, user: SessionUser, reason: stri
   return { reason: text, ctx: auditCtx(req) };
 }
 
-/** Runs an import in the background; resolves with the batch id as soon as the batch exists. */
-function startInBackground(req: FastifyRequest, run: (hooks: { onBatch: (id: string) => void; onProgress: (p: ImportProgress) => void }) => Promise<Receipt>, cleanup?: () => Promise<void>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let batchId: string | null = null;
-    let release: (() => void) | null = null;
-    const job = run({
-      onBatch: (id) => {
-        batchId = id;
-        release = holdBatch(id);
-        progress.set(id, { rows: 0, bytesRead: 0, totalBytes: 0 });
-        resolve(id);
-      },
-      onProgress: (p) => batchId && progress.set(batchId, p),
-    })
-      .catch(async (e) => {
-        req.log.error({ err: e, batchId }, 'import failed');
-        if (batchId) {
-          await req.server.ctx.db
-            .updateTable('ingest_batches')
-            .set({ status: 'failed', file_errors: JSON.stringify([{ code: 'import_failed', message: '导入失败，本批次未写入任何数据，请重新上传或联系信用办' }]), finished_at: new Date() })
-            .where('id', '=', batchId)
-            .where('status', '=', 'processing')
-            .execute()
-            .catch(() => undefined);
-        } else reject(e);
-      })
-      .finally(async () => {
-        if (batchId) progress.delete(batchId);
-        release?.();
-        await cleanup?.();
-        running.delete(job);
-      });
-    running.add(job);
-  });
-}
-
-/** A receipt the caller may see (receipts.service.ts), with the progress of its import if this process runs it. */
+/** A receipt the caller may see (receipts.service.ts), with its import's progress from the job row (import.job.ts). */
 async function batchInScope(req: FastifyRequest, user: SessionUser | null, callerDept: number | null, id: string) {
-  const b = await receiptInScope(req.server.ctx.db, user ? { user } : { departmentId: callerDept! }, id, auditCtx(req));
-  return { ...b, progress: progress.get(id) ?? null };
+  const { db } = req.server.ctx;
+  const b = await receiptInScope(db, user ? { user } : { departmentId: callerDept! }, id, auditCtx(req));
+  return { ...b, progress: (await importProgress(db, [id])).get(id) ?? null };
 }
 
 /** Registers the 归集 routes. */
@@ -122,13 +82,10 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config, pool } = app.ctx;
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10 } });
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([...running]);
-  });
-  // Uploads live in the data folder (0700, files 0600) until their batch ends; files a crashed process left
-  // behind belong to no running batch and are removed now, at start-up.
+  // Uploads live in the data folder (0700, files 0600) until their import job ends; files a crashed process left
+  // behind belong to no job and are removed now, at start-up (a queued or interrupted job's file is kept for its rerun).
   const uploadDir = await prepareUploadDir(config.dataDir);
-  const swept = await sweepUploads(uploadDir);
+  const swept = await sweepUploads(uploadDir, await pendingImportFiles(db));
   if (swept) app.log.info({ swept, uploadDir }, 'removed uploads left by a stopped process');
   const screen = {
     keyWithSubject: config.ingestKeyWithSubject,
@@ -166,14 +123,13 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
         await audit(db, auditCtx(req), { action: 'ingest.upload', target: file.filename, outcome: 'failed', detail: { reason: 'too_large', limit: config.uploadMaxBytes } });
         throw new AppError('file_too_large', `文件超过上传上限 ${Math.round(config.uploadMaxBytes / 1024 / 1024)} MB，未保存任何数据。请拆分后分批上传`, 413);
       }
-      const batchId = await startInBackground(
-        req,
-        (hooks) => importFile({
-            db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'file', path, fileName: file.filename, createdBy: user.id,
-            correction, correctionHint: user.role === 'admin', ...hooks,
-          }),
-        () => removeUpload(path),
-      );
+      // A durable job (ingest.import): run now by this process, and again by the next start if it is cut short.
+      const batchId = await startImport(app.jobs, {
+        source: 'file', path, fileName: file.filename, item, departmentId, channel: 'file', createdBy: user.id, correction, correctionHint: user.role === 'admin',
+      }).catch(async (e: unknown) => {
+        req.log.error({ err: e }, 'import failed');
+        throw e;
+      });
       await audit(db, auditCtx(req), { action: 'ingest.upload', target: `batch:${batchId}`, detail: { item: item.id, file: file.filename, departmentId, ...(correction ? { correctionReason: correction.reason } : {}) } });
       return reply.status(202).send({ batchId });
     },
@@ -213,6 +169,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
       const page = await listReceipts(db, user, req.query);
+      const progress = await importProgress(db, page.items.filter((b) => b.status === 'processing').map((b) => b.batchId));
       return { ...page, items: page.items.map((b) => ({ ...b, progress: progress.get(b.batchId) ?? null })) };
     },
   );
@@ -340,7 +297,9 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
         await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${r.batchId}`, detail: { item: item.id, rows: r.total } });
         return batchInScope(req, null, caller.departmentId, r.batchId);
       }
-      const batchId = await startInBackground(req, (hooks) => importRows({ ...base, ...hooks }));
+      // Saved to disk first, so that the job can run again after a restart like a file upload's.
+      const path = await saveRowsForImport(uploadDir, req.body.rows);
+      const batchId = await startImport(app.jobs, { source: 'rows', path, fileName: null, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId });
       await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${batchId}`, detail: { item: item.id, rows: req.body.rows.length, async: true } });
       return reply.status(202).send({ batchId });
     },

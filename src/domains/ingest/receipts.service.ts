@@ -1,11 +1,12 @@
 // Reading batches (回执) for the console and the signed API: one receipt, the list, rejected rows and the
 // per-department statistics, each within the reader's department scope. A batch whose importing process died
-// is shown failed before it is read (batches.ts sweepAbandonedBatches); a refused read is audited.
+// is shown failed before it is read (import.job.ts sweepAbandonedImports: never one whose import job is
+// still queued or being retried after a restart); a refused read is audited.
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
-import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
-import { sweepAbandonedBatches } from './batches.ts';
+import { departmentScope, type SessionUser } from '../auth/index.ts';
+import { sweepAbandonedImports } from './import.job.ts';
 import { departmentStats, getBatch, listBatches, listRejects, type BatchDto, type RejectDto, type StatsRow } from './ingest.repository.ts';
 
 /** Who reads a batch: a console user (within their department scope) or a department system (its own department). */
@@ -16,7 +17,7 @@ export async function receiptInScope(db: Db, reader: BatchReader, id: string, ct
   let b = await getBatch(db, id);
   if (!b) throw notFound('batch_not_found', '批次不存在');
   // A poll shows a batch whose importing process died as failed at once, not after the next sweep.
-  if (b.status === 'processing' && (await sweepAbandonedBatches(db, { ids: [id] }))) b = (await getBatch(db, id))!;
+  if (b.status === 'processing' && (await sweepAbandonedImports(db, [id]))) b = (await getBatch(db, id))!;
   const scope = 'user' in reader ? await departmentScope(db, reader.user) : [reader.departmentId];
   if (scope !== null && !scope.includes(b.department.id)) {
     await audit(db, ctx, { action: 'ingest.batch.read', target: `batch:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
@@ -31,7 +32,7 @@ export async function listReceipts(
   user: SessionUser,
   q: { departmentId?: number; cursor?: string; warning?: string },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
-  await sweepAbandonedBatches(db);
+  await sweepAbandonedImports(db);
   return listBatches(db, await departmentScope(db, user), q);
 }
 

@@ -4,8 +4,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../platform/seed.ts';
-import { JOBS } from '../../platform/jobs.ts';
+import { seedDepartments } from '../../shell/seed.ts';
+import { JOBS } from '../../shell/jobs.ts';
+import type { PeriodicJob } from '../../platform/jobs.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
@@ -77,7 +78,7 @@ test('rows stored before the migration are protected once by the reject-cells jo
   await t.db.updateTable('ingest_batches').set({ header: JSON.stringify(PENALTY_HEADERS), status: 'committed' }).where('id', '=', batchId).execute();
   // As the old code wrote them: cells in plain text, cells_masked left at its default.
   await t.db.insertInto('ingest_rejects').values({ batch_id: batchId, row_number: 2, cells: JSON.stringify(person), errors: '[]', pii_enc: null }).execute();
-  const job = JOBS.find((j) => j.name === 'reject-cells')!;
+  const job = JOBS.find((j) => j.name === 'reject-cells') as PeriodicJob;
   const ctx = { db: t.db, config: { secret: SECRET } } as unknown as AppContext;
   assert.match(await job.run(ctx), /加密退回行 1 行/);
   const row = await t.db.selectFrom('ingest_rejects').selectAll().where('batch_id', '=', batchId).executeTakeFirstOrThrow();

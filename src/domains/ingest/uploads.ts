@@ -52,14 +52,14 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the files of no running batch: every file in `dir` except those this process is using and those
- * saved by another process that is still alive. Returns the number removed.
+ * Removes the files of no running batch: every file in `dir` except those this process is using, those
+ * saved by another process that is still alive, and `keep` (files of import jobs still queued). Returns the number removed.
  */
-export async function sweepUploads(dir: string): Promise<number> {
+export async function sweepUploads(dir: string, keep: ReadonlySet<string> = new Set()): Promise<number> {
   let removed = 0;
   for (const name of await readdir(dir)) {
     const path = join(dir, name);
-    if (inUse.has(path)) continue;
+    if (inUse.has(path) || keep.has(path)) continue;
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
     if (pid && pid !== process.pid && processAlive(pid)) continue;
     await rm(path, { force: true, recursive: true });

@@ -24,3 +24,4 @@ export { readSanction, type SanctionReading } from './sanctions.ts';
 // Database-facing functions: the record-level decision (ingest) and the public read model (subjects, reports).
 export { decideInput, recordInput, refreshPublicity, type RecordPublicity } from './publicity.service.ts';
 export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';
+export { publicityJobs } from './publicity.jobs.ts';

@@ -15,3 +15,4 @@ export {
   type SubjectKind,
   type SubjectRef,
 } from './subjects.bulk.ts';
+export { subjectsJobs } from './subjects.jobs.ts';

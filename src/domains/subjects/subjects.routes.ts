@@ -1,12 +1,12 @@
 // Public subject API (no session): search by name, code or pinyin initials, and one subject's basic page.
 // Thin: validate, call one service function, shape the answer. Both routes are rate-limited per client.
-// The plugin also runs the search-columns job (subjects.service.ts startSearchIndexer) while the app is up:
-// it completes the columns at start-up and after every write of subjects, by any process.
+// The search columns are completed by the subject-search job (subjects.jobs.ts), which the app's job runner
+// starts with the app and stops on close.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/rate-limit';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { getPublicSubject, searchSubjects, startSearchIndexer, type SearchIndexer } from './subjects.service.ts';
+import { getPublicSubject, searchSubjects } from './subjects.service.ts';
 import { PublicSubjectSchema, SearchQuerystring, SearchResponse, SubjectParams } from './subjects.schemas.ts';
 
 /** Public searches per client and minute unless the config sets searchRateLimitPerMinute. */
@@ -57,12 +57,4 @@ export default async function subjectsRoutes(fastify: FastifyInstance): Promise<
       return s;
     },
   );
-
-  let indexer: SearchIndexer | null = null;
-  app.addHook('onReady', async () => {
-    indexer = startSearchIndexer(db, pool, { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) });
-  });
-  app.addHook('onClose', async () => {
-    await indexer?.stop();
-  });
 }

@@ -1,4 +1,5 @@
-// Base data (departments, always) and demo data (subjects and one user per role, on first start).
+// Composition: base data (departments, always) and demo data (subjects and one user per role, on first start),
+// built from the auth, codes and subjects domains; the server and `citycredit seed` run it.
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -7,8 +8,8 @@ import { createUser, ROLES } from '../domains/auth/auth.service.ts';
 import { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from '../domains/auth/departments.data.ts';
 import { regionChildren } from '../domains/codes/index.ts';
 import { generateSubjects } from '../domains/subjects/demo.ts';
-import { audit } from './audit.ts';
-import { randomToken } from './crypto.ts';
+import { audit } from '../platform/audit.ts';
+import { randomToken } from '../platform/crypto.ts';
 
 const SYSTEM = { actor: { username: 'system' } };
 

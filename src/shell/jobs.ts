@@ -1,0 +1,9 @@
+// Composition: every job of every domain, in one list the platform's runner runs (`serve`, test apps) and
+// `citycredit jobs list|run` reads. A domain declares its jobs beside its code and exports them from index.ts.
+import type { JobDefinition } from '../platform/jobs.ts';
+import { ingestJobs } from '../domains/ingest/index.ts';
+import { publicityJobs } from '../domains/publicity/index.ts';
+import { subjectsJobs } from '../domains/subjects/index.ts';
+
+/** The registered jobs, by domain. */
+export const JOBS: JobDefinition[] = [...publicityJobs, ...ingestJobs, ...subjectsJobs];
