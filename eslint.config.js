@@ -40,32 +40,6 @@ const LAYER_POLICIES = [
   },
 ];
 
-// Upward imports that other branches of issue 12 remove; listed one by one so that nothing else
-// slips through. The lead deletes these after merging.
-const TEMPORARY_EXCEPTIONS = [
-  // removed by the platform branch
-  { from: 'src/db/{index,roles,keys,backup}.ts', to: { type: 'platform', file: 'errors.ts' } },
-  // removed by the platform branch
-  { from: 'src/db/{keys,verify}.ts', to: { type: 'platform', file: 'crypto.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/http.ts', to: { type: 'domain', domain: 'auth', file: '{auth,apikeys}.service.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'auth', file: '{auth.service,departments.data}.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'codes', file: 'index.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/seed.ts', to: { type: 'domain', domain: 'subjects', file: 'demo.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/jobs.ts', to: { type: 'domain', domain: 'publicity', file: 'publicity.service.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/jobs.ts', to: { type: 'domain', domain: 'ingest', file: '{ingest.service,rejects}.ts' } },
-  // removed by the platform branch
-  { from: 'src/platform/pii.ts', to: { type: 'domain', domain: 'codes', file: 'index.ts' } },
-  // Through publicity/index.ts this would close an import cycle (publicity/settings.ts reads
-  // LONG_TERM_ISO from ingest/validate.ts at load time). Removed by the branch that moves
-  // LONG_TERM_ISO and parseSetValue out of ingest/validate.ts (issue 12: "two constants").
-  { from: 'src/domains/ingest/validate.ts', to: { type: 'domain', domain: 'publicity', file: 'fine-unit.ts' } },
-];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
@@ -99,18 +73,6 @@ export default tseslint.config(
           message: '依赖规则：{{from.type}} 不可引用 {{to.type}} 的此文件（见 src/domains/README.md）',
           policies: [
             ...LAYER_POLICIES,
-            ...TEMPORARY_EXCEPTIONS.map((e) => ({
-              from: { file: { path: e.from } },
-              allow: {
-                to: {
-                  element: {
-                    type: e.to.type,
-                    fileInternalPath: e.to.file,
-                    ...(e.to.domain ? { captured: { domain: e.to.domain } } : {}),
-                  },
-                },
-              },
-            })),
           ],
         },
       ],

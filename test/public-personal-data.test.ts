@@ -14,7 +14,7 @@ import { generateIdNumber, generateUscc, idCheckChar } from '../src/domains/code
 import { refreshPublicity } from '../src/domains/publicity/publicity.service.ts';
 import { companyPenaltyRows } from '../src/domains/reports/reports.fixtures.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
-import { findPersonalNumbers, luhnValid } from '../src/platform/pii.ts';
+import { findPersonalNumbers, luhnValid } from '../src/domains/codes/index.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 
 const rng = mulberry32(20261207);

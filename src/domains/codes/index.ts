@@ -34,3 +34,16 @@ export {
   type CheckStreamOptions,
   type CheckStreamSummary,
 } from './check-stream.ts';
+export {
+  findPersonalNumbers,
+  luhnValid,
+  maskPersonalNumber,
+  maskPersonalNumbersIn,
+  maskPersonName,
+  publicPersonName,
+  scrubPersonalNumbers,
+  type DetectOptions,
+  type PersonalNumber,
+  type PersonalNumberKind,
+  type PublicPersonName,
+} from './pii.ts';

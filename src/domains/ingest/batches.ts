@@ -3,7 +3,7 @@
 // whole, or 'failed' when the sweep finds that its process died.
 import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 
 /** The receipt (回执) counts, named as the CLI's --json prints them. */
 export interface ReceiptCounts {

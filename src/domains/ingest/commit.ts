@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { Channel } from '../../db/types.ts';
 import type { AuditContext } from '../../platform/audit.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { protectRejectCells } from './rejects.ts';
 import { BATCH_NS, MERGE_NS, type ReceiptCounts } from './batches.ts';

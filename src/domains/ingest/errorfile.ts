@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { neutraliseCell } from '../../platform/spreadsheet.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { allRejects, batchUpload } from './ingest.repository.ts';
 import { batchPersonalColumns, protectRejectCells, revealRejectCells } from './rejects.ts';
 import { receiptInScope } from './receipts.service.ts';

@@ -13,7 +13,7 @@ import type { Channel } from '../../db/types.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { jobProgressByRef, PermanentJobError, unfinishedJobRefs, type JobRunner, type QueuedJob, type RunningJob } from '../../platform/jobs.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { CatalogItem } from '../catalog/index.ts';
 import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
 import { holdBatch, sweepAbandonedBatches } from './ingest.service.ts';
 import { removeUpload, saveUpload } from './uploads.ts';

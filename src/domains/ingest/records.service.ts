@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
-import { departmentScope, type SessionUser } from '../auth/auth.service.ts';
+import { departmentScope, type SessionUser } from '../auth/index.ts';
 import { getRecord, listRecords, type RecordDto, type VersionDto } from './ingest.repository.ts';
 
 /** A record with its versions as the console shows them (no sealed originals). */

@@ -10,7 +10,7 @@ import { definitionKey, itemDefinitions } from '../catalog/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { matchHeaders, type HeaderMapping } from './headers.ts';
-import { findPersonalNumbers, maskPersonalNumbersIn } from '../../platform/pii.ts';
+import { findPersonalNumbers, maskPersonalNumbersIn } from '../codes/index.ts';
 
 /** The one masking rule for a personal field's value on staff paths: ID-length text 6+4 (maskIdNumber), else ***. */
 export function maskPersonalValue(v: string | number): string {

@@ -9,7 +9,7 @@ import { generateUscc, idCheckChar } from '../codes/index.ts';
 import { createWorkCalendar, epochDayOf } from '../../platform/workCalendar.ts';
 import { mulberry32 } from './fixtures.ts';
 import { matchHeaders } from './headers.ts';
-import { findPersonalNumbers, luhnValid } from '../../platform/pii.ts';
+import { findPersonalNumbers, luhnValid } from '../codes/index.ts';
 import { screenPublicField } from './screen.ts';
 import { validateRow, type ValidationContext } from './validate.ts';
 

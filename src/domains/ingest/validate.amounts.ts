@@ -2,8 +2,8 @@
 // large one is warned as a possible 元 figure (amount_unit_suspect); a 罚款金额 that equals a figure
 // 处罚内容 writes in 元 is warned as fine_unit_suspect, read by the publicity engine's own
 // fineUnitSuspectIn (one reading for both); a 罚款 category with a zero amount is warned too.
-import type { DataItem } from '../catalog/catalog.schemas.ts';
-import { lookupEnum } from '../catalog/catalog.model.ts';
+import type { DataItem } from '../catalog/index.ts';
+import { lookupEnum } from '../catalog/index.ts';
 import { fineUnitSuspectIn } from '../publicity/index.ts';
 import type { Scratch, ValidationContext, ValidatorModel } from './validate.model.ts';
 

@@ -2,7 +2,7 @@
 // on plain cells). Trimming, placeholders (issue 13), control characters, code folding, dates
 // (with Excel serials), numbers, legacy value maps, and a bounded cache for repeated verdicts.
 import { daysInMonth, epochDayOf } from '../../platform/workCalendar.ts';
-import { enumKey } from '../catalog/catalog.model.ts';
+import { enumKey } from '../catalog/index.ts';
 
 const EXCEL_EPOCH_OFFSET = 25569; // serial of 1970-01-01 in Excel's 1900 date system
 const MAX_SERIAL = 73050; // 2099-12-31

@@ -3,7 +3,7 @@
 // warned before INGEST_DECISION_DATE_WARN_BEFORE), the order of related dates, and timeliness
 // (超期上报) in working days. Each rule is compiled once per import into a per-row step.
 import { chinaEpochDay, epochDayOf } from '../../platform/workCalendar.ts';
-import type { DataItem } from '../catalog/catalog.schemas.ts';
+import type { DataItem } from '../catalog/index.ts';
 import { parseDateCell, parseIsoFast } from './validate.cells.ts';
 import type { Scratch, ValidationContext, Value, ValidatorModel } from './validate.model.ts';
 

@@ -2,8 +2,8 @@
 // for text and codes (length, control characters, numeric code cells), dates (with 长期), integers
 // and decimals (range, precision), enumerations and sets (with a bounded cache per field, since
 // files repeat a few values). A parser writes the normalised value or reports the field's error.
-import type { DataItem } from '../catalog/catalog.schemas.ts';
-import { lookupEnum } from '../catalog/catalog.model.ts';
+import type { DataItem } from '../catalog/index.ts';
+import { lookupEnum } from '../catalog/index.ts';
 import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { LONG_TERM_ISO, parseSetValue } from '../publicity/index.ts';
 import { bounded, codeNormalize, findControl, parseDateCell, parseNumber } from './validate.cells.ts';

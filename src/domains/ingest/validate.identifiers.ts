@@ -14,13 +14,13 @@ import {
   isValidUscc,
   type CodeResult,
 } from '../codes/index.ts';
-import type { DataItem, SubjectCategory } from '../catalog/catalog.schemas.ts';
-import { findPersonalNumbers } from '../../platform/pii.ts';
+import type { DataItem, SubjectCategory } from '../catalog/index.ts';
+import { findPersonalNumbers } from '../codes/index.ts';
 import { bounded, looksFloatDamaged } from './validate.cells.ts';
 import type { RowCode } from './validate.codes.ts';
 import type { Scratch, SubjectInfo, ValidationContext, ValidatorModel } from './validate.model.ts';
 
-/** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see src/platform/pii.ts). */
+/** Finds a citizen ID number inside free text (half- or full-width digits, grouped or not; see src/domains/codes/pii.ts). */
 export function findIdNumberInText(s: string, today: Date): string | null {
   return findPersonalNumbers(s, { today }).find((p) => p.kind === 'id')?.value ?? null;
 }

@@ -1,8 +1,8 @@
 // The shapes every part of the row validator shares: the context and result of a row, the per-row
 // scratch the steps write into, and the compiled model (catalogue item, header mapping, field roles,
 // issue reporters) each step is built from once per import. validate.ts assembles the steps.
-import type { CatalogItem, DataItem, FieldRole, SubjectCategory } from '../catalog/catalog.schemas.ts';
-import { compileItem, type CompiledItem } from '../catalog/catalog.model.ts';
+import type { CatalogItem, DataItem, FieldRole, SubjectCategory } from '../catalog/index.ts';
+import { compileItem, type CompiledItem } from '../catalog/index.ts';
 import type { WorkCalendar } from '../../platform/workCalendar.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
 import type { HeaderMapping } from './headers.ts';

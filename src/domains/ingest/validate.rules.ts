@@ -3,9 +3,9 @@
 // and subject category (with placeholder_as_empty for a “-” or “无”, DOMAIN §1.4, issue 13), the
 // identifier a 个体工商户 needs, and fields that should be empty. Conditions are resolved to enum
 // codes once per import.
-import type { Condition } from '../catalog/catalog.schemas.ts';
-import { conditionCodes, lookupEnum } from '../catalog/catalog.model.ts';
-import type { SubjectCategory } from '../catalog/catalog.schemas.ts';
+import type { Condition } from '../catalog/index.ts';
+import { conditionCodes, lookupEnum } from '../catalog/index.ts';
+import type { SubjectCategory } from '../catalog/index.ts';
 import type { Scratch, ValidatorModel } from './validate.model.ts';
 
 /** Compiles the legacy derivations of the mapping (fill only what is still empty); null when it has none. */

@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { notFound } from '../../platform/errors.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionUser } from '../auth/index.ts';
 import {
   MonitoringError,
   STATUS_LABELS,

@@ -8,7 +8,7 @@ import type { EventPolarity, EventReviewStatus } from '../../db/monitoring.types
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { legacyConversions } from '../subjects/index.ts';
 import { evaluateClassifier, normaliseTitle, shippedLabelledTitles, splitHoldout, trainClassifier } from './classifier.ts';
 import {

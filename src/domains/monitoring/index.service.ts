@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { batchFigures, monthlyCollection, recordFigures } from '../ingest/index.ts';
 import { registryFigures } from '../subjects/index.ts';
 import { loadChecklist } from './checklist.service.ts';

@@ -2,7 +2,7 @@
 // applies when it reads a file: the 长期 date convention and multi-valued 处罚类别 cells. They live
 // here, beside the rules that depend on them, so that ingest imports publicity (through index.ts)
 // and publicity imports nothing of ingest (no import circle between the two domains).
-import { lookupEnum, type EnumTable } from '../catalog/catalog.model.ts';
+import { lookupEnum, type EnumTable } from '../catalog/index.ts';
 
 /** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
 export const LONG_TERM_ISO = '2099-12-31';

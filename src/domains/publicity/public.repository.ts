@@ -2,7 +2,7 @@
 // period not yet over today — and the shaping that keeps only 社会公开 fields, with labels for codes.
 // Used by the public API and by the credit report.
 //
-// Personal data (src/platform/pii.ts, DOMAIN §3.5) is handled here, once for every public path: ID-number
+// Personal data (src/domains/codes/pii.ts, DOMAIN §3.5) is handled here, once for every public path: ID-number
 // fields and fields the catalogue marks 公开时脱敏 are left out (not even a masked ID number is public); an
 // individual business's operator (法定代表人, a natural person other than the party) is left out; the name
 // of a natural person the record is about follows PUBLIC_PERSON_NAME; every text that remains is scrubbed of
@@ -13,7 +13,7 @@ import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import { compileItem } from '../catalog/index.ts';
 import { definitionKey, itemDefinitions } from '../catalog/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
-import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
+import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../codes/index.ts';
 
 export type PublicRecord = {
   id: string;

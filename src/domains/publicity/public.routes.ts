@@ -1,7 +1,7 @@
 // The public face of the records (公示): only records whose audience is 'public' on the day, only fields
 // the catalogue marks 社会公开, enum codes shown as their Chinese labels. A record that is not public
 // answers 404, never 403, so that nothing about it leaks (issue: public service, bad input). Personal data
-// follows the one policy of public.repository.ts / src/platform/pii.ts (PUBLIC_PERSON_NAME).
+// follows the one policy of public.repository.ts / src/domains/codes/pii.ts (PUBLIC_PERSON_NAME).
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/errors.ts';

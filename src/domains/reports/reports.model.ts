@@ -3,7 +3,7 @@
 // what was public at issue. No clock, no database, no randomness except the code generator.
 import { createHash, randomInt } from 'node:crypto';
 import { lookupRegion, regionFullName } from '../codes/index.ts';
-import { scrubPersonalNumbers } from '../../platform/pii.ts';
+import { scrubPersonalNumbers } from '../codes/index.ts';
 import type { PublicRecord } from '../publicity/index.ts';
 
 /** The subject as the report shows it (a row of `subjects`, legal persons and 个体工商户 only). */
@@ -114,7 +114,7 @@ function categoryOf(type: string): CategoryKey {
 }
 
 // Public records arrive scrubbed (public.repository.ts); the PDF scrubs what it draws again with the same
-// detector (src/platform/pii.ts), so no other path into a report can print an ID, mobile or card number.
+// detector (src/domains/codes/pii.ts), so no other path into a report can print an ID, mobile or card number.
 function toReportRecord(r: PublicRecord): ReportRecord {
   const opts = { decisionDate: r.decisionDate };
   const rows: Array<[string, string]> = r.fields

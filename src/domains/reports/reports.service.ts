@@ -5,7 +5,7 @@ import { sha256, hmacSha256, safeEqual } from '../../platform/crypto.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import type { Db, DbOrTx } from '../../db/index.ts';
 import { publicRecordsOfSubject } from '../publicity/index.ts';
-import { scrubPersonalNumbers } from '../../platform/pii.ts';
+import { scrubPersonalNumbers } from '../codes/index.ts';
 import { ReportError } from './errors.ts';
 import {
   beijingDay,

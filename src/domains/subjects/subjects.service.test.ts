@@ -252,7 +252,7 @@ test('a USCC query\'s first page in one statement gives what the tier-by-tier se
   }
   // What the comparison covered: all three tiers, a second page, nothing for a person's code.
   const first = tiered.get(code)![0];
-  // (These test codes are no ID numbers, so the names show them as they are: src/platform/pii.ts.)
+  // (These test codes are no ID numbers, so the names show them as they are: src/domains/codes/pii.ts.)
   assert.deepEqual(
     first.items.map((i) => i.name.replace(code, 'C')),
     ['西宁代码主体有限公司', 'C个体户', 'C号商铺', '西宁C商贸'],

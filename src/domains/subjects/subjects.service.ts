@@ -15,12 +15,12 @@
 //     PUBLIC_PERSON_NAME (full by default, or 刘*) like the record pages do, but only while the person has a
 //     record public today; otherwise it is masked.
 //   * free text that reaches public JSON (names, legal representatives) is scrubbed of ID, mobile and
-//     bank-card numbers (src/platform/pii.ts), in case an upload put one there.
+//     bank-card numbers (src/domains/codes/pii.ts), in case an upload put one there.
 import { sql } from 'kysely';
 import pg from 'pg';
 import { executePrepared, type Db, type DbOrTx } from '../../db/index.ts';
 import { lookupRegion, regionFullName } from '../codes/index.ts';
-import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../../platform/pii.ts';
+import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../codes/index.ts';
 import { hasPublicRecord } from '../publicity/index.ts';
 import {
   claimPending,

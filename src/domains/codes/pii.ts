@@ -47,7 +47,9 @@
 //   * mobile: 1[3-9] + 9 digits, optionally after +86 / 0086 / 86.
 //   * bank_card: 16–19 digits passing the Luhn check, starting as card numbers do (2, 3, 4, 5, 6 or 9; 2-series
 //     Mastercard ranges are issued in China too); never a valid USCC or a valid ID number (checked first).
-import { checkIdNumber, checkRegNo, isKnownUsccPair, isValidUscc, maskIdNumber } from '../domains/codes/index.ts';
+import { checkIdNumber, maskIdNumber } from './idnumber.ts';
+import { checkRegNo } from './regno.ts';
+import { isKnownUsccPair, isValidUscc } from './uscc.ts';
 
 export type PersonalNumberKind = 'id' | 'bank_card' | 'mobile';
 

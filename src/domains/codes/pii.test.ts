@@ -1,10 +1,10 @@
-// The personal-number detector and the name policy of public pages (src/platform/pii.ts), table-driven:
+// The personal-number detector and the name policy of public pages (src/domains/codes/pii.ts), table-driven:
 // what must be found (full-width digits, separators, 15/18-digit IDs, mobiles, Luhn-valid bank cards) and
 // the legitimate public numbers that must not be (USCCs, 文号, licence numbers, amounts, dates).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRegNo, generateIdNumber, idCheckChar, isValidUscc, regNoCheckDigit, usccCheckChar } from '../domains/codes/index.ts';
-import { mulberry32 } from './random.ts';
+import { checkRegNo, generateIdNumber, idCheckChar, isValidUscc, regNoCheckDigit, usccCheckChar } from './index.ts';
+import { mulberry32 } from '../../platform/random.ts';
 import {
   findPersonalNumbers,
   luhnValid,
