@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', '.build-tmp-*/', '.build-old-*/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
