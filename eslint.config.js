@@ -42,7 +42,7 @@ const LAYER_POLICIES = [
 
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', '.build-tmp-*/', '.build-old-*/', 'data/', 'test-results/', 'src/web/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,13 +13,13 @@ function arg(args: string[], name: string, dflt: number): number {
 }
 
 /** A seeded LCG so that every run measures the same codes. */
-function lcg(seed: number): () => number {
+export function lcg(seed: number): () => number {
   let s = seed;
   return () => (s = (s * 48271) % 2147483647) / 2147483647;
 }
 
 /** Builds invalid codes the way people make them: typos, swaps, wrong length, look-alike letters. */
-function makeInvalid(valid: string[], n: number, rng: () => number): string[] {
+export function makeInvalid(valid: string[], n: number, rng: () => number): string[] {
   const out: string[] = [];
   const pick = (k: number) => Math.floor(rng() * k);
   while (out.length < n) {

@@ -1,28 +1,18 @@
 // `citycredit` — the command line: thin shells over the same services the HTTP app uses.
+// Start-up stays light: `citycredit --help` loads this file, commander, the config and the groups table,
+// and nothing else. Each action imports what it needs when it runs, and a command group's module loads
+// only when the command line names it (groups.ts), so no command pays for another's libraries.
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { assertSecretFits, backupDatabase, inspectBackup, readManifest, restoreDatabase, type BackupManifest } from '../db/backup.ts';
-import { migrate, openDatabase, type Database } from '../db/index.ts';
-import { EmbeddedServerError, installInstanceSecret, readInstanceSecret } from '../db/embedded.ts';
-import { readPassphraseFile, unwrapSecret } from '../db/keys.ts';
-import { DbError } from '../db/errors.ts';
-import { formatVerifyReport, verifyDatabase } from '../db/verify.ts';
-import { audit } from '../platform/audit.ts';
-import { createApiKey } from '../domains/auth/apikeys.service.ts';
-import { findDepartment } from '../domains/auth/auth.service.ts';
+import type { BackupManifest } from '../db/backup.ts';
+import type { Database } from '../db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from '../shell/seed.ts';
-import { openContext, serve } from '../server.ts';
-import { registerCodesCommands } from './codes.ts';
-import { registerMonitorCommands } from './monitor.ts';
-import { registerImportCommand } from './import.ts';
-import { registerPublicityCommands } from './publicity.ts';
-import { registerScorecardsCommand } from './scorecards.ts';
-import { registerUsersCommands } from './users.ts';
-import { registerEventsCommands } from './events.ts';
+import type { openContext } from '../server.ts';
+import { registerLazyGroups } from './groups.ts';
+import { DbError } from '../db/errors.ts';
 
 const CLI_ACTOR = { actor: { username: 'cli' }, ip: 'cli' };
 
@@ -32,6 +22,7 @@ function config(): Config {
 
 /** Runs fn with an open, migrated database and closes it afterwards. */
 async function withContext<T>(fn: (c: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {
+  const { openContext } = await import('../server.ts');
   const c = await openContext(config());
   try {
     return await fn(c);
@@ -42,6 +33,7 @@ async function withContext<T>(fn: (c: Awaited<ReturnType<typeof openContext>>) =
 
 /** Runs fn with the configured database opened as it is: no migration, no built-in catalogue (restore, verify). */
 async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('../db/index.ts');
   const database = await openDatabase(config());
   try {
     return await fn(database);
@@ -54,6 +46,8 @@ const sizeOf = (m: BackupManifest) => `${m.tables.length} 张表，${m.tables.re
 
 /** The secret a restore installs or runs with, recovered from the backup (passphrase) or this instance's own. */
 async function restoreSecret(cfg: Config, manifest: BackupManifest, passphraseFile: string | undefined): Promise<{ secret: string; install: boolean }> {
+  const { readPassphraseFile, unwrapSecret } = await import('../db/keys.ts');
+  const { readInstanceSecret } = await import('../db/embedded.ts');
   if (passphraseFile) {
     const secret = await unwrapSecret(manifest.keys, await readPassphraseFile(passphraseFile));
     if (cfg.secret && cfg.secret !== secret) {
@@ -71,7 +65,8 @@ async function restoreSecret(cfg: Config, manifest: BackupManifest, passphraseFi
   return { secret: own, install: false };
 }
 
-export function buildProgram(): Command {
+/** The program for a command line (args without `node` and the script): its named group loaded, the others listed. */
+export async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command();
   program.name('citycredit').description('CityCredit 城市信用平台 命令行工具').showHelpAfterError();
 
@@ -79,6 +74,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('启动平台（默认使用内置 PostgreSQL，首次启动载入演示数据）')
     .action(async () => {
+      const { serve } = await import('../server.ts');
       await serve(config());
     });
 
@@ -86,6 +82,7 @@ export function buildProgram(): Command {
   db.command('migrate')
     .description('执行数据库迁移')
     .action(async () => {
+      const { migrate } = await import('../db/index.ts');
       await withContext(async ({ database }) => {
         const v = await migrate(database.owner);
         process.stdout.write(`数据库已迁移到最新版本：${v}\n`);
@@ -95,6 +92,9 @@ export function buildProgram(): Command {
     .description('备份整个数据库（一致性快照，gzip 压缩，含清单和校验和；文件权限 0600）')
     .option('--passphrase-file <file>', '用该文件中的口令（至少 12 个字符）加密后把实例密钥一并写入备份，恢复到其他机器时需要同一口令')
     .action(async (file: string, opts: { passphraseFile?: string }) => {
+      const { readPassphraseFile } = await import('../db/keys.ts');
+      const { backupDatabase } = await import('../db/backup.ts');
+      const { audit } = await import('../platform/audit.ts');
       const passphrase = opts.passphraseFile ? await readPassphraseFile(opts.passphraseFile) : undefined;
       await withContext(async ({ database, ctx }) => {
         const target = resolve(file);
@@ -125,6 +125,10 @@ export function buildProgram(): Command {
     .option('--passphrase-file <file>', '备份时的口令文件：取出备份中的实例密钥并安装为本实例的密钥')
     .action(async (file: string, opts: { passphraseFile?: string }) => {
       const cfg = config();
+      const { assertSecretFits, inspectBackup, restoreDatabase } = await import('../db/backup.ts');
+      const { migrate } = await import('../db/index.ts');
+      const { installInstanceSecret } = await import('../db/embedded.ts');
+      const { audit } = await import('../platform/audit.ts');
       // Everything that can refuse the backup runs before the database is opened: a fresh data folder stays untouched.
       const inspected = await inspectBackup(file);
       const { secret, install } = await restoreSecret(cfg, inspected.manifest, opts.passphraseFile);
@@ -152,6 +156,8 @@ export function buildProgram(): Command {
     .option('--manifest <file>', '与该备份文件（或保存为 .json 的清单）中的行数比对')
     .action(async (opts: { manifest?: string }) => {
       const cfg = config();
+      const { readInstanceSecret } = await import('../db/embedded.ts');
+      const { formatVerifyReport, verifyDatabase } = await import('../db/verify.ts');
       const manifest = opts.manifest ? await readManifestFile(opts.manifest) : undefined;
       const secret = cfg.secret ?? (await readInstanceSecret(cfg.dataDir));
       const report = await withDatabase((database) => verifyDatabase(database.db, { secret, manifest }));
@@ -165,6 +171,7 @@ export function buildProgram(): Command {
     .option('--demo', '载入演示主体和每个角色一个演示账号', false)
     .option('--subjects <n>', '演示主体数量', (v) => Number(v))
     .action(async (opts: { demo: boolean; subjects?: number }) => {
+      const { demoLoaded, formatCredentials, seedDemo, seedDepartments } = await import('../shell/seed.ts');
       await withContext(async ({ database, ctx }) => {
         const added = await seedDepartments(database.db, ctx.config);
         process.stdout.write(`部门：新增 ${added} 个\n`);
@@ -183,6 +190,8 @@ export function buildProgram(): Command {
     .requiredOption('--dept <dept>', '部门：编码或全称')
     .option('--name <name>', '用途说明', '部门业务系统')
     .action(async (opts: { dept: string; name: string }) => {
+      const { findDepartment } = await import('../domains/auth/auth.service.ts');
+      const { createApiKey } = await import('../domains/auth/apikeys.service.ts');
       await withContext(async ({ database, ctx }) => {
         const dep = await findDepartment(database.db, opts.dept);
         if (!dep) throw new AppError('department_not_found', `找不到部门“${opts.dept}”`);
@@ -218,13 +227,7 @@ export function buildProgram(): Command {
       });
     });
 
-  registerCodesCommands(program);
-  registerMonitorCommands(program);
-  registerImportCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
-  registerPublicityCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
-  registerScorecardsCommand(program, (fn) => withContext(({ ctx }) => fn(ctx)));
-  registerUsersCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
-  registerEventsCommands(program, (fn) => withContext(({ ctx }) => fn(ctx)));
+  await registerLazyGroups(program, args, (fn) => withContext(({ ctx }) => fn(ctx)));
   return program;
 }
 
@@ -236,19 +239,22 @@ async function readManifestFile(file: string): Promise<BackupManifest> {
     });
     return JSON.parse(text) as BackupManifest;
   }
+  const { readManifest } = await import('../db/backup.ts');
   return readManifest(file);
 }
 
 /** Prints an error for a person: config problems listed, expected errors in Chinese, the rest briefly. */
-function report(e: unknown): never {
-  if (e instanceof ConfigError || e instanceof EmbeddedServerError) process.stderr.write(`${e.message}\n`);
+async function report(e: unknown): Promise<never> {
+  // Only what threw an EmbeddedServerError has loaded embedded.ts, so the import costs nothing then.
+  const embedded = e instanceof Error && e.name === 'EmbeddedServerError' && e instanceof (await import('../db/embedded.ts')).EmbeddedServerError;
+  if (e instanceof ConfigError || embedded) process.stderr.write(`${(e as Error).message}\n`);
   else if (e instanceof AppError || e instanceof DbError) process.stderr.write(`错误（${e.code}）：${e.message}\n`);
   else process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(e instanceof ConfigError ? 78 : 1);
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv.slice(2))).parseAsync(process.argv);
 } catch (e) {
-  report(e);
+  await report(e);
 }
