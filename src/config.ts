@@ -103,7 +103,7 @@ export interface Config {
   /** Signed-API batches up to this many rows are answered with the receipt at once; larger ones run in the background (API_SYNC_MAX_ROWS, default 1000). */
   apiSyncMaxRows: number;
   /**
-   * Record key (DOMAIN §1.4 rule 7, [M]): catalogue item + authority USCC + document number, plus the
+   * Record key (docs/domain/01-sgs.md §1.4 rule 7, [M]): catalogue item + authority USCC + document number, plus the
    * subject's code when true (INGEST_KEY_WITH_SUBJECT, default true), so that the parties of one joint
    * decision (共同违法, one 文号) stay separate records instead of overwriting each other as versions.
    */
@@ -124,7 +124,7 @@ export interface Config {
   searchRateLimitPerMinute: number;
   /**
    * How public pages show the name of the natural person a published record is about (PUBLIC_PERSON_NAME=
-   * full|masked, default full: DOMAIN §3.5 allows the penalised party's name; masked keeps the surname, 刘*).
+   * full|masked, default full: docs/domain/03-publicity.md §3.5 allows the penalised party's name; masked keeps the surname, 刘*).
    * Other natural persons' names, ID numbers, phones and addresses are never public, whatever this says.
    */
   publicPersonName: 'full' | 'masked';

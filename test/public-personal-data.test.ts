@@ -1,4 +1,4 @@
-// Personal data on every public path (issue 11 §5, DOMAIN §3.5), over HTTP on a real database: ID, mobile and
+// Personal data on every public path (issue 11 §5, docs/domain/03-publicity.md §3.5), over HTTP on a real database: ID, mobile and
 // bank-card numbers in free text come out scrubbed from the record page, the 双公示 list, the subject's record
 // tab, search, the subject page and the credit report PDF, while USCCs and a licence number carrying the
 // decision date stay; a natural person's name follows PUBLIC_PERSON_NAME the same way on the subject page,

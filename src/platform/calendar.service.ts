@@ -1,5 +1,5 @@
 // The credit office's holiday/调休 overrides, stored in the database, feeding the working-day calendar
-// used for 超期上报 (7 working days, DOMAIN §1.1) and repair deadlines.
+// used for 超期上报 (7 working days, docs/domain/01-sgs.md §1.1) and repair deadlines.
 import type { Db, DbOrTx } from '../db/index.ts';
 import { audit, type AuditContext } from './audit.ts';
 import { AppError } from './errors.ts';

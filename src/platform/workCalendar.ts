@@ -1,5 +1,5 @@
 // Working-day calendar (工作日历): 法定节假日 + 调休, seeded from `chinese-days` and corrected by the
-// credit office's override table (ARCHITECTURE.md "Working days"; DOMAIN.md §1.1, 7 个工作日).
+// credit office's override table (ARCHITECTURE.md "Working days"; docs/domain/01-sgs.md §1.1, 7 个工作日).
 //
 // The library silently treats a year it lacks as plain Monday–Friday weeks. This module never does
 // that silently: a year with neither library data nor an override is counted weekends-only, and

@@ -33,7 +33,7 @@ export const SCORECARD_WEIGHTS_KEY = 'monitoring.scorecardWeights';
 // (0.4 / 0.3 / 0.2 / 0.1 / 0) adds up to 1; the settings row `monitoring.scorecardWeights` may
 // replace it with other weights that also add up to 1.
 export const BATCH_SCORECARD_WEIGHTS: ScorecardWeights = { ...DEFAULT_SCORECARD_WEIGHTS };
-// A late record counts as reported after the 7-working-day deadline (DOMAIN §1.1).
+// A late record counts as reported after the 7-working-day deadline (docs/domain/01-sgs.md §1.1).
 const DEADLINE_DAYS = 7;
 // Correction within 5 working days scores full marks, falling linearly to nothing at 20 (the core's defaults, [M]).
 const CORRECTION_TARGET_DAYS = 5;
@@ -123,7 +123,7 @@ async function rejectKeySpecs(db: DbOrTx, batches: Awaited<ReturnType<typeof rej
 
 /**
  * Correction turnaround of the month's rejections, per department and catalogue item: working days
- * (holiday calendar with the credit office's overrides, DOMAIN §1.1) from the rejecting batch to
+ * (holiday calendar with the credit office's overrides, docs/domain/01-sgs.md §1.1) from the rejecting batch to
  * the first later batch of the same department and item that stored the record.
  */
 async function correctionGroups(db: DbOrTx, start: Date, end: Date): Promise<Map<string, CorrectionGroup>> {

@@ -38,7 +38,7 @@ test('monthly scorecards: volume, on-time share, first-pass rate, correction tur
     { catalogItem: 'CF', reported: 5, expected: 6 },
     { catalogItem: 'XK', reported: 0, expected: 4 },
   ]);
-  assert.equal(m.onTimeShare, 0.6, '2, 5 and 7 working days are on time (DOMAIN §1.1)');
+  assert.equal(m.onTimeShare, 0.6, '2, 5 and 7 working days are on time (docs/domain/01-sgs.md §1.1)');
   assert.equal(m.firstPassRate, 0.8);
   assert.equal(m.avgCorrectionDays, 5);
   assert.equal(m.components.correction, 1);

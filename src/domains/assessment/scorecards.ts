@@ -1,6 +1,6 @@
 // Department scorecards (部门考核): monthly volume against expectation, on-time share (7 working
-// days, DOMAIN §1.1), first-pass acceptance (§1.4 回执), correction turnaround, and joint-punishment
-// feedback (§4.2) when available; ranked by a configurable weighted score (DOMAIN §7.2, §10).
+// days, docs/domain/01-sgs.md §1.1), first-pass acceptance (§1.4 回执), correction turnaround, and joint-punishment
+// feedback (§4.2) when available; ranked by a configurable weighted score (docs/domain/07-portal.md §7.2, docs/domain/10-city.md §10).
 // Pure computation: the DB layer supplies departments, expectations and per-record facts.
 import { writeSheet } from '../../platform/xlsx.ts';
 import { AssessmentError } from './errors.ts';
@@ -53,7 +53,7 @@ export const DEFAULT_SCORECARD_WEIGHTS: ScorecardWeights = { volume: 0.4, timeli
 export interface ScorecardOptions {
   month: string;
   weights?: ScorecardWeights;
-  /** on time = reported within this many working days (DOMAIN §1.1: 7) */
+  /** on time = reported within this many working days (docs/domain/01-sgs.md §1.1: 7) */
   deadlineWorkingDays?: number;
   /** correction within this many days scores full marks, declining linearly to 0 at `correctionZeroDays` */
   correctionTargetDays?: number;

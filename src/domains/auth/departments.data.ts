@@ -1,5 +1,5 @@
 // Member units of the city's social credit joint conference (社会信用体系建设工作联席会议成员单位),
-// after the 66-unit list of 信用西宁 (DOMAIN.md §0). This is seed data only: departments live in the
+// after the 66-unit list of 信用西宁 (docs/domain/00-anchor.md §0). This is seed data only: departments live in the
 // database and the credit office edits them there. `{city}` is replaced with the configured city name,
 // `{cityShort}` with it minus its 市 suffix. Districts and counties come from the region table.
 import { generateUscc } from '../codes/index.ts';

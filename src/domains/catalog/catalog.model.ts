@@ -155,7 +155,7 @@ export function enumLabel(item: CatalogItem, field: string, code: string): strin
 
 /**
  * The heaviest code of a set by the enum's severity (处罚类别: the decision counts once under its
- * heaviest category, DOMAIN §1.3); undefined for an empty set.
+ * heaviest category, docs/domain/01-sgs.md §1.3); undefined for an empty set.
  */
 export function heaviestCode(item: CatalogItem, field: string, codes: readonly string[]): string | undefined {
   const table = compileItem(item).enums.get(field);
@@ -261,7 +261,7 @@ export function validateCatalogItem(def: unknown): CatalogValidation {
     if (f.codeKind && f.type !== 'string') add(`${p}/codeKind`, 'code_kind_on_non_string', `代码列 ${f.code} 必须为字符型`);
     if (f.longTermAllowed && f.type !== 'date') add(`${p}/longTermAllowed`, 'long_term_on_non_date', `数据项 ${f.code} 不是日期型`);
     if (f.role && ID_ROLES.has(f.role) && f.visibility === '社会公开' && !f.masked) {
-      // DOMAIN §3.5: natural persons' ID numbers must be hidden on the internet.
+      // docs/domain/03-publicity.md §3.5: natural persons' ID numbers must be hidden on the internet.
       add(`${p}/masked`, 'unmasked_personal_id', `数据项 ${f.code} 为证件号码且社会公开，必须脱敏`);
     }
   });

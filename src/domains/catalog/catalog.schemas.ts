@@ -1,27 +1,27 @@
 // Resource catalogue (资源目录) item schema: one version of one catalogue item with its data
-// items (数据项). DOMAIN.md §2.1 "Design": 名称, 标识, 信用主体类别, 信息类别, 来源单位, 数据项
+// items (数据项). docs/domain/02-catalogue.md §2.1 "Design": 名称, 标识, 信用主体类别, 信息类别, 来源单位, 数据项
 // (type / required / masking / 公开范围), 有效期, 交换频率, 版本 + 审核.
 //
 // The TypeBox schema is the single source of truth: the TS types are derived from it, the HTTP
 // layer can reuse it for request/response schemas, and validateCatalogItem() checks it first.
 import { Type, type Static } from '@sinclair/typebox';
 
-/** 信用主体类别 (DOMAIN §2.1). */
+/** 信用主体类别 (docs/domain/02-catalogue.md §2.1). */
 export const SUBJECT_CATEGORIES = ['法人及非法人组织', '自然人', '个体工商户'] as const;
 export const SubjectCategorySchema = Type.Union(SUBJECT_CATEGORIES.map((c) => Type.Literal(c)));
 export type SubjectCategory = (typeof SUBJECT_CATEGORIES)[number];
 
-/** 信息类别 (DOMAIN §2.1). */
+/** 信息类别 (docs/domain/02-catalogue.md §2.1). */
 export const INFO_CLASSES = ['基本信息', '行政管理', '诚实守信', '严重失信', '其他'] as const;
 export const InfoClassSchema = Type.Union(INFO_CLASSES.map((c) => Type.Literal(c)));
 export type InfoClass = (typeof INFO_CLASSES)[number];
 
-/** 公开范围: public / shared between government bodies / query by authorisation (DOMAIN §2.1). */
+/** 公开范围: public / shared between government bodies / query by authorisation (docs/domain/02-catalogue.md §2.1). */
 export const VISIBILITIES = ['社会公开', '政务共享', '授权查询'] as const;
 export const VisibilitySchema = Type.Union(VISIBILITIES.map((c) => Type.Literal(c)));
 export type Visibility = (typeof VISIBILITIES)[number];
 
-/** Data types: 字符型 / 日期型 / 整数型 / 浮点型 / 枚举型 / 集合型 (DOMAIN §2.1). */
+/** Data types: 字符型 / 日期型 / 整数型 / 浮点型 / 枚举型 / 集合型 (docs/domain/02-catalogue.md §2.1). */
 export const FIELD_TYPES = ['string', 'date', 'integer', 'decimal', 'enum', 'set'] as const;
 export const FieldTypeSchema = Type.Union(FIELD_TYPES.map((c) => Type.Literal(c)));
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -35,7 +35,7 @@ export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const EXCHANGE_FREQUENCIES = ['实时', '每日', '每周', '每月', '每季度', '每年', '按需'] as const;
 export const ExchangeFrequencySchema = Type.Union(EXCHANGE_FREQUENCIES.map((c) => Type.Literal(c)));
 
-/** What kind of record an item produces; part of the dedup key (DOMAIN §1.4 rule 7). */
+/** What kind of record an item produces; part of the dedup key (docs/domain/01-sgs.md §1.4 rule 7). */
 export const RECORD_TYPES = ['permit', 'penalty', 'red_list', 'black_list', 'other'] as const;
 export const RecordTypeSchema = Type.Union(RECORD_TYPES.map((c) => Type.Literal(c)));
 export type RecordType = (typeof RECORD_TYPES)[number];
@@ -118,7 +118,7 @@ export const EnumValueSchema = Type.Object(
     aliases: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     /** Accept any input starting with the label, e.g. "其他-责令改正" for 其他. */
     prefixMatch: Type.Optional(Type.Boolean()),
-    /** Ordering for "the heaviest category counts" (处罚类别, DOMAIN §1.3); higher = heavier. */
+    /** Ordering for "the heaviest category counts" (处罚类别, docs/domain/01-sgs.md §1.3); higher = heavier. */
     severity: Type.Optional(Type.Number()),
     note: Type.Optional(Type.String()),
   },
@@ -150,9 +150,9 @@ export const DataItemSchema = Type.Object(
     codeKind: Type.Optional(CodeKindSchema),
     /** Line breaks allowed (long free text); elsewhere CR/LF/TAB are control characters. */
     multiline: Type.Optional(Type.Boolean()),
-    /** Accept 长期/长期有效/永久 and store 2099-12-31 (the "长期" convention, DOMAIN §1.3). */
+    /** Accept 长期/长期有效/永久 and store 2099-12-31 (the "长期" convention, docs/domain/01-sgs.md §1.3). */
     longTermAllowed: Type.Optional(Type.Boolean()),
-    /** Warn when filled although this condition holds (e.g. USCC for a 自然人, DOMAIN §1.4). */
+    /** Warn when filled although this condition holds (e.g. USCC for a 自然人, docs/domain/01-sgs.md §1.4). */
     emptyWhen: Type.Optional(ConditionSchema),
     /** false: accepted on upload but not written into the template (local extensions). */
     inTemplate: Type.Optional(Type.Boolean()),
@@ -195,7 +195,7 @@ export const DerivationSchema = Type.Union([
 ]);
 export type Derivation = Static<typeof DerivationSchema>;
 
-/** A legacy header set (e.g. the 2015/2016 XK_/CF_ flat format, DOMAIN §1.2) accepted for this item. */
+/** A legacy header set (e.g. the 2015/2016 XK_/CF_ flat format, docs/domain/01-sgs.md §1.2) accepted for this item. */
 export const LegacyFormatSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
@@ -231,7 +231,7 @@ export const CatalogItemSchema = Type.Object(
       { additionalProperties: false },
     ),
     exchangeFrequency: ExchangeFrequencySchema,
-    /** Reporting deadline in working days after the decision (双公示: 7, DOMAIN §1.1). */
+    /** Reporting deadline in working days after the decision (双公示: 7, docs/domain/01-sgs.md §1.1). */
     timelinessWorkingDays: Type.Optional(Type.Integer({ minimum: 1 })),
     effectiveFrom: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
     versionNote: Type.Optional(Type.String()),

@@ -1,5 +1,5 @@
 // Public code-checking API: GET /api/codes/{code} and POST /api/codes/check. Thin: validate, call
-// the pure checkers, and mask personal ID numbers before they leave the server (DOMAIN §3.5).
+// the pure checkers, and mask personal ID numbers before they leave the server (docs/domain/03-publicity.md §3.5).
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/rate-limit';

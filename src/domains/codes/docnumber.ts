@@ -1,4 +1,4 @@
-// Document numbers by 证件类型 (ID_TYPE_ENUM codes, DOMAIN §1.2): each type has its own shape, so a
+// Document numbers by 证件类型 (ID_TYPE_ENUM codes, docs/domain/01-sgs.md §1.2): each type has its own shape, so a
 // type 05 with "ABC" is refused instead of stored (issue 13). 身份证 (01) and the 18-digit permits
 // that share its format go through checkIdNumber; the others are shape checks only (no check digit).
 //

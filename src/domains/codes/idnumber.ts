@@ -42,7 +42,7 @@ export function convertId15To18(id15: string): string {
   return first17 + idCheckChar(first17);
 }
 
-/** Masks an ID number for public pages: first 6 and last 4 visible, '*' between (DOMAIN §3.5). */
+/** Masks an ID number for public pages: first 6 and last 4 visible, '*' between (docs/domain/03-publicity.md §3.5). */
 export function maskIdNumber(s: string): string {
   const t = s.trim();
   // Keeping 10 characters of a string that short would show all of it.

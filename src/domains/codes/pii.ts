@@ -1,4 +1,4 @@
-// Personal data on public paths (DOMAIN §3.5): the one policy and the one detector every public
+// Personal data on public paths (docs/domain/03-publicity.md §3.5): the one policy and the one detector every public
 // output and the ingest screen use.
 //
 // Policy (docs/OPERATIONS.md "个人信息保护（公开页面）"):

@@ -1,4 +1,4 @@
-// Unified social credit code (统一社会信用代码, GB 32100-2015), DOMAIN.md §1.5.
+// Unified social credit code (统一社会信用代码, GB 32100-2015), docs/domain/01-sgs.md §1.5.
 //
 // Two entry points: isValidUscc() is the allocation-free hot path for bulk imports, and
 // checkUscc() explains its verdict. Both must agree (a property test holds them to it).
@@ -22,7 +22,7 @@ for (let i = 0; i < USCC_ALPHABET.length; i++) VALUE[USCC_ALPHABET.charCodeAt(i)
 export const USCC_AUTHORITIES_SOURCE =
   'GB 32100-2015《法人和其他组织统一社会信用代码编码规则》表 1（登记管理部门代码）与表 2（机构类别代码）及其后续修改' +
   '（增列司法行政、文化、旅游、宗教、工会、中央军委改革和编制办公室 A、农业 N 等登记管理部门）；' +
-  '代码对清单见 DOMAIN.md §1.5（code-index id 27037938834，[P]：上线前须对照标准文本核对）';
+  '代码对清单见 docs/domain/01-sgs.md §1.5（code-index id 27037938834，[P]：上线前须对照标准文本核对）';
 
 /**
  * Registration authority (position 1) and organisation category (position 2): GB 32100-2015

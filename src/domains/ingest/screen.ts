@@ -1,4 +1,4 @@
-// The ingest screen for personal numbers in public free-text fields (DOMAIN §3.5, issue 11 §5): an ID number
+// The ingest screen for personal numbers in public free-text fields (docs/domain/03-publicity.md §3.5, issue 11 §5): an ID number
 // or a bank card in a 社会公开 text field rejects the row, a mobile number warns (defaults; INGEST_PII_SCREEN
 // changes them per kind and per field). The detection is the platform's one detector (src/domains/codes/pii.ts), so
 // what is refused here and what public output scrubs follow one rule.

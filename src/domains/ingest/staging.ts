@@ -76,7 +76,7 @@ export interface StagedVersion extends SubjectRef {
    * keeping every row's values alive doubled the garbage collector's work); null if unreadable.
    */
   input: PublicityInput | null;
-  /** Prepared while the previous chunk merges: the publicity of the record this row would create (公示, DOMAIN §3). */
+  /** Prepared while the previous chunk merges: the publicity of the record this row would create (公示, docs/domain/03-publicity.md §3). */
   publicity?: RecordPublicity;
 }
 

@@ -34,7 +34,7 @@ export async function committedBatchCounts(
 
 /**
  * Receipt totals of the committed batches created in a period of China-time days [from, before):
- * rows, accepted, rejected, late, and the accepted and late rows of the 双公示 items (DOMAIN §1.1).
+ * rows, accepted, rejected, late, and the accepted and late rows of the 双公示 items (docs/domain/01-sgs.md §1.1).
  */
 export async function batchFigures(db: DbOrTx, from: string, before: string) {
   const batches = await sql<{ total: number; accepted: number; rejected: number; late: number; sgs_accepted: number; sgs_late: number }>`
@@ -91,7 +91,7 @@ const HALF = String.fromCharCode(...Array.from({ length: 0x5e }, (_, i) => 0x21 
 const SPACE = ' \t\n\r\u000b\f\u00a0\u3000\ufeff';
 
 /**
- * Correction of rejected rows (DOMAIN §1.4 rule 9, 问题数据 → 更正 → 重新报送), set-based: a rejected
+ * Correction of rejected rows (docs/domain/01-sgs.md §1.4 rule 9, 问题数据 → 更正 → 重新报送), set-based: a rejected
  * row counts as corrected when a later committed batch of the same department and catalogue item
  * stored a version of a record with the same authority USCC and document number (the record key
  * without the subject's code, so a corrected subject code still matches). Corrections are looked

@@ -1,4 +1,4 @@
-// Amount checks of the row validator (DOMAIN §1.4 rule 5, issue 13). Amounts are in 万元: a very
+// Amount checks of the row validator (docs/domain/01-sgs.md §1.4 rule 5, issue 13). Amounts are in 万元: a very
 // large one is warned as a possible 元 figure (amount_unit_suspect); a 罚款金额 that equals a figure
 // 处罚内容 writes in 元 is warned as fine_unit_suspect, read by the publicity engine's own
 // fineUnitSuspectIn (one reading for both); a 罚款 category with a zero amount is warned too.

@@ -1,4 +1,4 @@
-// Date rules of the row validator (DOMAIN §1.4 rule 4, §1.1, issue 13): the spellings of 长期 a
+// Date rules of the row validator (docs/domain/01-sgs.md §1.4 rule 4, §1.1, issue 13): the spellings of 长期 a
 // date field may take, the bounds of a decision date (not in the future, not before 1949-10-01,
 // warned before INGEST_DECISION_DATE_WARN_BEFORE), the order of related dates, and timeliness
 // (超期上报) in working days. Each rule is compiled once per import into a per-row step.
@@ -76,7 +76,7 @@ export function compileDateRules(k: ValidatorModel): (s: Scratch, ctx: Validatio
 }
 
 /**
- * Compiles timeliness (DOMAIN §1.1): working days after the decision up to the report date, against
+ * Compiles timeliness (docs/domain/01-sgs.md §1.1): working days after the decision up to the report date, against
  * the context's limit, else the item's, else 7. Runs after the date rules; sets `workingDays`,
  * `provisional` and `late` on the scratch.
  */

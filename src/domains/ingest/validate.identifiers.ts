@@ -1,4 +1,4 @@
-// Identifier checks of the row validator (DOMAIN §1.4 rules 1–2, §1.5, issue 13): the subject's
+// Identifier checks of the row validator (docs/domain/01-sgs.md §1.4 rules 1–2, §1.5, issue 13): the subject's
 // USCC (check character, category prefix, pairs the GB 32100 table lacks, ID numbers typed into the
 // USCC column), organisation codes, registration numbers (13-digit legacy ones), ID and other
 // document numbers by 证件类型, old codes routed from the USCC column to their own field, and the
@@ -112,7 +112,7 @@ export function compileIdentifierChecks(k: ValidatorModel): (s: Scratch, ctx: Va
     return { value: r.normalized, kind: r.kind };
   }
 
-  /** Moves an old code found in the USCC column to its own field (DOMAIN §1.5 legacy codes). */
+  /** Moves an old code found in the USCC column to its own field (docs/domain/01-sgs.md §1.5 legacy codes). */
   function routeLegacy(s: Scratch, v: string, f: DataItem, category: SubjectCategory | null, today: Date): boolean {
     const values = s.values;
     const move = (target: DataItem | undefined, label: string): boolean => {
@@ -179,7 +179,7 @@ export function compileIdentifierChecks(k: ValidatorModel): (s: Scratch, ctx: Va
         if (isValidUscc(v) && (isKnownUsccPair(v) || !isIdShaped(v) || checkIdNumber(v, { today: ctx.today }).verdict === 'invalid')) {
           subject.uscc = v;
           if (!isKnownUsccPair(v)) warnUnknownPair(s, fUscc, v);
-          // Category ↔ prefix (DOMAIN §1.4 rule 1): 92 is the 个体工商户 code.
+          // Category ↔ prefix (docs/domain/01-sgs.md §1.4 rule 1): 92 is the 个体工商户 code.
           if (category === '个体工商户' && !v.startsWith('92')) {
             err(s, fUscc.code, 'uscc_category_mismatch', `个体工商户的统一社会信用代码应以“92”开头，实际为“${v.slice(0, 2)}”`);
           } else if (category === '法人及非法人组织' && v.startsWith('92')) {

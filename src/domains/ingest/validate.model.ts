@@ -17,7 +17,7 @@ export interface ValidationContext {
   reportDate: Date;
   /** Values for roles a legacy file lacks (e.g. authority_uscc from the department profile). */
   defaults?: Partial<Record<FieldRole, string>>;
-  /** Working days after which a report is late (default: the item's, else 7 — DOMAIN §1.1). */
+  /** Working days after which a report is late (default: the item's, else 7 — docs/domain/01-sgs.md §1.1). */
   lateAfterWorkingDays?: number;
   /** Amounts (万元) above this raise a unit warning (default 10 000 万元 = 1 亿元). */
   amountWarnAbove?: number;
@@ -50,7 +50,7 @@ export interface SubjectInfo {
   idKind?: string;
 }
 
-/** The dedup key (DOMAIN §1.4 rule 7): record type, 文号, 机关 USCC, 相对人 code. */
+/** The dedup key (docs/domain/01-sgs.md §1.4 rule 7): record type, 文号, 机关 USCC, 相对人 code. */
 export interface RecordKey {
   recordType: CatalogItem['recordType'];
   authorityUscc: string;
@@ -69,7 +69,7 @@ export interface RowResult {
   workingDays: number | null;
   /** The working-day count touched a year without a holiday schedule. */
   provisional: boolean;
-  /** 当前状态 = 无效/撤销: the record withdraws an earlier one from publicity (DOMAIN §1.4 rule 7). */
+  /** 当前状态 = 无效/撤销: the record withdraws an earlier one from publicity (docs/domain/01-sgs.md §1.4 rule 7). */
   withdrawn: boolean;
   key?: RecordKey;
   subject: SubjectInfo;

@@ -1,6 +1,6 @@
 // Cross-field rules of the row validator: legacy derivations (a v1 file's missing fields filled
 // from others, e.g. the subject category from the codes present), required fields by condition
-// and subject category (with placeholder_as_empty for a “-” or “无”, DOMAIN §1.4, issue 13), the
+// and subject category (with placeholder_as_empty for a “-” or “无”, docs/domain/01-sgs.md §1.4, issue 13), the
 // identifier a 个体工商户 needs, and fields that should be empty. Conditions are resolved to enum
 // codes once per import.
 import type { Condition } from '../catalog/index.ts';
@@ -75,7 +75,7 @@ export function compileRequiredRules(k: ValidatorModel): (s: Scratch) => void {
   const emptyChecks: { code: string; when: CompiledCond; text: string }[] = [];
   for (const f of item.items) {
     if (relax.has(f.code)) {
-      // The legacy format never had this field (DOMAIN §1.2).
+      // The legacy format never had this field (docs/domain/01-sgs.md §1.2).
     } else if (f.required === 'always') requiredChecks.push({ code: f.code, when: null });
     else if (typeof f.required === 'object') requiredChecks.push({ code: f.code, when: compileCond(f.required.when) });
     if (f.emptyWhen) {
@@ -102,7 +102,7 @@ export function compileRequiredRules(k: ValidatorModel): (s: Scratch) => void {
       const rc = requiredChecks[r];
       if (values[rc.code] !== null || s.failed.has(rc.code)) continue;
       if (rc.when !== null && !rc.when(s)) continue;
-      // An organisation without a USCC but with a valid old code: allowed, flagged (DOMAIN §1.5).
+      // An organisation without a USCC but with a valid old code: allowed, flagged (docs/domain/01-sgs.md §1.5).
       if (fUscc && rc.code === fUscc.code && (s.subject.orgCode || s.subject.regNo) && s.category !== '个体工商户') {
         if (!s.legacyOnly) {
           warn(s, fUscc.code, 'uscc_missing_legacy_only', '未填写统一社会信用代码，仅有旧代码（组织机构代码/工商注册号），将按旧代码关联主体');

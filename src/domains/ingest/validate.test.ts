@@ -111,7 +111,7 @@ test('a valid row: normalised values, subject, record key, timeliness', () => {
   assert.equal(r.withdrawn, false);
 });
 
-test('required fields follow the subject category (DOMAIN §1.4 rule 1)', () => {
+test('required fields follow the subject category (docs/domain/01-sgs.md §1.4 rule 1)', () => {
   const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: null, CF_FRDB: null, CF_XDR_MC: '张三' };
   assert.deepEqual(errs(cf(person)), ['CF_XDR_ZJLX:required_missing', 'CF_XDR_ZJHM:required_missing']);
   const ok = cf({ ...person, CF_XDR_ZJLX: '身份证', CF_XDR_ZJHM: ID });
@@ -156,7 +156,7 @@ test('old codes in the USCC column are routed to their own fields', () => {
   const g = cf({ CF_XDR_SHXYM: regno });
   assert.equal(g.values.CF_XDR_GSZC, regno);
   assert.equal(g.subject.regNo, regno);
-  // No USCC but an old code in its own column: accepted with a warning (DOMAIN §1.5).
+  // No USCC but an old code in its own column: accepted with a warning (docs/domain/01-sgs.md §1.5).
   const only = cf({ CF_XDR_SHXYM: null, CF_XDR_ZZJG: org });
   assert.deepEqual([only.ok, warns(only)], [true, ['CF_XDR_SHXYM:uscc_missing_legacy_only']]);
   // An org code column is checked on its own and against the USCC's positions 9–17.
@@ -182,7 +182,7 @@ test('float-damaged codes are named as such (uscc_float_mangled.txt, scientific 
   assert.equal(r.errors[0].message, '「行政相对人代码_1（统一社会信用代码）」代码列为数字格式，18 位代码可能已损坏，请将该列设为文本后重新填写');
 });
 
-test('the authority USCC is required and valid (DOMAIN §1.4 rule 3)', () => {
+test('the authority USCC is required and valid (docs/domain/01-sgs.md §1.4 rule 3)', () => {
   assert.deepEqual(errs(cf({ CF_CFJGDM: null })), ['CF_CFJGDM:required_missing']);
   assert.deepEqual(errs(cf({ CF_CFJGDM: '11630100MB1234567X' })), ['CF_CFJGDM:authority_uscc_invalid']);
   assert.deepEqual(errs(cf({ CF_SJLYDM: 'X' })), ['CF_SJLYDM:source_uscc_invalid']);
@@ -265,7 +265,7 @@ test('control characters are refused; line breaks only in long-text fields', () 
   assert.deepEqual(errs(cf({ CF_SY: '违法\u0085事实' })), ['CF_SY:control_char']);
 });
 
-test('no citizen ID number in a publicly visible field (DOMAIN §3.5)', () => {
+test('no citizen ID number in a publicly visible field (docs/domain/03-publicity.md §3.5)', () => {
   const r = cf({ BZ: `当事人身份证号${ID}，已履行` });
   assert.deepEqual(errs(r), ['BZ:id_number_in_public_field']);
   assert.ok(!r.errors[0].message.includes(ID));

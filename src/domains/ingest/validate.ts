@@ -1,4 +1,4 @@
-// Row validation for collected records (归集 "质量校验", DOMAIN §1.4). One compiled validator per
+// Row validation for collected records (归集 "质量校验", docs/domain/01-sgs.md §1.4). One compiled validator per
 // (item, header mapping): a parser per field and one step per rule group are built once, and each
 // row then runs plain loops — this is on the path of million-row imports, so no regex on the hot
 // path and no allocation beyond the result object (the steps share one scratch, reset per row).
@@ -46,7 +46,7 @@ interface FieldPlan {
 const validatorCache = new WeakMap<HeaderMapping, RowValidator>();
 
 /**
- * Validates one row (DOMAIN §1.4): types, lengths, enumerations, required-by-category, subject
+ * Validates one row (docs/domain/01-sgs.md §1.4): types, lengths, enumerations, required-by-category, subject
  * identifiers, authority USCC, date logic, amounts, personal data in public fields, timeliness.
  * The compiled validator is cached per mapping; pass the reader's row as `meta` to get
  * spreadsheet-specific checks (numeric code cells, Excel date serials, formulas, row issues).
@@ -95,7 +95,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     fStatus ? [lookupEnum(c.enums.get(fStatus.code)!, '无效'), lookupEnum(c.enums.get(fStatus.code)!, '已移出')].filter((x): x is string => !!x) : [],
   );
 
-  // Public, unmasked text fields that must not carry a natural person's ID number (DOMAIN §3.5).
+  // Public, unmasked text fields that must not carry a natural person's ID number (docs/domain/03-publicity.md §3.5).
   const ID_ROLES: ReadonlySet<string> = new Set(['subject_id_number', 'legal_rep_id_number', 'subject_uscc', 'authority_uscc', 'source_uscc']);
   const publicText = item.items.filter(
     (f) => f.type === 'string' && f.visibility === '社会公开' && !f.masked && !(f.role && ID_ROLES.has(f.role)),
@@ -187,19 +187,19 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
     if (derive) derive(s);
     s.category = subjectCategoryOf(c, fCat ? (values[fCat.code] as string | null) : null);
 
-    // 3. Subject identifiers (DOMAIN §1.4 rules 1–2, §1.5).
+    // 3. Subject identifiers (docs/domain/01-sgs.md §1.4 rules 1–2, §1.5).
     checkIdentifiers(s, ctx);
 
     // 4. Required fields (by subject category) and fields that should be empty.
     checkRequired(s);
 
-    // 5. Dates (DOMAIN §1.4 rule 4).
+    // 5. Dates (docs/domain/01-sgs.md §1.4 rule 4).
     checkDates(s, ctx);
 
-    // 6. Amounts in 万元 (DOMAIN §1.4 rule 5).
+    // 6. Amounts in 万元 (docs/domain/01-sgs.md §1.4 rule 5).
     checkAmounts(s, ctx);
 
-    // 7. No personal numbers (ID, bank card, mobile) in a publicly visible text field (DOMAIN §3.5).
+    // 7. No personal numbers (ID, bank card, mobile) in a publicly visible text field (docs/domain/03-publicity.md §3.5).
     for (let k = 0; k < publicText.length; k++) {
       const f = publicText[k];
       const v = values[f.code];
@@ -217,7 +217,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
       } else warn(s, f.code, hit.code, hit.message);
     }
 
-    // 8. Timeliness (DOMAIN §1.1): working days after the decision up to the report date.
+    // 8. Timeliness (docs/domain/01-sgs.md §1.1): working days after the decision up to the report date.
     checkTimeliness(s, ctx);
 
     // 9. Key and subject code.

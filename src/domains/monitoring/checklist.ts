@@ -1,6 +1,6 @@
 // Credit-institution checklist (信用制度完善程度): the required credit institution standards per
 // domain, each 国家/省级已落实 (with the document), 市级已出台 (title, number, date, link) or 空白
-// — DOMAIN §5.1 ("153 城市信用监测制度标准", list not found, modelled as a checklist) and §10.
+// — docs/domain/05-monitoring.md §5.1 ("153 城市信用监测制度标准", list not found, modelled as a checklist) and §10.
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';

@@ -1,6 +1,6 @@
 // Transparent credit-event classifier (信用事件分类): keyword rules from the taxonomy plus a
 // character n-gram naive Bayes model trained on labelled Chinese titles (defaults/events-labelled.tsv).
-// Every result carries its reasons (matched keywords, strongest n-grams) — DOMAIN §10 requires the
+// Every result carries its reasons (matched keywords, strongest n-grams) — docs/domain/10-city.md §10 requires the
 // platform to show why an event was put into a domain. Staff corrections retrain the model as extra
 // labelled examples and also act as exact-title overrides.
 import { readFileSync } from 'node:fs';

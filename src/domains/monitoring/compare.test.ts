@@ -21,7 +21,7 @@ for (const [file, treeFile, label] of [
     assert.equal(got.month, want.month);
     assert.equal(got.of, 36);
     assert.equal(got.rank, want.rank);
-    assert.ok(got.rank > 28, '西宁市 sits near the bottom, as in DOMAIN §10');
+    assert.ok(got.rank > 28, '西宁市 sits near the bottom, as in docs/domain/10-city.md §10');
     assert.ok(Math.abs(got.composite - want.composite) < 1e-4);
     assert.ok(Math.abs(got.average - want.average) < 1e-4);
     for (const r of ['below', 'equal', 'above'] as const) {

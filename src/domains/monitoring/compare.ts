@@ -1,4 +1,4 @@
-// Comparison of a city with its peers on the official scores (DOMAIN §10: the report "compares
+// Comparison of a city with its peers on the official scores (docs/domain/10-city.md §10: the report "compares
 // each sub-score with the 36-city average, and names what is below, equal to or above it"):
 // composite, rank, peer averages, relation and gap per indicator, and trends over months.
 import { MonitoringError } from './errors.ts';

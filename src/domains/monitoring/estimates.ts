@@ -1,18 +1,18 @@
 // Local-estimate hooks (本地测算): figures the platform can compute from its own database, shown
-// beside the official score of the indicator they inform (DOMAIN §5.2 "Build: a self-assessment
+// beside the official score of the indicator they inform (docs/domain/05-monitoring.md §5.2 "Build: a self-assessment
 // dashboard"). The caller (DB layer) fills LocalEstimates; this module only maps and formats them.
 import { pct } from './util.ts';
 
 export interface LocalEstimates {
   /** 双公示 records per 10,000 registered enterprises in the period */
   shuanggongshiPer10kEnterprises?: number;
-  /** share of 双公示 records reported within 7 working days of the decision (DOMAIN §1.1), 0–1 */
+  /** share of 双公示 records reported within 7 working days of the decision (docs/domain/01-sgs.md §1.1), 0–1 */
   onTimeShare?: number;
-  /** share of submitted records rejected by validation (DOMAIN §1.4), 0–1 */
+  /** share of submitted records rejected by validation (docs/domain/01-sgs.md §1.4), 0–1 */
   rejectionRate?: number;
   /** number of black-list entries published (黑名单公开) */
   blacklistPublicityCount?: number;
-  /** 统一社会信用代码转换 progress (DOMAIN §1.5) */
+  /** 统一社会信用代码转换 progress (docs/domain/01-sgs.md §1.5) */
   codeConversion?: { converted: number; total: number };
   /** credit events by domain in the period */
   eventCounts?: { domain: string; good: number; bad: number }[];
@@ -22,9 +22,9 @@ export interface LocalEstimates {
   institutionCounts?: { national: number; municipal: number; blank: number };
   /** issued institutions that are published online: the only ones the monitor's transparency sees */
   institutionsOnline?: { online: number; issued: number };
-  /** average working days to complete a credit repair (DOMAIN §3) */
+  /** average working days to complete a credit repair (docs/domain/03-publicity.md §3) */
   repairAverageDays?: number;
-  /** objections as a share of published records (DOMAIN §5.2 信息异议情况), 0–1 */
+  /** objections as a share of published records (docs/domain/05-monitoring.md §5.2 信息异议情况), 0–1 */
   objectionShare?: number;
 }
 

@@ -1,6 +1,6 @@
 // Credit-event monitoring (信用事件监测): classify events and compute the shares the monitor and the
 // 2017 progress report use — share of bad events per domain and sub-domain, and monthly trends
-// (DOMAIN §5.1 "信用事件", §10 "Negative credit events"). Pure functions over event arrays.
+// (docs/domain/05-monitoring.md §5.1 "信用事件", §10 "Negative credit events"). Pure functions over event arrays.
 import { parse } from 'csv-parse/sync';
 import { classifyTitle, type Classification, type ClassifierModel } from './classifier.ts';
 import { MonitoringError, importError, type RowIssue } from './errors.ts';

@@ -213,7 +213,7 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   const f = { ...(await batchFigures(db, period.from!, period.before!)), ...(await recordFigures(db, period.from!, period.before!)), ...(await registryFigures(db)) };
   // Each estimate only where there is something to divide by, never a made-up zero.
   if (f.total > 0) out.rejectionRate = f.rejected / f.total;
-  if (f.sgs_accepted > 0) out.onTimeShare = 1 - f.sgs_late / f.sgs_accepted; // 7 working days, DOMAIN §1.1
+  if (f.sgs_accepted > 0) out.onTimeShare = 1 - f.sgs_late / f.sgs_accepted; // 7 working days, docs/domain/01-sgs.md §1.1
   if (f.enterprises > 0 && f.sgs > 0) out.shuanggongshiPer10kEnterprises = (f.sgs / f.enterprises) * 10_000;
   if (f.black_public > 0) out.blacklistPublicityCount = f.black_public;
   if (f.organisations > 0) out.codeConversion = { converted: f.with_uscc, total: f.organisations };

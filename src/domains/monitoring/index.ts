@@ -1,4 +1,4 @@
-// Public API of the city credit monitoring domain (城市信用状况监测, DOMAIN §5 and §10).
+// Public API of the city credit monitoring domain (城市信用状况监测, docs/domain/05-monitoring.md §5 and §10).
 // Database-independent: every function takes data in and returns data, so the DB layer, HTTP
 // routes, dashboard and CLI can share it.
 export { MonitoringError, type MonitoringErrorCode, type RowIssue } from './errors.ts';

@@ -1,7 +1,7 @@
 // The monitoring briefing (监测分析通报) as a render-independent model: every sentence is built
 // from the comparison, trend and optional evidence (events, institution checklist, department
 // scorecards) through fixed templates — no number is written by hand. Layout follows a credit
-// office's monthly briefing: 总体情况 → 低于平均的指标及原因 → 持平 → 优势 → 工作建议 (DOMAIN §10).
+// office's monthly briefing: 总体情况 → 低于平均的指标及原因 → 持平 → 优势 → 工作建议 (docs/domain/10-city.md §10).
 import type { ChecklistSummary } from './checklist.ts';
 import { RELATION_LABELS, relationOf, type CompareResult, type IndicatorComparison, type Relation, type TrendPoint } from './compare.ts';
 import { dominantBadSubdomains, type ClassifiedEvent, type EventStats } from './events.ts';
@@ -58,9 +58,9 @@ export interface ReportModel {
 const ON_TIME_TARGET = 0.9;
 const VOLUME_TARGET = 0.8;
 const FIRST_PASS_TARGET = 0.9;
-const DEADLINE_DAYS = 7; // DOMAIN §1.1: publish within 7 working days
+const DEADLINE_DAYS = 7; // docs/domain/01-sgs.md §1.1: publish within 7 working days
 // Rejected rows should be corrected and resubmitted within this many working days (the scorecards'
-// full-marks threshold; DOMAIN §1.4 rule 9 问题数据 → 更正 → 重新报送).
+// full-marks threshold; docs/domain/01-sgs.md §1.4 rule 9 问题数据 → 更正 → 重新报送).
 const CORRECTION_TARGET_DAYS = 5;
 
 const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];

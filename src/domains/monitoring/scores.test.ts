@@ -77,7 +77,7 @@ test('a score above a known maximum (2020 tree) is an error with its line', asyn
 });
 
 test('gen-1 maximums are unknown: scores above the placeholder weights load and keep their values', async () => {
-  // 2017 report: 信用事件监测 above 26, 信用信息共享平台 and 黑名单公开 above 4 (DOMAIN §5.1).
+  // 2017 report: 信用事件监测 above 26, 信用信息共享平台 and 黑名单公开 above 4 (docs/domain/05-monitoring.md §5.1).
   const text = csv()
     .replace('2017-11,西宁市,信用事件监测,20', '2017-11,西宁市,信用事件监测,26.4')
     .replace('2017-12,兰州市,PF2,3', '2017-12,兰州市,PF2,4.6')

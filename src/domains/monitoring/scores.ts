@@ -1,5 +1,5 @@
 // Import of official monthly monitoring scores (城市信用监测得分) for the city and its peers, from
-// CSV or XLSX with columns month,city,indicator,score (DOMAIN §5.2 "store the official monthly score").
+// CSV or XLSX with columns month,city,indicator,score (docs/domain/05-monitoring.md §5.2 "store the official monthly score").
 // The whole file is validated first and every bad row is reported; nothing is returned half-valid.
 import { parse } from 'csv-parse/sync';
 import { extname } from 'node:path';

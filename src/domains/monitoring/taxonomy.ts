@@ -1,5 +1,5 @@
 // Credit-event domain taxonomy (信用事件领域分类) as data: four domains (商务诚信, 社会诚信,
-// 政务诚信, 司法公信) with sub-domains and keyword rules — DOMAIN §5.1. The default ships in
+// 政务诚信, 司法公信) with sub-domains and keyword rules — docs/domain/05-monitoring.md §5.1. The default ships in
 // defaults/taxonomy.json; callers may pass their own (e.g. from the DB) through validateTaxonomy.
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';

@@ -1,6 +1,6 @@
 // Indicator trees (指标体系) of the national city credit monitor as versioned data with
-// configurable weights: Generation 1 (DOMAIN §5.1/§10, weights unknown → placeholders) and the
-// 2020 edition (DOMAIN §5.2, 20/21/43/16 points). A node's weight is its maximum points (分值);
+// configurable weights: Generation 1 (docs/domain/05-monitoring.md §5.1/docs/domain/10-city.md §10, weights unknown → placeholders) and the
+// 2020 edition (docs/domain/05-monitoring.md §5.2, 20/21/43/16 points). A node's weight is its maximum points (分值);
 // children's weights must add up to their parent's, and top-level weights to the tree total.
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
@@ -30,7 +30,7 @@ export const IndicatorNodeSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   parent: Type.Union([Type.String(), Type.Null()]),
   weight: Type.Number(),
-  /** false when the indicator's maximum is not public (gen-1, DOMAIN §5.1): `weight` is then only a [M] placeholder */
+  /** false when the indicator's maximum is not public (gen-1, docs/domain/05-monitoring.md §5.1): `weight` is then only a [M] placeholder */
   maxKnown: Type.Optional(Type.Boolean()),
   evidence: Type.Optional(Type.Array(EvidenceKindSchema)),
   remedy: Type.Optional(RemedySchema),
@@ -125,12 +125,12 @@ export function getTree(id: string): IndicatorTree {
   return cache.get(id)!;
 }
 
-/** Generation-1 tree of DOMAIN §10 (weights are configurable placeholders). */
+/** Generation-1 tree of docs/domain/10-city.md §10 (weights are configurable placeholders). */
 export function gen1Tree(): IndicatorTree {
   return getTree('gen1');
 }
 
-/** 2020 tree of DOMAIN §5.2 with its published points. */
+/** 2020 tree of docs/domain/05-monitoring.md §5.2 with its published points. */
 export function y2020Tree(): IndicatorTree {
   return getTree('2020');
 }

@@ -4,7 +4,7 @@
 // and publicity imports nothing of ingest (no import circle between the two domains).
 import { lookupEnum, type EnumTable } from '../catalog/index.ts';
 
-/** 2099-12-31: the "长期" (no expiry) convention (DOMAIN §1.3; sgs_headers_2019_permit.txt). */
+/** 2099-12-31: the "长期" (no expiry) convention (docs/domain/01-sgs.md §1.3; sgs_headers_2019_permit.txt). */
 export const LONG_TERM_ISO = '2099-12-31';
 
 const SET_SEPARATORS = new Set([0x3001 /* 、 */, 0x3b, 0xff1b, 0x2c, 0xff0c, 0x7c, 0x0a, 0x0d]);

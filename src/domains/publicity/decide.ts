@@ -1,4 +1,4 @@
-// The publicity decision (DOMAIN §3, §3.5, §1.3): is a record public on a given day, to whom, from
+// The publicity decision (docs/domain/03-publicity.md §3, §3.5, docs/domain/01-sgs.md §1.3): is a record public on a given day, to whom, from
 // when until when, when may repair be applied for, under which regime — and why, in stable reason
 // codes and one Chinese sentence. Pure: no clock, no database. The scheduled job uses
 // nextChangeDate and sweep.
@@ -23,7 +23,7 @@ import type {
   TransitionRule,
 } from './publicity.schemas.ts';
 
-/** Reasons that take a record out of every audience for good (DOMAIN §3.5, §1.4 rule 7, §3.3 art. 3). */
+/** Reasons that take a record out of every audience for good (docs/domain/03-publicity.md §3.5, docs/domain/01-sgs.md §1.4 rule 7, docs/domain/03-publicity.md §3.3 art. 3). */
 const PERMANENT: ReadonlySet<ReasonCode> = new Set(['invalid_decision_date', 'minor_subject', 'withdrawn', 'repaired']);
 /** Reasons that withhold or end publicity; listed first in `reasons`, in this order. */
 const BLOCKING: readonly ReasonCode[] = [
@@ -94,7 +94,7 @@ function overrideMatches(o: PeriodOverride, regime: string, sector: string | nul
 }
 
 /**
- * 特定严重失信 (DOMAIN §3.1): 责令停产停业 or 吊销 in a listed sector, or for a listed conduct.
+ * 特定严重失信 (docs/domain/03-publicity.md §3.1): 责令停产停业 or 吊销 in a listed sector, or for a listed conduct.
  * The combined pre-2021 code L4 (暂扣或者吊销) counts only when 处罚内容 imposes 吊销 (not "不予吊销").
  */
 function specificSeriousOf(rule: RuleSet, sev: SeverityResult, sector: string | null, text: PenaltyText): string | null {
@@ -153,7 +153,7 @@ function penaltyWindow(decisionDay: number, rule: RuleSet, sev: SeverityResult, 
   if (publish) {
     minMonths = Math.max(...published.map((p) => p.min));
     maxMonths = Math.max(...published.map((p) => p.max));
-    // "同一决定涉及多个处罚种类的，按公示期最长的执行" (DOMAIN §3.2); ties by the §1.3 order.
+    // "同一决定涉及多个处罚种类的，按公示期最长的执行" (docs/domain/03-publicity.md §3.2); ties by the §1.3 order.
     const longest = published.filter((p) => p.max === maxMonths);
     primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', longest.map((p) => p.code)) ?? longest[0].code;
     if (new Set(periods.map((p) => `${p.publish}/${p.min}/${p.max}`)).size > 1) reasons.push('longest_category');

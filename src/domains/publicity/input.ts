@@ -1,5 +1,5 @@
 // Builds the engine's input from validated catalogue values (ingest/validate.ts RowResult.values:
-// ISO dates, numbers, enum codes, set codes joined by ';'), for 行政处罚 / 行政许可 v2 (DOMAIN §1.3)
+// ISO dates, numbers, enum codes, set codes joined by ';'), for 行政处罚 / 行政许可 v2 (docs/domain/01-sgs.md §1.3)
 // and the red/black lists (§2.2). Fields the formats do not carry (repair date, explicit class,
 // 简易程序) come in `extra`, from the record's versions.
 import { addMonths, parseDay } from './dates.ts';
@@ -66,7 +66,7 @@ export function fitsSimpleProcedure(categories: readonly string[], fineAmount: n
 /**
  * 行政处罚 v2 values → PublicityInput. A natural person is treated as a minor when under 18 on
  * the decision date — the offence date is not in the standard, so pass `extra.subjectIsMinor`
- * when the case file says the offence was committed before the 18th birthday (DOMAIN §3.5).
+ * when the case file says the offence was committed before the 18th birthday (docs/domain/03-publicity.md §3.5).
  */
 export function penaltyInputFromValues(values: Values, extra: Partial<PublicityInput> = {}): PublicityInput {
   const decisionDate = str(values.CF_JDRQ) ?? '';

@@ -2,7 +2,7 @@
 // period not yet over today — and the shaping that keeps only 社会公开 fields, with labels for codes.
 // Used by the public API and by the credit report.
 //
-// Personal data (src/domains/codes/pii.ts, DOMAIN §3.5) is handled here, once for every public path: ID-number
+// Personal data (src/domains/codes/pii.ts, docs/domain/03-publicity.md §3.5) is handled here, once for every public path: ID-number
 // fields and fields the catalogue marks 公开时脱敏 are left out (not even a masked ID number is public); an
 // individual business's operator (法定代表人, a natural person other than the party) is left out; the name
 // of a natural person the record is about follows PUBLIC_PERSON_NAME; every text that remains is scrubbed of
@@ -33,7 +33,7 @@ export type PublicRecord = {
 export interface PublicPolicy {
   personName: PublicPersonName;
 }
-/** DOMAIN §3.5: the penalised person's name may be shown. */
+/** docs/domain/03-publicity.md §3.5: the penalised person's name may be shown. */
 export const DEFAULT_PUBLIC_POLICY: PublicPolicy = { personName: 'full' };
 
 // Fields never published whatever the catalogue says: ID numbers of the party and of the legal representative.

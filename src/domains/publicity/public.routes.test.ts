@@ -38,7 +38,7 @@ test('records become public only after the engine decides; fields are 社会公�
   assert.ok(items.length > 0);
   for (const i of items) {
     assert.match(i.publicity, /公示至 \d{4}-\d{2}-\d{2}/);
-    // ID numbers are never public, not even masked: the fields are left out (DOMAIN §3.5, src/domains/codes/pii.ts).
+    // ID numbers are never public, not even masked: the fields are left out (docs/domain/03-publicity.md §3.5, src/domains/codes/pii.ts).
     assert.deepEqual(i.fields.filter((x) => x.name.includes('证件号码')), [], i.id);
     const cat = i.fields.find((f) => f.name === '处罚类别');
     if (cat) assert.doesNotMatch(cat.value, /^\d{2}(;|$)/, 'categories are shown as labels');

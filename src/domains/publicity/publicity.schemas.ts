@@ -1,10 +1,10 @@
-// TypeBox schemas of the publicity engine (公示期规则): rule sets (one per regime, DOMAIN §3), the
+// TypeBox schemas of the publicity engine (公示期规则): rule sets (one per regime, docs/domain/03-publicity.md §3), the
 // settings that hold every [M] value, the engine's input and its decision. Types derive from them,
 // so the HTTP layer (issue 5 part 2) can reuse the same shapes for request and response schemas.
 import { Type, type Static } from '@sinclair/typebox';
 
 export const SeveritySchema = Type.Union([Type.Literal('轻微'), Type.Literal('一般'), Type.Literal('严重')]);
-/** 失信信息 classes of DOMAIN §3.3 (轻微 / 一般 / 严重); the 2019 regime knows only 一般 and 严重. */
+/** 失信信息 classes of docs/domain/03-publicity.md §3.3 (轻微 / 一般 / 严重); the 2019 regime knows only 一般 and 严重. */
 export type Severity = Static<typeof SeveritySchema>;
 /** Lightest first: the index is the rank used to pick the heaviest class. */
 export const SEVERITIES: readonly Severity[] = ['轻微', '一般', '严重'];
@@ -43,7 +43,7 @@ export const PeriodRuleSchema = Type.Object({
 export type PeriodRule = Static<typeof PeriodRuleSchema>;
 
 export const SpecificSeriousSchema = Type.Object({
-  /** Publicity of the full period, with no minimum and no repair (DOMAIN §3.1). */
+  /** Publicity of the full period, with no minimum and no repair (docs/domain/03-publicity.md §3.1). */
   months: Months,
   note: Type.String(),
   /** 处罚类别 codes that qualify on their own (吊销许可证件, 责令停产停业). */
@@ -76,7 +76,7 @@ export type RuleSet = Static<typeof RuleSetSchema>;
 
 /**
  * A period that a law, an administrative regulation or a sector regulator sets differently
- * ("法律、行政法规另有规定的，从其规定", DOMAIN §3.3). Empty filters match everything.
+ * ("法律、行政法规另有规定的，从其规定", docs/domain/03-publicity.md §3.3). Empty filters match everything.
  */
 export const PeriodOverrideSchema = Type.Object({
   regimes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
@@ -106,7 +106,7 @@ export const TransitionRuleSchema = Type.Union([Type.Literal('decision_date'), T
 export type TransitionRule = Static<typeof TransitionRuleSchema>;
 
 export const SettingsSchema = Type.Object({
-  /** 罚款 above this many 万元 makes the category 严重 (巨额罚款, DOMAIN §3.3); null = never. */
+  /** 罚款 above this many 万元 makes the category 严重 (巨额罚款, docs/domain/03-publicity.md §3.3); null = never. */
   seriousFineAbove: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
   /** 罚款 at or below this many 万元 is 轻微 (较低数额); null = never. */
   minorFineAtMost: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
@@ -122,7 +122,7 @@ export const SettingsSchema = Type.Object({
   /** The transition rule the credit office chose, the day from which it applies, and its basis. */
   transition: Type.Object({ rule: TransitionRuleSchema, from: IsoDate, basis: Type.String() }),
   periodOverrides: Type.Array(PeriodOverrideSchema),
-  /** 公示截止期 sent by the department: 'ignore' (DOMAIN §1.3) or 'if_shorter' (never below the minimum). */
+  /** 公示截止期 sent by the department: 'ignore' (docs/domain/01-sgs.md §1.3) or 'if_shorter' (never below the minimum). */
   departmentEndDate: Type.Union([Type.Literal('ignore'), Type.Literal('if_shorter')]),
   /** Who still sees a record past its period (or removed from a list): 政务共享 or nobody. */
   expiredAudience: Type.Union([Type.Literal('government'), Type.Literal('none')]),
@@ -158,7 +158,7 @@ export const PublicityInputSchema = Type.Object({
   conduct: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** 处罚内容 (CF_NR). */
   content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  /** 当前状态 无效/撤销 (DOMAIN §1.4 rule 7). */
+  /** 当前状态 无效/撤销 (docs/domain/01-sgs.md §1.4 rule 7). */
   withdrawn: Type.Boolean(),
   /** 注销 / 失效 in the normal way (issue 13): ends public display, stays shared with government; only 撤销 is `withdrawn`. */
   ended: Type.Optional(Type.Boolean()),

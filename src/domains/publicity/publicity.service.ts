@@ -1,5 +1,5 @@
 // The publicity job (公示): decides, for each record's current version, whether it is public now and until
-// when (DOMAIN §3), and stores the decision on the record with its Chinese explanation. It runs after
+// when (docs/domain/03-publicity.md §3), and stores the decision on the record with its Chinese explanation. It runs after
 // every import for the new batch, and on a schedule for records whose status is due to change
 // (withdrawn, repaired or past the maximum period leave publicity without anyone acting).
 import { sql } from 'kysely';

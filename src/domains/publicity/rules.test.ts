@@ -5,7 +5,7 @@ import { PublicityError } from './errors.ts';
 import { DEFAULT_RULE_SETS, ruleSetInForce, validateRuleSet, validateRuleSets } from './rules.ts';
 import { DEFAULT_SETTINGS, resolveSettings } from './settings.ts';
 
-test('the shipped regimes are 2019, 2023 and 2026 with the periods of DOMAIN §3', () => {
+test('the shipped regimes are 2019, 2023 and 2026 with the periods of docs/domain/03-publicity.md §3', () => {
   assert.deepEqual(
     DEFAULT_RULE_SETS.map((r) => [r.id, r.effectiveFrom, r.appliesToExisting]),
     [

@@ -1,4 +1,4 @@
-// Publicity regimes as data (DOMAIN §3): each rule set has an effective date and lives in
+// Publicity regimes as data (docs/domain/03-publicity.md §3): each rule set has an effective date and lives in
 // defaults/regime-*.json. Callers may pass their own sets (e.g. from the database) through
 // validateRuleSets, which checks shape, period order, unique dates and that every pattern compiles.
 import { Value } from '@sinclair/typebox/value';

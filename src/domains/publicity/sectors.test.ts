@@ -45,7 +45,7 @@ test('deriveSector: the field wins, then the conduct (narrow sectors inside 市�
   assert.equal(normaliseSector('环境保护'), '生态环境');
 });
 
-test('matchSeriousConduct finds the 特定严重失信 conduct types of DOMAIN §3.1, not look-alikes', () => {
+test('matchSeriousConduct finds the 特定严重失信 conduct types of docs/domain/03-publicity.md §3.1, not look-alikes', () => {
   const rule = DEFAULT_RULE_SETS[0].specificSerious!;
   const cases: [string, string | null][] = [
     ['以非法吸收公众存款方式非法集资', '非法集资'],

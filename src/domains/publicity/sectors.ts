@@ -1,5 +1,5 @@
 // Sector (领域) of a record: it decides the 2023 one-year minimum (特种设备/安全生产/消防, DOMAIN
-// §3.2), 2019 特定严重失信 (DOMAIN §3.1) and sector overrides. Departments rarely send it, so it is
+// §3.2), 2019 特定严重失信 (docs/domain/03-publicity.md §3.1) and sector overrides. Departments rarely send it, so it is
 // derived from the conduct text (narrow sectors such as 特种设备 hide inside 市场监管) and then the
 // deciding authority's name. Keyword tables are data: defaults/sectors.json.
 import sectorTable from './defaults/sectors.json' with { type: 'json' };
@@ -27,7 +27,7 @@ export interface SectorMatch {
 /** The shipped table (defaults/sectors.json). */
 export const DEFAULT_SECTOR_TABLE: SectorTable = { byConduct: sectorTable.byConduct, byBasis: sectorTable.byBasis, byAuthority: sectorTable.byAuthority };
 
-/** Spellings that name the same sector as the tables (DOMAIN §3.1 says 消防安全, §3.2 消防). */
+/** Spellings that name the same sector as the tables (docs/domain/03-publicity.md §3.1 says 消防安全, §3.2 消防). */
 const SECTOR_ALIASES: Record<string, string> = {
   消防安全: '消防',
   食品安全: '食品药品',
@@ -92,7 +92,7 @@ export function sectorOfAuthority(authority: string, table: SectorTable = DEFAUL
 
 const conductRes = new WeakMap<SpecificSeriousRule, { label: string; re: RegExp }[]>();
 
-/** The 特定严重失信 conduct type (DOMAIN §3.1) the text names, e.g. 非法集资; null when none. */
+/** The 特定严重失信 conduct type (docs/domain/03-publicity.md §3.1) the text names, e.g. 非法集资; null when none. */
 export function matchSeriousConduct(rule: SpecificSeriousRule, text: string): string | null {
   let list = conductRes.get(rule);
   if (!list) {

@@ -8,12 +8,12 @@ import { deepFreeze } from './rules.ts';
 import { SettingsSchema, type PublicitySettings, type Severity } from './publicity.schemas.ts';
 
 export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
-  // 巨额罚款 → 严重 (DOMAIN §3.3 names the class, not the amount) [M]: 100 万元 until the sector
+  // 巨额罚款 → 严重 (docs/domain/03-publicity.md §3.3 names the class, not the amount) [M]: 100 万元 until the sector
   // regulators publish their classification standards on 信用中国.
   seriousFineAbove: 100,
   // 较低数额罚款 is not defined in DOMAIN; off by default, so a small fine stays 一般.
   minorFineAtMost: null,
-  // DOMAIN §3.3 lists 没收非法财物 as 一般 without an amount rule; off by default.
+  // docs/domain/03-publicity.md §3.3 lists 没收非法财物 as 一般 without an amount rule; off by default.
   seriousConfiscationAbove: null,
   categorySeverity: categorySeverity.categories as Record<string, Severity>,
   defaultSeverity: categorySeverity.default as Severity,
@@ -28,21 +28,21 @@ export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   transition: {
     rule: 'decision_date',
     from: '2026-04-01',
-    basis: '《信用修复管理办法》2026-04-01 施行，未规定施行前作出的决定如何处理（DOMAIN.md §3.3）；由信用办确认',
+    basis: '《信用修复管理办法》2026-04-01 施行，未规定施行前作出的决定如何处理（docs/domain/03-publicity.md §3.3）；由信用办确认',
   },
-  // No sector law is configured yet ("法律、行政法规另有规定的，从其规定", DOMAIN §3.3).
+  // No sector law is configured yet ("法律、行政法规另有规定的，从其规定", docs/domain/03-publicity.md §3.3).
   periodOverrides: [],
-  // DOMAIN §1.3: 公示截止期 — "derive from the §3 rules, do not trust the feed".
+  // docs/domain/01-sgs.md §1.3: 公示截止期 — "derive from the §3 rules, do not trust the feed".
   departmentEndDate: 'ignore',
   // Publicity ends, the record stays in the shared platform for regulators (政务共享). Repair stops
-  // sharing too (DOMAIN §3.3 办法 art. 3), and so does withdrawal (§1.4 rule 7): both are 'none'.
+  // sharing too (docs/domain/03-publicity.md §3.3 办法 art. 3), and so does withdrawal (§1.4 rule 7): both are 'none'.
   expiredAudience: 'government',
-  // 行政许可: published, no maximum, until 有效期至 passes (DOMAIN §1.3 XK_YXQZI, §8 "状态=有效").
+  // 行政许可: published, no maximum, until 有效期至 passes (docs/domain/01-sgs.md §1.3 XK_YXQZI, §8 "状态=有效").
   permit: { publish: true, untilValidityEnd: true, maxMonths: null },
-  // Lists: public while on the list; their own 有效期至 / 移出日期 end it (DOMAIN §2.2, §4.2 step 1).
+  // Lists: public while on the list; their own 有效期至 / 移出日期 end it (docs/domain/02-catalogue.md §2.2, docs/domain/04-joint-measures.md §4.2 step 1).
   redList: { publish: true, maxMonths: null },
   blackList: { publish: true, maxMonths: null },
-  // 行政强制/确认/检查… (国办发〔2019〕35号, DOMAIN §1.1) have no national period: 3 years, the
+  // 行政强制/确认/检查… (国办发〔2019〕35号, docs/domain/01-sgs.md §1.1) have no national period: 3 years, the
   // longest period of every regime, so nothing negative stays online longer than a penalty.
   other: { publish: true, maxMonths: 36 },
   longTermFrom: LONG_TERM_ISO,

@@ -14,7 +14,7 @@ test('normaliseCategories accepts codes, ;-joined codes, labels of both lists, a
   assert.deepEqual(normaliseCategories(['批评教育', '', ' ']), { codes: [], unknown: ['批评教育'] });
 });
 
-test('severity by category (DOMAIN §1.3 list, §3.3 examples): the heaviest class of the decision', () => {
+test('severity by category (docs/domain/01-sgs.md §1.3 list, §3.3 examples): the heaviest class of the decision', () => {
   const cases: [In, string, string[]][] = [
     [{ categories: ['01'] }, '轻微', []],
     [{ categories: ['02'] }, '轻微', []],

@@ -1,5 +1,5 @@
-// Severity (失信程度: 轻微 / 一般 / 严重, DOMAIN §3.3) of a penalty record, per 处罚类别 and overall.
-// Order of precedence: the department's explicit class, then 简易程序 (→ 轻微, DOMAIN §3.3
+// Severity (失信程度: 轻微 / 一般 / 严重, docs/domain/03-publicity.md §3.3) of a penalty record, per 处罚类别 and overall.
+// Order of precedence: the department's explicit class, then 简易程序 (→ 轻微, docs/domain/03-publicity.md §3.3
 // examples), then each category through the data mapping (defaults/category-severity.json) with
 // the amount thresholds of the settings. Periods are chosen per category later, longest wins.
 import { compileItem, heaviestCode } from '../catalog/index.ts';

@@ -19,7 +19,7 @@ export interface ReportSubject {
 
 /**
  * The categories of public credit information, in the order of the 2022 report standard and the subject
- * page tabs (DOMAIN §7.1). Record types no category names (today: none) are reported under 其他.
+ * page tabs (docs/domain/07-portal.md §7.1). Record types no category names (today: none) are reported under 其他.
  */
 export const REPORT_CATEGORIES = [
   { key: 'permit', title: '行政许可信息', types: ['permit'] },
@@ -61,7 +61,7 @@ export interface ReportModel {
     name: string;
     uscc: string;
     kindLabel: string;
-    /** null for 个体工商户: the operator is a natural person (DOMAIN §3.5). */
+    /** null for 个体工商户: the operator is a natural person (docs/domain/03-publicity.md §3.5). */
     legalRepresentative: string | null;
     region: string;
     registeredOn: string;
@@ -102,10 +102,10 @@ export const beijingDay = (at: Date): string => new Date(at.getTime() + BEIJING_
 export const beijingTime = (at: Date): string => new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 19).replace('T', ' ');
 
 // Fields that repeat the subject's identity: 基础信息 shows it once. 法定代表人 and ID documents are left
-// out of the record tables too, so a 个体工商户's operator (a natural person) is not named (DOMAIN §3.5).
+// out of the record tables too, so a 个体工商户's operator (a natural person) is not named (docs/domain/03-publicity.md §3.5).
 const IDENTITY_FIELDS = new Set(['行政相对人名称', '行政相对人类别', '主体名称', '主体类别', '法定名称或姓名', '统一社会信用代码', '组织机构代码', '工商登记注册号', '税务登记号', '法定代表人', '证件类型', '证件号码']);
 const isIdentityField = (name: string) => IDENTITY_FIELDS.has(name) || name.startsWith('行政相对人代码');
-// The department's own 公示截止期 is not what the platform applies (DOMAIN §1.3): the report shows the
+// The department's own 公示截止期 is not what the platform applies (docs/domain/01-sgs.md §1.3): the report shows the
 // engine's end of publicity instead, as 公示期至.
 const DEPARTMENT_END_FIELD = '公示截止期';
 

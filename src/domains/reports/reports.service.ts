@@ -40,7 +40,7 @@ export interface IssuedReport {
 const codeHash = (secret: string, code: string) => hmacSha256(secret, `credit-report-code\0${code}`);
 
 function reportSubject(s: SubjectRow): ReportSubject {
-  // DOMAIN §3.5: a natural person's report goes only to that person, after real-name identification,
+  // docs/domain/03-publicity.md §3.5: a natural person's report goes only to that person, after real-name identification,
   // which the public portal does not have; the public may not compile one about someone else.
   if (s.kind === 'natural_person') {
     throw new ReportError('personal_report_unavailable', '自然人的公共信用信息报告仅向本人提供，须经实名认证后申请，本平台暂不对外出具', 404);

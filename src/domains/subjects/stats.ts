@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../db/index.ts';
 
 /**
  * Registry counts: market subjects registered by 市场监管 (USCC beginning 91, 92 or 93), and
- * organisations (every subject but natural persons) with and without a USCC (统一社会信用代码转换, DOMAIN §1.5).
+ * organisations (every subject but natural persons) with and without a USCC (统一社会信用代码转换, docs/domain/01-sgs.md §1.5).
  */
 export async function registryFigures(db: DbOrTx): Promise<{ enterprises: number; with_uscc: number; organisations: number }> {
   const r = await sql<{ enterprises: number; with_uscc: number; organisations: number }>`

@@ -306,7 +306,7 @@ describe('GET /api/public/subjects/:id', () => {
     const viaImport = await sql<{ id: string }>`SELECT id FROM subjects WHERE kind = 'natural_person' AND id_hash IS NOT NULL AND id_hash NOT IN ('h1', 'h2') LIMIT 1`.execute(t.db);
     const imp = (await t.app.inject({ method: 'GET', url: `/api/public/subjects/${viaImport.rows[0].id}` })).json();
     assert.deepEqual(Object.keys(imp).sort(), ['id', 'kind', 'name', 'uscc']);
-    // An imported person is the party of a published record: the full name (DOMAIN §3.5, the default setting).
+    // An imported person is the party of a published record: the full name (docs/domain/03-publicity.md §3.5, the default setting).
     const registered = await t.db.selectFrom('subjects').select('name').where('id', '=', viaImport.rows[0].id).executeTakeFirstOrThrow();
     const published = await t.db.selectFrom('records').select('id').where('subject_id', '=', viaImport.rows[0].id).where('audience', '=', 'public').execute();
     assert.ok(published.length > 0);

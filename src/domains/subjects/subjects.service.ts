@@ -6,7 +6,7 @@
 //   then names whose 拼音首字母 start with the query (letters-only queries).
 // Totals: never counted. A page asks for one row more than it shows; beyond PAGE_SIZE the total is "20+".
 //
-// Personal data (DOMAIN §3.5: ID numbers of natural persons must not be on the internet; minimisation):
+// Personal data (docs/domain/03-publicity.md §3.5: ID numbers of natural persons must not be on the internet; minimisation):
 //   * public search never returns natural persons, by name or by code. A person's name is searchable in
 //     the context of a published record (e.g. a 行政处罚 decision), which is the publicity rule's business,
 //     not the registry's. The catalogue has no item that publishes a registry of persons.

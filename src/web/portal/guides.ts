@@ -1,5 +1,5 @@
 // Text of the 信用修复 and 异议申诉 entry pages: who may apply, with what, how it is handled and how
-// long it takes, in plain Chinese (DOMAIN §3.3 and §3.4). Online application is not open yet.
+// long it takes, in plain Chinese (docs/domain/03-publicity.md §3.3 and §3.4). Online application is not open yet.
 // Where national rules leave a time limit open, the text says so instead of inventing one.
 
 export interface GuideStep {

@@ -3,7 +3,7 @@
 import type { EnumValue } from '../catalog.schemas.ts';
 
 /**
- * 行政相对人类别 (DOMAIN §1.3, values [V]). The standard's numeric codes were not found, so these
+ * 行政相对人类别 (docs/domain/01-sgs.md §1.3, values [V]). The standard's numeric codes were not found, so these
  * codes are our own [M]; exchanges should send the label.
  */
 export const SUBJECT_CATEGORY_ENUM: EnumValue[] = [
@@ -16,7 +16,7 @@ export const SUBJECT_CATEGORY_ENUM: EnumValue[] = [
   { code: '3', label: '个体工商户', aliases: ['个体户', '个体经营户', '个体'] },
 ];
 
-/** 证件类型: codes 01–05 [V] (dragdream/cc PermissionList, DOMAIN §1.3); 99 "其他-xx" is ours. */
+/** 证件类型: codes 01–05 [V] (dragdream/cc PermissionList, docs/domain/01-sgs.md §1.3); 99 "其他-xx" is ours. */
 export const ID_TYPE_ENUM: EnumValue[] = [
   { code: '01', label: '身份证', aliases: ['居民身份证', '身份证号', '居民身份证号', '二代身份证', '中华人民共和国居民身份证'] },
   { code: '02', label: '护照', aliases: ['护照号'] },
@@ -26,7 +26,7 @@ export const ID_TYPE_ENUM: EnumValue[] = [
   { code: '99', label: '其他', prefixMatch: true, note: '填写“其他-证件名称”' },
 ];
 
-/** 许可类别 (DOMAIN §1.3 [V]; codes 01–06 from dragdream/cc). */
+/** 许可类别 (docs/domain/01-sgs.md §1.3 [V]; codes 01–06 from dragdream/cc). */
 export const PERMIT_CATEGORY_ENUM: EnumValue[] = [
   { code: '01', label: '普通' },
   { code: '02', label: '特许' },
@@ -38,7 +38,7 @@ export const PERMIT_CATEGORY_ENUM: EnumValue[] = [
 
 /**
  * 当前状态. v2 许可: 1=有效, 2=无效 [P]. 异议 (3) and 其他 (9) are kept from the v1 code table so a
- * legacy 异议/其他 status is not lost [M]. 撤销/注销 withdraw a record from publicity (DOMAIN §1.4 rule 7).
+ * legacy 异议/其他 status is not lost [M]. 撤销/注销 withdraw a record from publicity (docs/domain/01-sgs.md §1.4 rule 7).
  */
 export const RECORD_STATUS_ENUM: EnumValue[] = [
   { code: '1', label: '有效', aliases: ['正常'] },
@@ -48,7 +48,7 @@ export const RECORD_STATUS_ENUM: EnumValue[] = [
 ];
 
 /**
- * 处罚类别, one normalised list for BOTH lists of DOMAIN §1.3: the 2021 行政处罚法 art. 9 list
+ * 处罚类别, one normalised list for BOTH lists of docs/domain/01-sgs.md §1.3: the 2021 行政处罚法 art. 9 list
  * (codes 01–13, severity = its order from lightest to heaviest, [V]) and the pre-2021 list,
  * whose two combined categories cannot be split and stay as their own codes (L2, L4), ranked with
  * their heaviest component. 其他 has severity 0 so it never outranks a named category.
@@ -84,7 +84,7 @@ export const PENALTY_CATEGORY_ENUM: EnumValue[] = [
   },
 ];
 
-/** The v1 (2015/2016) 处罚类别1/2 code table (DOMAIN §1.2) mapped onto PENALTY_CATEGORY_ENUM. */
+/** The v1 (2015/2016) 处罚类别1/2 code table (docs/domain/01-sgs.md §1.2) mapped onto PENALTY_CATEGORY_ENUM. */
 export const V1_PENALTY_CATEGORY_MAP: Record<string, string> = {
   '0': '01',
   '1': '03',
@@ -95,7 +95,7 @@ export const V1_PENALTY_CATEGORY_MAP: Record<string, string> = {
   '6': '99',
 };
 
-/** The v1 当前状态 code table (0=正常 1=撤销 2=异议 3=其他, DOMAIN §1.2) onto RECORD_STATUS_ENUM. */
+/** The v1 当前状态 code table (0=正常 1=撤销 2=异议 3=其他, docs/domain/01-sgs.md §1.2) onto RECORD_STATUS_ENUM. */
 export const V1_STATUS_MAP: Record<string, string> = { '0': '1', '1': '2', '2': '3', '3': '9' };
 
 /** The v1 审批类别 code table (0=普通 … 5=其他) onto PERMIT_CATEGORY_ENUM. */
@@ -108,7 +108,7 @@ export const V1_PERMIT_CATEGORY_MAP: Record<string, string> = {
   '5': '06',
 };
 
-/** 名单状态 for red/black lists (DOMAIN §2.2: 在列 / 已移出 / 已修复 [M]). */
+/** 名单状态 for red/black lists (docs/domain/02-catalogue.md §2.2: 在列 / 已移出 / 已修复 [M]). */
 export const LIST_STATUS_ENUM: EnumValue[] = [
   { code: '1', label: '在列', aliases: ['有效', '列入'] },
   { code: '2', label: '已移出', aliases: ['移出', '已移除'] },

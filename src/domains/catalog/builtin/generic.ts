@@ -1,5 +1,5 @@
 // Generic template for catalogue categories without a field-level national standard (行政强制,
-// 行政确认, 行政奖励, 抽查检查结果 …, DOMAIN §2.2). Modelled on Qixinyun's 其他 template [V]
+// 行政确认, 行政奖励, 抽查检查结果 …, docs/domain/02-catalogue.md §2.2). Modelled on Qixinyun's 其他 template [V]
 // (QtqtTemplate.php: 法定名称或姓名, 统一社会信用代码, 组织机构代码, 工商登记注册号, 税务登记号, 内容,
 // 日期, 机构, 备注, 数据更新时间戳, 行政区域代码, 信源单位, 业务系统名称, 责任人) plus 主体类别 and a
 // natural person's document, which that template had commented out.
@@ -32,7 +32,7 @@ export function makeGenericItem(opts: GenericItemOptions): CatalogItem {
     validity: { description: '长期' },
     exchangeFrequency: '每月',
     versionNote: '通用模板（参照企信云“其他”模板）',
-    source: 'DOMAIN.md §2.2 generic Qixinyun template',
+    source: 'docs/domain/02-catalogue.md §2.2 generic Qixinyun template',
     items: [
       {
         code: 'QT_MC',

@@ -1,4 +1,4 @@
-// Red list (守信激励名单) and black list (严重失信主体名单) entries, DOMAIN §2.2.
+// Red list (守信激励名单) and black list (严重失信主体名单) entries, docs/domain/02-catalogue.md §2.2.
 // Fields follow the NCMS_BlackList spec [V] (记录主体, 统一社会信用代码, 法定代表人, 认定部门, 认定依据,
 // 黑名单类型, 列入/移出日期) plus the additions DOMAIN lists as [M] (列入事由, 有效期, 决定文书号, 状态),
 // and the columns 信用中国 reports show (creditchina_report_list_fields.txt: 评价年度, 数据来源).
@@ -159,8 +159,8 @@ export const LIST_BLACK_V1: CatalogItem = {
   sourceDepartments: [],
   validity: { description: '按名单认定办法确定的有效期；移出或修复后停止公示' },
   exchangeFrequency: '每日',
-  versionNote: '依据 DOMAIN §2.2 字段（NCMS_BlackList [V] 及 1798号所列要素 [M]）',
-  source: 'DOMAIN.md §2.2；creditchina_report_list_fields.txt',
+  versionNote: '依据 docs/domain/02-catalogue.md §2.2 字段（NCMS_BlackList [V] 及 1798号所列要素 [M]）',
+  source: 'docs/domain/02-catalogue.md §2.2；creditchina_report_list_fields.txt',
   items: [
     ...listSubject('BL'),
     {
@@ -245,8 +245,8 @@ export const LIST_RED_V1: CatalogItem = {
   sourceDepartments: [],
   validity: { description: '按名单认定办法确定的有效期' },
   exchangeFrequency: '每月',
-  versionNote: '依据 DOMAIN §2.2 及信用中国报告所列红名单字段',
-  source: 'DOMAIN.md §2.2；creditchina_report_list_fields.txt',
+  versionNote: '依据 docs/domain/02-catalogue.md §2.2 及信用中国报告所列红名单字段',
+  source: 'docs/domain/02-catalogue.md §2.2；creditchina_report_list_fields.txt',
   items: [
     ...listSubject('RL'),
     {

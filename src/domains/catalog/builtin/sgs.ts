@@ -1,5 +1,5 @@
-// 双公示 catalogue items: 行政许可 (XK) and 行政处罚 (CF), format v2 (DOMAIN §1.3), each accepting
-// the v1 2015/2016 flat format (DOMAIN §1.2) through a legacy header map.
+// 双公示 catalogue items: 行政许可 (XK) and 行政处罚 (CF), format v2 (docs/domain/01-sgs.md §1.3), each accepting
+// the v1 2015/2016 flat format (docs/domain/01-sgs.md §1.2) through a legacy header map.
 //
 // Headers are copied from test/fixtures/ingest/reference/sgs_headers_2019_*.txt and sgs_headers_2016_*.txt,
 // full-width brackets included. Lengths follow PersonPunish.java [V]; required flags marked [M]
@@ -22,7 +22,7 @@ const BUSINESS = '个体工商户';
 
 /**
  * The subject block shared by XK and CF: name, category, six code slots, legal representative and
- * a natural person's document (DOMAIN §1.3). `p` is the code prefix ('XK' or 'CF').
+ * a natural person's document (docs/domain/01-sgs.md §1.3). `p` is the code prefix ('XK' or 'CF').
  */
 function subjectFields(p: 'XK' | 'CF'): DataItem[] {
   const lb = `${p}_XDR_LB`;
@@ -235,7 +235,7 @@ function sourceFields(p: 'XK' | 'CF'): DataItem[] {
   ];
 }
 
-/** 行政许可 v2 (DOMAIN §1.3, header list sgs_headers_2019_permit.txt). */
+/** 行政许可 v2 (docs/domain/01-sgs.md §1.3, header list sgs_headers_2019_permit.txt). */
 export const SGS_XK_V2: CatalogItem = {
   id: 'sgs_xk_v2',
   name: '行政许可',
@@ -249,7 +249,7 @@ export const SGS_XK_V2: CatalogItem = {
   exchangeFrequency: '每日',
   timelinessWorkingDays: 7,
   versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 XK_ 平面格式',
-  source: 'DOMAIN.md §1.2–1.3；表头见 sgs_headers_2019_permit.txt / sgs_headers_2016_permit_legal_person.txt',
+  source: 'docs/domain/01-sgs.md §1.2–§1.3；表头见 sgs_headers_2019_permit.txt / sgs_headers_2016_permit_legal_person.txt',
   items: [
     ...subjectFields('XK'),
     {
@@ -414,7 +414,7 @@ export const SGS_XK_V2: CatalogItem = {
   ],
 };
 
-/** 行政处罚 v2 (DOMAIN §1.3, header list sgs_headers_2019_penalty.txt). */
+/** 行政处罚 v2 (docs/domain/01-sgs.md §1.3, header list sgs_headers_2019_penalty.txt). */
 export const SGS_CF_V2: CatalogItem = {
   id: 'sgs_cf_v2',
   name: '行政处罚',
@@ -428,7 +428,7 @@ export const SGS_CF_V2: CatalogItem = {
   exchangeFrequency: '每日',
   timelinessWorkingDays: 7,
   versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 CF_ 平面格式；处罚类别兼容 2021 年前后两套分类',
-  source: 'DOMAIN.md §1.2–1.3；表头见 sgs_headers_2019_penalty.txt / sgs_headers_2016_penalty.txt',
+  source: 'docs/domain/01-sgs.md §1.2–§1.3；表头见 sgs_headers_2019_penalty.txt / sgs_headers_2016_penalty.txt',
   items: [
     ...subjectFields('CF'),
     {
@@ -587,7 +587,7 @@ export const SGS_CF_V2: CatalogItem = {
     ...sourceFields('CF'),
     {
       // Local extension [M]: the v2 penalty standard has no status column, but the v1 one had,
-      // and a 撤销 decision must withdraw the record (DOMAIN §1.4 rule 7). Not in the template.
+      // and a 撤销 decision must withdraw the record (docs/domain/01-sgs.md §1.4 rule 7). Not in the template.
       code: 'CF_ZT',
       name: '当前状态',
       type: 'enum',
