@@ -66,29 +66,12 @@ const ALLOWED: Allowed[] = [
   // Debt (issue 12), no branch removes it yet: joins to read a department's name or code, and
   // a report's subject header. The owners should export lookups (auth, subjects).
   { domain: 'ingest', table: 'departments', mode: 'read', reason: 'batch lists show the department name; correction checks read its uscc' },
-  { domain: 'monitoring', table: 'departments', mode: 'read', reason: 'scorecards and figures per department' },
   { domain: 'reports', table: 'subjects', mode: 'read', reason: 'the report header reads the subject (findSubject)' },
   // Debt (issue 12): ingest reads the catalog version a batch used; monitoring reads one settings row;
   // a correction writes its audit row inside the COPY transaction's client (no Kysely handle there).
+  { domain: 'ingest', table: 'subjects', mode: 'read', reason: 'the console records list shows and filters by the subject name in one query (a lookup function cannot filter a page)' },
   { domain: 'ingest', table: 'catalog_versions', mode: 'read', reason: 'a batch joins the catalog version it was validated against' },
-  { domain: 'monitoring', table: 'settings', mode: 'read', reason: 'getSetting reads the scorecard weights' },
   { domain: 'ingest', table: 'audit_log', mode: 'write', reason: 'auditCorrection writes on the pg client of the commit transaction' },
-  // removed by the writepath branch
-  { domain: 'ingest', table: 'subjects', mode: 'write', reason: 'subject linking in ingest.service.ts moves to subjects (bulk path)' },
-  // removed by the writepath branch
-  { domain: 'ingest', table: 'subject_identifiers', mode: 'write', reason: 'subject linking in ingest.service.ts moves to subjects (bulk path)' },
-  // removed by the writepath branch
-  { domain: 'ingest', table: 'subject_names', mode: 'write', reason: 'subject linking in ingest.service.ts moves to subjects (bulk path)' },
-  // removed by the monitoring branch
-  { domain: 'monitoring', table: 'ingest_batches', mode: 'read', reason: 'collection figures move to ingest/stats.ts' },
-  // removed by the monitoring branch
-  { domain: 'monitoring', table: 'ingest_rejects', mode: 'read', reason: 'collection figures move to ingest/stats.ts' },
-  // removed by the monitoring branch
-  { domain: 'monitoring', table: 'records', mode: 'read', reason: 'collection figures move to ingest/stats.ts' },
-  // removed by the monitoring branch
-  { domain: 'monitoring', table: 'record_versions', mode: 'read', reason: 'collection figures move to ingest/stats.ts' },
-  // removed by the monitoring branch
-  { domain: 'monitoring', table: 'subjects', mode: 'read', reason: 'collection figures (subjects with a USCC) move behind a subjects/ingest function' },
 ];
 
 interface Use {

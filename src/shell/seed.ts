@@ -1,5 +1,6 @@
 // Composition: base data (departments, always) and demo data (subjects and one user per role, on first start),
 // built from the auth, codes and subjects domains; the server and `citycredit seed` run it.
+import { getSetting } from '../platform/settings.ts';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -70,8 +71,7 @@ export interface DemoCredential {
 
 /** True once demo data has been loaded into this database. */
 export async function demoLoaded(db: Db): Promise<boolean> {
-  const r = await db.selectFrom('settings').select('key').where('key', '=', 'demo.loaded').executeTakeFirst();
-  return Boolean(r);
+  return (await getSetting(db, 'demo.loaded')) !== undefined;
 }
 
 /** Loads demo subjects and one user per role. Returns the credentials to print once. */

@@ -9,7 +9,8 @@ import { AppError } from '../../platform/errors.ts';
 import { writeSheet } from '../../platform/xlsx.ts';
 import { getVersion as getCatalogVersion, type CatalogItem } from '../catalog/index.ts';
 import { committedBatchCounts, matchHeaders, rejectingBatches, rejectionCorrections, type RejectKeySpec } from '../ingest/index.ts';
-import * as repo from './assessment.repository.ts';
+import { getSetting } from '../../platform/settings.ts';
+import { memberDepartments } from '../auth/index.ts';
 import { AssessmentError } from './errors.ts';
 import { DEFAULT_SCORECARD_WEIGHTS, scorecards, validateScorecardWeights, type Expectation, type Scorecard, type ScorecardWeights, type SubmissionRecord } from './scorecards.ts';
 import { checkMonth, monthInstants } from './util.ts';
@@ -52,7 +53,7 @@ const ScorecardWeightsSchema = Type.Object(
 
 /** The scorecard weights: the settings row when present (checked: non-negative, adding up to 1), else the default. */
 async function scorecardWeights(db: DbOrTx): Promise<ScorecardWeights> {
-  const value = await repo.getSetting(db, SCORECARD_WEIGHTS_KEY);
+  const value = await getSetting(db, SCORECARD_WEIGHTS_KEY);
   if (value === undefined || value === null) return BATCH_SCORECARD_WEIGHTS;
   const bad = (detail: string) =>
     new AppError(
@@ -71,7 +72,7 @@ async function scorecardWeights(db: DbOrTx): Promise<ScorecardWeights> {
 }
 
 async function expectations(db: DbOrTx, departments: { id: number; code: string; name: string }[]): Promise<Expectation[]> {
-  const value = await repo.getSetting(db, EXPECTED_VOLUMES_KEY);
+  const value = await getSetting(db, EXPECTED_VOLUMES_KEY);
   if (value === undefined || value === null) return [];
   if (!Value.Check(ExpectedVolumesSchema, value)) {
     throw new AppError('invalid_setting', `设置项 ${EXPECTED_VOLUMES_KEY} 格式错误，应为 [{"department":"部门代码","item":"目录项（可选）","monthlyExpected":数量}]`, 500);
@@ -160,7 +161,7 @@ export interface ScorecardsResult {
 export async function scorecardsFor(db: DbOrTx, month: string): Promise<ScorecardsResult> {
   checkMonth(month);
   const weights = await scorecardWeights(db);
-  const members = await repo.memberDepartments(db);
+  const members = await memberDepartments(db);
   const { start, end } = monthInstants(month);
   const groups = await committedBatchCounts(db, start, end);
   const corrections = await correctionGroups(db, start, end);
