@@ -1,7 +1,7 @@
 // Calls of 城市信用监测 (monitoring): credit events and their classification, the institution
 // checklist, indicator trees, official scores, comparison, what-if, briefings and department
 // scorecards. Shapes follow src/domains/monitoring/monitoring.schemas.ts.
-import { filenameFromDisposition, request, requestBlob, saveBlob, upload } from './http';
+import { fetchFile, request, requestBlob, saveBlob, upload } from './http';
 
 const enc = (v: string | number): string => encodeURIComponent(String(v));
 
@@ -427,8 +427,7 @@ type Query = Record<string, string | number | null | undefined>;
  * name from Content-Disposition; resolves with that name.
  */
 export async function downloadFile(path: string, query: Query | undefined, fallbackName: string): Promise<string> {
-  const { blob, headers } = await requestBlob('GET', path, { query });
-  const filename = filenameFromDisposition(headers.get('content-disposition'), fallbackName);
+  const { blob, filename } = await fetchFile('GET', path, fallbackName, { query });
   saveBlob(blob, filename);
   return filename;
 }
