@@ -89,13 +89,13 @@ export function listBatchRejects(batchId: string, cursor?: string | null): Promi
 }
 
 /** One page of batches, newest first. */
-export function listBatches(query: BatchQuery): Promise<Page<Batch>> {
-  return request<Page<Batch>>('GET', '/api/ingest/batches', { query: { ...query } });
+export function listBatches(query: BatchQuery, signal?: AbortSignal): Promise<Page<Batch>> {
+  return request<Page<Batch>>('GET', '/api/ingest/batches', { query: { ...query }, signal });
 }
 
 /** One page of collected records. */
-export function listRecords(query: RecordQuery): Promise<Page<IngestRecord>> {
-  return request<Page<IngestRecord>>('GET', '/api/ingest/records', { query: { ...query } });
+export function listRecords(query: RecordQuery, signal?: AbortSignal): Promise<Page<IngestRecord>> {
+  return request<Page<IngestRecord>>('GET', '/api/ingest/records', { query: { ...query }, signal });
 }
 
 /**
