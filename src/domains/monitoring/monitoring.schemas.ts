@@ -532,3 +532,25 @@ export const TrendResponse = Type.Object({
     }),
   ),
 });
+
+// Static types of the answers above, imported type-only by the web console (src/web/api/monitoring.ts).
+export type CreditEvent = Static<typeof CreditEventSchema>;
+export type EventsPage = Static<typeof EventsPage>;
+export type ClassifierBuild = Static<typeof ClassifierBuildSchema>;
+export type ImportEventsResponse = Static<typeof ImportEventsResponse>;
+export type StatsResponse = Static<typeof StatsResponse>;
+export type ChecklistItem = Static<typeof ChecklistItemSchema>;
+export type ChecklistResponse = Static<typeof ChecklistResponse>;
+export type Tree = Static<typeof TreeSchema>;
+export type ScoresImportResponse = Static<typeof ScoresImportResponse>;
+export type CompareResponse = Static<typeof CompareResponse>;
+export type WhatIfResponse = Static<typeof WhatIfResponse>;
+export type ScorecardsResponse = Static<typeof ScorecardsResponse>;
+export type TrendResponse = Static<typeof TrendResponse>;
+export type PublicEventsPage = Static<typeof PublicEventsPage>;
+export type ConversionsPage = Static<typeof ConversionsPage>;
+export type ChecklistPatchBody = Static<typeof ChecklistPatchBody>;
+export type ChecklistImportResponse = Static<typeof ChecklistImportResponse>;
+export type EffectRulesResponse = Static<typeof EffectRulesResponse>;
+export type CreateEventBody = Static<typeof CreateEventBody>;
+export type ReviewQueuePage = Static<typeof ReviewQueuePage>;
