@@ -554,3 +554,4 @@ export type ChecklistImportResponse = Static<typeof ChecklistImportResponse>;
 export type EffectRulesResponse = Static<typeof EffectRulesResponse>;
 export type CreateEventBody = Static<typeof CreateEventBody>;
 export type ReviewQueuePage = Static<typeof ReviewQueuePage>;
+export type PoliciesResponse = Static<typeof PoliciesResponse>;

@@ -5,6 +5,7 @@
 import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQuery, Department as ServerDepartment, MeResponse, Role as ServerRole, SessionUser as ServerSessionUser, User, UserPatchBody } from '../../domains/auth/auth.schemas.ts';
 import type { CreateUserBody } from '../../domains/auth/auth.schemas.ts';
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
+import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
 import type { VerifyResponse } from '../../domains/reports/reports.schemas.ts';
 import type { PublicSearchResult, PublicSubject as ServerPublicSubject, PublicSubjectItem, SubjectKind as ServerSubjectKind } from '../../domains/subjects/subjects.schemas.ts';
 
@@ -67,15 +68,7 @@ export interface SgsQuery {
 }
 
 /** One municipal document of the 信用制度 section. */
-export interface Policy {
-  title: string;
-  number: string | null;
-  date: string | null;
-  link: string | null;
-  issuer: string | null;
-  domain: string;
-  institution: string;
-}
+export type Policy = PoliciesResponse['items'][number];
 
 /** A downloaded credit report: the PDF and the identifiers printed on it. */
 export interface DownloadedReport {
