@@ -1,6 +1,6 @@
 // TypeBox request/response schemas of the department scorecard routes (部门考核). The URLs stay under
 // /api/monitoring/ (the console and scripts call them there) although the rules live in this domain.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const MonthString = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: '月份 YYYY-MM' });
@@ -38,3 +38,6 @@ export const ScorecardsResponse = Type.Object({
     }),
   ),
 });
+
+// Static types of the answers above, imported type-only by the web console (src/web/api/monitoring.ts).
+export type ScorecardsResponse = Static<typeof ScorecardsResponse>;

@@ -122,3 +122,15 @@ export const AuditEntrySchema = Type.Object({
 });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+// Static types of the answers above, imported type-only by the web console (src/web/api) instead of copies.
+export type Role = Static<typeof RoleSchema>;
+export type SessionUser = Static<typeof SessionUserSchema>;
+export type MeResponse = Static<typeof MeResponse>;
+export type Department = Static<typeof DepartmentSchema>;
+export type DepartmentPatchBody = Static<typeof DepartmentPatchBody>;
+export type User = Static<typeof UserSchema>;
+export type UserPatchBody = Static<typeof UserPatchBody>;
+export type ApiKey = Static<typeof ApiKeySchema>;
+export type AuditQuery = Static<typeof AuditQuery>;
+export type AuditEntry = Static<typeof AuditEntrySchema>;

@@ -27,3 +27,8 @@ export const AuthorityParams = Type.Object({
   id: Type.Integer({ minimum: 1 }),
   uscc: Type.String({ minLength: 18, maxLength: 18, pattern: '^[0-9A-Za-z]{18}$' }),
 });
+
+// Static types of the answers above, imported type-only by the web console (src/web/api) instead of copies.
+import type { Static } from '@sinclair/typebox';
+export type Authority = Static<typeof AuthoritySchema>;
+export type AuthorityList = Static<typeof AuthorityListSchema>;

@@ -24,7 +24,9 @@ import {
   ReviewQuery,
   ReviewQueuePage,
   StatsResponse,
+  TaxonomyResponse,
 } from './monitoring.schemas.ts';
+import { defaultTaxonomy } from './taxonomy.ts';
 import * as svc from './events.service.ts';
 
 /** Registers the routes of this area on the monitoring plugin's instance. */
@@ -53,6 +55,18 @@ export function eventRoutes(app: MonitoringApp): void {
     async (req) => {
       const user = await requireUser(req, WRITE);
       return svc.importEvents(db, config, user, await readUpload(req), auditCtx(req));
+    },
+  );
+
+  // The console reads the event domains from here, not from the server's file (the web reaches the server
+  // only over HTTP).
+  app.get(
+    '/api/monitoring/taxonomy',
+    { schema: { tags: [TAG], summary: '信用事件领域与子领域', response: { 200: TaxonomyResponse } } },
+    async (req) => {
+      await requireUser(req, READ);
+      const t = defaultTaxonomy();
+      return { version: t.version, domains: t.domains.map((d) => ({ name: d.name, subdomains: d.subdomains.map((x) => x.name) })) };
     },
   );
 

@@ -484,3 +484,22 @@ describe('briefing', () => {
     assert.match(String(r.headers['content-disposition']), /^attachment; filename="monitoring-report\.html"; filename\*=UTF-8''/);
   });
 });
+
+describe('event taxonomy for the console', () => {
+  test('GET /api/monitoring/taxonomy gives the shipped domains and sub-domains to monitoring roles only', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/monitoring/taxonomy', headers: auditor.headers });
+    assert.equal(res.statusCode, 200);
+    const body = res.json() as { version: string; domains: { name: string; subdomains: string[] }[] };
+    const shipped = JSON.parse(readFileSync(new URL('./defaults/taxonomy.json', import.meta.url), 'utf8')) as {
+      version: string;
+      domains: { name: string; subdomains: { name: string }[] }[];
+    };
+    assert.equal(body.version, shipped.version);
+    assert.deepEqual(
+      body.domains,
+      shipped.domains.map((d) => ({ name: d.name, subdomains: d.subdomains.map((s) => s.name) })),
+    );
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/monitoring/taxonomy', headers: reporter.headers })).statusCode, 403);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/monitoring/taxonomy' })).statusCode, 401);
+  });
+});

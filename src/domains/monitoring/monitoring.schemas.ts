@@ -501,3 +501,32 @@ export const TrendResponse = Type.Object({
     }),
   ),
 });
+
+/** The event domains and their sub-domains, for the console's filters and corrections (no keyword cues). */
+export const TaxonomyResponse = Type.Object({
+  version: Type.String(),
+  domains: Type.Array(Type.Object({ name: Type.String(), subdomains: Type.Array(Type.String()) })),
+});
+
+// Static types of the answers above, imported type-only by the web console (src/web/api/monitoring.ts).
+export type TaxonomyResponse = Static<typeof TaxonomyResponse>;
+export type CreditEvent = Static<typeof CreditEventSchema>;
+export type EventsPage = Static<typeof EventsPage>;
+export type ClassifierBuild = Static<typeof ClassifierBuildSchema>;
+export type ImportEventsResponse = Static<typeof ImportEventsResponse>;
+export type StatsResponse = Static<typeof StatsResponse>;
+export type ChecklistItem = Static<typeof ChecklistItemSchema>;
+export type ChecklistResponse = Static<typeof ChecklistResponse>;
+export type Tree = Static<typeof TreeSchema>;
+export type ScoresImportResponse = Static<typeof ScoresImportResponse>;
+export type CompareResponse = Static<typeof CompareResponse>;
+export type WhatIfResponse = Static<typeof WhatIfResponse>;
+export type TrendResponse = Static<typeof TrendResponse>;
+export type PublicEventsPage = Static<typeof PublicEventsPage>;
+export type ConversionsPage = Static<typeof ConversionsPage>;
+export type ChecklistPatchBody = Static<typeof ChecklistPatchBody>;
+export type ChecklistImportResponse = Static<typeof ChecklistImportResponse>;
+export type EffectRulesResponse = Static<typeof EffectRulesResponse>;
+export type CreateEventBody = Static<typeof CreateEventBody>;
+export type ReviewQueuePage = Static<typeof ReviewQueuePage>;
+export type PoliciesResponse = Static<typeof PoliciesResponse>;

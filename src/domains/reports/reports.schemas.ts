@@ -29,3 +29,7 @@ export const PdfResponse = Type.Unsafe<Buffer>({ type: 'string', format: 'binary
 export const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
 });
+
+// Static type of the verification answer, imported type-only by the web portal (src/web/api) instead of a copy.
+import type { Static } from '@sinclair/typebox';
+export type VerifyResponse = Static<typeof VerifyResponse>;

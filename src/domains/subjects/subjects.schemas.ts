@@ -50,3 +50,4 @@ export const PublicSubjectSchema = Type.Object(
 export type PublicSubjectItem = Static<typeof PublicSubjectItemSchema>;
 export type PublicSearchResult = Static<typeof SearchResponse>;
 export type PublicSubject = Static<typeof PublicSubjectSchema>;
+export type SubjectKind = Static<typeof SubjectKindSchema>;

@@ -1,18 +1,10 @@
 // A department's authorities it may report for (代报机关, issue 11 §1) and its own USCC.
 import { request } from './http';
+import type { Authority, AuthorityList } from '../../domains/auth/authorities.schemas.ts';
 
-export interface ReportableAuthority {
-  uscc: string;
-  name: string;
-  note: string | null;
-  createdAt: string;
-}
-
-export interface AuthorityList {
-  /** The department's own USCC (always allowed); null until the credit office sets it. */
-  own: string | null;
-  items: ReportableAuthority[];
-}
+// The server's answer types (type-only import: erased from the bundle).
+export type ReportableAuthority = Authority;
+export type { AuthorityList };
 
 /** The department's own USCC and the authorities it may report for. */
 export function listAuthorities(departmentId: number): Promise<AuthorityList> {

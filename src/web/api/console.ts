@@ -84,6 +84,6 @@ export function revokeApiKey(id: number): Promise<unknown> {
 }
 
 /** One page of the audit log, newest first. */
-export function listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
-  return request<Page<AuditEntry>>('GET', '/api/audit', { query: { ...query } });
+export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntry>> {
+  return request<Page<AuditEntry>>('GET', '/api/audit', { query: { ...query }, signal });
 }

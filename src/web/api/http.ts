@@ -193,6 +193,17 @@ export function filenameFromDisposition(header: string | null, fallback: string)
   return name || fallback;
 }
 
+/** A file answer with the name its Content-Disposition gives (or `fallbackName`). */
+export interface NamedFile extends BlobResponse {
+  filename: string;
+}
+
+/** The one download path of the app: `requestBlob`, then the file name from Content-Disposition. */
+export async function fetchFile(method: Method, path: string, fallbackName: string, options: RequestOptions = {}): Promise<NamedFile> {
+  const { blob, headers } = await requestBlob(method, path, options);
+  return { blob, headers, filename: filenameFromDisposition(headers.get('content-disposition'), fallbackName) };
+}
+
 /** Let the browser save a blob under `filename` (object URL + a temporary `<a download>`). */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

@@ -8,7 +8,7 @@ import type {
   IngestRecord,
   IngestStatsRow,
   Page,
-  Receipt,
+  Batch,
   RecordDetail,
   RecordQuery,
   RejectRow,
@@ -69,13 +69,13 @@ export function uploadIngestFile(
 }
 
 /** Submit one record through the online form; the answer is the batch's receipt. */
-export function submitIngestForm(body: FormSubmission): Promise<Receipt> {
-  return request<Receipt>('POST', '/api/ingest/form', { body });
+export function submitIngestForm(body: FormSubmission): Promise<Batch> {
+  return request<Batch>('POST', '/api/ingest/form', { body });
 }
 
 /** One batch's receipt (with `progress` while it is still being processed). */
-export function fetchBatch(batchId: string, signal?: AbortSignal): Promise<Receipt> {
-  return request<Receipt>('GET', `/api/ingest/batches/${enc(batchId)}`, { signal });
+export function fetchBatch(batchId: string, signal?: AbortSignal): Promise<Batch> {
+  return request<Batch>('GET', `/api/ingest/batches/${enc(batchId)}`, { signal });
 }
 
 /** Where the rejected rows of a batch can be downloaded as XLSX (personal fields masked unless `unmasked`: the uploader only, audited). */
@@ -89,13 +89,13 @@ export function listBatchRejects(batchId: string, cursor?: string | null): Promi
 }
 
 /** One page of batches, newest first. */
-export function listBatches(query: BatchQuery): Promise<Page<Receipt>> {
-  return request<Page<Receipt>>('GET', '/api/ingest/batches', { query: { ...query } });
+export function listBatches(query: BatchQuery, signal?: AbortSignal): Promise<Page<Batch>> {
+  return request<Page<Batch>>('GET', '/api/ingest/batches', { query: { ...query }, signal });
 }
 
 /** One page of collected records. */
-export function listRecords(query: RecordQuery): Promise<Page<IngestRecord>> {
-  return request<Page<IngestRecord>>('GET', '/api/ingest/records', { query: { ...query } });
+export function listRecords(query: RecordQuery, signal?: AbortSignal): Promise<Page<IngestRecord>> {
+  return request<Page<IngestRecord>>('GET', '/api/ingest/records', { query: { ...query }, signal });
 }
 
 /**

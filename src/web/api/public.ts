@@ -1,5 +1,5 @@
 // Calls of the public portal (no session needed).
-import { filenameFromDisposition, request, requestBlob, upload } from './http';
+import { fetchFile, request, upload } from './http';
 import type {
   DownloadedReport,
   Policy,
@@ -59,10 +59,10 @@ export async function fetchPolicies(signal?: AbortSignal): Promise<Policy[]> {
 
 /** Generates a subject's credit report (PDF) with the number and verification code printed on it. */
 export async function downloadReport(subjectId: string): Promise<DownloadedReport> {
-  const { blob, headers } = await requestBlob('POST', '/api/public/reports', { body: { subjectId } });
+  const { blob, headers, filename } = await fetchFile('POST', '/api/public/reports', '公共信用信息报告.pdf', { body: { subjectId } });
   return {
     blob,
-    filename: filenameFromDisposition(headers.get('content-disposition'), '公共信用信息报告.pdf'),
+    filename,
     number: headers.get('x-report-number'),
     verificationCode: headers.get('x-verification-code'),
   };

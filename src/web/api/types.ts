@@ -1,24 +1,21 @@
-// Shapes of the JSON the server returns, as agreed in the API contract.
+// Shapes of the JSON the server returns. Where the server declares a route's answer with a TypeBox schema,
+// the type here is that schema's Static<> type, imported type-only (erased from the bundle), so a change of
+// the server's answer fails `npm run typecheck` here instead of drifting. The rest are web-only shapes
+// (query builders, derived views) or answers of routes whose schemas are still inline in their route file.
+import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQuery, Department as ServerDepartment, MeResponse, Role as ServerRole, SessionUser as ServerSessionUser, User, UserPatchBody } from '../../domains/auth/auth.schemas.ts';
+import type { CreateUserBody } from '../../domains/auth/auth.schemas.ts';
+import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
+import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
+import type { VerifyResponse } from '../../domains/reports/reports.schemas.ts';
+import type { PublicSearchResult, PublicSubject as ServerPublicSubject, PublicSubjectItem, SubjectKind as ServerSubjectKind } from '../../domains/subjects/subjects.schemas.ts';
 
-export type Role = 'admin' | 'reporter' | 'reviewer' | 'district_admin' | 'auditor';
+export type Role = ServerRole;
 
-export type DepartmentKind = 'city_unit' | 'district' | 'soe' | 'office';
+export type DepartmentKind = ServerDepartment['kind'];
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentId: number | null;
-  departmentName: string | null;
-  /** Signed in with a one-time password: the console only offers to change it. */
-  mustChangePassword: boolean;
-}
+export type SessionUser = ServerSessionUser;
 
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-}
+export type SessionResponse = MeResponse;
 
 export interface SiteInfo {
   cityName: string;
@@ -27,33 +24,14 @@ export interface SiteInfo {
 }
 
 /** legal 法人和非法人组织; individual_business 个体工商户; natural_person 自然人 (others shown as sent). */
-export type SubjectKind = 'legal' | 'individual_business' | 'natural_person' | (string & {});
+export type SubjectKind = ServerSubjectKind;
 
-export interface SearchItem {
-  id: string;
-  name: string;
-  uscc: string | null;
-  kind: SubjectKind;
-  regionName?: string;
-}
+export type SearchItem = PublicSubjectItem;
 
-export interface SearchResponse {
-  items: SearchItem[];
-  /** A number, or "20+" when there are more than 20 (no exact count for common substrings). */
-  total: number | string;
-  nextCursor?: string | null;
-}
+export type SearchResponse = PublicSearchResult;
 
 /** GET /api/public/subjects/:id: a subject's basic information (natural persons: surname only). */
-export interface PublicSubject {
-  id: string;
-  name: string;
-  uscc: string | null;
-  kind: SubjectKind;
-  legalRepresentative?: string | null;
-  regionName?: string | null;
-  registeredOn?: string | null;
-}
+export type PublicSubject = ServerPublicSubject;
 
 /** Tabs of a subject page that list records (`?tab=` of /api/public/subjects/:id/records). */
 export type RecordTab = 'permit' | 'penalty' | 'red' | 'black' | 'commitment' | 'evaluation';
@@ -90,15 +68,7 @@ export interface SgsQuery {
 }
 
 /** One municipal document of the 信用制度 section. */
-export interface Policy {
-  title: string;
-  number: string | null;
-  date: string | null;
-  link: string | null;
-  issuer: string | null;
-  domain: string;
-  institution: string;
-}
+export type Policy = PoliciesResponse['items'][number];
 
 /** A downloaded credit report: the PDF and the identifiers printed on it. */
 export interface DownloadedReport {
@@ -109,64 +79,20 @@ export interface DownloadedReport {
 }
 
 /** Answer of the report verification (by number + code or by uploading the PDF). */
-export interface VerifyResult {
-  genuine: boolean;
-  number: string | null;
-  subjectName: string | null;
-  issuedAt: string | null;
-  /** Whether the subject's public record changed since the report was issued (null: unknown). */
-  changedSince: boolean | null;
-  message: string;
-}
+// The page also shows a verdict it builds itself when the server refuses the input (400/404/422);
+// whether the subject changed is unknown then, hence null beside the server's boolean.
+export type VerifyResult = Omit<VerifyResponse, 'changedSince'> & { changedSince: boolean | null };
 
-export interface Department {
-  id: number;
-  code: string;
-  name: string;
-  shortName: string | null;
-  kind: DepartmentKind;
-  parentId: number | null;
-  active: boolean;
-}
+export type Department = ServerDepartment;
 
-export interface UserRow {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentId: number | null;
-  departmentName: string | null;
-  /** False when the user's department is deactivated (the user cannot sign in then). */
-  departmentActive: boolean | null;
-  active: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-}
+export type UserRow = User;
 
 /** A change of role and/or department (PATCH /api/users/:id). */
-export interface UserPatch {
-  role?: Role;
-  departmentId?: number | null;
-}
+export type UserPatch = UserPatchBody;
 
-export interface NewUser {
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentId: number | null;
-  password: string;
-}
+export type NewUser = CreateUserBody;
 
-export interface ApiKeyRow {
-  id: number;
-  appKey: string;
-  name: string;
-  departmentId: number;
-  departmentName: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt?: string | null;
-}
+export type ApiKeyRow = ApiKey;
 
 export interface CreatedApiKey {
   id: number;
@@ -174,29 +100,9 @@ export interface CreatedApiKey {
   secret: string;
 }
 
-export interface AuditEntry {
-  id: number | string;
-  at: string;
-  actorUsername: string | null;
-  actorRole: string | null;
-  /** Set when a department system (API key) was the actor. */
-  actorAppKey?: string | null;
-  action: string;
-  target: string | null;
-  detail: unknown;
-  ip: string | null;
-  outcome: string;
-}
+export type AuditEntry = ServerAuditEntry;
 
-export interface AuditQuery {
-  actor?: string;
-  action?: string;
-  outcome?: string;
-  from?: string;
-  to?: string;
-  cursor?: string;
-  limit?: number;
-}
+export type AuditQuery = ServerAuditQuery;
 
 export interface Page<T> {
   items: T[];
@@ -250,102 +156,36 @@ export interface CatalogDefError {
 
 // --- 数据归集 (ingest) ---
 
-export type BatchStatus = 'processing' | 'committed' | 'rejected' | 'failed';
-export type IngestChannel = 'file' | 'api' | 'form' | 'cli';
+export type BatchStatus = Batch['status'];
+export type IngestChannel = Batch['channel'];
 
 export interface IngestLimits {
   maxUploadBytes: number;
 }
 
-export interface BatchProgress {
-  rows: number;
-  bytesRead: number;
-  totalBytes: number;
-}
+export type BatchProgress = ServerBatchProgress;
 
-export interface FileError {
-  code: string;
-  message: string;
-}
+export type FileError = Batch['errors'][number];
 
-/** 回执 of one batch. */
-export interface Receipt {
-  batchId: string;
-  status: BatchStatus;
-  item: { id: string; name: string; version: number };
-  department: { id: number; name: string };
-  channel: IngestChannel;
-  fileName: string | null;
-  format: string | null;
-  encoding: string | null;
-  total: number;
-  accepted: number;
-  rejected: number;
-  new: number;
-  updated: number;
-  duplicates: number;
-  withdrawn: number;
-  late: number;
-  errors: FileError[];
-  /** Rows accepted with a personal-data warning of the public-field screen, per code. */
-  warnings?: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
-  sameAsBatch: string | null;
-  /** The console user who uploaded the batch; only they may download its error file unmasked. */
-  createdBy?: number | null;
-  createdAt: string;
-  finishedAt: string | null;
-  progress?: BatchProgress | null;
-}
+/** One batch as GET /api/ingest/batches/:id shows it (回执). Not named Receipt: the server's Receipt is one import run's result. */
+export type Batch = ServerBatch;
 
-export interface RejectError {
-  field: string | null;
-  header: string | null;
-  code: string;
-  message: string;
-}
+export type RejectError = RowIssue;
 
-export interface RejectRow {
-  rowNumber: number;
-  errors: RejectError[];
-}
+export type RejectRow = Reject;
 
 export interface BatchQuery {
   departmentId?: number | null;
   cursor?: string | null;
 }
 
-export type RecordStatus = 'active' | 'withdrawn';
+export type RecordStatus = IngestRecord['status'];
 
-export interface IngestRecord {
-  id: string | number;
-  itemId: string;
-  itemName: string;
-  docNo: string | null;
-  authorityUscc: string | null;
-  subjectName: string | null;
-  status: RecordStatus;
-  version: number;
-  decisionDate: string | null;
-  late: boolean;
-  updatedAt: string;
-  departmentId?: number;
-}
+export type IngestRecord = ServerIngestRecord;
 
-export interface RecordVersion {
-  version: number;
-  content: Record<string, string | number | null>;
-  batchId: string | null;
-  rowNumber: number | null;
-  channel: IngestChannel;
-  late: boolean;
-  withdrawn: boolean;
-  createdAt: string;
-}
+export type RecordVersion = RecordDetail['versions'][number];
 
-export interface RecordDetail {
-  record: IngestRecord;
-  versions: RecordVersion[];
-}
+export type RecordDetail = ServerRecordDetail;
 
 export interface RecordQuery {
   departmentId?: number | null;
@@ -354,25 +194,6 @@ export interface RecordQuery {
   cursor?: string | null;
 }
 
-export interface IngestStatsRow {
-  departmentId: number;
-  departmentName: string;
-  batches: number;
-  rows: number;
-  accepted: number;
-  rejected: number;
-  /** Rejected rows as a share of all rows, 0–1 (null when there were no rows). */
-  rejectionRate: number | null;
-  late: number;
-  /** Late rows as a share of accepted rows, 0–1 (null when nothing was accepted). */
-  lateShare: number | null;
-  records: number;
-}
+export type IngestStatsRow = StatsRow;
 
-export interface FormSubmission {
-  catalog: string;
-  departmentId?: number;
-  /** 更正原因 (credit office only): lets the row change another department's record. */
-  correctionReason?: string;
-  values: Record<string, string>;
-}
+export type FormSubmission = FormBody;

@@ -1,7 +1,7 @@
-// A cursor-paged list ("加载更多") for portal pages: the first page on reload(), the next on loadMore().
-// A reload cancels whatever the previous query still had in flight, so a slow answer to an old filter
-// never overwrites the list of the new one.
-import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
+// A cursor-paged list ("加载更多") for portal and console pages: the first page on reload(), the next on
+// loadMore(). A reload cancels whatever the previous query still had in flight, so a slow answer to an old
+// filter never overwrites the list of the new one.
+import { getCurrentInstance, onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { errorMessage, isAbort } from '../api/http';
 
 export type PagedStatus = 'idle' | 'loading' | 'done' | 'error';
@@ -28,8 +28,19 @@ export interface Paged<T> {
   reset(): void;
 }
 
+export interface PagedOptions {
+  /**
+   * Keep the rows on screen while a reload runs (console tables show a loading overlay over them);
+   * the portal clears them and shows a skeleton instead.
+   */
+  keepItemsWhileLoading?: boolean;
+}
+
 /** State and actions of one cursor-paged list; requests are cancelled when the component unmounts. */
-export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<PageResult<T>>): Paged<T> {
+export function usePaged<T>(
+  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<PageResult<T>>,
+  options: PagedOptions = {},
+): Paged<T> {
   const status = ref<PagedStatus>('idle');
   const items = shallowRef<T[]>([]);
   const nextCursor = ref<string | null>(null);
@@ -39,11 +50,13 @@ export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSign
   const loadingMore = ref(false);
   let controller: AbortController | null = null;
 
-  function reset(): void {
+  function reset(keepItems = false): void {
     controller?.abort();
     controller = null;
-    items.value = [];
-    nextCursor.value = null;
+    if (!keepItems) {
+      items.value = [];
+      nextCursor.value = null;
+    }
     error.value = '';
     failure.value = null;
     moreError.value = '';
@@ -52,7 +65,7 @@ export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSign
   }
 
   async function reload(): Promise<void> {
-    reset();
+    reset(options.keepItemsWhileLoading === true);
     const ac = new AbortController();
     controller = ac;
     status.value = 'loading';
@@ -64,6 +77,8 @@ export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSign
       status.value = 'done';
     } catch (e) {
       if (ac.signal.aborted || isAbort(e)) return;
+      items.value = [];
+      nextCursor.value = null;
       failure.value = e;
       error.value = errorMessage(e);
       status.value = 'error';
@@ -73,7 +88,8 @@ export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSign
   async function loadMore(): Promise<void> {
     const ac = controller;
     const cursor = nextCursor.value;
-    if (!ac || !cursor || loadingMore.value) return;
+    // Not while a reload runs: the kept rows' cursor belongs to the previous query.
+    if (!ac || !cursor || loadingMore.value || status.value === 'loading') return;
     loadingMore.value = true;
     moreError.value = '';
     try {
@@ -88,7 +104,8 @@ export function usePaged<T>(fetchPage: (cursor: string | null, signal: AbortSign
     }
   }
 
-  onBeforeUnmount(() => controller?.abort());
+  // Outside a component (its unit test) there is nothing to unmount.
+  if (getCurrentInstance()) onBeforeUnmount(() => controller?.abort());
 
-  return { status, items, nextCursor, error, failure, moreError, loadingMore, reload, loadMore, reset };
+  return { status, items, nextCursor, error, failure, moreError, loadingMore, reload, loadMore, reset: () => reset() };
 }
