@@ -16,6 +16,7 @@ import type { TrustProxy } from './config.ts';
 import authRoutes from './domains/auth/auth.routes.ts';
 import authoritiesRoutes from './domains/auth/authorities.routes.ts';
 import { AppError, isPgError, PG } from './platform/errors.ts';
+import { ERRORS, type ErrorCode } from './platform/errorCodes.ts';
 import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext } from './platform/http.ts';
 import { domainRoutes } from './routes.ts';
 import { authenticator } from './shell/auth.ts';
@@ -127,33 +128,23 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   // One error handler with stable codes; a 5xx never leaks internals.
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
-    if (err instanceof AppError) {
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
-    }
+    // Every answer's code, status and default message come from the one error table (platform/errorCodes.ts).
+    const fail = (code: ErrorCode, opts: { status?: number; message?: string; details?: unknown } = {}) =>
+      reply.status(opts.status ?? ERRORS[code].status).send({ error: { code, message: opts.message ?? ERRORS[code].message, details: opts.details } });
+    if (err instanceof AppError) return fail(err.code, { status: err.status, message: err.message, details: err.details });
     const fe = err as FastifyError;
     if (fe.validation) {
-      return reply.status(400).send({
-        error: {
-          code: 'validation_failed',
-          message: '请求参数不合法',
-          details: fe.validation.map((v) => ({ path: v.instancePath || (v.params as { missingProperty?: string })?.missingProperty, rule: v.keyword })),
-        },
+      return fail('validation_failed', {
+        details: fe.validation.map((v) => ({ path: v.instancePath || (v.params as { missingProperty?: string })?.missingProperty, rule: v.keyword })),
       });
     }
-    if (fe.statusCode === 429) {
-      return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } });
-    }
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
-      return reply.status(413).send({ error: { code: 'payload_too_large', message: '请求体过大' } });
-    }
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: 'bad_request', message: '请求无效' } });
-    }
-    if (isPgError(err, PG.uniqueViolation)) {
-      return reply.status(409).send({ error: { code: 'conflict', message: '记录已存在' } });
-    }
+    if (fe.statusCode === 429) return fail('rate_limited');
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) return fail('payload_too_large');
+    // Other 4xx from Fastify (malformed JSON, unsupported media type …) keep their status under one code.
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return fail('bad_request', { status: fe.statusCode });
+    if (isPgError(err, PG.uniqueViolation)) return fail('conflict');
     req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal_error', message: `服务器内部错误，请稍后重试（请求编号 ${req.id}）` } });
+    return fail('internal_error', { message: `${ERRORS.internal_error.message}（请求编号 ${req.id}）` });
   });
 
   app.get(
