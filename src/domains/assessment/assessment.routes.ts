@@ -1,8 +1,9 @@
 // Department scorecard routes (部门考核), for the credit office roles. The URLs stay under
 // /api/monitoring/ where the console and scripts have always called them. Thin: validate, authorise,
 // call the service.
+import { sendFile } from '../../platform/download.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../db/types.ts';
 import { requireUser } from '../../platform/http.ts';
 import { BinaryResponse, ScorecardsQuery, ScorecardsResponse } from './assessment.schemas.ts';
@@ -14,16 +15,6 @@ const READ: Role[] = ['admin', 'auditor', 'district_admin'];
 const TAG = '城市信用监测';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-// RFC 6266 attachment header: an ASCII fallback and the UTF-8 (Chinese) name. A copy of the monitoring
-// routes' helper until issue 12 §7's shared download helper replaces both.
-function contentDisposition(filename: string, fallback: string): string {
-  const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
-
-function download(reply: FastifyReply, body: Buffer, type: string, filename: string, fallback: string) {
-  return reply.type(type).header('content-disposition', contentDisposition(filename, fallback)).send(body);
-}
 
 /** Registers the scorecard routes. */
 export default async function assessmentRoutes(fastify: FastifyInstance): Promise<void> {
@@ -45,7 +36,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance): Promis
     async (req, reply) => {
       await requireUser(req, READ);
       const month = req.query.month ?? currentMonth();
-      return download(reply, await scorecardsXlsx(await scorecardsFor(db, month)), XLSX, `部门考核（${month}）.xlsx`, `scorecards-${month}.xlsx`);
+      return sendFile(reply, await scorecardsXlsx(await scorecardsFor(db, month)), XLSX, `部门考核（${month}）.xlsx`, `scorecards-${month}.xlsx`);
     },
   );
 }

@@ -1,4 +1,5 @@
 // 资源目录 routes: list items with their fields, template downloads, local items and their review.
+import { contentDisposition } from '../../platform/download.ts';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
@@ -96,7 +97,7 @@ export default async function catalogRoutes(fastify: FastifyInstance): Promise<v
       const name = `${item.name}-v${item.version}-填报模板.${ext}`;
       return reply
         .type(ext === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${item.id}.${ext}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('content-disposition', contentDisposition(name, `${item.id}.${ext}`))
         .send(body);
     });
   }

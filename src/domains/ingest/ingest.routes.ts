@@ -1,5 +1,6 @@
 // 归集 routes: console upload (async, with progress), online form, receipts, error files, records,
 // statistics; and the signed API for department systems. Thin: authorise, call a service, shape the answer.
+import { contentDisposition } from '../../platform/download.ts';
 import fastifyMultipart from '@fastify/multipart';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -216,7 +217,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="errors-${file.batchId}.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .header('content-disposition', contentDisposition(file.fileName, `errors-${file.batchId}.xlsx`))
         .send(file.body);
     },
   );

@@ -2,7 +2,7 @@
 // multipart upload reader and the download reply. The plugin in monitoring.routes.ts registers the
 // multipart parser these uploads rely on.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Role } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Upload } from './upload.ts';
@@ -31,13 +31,5 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
   return { filename: file.filename, buffer: Buffer.concat(chunks) };
 }
 
-/** RFC 6266 attachment header: an ASCII fallback and the UTF-8 (Chinese) name. */
-export function contentDisposition(filename: string, fallback: string): string {
-  const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
-
-/** Sends a file as an attachment with its Chinese name. */
-export function download(reply: FastifyReply, body: Buffer | string, type: string, filename: string, fallback: string) {
-  return reply.type(type).header('content-disposition', contentDisposition(filename, fallback)).send(body);
-}
+// File answers use the platform's one attachment header (platform/download.ts).
+export { contentDisposition, sendFile as download } from '../../platform/download.ts';

@@ -1,6 +1,7 @@
 // Public routes of the credit report (公共信用信息报告): issue a PDF, verify by number and code, verify an
 // uploaded PDF. Thin: validate, call one service function, shape the answer. All three are rate-limited
 // per client; uploads are size-limited and a cut-off upload is refused (413), never verified.
+import { contentDisposition } from '../../platform/download.ts';
 import fastifyMultipart from '@fastify/multipart';
 import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -16,12 +17,6 @@ export const REPORT_RATE_LIMITS = { issue: 10, verify: 30, verifyUpload: 10 } as
 export const MAX_VERIFY_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } });
-
-/** RFC 6266 attachment header: an ASCII fallback and the UTF-8 (Chinese) name. */
-function contentDisposition(filename: string, fallback: string): string {
-  const encoded = encodeURIComponent(filename).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
 
 /** Registers the credit-report routes (with multipart uploads, encapsulated in this plugin). */
 export default async function reportRoutes(fastify: FastifyInstance): Promise<void> {
