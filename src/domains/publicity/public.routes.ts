@@ -6,25 +6,10 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/errors.ts';
 import { findPublicRecord, page, publicRecords } from './public.repository.ts';
+import { PublicRecordPageSchema as PageSchema, PublicRecordSchema } from './publicity.schemas.ts';
 
 const TABS = { permit: ['permit'], penalty: ['penalty'], red: ['red_list'], black: ['black_list'], commitment: ['commitment'], evaluation: ['evaluation'] } as const;
 type Tab = keyof typeof TABS;
-
-const PublicRecordSchema = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  itemName: Type.String(),
-  subjectId: Type.Union([Type.String(), Type.Null()]),
-  subjectName: Type.Union([Type.String(), Type.Null()]),
-  docNo: Type.String(),
-  decisionDate: Type.Union([Type.String(), Type.Null()]),
-  authority: Type.Union([Type.String(), Type.Null()]),
-  publicUntil: Type.Union([Type.String(), Type.Null()]),
-  publicity: Type.String(),
-  fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
-});
-
-const PageSchema = Type.Object({ items: Type.Array(PublicRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 const RATE = { rateLimit: { max: 120, timeWindow: '1 minute' } };
 const Cursor = Type.Optional(Type.String({ maxLength: 40 }));

@@ -250,3 +250,24 @@ export const PublicityDecisionSchema = Type.Object({
 export interface PublicityDecision extends Omit<Static<typeof PublicityDecisionSchema>, 'reasons'> {
   reasons: ReasonCode[];
 }
+
+/** One public record (公示信息) as the portal gets it: only 社会公开 fields, enum codes shown as labels. */
+export const PublicRecordSchema = Type.Object({
+  id: Type.String(),
+  type: Type.String({ description: 'penalty, permit, red_list, black_list …' }),
+  itemName: Type.String(),
+  subjectId: Type.Union([Type.String(), Type.Null()]),
+  subjectName: Type.Union([Type.String(), Type.Null()]),
+  docNo: Type.String(),
+  decisionDate: Type.Union([Type.String(), Type.Null()]),
+  authority: Type.Union([Type.String(), Type.Null()]),
+  publicUntil: Type.Union([Type.String(), Type.Null()]),
+  publicity: Type.String({ description: '公示引擎的说明，如「公示至 2027-03-05：…」' }),
+  fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+});
+/** A cursor page of public records. */
+export const PublicRecordPageSchema = Type.Object({ items: Type.Array(PublicRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+// Static types of the public answers, imported type-only by the portal (src/web/api/types.ts).
+export type PublicRecordAnswer = Static<typeof PublicRecordSchema>;
+export type PublicRecordPage = Static<typeof PublicRecordPageSchema>;

@@ -6,6 +6,7 @@ import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQ
 import type { CreateUserBody } from '../../domains/auth/auth.schemas.ts';
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
 import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
+import type { PublicRecordAnswer, PublicRecordPage } from '../../domains/publicity/publicity.schemas.ts';
 import type { VerifyResponse } from '../../domains/reports/reports.schemas.ts';
 import type { PublicSearchResult, PublicSubject as ServerPublicSubject, PublicSubjectItem, SubjectKind as ServerSubjectKind } from '../../domains/subjects/subjects.schemas.ts';
 
@@ -37,26 +38,9 @@ export type PublicSubject = ServerPublicSubject;
 export type RecordTab = 'permit' | 'penalty' | 'red' | 'black' | 'commitment' | 'evaluation';
 
 /** One public record (公示信息): only 社会公开 fields, enum codes already shown as labels. */
-export interface PublicRecord {
-  id: string;
-  /** penalty, permit, red_list, black_list, … */
-  type: string;
-  itemName: string;
-  subjectId: string | null;
-  subjectName: string | null;
-  docNo: string;
-  decisionDate: string | null;
-  authority: string | null;
-  publicUntil: string | null;
-  /** The publicity engine's explanation, e.g. "公示至 2027-03-05：…". */
-  publicity: string;
-  fields: Array<{ name: string; value: string }>;
-}
+export type PublicRecord = PublicRecordAnswer;
 
-export interface RecordPage {
-  items: PublicRecord[];
-  nextCursor: string | null;
-}
+export type RecordPage = PublicRecordPage;
 
 export interface SgsQuery {
   type: 'penalty' | 'permit';
