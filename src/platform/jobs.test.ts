@@ -232,3 +232,33 @@ test('at start, a job claimed by a process of this host that is gone is run at o
   assert.equal((await row(id)).result, 'attempt 2');
   await r.stop();
 });
+
+test('a job that fails while its runner stops is queued again (attempts left), so the next runner takes it up', async () => {
+  const held = gate();
+  const started = gate();
+  const job: QueuedJob<Record<string, never>> = {
+    kind: 'queued',
+    name: 'test.stopping',
+    description: '测试',
+    retries: 1,
+    async run() {
+      started.open();
+      await held.wait;
+      throw new Error('连接已关闭'); // what a job sees when the server closes under it
+    },
+  };
+  const r = new JobRunner(ctx, [job], { retryDelayMs: 0 });
+  const { id, done } = await r.submit('test.stopping', {});
+  await started.wait;
+  const stopping = r.stop();
+  held.open();
+  assert.equal((await done).status, 'requeued');
+  await stopping;
+  const stored = await row(id);
+  assert.equal(stored.status, 'queued');
+  assert.equal(stored.attempts, 1);
+
+  const next = new JobRunner(ctx, [{ ...job, async run() { return '完成'; } }], { retryDelayMs: 0 });
+  await next.drain('test.stopping');
+  assert.equal((await row(id)).status, 'done');
+});

@@ -407,7 +407,8 @@ export class JobRunner {
       this.log(`[job ${row.name} #${row.id}] ${result}`);
       return { status: 'done', result, error: null };
     } catch (e) {
-      const retry = !(e instanceof PermanentJobError) && row.attempts < row.max_attempts && !this.stopped;
+      // A failure while this runner stops is retried like any other: the next runner takes the job up again.
+      const retry = !(e instanceof PermanentJobError) && row.attempts < row.max_attempts;
       const error = message(e);
       const progress = latest ?? row.progress;
       const kept = retry
