@@ -8,6 +8,7 @@
 //             a run that lost its claim can tell (stillOwned) before it writes;
 //   service   a long-running worker started with the server and stopped on close (the search indexer).
 // Every run is a row (migration 20261207T0700_jobs), so `citycredit jobs list` shows the last result of each.
+import { processAlive } from './process.ts';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
@@ -120,16 +121,6 @@ type JobRow = {
   progress: unknown;
   ref: string | null;
 };
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists under another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -4,6 +4,7 @@
 //   appKey, timestamp (Unix seconds), nonce, HTTP method (upper case), path with query, hex SHA-256 of the raw body
 // sign = hex(HMAC-SHA256(secret, canonical)). Headers: X-App-Key, X-Timestamp, X-Nonce, X-Sign.
 // A request outside ±API_SIGN_WINDOW_SECONDS (default 5 minutes) or with a nonce seen before is rejected.
+import type { ApiCaller } from '../../platform/http.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
@@ -108,12 +109,7 @@ export async function revokeApiKey(db: Db, user: SessionUser, id: number, ctx: A
   });
 }
 
-export interface ApiCaller {
-  appKey: string;
-  keyId: number;
-  departmentId: number;
-  departmentName: string;
-}
+export type { ApiCaller };
 
 /** A request's signature headers, checked, with the key they name (the body is not read yet). */
 export interface SignedHeaders {

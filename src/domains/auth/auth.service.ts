@@ -20,17 +20,9 @@ export const ROLES: Record<Role, string> = {
   auditor: '审计员',
 };
 
-/** The signed-in user as the rest of the app sees it. */
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentId: number | null;
-  departmentName: string | null;
-  /** Signed in with a one-time password set by an administrator: only changing the password is allowed. */
-  mustChangePassword: boolean;
-}
+/** The signed-in user as the rest of the app sees it: the platform's request helpers define its shape. */
+import type { SessionUser } from '../../platform/http.ts';
+export type { SessionUser };
 
 // argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's minimum recommendation).
 /** Hashes a password with argon2id. */

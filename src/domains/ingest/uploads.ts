@@ -2,6 +2,7 @@
 // 0700), each file 0600, removed when the batch ends, and swept at start-up. A file's name starts with the pid
 // of the process that saved it, so that a start-up sweep keeps the files of another live process sharing the
 // data folder (a second `serve` on the same embedded server) and removes those whose process is gone.
+import { processAlive } from '../../platform/process.ts';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,16 +40,6 @@ export async function saveUpload(dir: string, stream: Readable): Promise<string>
 export async function removeUpload(path: string): Promise<void> {
   await rm(path, { force: true });
   inUse.delete(path);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists under another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
