@@ -63,15 +63,9 @@ const ALLOWED: Allowed[] = [
   { domain: 'publicity', table: 'records', mode: 'write', reason: 'publicity columns of records; the public read model' },
   { domain: 'publicity', table: 'record_versions', mode: 'read', reason: 'the public read model joins the current version' },
   { domain: 'publicity', table: 'subjects', mode: 'read', reason: 'the public read model shows the subject kind and name (one join per row)' },
-  // Debt (issue 12), no branch removes it yet: joins to read a department's name or code, and
-  // a report's subject header. The owners should export lookups (auth, subjects).
-  { domain: 'ingest', table: 'departments', mode: 'read', reason: 'batch lists show the department name; correction checks read its uscc' },
-  { domain: 'reports', table: 'subjects', mode: 'read', reason: 'the report header reads the subject (findSubject)' },
-  // Debt (issue 12): ingest reads the catalog version a batch used; monitoring reads one settings row;
-  // a correction writes its audit row inside the COPY transaction's client (no Kysely handle there).
+  // The console's records list shows the subject's name and filters a page by it in one query; a lookup
+  // function could show the names but not filter the page.
   { domain: 'ingest', table: 'subjects', mode: 'read', reason: 'the console records list shows and filters by the subject name in one query (a lookup function cannot filter a page)' },
-  { domain: 'ingest', table: 'catalog_versions', mode: 'read', reason: 'a batch joins the catalog version it was validated against' },
-  { domain: 'ingest', table: 'audit_log', mode: 'write', reason: 'auditCorrection writes on the pg client of the commit transaction' },
 ];
 
 interface Use {

@@ -46,6 +46,19 @@ export async function audit(db: DbOrTx, ctx: AuditContext, ev: AuditEvent): Prom
     .execute();
 }
 
+/**
+ * The same entry as audit(), written on a raw pg client: for work that runs on a client inside its own
+ * transaction (the import's COPY merge), so the entry commits or rolls back with that work.
+ */
+export async function auditOnClient(client: { query(text: string, values: unknown[]): Promise<unknown> }, ctx: AuditContext, ev: AuditEvent): Promise<void> {
+  const a = ctx.actor ?? {};
+  await client.query(
+    `INSERT INTO audit_log (actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, target, outcome, detail, ip, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [a.userId ?? null, a.username ?? null, a.role ?? null, a.departmentId ?? null, a.appKey ?? null, ev.action, ev.target ?? null, ev.outcome ?? 'ok', JSON.stringify(ev.detail ?? {}), ctx.ip ?? null, ctx.requestId ?? null],
+  );
+}
+
 export interface AuditQuery {
   actor?: string;
   action?: string;

@@ -12,3 +12,11 @@ export async function memberDepartments(db: DbOrTx): Promise<{ id: number; code:
     .orderBy('id')
     .execute();
 }
+
+/** Departments by id (any state), for other domains that show a department's name or check its USCC. */
+export async function departmentsByIds(db: DbOrTx, ids: readonly number[]): Promise<Map<number, { id: number; code: string; name: string; uscc: string | null }>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc']).where('id', 'in', unique).execute();
+  return new Map(rows.map((d) => [d.id, d]));
+}

@@ -3,4 +3,4 @@
 export { ROLES, departmentScope, assertDepartmentAccess, actorOf, resolveSession, type SessionUser, type DepartmentDto } from './auth.service.ts';
 export { reportingAuthorities, type ReportingAuthorities } from './authorities.service.ts';
 export { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from './departments.data.ts';
-export { memberDepartments } from './departments.ts';
+export { departmentsByIds, memberDepartments } from './departments.ts';

@@ -132,3 +132,26 @@ function toVersionRow(r: {
     activatedAt: r.activated_at ? new Date(r.activated_at).toISOString() : null,
   };
 }
+
+/**
+ * The names of these items' stored versions (item → version → name), for lists in other domains that show
+ * which item and version a batch or record used. One small query; names of a stored version never change.
+ */
+export async function itemVersionNames(db: DbOrTx, itemIds: readonly string[]): Promise<Map<string, Map<number, string>>> {
+  const unique = [...new Set(itemIds)];
+  const out = new Map<string, Map<number, string>>();
+  if (!unique.length) return out;
+  const rows = await db.selectFrom('catalog_versions').select(['item_id', 'version', 'name']).where('item_id', 'in', unique).execute();
+  for (const r of rows) {
+    if (!out.has(r.item_id)) out.set(r.item_id, new Map());
+    out.get(r.item_id)!.set(r.version, r.name);
+  }
+  return out;
+}
+
+/** The name of an item's newest stored version, from itemVersionNames' answer. */
+export function latestItemName(names: ReadonlyMap<string, ReadonlyMap<number, string>>, itemId: string): string | null {
+  const versions = names.get(itemId);
+  if (!versions?.size) return null;
+  return versions.get(Math.max(...versions.keys())) ?? null;
+}

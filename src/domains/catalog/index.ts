@@ -20,5 +20,5 @@ export {
   type CompiledLegacy,
   type EnumTable,
 } from './catalog.model.ts';
-export { definitionKey, findActiveItem, getVersion, itemDefinitions, listActiveItems, type CatalogVersionRow } from './catalog.repository.ts';
+export { definitionKey, findActiveItem, getVersion, itemDefinitions, itemVersionNames, latestItemName, listActiveItems, type CatalogVersionRow } from './catalog.repository.ts';
 export { BUILTIN_ITEMS, SGS_CF_V2 } from './builtin/index.ts';

@@ -1,6 +1,8 @@
 // 归集 commit: a batch's rows staged and merged chunk by chunk in one transaction, under the batch's and the
 // item's advisory locks, then its rejected rows, counts and receipt, and (for a credit-office correction) its
 // audit entry; a crash or SIGKILL leaves nothing of it (README.md, "How a batch is written").
+import type { Db } from '../../db/index.ts';
+import { auditOnClient } from '../../platform/audit.ts';
 import type pg from 'pg';
 import type { Channel } from '../../db/types.ts';
 import type { AuditContext } from '../../platform/audit.ts';
@@ -21,6 +23,8 @@ import { chunksOf, readAhead, stageContext, type StagedRow } from './staging.ts'
 export const MERGE_CHUNK_ROWS = 10_000;
 
 export interface CommitOptions {
+  /** Reads outside the batch's transaction (other domains' lookups, e.g. a department's name). */
+  db: Db;
   pool: pg.Pool;
   secret: string;
   batchId: string;
@@ -142,26 +146,15 @@ const AUDIT_RECORDS_MAX = 1000;
 
 /**
  * Audits a credit-office correction with its reason and the records it touched, in the batch's transaction
- * (the merge runs on a pg client, not Kysely, so this writes the row platform/audit.ts audit() writes).
+ * (the merge runs on a pg client, not Kysely: platform/audit.ts auditOnClient writes the same row there).
  */
 async function auditCorrection(client: pg.PoolClient, o: CommitOptions, touched: ReadonlyMap<string, number>): Promise<void> {
   const { reason, ctx } = o.correction!;
-  const a = ctx.actor ?? {};
   const records = [...touched].slice(0, AUDIT_RECORDS_MAX).map(([id, owner]) => ({ id, departmentId: owner, otherDepartment: owner !== o.departmentId }));
   const otherDepartments = [...touched.values()].filter((d) => d !== o.departmentId).length;
-  await client.query(
-    `INSERT INTO audit_log (actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, target, outcome, detail, ip, request_id)
-     VALUES ($1, $2, $3, $4, $5, 'ingest.correction', $6, 'ok', $7, $8, $9)`,
-    [
-      a.userId ?? null,
-      a.username ?? null,
-      a.role ?? null,
-      a.departmentId ?? null,
-      a.appKey ?? null,
-      `batch:${o.batchId}`,
-      JSON.stringify({ reason, departmentId: o.departmentId, item: o.item.id, recordCount: touched.size, otherDepartments, records }),
-      ctx.ip ?? null,
-      ctx.requestId ?? null,
-    ],
-  );
+  await auditOnClient(client, ctx, {
+    action: 'ingest.correction',
+    target: `batch:${o.batchId}`,
+    detail: { reason, departmentId: o.departmentId, item: o.item.id, recordCount: touched.size, otherDepartments, records },
+  });
 }

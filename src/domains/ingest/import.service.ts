@@ -185,6 +185,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       }
     }
     const counts = await commitBatch({
+      db: o.db,
       pool: o.pool,
       secret: o.secret,
       keyWithSubject: o.keyWithSubject ?? true,

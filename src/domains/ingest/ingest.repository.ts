@@ -3,6 +3,8 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { BatchStatus, Channel } from '../../db/types.ts';
+import { departmentsByIds } from '../auth/index.ts';
+import { itemVersionNames, latestItemName } from '../catalog/index.ts';
 
 export interface BatchDto {
   batchId: string;
@@ -37,16 +39,12 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 function batchQuery(db: DbOrTx) {
   return db
     .selectFrom('ingest_batches as b')
-    .innerJoin('departments as d', 'd.id', 'b.department_id')
-    .innerJoin('catalog_versions as c', (j) => j.onRef('c.item_id', '=', 'b.item_id').onRef('c.version', '=', 'b.catalog_version'))
     .select([
       'b.id',
       'b.status',
       'b.item_id',
       'b.catalog_version',
-      'c.name as item_name',
       'b.department_id',
-      'd.name as department_name',
       'b.channel',
       'b.file_name',
       'b.format',
@@ -73,12 +71,21 @@ function batchQuery(db: DbOrTx) {
 
 type BatchRow = Awaited<ReturnType<ReturnType<typeof batchQuery>['executeTakeFirstOrThrow']>>;
 
-function toBatchDto(r: BatchRow): BatchDto {
+/** The names a receipt shows, read from their owners (auth's departments, catalog's versions) for a page of batches. */
+async function batchNames(db: DbOrTx, rows: readonly BatchRow[]) {
+  const [departments, items] = await Promise.all([departmentsByIds(db, rows.map((r) => r.department_id)), itemVersionNames(db, rows.map((r) => r.item_id))]);
+  return {
+    department: (id: number) => departments.get(id)?.name ?? `部门 ${id}`,
+    item: (id: string, version: number) => items.get(id)?.get(version) ?? id,
+  };
+}
+
+function toBatchDto(r: BatchRow, names: Awaited<ReturnType<typeof batchNames>>): BatchDto {
   return {
     batchId: r.id,
     status: r.status,
-    item: { id: r.item_id, name: r.item_name, version: r.catalog_version },
-    department: { id: r.department_id, name: r.department_name },
+    item: { id: r.item_id, name: names.item(r.item_id, r.catalog_version), version: r.catalog_version },
+    department: { id: r.department_id, name: names.department(r.department_id) },
     channel: r.channel,
     fileName: r.file_name,
     format: r.format,
@@ -104,7 +111,7 @@ function toBatchDto(r: BatchRow): BatchDto {
 /** One batch with its receipt. */
 export async function getBatch(db: DbOrTx, id: string): Promise<BatchDto | undefined> {
   const r = await batchQuery(db).where('b.id', '=', id).executeTakeFirst();
-  return r ? toBatchDto(r) : undefined;
+  return r ? toBatchDto(r, await batchNames(db, [r])) : undefined;
 }
 
 /** Batches newest first (cursor = last id seen). */
@@ -121,7 +128,8 @@ export async function listBatches(
   if (q.departmentId) query = query.where('b.department_id', '=', q.departmentId);
   if (q.cursor) query = query.where('b.id', '<', q.cursor);
   const rows = await query.orderBy('b.id', 'desc').limit(limit + 1).execute();
-  const page = rows.slice(0, limit).map(toBatchDto);
+  const names = await batchNames(db, rows);
+  const page = rows.slice(0, limit).map((r) => toBatchDto(r, names));
   return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].batchId : null };
 }
 
@@ -187,7 +195,6 @@ function recordQuery(db: DbOrTx) {
     .select([
       'r.id',
       'r.item_id',
-      sql<string>`(SELECT c.name FROM catalog_versions c WHERE c.item_id = r.item_id ORDER BY c.version DESC LIMIT 1)`.as('item_name'),
       'r.doc_no',
       'r.authority_uscc',
       's.name as subject_name',
@@ -202,11 +209,17 @@ function recordQuery(db: DbOrTx) {
 
 type RecordRow = Awaited<ReturnType<ReturnType<typeof recordQuery>['executeTakeFirstOrThrow']>>;
 
-function toRecordDto(r: RecordRow): RecordDto {
+/** Item names (the newest version's, from the catalog domain) for a page of records. */
+async function recordItemNames(db: DbOrTx, rows: readonly RecordRow[]): Promise<(itemId: string) => string> {
+  const names = await itemVersionNames(db, rows.map((r) => r.item_id));
+  return (itemId) => latestItemName(names, itemId) ?? itemId;
+}
+
+function toRecordDto(r: RecordRow, itemName: (itemId: string) => string): RecordDto {
   return {
     id: r.id,
     itemId: r.item_id,
-    itemName: r.item_name,
+    itemName: itemName(r.item_id),
     docNo: r.doc_no,
     authorityUscc: r.authority_uscc,
     subjectName: r.subject_name,
@@ -236,7 +249,8 @@ export async function listRecords(
   }
   if (q.cursor) query = query.where('r.id', '<', q.cursor);
   const rows = await query.orderBy('r.id', 'desc').limit(limit + 1).execute();
-  const page = rows.slice(0, limit).map(toRecordDto);
+  const itemName = await recordItemNames(db, rows);
+  const page = rows.slice(0, limit).map((r) => toRecordDto(r, itemName));
   return { items: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
 }
 
@@ -258,7 +272,7 @@ export async function getRecord(db: DbOrTx, id: string): Promise<{ record: Recor
   if (!r) return undefined;
   const vs = await db.selectFrom('record_versions').selectAll().where('record_id', '=', id).orderBy('version').execute();
   return {
-    record: toRecordDto(r),
+    record: toRecordDto(r, await recordItemNames(db, [r])),
     versions: vs.map((v) => ({
       version: v.version,
       content: v.content as VersionDto['content'],
@@ -290,10 +304,8 @@ export interface StatsRow {
 export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { from?: string; to?: string }): Promise<StatsRow[]> {
   let query = db
     .selectFrom('ingest_batches as b')
-    .innerJoin('departments as d', 'd.id', 'b.department_id')
     .select([
       'b.department_id',
-      'd.name',
       sql<number>`count(*)::int`.as('batches'),
       sql<number>`coalesce(sum(b.total), 0)::int`.as('rows'),
       sql<number>`coalesce(sum(b.accepted), 0)::int`.as('accepted'),
@@ -302,15 +314,16 @@ export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { f
       sql<number>`coalesce(sum(b.new_records), 0)::int`.as('records'),
     ])
     .where('b.status', '=', 'committed')
-    .groupBy(['b.department_id', 'd.name']);
+    .groupBy('b.department_id');
   if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
   // Both ends are calendar days in Beijing time, and `to` includes its day (the console's date range picker).
   if (q.from) query = query.where('b.created_at', '>=', new Date(`${q.from}T00:00:00+08:00`));
   if (q.to) query = query.where('b.created_at', '<', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
   const rows = await query.orderBy('rows', 'desc').execute();
+  const departments = await departmentsByIds(db, rows.map((r) => r.department_id));
   return rows.map((r) => ({
     departmentId: r.department_id,
-    departmentName: r.name,
+    departmentName: departments.get(r.department_id)?.name ?? `部门 ${r.department_id}`,
     batches: r.batches,
     rows: r.rows,
     accepted: r.accepted,

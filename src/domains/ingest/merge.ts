@@ -12,6 +12,7 @@ import type { ReceiptCounts } from './batches.ts';
 import type { CommitOptions } from './commit.ts';
 import { copyText, esc, linesOf } from './copytext.ts';
 import { publicityOf, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
+import { departmentsByIds } from '../auth/index.ts';
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
 export interface MergeContext {
@@ -202,8 +203,8 @@ async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: 
   const ownerOf = (r: StagedVersion) => state.get(r.key)?.ownerId ?? o.departmentId;
   const others = chunk.filter((r) => ownerOf(r) !== o.departmentId);
   if (!others.length) return chunk;
-  const names = await step<{ id: number; name: string }>(m, 'SELECT id, name FROM departments WHERE id = ANY($1::int[])', [unique(others.map(ownerOf))]);
-  const nameOf = new Map(names.rows.map((d) => [d.id, d.name]));
+  const owners = await departmentsByIds(o.db, others.map(ownerOf));
+  const nameOf = new Map([...owners].map(([id, d]) => [id, d.name]));
   for (const r of others) {
     counts.accepted--;
     if (r.late) counts.late--;

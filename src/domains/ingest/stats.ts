@@ -2,10 +2,11 @@
 // collection volume, 双公示 and black-list counts from the records, and the rejected rows that a
 // later batch corrected. Ingest owns ingest_batches, ingest_rejects, records and record_versions, so
 // these queries live here and monitoring and assessment call them through index.ts (issue 12 §2).
-// Read-only; every function takes `db | trx` and returns rows. Two of them still join auth's departments
-// for a department's name and USCC, as the monitoring queries they came from did.
+// Read-only; every function takes `db | trx` and returns rows. A department's name and USCC come from auth
+// (departmentsByIds), never from a join on its table.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
+import { departmentsByIds } from '../auth/index.ts';
 
 /** Receipt counts of the committed batches created in [start, end), per department and catalogue item. */
 export async function committedBatchCounts(
@@ -15,10 +16,8 @@ export async function committedBatchCounts(
 ): Promise<{ department_id: number; department_name: string; item_id: string; total: number; accepted: number; late: number }[]> {
   const rows = await db
     .selectFrom('ingest_batches as b')
-    .innerJoin('departments as d', 'd.id', 'b.department_id')
     .select((eb) => [
       'b.department_id',
-      'd.name as department_name',
       'b.item_id',
       eb.fn.sum<string>('b.total').as('total'),
       eb.fn.sum<string>('b.accepted').as('accepted'),
@@ -27,9 +26,16 @@ export async function committedBatchCounts(
     .where('b.status', '=', 'committed')
     .where('b.created_at', '>=', start)
     .where('b.created_at', '<', end)
-    .groupBy(['b.department_id', 'd.name', 'b.item_id'])
+    .groupBy(['b.department_id', 'b.item_id'])
     .execute();
-  return rows.map((r) => ({ ...r, total: Number(r.total), accepted: Number(r.accepted), late: Number(r.late) }));
+  const departments = await departmentsByIds(db, rows.map((r) => r.department_id));
+  return rows.map((r) => ({
+    ...r,
+    department_name: departments.get(r.department_id)?.name ?? `部门 ${r.department_id}`,
+    total: Number(r.total),
+    accepted: Number(r.accepted),
+    late: Number(r.late),
+  }));
 }
 
 /**
@@ -64,16 +70,17 @@ export async function rejectingBatches(
   start: Date,
   end: Date,
 ): Promise<{ id: string; department_id: number; department_uscc: string | null; item_id: string; catalog_version: number; header: unknown }[]> {
-  return db
+  const rows = await db
     .selectFrom('ingest_batches as b')
-    .innerJoin('departments as d', 'd.id', 'b.department_id')
-    .select(['b.id', 'b.department_id', 'd.uscc as department_uscc', 'b.item_id', 'b.catalog_version', 'b.header'])
+    .select(['b.id', 'b.department_id', 'b.item_id', 'b.catalog_version', 'b.header'])
     .where('b.status', '=', 'committed')
     .where('b.rejected', '>', 0)
     .where('b.created_at', '>=', start)
     .where('b.created_at', '<', end)
     .orderBy('b.id')
     .execute();
+  const departments = await departmentsByIds(db, rows.map((r) => r.department_id));
+  return rows.map((r) => ({ ...r, department_uscc: departments.get(r.department_id)?.uscc ?? null }));
 }
 
 /** Where a rejecting batch's rows hold the record key: 0-based cell positions, or the department's USCC (legacy formats). */

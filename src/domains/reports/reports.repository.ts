@@ -1,26 +1,7 @@
-// SQL of the credit reports: the subject's basic information, the day's report number, and the issued
-// reports looked up by number or by PDF hash. Public records come from publicRecordsOfSubject (publicity),
+// SQL of the credit reports: the day's report number, and the issued reports looked up by number or by PDF
+// hash. The subject's basic information comes from the subjects domain (subjectBasics). Public records come from publicRecordsOfSubject (publicity),
 // never from here. Functions take `db | trx`, so the caller owns the transaction.
 import type { DbOrTx } from '../../db/index.ts';
-
-export interface SubjectRow {
-  id: string;
-  kind: 'legal' | 'individual_business' | 'natural_person';
-  name: string;
-  uscc: string | null;
-  legal_representative: string | null;
-  region_code: string | null;
-  registered_on: string | null;
-}
-
-/** A subject's basic information (never its ID-number columns). */
-export async function findSubject(db: DbOrTx, id: string): Promise<SubjectRow | undefined> {
-  return db
-    .selectFrom('subjects')
-    .select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
 
 /** The next sequence number of the day (1, 2, …); concurrent callers get distinct numbers. */
 export async function nextSequence(db: DbOrTx, day: string): Promise<number> {

@@ -19,7 +19,8 @@ import {
   type ReportSubject,
 } from './reports.model.ts';
 import { renderReportPdf } from './reports.render.ts';
-import { findReportByNumber, findReportBySha256, findSubject, insertReport, nextSequence, type ReportRow, type SubjectRow } from './reports.repository.ts';
+import { findReportByNumber, findReportBySha256, insertReport, nextSequence, type ReportRow } from './reports.repository.ts';
+import { subjectBasics, type SubjectBasics } from '../subjects/index.ts';
 
 export interface ReportSettings {
   secret: string;
@@ -39,7 +40,7 @@ export interface IssuedReport {
 /** Stored form of a verification code: HMAC under the instance secret, so a leaked table reveals no codes. */
 const codeHash = (secret: string, code: string) => hmacSha256(secret, `credit-report-code\0${code}`);
 
-function reportSubject(s: SubjectRow): ReportSubject {
+function reportSubject(s: SubjectBasics): ReportSubject {
   // docs/domain/03-publicity.md §3.5: a natural person's report goes only to that person, after real-name identification,
   // which the public portal does not have; the public may not compile one about someone else.
   if (s.kind === 'natural_person') {
@@ -68,7 +69,7 @@ export async function issueReport(
   ctx: { baseUrl: string; audit: AuditContext },
   at: Date = new Date(),
 ): Promise<IssuedReport> {
-  const row = await findSubject(db, subjectId);
+  const row = await subjectBasics(db, subjectId);
   if (!row) throw new ReportError('subject_not_found', '未找到该信用主体', 404);
   const subject = reportSubject(row);
   const records = await publicRecordsOfSubject(db, subject.id);
@@ -115,7 +116,7 @@ export interface VerifyResult {
 }
 
 async function genuine(db: DbOrTx, r: ReportRow, siteTitle: string): Promise<VerifyResult> {
-  const s = await findSubject(db, r.subject_id);
+  const s = await subjectBasics(db, r.subject_id);
   const current = s && s.kind !== 'natural_person' ? publicFingerprint(reportSubject(s), await publicRecordsOfSubject(db, s.id)) : null;
   const changedSince = current !== r.fingerprint;
   return {

@@ -16,3 +16,4 @@ export {
   type SubjectRef,
 } from './subjects.bulk.ts';
 export { subjectsJobs } from './subjects.jobs.ts';
+export { subjectBasics, type SubjectBasics } from './subjects.repository.ts';

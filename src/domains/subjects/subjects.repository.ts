@@ -200,3 +200,22 @@ export async function hasPending(db: DbOrTx): Promise<boolean> {
   const r = await sql<{ one: number }>`SELECT 1 AS one FROM subjects WHERE pinyin_initials IS NULL LIMIT 1`.execute(db);
   return r.rows.length > 0;
 }
+
+export interface SubjectBasics {
+  id: string;
+  kind: 'legal' | 'individual_business' | 'natural_person';
+  name: string;
+  uscc: string | null;
+  legal_representative: string | null;
+  region_code: string | null;
+  registered_on: string | null;
+}
+
+/** A subject's basic information (never its ID-number columns), e.g. for a credit report's header. */
+export async function subjectBasics(db: DbOrTx, id: string): Promise<SubjectBasics | undefined> {
+  return db
+    .selectFrom('subjects')
+    .select(['id', 'kind', 'name', 'uscc', 'legal_representative', 'region_code', 'registered_on'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
