@@ -6,34 +6,9 @@ import { AppError } from '../../platform/errors.ts';
 import { auditCtx, requireUser } from '../../platform/http.ts';
 import { describeRequired } from './catalog.model.ts';
 import { findActiveItem, listAllVersions } from './catalog.repository.ts';
-import type { CatalogItem } from './catalog.schemas.ts';
+import { CatalogItemViewSchema as ItemSchema, type CatalogItem } from './catalog.schemas.ts';
 import { createDraft, transition } from './catalog.service.ts';
 import { buildTemplateCsv, buildTemplateXlsx } from './templates.ts';
-
-const FieldSchema = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  type: Type.String(),
-  required: Type.String(),
-  maxLength: Type.Union([Type.Integer(), Type.Null()]),
-  enum: Type.Union([Type.Array(Type.Object({ code: Type.String(), label: Type.String() })), Type.Null()]),
-  masked: Type.Boolean(),
-  visibility: Type.String(),
-  longTermAllowed: Type.Boolean(),
-  inTemplate: Type.Boolean(),
-});
-
-const ItemSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  version: Type.Integer(),
-  status: Type.String(),
-  recordType: Type.String(),
-  infoClass: Type.String(),
-  subjectCategories: Type.Array(Type.String()),
-  builtin: Type.Boolean(),
-  fields: Type.Array(FieldSchema),
-});
 
 function toDto(item: CatalogItem, status: string, builtin: boolean) {
   return {

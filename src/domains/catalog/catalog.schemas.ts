@@ -243,3 +243,34 @@ export const CatalogItemSchema = Type.Object(
   { additionalProperties: false },
 );
 export type CatalogItem = Static<typeof CatalogItemSchema>;
+
+/** A catalogue field as the console's API shows it: the required rule in Chinese, enum labels. */
+export const CatalogFieldViewSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  required: Type.String(),
+  maxLength: Type.Union([Type.Integer(), Type.Null()]),
+  enum: Type.Union([Type.Array(Type.Object({ code: Type.String(), label: Type.String() })), Type.Null()]),
+  masked: Type.Boolean(),
+  visibility: Type.String(),
+  longTermAllowed: Type.Boolean(),
+  inTemplate: Type.Boolean(),
+});
+
+/** A catalogue item version as the console's API shows it (GET /api/catalog/items …). */
+export const CatalogItemViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  recordType: Type.String(),
+  infoClass: Type.String(),
+  subjectCategories: Type.Array(Type.String()),
+  builtin: Type.Boolean(),
+  fields: Type.Array(CatalogFieldViewSchema),
+});
+
+// Static types of the console's answers, imported type-only by the web (src/web/api/types.ts).
+export type CatalogItemView = Static<typeof CatalogItemViewSchema>;
+export type CatalogFieldView = Static<typeof CatalogFieldViewSchema>;

@@ -6,6 +6,7 @@ import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQ
 import type { CreateUserBody } from '../../domains/auth/auth.schemas.ts';
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
 import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
+import type { CatalogFieldView, CatalogItemView } from '../../domains/catalog/catalog.schemas.ts';
 import type { PublicRecordAnswer, PublicRecordPage } from '../../domains/publicity/publicity.schemas.ts';
 import type { VerifyResponse } from '../../domains/reports/reports.schemas.ts';
 import type { PublicSearchResult, PublicSubject as ServerPublicSubject, PublicSubjectItem, SubjectKind as ServerSubjectKind } from '../../domains/subjects/subjects.schemas.ts';
@@ -97,39 +98,13 @@ export interface Page<T> {
 
 export type CatalogStatus = 'draft' | 'in_review' | 'active' | 'retired';
 
-export interface CatalogEnumValue {
-  code: string;
-  label: string;
-}
+export type CatalogEnumValue = NonNullable<CatalogFieldView['enum']>[number];
 
-export interface CatalogField {
-  code: string;
-  name: string;
-  /** string | date | integer | decimal | enum | set */
-  type: string;
-  /** The required rule in Chinese, e.g. 必填, 选填, 行政相对人类别为“自然人”时必填. */
-  required: string;
-  maxLength: number | null;
-  enum: CatalogEnumValue[] | null;
-  masked: boolean;
-  visibility: string;
-  /** Date fields that accept 长期 (stored as 2099-12-31); optional in the contract. */
-  longTermAllowed?: boolean;
-  /** false: accepted on upload but not offered in templates or the online form. */
-  inTemplate?: boolean;
-}
+/** A field as the console's API shows it: `required` is the rule in Chinese (必填, 选填, …时必填). */
+export type CatalogField = CatalogFieldView;
 
-export interface CatalogItem {
-  id: string;
-  name: string;
-  version: number;
-  status: CatalogStatus;
-  recordType: string;
-  infoClass: string;
-  subjectCategories: string[];
-  builtin: boolean;
-  fields: CatalogField[];
-}
+/** An item version as GET /api/catalog/items gives it (status as stored: draft, in_review, active, retired). */
+export type CatalogItem = CatalogItemView;
 
 /** One entry of `error.details` when the server rejects a catalogue definition. */
 export interface CatalogDefError {
