@@ -1,4 +1,5 @@
 // Display helpers shared by console pages.
+import { batchStatus, channelLabel, type TagType } from './ingest';
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -48,4 +49,28 @@ export async function copyText(text: string): Promise<boolean> {
   }
   document.body.removeChild(ta);
   return ok;
+}
+
+/**
+ * 批次状态 with the outcome in mind: a committed batch that accepted nothing (every row returned) is not
+ * the green 已入库 a clerk reads as "done", but 全部退回 in the warning colour.
+ */
+export function batchStatusLabel(batch: { status: string; accepted?: number | null; rejected?: number | null }): { label: string; type: TagType } {
+  if (batch.status === 'committed' && (batch.accepted ?? 0) === 0 && (batch.rejected ?? 0) > 0) return { label: '全部退回', type: 'warning' };
+  return batchStatus(batch.status);
+}
+
+/**
+ * The receipt's 文件 line: the file name and its format for file and CLI imports; for the online form and
+ * the API, which send no file, the channel itself (在线填报 / 接口报送) instead of "— （JSON）".
+ */
+export function receiptSource(r: { channel?: string | null; fileName?: string | null; format?: string | null; encoding?: string | null }): { name: string; info: string } {
+  if (r.channel === 'form' || r.channel === 'api') return { name: channelLabel(r.channel), info: '' };
+  const info = [r.format ? r.format.toUpperCase() : '', r.encoding ? r.encoding.toUpperCase() : ''].filter(Boolean).join(' · ');
+  return { name: r.fileName || '—', info };
+}
+
+/** 数据项 in the downloadable template: the item's fields minus local-only ones (`inTemplate: false`), as the server writes the template. */
+export function templateFieldCount(fields: ReadonlyArray<{ inTemplate?: boolean }>): number {
+  return fields.filter((f) => f.inTemplate !== false).length;
 }
