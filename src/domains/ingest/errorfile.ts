@@ -44,6 +44,28 @@ export async function errorWorkbook(db: Db, secret: string, user: SessionUser, b
     await audit(db, ctx, { action: 'personal_data.read', target, detail: { file: 'errors.xlsx', rows: rejects.length } });
   }
   await audit(db, ctx, { action: 'ingest.errors.download', target, detail: { masked: !unmasked, rows: rejects.length } });
+  const body = await renderWorkbook(header, rejects, cellsOf);
+  return { batchId: b.batchId, fileName: `错误数据-批次${b.batchId}-${b.item.name}${unmasked ? '-未脱敏' : ''}.xlsx`, body };
+}
+
+/**
+ * The masked error workbook of a batch for `citycredit import --errors` (no session user: the operator runs
+ * the command on the server), byte-for-byte the rows and columns of the console's 下载错误数据, and audited
+ * as that download is, under the caller's actor (cli).
+ */
+export async function maskedErrorWorkbook(db: Db, batchId: string, ctx: AuditContext): Promise<Buffer> {
+  const stored = await batchUpload(db, batchId);
+  const rejects = await allRejects(db, batchId);
+  const personal = rejects.some((r) => !r.cellsMasked) ? await batchPersonalColumns(db, batchId) : new Set<number>();
+  const cellsOf = (r: (typeof rejects)[number]) => (r.cellsMasked ? r.cells : protectRejectCells(r.cells, personal, new Date()).cells);
+  await audit(db, ctx, { action: 'ingest.errors.download', target: `batch:${batchId}`, detail: { masked: true, rows: rejects.length } });
+  return renderWorkbook(stored.header, rejects, cellsOf);
+}
+
+type StoredReject = Awaited<ReturnType<typeof allRejects>>[number];
+
+/** The workbook itself: the original header plus 错误说明 and 原行号, every cell neutralised against formulas. */
+async function renderWorkbook(header: string[], rejects: StoredReject[], cellsOf: (r: StoredReject) => string[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('错误数据');
   ws.addRow([...header, '错误说明', '原行号'].map(neutraliseCell)).font = { bold: true };
@@ -57,6 +79,5 @@ export async function errorWorkbook(db: Db, secret: string, user: SessionUser, b
     c.width = i === header.length ? 60 : 20;
   });
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  const body = Buffer.from(await wb.xlsx.writeBuffer());
-  return { batchId: b.batchId, fileName: `错误数据-批次${b.batchId}-${b.item.name}${unmasked ? '-未脱敏' : ''}.xlsx`, body };
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }

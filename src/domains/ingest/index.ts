@@ -72,3 +72,4 @@ export { importRows, importFile, type ImportRowsOptions } from './import.service
 export { startBatch } from './ingest.service.ts';
 export { ingestJobs } from './ingest.jobs.ts';
 export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';
+export { maskedErrorWorkbook } from './errorfile.ts';
