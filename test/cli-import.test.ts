@@ -1,9 +1,10 @@
 // `citycredit import` as a department clerk's script would run it: JSON receipt, a re-run, and SIGKILL mid-import.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
@@ -14,6 +15,10 @@ import { createTestDb, type TestDb } from './helpers/db.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { demoDepartmentUscc } from '../src/domains/auth/departments.data.ts';
 import { runCli } from './helpers/cli.ts';
+import { makeUser } from './factories.ts';
+import { errorWorkbook } from '../src/domains/ingest/errorfile.ts';
+import { formatReceipt, type CliReceipt } from '../src/cli/import.ts';
+import type { SessionUser } from '../src/platform/http.ts';
 
 let t: TestDb;
 let dir: string;
@@ -98,6 +103,91 @@ test('the CLI import keeps to the ownership rules (issue 11 §1): another depart
   // Rows of other authorities are refused for the authority; its own authority's rows because 市场监督管理局 reported them.
   assert.ok(codes.has('authority_not_allowed') && codes.has('record_owned_by_other_department'), [...codes].join());
   assert.equal(await versions(), before);
+});
+
+/** Rejected rows per error code (a row counted once per code), from the database. */
+async function rowsPerCode(batchId: string): Promise<Map<string, number>> {
+  const rejects = await t.db.selectFrom('ingest_rejects').select('errors').where('batch_id', '=', batchId).execute();
+  const counts = new Map<string, number>();
+  for (const r of rejects) for (const code of new Set((r.errors as Array<{ code: string }>).map((e) => e.code))) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return counts;
+}
+
+/** A workbook's cells as text, row by row. */
+async function sheetValues(body: Buffer | ArrayBuffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(body as ArrayBuffer);
+  const rows: string[][] = [];
+  wb.worksheets[0].eachRow({ includeEmpty: false }, (row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
+  return rows;
+}
+
+test('the text receipt lists why rows were returned, with the number of rows per reason', async () => {
+  const file = join(dir, 'reasons.csv');
+  await writeFile(file, Buffer.concat([...penaltyCsvChunks(120, 41, { encoding: 'utf-8', invalidRate: 0.3 })]));
+  const run = await cli(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ']).done;
+  assert.equal(run.code, 0, run.err);
+  const batchId = /批次 #(\d+)/.exec(run.out)![1];
+  const counts = await rowsPerCode(batchId);
+  assert.ok(counts.size > 1, 'the file has several kinds of errors');
+  const lines = run.out.split('\n');
+  const head = lines.indexOf('退回原因（按涉及行数排序）：');
+  assert.ok(head > 0, run.out);
+  const listed = lines.slice(head + 1).map((l) => /^ {2}(\d+) 行 {2}(.+)（([a-z_]+)）$/.exec(l)).filter((m) => m !== null);
+  assert.equal(listed.length, Math.min(counts.size, 10));
+  for (const [, n, message, code] of listed) {
+    assert.equal(Number(n), counts.get(code), code);
+    assert.match(message, /[\u4e00-\u9fa5]/, 'the reason is said in Chinese');
+  }
+  // Most frequent first.
+  const shown = listed.map((m) => Number(m[1]));
+  assert.deepEqual(shown, [...shown].sort((a, b) => b - a));
+});
+
+test('the text receipt shows the ten most frequent reasons and sums up the rest', () => {
+  const rejects = Array.from({ length: 12 }, (_, i) =>
+    Array.from({ length: 12 - i }, (_, k) => ({ rowNumber: i * 100 + k + 2, errors: [{ field: 'F', header: 'F', code: `code_${String(i).padStart(2, '0')}`, message: `原因${i}` }] })),
+  ).flat();
+  const receipt = { batchId: '1', item: { id: 'x', name: '行政处罚', version: 1 }, fileName: 'a.csv', encoding: null, format: 'csv', status: 'committed', total: rejects.length, accepted: 0, rejected: rejects.length, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [], errors: [], sameAsBatch: null, rejects } as unknown as CliReceipt;
+  const text = formatReceipt(receipt);
+  assert.match(text, /^ {2}12 行 {2}原因0（code_00）$/m);
+  assert.match(text, /^ {2}3 行 {2}原因9（code_09）$/m);
+  assert.doesNotMatch(text, /code_10/);
+  // The two reasons left out returned 2 and 1 rows.
+  assert.match(text, /其余 2 种原因，涉及 3 行次/);
+});
+
+test('--json carries every returned row with its errors, and --errors writes the console\'s masked error workbook, audited as actor cli', async () => {
+  const file = join(dir, 'errors.csv');
+  await writeFile(file, Buffer.concat([...penaltyCsvChunks(200, 43, { encoding: 'utf-8', invalidRate: 0.3 })]));
+  const out = join(dir, 'errors.xlsx');
+  const run = await cli(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ', '--json', '--errors', out]).done;
+  assert.equal(run.code, 0, run.err);
+  const r = JSON.parse(run.out);
+  assert.ok(r.rejected > 0);
+  assert.equal(r.rejects.length, r.rejected);
+  const stored = await t.db.selectFrom('ingest_rejects').select(['row_number', 'errors']).where('batch_id', '=', r.batchId).orderBy('row_number').execute();
+  assert.deepEqual(
+    r.rejects,
+    stored.map((x) => ({ rowNumber: x.row_number, errors: x.errors })),
+  );
+  for (const row of r.rejects) for (const e of row.errors) for (const k of ['field', 'code', 'message']) assert.equal(typeof e[k], 'string', k);
+
+  // The same workbook as the console's 下载错误数据 (masked) for this batch.
+  const written = await sheetValues(await readFile(out));
+  const clerk = await makeUser(t.db, { role: 'reporter', deptCode: 'SCJGJ' });
+  const user: SessionUser = { id: clerk.id, username: clerk.username, displayName: clerk.username, role: 'reporter', departmentId: clerk.departmentId, departmentName: null, mustChangePassword: false };
+  // The secret only decrypts unmasked rows; the masked file does not use it.
+  const consoleFile = await errorWorkbook(t.db, '', user, r.batchId, false, { actor: { username: clerk.username } });
+  assert.deepEqual(written, await sheetValues(consoleFile.body));
+  assert.equal(written.length, r.rejected + 1);
+  // Personal numbers are masked: every filled 证件号码 cell carries the mask, and the file has some.
+  const idColumns = written[0].flatMap((h, i) => (h.includes('证件号码') ? [i] : []));
+  const idCells = written.slice(1).flatMap((row) => idColumns.map((i) => row[i])).filter((c) => c);
+  assert.ok(idCells.length > 0, 'some returned rows name a person');
+  for (const c of idCells) assert.match(c, /\*/);
+  const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'ingest.errors.download').where('target', '=', `batch:${r.batchId}`).where('actor_username', '=', 'cli').executeTakeFirstOrThrow();
+  assert.deepEqual(entry.detail, { masked: true, rows: r.rejected });
 });
 
 test('SIGKILL mid-import leaves no partial batch, and the same upload can be retried', async () => {

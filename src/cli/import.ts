@@ -1,5 +1,7 @@
-// `citycredit import <file> --catalog <item> --dept <dept> [--json]`: the file channel on the command line,
-// through the same validation and commit path as uploads; a progress bar on a terminal.
+// `citycredit import <file> --catalog <item> --dept <dept> [--json] [--errors FILE]`: the file channel on the
+// command line, through the same validation and commit path as uploads; a progress bar on a terminal. The
+// receipt says why rows were returned, and `--errors` writes the console's error workbook.
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -9,10 +11,34 @@ import { AppError } from '../platform/errors.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
 import { importFile, type Receipt } from '../domains/ingest/import.service.ts';
+import { allRejects, type RejectDto } from '../domains/ingest/ingest.repository.ts';
+import { maskedErrorWorkbook } from '../domains/ingest/errorfile.ts';
 import { backfillSearchColumns } from '../domains/subjects/subjects.service.ts';
 
+/** A CLI receipt: the import's receipt plus every returned row with its errors (row number, field, code, message). */
+export interface CliReceipt extends Receipt {
+  rejects: RejectDto[];
+}
+
+/** How many reasons the text receipt lists before summing up the rest. */
+const REASONS_SHOWN = 10;
+
+/** The returned rows' reasons, most frequent first: each error code once, with its first message and the number of rows it returned. */
+export function rejectReasons(rejects: readonly RejectDto[]): Array<{ code: string; message: string; rows: number }> {
+  const byCode = new Map<string, { code: string; message: string; rows: number }>();
+  for (const r of rejects) {
+    // A row with two errors of one code (two bad dates) counts once for that code.
+    for (const code of new Set(r.errors.map((e) => e.code))) {
+      const seen = byCode.get(code);
+      if (seen) seen.rows++;
+      else byCode.set(code, { code, message: r.errors.find((e) => e.code === code)!.message, rows: 1 });
+    }
+  }
+  return [...byCode.values()].sort((a, b) => b.rows - a.rows || a.code.localeCompare(b.code));
+}
+
 /** A readable Chinese receipt (回执). */
-export function formatReceipt(r: Receipt): string {
+export function formatReceipt(r: CliReceipt): string {
   const lines = [
     `回执：批次 #${r.batchId}（${r.item.name} v${r.item.version}，文件 ${r.fileName ?? '—'}${r.encoding ? `，编码 ${r.encoding}` : ''}）`,
     r.status === 'committed' ? '状态：已入库' : '状态：整批退回',
@@ -20,6 +46,13 @@ export function formatReceipt(r: Receipt): string {
   ];
   if (r.sameAsBatch) lines.push(`提示：与已入库批次 #${r.sameAsBatch} 的文件内容完全相同，未新增任何数据`);
   for (const e of r.errors) lines.push(`错误（${e.code}）：${e.message}`);
+  const reasons = rejectReasons(r.rejects);
+  if (reasons.length) {
+    lines.push('退回原因（按涉及行数排序）：');
+    for (const x of reasons.slice(0, REASONS_SHOWN)) lines.push(`  ${x.rows} 行  ${x.message}（${x.code}）`);
+    const rest = reasons.slice(REASONS_SHOWN);
+    if (rest.length) lines.push(`  其余 ${rest.length} 种原因，涉及 ${rest.reduce((n, x) => n + x.rows, 0)} 行次；完整明细请用 --json 或 --errors 文件`);
+  }
   for (const w of r.warnings ?? []) lines.push(`提示（${w.code}）：已接收 ${w.rows} 行含疑似个人信息，请核实（第 ${w.rowNumbers.slice(0, 5).join('、')} 行等）。例：${w.message}`);
   return lines.join('\n');
 }
@@ -31,8 +64,9 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
     .description('导入一个 CSV/XLSX/XLS 文件（与控制台上传同一校验流程），输出回执')
     .requiredOption('--catalog <item>', '目录项：标识或中文名称，如 sgs_cf_v2 或 行政处罚')
     .requiredOption('--dept <dept>', '报送部门：编码或全称，如 西宁市市场监督管理局')
-    .option('--json', '以 JSON 输出回执（计数字段 total/accepted/rejected/new/updated/duplicates/withdrawn/late）', false)
-    .action(async (file: string, opts: { catalog: string; dept: string; json: boolean }) => {
+    .option('--json', '以 JSON 输出回执（计数字段 total/accepted/rejected/new/updated/duplicates/withdrawn/late；rejects 为每个退回行的行号与错误）', false)
+    .option('--errors <file>', '将退回数据写入错误数据文件（.xlsx，与控制台“下载错误数据”相同，个人信息已脱敏）')
+    .action(async (file: string, opts: { catalog: string; dept: string; json: boolean; errors?: string }) => {
       const receipt = await open(async (ctx) => {
         const item = await findActiveItem(ctx.db, opts.catalog);
         if (!item) {
@@ -45,8 +79,9 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         bar?.start(100, 0, { rows: 0 });
         const cliActor = { actor: { username: 'cli' }, ip: 'cli' };
         const what = { file: resolve(file), item: item.id, departmentId: dept.id, department: dept.name };
+        let r: Receipt;
         try {
-          const r = await importFile({
+          r = await importFile({
             db: ctx.db,
             pool: ctx.pool,
             secret: ctx.config.secret,
@@ -71,7 +106,6 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
             outcome: r.status === 'committed' ? 'ok' : 'failed',
             detail: { ...what, status: r.status, total: r.total, accepted: r.accepted, rejected: r.rejected, new: r.new, updated: r.updated, duplicates: r.duplicates, withdrawn: r.withdrawn },
           });
-          return r;
         } catch (e) {
           // An import that could not run (unreadable file, database error) is audited too.
           await audit(ctx.db, cliActor, { action: 'ingest.cli', target: what.file, outcome: 'failed', detail: { ...what, error: e instanceof Error ? e.message : String(e) } }).catch(() => undefined);
@@ -79,6 +113,11 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         } finally {
           bar?.stop();
         }
+        // Every returned row's errors, for the receipt's reasons and for scripts reading --json. Read after the
+        // import's own audit entry, so that a failure here does not record the (completed) import as failed.
+        const rejects = r.rejected > 0 ? (await allRejects(ctx.db, r.batchId)).map((x) => ({ rowNumber: x.rowNumber, errors: x.errors })) : [];
+        if (opts.errors) await writeFile(opts.errors, await maskedErrorWorkbook(ctx.db, r.batchId, cliActor));
+        return { ...r, rejects };
       });
       process.stdout.write((opts.json ? JSON.stringify(receipt, null, 2) : formatReceipt(receipt)) + '\n');
       if (receipt.status !== 'committed') process.exitCode = 2;
