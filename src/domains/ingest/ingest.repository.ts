@@ -292,14 +292,21 @@ function publicityView(r: RecordRow): RecordPublicityView {
   };
 }
 
+/** Row warnings the records list can filter on (issue 13: the credit office's list of 元/万元 suspects). */
+export const RECORD_WARNINGS = ['fine_unit_suspect'] as const;
+export type RecordWarning = (typeof RECORD_WARNINGS)[number];
+
 /** Records newest first, filtered by department scope, item and a document-number or subject-name fragment. */
 export async function listRecords(
   db: DbOrTx,
   scope: number[] | null,
-  q: { departmentId?: number; item?: string; q?: string; cursor?: string; limit?: number },
+  q: { departmentId?: number; item?: string; q?: string; cursor?: string; limit?: number; warning?: RecordWarning },
 ): Promise<{ items: RecordDto[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 50, 200);
   let query = recordQuery(db);
+  // The receipt keeps only the first row numbers of a warning; the engine's stored reasons carry it for every
+  // record, read from the current version with the same test as the receipt's (publicity fineUnitSuspectIn).
+  if (q.warning) query = query.where(sql<boolean>`r.publicity->'reasons' @> ${JSON.stringify([q.warning])}::jsonb`);
   if (scope !== null) query = query.where('r.department_id', 'in', scope.length ? scope : [-1]);
   if (q.departmentId) query = query.where('r.department_id', '=', q.departmentId);
   if (q.item) query = query.where('r.item_id', '=', q.item);

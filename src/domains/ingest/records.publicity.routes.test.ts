@@ -16,7 +16,7 @@ let t: TestApp;
 let headers: Record<string, string>;
 before(async () => {
   t = await createTestApp();
-  await allowFixtureAuthorities(t.db, 'SCJGJ');
+  for (const code of ['SCJGJ', 'SWUJU']) await allowFixtureAuthorities(t.db, code);
   headers = (await loginAs(t, 'reporter', 'SCJGJ')).headers;
 });
 after(async () => {
@@ -78,5 +78,40 @@ describe('records show the publicity decision and the authority name', () => {
     const rec = await listed(fine[DOC_NO]);
     assert.equal(rec.authorityName, fine['处罚机关']);
     assert.notEqual(rec.authorityName, rec.authorityUscc);
+  });
+});
+
+describe('the credit office lists the 元/万元 suspects (issue 13)', () => {
+  const FINE = header('罚款金额');
+  const CONTENT = header('处罚内容');
+  const fines = penaltyRows(60, 1731, { from: '2026-11-02', to: '2026-11-20' }).filter((r) => r[CATEGORY] === '罚款');
+  // 5000 in the 万元 column beside "罚款人民币5000元": entered in 元.
+  const suspect = (r: Record<string, string>) => ({ ...r, [FINE]: '5000', [CONTENT]: '罚款人民币5000元' });
+  const [market, tax, plain] = [suspect(fines[0]), suspect(fines[1]), fines[2]];
+
+  before(async () => {
+    assert.ok(plain, 'the seed yields three fine rows');
+    const a = await importRecords(t, [market, plain], { publish: true });
+    assert.equal(a.accepted, 2, JSON.stringify(a));
+    assert.ok(a.warnings.some((w) => w.code === 'fine_unit_suspect'), 'the receipt warns');
+    const b = await importRecords(t, [{ ...tax, [DOC_NO]: `${tax[DOC_NO]}-税` }], { deptCode: 'SWUJU', publish: true });
+    assert.equal(b.accepted, 1, JSON.stringify(b));
+  });
+
+  const suspects = async (h: Record<string, string>) => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/ingest/records?warning=fine_unit_suspect', headers: h });
+    assert.equal(r.statusCode, 200, r.body);
+    return (r.json() as { items: IngestRecord[] }).items.map((i) => i.docNo).sort();
+  };
+
+  test('the credit office sees every suspect, a department only its own, and a plain fine is not listed', async () => {
+    const admin = (await loginAs(t, 'admin')).headers;
+    assert.deepEqual(await suspects(admin), [market[DOC_NO], `${tax[DOC_NO]}-税`].sort());
+    assert.deepEqual(await suspects(headers), [market[DOC_NO]]);
+  });
+
+  test('an unknown warning code is refused', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/ingest/records?warning=drop_table', headers });
+    assert.equal(r.statusCode, 400, r.body);
   });
 });
