@@ -178,6 +178,8 @@ export interface RecordDto {
   itemName: string;
   docNo: string;
   authorityUscc: string;
+  /** The 处罚机关/许可机关 name from the current version's content; the USCC when the version has none. */
+  authorityName: string;
   subjectName: string | null;
   status: 'active' | 'withdrawn';
   version: number;
@@ -185,6 +187,43 @@ export interface RecordDto {
   late: boolean;
   updatedAt: string;
   departmentId: number;
+  /** What the publicity engine stored on the record, so the clerk sees what the public sees (issue 17 §2). */
+  publicity: RecordPublicityView;
+}
+
+/** The engine's stored decision in words: a short label for the list and the full explanation. */
+export interface RecordPublicityView {
+  audience: 'public' | 'government' | 'none';
+  publicFrom: string | null;
+  publicUntil: string | null;
+  /** 公示至 YYYY-MM-DD, 公示中, or 不予公示（reason） / 已停止公示（reason）. */
+  label: string;
+  explanation: string | null;
+  reasons: string[];
+}
+
+// The first blocking reason the engine recorded, in the words a clerk uses (decide.ts BLOCKING order).
+const BLOCK_WORDS: Record<string, string> = {
+  invalid_decision_date: '决定日期无效',
+  minor_subject: '未成年人',
+  withdrawn: '撤销',
+  repaired: '修复',
+  ended: '注销或失效，仅政务共享',
+  removed_from_list: '已移出名单',
+  not_published_by_setting: '本平台设置不公示',
+  minor_offence_not_published: '轻微',
+  not_yet_public: '尚未到公示日期',
+  expired: '超过公示期',
+};
+
+/** The short publicity label of a record from its stored audience, dates and reasons. */
+export function publicityLabel(audience: string, publicUntil: string | null, reasons: readonly string[]): string {
+  if (audience === 'public') return publicUntil ? `公示至 ${publicUntil}` : '公示中';
+  const first = reasons.find((r) => r in BLOCK_WORDS);
+  // A penalty decided by 简易程序 is 轻微 for a different reason than its size; say which.
+  let why = first ? BLOCK_WORDS[first] : '未判定';
+  if (first === 'minor_offence_not_published' && reasons.includes('simple_procedure')) why = '轻微，简易程序';
+  return `不予公示（${why}）`;
 }
 
 function recordQuery(db: DbOrTx) {
@@ -204,6 +243,11 @@ function recordQuery(db: DbOrTx) {
       'v.late',
       'r.updated_at',
       'r.department_id',
+      'r.audience',
+      'r.public_from',
+      'r.public_until',
+      'r.publicity',
+      sql<string | null>`coalesce(nullif(v.content->>'CF_CFJG', ''), nullif(v.content->>'XK_XKJG', ''))`.as('authority_name'),
     ]);
 }
 
@@ -222,6 +266,7 @@ function toRecordDto(r: RecordRow, itemName: (itemId: string) => string): Record
     itemName: itemName(r.item_id),
     docNo: r.doc_no,
     authorityUscc: r.authority_uscc,
+    authorityName: r.authority_name ?? r.authority_uscc,
     subjectName: r.subject_name,
     status: r.status,
     version: r.current_version,
@@ -229,17 +274,39 @@ function toRecordDto(r: RecordRow, itemName: (itemId: string) => string): Record
     late: r.late,
     updatedAt: iso(r.updated_at)!,
     departmentId: r.department_id,
+    publicity: publicityView(r),
   };
 }
+
+function publicityView(r: RecordRow): RecordPublicityView {
+  const p = (typeof r.publicity === 'string' ? JSON.parse(r.publicity) : r.publicity) as { explanation?: string; reasons?: string[] } | null;
+  const reasons = p?.reasons ?? [];
+  const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+  return {
+    audience: r.audience,
+    publicFrom: day(r.public_from),
+    publicUntil: day(r.public_until),
+    label: r.publicity === null ? '尚未判定' : publicityLabel(r.audience, day(r.public_until), reasons),
+    explanation: p?.explanation ?? null,
+    reasons,
+  };
+}
+
+/** Row warnings the records list can filter on (issue 13: the credit office's list of 元/万元 suspects). */
+export const RECORD_WARNINGS = ['fine_unit_suspect'] as const;
+export type RecordWarning = (typeof RECORD_WARNINGS)[number];
 
 /** Records newest first, filtered by department scope, item and a document-number or subject-name fragment. */
 export async function listRecords(
   db: DbOrTx,
   scope: number[] | null,
-  q: { departmentId?: number; item?: string; q?: string; cursor?: string; limit?: number },
+  q: { departmentId?: number; item?: string; q?: string; cursor?: string; limit?: number; warning?: RecordWarning },
 ): Promise<{ items: RecordDto[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 50, 200);
   let query = recordQuery(db);
+  // The receipt keeps only the first row numbers of a warning; the engine's stored reasons carry it for every
+  // record, read from the current version with the same test as the receipt's (publicity fineUnitSuspectIn).
+  if (q.warning) query = query.where(sql<boolean>`r.publicity->'reasons' @> ${JSON.stringify([q.warning])}::jsonb`);
   if (scope !== null) query = query.where('r.department_id', 'in', scope.length ? scope : [-1]);
   if (q.departmentId) query = query.where('r.department_id', '=', q.departmentId);
   if (q.item) query = query.where('r.item_id', '=', q.item);

@@ -17,6 +17,7 @@ import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uplo
 import { errorWorkbook } from './errorfile.ts';
 import { collectionStats, listReceipts, receiptInScope, rejectsInScope } from './receipts.service.ts';
 import { recordDetail, recordsInScope } from './records.service.ts';
+import { RECORD_WARNINGS } from './ingest.repository.ts';
 import {
   BatchSchema,
   FormBody,
@@ -227,12 +228,13 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     {
       schema: {
         tags: ['归集'],
-        summary: '归集记录',
+        summary: '归集记录；warning=fine_unit_suspect 只列疑似金额单位错误（按元填写万元）的记录（本部门范围内，信用办为全部）',
         querystring: Type.Object({
           departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
           item: Type.Optional(Type.String({ maxLength: 64 })),
           q: Type.Optional(Type.String({ maxLength: 100 })),
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+          warning: Type.Optional(Type.Union(RECORD_WARNINGS.map((w) => Type.Literal(w)))),
         }),
         response: { 200: Type.Object({ items: Type.Array(RecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },

@@ -57,6 +57,7 @@ export const RecordSchema = Type.Object({
   itemName: Type.String(),
   docNo: Type.String(),
   authorityUscc: Type.String(),
+  authorityName: Type.String(),
   subjectName: Nullable(Type.String()),
   status: Type.Union([Type.Literal('active'), Type.Literal('withdrawn')]),
   version: Type.Integer(),
@@ -64,6 +65,15 @@ export const RecordSchema = Type.Object({
   late: Type.Boolean(),
   updatedAt: Type.String(),
   departmentId: Type.Integer(),
+  /** The publicity decision the engine stored on the record (issue 17 §2): label for the list, explanation for the page. */
+  publicity: Type.Object({
+    audience: Type.Union([Type.Literal('public'), Type.Literal('government'), Type.Literal('none')]),
+    publicFrom: Nullable(Type.String()),
+    publicUntil: Nullable(Type.String()),
+    label: Type.String(),
+    explanation: Nullable(Type.String()),
+    reasons: Type.Array(Type.String()),
+  }),
 });
 
 const CellValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);

@@ -6,7 +6,7 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { departmentScope, type SessionUser } from '../auth/index.ts';
-import { getRecord, listRecords, type RecordDto, type VersionDto } from './ingest.repository.ts';
+import { getRecord, listRecords, type RecordDto, type RecordWarning, type VersionDto } from './ingest.repository.ts';
 
 /** A record with its versions as the console shows them (no sealed originals). */
 export interface RecordDetail {
@@ -14,11 +14,11 @@ export interface RecordDetail {
   versions: Array<Omit<VersionDto, 'piiEnc'>>;
 }
 
-/** Records newest first within the user's scope, filtered by department, item and a 文号 or name fragment. */
+/** Records newest first within the user's scope, filtered by department, item, a 文号 or name fragment and a warning. */
 export async function recordsInScope(
   db: Db,
   user: SessionUser,
-  q: { departmentId?: number; item?: string; q?: string; cursor?: string },
+  q: { departmentId?: number; item?: string; q?: string; cursor?: string; warning?: RecordWarning },
 ): Promise<{ items: RecordDto[]; nextCursor: string | null }> {
   return listRecords(db, await departmentScope(db, user), q);
 }

@@ -39,6 +39,9 @@ export const DEFAULT_PUBLIC_POLICY: PublicPolicy = { personName: 'full' };
 // Fields never published whatever the catalogue says: ID numbers of the party and of the legal representative.
 const ID_ROLES: ReadonlySet<string> = new Set(['subject_id_number', 'legal_rep_id_number']);
 
+/** The department's 公示截止期 field (role publicity_end, or so named in an item without roles). */
+const isDepartmentEndDate = (f: CatalogItem['items'][number]) => f.role === 'publicity_end' || f.name === '公示截止期';
+
 const CATEGORY_KINDS: Record<string, string> = { 法人及非法人组织: 'legal', 个体工商户: 'individual_business', 自然人: 'natural_person' };
 
 /** What toPublic needs of a catalogue item, worked out once per definition object. */
@@ -58,7 +61,12 @@ function publicShape(item: CatalogItem): PublicShape {
     const byRole = (role: string) => item.items.find((f) => f.role === role)?.code;
     s = {
       compiled: compileItem(item),
-      fields: item.items.filter((f) => f.visibility === '社会公开' && f.inTemplate !== false && !f.masked && !(f.role && ID_ROLES.has(f.role))),
+      // The department's own 公示截止期 is left out: the engine decides publicity (docs/domain/01-sgs.md §1.3:
+      // derive it from the §3 rules, do not trust the feed), so the public sees the engine's 公示至 only and
+      // never a second end date that may disagree with it (issue 17 §2).
+      fields: item.items.filter(
+        (f) => f.visibility === '社会公开' && f.inTemplate !== false && !f.masked && !(f.role && ID_ROLES.has(f.role)) && !isDepartmentEndDate(f),
+      ),
       nameField: byRole('subject_name'),
       authorityField: byRole('authority_name'),
       legalRepField: byRole('legal_rep_name'),

@@ -151,6 +151,8 @@ export interface RecordQuery {
   item?: string | null;
   q?: string | null;
   cursor?: string | null;
+  /** Only records accepted with this warning: fine_unit_suspect = 疑似金额单位错误 (元 entered as 万元). */
+  warning?: 'fine_unit_suspect' | null;
 }
 
 export type IngestStatsRow = StatsRow;
