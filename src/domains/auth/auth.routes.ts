@@ -13,6 +13,7 @@ import {
   ChangePasswordBody,
   AuditQuery,
   CreateApiKeyBody,
+  CreatedApiKeySchema,
   CreateUserBody,
   DepartmentPatchBody,
   DepartmentSchema,
@@ -165,7 +166,7 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
         tags: ['API 密钥'],
         summary: '创建 API 密钥（密钥只返回一次）',
         body: CreateApiKeyBody,
-        response: { 200: Type.Object({ id: Type.Integer(), appKey: Type.String(), secret: Type.String() }) },
+        response: { 200: CreatedApiKeySchema },
       },
     },
     async (req) => {

@@ -123,7 +123,11 @@ export const AuditEntrySchema = Type.Object({
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
+/** POST /api/apikeys: the new key, with its secret shown this once. */
+export const CreatedApiKeySchema = Type.Object({ id: Type.Integer(), appKey: Type.String(), secret: Type.String() });
+
 // Static types of the answers above, imported type-only by the web console (src/web/api) instead of copies.
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
 export type Role = Static<typeof RoleSchema>;
 export type SessionUser = Static<typeof SessionUserSchema>;
 export type MeResponse = Static<typeof MeResponse>;

@@ -21,6 +21,7 @@ import { RECORD_WARNINGS } from './ingest.repository.ts';
 import {
   BatchSchema,
   FormBody,
+  IngestLimitsSchema,
   IngestRowsBody,
   RecordDetailSchema,
   RecordSchema,
@@ -95,7 +96,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     decisionDateWarnBefore: config.ingestDecisionDateWarnBefore,
   };
 
-  app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() }) } } }, async (req) => {
+  app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: IngestLimitsSchema } } }, async (req) => {
     await requireUser(req);
     return { maxUploadBytes: config.uploadMaxBytes, apiSyncMaxRows: config.apiSyncMaxRows };
   });

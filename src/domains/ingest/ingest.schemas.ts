@@ -118,10 +118,14 @@ export const IngestRowsBody = Type.Object({
   rows: Type.Array(Type.Record(Type.String({ maxLength: 100 }), CellValue, { maxProperties: 200 }), { minItems: 1, maxItems: 100_000 }),
 });
 
+/** GET /api/ingest/limits: what an upload may be. */
+export const IngestLimitsSchema = Type.Object({ maxUploadBytes: Type.Integer(), apiSyncMaxRows: Type.Integer() });
+
 // Static types of the answers above, imported type-only by the web console (src/web/api) instead of copies.
 // `Batch` is the batch as the API shows it (回执); import.service's `Receipt` is what one import run returns.
 import type { Static } from '@sinclair/typebox';
 export type Batch = Static<typeof BatchSchema>;
+export type IngestLimits = Static<typeof IngestLimitsSchema>;
 export type BatchProgress = NonNullable<Static<typeof ProgressSchema>>;
 export type RowIssue = Static<typeof RowIssueSchema>;
 export type Reject = Static<typeof RejectSchema>;

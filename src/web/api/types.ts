@@ -3,7 +3,8 @@
 // the server's answer fails `npm run typecheck` here instead of drifting. The rest are web-only shapes
 // (query builders, derived views) or answers of routes whose schemas are still inline in their route file.
 import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQuery, Department as ServerDepartment, MeResponse, Role as ServerRole, SessionUser as ServerSessionUser, User, UserPatchBody } from '../../domains/auth/auth.schemas.ts';
-import type { CreateUserBody } from '../../domains/auth/auth.schemas.ts';
+import type { CreatedApiKey as ServerCreatedApiKey, CreateUserBody } from '../../domains/auth/auth.schemas.ts';
+import type { IngestLimits as ServerIngestLimits } from '../../domains/ingest/ingest.schemas.ts';
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
 import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
 import type { CatalogFieldView, CatalogItemView } from '../../domains/catalog/catalog.schemas.ts';
@@ -79,11 +80,8 @@ export type NewUser = CreateUserBody;
 
 export type ApiKeyRow = ApiKey;
 
-export interface CreatedApiKey {
-  id: number;
-  appKey: string;
-  secret: string;
-}
+/** POST /api/apikeys: the new key, its secret shown this once. */
+export type CreatedApiKey = ServerCreatedApiKey;
 
 export type AuditEntry = ServerAuditEntry;
 
@@ -118,9 +116,7 @@ export interface CatalogDefError {
 export type BatchStatus = Batch['status'];
 export type IngestChannel = Batch['channel'];
 
-export interface IngestLimits {
-  maxUploadBytes: number;
-}
+export type IngestLimits = ServerIngestLimits;
 
 export type BatchProgress = ServerBatchProgress;
 
