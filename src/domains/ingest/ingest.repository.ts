@@ -5,8 +5,10 @@ import type { DbOrTx } from '../../db/index.ts';
 import type { BatchStatus, Channel } from '../../db/types.ts';
 import { departmentsByIds } from '../auth/index.ts';
 import { itemVersionNames, latestItemName } from '../catalog/index.ts';
+import type { ReceiptCounts } from './batches.ts';
 
-export interface BatchDto {
+/** A batch with its receipt (回执): the receipt counts the commit stored, plus what the console shows. */
+export interface BatchDto extends ReceiptCounts {
   batchId: string;
   status: BatchStatus;
   item: { id: string; name: string; version: number };
@@ -15,14 +17,6 @@ export interface BatchDto {
   fileName: string | null;
   format: string | null;
   encoding: string | null;
-  total: number;
-  accepted: number;
-  rejected: number;
-  new: number;
-  updated: number;
-  duplicates: number;
-  withdrawn: number;
-  late: number;
   errors: Array<{ code: string; message: string }>;
   /** Rows accepted with a personal-data warning of the public-field screen, per code. */
   warnings: Array<{ code: string; message: string; rows: number; rowNumbers: number[] }>;
