@@ -10,7 +10,7 @@ import { audit } from '../platform/audit.ts';
 import { AppError } from '../platform/errors.ts';
 import { findDepartment } from '../domains/auth/auth.service.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
-import { importFile, type Receipt } from '../domains/ingest/import.service.ts';
+import { appImportOptions, importFile, type Receipt } from '../domains/ingest/import.service.ts';
 import { allRejects, type RejectDto } from '../domains/ingest/ingest.repository.ts';
 import { maskedErrorWorkbook } from '../domains/ingest/errorfile.ts';
 import { backfillSearchColumns } from '../domains/subjects/subjects.service.ts';
@@ -82,12 +82,7 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         let r: Receipt;
         try {
           r = await importFile({
-            db: ctx.db,
-            pool: ctx.pool,
-            secret: ctx.config.secret,
-            keyWithSubject: ctx.config.ingestKeyWithSubject,
-            piiScreen: ctx.config.ingestPiiScreen,
-            decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore,
+            ...appImportOptions(ctx),
             item,
             departmentId: dept.id,
             channel: 'cli',

@@ -14,7 +14,7 @@ import type { AuditContext } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { jobProgressByRef, PermanentJobError, unfinishedJobRefs, type JobRunner, type QueuedJob, type RunningJob } from '../../platform/jobs.ts';
 import type { CatalogItem } from '../catalog/index.ts';
-import { importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
+import { appImportOptions, importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
 import { holdBatch, sweepAbandonedBatches } from './ingest.service.ts';
 import { removeUpload, saveUpload } from './uploads.ts';
 
@@ -112,12 +112,7 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
       let batchId: string | null = null;
       let lastProgress: StoredProgress | null = null;
       const options = {
-        db: ctx.db,
-        pool: ctx.pool,
-        secret: ctx.config.secret,
-        keyWithSubject: ctx.config.ingestKeyWithSubject,
-        piiScreen: ctx.config.ingestPiiScreen,
-        decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore,
+        ...appImportOptions(ctx),
         item: p.item,
         departmentId: p.departmentId,
         channel: p.channel,

@@ -12,6 +12,7 @@ import type { Db } from '../../db/index.ts';
 import type { Channel } from '../../db/types.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
 import type { AuditContext } from '../../platform/audit.ts';
+import type { AppContext } from '../../platform/http.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
 import { reportingAuthorities } from '../auth/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
@@ -87,6 +88,18 @@ interface CommonOptions {
   correction?: { reason: string; ctx: AuditContext } | null;
   /** The uploader is the credit office (a refused row on another department's record says how to correct it). */
   correctionHint?: boolean;
+}
+
+/** What every import takes from the running app: the database, the secret and the configured validation settings. */
+export function appImportOptions(ctx: AppContext): Pick<CommonOptions, 'db' | 'pool' | 'secret' | 'keyWithSubject' | 'piiScreen' | 'decisionDateWarnBefore'> {
+  return {
+    db: ctx.db,
+    pool: ctx.pool,
+    secret: ctx.config.secret,
+    keyWithSubject: ctx.config.ingestKeyWithSubject,
+    piiScreen: ctx.config.ingestPiiScreen,
+    decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore,
+  };
 }
 
 export interface ImportFileOptions extends CommonOptions {

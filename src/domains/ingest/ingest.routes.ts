@@ -11,7 +11,7 @@ import { auditCtx, requireApiCaller, requireUser, type AppContext } from '../../
 import { departmentScope, type SessionUser } from '../auth/index.ts';
 import { findActiveItem } from '../catalog/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
-import { importRows } from './import.service.ts';
+import { appImportOptions, importRows } from './import.service.ts';
 import { importProgress, pendingImportFiles, saveRowsForImport, startImport } from './import.job.ts';
 import { prepareUploadDir, removeUpload, saveUpload, sweepUploads } from './uploads.ts';
 import { errorWorkbook } from './errorfile.ts';
@@ -83,18 +83,14 @@ async function batchInScope(req: FastifyRequest, user: SessionUser | null, calle
 /** Registers the 归集 routes. */
 export default async function ingestRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { db, config, pool } = app.ctx;
+  const { db, config } = app.ctx;
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10 } });
   // Uploads live in the data folder (0700, files 0600) until their import job ends; files a crashed process left
   // behind belong to no job and are removed now, at start-up (a queued or interrupted job's file is kept for its rerun).
   const uploadDir = await prepareUploadDir(config.dataDir);
   const swept = await sweepUploads(uploadDir, await pendingImportFiles(db));
   if (swept) app.log.info({ swept, uploadDir }, 'removed uploads left by a stopped process');
-  const screen = {
-    keyWithSubject: config.ingestKeyWithSubject,
-    piiScreen: config.ingestPiiScreen,
-    decisionDateWarnBefore: config.ingestDecisionDateWarnBefore,
-  };
+  const base = appImportOptions(app.ctx);
 
   app.get('/api/ingest/limits', { schema: { tags: ['归集'], summary: '上传限制', response: { 200: IngestLimitsSchema } } }, async (req) => {
     await requireUser(req);
@@ -147,7 +143,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const correction = await correctionOf(req, user, req.body.correctionReason);
       const item = await resolveItem(db, req.body.catalog);
       const r = await importRows({
-        db, pool, secret: config.secret, ...screen, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values],
+        ...base, item, departmentId, channel: 'form', createdBy: user.id, rows: [req.body.values],
         correction, correctionHint: user.role === 'admin',
       });
       await audit(db, auditCtx(req), { action: 'ingest.form', target: `batch:${r.batchId}`, detail: { item: item.id, departmentId, accepted: r.accepted, ...(correction ? { correctionReason: correction.reason } : {}) } });
@@ -295,9 +291,8 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
       const caller = await requireApiCaller(req);
       const item = await resolveItem(db, req.params.catalog);
       const channel: Channel = 'api';
-      const base = { db, pool, secret: config.secret, ...screen, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows };
       if (req.body.rows.length <= config.apiSyncMaxRows) {
-        const r = await importRows(base);
+        const r = await importRows({ ...base, item, departmentId: caller.departmentId, channel, apiKeyId: caller.keyId, rows: req.body.rows });
         await audit(db, auditCtx(req), { action: 'ingest.api', target: `batch:${r.batchId}`, detail: { item: item.id, rows: r.total } });
         return batchInScope(req, null, caller.departmentId, r.batchId);
       }
