@@ -44,6 +44,9 @@ const OWNER: Record<string, string> = {
   effect_rules: 'monitoring',
   credit_reports: 'reports',
   credit_report_counters: 'reports',
+  list_types: 'lists',
+  list_entries: 'lists',
+  notifications: 'platform',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

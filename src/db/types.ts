@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { MonitoringTables } from './monitoring.types.ts';
 import type { ReportTables } from './reports.types.ts';
+import type { ListTables } from './lists.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -257,6 +258,20 @@ export interface DepartmentAuthoritiesTable {
   created_at: Timestamp;
 }
 
+/** A notice logged (and possibly sent) by src/platform/notifier.ts (migration 20261207T0910_notifications). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  channel: 'log' | 'sms' | 'mail';
+  recipient: string;
+  topic: string;
+  ref: string | null;
+  subject: string;
+  body: string;
+  status: 'logged' | 'sent' | 'failed';
+  error: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 /** A run of a job (src/platform/jobs.ts; migration 20261207T0700_jobs). */
 export interface JobsTable {
   id: Generated<string>;
@@ -278,7 +293,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;
@@ -298,6 +313,7 @@ export interface DB extends MonitoringTables, ReportTables {
   subject_names: SubjectNamesTable;
   calendar_overrides: CalendarOverridesTable;
   jobs: JobsTable;
+  notifications: NotificationsTable;
   'citycredit_private.app_role': PrivateAppRoleTable;
 }
 

@@ -1,0 +1,139 @@
+// The list-entry register (红黑名单登记, issue 14 §2): one table for collected and locally determined entries,
+// deduplicated by subject + list type + decision number (docs/domain/04-joint.md §4.2).
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+import type { ListExitReason } from '../../db/lists.types.ts';
+import { audit, type AuditContext } from '../../platform/audit.ts';
+
+/** An entry in force, as checks, subject pages and reports see it. */
+export interface ActiveListEntry {
+  id: string;
+  listType: string;
+  listName: string;
+  color: 'black' | 'red';
+  subjectId: string;
+  decisionNo: string;
+  departmentId: number | null;
+  listedOn: string | null;
+  expiresOn: string | null;
+}
+
+/**
+ * The entries in force for these subjects on `at` (YYYY-MM-DD, default today): status 列入 and not past their
+ * validity. An entry that has exited (移出) is never returned, so every consumer sees an exit at once.
+ */
+export async function activeEntriesForSubjects(db: DbOrTx, subjectIds: readonly string[], at?: string): Promise<ActiveListEntry[]> {
+  if (subjectIds.length === 0) return [];
+  const day = at ?? new Date().toISOString().slice(0, 10);
+  const rows = await db
+    .selectFrom('list_entries as e')
+    .innerJoin(
+      (eb) =>
+        eb
+          .selectFrom('list_types')
+          .distinctOn('code')
+          .select(['code', 'name', 'color'])
+          .orderBy('code')
+          .orderBy('version', 'desc')
+          .as('t'),
+      (j) => j.onRef('t.code', '=', 'e.list_type'),
+    )
+    .select([
+      'e.id',
+      'e.list_type',
+      't.name',
+      't.color',
+      'e.subject_id',
+      'e.decision_no',
+      'e.department_id',
+      sql<string | null>`to_char(e.listed_on, 'YYYY-MM-DD')`.as('listed_on'),
+      sql<string | null>`to_char(e.expires_on, 'YYYY-MM-DD')`.as('expires_on'),
+    ])
+    .where('e.subject_id', 'in', subjectIds)
+    .where('e.status', '=', 'listed')
+    .where((eb) => eb.or([eb('e.expires_on', 'is', null), eb('e.expires_on', '>=', day)]))
+    .orderBy('e.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    listType: r.list_type,
+    listName: r.name,
+    color: r.color,
+    subjectId: r.subject_id,
+    decisionNo: r.decision_no,
+    departmentId: r.department_id,
+    listedOn: r.listed_on,
+    expiresOn: r.expires_on,
+  }));
+}
+
+export interface NewListEntry {
+  listType: string;
+  subjectId: string;
+  decisionNo: string;
+  origin: 'collected' | 'local';
+  recordId?: string | null;
+  departmentId?: number | null;
+  status: 'proposed' | 'listed';
+  listedOn?: string | null;
+  expiresOn?: string | null;
+}
+
+/**
+ * Adds an entry unless subject + list type + decision number is already registered (then nothing changes and
+ * `created` is false), so a second upload of the same entries adds nothing.
+ */
+export async function registerEntry(db: DbOrTx, e: NewListEntry): Promise<{ id: string; created: boolean }> {
+  const inserted = await db
+    .insertInto('list_entries')
+    .values({
+      list_type: e.listType,
+      subject_id: e.subjectId,
+      decision_no: e.decisionNo,
+      origin: e.origin,
+      record_id: e.recordId ?? null,
+      department_id: e.departmentId ?? null,
+      status: e.status,
+      listed_on: e.listedOn ?? null,
+      expires_on: e.expiresOn ?? null,
+    })
+    .onConflict((oc) => oc.columns(['subject_id', 'list_type', 'decision_no']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = await db
+    .selectFrom('list_entries')
+    .select('id')
+    .where('subject_id', '=', e.subjectId)
+    .where('list_type', '=', e.listType)
+    .where('decision_no', '=', e.decisionNo)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}
+
+/**
+ * Ends (移出) the listed entries that rest on these records, e.g. when a record is repaired or its decision is
+ * revoked (issue 14 §3, issue 15 §1: exit cascades at once). Pass the caller's transaction so the exit commits
+ * with the change that caused it. Returns the ids of the entries ended.
+ */
+export async function endEntriesForRecords(
+  db: DbOrTx,
+  recordIds: readonly string[],
+  reason: ListExitReason,
+  ctx: AuditContext,
+  on?: string,
+): Promise<string[]> {
+  if (recordIds.length === 0) return [];
+  const day = on ?? new Date().toISOString().slice(0, 10);
+  const ended = await db
+    .updateTable('list_entries')
+    .set({ status: 'removed', removed_on: day, removed_reason: reason, updated_at: sql`now()`, lock_version: sql`lock_version + 1` })
+    .where('record_id', 'in', recordIds)
+    .where('status', '=', 'listed')
+    .returning('id')
+    .execute();
+  for (const e of ended) {
+    await audit(db, ctx, { action: 'list_entry.remove', target: `list_entry:${e.id}`, detail: { reason, on: day, cascade: true } });
+  }
+  return ended.map((e) => e.id);
+}
