@@ -1,4 +1,4 @@
--- The red/black list register (红黑名单, issue 14; docs/domain/04-joint.md §4.2). Owned by the lists domain.
+-- The red/black list register (红黑名单, issue 14; docs/domain/04-joint-measures.md §4.2). Owned by the lists domain.
 -- list_types: list types as versioned data (one row per version of a type); the definition holds the
 -- determining authority, criteria document (认定标准 with 文号), validity, exit rules, subject kinds and source.
 CREATE TABLE list_types (

@@ -1,5 +1,5 @@
 // The list-entry register (红黑名单登记, issue 14 §2): one table for collected and locally determined entries,
-// deduplicated by subject + list type + decision number (docs/domain/04-joint.md §4.2).
+// deduplicated by subject + list type + decision number (docs/domain/04-joint-measures.md §4.2).
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { ListExitReason } from '../../db/lists.types.ts';
