@@ -4,10 +4,22 @@ import type { DbOrTx } from '../../db/index.ts';
 import { BUILTIN_ITEMS } from './builtin/index.ts';
 import type { CatalogItem } from './catalog.schemas.ts';
 
-/** Installs every built-in catalogue item version that is missing (idempotent). */
+/**
+ * Installs every built-in catalogue item version that is missing (idempotent). A newer built-in version
+ * retires the older active built-in versions of its item, so an upgraded database never has two active
+ * versions of one item (records keep pointing at the version they were validated against).
+ */
 export async function installBuiltinCatalog(db: DbOrTx): Promise<number> {
   let added = 0;
   for (const item of BUILTIN_ITEMS) {
+    await db
+      .updateTable('catalog_versions')
+      .set({ status: 'retired' })
+      .where('item_id', '=', item.id)
+      .where('builtin', '=', true)
+      .where('status', '=', 'active')
+      .where('version', '<', item.version)
+      .execute();
     const r = await db
       .insertInto('catalog_versions')
       .values({

@@ -16,13 +16,18 @@ export const SUBJECT_CATEGORY_ENUM: EnumValue[] = [
   { code: '3', label: '个体工商户', aliases: ['个体户', '个体经营户', '个体'] },
 ];
 
-/** 证件类型: codes 01–05 [V] (dragdream/cc PermissionList, docs/domain/01-sgs.md §1.3); 99 "其他-xx" is ours. */
+/**
+ * 证件类型: codes 01–05 [V] (dragdream/cc PermissionList, docs/domain/01-sgs.md §1.3); 99 "其他-xx" is ours.
+ * 06 港澳台居民居住证 (《港澳台居民居住证申领发放办法》, 国办发〔2018〕81号: 18-digit numbers with address code
+ * 810000/820000/830000) has no code in the national list we found, so 06 is our own [M]: send the label.
+ */
 export const ID_TYPE_ENUM: EnumValue[] = [
   { code: '01', label: '身份证', aliases: ['居民身份证', '身份证号', '居民身份证号', '二代身份证', '中华人民共和国居民身份证'] },
   { code: '02', label: '护照', aliases: ['护照号'] },
   { code: '03', label: '港澳居民来往内地通行证', aliases: ['港澳通行证', '回乡证'] },
   { code: '04', label: '台湾居民来往大陆通行证', aliases: ['台胞证'] },
   { code: '05', label: '外国人永久居留身份证', aliases: ['外国人永久居留证', '永久居留身份证'] },
+  { code: '06', label: '港澳台居民居住证', aliases: ['港澳居民居住证', '台湾居民居住证', '香港居民居住证', '澳门居民居住证'] },
   { code: '99', label: '其他', prefixMatch: true, note: '填写“其他-证件名称”' },
 ];
 
@@ -38,13 +43,22 @@ export const PERMIT_CATEGORY_ENUM: EnumValue[] = [
 
 /**
  * 当前状态. v2 许可: 1=有效, 2=无效 [P]. 异议 (3) and 其他 (9) are kept from the v1 code table so a
- * legacy 异议/其他 status is not lost [M]. 撤销/注销 withdraw a record from publicity (docs/domain/01-sgs.md §1.4 rule 7).
+ * legacy 异议/其他 status is not lost [M]. 无效/撤销 withdraw a record entirely (docs/domain/01-sgs.md §1.4 rule 7).
+ * 4 注销/失效 is our own code [M] (issue 13): a licence cancelled or lapsed in the normal way is no longer
+ * shown to the public but stays shared with government; before it existed, 注销 and 失效 were aliases of 2.
  */
 export const RECORD_STATUS_ENUM: EnumValue[] = [
   { code: '1', label: '有效', aliases: ['正常'] },
-  { code: '2', label: '无效', aliases: ['撤销', '已撤销', '注销', '失效'] },
+  { code: '2', label: '无效', aliases: ['撤销', '已撤销', '撤回', '已撤回', '确认无效'] },
   { code: '3', label: '异议', note: '旧版状态，本地扩展' },
+  { code: '4', label: '注销或失效', aliases: ['注销', '已注销', '失效', '已失效', '过期', '已过期', '届满失效'], note: '本地扩展：正常注销、失效，不再社会公开，仍供政务共享' },
   { code: '9', label: '其他', prefixMatch: true, note: '旧版状态，本地扩展' },
+];
+
+/** 处罚程序 (行政处罚法 arts. 51–52 简易程序, 54 ff. 普通程序): not in the v2 standard; a local field [M] (issue 13). */
+export const PROCEDURE_ENUM: EnumValue[] = [
+  { code: '1', label: '简易程序', aliases: ['简易', '当场处罚', '当场'] },
+  { code: '2', label: '普通程序', aliases: ['普通', '一般程序', '听证程序', '听证'] },
 ];
 
 /**

@@ -8,6 +8,7 @@ import type { CatalogItem, DataItem } from '../catalog.schemas.ts';
 import {
   ID_TYPE_ENUM,
   PENALTY_CATEGORY_ENUM,
+  PROCEDURE_ENUM,
   PERMIT_CATEGORY_ENUM,
   RECORD_STATUS_ENUM,
   SUBJECT_CATEGORY_ENUM,
@@ -192,6 +193,19 @@ function subjectFields(p: 'XK' | 'CF'): DataItem[] {
       codeKind: 'id',
       description: '自然人必填；网上公开时脱敏（保留前 6 位和后 4 位）',
     },
+    {
+      // Local extension [M] (issue 13): a passport or 通行证 carries no birth date, and a minor's penalty is
+      // never published (docs/domain/03-publicity.md §3.5). Personal data: sealed, shared with government only.
+      code: `${p}_XDR_CSRQ`,
+      name: '出生日期',
+      aliases: ['行政相对人出生日期', '当事人出生日期'],
+      type: 'date',
+      required: 'never',
+      masked: true,
+      visibility: '政务共享',
+      inTemplate: false,
+      description: '本地扩展项：自然人证件不含出生日期（护照、通行证等）时填写，用于判断是否未成年',
+    },
   ];
 }
 
@@ -239,7 +253,8 @@ function sourceFields(p: 'XK' | 'CF'): DataItem[] {
 export const SGS_XK_V2: CatalogItem = {
   id: 'sgs_xk_v2',
   name: '行政许可',
-  version: 2,
+  // 3 (issue 13): 当前状态 4 注销或失效 apart from 2 无效, 证件类型 06 港澳台居民居住证, 出生日期.
+  version: 3,
   status: 'active',
   recordType: 'permit',
   subjectCategories: ['法人及非法人组织', '自然人', '个体工商户'],
@@ -248,7 +263,7 @@ export const SGS_XK_V2: CatalogItem = {
   validity: { description: '长期（公示期限以许可有效期为准）' },
   exchangeFrequency: '每日',
   timelinessWorkingDays: 7,
-  versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 XK_ 平面格式',
+  versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 XK_ 平面格式；第 3 版：当前状态区分注销或失效（仍供政务共享）与无效/撤销，证件类型增加港澳台居民居住证，增加出生日期（本地扩展）',
   source: 'docs/domain/01-sgs.md §1.2–§1.3；表头见 sgs_headers_2019_permit.txt / sgs_headers_2016_permit_legal_person.txt',
   items: [
     ...subjectFields('XK'),
@@ -373,7 +388,7 @@ export const SGS_XK_V2: CatalogItem = {
       masked: false,
       visibility: '社会公开',
       role: 'status',
-      description: '1=有效，2=无效（撤销、注销的许可填无效）',
+      description: '1=有效，2=无效（撤销、确认无效），4=注销或失效（正常注销、到期失效，不再社会公开，仍供政务共享）',
     },
     ...sourceFields('XK'),
   ],
@@ -418,7 +433,8 @@ export const SGS_XK_V2: CatalogItem = {
 export const SGS_CF_V2: CatalogItem = {
   id: 'sgs_cf_v2',
   name: '行政处罚',
-  version: 2,
+  // 3 (issue 13): 处罚程序, 证件类型 06 港澳台居民居住证, 出生日期, 当前状态 4 注销或失效.
+  version: 3,
   status: 'active',
   recordType: 'penalty',
   subjectCategories: ['法人及非法人组织', '自然人', '个体工商户'],
@@ -427,7 +443,7 @@ export const SGS_CF_V2: CatalogItem = {
   validity: { description: '公示期限按信用修复制度分级确定（见公示期规则）' },
   exchangeFrequency: '每日',
   timelinessWorkingDays: 7,
-  versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 CF_ 平面格式；处罚类别兼容 2021 年前后两套分类',
+  versionNote: '新版双公示数据标准（约 2019/2020 起），兼容 2015/2016 版 CF_ 平面格式；处罚类别兼容 2021 年前后两套分类；第 3 版：增加处罚程序、出生日期（本地扩展），证件类型增加港澳台居民居住证',
   source: 'docs/domain/01-sgs.md §1.2–§1.3；表头见 sgs_headers_2019_penalty.txt / sgs_headers_2016_penalty.txt',
   items: [
     ...subjectFields('CF'),
@@ -585,6 +601,18 @@ export const SGS_CF_V2: CatalogItem = {
       codeKind: 'uscc',
     },
     ...sourceFields('CF'),
+    {
+      // Local extension [M] (issue 13): 简易程序 penalties are 轻微 under the 2026 rules (docs/domain/03-publicity.md §3.3).
+      code: 'CF_CFCX',
+      name: '处罚程序',
+      type: 'enum',
+      required: 'never',
+      enum: PROCEDURE_ENUM,
+      masked: false,
+      visibility: '政务共享',
+      inTemplate: false,
+      description: '本地扩展项：简易程序或普通程序；未填写时，警告或小额罚款（个人 200 元、单位 3000 元以下）提示部门确认',
+    },
     {
       // Local extension [M]: the v2 penalty standard has no status column, but the v1 one had,
       // and a 撤销 decision must withdraw the record (docs/domain/01-sgs.md §1.4 rule 7). Not in the template.
