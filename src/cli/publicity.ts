@@ -12,11 +12,11 @@ import { reportingAuthorities } from '../domains/auth/authorities.service.ts';
 import { compileItem } from '../domains/catalog/catalog.model.ts';
 import { findActiveItem, listActiveItems } from '../domains/catalog/catalog.repository.ts';
 import { validateUpload } from '../domains/ingest/index.ts';
-import { DEFAULT_RULE_SETS, decidePublicity, resolveSettings, type PublicityDecision, type ReasonCode, type TransitionRule } from '../domains/publicity/index.ts';
+import { DEFAULT_RULE_SETS, decidePublicity, loadPublicitySettings, type PublicityDecision, type ReasonCode, type TransitionRule } from '../domains/publicity/index.ts';
 import { recordInput } from '../domains/publicity/publicity.service.ts';
 
 /** Decision reason codes the credit office should look at before the file is collected. */
-const ATTENTION: ReadonlySet<ReasonCode> = new Set(['unknown_category', 'no_category', 'revocation_negated', 'revocation_in_text', 'before_first_regime', 'department_end_date_ignored', 'invalid_decision_date', 'possibly_simple_procedure', 'fine_unit_suspect']);
+const ATTENTION: ReadonlySet<ReasonCode> = new Set(['unknown_category', 'no_category', 'revocation_negated', 'revocation_in_text', 'before_first_regime', 'department_end_date_ignored', 'invalid_decision_date', 'possibly_simple_procedure', 'fine_unit_suspect', 'fine_implausible', 'age_unconfirmed']);
 const TRANSITIONS: readonly TransitionRule[] = ['decision_date', 'new_for_all', 'lighter'];
 
 /** One output line for a decided row: the fields the credit office checks (issue 13 §2). */
@@ -56,10 +56,12 @@ export function registerPublicityCommands(program: Command, open: <T>(fn: (ctx: 
       if (opts.transition !== undefined && !TRANSITIONS.includes(opts.transition as TransitionRule)) {
         throw new AppError('invalid_transition', `过渡规则“${opts.transition}”无效，可选：${TRANSITIONS.join('、')}`);
       }
-      const settings = resolveSettings(opts.transition ? { transition: { rule: opts.transition as TransitionRule } } : {});
       const at = opts.at ?? new Date();
       const today = opts.at ? new Date(`${opts.at}T12:00:00+08:00`) : new Date();
       await open(async (ctx) => {
+        // The settings the credit office confirmed (console), with --transition tried instead of its choice.
+        const stored = await loadPublicitySettings(ctx.db);
+        const settings = opts.transition ? { ...stored, transition: { ...stored.transition, rule: opts.transition as TransitionRule } } : stored;
         const item = await findActiveItem(ctx.db, opts.catalog);
         if (!item) {
           const names = (await listActiveItems(ctx.db)).map((i) => `${i.id}（${i.name}）`).join('、');
@@ -72,7 +74,7 @@ export function registerPublicityCommands(program: Command, open: <T>(fn: (ctx: 
           const auth = await reportingAuthorities(ctx.db, dept.id);
           defaults = { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) };
         }
-        const validation = { today, calendar: await loadCalendar(ctx.db), reportDate: today, defaults, piiScreen: ctx.config.ingestPiiScreen };
+        const validation = { today, calendar: await loadCalendar(ctx.db), reportDate: today, defaults, piiScreen: ctx.config.ingestPiiScreen, decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore, publicity: settings };
         const dateField = compileItem(item).byRole.get('decision_date')?.code;
         const write = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
         for await (const ev of validateUpload(createReadStream(file), { item, ctx: validation, filename: basename(file) })) {

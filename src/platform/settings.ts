@@ -7,3 +7,13 @@ export async function getSetting(db: DbOrTx, key: string): Promise<unknown> {
   const r = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return r?.value;
 }
+
+/** Stores a settings value by key (insert or replace); the caller audits the change in the same transaction. */
+export async function putSetting(db: DbOrTx, key: string, value: unknown): Promise<void> {
+  const json = JSON.stringify(value);
+  await db
+    .insertInto('settings')
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
+    .execute();
+}

@@ -1,6 +1,7 @@
 // Document numbers by 证件类型 (ID_TYPE_ENUM codes, docs/domain/01-sgs.md §1.2): each type has its own shape, so a
 // type 05 with "ABC" is refused instead of stored (issue 13). 身份证 (01) and the 18-digit permits
-// that share its format go through checkIdNumber; the others are shape checks only (no check digit).
+// that share its format (05 from 2023, 06 港澳台居民居住证) go through checkIdNumber; the others are shape
+// checks only (no check digit).
 //
 // Sources: GB 11643-1999 (公民身份号码); 国家移民管理局《新版外国人永久居留身份证机读信息规则（2023版）》:
 // the 2023 card number is 18 characters beginning with 9 (MOD 11-2), the 2017 card's number is 15
@@ -11,7 +12,7 @@ import { normalize } from './normalize.ts';
 import { err, info, result, type CodeResult, type Reason } from './types.ts';
 
 /** Codes of ID_TYPE_ENUM this module knows (src/domains/catalog/builtin/enums.ts). */
-export const DOC_TYPE = { idCard: '01', passport: '02', hkMacaoPass: '03', taiwanPass: '04', foreignPermanent: '05', other: '99' } as const;
+export const DOC_TYPE = { idCard: '01', passport: '02', hkMacaoPass: '03', taiwanPass: '04', foreignPermanent: '05', hmtResidence: '06', other: '99' } as const;
 
 const SHAPES: Record<string, { re: RegExp; text: string }> = {
   [DOC_TYPE.passport]: { re: /^[A-Z0-9]{5,17}$/, text: '护照号码应为 5–17 位字母或数字' },
@@ -23,7 +24,7 @@ const SHAPES: Record<string, { re: RegExp; text: string }> = {
 const FOREIGN_CARD_15 = /^[A-Z]{3}\d{12}$/;
 
 /**
- * Checks a document number against its 证件类型 code. Types 01 and 05 (18 characters) use the
+ * Checks a document number against its 证件类型 code. Types 01, 05 (18 characters) and 06 use the
  * GB 11643 check; 05 also accepts the old 15-character card; 99 (其他) and unknown types pass.
  */
 export function checkDocumentNumber(type: string | null, input: string, opts: { today?: Date } = {}): CodeResult {
@@ -32,6 +33,17 @@ export function checkDocumentNumber(type: string | null, input: string, opts: { 
   const reasons: Reason[] = [...n.reasons];
   const s = n.value;
   if (n.fatal) return result(input, s, 'unknown', reasons);
+  if (type === DOC_TYPE.hmtResidence) {
+    // 港澳台居民居住证 (国办发〔2018〕81号): the 身份证 layout with address code 810000 / 820000 / 830000.
+    const r = checkIdNumber(input, opts);
+    if (r.verdict !== 'invalid' && r.kind !== 'hmt_permit') {
+      return result(input, s, 'hmt_permit', [
+        ...reasons,
+        err('doc_type_mismatch', '港澳台居民居住证号码应为 18 位，以 810000（香港）、820000（澳门）或 830000（台湾）开头；该号码是其他证件的号码，请核对证件类型'),
+      ]);
+    }
+    return r;
+  }
   if (type === DOC_TYPE.foreignPermanent) {
     if (s.length === 18) {
       const r = checkIdNumber(input, opts);

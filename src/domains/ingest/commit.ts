@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Channel } from '../../db/types.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { CatalogItem } from '../catalog/index.ts';
+import type { PublicitySettings } from '../publicity/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { protectRejectCells } from './rejects.ts';
 import { BATCH_NS, MERGE_NS, type ReceiptCounts } from './batches.ts';
@@ -30,6 +31,8 @@ export interface CommitOptions {
   batchId: string;
   /** Include the subject's code in the record key (see the file comment). */
   keyWithSubject: boolean;
+  /** The publicity settings in force for this batch's decisions (publicity loadPublicitySettings). */
+  publicitySettings?: PublicitySettings;
   item: CatalogItem;
   departmentId: number;
   channel: Channel;
@@ -71,7 +74,7 @@ export interface CommitOptions {
 export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const client = await o.pool.connect();
   const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
-  const stage = stageContext(o.item, o.secret, o.keyWithSubject);
+  const stage = stageContext(o.item, o.secret, o.keyWithSubject, o.publicitySettings);
   const rejects: string[] = [];
   const personal = new Set(o.rejectPersonalColumns ?? []);
   try {

@@ -25,6 +25,7 @@ import { validateSheet, type FileError, type SheetCheckEvent } from './pipeline.
 import { readRows, type SheetEvent } from './rows.ts';
 import { sniffFormat } from './sniff.ts';
 import { RECEIPT_ROW_WARNINGS } from './validate.ts';
+import { loadPublicitySettings } from '../publicity/index.ts';
 
 export type { FileError } from './pipeline.ts';
 
@@ -160,7 +161,9 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   // The authorities a row may name: the department's own and those it reports for (issue 11 §1); a
   // correction by the credit office may name any.
   const authorityIssues = o.correction ? null : authorityRule(o.item, auth, o.correctionHint);
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore };
+  // The credit office's publicity settings: the receipt's warnings and the batch's decisions read the same (issue 13).
+  const publicity = await loadPublicitySettings(o.db);
+  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore, publicity };
   try {
     const chain = validateSheet(p.events, { item: o.item, ctx });
     const first = await chain.next();
@@ -202,6 +205,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       pool: o.pool,
       secret: o.secret,
       keyWithSubject: o.keyWithSubject ?? true,
+      publicitySettings: publicity,
       batchId: p.batchId,
       item: o.item,
       departmentId: o.departmentId,

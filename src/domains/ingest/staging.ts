@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { setImmediate } from 'node:timers/promises';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { subjectKindOf, subjectPreparer, type SubjectRef } from '../subjects/index.ts';
-import { decideInput, recordInput, type RecordPublicity } from '../publicity/index.ts';
+import { decideInput, recordInput, type PublicitySettings, type RecordPublicity } from '../publicity/index.ts';
 import type { PublicityInput } from '../publicity/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
@@ -34,11 +34,14 @@ export interface StageContext {
   keyWithSubject: boolean;
   /** The moment publicity is decided for, the same for the whole batch. */
   at: Date;
+  /** The publicity settings in force (the credit office's), read once per batch; default DEFAULT_SETTINGS. */
+  publicity?: PublicitySettings;
 }
 
 /** The batch's staging context: masked and decision fields, sealer and ID hash, the publicity moment. */
-export function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean): StageContext {
+export function stageContext(item: CatalogItem, secret: string, keyWithSubject: boolean, publicity?: PublicitySettings): StageContext {
   return {
+    publicity,
     at: new Date(),
     item,
     maskedFields: item.items.filter((f) => f.masked).map((f) => f.code),
@@ -222,7 +225,7 @@ async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[],
 export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null): RecordPublicity {
   // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
   const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
-  return decideInput(input, repairedAt, stage.at);
+  return decideInput(input, repairedAt, stage.at, stage.publicity);
 }
 
 /**

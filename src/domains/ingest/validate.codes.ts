@@ -49,6 +49,8 @@ export const ROW_CODES = {
   fine_amount_zero: 'warning',
   amount_unit_suspect: 'warning',
   fine_unit_suspect: 'warning',
+  fine_implausible: 'warning',
+  age_unconfirmed: 'warning',
   late_report: 'warning',
   formula_cached_value: 'warning',
   cell_error_value: 'warning',
@@ -64,4 +66,6 @@ export const RECEIPT_ROW_WARNINGS: readonly RowCode[] = [
   'uscc_unknown_category',
   'regno_legacy_format',
   'fine_unit_suspect',
+  'fine_implausible',
+  'age_unconfirmed',
 ];

@@ -5,6 +5,7 @@ import type { CatalogItem, DataItem, FieldRole, SubjectCategory } from '../catal
 import { compileItem, type CompiledItem } from '../catalog/index.ts';
 import type { WorkCalendar } from '../../platform/workCalendar.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
+import type { PublicitySettings } from '../publicity/index.ts';
 import type { HeaderMapping } from './headers.ts';
 import type { RowSourceMeta } from './rows.ts';
 import type { RowCode } from './validate.codes.ts';
@@ -28,6 +29,8 @@ export interface ValidationContext {
    * default DECISION_DATE_WARN_BEFORE); before 1949-10-01 a decision date is always refused.
    */
   decisionDateWarnBefore?: string;
+  /** The publicity settings in force (fine ceilings): the receipt warns with the engine's own reading (issue 13). */
+  publicity?: PublicitySettings;
 }
 
 export interface RowIssueOut {

@@ -243,7 +243,8 @@ test('amounts in 万元: not negative, ≤ 6 decimals, 罚款 needs an amount', 
   assert.deepEqual(errs(cf({ CF_NR_FK: null })), ['CF_NR_FK:required_missing']);
   assert.match(cf({ CF_NR_FK: null }).errors[0].message, /在处罚类别包含“罚款”时必填/);
   assert.deepEqual(warns(cf({ CF_NR_FK: '0' })), ['CF_NR_FK:fine_amount_zero']);
-  assert.deepEqual(warns(cf({ CF_NR_FK: '20000' })), ['CF_NR_FK:amount_unit_suspect']);
+  // Above the fine ceiling too (issue 13, fine_implausible; the engine reads it the same way).
+  assert.deepEqual(warns(cf({ CF_NR_FK: '20000' })), ['CF_NR_FK:amount_unit_suspect', 'CF_NR_FK:fine_implausible']);
   assert.equal(cf({ CF_CFLB: '警告', CF_NR_FK: null }).ok, true);
   assert.deepEqual(errs(cf({ CF_CFLB: '没收违法所得、没收非法财物', CF_NR_FK: null })), ['CF_NR_WFFF:required_missing']);
   assert.deepEqual(errs(cf({ CF_CFLB: '吊销许可证件', CF_NR_FK: null })), ['CF_NR_ZKDX:required_missing']);

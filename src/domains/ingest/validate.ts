@@ -20,6 +20,7 @@ import type { HeaderMapping } from './headers.ts';
 import { screenPublicField } from './screen.ts';
 import type { RowSourceMeta } from './rows.ts';
 import { compileAmountChecks } from './validate.amounts.ts';
+import { compileAgeCheck } from './validate.persons.ts';
 import { clean, isPlaceholder, mapLegacy } from './validate.cells.ts';
 import { compileDateRules, compileTimeliness } from './validate.dates.ts';
 import { compileFieldParser, type FieldParser } from './validate.fields.ts';
@@ -85,6 +86,7 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
   const checkRequired = compileRequiredRules(k);
   const checkDates = compileDateRules(k);
   const checkAmounts = compileAmountChecks(k);
+  const checkAge = compileAgeCheck(k);
   const checkTimeliness = compileTimeliness(k);
 
   const fCat = k.role('subject_category');
@@ -198,6 +200,9 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
 
     // 6. Amounts in 万元 (docs/domain/01-sgs.md §1.4 rule 5).
     checkAmounts(s, ctx);
+
+    // 6b. A natural person's age (docs/domain/03-publicity.md §3.5): no birth date anywhere is flagged, not guessed.
+    checkAge(s, ctx);
 
     // 7. No personal numbers (ID, bank card, mobile) in a publicly visible text field (docs/domain/03-publicity.md §3.5).
     for (let k = 0; k < publicText.length; k++) {

@@ -37,6 +37,8 @@ const BLOCKING: readonly ReasonCode[] = [
   'minor_offence_not_published',
   'not_yet_public',
   'expired',
+  // Last: it only holds back a record that would otherwise be public (issue 13, minors beyond the 身份证).
+  'age_unconfirmed',
 ];
 
 const TYPE_NAMES: Record<Exclude<RecordType, 'penalty'>, string> = {
@@ -332,6 +334,8 @@ function commonBlocks(d: Draft): { blocking: ReasonCode[]; repairedDay: number |
   if (d.record.subjectIsMinor) blocking.push('minor_subject');
   if (d.record.withdrawn) blocking.push('withdrawn');
   else if (d.record.ended) blocking.push('ended');
+  // docs/domain/03-publicity.md §3.5: a minor's penalty is never published; without a birth date the age is not guessed.
+  if (!d.record.subjectIsMinor && d.record.subjectAgeUnknown) blocking.push('age_unconfirmed');
   const r = parseDay(d.record.repairedAt);
   let repairedDay: number | null = null;
   let pendingRepairDay: number | null = null;
@@ -355,6 +359,9 @@ function blockedSentence(first: ReasonCode, d: Draft, stoppedDay: number | null)
       return d.record.recordType === 'penalty' ? '不予公示：处罚决定已撤销或无效' : '不予公示：该信息已撤销或无效';
     case 'ended':
       return '不再社会公开：该信息已注销或失效，仍供政务共享';
+    case 'age_unconfirmed':
+      // Penalties say until when they would be public (decidePenalty); other records the short form.
+      return d.record.recordType === 'penalty' ? null : '暂不公示：当事人证件不含出生日期且未填写出生日期，请部门确认是否成年';
     case 'repaired':
       return `已于 ${isoDay(stoppedDay ?? d.atDay)} 停止公示：已完成信用修复`;
     default:
@@ -413,6 +420,8 @@ function decidePenalty(d: Draft, decisionDay: number, rules: RuleSet[]): Publici
     explanation = `尚未公示：将于 ${isoDay(decisionDay)} 起公示至 ${isoDay(untilDay!)}（${head}）`;
   } else if (first === 'expired') {
     explanation = `已于 ${isoDay(scheduledUntil! + 1)} 停止公示：超过最长公示期（${head}）`;
+  } else if (first === 'age_unconfirmed') {
+    explanation = `暂不公示：当事人为自然人，证件不含出生日期且未填写出生日期，不能排除未成年人，请部门确认（补报出生日期后按规则公示至 ${isoDay(untilDay!)}，${head}）`;
   } else {
     const parts = [`公示至 ${isoDay(untilDay!)}：${head}`, ...w.notes];
     if (deptApplied) parts.push('按部门报送的公示截止期提前结束');

@@ -17,11 +17,13 @@ export {
 } from './sectors.ts';
 export { classifySeverity, heavier, normaliseCategories, type CategorySeverity, type SeverityResult } from './severity.ts';
 export { decidePublicity, nextChangeDate, sweep, type SweepItem, type SweepRecord } from './decide.ts';
-export { fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
+export { birthDateOf, fitsSimpleProcedure, isMinorOn, listInputFromValues, penaltyInputFromValues, permitInputFromValues, PROCEDURE_FIELDS, simpleProcedureOf } from './input.ts';
 export { LONG_TERM_ISO, parseSetValue } from './cell-values.ts';
 export { fineUnitSuspect, fineUnitSuspectIn, yuanFigures } from './fine-unit.ts';
+export { fineImplausible, type FineImplausibility } from './fine-plausibility.ts';
 export { readSanction, type SanctionReading } from './sanctions.ts';
 // Database-facing functions: the record-level decision (ingest) and the public read model (subjects, reports).
 export { decideInput, recordInput, refreshPublicity, type RecordPublicity } from './publicity.service.ts';
+export { loadPublicitySettings, savePublicitySettings, PUBLICITY_SETTINGS_KEY, type PublicitySettingsChange } from './settings.store.ts';
 export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';
 export { publicityJobs } from './publicity.jobs.ts';

@@ -17,7 +17,11 @@ const num = (v: string | number | null | undefined): number | null => {
 // Codes of SUBJECT_CATEGORY_ENUM / ID_TYPE_ENUM / RECORD_STATUS_ENUM / LIST_STATUS_ENUM (catalog/builtin/enums.ts).
 const NATURAL_PERSON = '2';
 const RESIDENT_ID = '01';
+const FOREIGN_PERMANENT = '05';
+const HMT_RESIDENCE = '06';
 const STATUS_INVALID = '2';
+/** 当前状态 4 注销或失效 (catalogue version 3, issue 13): public display ends, 政务共享 stays. */
+const STATUS_ENDED = '4';
 const LIST_REMOVED = '2';
 const LIST_REPAIRED = '3';
 
@@ -37,7 +41,64 @@ export function isMinorOn(idNumber: string | null | undefined, date: string): bo
   return day < addMonths(b, 18 * 12);
 }
 
-/** Names under which a department may send 处罚程序 (简易/普通); the v2 catalogue has no such field yet. */
+/** 'YYYY-MM-DD' when y-m-d is a real day, else null. */
+function realDay(y: number, m: number, d: number): string | null {
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return Number.isNaN(parseDay(iso)) ? null : iso;
+}
+
+/**
+ * The birth date a document number carries (issue 13), or null when it carries none or is unreadable:
+ * - 身份证 (01, or no type): 18 digits (positions 7–14) or the 15-digit first generation (19 + positions 7–12);
+ * - 港澳台居民居住证 (06): the 身份证 layout with address code 810000/820000/830000 (国办发〔2018〕81号);
+ * - 外国人永久居留身份证 (05): the 2023 card, 9 + 17 characters in the 身份证 layout, and the 2004/2017 card,
+ *   3 letters + 4-digit 受理地 + YYMMDD + 2 digits (国家移民管理局 2023 版机读信息规则 says 15 → 18 characters;
+ *   positions as in public validators [P]). Its 2-digit year is read in the latest century that does not put the
+ *   birth after `onOrBefore` (the decision date), so a 2010 child is never read as born in 1910.
+ * Passports and 通行证 (02–04) carry none.
+ */
+export function birthDateOf(idType: string | null | undefined, idNumber: string | null | undefined, onOrBefore?: string): string | null {
+  const s = (idNumber ?? '').trim().toUpperCase();
+  const t = idType ?? null;
+  const layout18 = /^\d{17}[\dX]$/.test(s);
+  if ((t === null || t === RESIDENT_ID || t === HMT_RESIDENCE || (t === FOREIGN_PERMANENT && s.startsWith('9'))) && layout18) {
+    return realDay(Number(s.slice(6, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14)));
+  }
+  if ((t === null || t === RESIDENT_ID) && /^\d{15}$/.test(s)) return realDay(1900 + Number(s.slice(6, 8)), Number(s.slice(8, 10)), Number(s.slice(10, 12)));
+  if (t === FOREIGN_PERMANENT && /^[A-Z]{3}\d{12}$/.test(s)) {
+    const yy = Number(s.slice(7, 9));
+    const m = Number(s.slice(9, 11));
+    const d = Number(s.slice(11, 13));
+    const recent = realDay(2000 + yy, m, d);
+    const limit = onOrBefore ? parseDay(onOrBefore) : NaN;
+    if (recent !== null && (Number.isNaN(limit) || parseDay(recent) <= limit)) return recent;
+    return realDay(1900 + yy, m, d);
+  }
+  return null;
+}
+
+/** Under 18 on `date`, judged from a birth date; null when either is unreadable. */
+function minorByBirth(birth: string | null, date: string): boolean | null {
+  if (birth === null) return null;
+  const b = parseDay(birth);
+  const day = parseDay(date);
+  if (Number.isNaN(b) || Number.isNaN(day)) return null;
+  return day < addMonths(b, 18 * 12);
+}
+
+/**
+ * A natural person's age on the decision date (docs/domain/03-publicity.md §3.5): from the 出生日期 field when
+ * sent, else from the document number; `unknown` when neither gives a birth date (never guessed).
+ */
+function personAge(values: Values, p: 'CF' | 'XK' | 'RL' | 'BL', decisionDate: string): { minor: boolean; unknown: boolean } {
+  const [cat, type, no, birthField] = p === 'CF' || p === 'XK' ? [`${p}_XDR_LB`, `${p}_XDR_ZJLX`, `${p}_XDR_ZJHM`, `${p}_XDR_CSRQ`] : [`${p}_ZTLB`, `${p}_ZJLX`, `${p}_ZJHM`, `${p}_CSRQ`];
+  if (str(values[cat]) !== NATURAL_PERSON) return { minor: false, unknown: false };
+  const birth = str(values[birthField]) ?? birthDateOf(str(values[type]), str(values[no]), decisionDate);
+  const minor = minorByBirth(birth, decisionDate);
+  return { minor: minor === true, unknown: minor === null };
+}
+
+/** Names under which a department may send 处罚程序 (简易/普通): CF_CFCX is the field of catalogue version 3. */
 export const PROCEDURE_FIELDS = ['CF_CFCX', '处罚程序'] as const;
 const WARNING = '01';
 const FINE = '03';
@@ -70,9 +131,7 @@ export function fitsSimpleProcedure(categories: readonly string[], fineAmount: n
  */
 export function penaltyInputFromValues(values: Values, extra: Partial<PublicityInput> = {}): PublicityInput {
   const decisionDate = str(values.CF_JDRQ) ?? '';
-  const idType = str(values.CF_XDR_ZJLX);
-  const minor =
-    str(values.CF_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.CF_XDR_ZJHM), decisionDate) === true;
+  const age = personAge(values, 'CF', decisionDate);
   const categories = (str(values.CF_CFLB) ?? '').split(';').filter(Boolean);
   const fineAmount = num(values.CF_NR_FK);
   const simple = simpleProcedureOf(values);
@@ -88,7 +147,9 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
     content: str(values.CF_NR),
     basis: str(values.CF_YJ),
     withdrawn: str(values.CF_ZT) === STATUS_INVALID,
-    subjectIsMinor: minor,
+    ...(str(values.CF_ZT) === STATUS_ENDED ? { ended: true } : {}),
+    subjectIsMinor: age.minor,
+    ...(age.unknown ? { subjectAgeUnknown: true } : {}),
     publicityEndDate: str(values.CF_GSJZQ),
     ...extra,
   };
@@ -98,16 +159,14 @@ export function penaltyInputFromValues(values: Values, extra: Partial<PublicityI
 const ENDED_STATUS = /注销|失效|过期/u;
 
 /**
- * 行政许可 v2 values → PublicityInput. 当前状态 2 = 无效 withdraws it; a status still written in
- * words (注销 / 失效, before the catalogue folds it into 2) only ends its public display.
+ * 行政许可 v2 values → PublicityInput. 当前状态 2 = 无效 (撤销, 确认无效) withdraws it; 4 = 注销或失效
+ * (catalogue version 3) — or those words, as values from before it — only ends its public display.
  */
 export function permitInputFromValues(values: Values, extra: Partial<PublicityInput> = {}): PublicityInput {
   const decisionDate = str(values.XK_JDRQ) ?? '';
   const status = str(values.XK_ZT);
-  const ended = status !== null && ENDED_STATUS.test(status);
-  const idType = str(values.XK_XDR_ZJLX);
-  const minor =
-    str(values.XK_XDR_LB) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values.XK_XDR_ZJHM), decisionDate) === true;
+  const ended = status === STATUS_ENDED || (status !== null && ENDED_STATUS.test(status));
+  const minor = personAge(values, 'XK', decisionDate).minor;
   return {
     recordType: 'permit',
     decisionDate,
@@ -130,8 +189,7 @@ export function listInputFromValues(kind: 'red_list' | 'black_list', values: Val
   const decisionDate = str(values[kind === 'red_list' ? 'RL_RDRQ' : 'BL_LRRQ']) ?? '';
   const status = str(values[`${p}_ZT`]);
   const out = str(values[`${p}_YCRQ`]) ?? decisionDate;
-  const idType = str(values[`${p}_ZJLX`]);
-  const minor = str(values[`${p}_ZTLB`]) === NATURAL_PERSON && (idType === null || idType === RESIDENT_ID) && isMinorOn(str(values[`${p}_ZJHM`]), decisionDate) === true;
+  const minor = personAge(values, p, decisionDate).minor;
   return {
     recordType: kind,
     decisionDate,

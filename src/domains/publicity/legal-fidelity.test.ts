@@ -240,7 +240,8 @@ test('issue 13 case 3: 简易程序 from a 处罚程序 field, else possibly 简
     {
       name: 'no field, 2 000 元 fine of a person: above 200 元, not possibly 简易',
       before: 'same',
-      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2, CF_XDR_LB: '2', CF_XDR_ZJHM: '' })),
+      // An adult's 身份证 (born 1980): without any birth date the penalty would wait for the department (case 11).
+      input: penaltyInputFromValues(v({ CF_CFLB: '03', CF_NR_FK: 0.2, CF_XDR_LB: '2', CF_XDR_ZJLX: '01', CF_XDR_ZJHM: '630102198001011234' })),
       at: '2026-06-01',
       want: { public: true, reasons: [] },
     },

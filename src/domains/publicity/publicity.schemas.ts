@@ -137,6 +137,13 @@ export const SettingsSchema = Type.Object({
   other: ListSettings,
   /** Validity dates on or after this day mean 长期 (no end), e.g. 2099-12-31. */
   longTermFrom: IsoDate,
+  /**
+   * A 罚款 above this many 万元 is implausible for a city's authorities and flagged (fine_implausible) instead of
+   * read as 巨额; null = no ceiling. Issue 13; defaults/fine-plausibility.json says where the value comes from.
+   */
+  fineCeiling: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  /** Lower ceilings for the authorities of a sector (sectors.json byAuthority), each with its legal basis. */
+  fineCeilings: Type.Array(Type.Object({ sectors: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), ceiling: Type.Number({ minimum: 0 }), basis: Type.String({ minLength: 1 }) })),
 });
 /** Every value DOMAIN marks [M] (or leaves silent) that the engine needs: configurable, with defaults. */
 export type PublicitySettings = Static<typeof SettingsSchema>;
@@ -164,6 +171,11 @@ export const PublicityInputSchema = Type.Object({
   ended: Type.Optional(Type.Boolean()),
   repairedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   subjectIsMinor: Type.Boolean(),
+  /**
+   * A natural person whose documents carry no birth date and for whom no 出生日期 was sent (issue 13): the age
+   * is not guessed, the penalty waits for the department to confirm before it is public.
+   */
+  subjectAgeUnknown: Type.Optional(Type.Boolean()),
   simpleProcedure: Type.Optional(Type.Boolean()),
   /** No 处罚程序 was sent, but the decision fits 行政处罚法 art. 51 (≤ 200 元 person / ≤ 3 000 元 organisation, or 警告 alone). */
   possiblySimpleProcedure: Type.Optional(Type.Boolean()),
@@ -211,6 +223,8 @@ export const REASON_CODES = [
   'revocation_negated',
   'possibly_simple_procedure',
   'fine_unit_suspect',
+  'age_unconfirmed',
+  'fine_implausible',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -6,8 +6,11 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { decidePublicity, nextChangeDate } from './decide.ts';
+import { DEFAULT_RULE_SETS } from './rules.ts';
+import { DEFAULT_SETTINGS } from './settings.ts';
+import { loadPublicitySettings } from './settings.store.ts';
 import { listInputFromValues, penaltyInputFromValues, permitInputFromValues } from './input.ts';
-import type { PublicityDecision, PublicityInput } from './publicity.schemas.ts';
+import type { PublicityDecision, PublicityInput, PublicitySettings } from './publicity.schemas.ts';
 
 type Values = Record<string, string | number | null>;
 
@@ -54,14 +57,15 @@ export function recordInput(recordType: string, decisionDate: string | null, val
 }
 
 /**
- * Decides one record's publicity on the day of `at` from its input (recordInput) and repair date. Shared by
- * this job and the 归集 merge, which decides for the records a batch writes as it writes them.
+ * Decides one record's publicity on the day of `at` from its input (recordInput) and repair date, under the
+ * settings in force (loadPublicitySettings). Shared by this job and the 归集 merge, which decides for the
+ * records a batch writes as it writes them.
  */
-export function decideInput(input: PublicityInput | null, repairedAt: string | null, at: Date): RecordPublicity {
+export function decideInput(input: PublicityInput | null, repairedAt: string | null, at: Date, settings: PublicitySettings = DEFAULT_SETTINGS): RecordPublicity {
   let d: PublicityDecision;
   try {
     if (!input) throw new Error('unreadable record');
-    d = decidePublicity(repairedAt ? { ...input, repairedAt } : input, at);
+    d = decidePublicity(repairedAt ? { ...input, repairedAt } : input, at, DEFAULT_RULE_SETS, settings);
   } catch {
     // A record the engine cannot read (e.g. no decision date) is never published.
     d = { public: false, audience: 'none', explanation: '缺少公示所需信息（如决定日期），不予公示', reasons: [] } as unknown as PublicityDecision;
@@ -80,6 +84,7 @@ export async function refreshPublicity(db: Db, secret: string, filter: RefreshFi
   let checked = 0;
   let changed = 0;
   let after = '0';
+  const settings = await loadPublicitySettings(db);
   for (;;) {
     let q = db
       .selectFrom('records as r')
@@ -104,7 +109,7 @@ export async function refreshPublicity(db: Db, secret: string, filter: RefreshFi
     const reviews: (string | null)[] = [];
     for (const r of rows) {
       const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-      const d = decideInput(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), r.repaired_at, at);
+      const d = decideInput(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), r.repaired_at, at, settings);
       ids.push(r.id);
       audiences.push(d.audience);
       froms.push(d.from);

@@ -2,6 +2,7 @@
 // default this platform ships and why. The credit office changes them; rule sets stay law.
 import { Value } from '@sinclair/typebox/value';
 import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
+import finePlausibility from './defaults/fine-plausibility.json' with { type: 'json' };
 import { LONG_TERM_ISO } from './cell-values.ts';
 import { PublicityError } from './errors.ts';
 import { deepFreeze } from './rules.ts';
@@ -46,6 +47,10 @@ export const DEFAULT_SETTINGS: Readonly<PublicitySettings> = deepFreeze({
   // longest period of every regime, so nothing negative stays online longer than a penalty.
   other: { publish: true, maxMonths: 36 },
   longTermFrom: LONG_TERM_ISO,
+  // Fines implausible for the authority (issue 13): the ceilings and where they come from are data
+  // (defaults/fine-plausibility.json); no sector ceiling is shipped until the credit office names its law.
+  fineCeiling: finePlausibility.fineCeiling,
+  fineCeilings: finePlausibility.fineCeilings,
 });
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -62,6 +67,7 @@ export function resolveSettings(patch: PublicitySettingsPatch = {}): PublicitySe
     ...d,
     ...patch,
     periodOverrides: [...(patch.periodOverrides ?? d.periodOverrides)],
+    fineCeilings: [...(patch.fineCeilings ?? d.fineCeilings)],
     categorySeverity: { ...d.categorySeverity, ...(patch.categorySeverity ?? {}) },
     appliesToExisting: { ...d.appliesToExisting, ...(patch.appliesToExisting ?? {}) },
     transition: { ...d.transition, ...(patch.transition ?? {}) },

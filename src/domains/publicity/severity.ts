@@ -5,6 +5,7 @@
 import { compileItem, heaviestCode } from '../catalog/index.ts';
 import { SGS_CF_V2 } from '../catalog/index.ts';
 import { parseSetValue } from './cell-values.ts';
+import { fineImplausible } from './fine-plausibility.ts';
 import { fineUnitSuspectIn } from './fine-unit.ts';
 import { readSanction } from './sanctions.ts';
 import { SEVERITIES, type PublicityInput, type PublicitySettings, type ReasonCode, type Severity } from './publicity.schemas.ts';
@@ -63,6 +64,7 @@ function categoryClass(
   s: PublicitySettings,
   reasons: ReasonCode[],
   notes: string[],
+  fineDoubtful: boolean,
 ): Severity {
   let sev = s.categorySeverity[code] ?? s.defaultSeverity;
   if (code === SUSPEND_OR_REVOKE) {
@@ -77,11 +79,8 @@ function categoryClass(
       notes.push(`处罚内容“${r.words}”为否定表述，不按吊销处理`);
     }
   }
-  if (code === FINE && typeof input.fineAmount === 'number' && fineUnitSuspectIn(input.fineAmount, input.content)) {
-    // Entered in 元, not 万元: no amount rule may read it as 巨额 (issue 13); the department confirms.
-    reasons.push('fine_unit_suspect');
-    notes.push(`罚款金额 ${input.fineAmount} 万元与处罚内容中的“${input.fineAmount}元”不符，疑为按元填报，未按巨额罚款处理，请部门核实`);
-  } else if (code === FINE && typeof input.fineAmount === 'number') {
+  // An amount entered in 元 or implausible for the authority (issue 13) is not read as 巨额: the department confirms.
+  if (code === FINE && typeof input.fineAmount === 'number' && !fineDoubtful) {
     if (s.seriousFineAbove !== null && input.fineAmount > s.seriousFineAbove) {
       sev = heavier(sev, '严重');
       reasons.push('fine_above_threshold');
@@ -101,13 +100,29 @@ function categoryClass(
 
 /** Severity of a penalty record and of each of its categories. */
 export function classifySeverity(
-  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'possiblySimpleProcedure' | 'content'>,
+  input: Pick<PublicityInput, 'categories' | 'fineAmount' | 'confiscatedAmount' | 'explicitSeverity' | 'simpleProcedure' | 'possiblySimpleProcedure' | 'content'> &
+    Partial<Pick<PublicityInput, 'authority'>>,
   settings: PublicitySettings,
 ): SeverityResult {
   const reasons: ReasonCode[] = [];
   const notes: string[] = [];
   const { codes, unknown } = normaliseCategories(input.categories);
-  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons, notes), known: true }));
+  // Doubtful amounts, whatever the categories (so the receipt, which reads the same functions, agrees):
+  // entered in 元 instead of 万元, or implausible for the authority and category (issue 13).
+  const flags: ReasonCode[] = [];
+  const flagNotes: string[] = [];
+  if (typeof input.fineAmount === 'number' && fineUnitSuspectIn(input.fineAmount, input.content)) {
+    flags.push('fine_unit_suspect');
+    flagNotes.push(`罚款金额 ${input.fineAmount} 万元与处罚内容中的“${input.fineAmount}元”不符，疑为按元填报，未按巨额罚款处理，请部门核实`);
+  }
+  const implausible = flags.length ? null : fineImplausible({ fineAmount: input.fineAmount, authority: input.authority }, settings);
+  if (implausible) {
+    flags.push('fine_implausible');
+    flagNotes.push(implausible.note);
+  }
+  reasons.push(...flags);
+  notes.push(...flagNotes);
+  const perCategory: CategorySeverity[] = codes.map((code) => ({ code, severity: categoryClass(code, input, settings, reasons, notes, flags.length > 0), known: true }));
   for (const u of unknown) perCategory.push({ code: u, severity: settings.defaultSeverity, known: false });
   if (unknown.length) reasons.push('unknown_category');
 
@@ -125,8 +140,10 @@ export function classifySeverity(
     const why: ReasonCode[] = [input.explicitSeverity ? 'explicit_severity' : 'simple_procedure'];
     if (!input.explicitSeverity && input.simpleProcedure !== true) why.push('possibly_simple_procedure');
     if (unknown.length) why.push('unknown_category');
+    // The doubtful-amount flags stay: the department still has to confirm the amount.
+    why.push(...flags);
     const primary = heaviestCode(SGS_CF_V2, 'CF_CFLB', codes) ?? unknown[0] ?? '';
-    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why, notes: [] };
+    return { severity: forced, source: input.explicitSeverity ? 'explicit' : 'simple_procedure', categories: [{ code: primary, severity: forced, known: codes.length > 0 }], codes, reasons: why, notes: flagNotes };
   }
   if (perCategory.length === 0) {
     reasons.push('no_category');
