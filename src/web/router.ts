@@ -53,6 +53,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'monitoring/checklist', name: 'console-monitoring-checklist', component: () => import('./console/monitoring/ChecklistPage.vue'), meta: { title: '信用制度清单', menuKey: 'monitoring-checklist' } },
       { path: 'monitoring/index', name: 'console-monitoring-index', component: () => import('./console/monitoring/IndexPage.vue'), meta: { title: '指标与推演', menuKey: 'monitoring-index' } },
       { path: 'monitoring/report', name: 'console-monitoring-report', component: () => import('./console/monitoring/ReportPage.vue'), meta: { title: '监测通报', menuKey: 'monitoring-report' } },
+      { path: 'publicity-settings', name: 'console-publicity-settings', component: () => import('./console/PublicitySettingsPage.vue'), meta: { title: '公示规则设置', menuKey: 'publicity-settings' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },

@@ -286,8 +286,11 @@ function publicityView(r: RecordRow): RecordPublicityView {
   };
 }
 
-/** Row warnings the records list can filter on (issue 13: the credit office's list of 元/万元 suspects). */
-export const RECORD_WARNINGS = ['fine_unit_suspect'] as const;
+/**
+ * Row warnings the records list can filter on (issue 13: the credit office's lists of 元/万元 suspects, fines above
+ * the ceiling, natural persons of unknown age), each a publicity reason stored with the record.
+ */
+export const RECORD_WARNINGS = ['fine_unit_suspect', 'fine_implausible', 'age_unconfirmed'] as const;
 export type RecordWarning = (typeof RECORD_WARNINGS)[number];
 
 /** Records newest first, filtered by department scope, item and a document-number or subject-name fragment. */

@@ -225,7 +225,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     {
       schema: {
         tags: ['归集'],
-        summary: '归集记录；warning=fine_unit_suspect 只列疑似金额单位错误（按元填写万元）的记录（本部门范围内，信用办为全部）',
+        summary: '归集记录；warning=fine_unit_suspect / fine_implausible / age_unconfirmed 只列疑似按元填写、罚款超出合理上限、当事人年龄待确认的记录（本部门范围内，信用办为全部）',
         querystring: Type.Object({
           departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
           item: Type.Optional(Type.String({ maxLength: 64 })),

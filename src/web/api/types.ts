@@ -147,10 +147,41 @@ export interface RecordQuery {
   item?: string | null;
   q?: string | null;
   cursor?: string | null;
-  /** Only records accepted with this warning: fine_unit_suspect = 疑似金额单位错误 (元 entered as 万元). */
-  warning?: 'fine_unit_suspect' | null;
+  /**
+   * Only records the engine flagged with this reason: fine_unit_suspect = 疑似金额单位错误 (元 entered as 万元),
+   * fine_implausible = 罚款金额超出合理上限, age_unconfirmed = 自然人年龄待确认 (issue 13).
+   */
+  warning?: 'fine_unit_suspect' | 'fine_implausible' | 'age_unconfirmed' | null;
 }
 
 export type IngestStatsRow = StatsRow;
 
 export type FormSubmission = FormBody;
+
+/** 失信程度 of a 处罚类别 (docs/domain/03-publicity.md §3.3). */
+export type PublicitySeverity = '轻微' | '一般' | '严重';
+export type PublicityTransitionRule = 'decision_date' | 'new_for_all' | 'lighter';
+
+/** GET/PUT /api/publicity/settings: the settings the credit office confirms (publicity settings.routes.ts, issue 13). */
+export interface PublicitySettingsView {
+  categories: { code: string; label: string; severity: PublicitySeverity; defaultSeverity: PublicitySeverity; example2026: string | null }[];
+  categorySource: string;
+  examplesSource: string;
+  seriousFineAbove: number | null;
+  transition: { rule: PublicityTransitionRule; from: string; basis: string };
+  defaultTransition: { rule: PublicityTransitionRule; from: string };
+  possiblySimpleProcedure: 'flag' | 'treat_as_simple';
+  fineCeiling: number | null;
+  fineCeilingSource: string;
+  defaults: { seriousFineAbove: number | null; possiblySimpleProcedure: 'flag' | 'treat_as_simple'; fineCeiling: number | null };
+  decisionDateFloor: string;
+}
+
+/** The body of PUT /api/publicity/settings: only what changes. */
+export interface PublicitySettingsChange {
+  categorySeverity?: Record<string, PublicitySeverity>;
+  transition?: { rule?: PublicityTransitionRule; from?: string };
+  possiblySimpleProcedure?: 'flag' | 'treat_as_simple';
+  seriousFineAbove?: number | null;
+  fineCeiling?: number | null;
+}

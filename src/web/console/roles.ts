@@ -62,7 +62,8 @@ export type MenuKey =
   | 'monitoring-events'
   | 'monitoring-checklist'
   | 'monitoring-index'
-  | 'monitoring-report';
+  | 'monitoring-report'
+  | 'publicity-settings';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -87,6 +88,8 @@ export interface MenuEntry {
 }
 
 const MONITORING_ROLES: readonly Role[] = ['admin', 'auditor', 'district_admin'];
+/** Who sees the publicity settings page; only admin may save (server: PUT /api/publicity/settings). */
+const PUBLICITY_SETTINGS_ROLES: readonly Role[] = ['admin', 'auditor'];
 
 export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', label: '工作台', path: '/console', roles: ALL_ROLES },
@@ -106,6 +109,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
   { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
+  // 公示规则设置 (issue 13): the credit office confirms them; the auditor reads them.
+  { key: 'publicity-settings', label: '公示规则设置', path: '/console/publicity-settings', roles: PUBLICITY_SETTINGS_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */
