@@ -34,3 +34,19 @@ test('document numbers are checked against their type (issue 13 case 6)', () => 
     assert.deepEqual([r.verdict, r.reasons[0]?.code], [verdict, first], `${type} ${input}`);
   }
 });
+
+test('港澳台居民居住证 (06) numbers: the 身份证 layout with 810000 / 820000 / 830000 (issue 13 case 7)', () => {
+  // [number, verdict, first reason, kind]; before issue 13 there was no type 06 at all.
+  const cases: [string, string, string | undefined, string][] = [
+    [permit('81000019900101001'), 'valid', undefined, 'hmt_permit'],
+    [permit('82000020120101002'), 'valid', undefined, 'hmt_permit'],
+    [permit('83000019800101003'), 'valid', undefined, 'hmt_permit'],
+    [ID, 'invalid', 'doc_type_mismatch', 'hmt_permit'],
+    ['ABC', 'invalid', 'length_mismatch', 'id'],
+    [permit('81000019900101001').slice(0, 17) + (permit('81000019900101001').endsWith('0') ? '1' : '0'), 'invalid', 'check_char_mismatch', 'hmt_permit'],
+  ];
+  for (const [input, verdict, first, kind] of cases) {
+    const r = checkDocumentNumber('06', input, { today });
+    assert.deepEqual([r.verdict, r.reasons.find((x) => x.severity === 'error')?.code, r.kind], [verdict, first, kind], input);
+  }
+});

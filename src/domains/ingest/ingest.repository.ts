@@ -208,6 +208,7 @@ const BLOCK_WORDS: Record<string, string> = {
   minor_offence_not_published: '轻微',
   not_yet_public: '尚未到公示日期',
   expired: '超过公示期',
+  age_unconfirmed: '年龄待部门确认',
 };
 
 /** The short publicity label of a record from its stored audience, dates and reasons. */

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkCode, generateIdNumber, generateUscc, isKnownUsccPair, isValidUscc, regNoCheckDigit } from '../codes/index.ts';
+import { checkCode, generateIdNumber, generateUscc, idCheckChar, isKnownUsccPair, isValidUscc, regNoCheckDigit } from '../codes/index.ts';
+import { DEFAULT_SETTINGS } from '../publicity/index.ts';
 import { compileItem } from '../catalog/catalog.model.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { LIST_BLACK_V1, SGS_CF_V2, SGS_XK_V2 } from '../catalog/builtin/index.ts';
@@ -578,4 +579,73 @@ test('issue 13: an ID number that happens to pass the USCC check under an unknow
   const person = cf({ CF_XDR_LB: '自然人', CF_XDR_SHXYM: id, CF_FRDB: null, CF_XDR_ZJLX: '身份证', CF_XDR_MC: '张三' });
   assert.equal(person.subject.uscc, undefined);
   assert.equal(person.subject.idNumber, id);
+});
+
+// ------------------------------------------------------------------ issue 13 (this part): catalogue version 3
+
+const cf3Mapping = matchHeaders(SGS_CF_V2, headersOf(SGS_CF_V2, ['当前状态', '出生日期', '处罚程序']));
+const cf3 = (o: Record<string, string | null>): RowResult => {
+  const v: Record<string, string> = { ...BASE };
+  for (const [k, val] of Object.entries(o)) {
+    if (val === null) delete v[k];
+    else v[k] = val;
+  }
+  return validateRow(SGS_CF_V2, cf3Mapping, cellsFor(cf3Mapping, v), ctx);
+};
+const hmt = (first17: string) => first17 + idCheckChar(first17);
+
+test('issue 13 case 7: 港澳台居民居住证 is a document type (06) with its own number check', () => {
+  const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: null, CF_FRDB: null, CF_XDR_MC: '陈大文' };
+  const hk = hmt('81000019900101001');
+  // [证件类型, 号码, stored type, errors]; before issue 13 the type was unknown (enum_invalid).
+  const cases: [string, string, string | null, string[]][] = [
+    ['港澳台居民居住证', hk, '06', []],
+    ['香港居民居住证', hk, '06', []],
+    ['港澳台居民居住证', ID, '06', ['CF_XDR_ZJHM:id_number_invalid']],
+    ['港澳台居民居住证', 'ABC', '06', ['CF_XDR_ZJHM:id_number_invalid']],
+  ];
+  for (const [type, no, code, e] of cases) {
+    const r = cf({ ...person, CF_XDR_ZJLX: type, CF_XDR_ZJHM: no });
+    assert.deepEqual([r.values.CF_XDR_ZJLX, errs(r)], [code, e], `${type} ${no}`);
+  }
+  assert.match(cf({ ...person, CF_XDR_ZJLX: '港澳台居民居住证', CF_XDR_ZJHM: ID }).errors[0].message, /不是有效的“港澳台居民居住证”号码：港澳台居民居住证号码应为 18 位，以 810000/);
+});
+
+test('issue 13 case 6: 出生日期 and age_unconfirmed at ingest; 处罚程序 and 当前状态 4 are stored', () => {
+  const person = { CF_XDR_LB: '自然人', CF_XDR_SHXYM: null, CF_FRDB: null, CF_XDR_MC: 'John Smith' };
+  // [证件类型, 号码, 出生日期, warning age_unconfirmed]; before: none of these columns was read.
+  const cases: [string, string, string | null, boolean][] = [
+    ['护照', 'E12345678', null, true],
+    ['护照', 'E12345678', '1980-05-01', false],
+    ['港澳居民来往内地通行证', 'H12345678', null, true],
+    ['外国人永久居留身份证', 'USA110085071501', null, false],
+    ['身份证', ID, null, false],
+  ];
+  for (const [type, no, birth, flagged] of cases) {
+    const r = cf3({ ...person, CF_XDR_ZJLX: type, CF_XDR_ZJHM: no, CF_XDR_CSRQ: birth });
+    assert.equal(r.ok, true, JSON.stringify(r.errors));
+    assert.equal(warns(r).includes('CF_XDR_ZJHM:age_unconfirmed'), flagged, `${type} ${birth}`);
+  }
+  // An organisation's row is never flagged.
+  assert.ok(!warns(cf3({})).includes('CF_XDR_ZJHM:age_unconfirmed'));
+  const stored = cf3({ ...person, CF_XDR_ZJLX: '护照', CF_XDR_ZJHM: 'E12345678', CF_XDR_CSRQ: '1980/05/01', CF_CFCX: '简易', CF_ZT: '注销' });
+  assert.deepEqual([stored.values.CF_XDR_CSRQ, stored.values.CF_CFCX, stored.values.CF_ZT], ['1980-05-01', '1', '4']);
+  // 撤销 is still 无效 and withdraws.
+  assert.deepEqual([cf3({ CF_ZT: '撤销' }).values.CF_ZT, cf3({ CF_ZT: '撤销' }).withdrawn, cf3({ CF_ZT: '注销' }).withdrawn], ['2', true, false]);
+});
+
+test('issue 13 case 3b: a fine above the ceiling is fine_implausible, whatever the categories; the ceiling comes from the settings', () => {
+  // [罚款金额 (万元), 处罚类别, 处罚内容, warnings of CF_NR_FK]
+  const cases: [string, string, string, string[]][] = [
+    ['2000', '罚款', '责令改正，并处罚款', ['CF_NR_FK:fine_implausible']],
+    ['2000', '警告', '警告', ['CF_NR_FK:fine_implausible']],
+    ['5000', '警告', '警告，罚款人民币5000元', ['CF_NR_FK:fine_unit_suspect']],
+    ['500', '罚款', '罚款人民币5000000元', []],
+  ];
+  for (const [amount, cat, text, w] of cases) {
+    const r = cf({ CF_NR_FK: amount, CF_CFLB: cat, CF_NR: text });
+    assert.deepEqual(warns(r).filter((x) => x.startsWith('CF_NR_FK:')), w, `${amount} ${cat} ${text}`);
+  }
+  const raised = cf({ CF_NR_FK: '2000', CF_CFLB: '罚款', CF_NR: '责令改正' }, { ...ctx, publicity: { ...DEFAULT_SETTINGS, fineCeiling: 3000 } });
+  assert.deepEqual(warns(raised), []);
 });

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decidePublicity } from './decide.ts';
-import { penaltyInputFromValues, permitInputFromValues } from './input.ts';
+import { idCheckChar } from '../codes/index.ts';
+import { birthDateOf, penaltyInputFromValues, permitInputFromValues } from './input.ts';
 import { readSanction } from './sanctions.ts';
 import { fineUnitSuspect } from './index.ts';
 import { resolveSettings, type PublicitySettingsPatch } from './settings.ts';
@@ -17,6 +18,9 @@ const pen = (over: Partial<PublicityInput>): PublicityInput => ({
   subjectIsMinor: false,
   ...over,
 });
+
+/** An 18-character number in the 身份证 layout with a valid check character. */
+const permitNo = (first17: string) => first17 + idCheckChar(first17);
 
 interface Row {
   name: string;
@@ -285,4 +289,137 @@ test('issue 13 case 7: a fine entered in 元 is flagged, not treated as 巨额',
   assert.equal(fineUnitSuspect({ CF_NR_FK: '0.5', CF_NR: '罚款人民币5000元' }), false);
   assert.equal(fineUnitSuspect({ CF_NR_FK: 50, CF_NR: '罚款50万元' }), false);
   assert.equal(fineUnitSuspect({ CF_NR_FK: 5000, CF_NR: null }), false);
+});
+
+test('issue 13 case 5: 当前状态 4 (注销或失效, catalogue version 3) is ended, 2 (无效/撤销) withdrawn', () => {
+  run([
+    {
+      name: 'XK_ZT 4 as the validator stores 注销/失效',
+      before: 'the catalogue folded 注销/失效 into 2: withdrawn, audience none',
+      input: permitInputFromValues({ XK_JDRQ: '2025-01-10', XK_ZT: '4', XK_YXQZI: '2030-01-09' }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'government', reasons: ['ended'] },
+    },
+    {
+      name: 'CF_ZT 4: a penalty 失效 likewise stays shared',
+      before: 'no such code',
+      input: penaltyInputFromValues({ CF_JDRQ: '2026-05-10', CF_CFLB: '03', CF_NR_FK: 0.5, CF_XDR_LB: '1', CF_ZT: '4' }),
+      at: '2026-06-01',
+      want: { public: false, audience: 'government' },
+    },
+  ]);
+});
+
+test('issue 13 case 6: minors from every document that carries a birth date, else age_unconfirmed', () => {
+  const hk = (birth: string) => permitNo('810000' + birth + '001');
+  const foreign23 = (birth: string) => permitNo('911840' + birth + '001');
+  const v = (over: Record<string, string | number | null>) =>
+    penaltyInputFromValues({ CF_JDRQ: '2026-05-10', CF_CFLB: '03', CF_NR_FK: 0.5, CF_XDR_LB: '2', ...over });
+  // [what, 证件类型, 证件号码, 出生日期, public, audience, first reason]; before: only 身份证 (01) was read, every
+  // other document passed as an adult.
+  const cases: [string, string, string, string | null, boolean, string, string | undefined][] = [
+    ['身份证 of a minor', '01', '630102201201011234', null, false, 'none', 'minor_subject'],
+    ['身份证 of an adult', '01', '630102198001011234', null, true, 'public', undefined],
+    ['第一代 15-digit 身份证 (adult)', '01', '630102800101123', null, true, 'public', undefined],
+    ['港澳台居民居住证 of a minor (810000)', '06', hk('20120101'), null, false, 'none', 'minor_subject'],
+    ['港澳台居民居住证 of an adult (830000)', '06', permitNo('830000198001010012'.slice(0, 17)), null, true, 'public', undefined],
+    ['永居证 2023 (9…) of a minor', '05', foreign23('20120715'), null, false, 'none', 'minor_subject'],
+    ['永居证 2023 (9…) of an adult', '05', foreign23('19850715'), null, true, 'public', undefined],
+    ['永居证 15 characters of a minor (2012-07-15)', '05', 'USA110012071501', null, false, 'none', 'minor_subject'],
+    ['永居证 15 characters of an adult (1985-07-15)', '05', 'USA110085071501', null, true, 'public', undefined],
+    ['护照 without 出生日期: not guessed, waits for the department', '02', 'E12345678', null, false, 'government', 'age_unconfirmed'],
+    ['护照 with an adult 出生日期', '02', 'E12345678', '1980-05-01', true, 'public', undefined],
+    ['护照 with a minor 出生日期', '02', 'E12345678', '2012-05-01', false, 'none', 'minor_subject'],
+    ['通行证 without 出生日期', '03', 'H12345678', null, false, 'government', 'age_unconfirmed'],
+    ['出生日期 wins over the document', '01', '630102198001011234', '2012-05-01', false, 'none', 'minor_subject'],
+  ];
+  for (const [what, type, no, birth, pub, audience, first] of cases) {
+    const d = decidePublicity(v({ CF_XDR_ZJLX: type, CF_XDR_ZJHM: no, CF_XDR_CSRQ: birth }), '2026-06-01');
+    assert.deepEqual([d.public, d.audience, d.reasons[0]], [pub, audience, first], what);
+  }
+  const waiting = decidePublicity(v({ CF_XDR_ZJLX: '02', CF_XDR_ZJHM: 'E12345678' }), '2026-06-01');
+  assert.match(waiting.explanation, /^暂不公示：当事人为自然人，证件不含出生日期且未填写出生日期，不能排除未成年人，请部门确认（补报出生日期后按规则公示至 2027-05-10/);
+  // An organisation's penalty never waits for a birth date.
+  assert.equal(decidePublicity(v({ CF_XDR_LB: '1' }), '2026-06-01').public, true);
+  // The 2-digit year of the 15-character card: the latest century not after the decision date.
+  assert.deepEqual(
+    [birthDateOf('05', 'USA110012071501', '2026-05-10'), birthDateOf('05', 'USA110030071501', '2026-05-10'), birthDateOf('02', 'E12345678')],
+    ['2012-07-15', '1930-07-15', null],
+  );
+});
+
+test('issue 13 case 3b: fines implausible for the authority and category (fine_implausible), thresholds as data', () => {
+  const v = (over: Record<string, string | number | null>) => penaltyInputFromValues({ CF_JDRQ: '2026-05-10', CF_CFLB: '03', CF_XDR_LB: '1', CF_CFJG: '西宁市市场监督管理局', CF_NR: '责令改正，并处罚款', ...over });
+  const police = { fineCeilings: [{ sectors: ['公安'], ceiling: 0.5, basis: '示例：某单行法规定的罚款上限' }] };
+  run([
+    {
+      name: '2 000 万元 with no 元 figure: above the 1 000 万元 ceiling, flagged and not 巨额',
+      before: '严重 (> 100 万元), up to 3 years',
+      input: v({ CF_NR_FK: 2000 }),
+      at: '2026-06-01',
+      want: { severity: '一般', until: '2027-05-10', reasons: ['fine_implausible'] },
+      explains: ['罚款金额 2000 万元超过平台设定的合理上限 1000 万元'],
+    },
+    {
+      name: 'a real 500 万元 fine is 严重 as before',
+      before: 'same',
+      input: v({ CF_NR_FK: 500 }),
+      at: '2026-06-01',
+      want: { severity: '严重', reasons: ['fine_above_threshold'] },
+    },
+    {
+      name: 'the ceiling is a setting: 3 000 万元 allowed when the credit office raises it',
+      before: 'no such setting',
+      input: v({ CF_NR_FK: 2000 }),
+      at: '2026-06-01',
+      settings: { fineCeiling: 3000 },
+      want: { severity: '严重', reasons: ['fine_above_threshold'] },
+    },
+    {
+      name: 'a sector ceiling for the authority (data with its basis): 1 万元 by a 公安局 above 0.5',
+      before: 'no such data',
+      input: v({ CF_NR_FK: 1, CF_CFJG: '西宁市公安局城东分局' }),
+      at: '2026-06-01',
+      settings: police,
+      want: { reasons: ['fine_implausible'] },
+      explains: ['超过公安领域的罚款上限 0.5 万元（示例：某单行法规定的罚款上限）'],
+    },
+    {
+      name: 'the same amount by another authority is plausible',
+      before: 'same',
+      input: v({ CF_NR_FK: 1 }),
+      at: '2026-06-01',
+      settings: police,
+      want: { reasons: [] },
+    },
+    {
+      name: '罚款 not among the categories: the 元 text match still flags it, as the receipt does',
+      before: 'the receipt warned, the engine (and the records list) did not',
+      input: v({ CF_CFLB: '01', CF_NR_FK: 5000, CF_NR: '警告，罚款人民币5000元' }),
+      at: '2026-06-01',
+      want: { reasons: ['minor_offence_not_published', 'fine_unit_suspect', 'possibly_simple_procedure'] },
+    },
+    {
+      name: 'a 简易程序 decision keeps the amount flag',
+      before: 'the flag was dropped with the amount rules',
+      input: v({ CF_NR_FK: 2000, CF_CFCX: '1' }),
+      at: '2026-06-01',
+      want: { severity: '轻微', reasons: ['minor_offence_not_published', 'simple_procedure', 'fine_implausible'] },
+    },
+  ]);
+});
+
+test('issue 13 case 14: the class of each 处罚类别 is a setting (行政拘留 严重 by default, 一般 once the credit office says so)', () => {
+  const detention = pen({ decisionDate: '2026-05-10', categories: ['13'], fineAmount: null });
+  run([
+    { name: '行政拘留 by default', before: 'same', input: detention, at: '2026-06-01', want: { severity: '严重', until: '2029-05-10' } },
+    {
+      name: '行政拘留 set to 一般',
+      before: 'no setting reachable from the console',
+      input: detention,
+      at: '2026-06-01',
+      settings: { categorySeverity: { '13': '一般' } },
+      want: { severity: '一般', until: '2027-05-10' },
+    },
+  ]);
 });

@@ -35,3 +35,58 @@ test('a changed class shows as the value in force beside its default', () => {
   const row = v.categories.find((c) => c.code === '13');
   assert.deepEqual([row?.severity, row?.defaultSeverity], ['一般', '严重']);
 });
+
+test('PUT /api/publicity/settings: only the credit office administrator changes the settings (issue 13 item 5)', async () => {
+  // [role, status]; a denial test per role that is not the credit office's administrator.
+  const denied: [string, number][] = [
+    ['anonymous', 401],
+    ['reporter', 403],
+    ['reviewer', 403],
+    ['district_admin', 403],
+    ['auditor', 403],
+  ];
+  for (const [role, status] of denied) {
+    const headers = role === 'anonymous' ? {} : (await loginAs(t, role as 'reporter')).headers;
+    const r = await t.app.inject({ method: 'PUT', url: '/api/publicity/settings', headers, payload: { possiblySimpleProcedure: 'treat_as_simple' } });
+    assert.equal(r.statusCode, status, `${role}: ${r.body}`);
+  }
+  const admin = (await loginAs(t, 'admin')).headers;
+  // Nothing changed by the refused attempts.
+  assert.equal((await t.app.inject({ method: 'GET', url: '/api/publicity/settings', headers: admin })).json().possiblySimpleProcedure, 'flag');
+
+  // Bad values are refused with a Chinese message: [payload, status].
+  const bad: [unknown, number][] = [
+    [{ categorySeverity: { '13': '特别严重' } }, 400],
+    [{ categorySeverity: { ZZ: '一般' } }, 400],
+    [{ transition: { rule: 'whenever' } }, 400],
+    [{ transition: { from: '2026/04/01' } }, 400],
+    [{ fineCeiling: -1 }, 400],
+    [{ seriousFineAbove: 5, minorFineAtMost: 10 }, 400],
+  ];
+  for (const [payload, status] of bad) {
+    const r = await t.app.inject({ method: 'PUT', url: '/api/publicity/settings', headers: admin, payload: payload as object });
+    assert.equal(r.statusCode, status, `${JSON.stringify(payload)}: ${r.body}`);
+  }
+
+  const change = { categorySeverity: { '13': '一般' }, transition: { rule: 'lighter', from: '2026-04-01' }, possiblySimpleProcedure: 'treat_as_simple', seriousFineAbove: 200, fineCeiling: 800 };
+  const ok = await t.app.inject({ method: 'PUT', url: '/api/publicity/settings', headers: admin, payload: change });
+  assert.equal(ok.statusCode, 200, ok.body);
+  const v = ok.json();
+  assert.deepEqual(
+    [v.categories.find((c: { code: string }) => c.code === '13').severity, v.transition.rule, v.possiblySimpleProcedure, v.seriousFineAbove, v.fineCeiling, v.defaults.fineCeiling],
+    ['一般', 'lighter', 'treat_as_simple', 200, 800, 1000],
+  );
+  // Everyone signed in reads the values in force, with the date floor of the deployment.
+  const read = (await t.app.inject({ method: 'GET', url: '/api/publicity/settings', headers: (await loginAs(t, 'reporter')).headers })).json();
+  assert.deepEqual([read.transition.rule, read.decisionDateFloor], ['lighter', '2000-01-01']);
+  // Audited with what was there before and what is now.
+  const rows = await t.db.selectFrom('audit_log').select(['action', 'outcome', 'detail', 'actor_username']).where('action', '=', 'publicity.settings').execute();
+  assert.equal(rows.length, 1);
+  const detail = rows[0].detail as { before: object; after: { categorySeverity: Record<string, string>; fineCeiling: number } };
+  assert.deepEqual([detail.before, detail.after.categorySeverity, detail.after.fineCeiling], [{}, { '13': '一般' }, 800]);
+  // A second change keeps the first one's other values (classes merge by code).
+  await t.app.inject({ method: 'PUT', url: '/api/publicity/settings', headers: admin, payload: { categorySeverity: { '12': '一般' } } });
+  const after2 = (await t.app.inject({ method: 'GET', url: '/api/publicity/settings', headers: admin })).json();
+  const cls = (code: string) => after2.categories.find((c: { code: string }) => c.code === code).severity;
+  assert.deepEqual([cls('13'), cls('12'), after2.fineCeiling], ['一般', '一般', 800]);
+});
