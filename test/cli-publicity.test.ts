@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../src/domains/ingest/fixtures.ts';
 import { seedDepartments } from '../src/shell/seed.ts';
+import { savePublicitySettings } from '../src/domains/publicity/index.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { runCli } from './helpers/cli.ts';
 
@@ -98,4 +99,62 @@ test('publicity explain prints one JSON line per data row with its decision, err
   const bad = await cli(['publicity', 'explain', file, '--catalog', '行政处罚', '--transition', 'whatever']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /过渡规则“whatever”无效/);
+});
+
+test('publicity explain shows the new reasons and warnings (issue 13) and decides with the settings the credit office saved', async () => {
+  // The 处罚 file with the local columns of catalogue version 3 (出生日期, 处罚程序, 当前状态).
+  const headers = [...PENALTY_HEADERS, '出生日期', '当前状态'];
+  const person = {
+    行政相对人名称: 'John Smith',
+    行政相对人类别: '自然人',
+    '行政相对人代码_1（统一社会信用代码）': '',
+    法定代表人: '',
+    法定代表人证件类型: '',
+    法定代表人证件号码: '',
+    证件类型: '护照',
+    证件号码: 'E12345678',
+  };
+  const line = (over: Record<string, string>, extra: [string, string] = ['', '']) => row(over) + ',' + extra.map(csvEscape).join(',');
+  const dated = { 处罚决定日期: '2026-05-10', 处罚有效期: '2026-06-10', 公示截止期: '2027-05-10' };
+  const lines = [
+    headers.map(csvEscape).join(','),
+    // [what the row is] → what the line must say; before: a passport passed as an adult, 注销 was withdrawn, 2000 万元 was 严重.
+    line({ ...dated, ...person, 行政处罚决定书文号: '宁市监罚〔2026〕11号', 处罚类别: '罚款', 处罚内容: '罚款人民币5000元', '罚款金额（万元）': '0.5' }),
+    line({ ...dated, ...person, 行政处罚决定书文号: '宁市监罚〔2026〕12号', 处罚类别: '罚款', 处罚内容: '罚款人民币5000元', '罚款金额（万元）': '0.5' }, ['1980-05-01', '']),
+    line({ ...dated, 行政处罚决定书文号: '宁市监罚〔2026〕13号', 处罚类别: '罚款', 处罚内容: '责令改正，并处罚款', '罚款金额（万元）': '2000' }),
+    line({ ...dated, 行政处罚决定书文号: '宁市监罚〔2026〕14号', 处罚类别: '罚款', 处罚内容: '罚款人民币100000元', '罚款金额（万元）': '10' }, ['', '注销']),
+    line({ ...dated, 行政处罚决定书文号: '宁市监罚〔2026〕15号', 处罚类别: '行政拘留', 处罚内容: '行政拘留五日', '罚款金额（万元）': '' }),
+  ];
+  const file = join(dir, 'penalties-v3.csv');
+  await writeFile(file, lines.join('\r\n') + '\r\n');
+  const explain = async () => {
+    const r = await cli(['publicity', 'explain', file, '--catalog', '行政处罚', '--at', '2026-06-01']);
+    assert.equal(r.code, 0, r.err);
+    return r.out.trim().split('\n').map((l) => JSON.parse(l));
+  };
+  const out = await explain();
+  // [row, public, audience, a reason code, in warnings]
+  const cases: [number, boolean, string, string | null, string | null][] = [
+    [2, false, 'government', 'age_unconfirmed', 'age_unconfirmed'],
+    [3, true, 'public', null, null],
+    [4, true, 'public', 'fine_implausible', 'fine_implausible'],
+    [5, false, 'government', 'ended', null],
+    [6, true, 'public', null, null],
+  ];
+  for (const [rowNo, pub, audience, code, warning] of cases) {
+    const o = out.find((x) => x.row === rowNo);
+    assert.deepEqual([o.ok, o.public, o.audience], [true, pub, audience], JSON.stringify(o));
+    if (code) assert.ok(o.reasonCodes.includes(code), JSON.stringify(o));
+    if (warning) assert.ok(o.warnings.includes(warning), JSON.stringify(o));
+  }
+  assert.ok(out[0].reasons[0].startsWith('暂不公示：当事人为自然人'), out[0].reasons.join('；'));
+  assert.equal(out[2].severity, '一般');
+  assert.ok(out[2].reasons.some((s: string) => s.includes('超过平台设定的合理上限 1000 万元')), out[2].reasons.join('；'));
+  assert.deepEqual([out[4].severity, out[4].publicUntil], ['严重', '2029-05-10']);
+
+  // The credit office sets 行政拘留 to 一般 and raises the ceiling: explain follows the stored settings.
+  await savePublicitySettings(t.db, { categorySeverity: { '13': '一般' }, fineCeiling: 5000 }, { actor: null });
+  const after = await explain();
+  assert.deepEqual([after[4].severity, after[4].publicUntil], ['一般', '2027-05-10']);
+  assert.deepEqual([after[2].severity, after[2].reasonCodes.includes('fine_implausible')], ['严重', false]);
 });
