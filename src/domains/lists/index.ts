@@ -6,5 +6,5 @@ export { syncCollectedEntries } from './sync.ts';
 export { listStatistics } from './stats.ts';
 export { listsTodos } from './todos.ts';
 export { listsJobs } from './lists.jobs.ts';
-export { publicSubjectEntries } from './query.ts';
+export { publicSubjectEntries, reportListEntries } from './query.ts';
 export type { ListStats, PublicEntry } from './lists.schemas.ts';

@@ -252,6 +252,13 @@ describe('the local lifecycle', () => {
     assert.equal(types.find((x: { code: string }) => x.code === 'AQSCSX').listed, 1);
   });
 
+  test('the credit report shows the entry in force in 失信惩戒信息', async () => {
+    const res = await post('/api/public/reports', { subjectId });
+    assert.equal(res.statusCode, 200, res.body);
+    const text = pdfText(res.rawPayload);
+    assert.ok(text.includes('安全生产严重失信主体（西应急认〔2026〕3号）'), 'the entry is in the report');
+  });
+
   test('two admins removing at once: one wins, the other gets 409; the exit is seen at once', async () => {
     const lock = (await get(`/api/lists/entries/${entryId}`, admin)).json().entry.lockVersion;
     const [a, b] = await Promise.all([act(admin, 'remove', lock, { exitReason: 'court' }), act(admin2, 'remove', lock, { exitReason: 'repaired' })]);
@@ -261,6 +268,8 @@ describe('the local lifecycle', () => {
     assert.deepEqual(await activeEntriesForSubjects(t.db, [subjectId]), []);
     assert.deepEqual((await get(`/api/public/subjects/${subjectId}/list-entries`)).json().items, []);
     assert.equal((await get('/api/public/list-types/AQSCSX')).json().total, 0);
+    const report = pdfText((await post('/api/public/reports', { subjectId })).rawPayload);
+    assert.ok(!report.includes('西应急认〔2026〕3号'), 'a removed entry is not in a new report');
     const removed = (await get('/api/public/list-types/AQSCSX?tab=removed')).json();
     assert.equal(removed.items[0].subjectName, '西宁安全测试化工有限公司');
     assert.ok(['法院裁判', '信用修复'].includes(removed.items[0].removedReason));

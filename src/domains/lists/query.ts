@@ -174,3 +174,28 @@ export async function publicSubjectEntries(db: DbOrTx, subjectId: string, person
   const types = new Map((await listTypes(db)).map((t) => [t.code, t]));
   return (await rowsOf(db, entries)).map((r) => publicRow(r, personName, types.get(r.listType)?.definition.authority ?? null));
 }
+
+/**
+ * The credit report's section (reports domain): the subject's locally determined entries in force, as titled rows.
+ * Collected entries are public records already and appear in the report's 守信激励/失信惩戒 categories through
+ * publicity; history (removed entries) is never in a report (issue 14 §3: history to the credit office only).
+ */
+export async function reportListEntries(db: DbOrTx, subjectId: string, day: string): Promise<Array<{ color: 'black' | 'red'; title: string; rows: Array<[string, string]> }>> {
+  const entries = await db.selectFrom('list_entries').select([...COLS, ...Object.values(DATES)]).where('subject_id', '=', subjectId).where('origin', '=', 'local').where(inForce(day)).orderBy('id').execute();
+  const types = new Map((await listTypes(db)).map((t) => [t.code, t]));
+  return (await rowsOf(db, entries)).map((r) => {
+    const t = types.get(r.listType);
+    return {
+      color: r.color,
+      title: `${r.listName}（${r.decisionNo}）`,
+      rows: [
+        ['名单类型', r.listName],
+        ['决定文书号', r.decisionNo],
+        ['认定部门', r.departmentName ?? t?.definition.authority ?? '—'],
+        ['认定依据', [t?.definition.criteria.title, t?.definition.criteria.docNo].filter(Boolean).join(' ') || '—'],
+        ['列入日期', r.listedOn ?? '—'],
+        ['有效期至', r.expiresOn ?? '长期'],
+      ],
+    };
+  });
+}
