@@ -62,7 +62,10 @@ export type MenuKey =
   | 'monitoring-events'
   | 'monitoring-checklist'
   | 'monitoring-index'
-  | 'monitoring-report';
+  | 'monitoring-report'
+  | 'lists-types'
+  | 'lists-entries'
+  | 'lists-stats';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -106,6 +109,10 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
   { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
+  // 红黑名单 (lists): the server's role table is in src/domains/lists/README.md.
+  { key: 'lists-entries', label: '红黑名单', path: '/console/lists/entries', roles: ['admin', 'reviewer', 'auditor', 'reporter'] },
+  { key: 'lists-types', label: '名单类型', path: '/console/lists/types', roles: ALL_ROLES },
+  { key: 'lists-stats', label: '名单统计', path: '/console/lists/stats', roles: ['admin', 'reviewer', 'auditor'] },
 ];
 
 /** Menu entries the given role may see, in display order. */
