@@ -37,8 +37,8 @@ CREATE TABLE list_sync_batches (
   entries    integer NOT NULL,
   synced_at  timestamptz NOT NULL DEFAULT now()
 );
+-- One row, written by the first sync (a migrated database stays empty, as `citycredit db restore` requires).
 CREATE TABLE list_sync_state (
   id         boolean PRIMARY KEY DEFAULT true CHECK (id),
   watermark  bigint NOT NULL DEFAULT 0
 );
-INSERT INTO list_sync_state (id, watermark) VALUES (true, 0);

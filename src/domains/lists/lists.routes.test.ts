@@ -228,6 +228,10 @@ describe('the local lifecycle', () => {
     assert.equal(open.statusCode, 409);
     assert.equal(open.json().error.code, 'list_objection_open');
     assert.equal((await act(reporter, 'review', 1, { objection: 'waived' })).statusCode, 403);
+    // A stale lock_version (the user saw the entry before it was notified) is refused even though the state allows it.
+    const stale = await act(reviewer, 'review', 0, { objection: 'waived' });
+    assert.equal(stale.statusCode, 409);
+    assert.equal(stale.json().error.code, 'list_entry_conflict');
     assert.equal((await act(reviewer, 'review', 1, { objection: 'waived' })).statusCode, 200);
     assert.equal((await act(reviewer, 'list', 2)).statusCode, 403, 'only the credit office lists');
     const listed = await act(admin, 'list', 2, { listedOn: '2026-12-01' });

@@ -8,6 +8,7 @@
 // two runners never read one twice), and the watermark moves up to the first batch still being written. A batch
 // committed late (a long import that started earlier) is therefore never skipped. The `lists.sync` job runs it every
 // minute; registerEntry deduplicates, so a re-upload adds nothing.
+import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../../db/index.ts';
 import type { ListExitReason } from '../../db/lists.types.ts';
 import type { AuditContext } from '../../platform/audit.ts';
@@ -107,7 +108,7 @@ export async function syncCollectedEntries(db: Db): Promise<{ batches: number; e
   const resolve = await typeResolver(db);
   const totals = { batches: 0, entries: 0, ended: 0 };
   for (;;) {
-    const { watermark } = await db.selectFrom('list_sync_state').select('watermark').executeTakeFirstOrThrow();
+    const watermark = (await db.selectFrom('list_sync_state').select('watermark').executeTakeFirst())?.watermark ?? '0';
     const batches = await batchesOfItems(db, itemIds, String(watermark));
     if (batches.length === 0) break;
     let next: string = String(watermark);
@@ -132,7 +133,11 @@ export async function syncCollectedEntries(db: Db): Promise<{ batches: number; e
       if (b.status === 'processing') blocked = true;
       if (!blocked) next = b.id;
     }
-    await db.updateTable('list_sync_state').set({ watermark: next }).where('watermark', '<', next).execute();
+    await db
+      .insertInto('list_sync_state')
+      .values({ id: true, watermark: next })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ watermark: sql`greatest(list_sync_state.watermark, excluded.watermark)` }))
+      .execute();
     if (blocked || batches.length < 500) break;
   }
   return totals;

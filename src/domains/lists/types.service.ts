@@ -109,10 +109,3 @@ export async function typeResolver(db: DbOrTx): Promise<(text: string | null | u
     return { code: color === 'black' ? 'OTHER_BLACK' : 'OTHER_RED', unmapped: raw || '（未填写）' };
   };
 }
-
-/** Used by the sync and the expiry: all codes with their current colour. */
-export async function typeColors(db: DbOrTx): Promise<Map<string, 'black' | 'red'>> {
-  const rows = await db.selectFrom('list_types').select(['code', 'color']).distinct().execute();
-  return new Map(rows.map((r) => [r.code, r.color]));
-}
-
