@@ -46,6 +46,9 @@ const OWNER: Record<string, string> = {
   credit_report_counters: 'reports',
   list_types: 'lists',
   list_entries: 'lists',
+  list_entry_history: 'lists',
+  list_sync_batches: 'lists',
+  list_sync_state: 'lists',
   notifications: 'platform',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */

@@ -8,6 +8,7 @@ import { createUser } from '../../src/domains/auth/auth.service.ts';
 import type { AppContext } from '../../src/platform/http.ts';
 import { seedDepartments } from '../../src/shell/seed.ts';
 import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
+import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 import { createTestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'Test-password-123';
@@ -30,6 +31,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);
+  await installBuiltinListTypes(t.db);
   const app = await buildApp(ctx, { logger: false, serveWeb: false });
   await app.ready();
   return {

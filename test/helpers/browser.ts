@@ -9,6 +9,7 @@ import { migrationVersion } from '../../src/db/index.ts';
 import type { AppContext } from '../../src/platform/http.ts';
 import { seedDepartments } from '../../src/shell/seed.ts';
 import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
+import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 import { ensureWebBuilt } from '../../src/server.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +33,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);
+  await installBuiltinListTypes(t.db);
   const logs: string[] = [];
   const stream = { write: (line: string) => void (logs.push(line.trim()) > 200 && logs.shift()) };
   const app = await buildApp(ctx, { logger: { level: 'warn', stream } });

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { ListExitReason } from '../../db/lists.types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
+import { addHistory } from './history.ts';
 
 /** An entry in force, as checks, subject pages and reports see it. */
 export interface ActiveListEntry {
@@ -111,6 +112,9 @@ export async function registerEntry(db: DbOrTx, e: NewListEntry): Promise<{ id: 
   return { id: existing.id, created: false };
 }
 
+/** Chinese labels of the exit reasons (移出原因). */
+export const EXIT_LABEL: Record<ListExitReason, string> = { expired: '有效期届满', repaired: '信用修复', revoked: '决定撤销', court: '法院裁判', other: '其他' };
+
 /**
  * Ends (移出) the listed entries that rest on these records, e.g. when a record is repaired or its decision is
  * revoked (issue 14 §3, issue 15 §1: exit cascades at once). Pass the caller's transaction so the exit commits
@@ -132,8 +136,19 @@ export async function endEntriesForRecords(
     .where('status', '=', 'listed')
     .returning('id')
     .execute();
+  const actor = ctx.actor;
   for (const e of ended) {
     await audit(db, ctx, { action: 'list_entry.remove', target: `list_entry:${e.id}`, detail: { reason, on: day, cascade: true } });
+    await addHistory(db, {
+      entryId: e.id,
+      action: 'remove',
+      from: 'listed',
+      to: 'removed',
+      reason: `依据记录${EXIT_LABEL[reason]}，名单条目随之移出`,
+      actorId: actor?.userId ?? null,
+      actorName: actor?.username ?? actor?.appKey ?? '系统',
+      detail: { reason, cascade: true, records: [...recordIds] },
+    });
   }
   return ended.map((e) => e.id);
 }

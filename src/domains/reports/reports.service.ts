@@ -21,6 +21,7 @@ import {
 import { renderReportPdf } from './reports.render.ts';
 import { findReportByNumber, findReportBySha256, insertReport, nextSequence, type ReportRow } from './reports.repository.ts';
 import { subjectBasics, type SubjectBasics } from '../subjects/index.ts';
+import { reportListEntries } from '../lists/index.ts';
 
 export interface ReportSettings {
   secret: string;
@@ -85,6 +86,8 @@ export async function issueReport(
     cityName: settings.cityName,
     baseUrl: ctx.baseUrl,
   });
+  // The city's own list entries in force (lists domain); collected ones are among the public records already.
+  for (const e of await reportListEntries(db, subject.id, beijingDay(at))) model.categories.find((c) => c.key === e.color)!.records.push({ title: e.title, rows: e.rows });
   const pdf = await renderReportPdf(model);
   const pdfSha256 = sha256(pdf);
   await db.transaction().execute(async (trx) => {

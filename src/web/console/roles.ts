@@ -63,7 +63,10 @@ export type MenuKey =
   | 'monitoring-checklist'
   | 'monitoring-index'
   | 'monitoring-report'
-  | 'publicity-settings';
+  | 'publicity-settings'
+  | 'lists-types'
+  | 'lists-entries'
+  | 'lists-stats';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -111,6 +114,10 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
   // 公示规则设置 (issue 13): the credit office confirms them; the auditor reads them.
   { key: 'publicity-settings', label: '公示规则设置', path: '/console/publicity-settings', roles: PUBLICITY_SETTINGS_ROLES },
+  // 红黑名单 (lists): the server's role table is in src/domains/lists/README.md.
+  { key: 'lists-entries', label: '红黑名单', path: '/console/lists/entries', roles: ['admin', 'reviewer', 'auditor', 'reporter'] },
+  { key: 'lists-types', label: '名单类型', path: '/console/lists/types', roles: ALL_ROLES },
+  { key: 'lists-stats', label: '名单统计', path: '/console/lists/stats', roles: ['admin', 'reviewer', 'auditor'] },
 ];
 
 /** Menu entries the given role may see, in display order. */

@@ -1,0 +1,85 @@
+// What the lists domain reads of committed list records (红名单/黑名单 catalogue items, issue 14 §2): the
+// batches of given items after a watermark, and the records a batch wrote. Read-only; lists keeps its own
+// cursor, so ingest's commit path is unchanged (lists/README.md, "The hand-over from ingest").
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/index.ts';
+
+/** The batches of these catalogue items with an id above `afterId`, oldest first, with their status. */
+export async function batchesOfItems(db: DbOrTx, itemIds: readonly string[], afterId: string, limit = 500): Promise<Array<{ id: string; status: string }>> {
+  if (itemIds.length === 0) return [];
+  return db
+    .selectFrom('ingest_batches')
+    .select(['id', 'status'])
+    .where('item_id', 'in', itemIds)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** A record a batch wrote, with its current content (masked fields stay masked: only public fields are read). */
+export interface BatchRecord {
+  id: string;
+  itemId: string;
+  recordType: string;
+  docNo: string;
+  subjectId: string | null;
+  departmentId: number;
+  status: 'active' | 'withdrawn';
+  decisionDate: string | null;
+  content: Record<string, unknown>;
+}
+
+/** The records that have a version in this batch, each with its record's current version's content. */
+export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRecord[]> {
+  const rows = await db
+    .selectFrom('record_versions as v')
+    .innerJoin('records as r', 'r.id', 'v.record_id')
+    .innerJoin('record_versions as c', (j) => j.onRef('c.record_id', '=', 'r.id').onRef('c.version', '=', 'r.current_version'))
+    .select([
+      'r.id',
+      'r.item_id',
+      'r.record_type',
+      'r.doc_no',
+      'r.subject_id',
+      'r.department_id',
+      'r.status',
+      sql<string | null>`to_char(r.decision_date, 'YYYY-MM-DD')`.as('decision_date'),
+      'c.content',
+    ])
+    .where('v.batch_id', '=', batchId)
+    .orderBy('r.id')
+    .execute();
+  const seen = new Set<string>();
+  const out: BatchRecord[] = [];
+  for (const r of rows) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    out.push({
+      id: r.id,
+      itemId: r.item_id,
+      recordType: r.record_type,
+      docNo: r.doc_no,
+      subjectId: r.subject_id,
+      departmentId: r.department_id,
+      status: r.status,
+      decisionDate: r.decision_date,
+      content: (r.content ?? {}) as Record<string, unknown>,
+    });
+  }
+  return out;
+}
+
+/** Basis records for a list proposal: id, owner, subject and type, or nothing for an unknown id. */
+export async function recordsByIds(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<Array<{ id: string; itemId: string; recordType: string; docNo: string; subjectId: string | null; departmentId: number; status: 'active' | 'withdrawn' }>> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('records')
+    .select(['id', 'item_id', 'record_type', 'doc_no', 'subject_id', 'department_id', 'status'])
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({ id: r.id, itemId: r.item_id, recordType: r.record_type, docNo: r.doc_no, subjectId: r.subject_id, departmentId: r.department_id, status: r.status }));
+}
