@@ -79,8 +79,9 @@ export async function subjectEligibility(db: Db, secret: string, uscc: string, a
   const subject = await subjectByUscc(db, uscc);
   const today = chinaDay(at);
   const settings = await repairSettings(db);
-  // Only what the public may see today: a record no longer public needs no repair and is not disclosed here.
-  const facts = (await repairFactsOfSubject(db, secret, subject.id, at)).filter((f) => f.audience === 'public' && f.decision?.audience === 'public');
+  // Only what the public may see on the day (the engine's decision for `at`): a record no longer public needs
+  // no repair and is not disclosed here.
+  const facts = (await repairFactsOfSubject(db, secret, subject.id, at)).filter((f) => f.decision?.audience === 'public');
   const open = await openApplicationsOf(db, facts.map((f) => f.recordId));
   const depts = await departmentsByIds(db, facts.map((f) => f.departmentId));
   const records = facts.map((f) => ({ ...recordEligibility(f, today, channel, open.has(f.recordId)), departmentName: depts.get(f.departmentId)?.name ?? '' }));
@@ -124,7 +125,7 @@ async function checkedRecords(db: DbOrTx, secret: string, subjectId: string, inp
   const ids = [...new Set(input.recordIds)];
   if (!ids.length) throw new AppError('repair_no_records');
   const facts = await repairFactsOfRecords(db, secret, ids, at);
-  if (facts.length !== ids.length || facts.some((f) => f.subjectId !== subjectId || f.audience !== 'public')) throw notFound('repair_record_not_found');
+  if (facts.length !== ids.length || facts.some((f) => f.subjectId !== subjectId || f.decision?.audience !== 'public')) throw notFound('repair_record_not_found');
   const open = await openApplicationsOf(db, ids);
   const today = chinaDay(at);
   for (const f of facts) {
