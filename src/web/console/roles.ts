@@ -62,7 +62,8 @@ export type MenuKey =
   | 'monitoring-events'
   | 'monitoring-checklist'
   | 'monitoring-index'
-  | 'monitoring-report';
+  | 'monitoring-report'
+  | 'repair';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -106,6 +107,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
   { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
+  // 信用修复 (issue 15): the credit office forwards and watches deadlines, departments decide their own.
+  { key: 'repair', label: '信用修复', path: '/console/repair', roles: ['admin', 'auditor', 'reviewer', 'reporter'] },
 ];
 
 /** Menu entries the given role may see, in display order. */
