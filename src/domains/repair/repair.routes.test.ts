@@ -176,6 +176,8 @@ test('apply → forward → approve: the record leaves the public page, the 双�
   const other = await loginAs(t, 'reviewer', 'FY');
   const denied = await t.app.inject({ method: 'POST', url: `/api/repair/applications/${applied.id}/decision`, headers: other.headers, payload: { approve: true } });
   assert.equal(denied.statusCode, 403);
+  const deniedAudit = await t.db.selectFrom('audit_log').select('outcome').where('action', '=', 'repair.decide').where('target', '=', `repair:${applied.id}`).execute();
+  assert.deepEqual(deniedAudit, [{ outcome: 'denied' }], 'the refused attempt is audited');
 
   const ok = await t.app.inject({ method: 'POST', url: `/api/repair/applications/${applied.id}/decision`, headers: reviewer.headers, payload: { approve: true, reason: '已履行处罚决定' } });
   assert.equal(ok.statusCode, 200, ok.body);

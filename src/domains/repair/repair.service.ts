@@ -459,12 +459,15 @@ export async function decideRepair(
 ): Promise<{ status: RepairStatus; decisionNo: string; endedListEntries: number }> {
   const reason = body.reason?.trim() || null;
   if (!body.approve && !reason) throw new AppError('repair_reason_required', '不予修复须写明理由');
+  // The department check first, outside the transaction, so that the denied attempt stays in the audit log.
+  const owner = await db.selectFrom('repair_applications').select('department_id').where('id', '=', id).executeTakeFirst();
+  if (!owner) throw notFound('repair_not_found');
+  if (owner.department_id !== user.departmentId) {
+    await audit(db, ctx, { action: 'repair.decide', target: `repair:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
+    throw forbidden('forbidden', '只有认定该信息的部门可以决定这项信用修复申请（谁认定、谁修复）');
+  }
   return db.transaction().execute(async (trx) => {
     const a = await lockApplication(trx, id);
-    if (a.department_id !== user.departmentId) {
-      await audit(trx, ctx, { action: 'repair.decide', target: `repair:${id}`, outcome: 'denied', detail: { reason: 'other_department' } });
-      throw forbidden('forbidden', '只有认定该信息的部门可以决定这项信用修复申请（谁认定、谁修复）');
-    }
     if (a.status === 'approved' || a.status === 'refused') throw conflict('repair_already_decided', `该申请已于 ${a.decided_on} 作出${a.status === 'approved' ? '修复' : '不予修复'}决定，不能重复决定`);
     if (a.status !== 'forwarded') throw conflict('repair_not_forwarded');
     const today = chinaDay(at);
