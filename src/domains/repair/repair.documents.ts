@@ -128,6 +128,9 @@ export interface NoticeDocument {
   earliestDate: string | null;
   notRepairableReason: string | null;
   materials: readonly string[];
+  /** The working-day deadlines in force for the record's regime (settings). */
+  answerDays: number;
+  decideDays: number;
   issuedOn: string;
 }
 
@@ -142,7 +145,7 @@ export function renderNoticePdf(n: NoticeDocument): Promise<Buffer> {
       `一、你单位在纠正失信行为、履行相关义务后，自 ${n.earliestDate} 起可以申请信用修复；修复后该信息终止公示，并停止共享。`,
       `二、申请方式：登录 ${n.portalUrl} 的“信用修复”栏目，凭统一社会信用代码和经办人信息在线申请，或到信用办窗口办理。信用修复不收取任何费用。`,
       `三、所需材料：${n.materials.join('；')}。`,
-      '四、受理后 10 个工作日内答复；认定部门自收到申请之日起 3 个工作日内作出决定。',
+      `四、受理后 ${n.answerDays} 个工作日内答复；认定部门自收到申请之日起 ${n.decideDays} 个工作日内作出决定。`,
     );
   } else {
     blocks.push(`一、该信息依规不可信用修复：${n.notRepairableReason ?? ''}；公示期满后自动停止公示。`);

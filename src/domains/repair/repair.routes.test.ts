@@ -314,7 +314,7 @@ test('两书同达: the department downloads a 信用修复告知书 with the ea
   assert.equal(res.statusCode, 200, res.body);
   const text = pdfText(res.rawPayload);
   const earliest = (await t.app.inject({ method: 'GET', url: `/api/public/repair/eligibility?uscc=${COMPANY.uscc}`, remoteAddress: newIp() })).json().records.find((r: { recordId: string }) => r.recordId === rec[53]).earliestDate;
-  for (const s of ['信用修复告知书', COMPANY.name, `自 ${earliest} 起可以申请信用修复`, '不收取任何费用', '履行行政处罚决定的证明']) assert.ok(text.includes(s), `${s} in the notice`);
+  for (const s of ['信用修复告知书', COMPANY.name, `自 ${earliest} 起可以申请信用修复`, '不收取任何费用', '履行行政处罚决定的证明', '受理后 10 个工作日内答复', '3 个工作日内作出决定']) assert.ok(text.includes(s), `${s} in the notice`);
   // Another department: not found.
   const other = await loginAs(t, 'reviewer', 'FY');
   assert.equal((await t.app.inject({ method: 'GET', url: `/api/repair/notices/${rec[53]}`, headers: other.headers })).statusCode, 404);

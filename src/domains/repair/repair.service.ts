@@ -646,6 +646,7 @@ export async function noticeDocumentData(db: Db, secret: string, user: SessionUs
   const subject = f.subjectId ? await subjectBasics(db, f.subjectId) : undefined;
   const depts = await departmentsByIds(db, [f.departmentId]);
   const e = recordEligibility(f, chinaDay(at), 'standard', false);
+  const deadlines = deadlinesOf(await repairSettings(db), f.decision?.regime ?? 'default');
   const repairable = e.state !== 'not_repairable' || (f.decision !== null && !f.decision.specificSerious && f.decision.repairableFrom !== null);
   return {
     subjectName: subject?.name ?? '',
@@ -655,6 +656,8 @@ export async function noticeDocumentData(db: Db, secret: string, user: SessionUs
     earliestDate: repairable ? (f.decision?.repairableFrom ?? null) : null,
     notRepairableReason: repairable ? null : (e.reason ?? f.decision?.explanation ?? null),
     materials: e.materials.map((m) => m.name),
+    answerDays: deadlines.answerDays,
+    decideDays: deadlines.decideDays,
     issuedOn: chinaDay(at),
   };
 }
