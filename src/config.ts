@@ -123,6 +123,12 @@ export interface Config {
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
   /**
+   * Virus scan of each repair material (REPAIR_SCAN_COMMAND, default none): a program and its arguments, run
+   * without a shell with the file's path appended; exit 0 = clean, 1 = infected, anything else refuses the
+   * upload (e.g. `clamdscan --no-summary --fdpass`).
+   */
+  repairScanCommand: string | null;
+  /**
    * How public pages show the name of the natural person a published record is about (PUBLIC_PERSON_NAME=
    * full|masked, default full: docs/domain/03-publicity.md §3.5 allows the penalised party's name; masked keeps the surname, 刘*).
    * Other natural persons' names, ID numbers, phones and addresses are never public, whatever this says.
@@ -277,6 +283,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestPiiScreen: piiScreen.policy,
     ingestDecisionDateWarnBefore: decisionWarnBefore,
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
+    repairScanCommand: env.REPAIR_SCAN_COMMAND?.trim() || null,
     publicPersonName,
     eventReviewThreshold: int('EVENT_REVIEW_THRESHOLD_PERCENT', 30, 0, 100) / 100,
   };

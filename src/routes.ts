@@ -11,6 +11,19 @@ import assessmentRoutes from './domains/assessment/assessment.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
 import listsRoutes from './domains/lists/lists.routes.ts';
+import repairRoutes from './domains/repair/repair.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes];
-domainRoutes.push(listsRoutes);
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
+  codesRoutes,
+  ingestRoutes,
+  catalogRoutes,
+  calendarRoutes,
+  publicRecordRoutes,
+  publicitySettingsRoutes,
+  monitoringRoutes,
+  assessmentRoutes,
+  subjectsRoutes,
+  reportRoutes,
+  listsRoutes,
+  repairRoutes,
+];

@@ -50,6 +50,9 @@ const OWNER: Record<string, string> = {
   list_sync_batches: 'lists',
   list_sync_state: 'lists',
   notifications: 'platform',
+  repair_applications: 'repair',
+  repair_application_records: 'repair',
+  repair_materials: 'repair',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

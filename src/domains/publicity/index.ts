@@ -27,3 +27,4 @@ export { decideInput, recordInput, refreshPublicity, type RecordPublicity } from
 export { loadPublicitySettings, savePublicitySettings, PUBLICITY_SETTINGS_KEY, type PublicitySettingsChange } from './settings.store.ts';
 export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';
 export { publicityJobs } from './publicity.jobs.ts';
+export { penaltiesSince, repairFactsOfRecords, repairFactsOfSubject, REPAIRABLE_TYPES, setRecordsRepaired, type RepairFacts } from './repair.ts';

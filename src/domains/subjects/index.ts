@@ -18,3 +18,4 @@ export {
 export { subjectsJobs } from './subjects.jobs.ts';
 export { subjectBasics, type SubjectBasics } from './subjects.repository.ts';
 export { subjectBasicsByIds, subjectIdsMatching } from './subjects.lookup.ts';
+export { findByUscc, type SearchRow } from './subjects.repository.ts';

@@ -66,7 +66,8 @@ export type MenuKey =
   | 'publicity-settings'
   | 'lists-types'
   | 'lists-entries'
-  | 'lists-stats';
+  | 'lists-stats'
+  | 'repair';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -118,6 +119,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'lists-entries', label: '红黑名单', path: '/console/lists/entries', roles: ['admin', 'reviewer', 'auditor', 'reporter'] },
   { key: 'lists-types', label: '名单类型', path: '/console/lists/types', roles: ALL_ROLES },
   { key: 'lists-stats', label: '名单统计', path: '/console/lists/stats', roles: ['admin', 'reviewer', 'auditor'] },
+  // 信用修复 (issue 15): the credit office forwards and watches deadlines, departments decide their own.
+  { key: 'repair', label: '信用修复', path: '/console/repair', roles: ['admin', 'auditor', 'reviewer', 'reporter'] },
 ];
 
 /** Menu entries the given role may see, in display order. */
