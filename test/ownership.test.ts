@@ -47,6 +47,10 @@ const OWNER: Record<string, string> = {
   list_types: 'lists',
   list_entries: 'lists',
   notifications: 'platform',
+  objections: 'objections',
+  objection_records: 'objections',
+  objection_files: 'objections',
+  objection_steps: 'objections',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);
