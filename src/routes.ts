@@ -11,7 +11,8 @@ import assessmentRoutes from './domains/assessment/assessment.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
 import objectionsRoutes from './domains/objections/objections.routes.ts';
+import commitmentsRoutes from './domains/commitments/commitments.routes.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes];
 // Issue 15 §2–§3: objections (异议申诉) and credit commitments (信用承诺).
-domainRoutes.push(objectionsRoutes);
+domainRoutes.push(objectionsRoutes, commitmentsRoutes);

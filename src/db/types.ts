@@ -4,6 +4,7 @@ import type { MonitoringTables } from './monitoring.types.ts';
 import type { ReportTables } from './reports.types.ts';
 import type { ListTables } from './lists.types.ts';
 import type { ObjectionTables } from './objections.types.ts';
+import type { CommitmentTables } from './commitments.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -296,7 +297,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables, ObjectionTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, ObjectionTables, CommitmentTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

@@ -193,3 +193,15 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
     .execute();
   return version;
 }
+
+/** The current content of records by id (masked personal fields stay masked), for domains that show a record's facts. */
+export async function currentContents(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Values>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('records as r')
+    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
+    .select(['r.id', 'v.content'])
+    .where('r.id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.content as Values]));
+}
