@@ -62,7 +62,9 @@ export type MenuKey =
   | 'monitoring-events'
   | 'monitoring-checklist'
   | 'monitoring-index'
-  | 'monitoring-report';
+  | 'monitoring-report'
+  | 'objections'
+  | 'commitments';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -106,6 +108,9 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
   { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
+  // Issue 15: the credit office pre-checks objections, the source department verifies and decides.
+  { key: 'objections', label: '异议申诉', path: '/console/objections', roles: ALL_ROLES },
+  { key: 'commitments', label: '信用承诺', path: '/console/commitments', roles: ALL_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */
