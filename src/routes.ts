@@ -12,6 +12,8 @@ import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
 import listsRoutes from './domains/lists/lists.routes.ts';
 import repairRoutes from './domains/repair/repair.routes.ts';
+import objectionsRoutes from './domains/objections/objections.routes.ts';
+import commitmentsRoutes from './domains/commitments/commitments.routes.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   codesRoutes,
@@ -26,4 +28,6 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   reportRoutes,
   listsRoutes,
   repairRoutes,
+  objectionsRoutes,
+  commitmentsRoutes,
 ];

@@ -53,6 +53,12 @@ const OWNER: Record<string, string> = {
   repair_applications: 'repair',
   repair_application_records: 'repair',
   repair_materials: 'repair',
+  objections: 'objections',
+  objection_records: 'objections',
+  objection_files: 'objections',
+  objection_steps: 'objections',
+  commitments: 'commitments',
+  commitment_fulfilments: 'commitments',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

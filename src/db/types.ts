@@ -4,6 +4,8 @@ import type { MonitoringTables } from './monitoring.types.ts';
 import type { ReportTables } from './reports.types.ts';
 import type { ListTables } from './lists.types.ts';
 import type { RepairTables } from './repair.types.ts';
+import type { ObjectionTables } from './objections.types.ts';
+import type { CommitmentTables } from './commitments.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -200,6 +202,8 @@ export interface RecordsTable {
   publicity_review: ColumnType<string | null, string | null | undefined, string | null>;
   publicity_checked_at: Timestamp | null;
   repaired_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 异议处理中 while an objection is open (migration 20261207T1400o; written by ingest for objections). */
+  objection_mark: ColumnType<'marked' | 'hidden' | null, 'marked' | 'hidden' | null | undefined, 'marked' | 'hidden' | null>;
 }
 
 export interface RecordVersionsTable {
@@ -294,7 +298,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

@@ -181,6 +181,21 @@ export const ERRORS = {
   xls_unreadable: { status: 422, message: '无法读取 .xls 文件，请另存为 .xlsx 后重新上传' },
   xlsx_unreadable: { status: 422, message: '无法读取 xlsx 文件，请用 Excel 打开后重新保存再上传' },
   zip_bomb: { status: 422, message: '文件解压后体积异常，为保护系统已拒绝处理' },
+  // Objections (异议申诉) and credit commitments (信用承诺), issue 15 §2–§3.
+  record_change_invalid: { status: 422, message: '更正内容不合法' },
+  objection_invalid: { status: 422, message: '异议申诉内容不完整或不合法' },
+  objection_file_type: { status: 422, message: '证明材料只能是 PDF、JPG 或 PNG 文件' },
+  objection_file_fake: { status: 422, message: '文件内容与其类型不符（例如并不是真正的 PDF 文件）' },
+  objection_file_too_large: { status: 422, message: '证明材料单个文件过大' },
+  objection_too_many_files: { status: 422, message: '证明材料文件过多' },
+  objection_open_exists: { status: 409, message: '该信息已有正在处理的异议申诉，请等待其办结' },
+  objection_not_found: { status: 404, message: '未找到该异议申诉：请核对查询码和主体代码' },
+  objection_wrong_state: { status: 409, message: '该异议申诉当前所处环节不能执行此操作' },
+  objection_already_decided: { status: 409, message: '该异议申诉已办结，不能重复处理' },
+  objection_not_corrected: { status: 409, message: '该信息尚无更正后的新版本：请填写更正内容，或先通过归集报送更正后的数据' },
+  commitment_invalid: { status: 422, message: '信用承诺内容不完整或不合法' },
+  commitment_not_found: { status: 404, message: '未找到该信用承诺' },
+  commitment_already_marked: { status: 409, message: '该信用承诺已标记履约情况，不能重复标记' },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable machine code: a key of ERRORS. */

@@ -36,7 +36,7 @@ export const EXCHANGE_FREQUENCIES = ['实时', '每日', '每周', '每月', '�
 export const ExchangeFrequencySchema = Type.Union(EXCHANGE_FREQUENCIES.map((c) => Type.Literal(c)));
 
 /** What kind of record an item produces; part of the dedup key (docs/domain/01-sgs.md §1.4 rule 7). */
-export const RECORD_TYPES = ['permit', 'penalty', 'red_list', 'black_list', 'other'] as const;
+export const RECORD_TYPES = ['permit', 'penalty', 'red_list', 'black_list', 'other', 'commitment'] as const;
 export const RecordTypeSchema = Type.Union(RECORD_TYPES.map((c) => Type.Literal(c)));
 export type RecordType = (typeof RECORD_TYPES)[number];
 

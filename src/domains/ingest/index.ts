@@ -66,6 +66,7 @@ export {
   recordFigures,
   rejectingBatches,
   rejectionCorrections,
+  recordsOfTypeIn,
   type RejectKeySpec,
 } from './stats.ts';
 export { importRows, importFile, type ImportRowsOptions } from './import.service.ts';
@@ -74,3 +75,5 @@ export { ingestJobs } from './ingest.jobs.ts';
 export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';
 export { maskedErrorWorkbook } from './errorfile.ts';
 export { batchesOfItems, batchRecords, recordsByIds, type BatchRecord } from './listfeed.ts';
+export { appendRecordVersion, recordsForObjection, setObjectionMark, type RecordChange, type RecordForObjection } from './corrections.ts';
+export { currentContents } from './corrections.ts';

@@ -163,3 +163,10 @@ export async function monthlyCollection(db: DbOrTx, start: Date, end: Date): Pro
     GROUP BY 1 ORDER BY 1`.execute(db);
   return r.rows.map((x) => ({ month: x.month, batches: Number(x.batches), accepted: Number(x.accepted), rejected: Number(x.rejected) }));
 }
+
+/** Records of one type whose decision day falls in [from, before) (e.g. collected 信用承诺 for the commitment figures). */
+export async function recordsOfTypeIn(db: DbOrTx, recordType: string, from: string, before: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM records WHERE record_type = ${recordType} AND decision_date >= ${from}::date AND decision_date < ${before}::date`.execute(db);
+  return r.rows[0].n;
+}

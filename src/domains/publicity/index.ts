@@ -28,3 +28,4 @@ export { loadPublicitySettings, savePublicitySettings, PUBLICITY_SETTINGS_KEY, t
 export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';
 export { publicityJobs } from './publicity.jobs.ts';
 export { penaltiesSince, repairFactsOfRecords, repairFactsOfSubject, REPAIRABLE_TYPES, setRecordsRepaired, type RepairFacts } from './repair.ts';
+export { page as publicRecordPage, publicRecords } from './public.repository.ts';

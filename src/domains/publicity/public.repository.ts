@@ -27,6 +27,8 @@ export type PublicRecord = {
   publicUntil: string | null;
   publicity: string;
   fields: Array<{ name: string; value: string }>;
+  /** 异议处理中: an objection against the record is open (docs/domain/03-publicity.md §3.4). */
+  underObjection?: true;
 };
 
 /** How public output treats personal data; the setting comes from the config (PUBLIC_PERSON_NAME). */
@@ -118,6 +120,7 @@ export function toPublic(r: PublicRecordRow, item: CatalogItem, policy: PublicPo
     publicUntil: r.public_until,
     publicity: scrubPersonalNumbers(r.explanation ?? '', opts),
     fields,
+    ...(r.objection_mark === 'marked' ? { underObjection: true as const } : {}),
   };
 }
 
@@ -135,6 +138,8 @@ export type PublicRecordRow = {
   catalog_version: number;
   /** The registry's kind of the subject (legal, individual_business, natural_person); null when unknown. */
   subject_kind?: string | null;
+  /** Set by the objections domain through ingest while an objection is open. */
+  objection_mark?: 'marked' | 'hidden' | null;
 };
 
 /**
@@ -161,8 +166,12 @@ export function publicRecords(db: DbOrTx) {
       'v.content',
       'v.catalog_version',
       's.kind as subject_kind',
+      'r.objection_mark',
     ])
     .where('r.audience', '=', 'public')
+    // docs/domain/03-publicity.md §3.4: while an objection is open the record is marked, or hidden when the
+    // credit office chose so (setting objections.whileOpen).
+    .where((eb) => eb.or([eb('r.objection_mark', 'is', null), eb('r.objection_mark', '<>', 'hidden')]))
     // Publicity is decided per day; a record whose period ended since the last job run is not shown either.
     .where((eb) => eb.or([eb('r.public_until', 'is', null), eb('r.public_until', '>=', sql<string>`(now() AT TIME ZONE 'Asia/Shanghai')::date`)]));
 }

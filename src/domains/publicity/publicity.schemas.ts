@@ -278,6 +278,7 @@ export const PublicRecordSchema = Type.Object({
   publicUntil: Type.Union([Type.String(), Type.Null()]),
   publicity: Type.String({ description: '公示引擎的说明，如「公示至 2027-03-05：…」' }),
   fields: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+  underObjection: Type.Optional(Type.Literal(true, { description: '异议处理中：该信息有正在处理的异议申诉' })),
 });
 /** A cursor page of public records. */
 export const PublicRecordPageSchema = Type.Object({ items: Type.Array(PublicRecordSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });

@@ -121,6 +121,8 @@ function toReportRecord(r: PublicRecord): ReportRecord {
     .filter((f) => !isIdentityField(f.name) && f.name !== DEPARTMENT_END_FIELD)
     .map((f) => [f.name, scrubPersonalNumbers(f.value, opts)]);
   rows.push(['公示期至', r.publicUntil ?? '长期']);
+  // docs/domain/03-publicity.md §3.4: a record under an open objection carries the mark in the report too.
+  if (r.underObjection) rows.push(['异议状态', '异议处理中']);
   return { title: scrubPersonalNumbers(r.docNo || r.itemName, opts), rows };
 }
 

@@ -19,3 +19,4 @@ export { subjectsJobs } from './subjects.jobs.ts';
 export { subjectBasics, type SubjectBasics } from './subjects.repository.ts';
 export { subjectBasicsByIds, subjectIdsMatching } from './subjects.lookup.ts';
 export { findByUscc, type SearchRow } from './subjects.repository.ts';
+export { subjectHasCode } from './codematch.ts';

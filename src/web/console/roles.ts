@@ -67,7 +67,9 @@ export type MenuKey =
   | 'lists-types'
   | 'lists-entries'
   | 'lists-stats'
-  | 'repair';
+  | 'repair'
+  | 'objections'
+  | 'commitments';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -121,6 +123,9 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'lists-stats', label: '名单统计', path: '/console/lists/stats', roles: ['admin', 'reviewer', 'auditor'] },
   // 信用修复 (issue 15): the credit office forwards and watches deadlines, departments decide their own.
   { key: 'repair', label: '信用修复', path: '/console/repair', roles: ['admin', 'auditor', 'reviewer', 'reporter'] },
+  // Issue 15: the credit office pre-checks objections, the source department verifies and decides.
+  { key: 'objections', label: '异议申诉', path: '/console/objections', roles: ALL_ROLES },
+  { key: 'commitments', label: '信用承诺', path: '/console/commitments', roles: ALL_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */

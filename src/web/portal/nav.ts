@@ -16,6 +16,7 @@ export const PORTAL_NAV: readonly PortalSection[] = [
   { key: 'code-conversions', label: '代码转换', path: '/code-conversions', hint: '统一社会信用代码转换公示' },
   { key: 'repair', label: '信用修复', path: '/repair', hint: '失信信息信用修复办理' },
   { key: 'objection', label: '异议申诉', path: '/objection', hint: '对公示信息提出异议' },
+  { key: 'commitments', label: '信用承诺', path: '/commitments', hint: '信用承诺公示与主动承诺' },
   { key: 'verify', label: '信用报告核验', path: '/verify', hint: '核验公共信用信息报告真伪' },
 ];
 
