@@ -10,5 +10,7 @@ import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
 import assessmentRoutes from './domains/assessment/assessment.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
+import deskRoutes from './platform/desk.routes.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes];
+domainRoutes.push(deskRoutes);

@@ -73,3 +73,4 @@ export { startBatch } from './ingest.service.ts';
 export { ingestJobs } from './ingest.jobs.ts';
 export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';
 export { maskedErrorWorkbook } from './errorfile.ts';
+export { ingestTodos } from './todos.ts';

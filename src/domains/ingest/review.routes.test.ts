@@ -23,7 +23,7 @@ after(async () => {
 type Session = Awaited<ReturnType<typeof loginAs>>;
 type Batch = { batchId: string; status: string; total: number; accepted: number; rejected: number; new: number; reviewNote: string | null; reviewedBy: number | null };
 
-const csv = (n: number, seed: number) => Buffer.concat([...penaltyCsvChunks(n, seed, { encoding: 'utf8', invalidRate: 0.1 })]);
+const csv = (n: number, seed: number) => Buffer.concat([...penaltyCsvChunks(n, seed, { encoding: 'utf-8', invalidRate: 0.1 })]);
 
 async function upload(s: Session, content: Buffer): Promise<string> {
   const m = multipartFile('处罚.csv', content);
