@@ -407,3 +407,30 @@ export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { f
     records: r.records,
   }));
 }
+
+/** A record a batch wrote (new or changed; an unchanged duplicate writes none), with the publicity it now has. */
+export interface BatchRecordDto {
+  rowNumber: number | null;
+  /** The version this batch wrote (the record may have newer ones since). */
+  batchVersion: number;
+  record: RecordDto;
+}
+
+/**
+ * The records a batch wrote, by row number, each with the engine's decision now stored on it: what the receipt
+ * shows per record (issue 17 §2: 公示至 a date, or 不予公示 with the reason in words).
+ */
+export async function batchRecords(db: DbOrTx, batchId: string, after = 0, limit = 100): Promise<{ items: BatchRecordDto[]; nextCursor: string | null }> {
+  const rows = await recordQuery(db)
+    .innerJoin('record_versions as bv', 'bv.record_id', 'r.id')
+    .select([sql<number>`coalesce(bv.row_number, 0)`.as('row_no'), 'bv.version as batch_version'])
+    .where('bv.batch_id', '=', batchId)
+    .where(sql<boolean>`coalesce(bv.row_number, 0) > ${after}`)
+    .orderBy(sql`coalesce(bv.row_number, 0)`)
+    .orderBy('r.id')
+    .limit(limit + 1)
+    .execute();
+  const itemName = await recordItemNames(db, rows);
+  const items = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_no || null, batchVersion: r.batch_version, record: toRecordDto(r, itemName) }));
+  return { items, nextCursor: rows.length > limit ? String(rows[limit - 1].row_no) : null };
+}

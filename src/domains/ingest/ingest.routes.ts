@@ -20,7 +20,9 @@ import { recordDetail, recordsInScope } from './records.service.ts';
 import { RECORD_WARNINGS } from './ingest.repository.ts';
 import { holdBatch } from './batches.ts';
 import { approveBatch, heldRowsPage, returnBatch } from './review.ts';
+import { batchRecordsInScope, receiptWorkbook } from './receiptfile.ts';
 import {
+  BatchRecordsSchema,
   BatchSchema,
   FormBody,
   HeldRowsSchema,
@@ -202,6 +204,37 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
       return rejectsInScope(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches/:id/records',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '本批次写入的记录及其公示决定（公示至某日，或不予公示及原因）',
+        params: IdParam,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })) }),
+        response: { 200: BatchRecordsSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      return batchRecordsInScope(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches/:id/receipt.xlsx',
+    { schema: { tags: ['归集'], summary: '下载回执（xlsx）：批次统计与每条记录的公示决定', params: IdParam } },
+    async (req, reply) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      const file = await receiptWorkbook(db, user, req.params.id, auditCtx(req));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', contentDisposition(file.fileName, `receipt-${req.params.id}.xlsx`))
+        .send(file.body);
     },
   );
 

@@ -96,6 +96,12 @@ export const RecordSchema = Type.Object({
 
 const CellValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
 
+/** The records a batch wrote, each with the publicity decision it now has (the receipt, issue 17 §2). */
+export const BatchRecordsSchema = Type.Object({
+  items: Type.Array(Type.Object({ rowNumber: Type.Union([Type.Integer(), Type.Null()]), batchVersion: Type.Integer(), record: RecordSchema })),
+  nextCursor: Nullable(Type.String()),
+});
+
 export const RecordDetailSchema = Type.Object({
   record: RecordSchema,
   versions: Type.Array(
@@ -152,3 +158,4 @@ export type RecordDetail = Static<typeof RecordDetailSchema>;
 export type StatsRow = Static<typeof StatsRowSchema>;
 export type FormBody = Static<typeof FormBody>;
 export type HeldRows = Static<typeof HeldRowsSchema>;
+export type BatchRecords = Static<typeof BatchRecordsSchema>;
