@@ -53,6 +53,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'monitoring/checklist', name: 'console-monitoring-checklist', component: () => import('./console/monitoring/ChecklistPage.vue'), meta: { title: '信用制度清单', menuKey: 'monitoring-checklist' } },
       { path: 'monitoring/index', name: 'console-monitoring-index', component: () => import('./console/monitoring/IndexPage.vue'), meta: { title: '指标与推演', menuKey: 'monitoring-index' } },
       { path: 'monitoring/report', name: 'console-monitoring-report', component: () => import('./console/monitoring/ReportPage.vue'), meta: { title: '监测通报', menuKey: 'monitoring-report' } },
+      // A page the role may not open (the guard below sends the user here, saying why).
+      { path: 'forbidden', name: 'console-forbidden', component: () => import('./console/ForbiddenPage.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },
@@ -101,7 +103,8 @@ router.beforeEach(async (to) => {
     return { name: 'console-password', query: to.fullPath === '/console' ? {} : { redirect: to.fullPath } };
   }
   if (to.meta.menuKey && !canOpen(user.role, to.meta.menuKey)) {
-    return { name: 'console-home' };
+    // Say why (which roles may open it) instead of silently bouncing to 工作台.
+    return { name: 'console-forbidden', query: { page: to.fullPath, need: to.meta.menuKey } };
   }
   return true;
 });
