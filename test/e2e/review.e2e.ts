@@ -128,7 +128,7 @@ test('review journey: held upload, returned with a note, corrected, approved, pu
   assert.equal(await page.getByTestId('held-rows').locator('.el-table__body-wrapper .el-table__row').count() >= 8, true);
   await page.screenshot({ path: join(RESULTS_DIR, 'review-queue-batch.png'), fullPage: true });
   await page.getByTestId('review-return').click();
-  await page.getByTestId('review-note').locator('textarea').fill(NOTE);
+  await page.locator('textarea[data-testid=review-note], [data-testid=review-note] textarea').fill(NOTE);
   await page.getByTestId('review-return-submit').click();
   await receiptStatus(page, 'returned');
   assert.equal(await recordCount(), 0);
