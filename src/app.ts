@@ -21,6 +21,8 @@ import { isSignedRoute, requireApiCaller, requireSignedHeaders, type AppContext 
 import { domainRoutes } from './routes.ts';
 import { authenticator } from './shell/auth.ts';
 import { JOBS } from './shell/jobs.ts';
+import { TODO_PROVIDERS } from './shell/todos.ts';
+import type { TodoProvider } from './platform/todos.ts';
 import { JobRunner, type JobDefinition, type RunnerOptions } from './platform/jobs.ts';
 import siteRoutes from './platform/site.routes.ts';
 
@@ -36,6 +38,8 @@ export interface BuildOptions {
   schedules?: boolean;
   /** The jobs to register (default: every domain's, src/shell/jobs.ts) and runner settings (tests). */
   jobs?: { definitions?: readonly JobDefinition[] } & RunnerOptions;
+  /** The desk's to-do providers (default: every domain's, src/shell/todos.ts); tests pass their own. */
+  todos?: readonly TodoProvider[];
 }
 
 /**
@@ -61,6 +65,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.decorate('ctx', ctx);
   // The platform's request helpers authenticate through this (platform/http.ts Authenticator).
   app.decorate('authenticator', authenticator);
+  // The 工作台 desk (platform/desk.routes.ts) asks these providers, listed by the shell.
+  app.decorate('todoProviders', opts.todos ?? TODO_PROVIDERS);
   // One job runner per app: services (the search indexer) and the job queue (background imports) run while
   // the app is up; a clean close waits for the imports it is running.
   const jobs = new JobRunner(ctx, opts.jobs?.definitions ?? JOBS, { log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)), ...opts.jobs });

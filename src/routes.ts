@@ -14,6 +14,7 @@ import listsRoutes from './domains/lists/lists.routes.ts';
 import repairRoutes from './domains/repair/repair.routes.ts';
 import objectionsRoutes from './domains/objections/objections.routes.ts';
 import commitmentsRoutes from './domains/commitments/commitments.routes.ts';
+import deskRoutes from './platform/desk.routes.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   codesRoutes,
@@ -30,4 +31,5 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   repairRoutes,
   objectionsRoutes,
   commitmentsRoutes,
+  deskRoutes,
 ];

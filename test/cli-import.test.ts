@@ -157,6 +157,13 @@ test('the text receipt shows the ten most frequent reasons and sums up the rest'
   assert.match(text, /其余 2 种原因，涉及 3 行次/);
 });
 
+test('a batch held for review (issue 17 §3) says 待审核, not 整批退回', () => {
+  const receipt = { batchId: '7', item: { id: 'x', name: '行政处罚', version: 1 }, fileName: 'a.csv', encoding: null, format: 'csv', status: 'pending_review', total: 3, accepted: 3, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [], errors: [], sameAsBatch: null, rejects: [] } as unknown as CliReceipt;
+  const text = formatReceipt(receipt);
+  assert.match(text, /^状态：待审核/m);
+  assert.doesNotMatch(text, /整批退回/);
+});
+
 test('--json carries every returned row with its errors, and --errors writes the console\'s masked error workbook, audited as actor cli', async () => {
   const file = join(dir, 'errors.csv');
   await writeFile(file, Buffer.concat([...penaltyCsvChunks(200, 43, { encoding: 'utf-8', invalidRate: 0.3 })]));

@@ -32,6 +32,7 @@ const OWNER: Record<string, string> = {
   catalog_versions: 'catalog',
   ingest_batches: 'ingest',
   ingest_rejects: 'ingest',
+  ingest_review_rows: 'ingest',
   records: 'ingest',
   record_versions: 'ingest',
   credit_events: 'monitoring',

@@ -41,7 +41,7 @@ export function rejectReasons(rejects: readonly RejectDto[]): Array<{ code: stri
 export function formatReceipt(r: CliReceipt): string {
   const lines = [
     `回执：批次 #${r.batchId}（${r.item.name} v${r.item.version}，文件 ${r.fileName ?? '—'}${r.encoding ? `，编码 ${r.encoding}` : ''}）`,
-    r.status === 'committed' ? '状态：已入库' : '状态：整批退回',
+    r.status === 'committed' ? '状态：已入库' : r.status === 'pending_review' ? '状态：待审核（本部门须审核：审核员在控制台“回执”中审核通过后入库，入库前不公示）' : '状态：整批退回',
     `共 ${r.total} 行：接收 ${r.accepted}，退回 ${r.rejected}；新增 ${r.new}，更新 ${r.updated}，重复未变 ${r.duplicates}，撤销 ${r.withdrawn}，超期上报 ${r.late}`,
   ];
   if (r.sameAsBatch) lines.push(`提示：与已入库批次 #${r.sameAsBatch} 的文件内容完全相同，未新增任何数据`);
@@ -98,7 +98,7 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
           await audit(ctx.db, cliActor, {
             action: 'ingest.cli',
             target: `batch:${r.batchId}`,
-            outcome: r.status === 'committed' ? 'ok' : 'failed',
+            outcome: r.status === 'rejected' ? 'failed' : 'ok',
             detail: { ...what, status: r.status, total: r.total, accepted: r.accepted, rejected: r.rejected, new: r.new, updated: r.updated, duplicates: r.duplicates, withdrawn: r.withdrawn },
           });
         } catch (e) {
@@ -115,6 +115,7 @@ export function registerImportCommand(program: Command, open: <T>(fn: (ctx: AppC
         return { ...r, rejects };
       });
       process.stdout.write((opts.json ? JSON.stringify(receipt, null, 2) : formatReceipt(receipt)) + '\n');
-      if (receipt.status !== 'committed') process.exitCode = 2;
+      // A held batch (待审核) is not a failure; a batch rejected as a whole is.
+      if (receipt.status === 'rejected') process.exitCode = 2;
     });
 }

@@ -6,6 +6,7 @@ import type { ListTables } from './lists.types.ts';
 import type { RepairTables } from './repair.types.ts';
 import type { ObjectionTables } from './objections.types.ts';
 import type { CommitmentTables } from './commitments.types.ts';
+import type { IngestReviewTables } from './ingest.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -22,6 +23,8 @@ export interface DepartmentsTable {
   sort_order: Generated<number>;
   active: Generated<boolean>;
   created_at: Timestamp;
+  /** Batches need approval by the department's 审核员 before they are written (migration 20261207T1700a). */
+  review_required: Generated<boolean>;
 }
 
 export type Role = 'admin' | 'reporter' | 'reviewer' | 'district_admin' | 'auditor';
@@ -133,7 +136,7 @@ export interface CatalogVersionsTable {
   activated_at: Timestamp | null;
 }
 
-export type BatchStatus = 'processing' | 'committed' | 'rejected' | 'failed';
+export type BatchStatus = 'processing' | 'pending_review' | 'returned' | 'committed' | 'rejected' | 'failed';
 export type Channel = 'file' | 'api' | 'form' | 'cli';
 
 export interface IngestBatchesTable {
@@ -166,6 +169,10 @@ export interface IngestBatchesTable {
   finished_at: Timestamp | null;
   /** 更正原因 of a credit-office correction batch (issue 11 §1); null for an ordinary report. */
   correction_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The review step (migration 20261207T1700a): who approved or returned the batch, when, and the return note. */
+  reviewed_by: ColumnType<number | null, number | null | undefined, number | null>;
+  reviewed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  review_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IngestRejectsTable {
@@ -298,7 +305,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables, IngestReviewTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

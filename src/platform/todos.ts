@@ -18,3 +18,22 @@ export interface TodoItem {
 
 /** A domain's to-dos for one user (empty when the user's role has none of this kind). */
 export type TodoProvider = (db: DbOrTx, user: SessionUser) => Promise<TodoItem[]>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The desk's providers, set by buildApp from the shell's list (src/shell/todos.ts). */
+    todoProviders: readonly TodoProvider[];
+  }
+}
+
+/**
+ * The desk's order: items with overdue work first (most overdue first), then items with work, then the rest;
+ * otherwise the providers' order, so that a role's usual to-dos keep their place.
+ */
+export function sortTodos(items: readonly TodoItem[]): TodoItem[] {
+  const rank = (t: TodoItem) => ((t.overdue ?? 0) > 0 ? 0 : t.count > 0 ? 1 : 2);
+  return items
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => rank(a.t) - rank(b.t) || (b.t.overdue ?? 0) - (a.t.overdue ?? 0) || a.i - b.i)
+    .map((x) => x.t);
+}

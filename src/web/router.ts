@@ -61,6 +61,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'lists/stats', name: 'console-list-stats', component: () => import('./console/lists/ListStatsPage.vue'), meta: { title: '名单统计', menuKey: 'lists-stats' } },
       { path: 'objections', name: 'console-objections', component: () => import('./console/ObjectionsPage.vue'), meta: { title: '异议申诉', menuKey: 'objections' } },
       { path: 'commitments', name: 'console-commitments', component: () => import('./console/CommitmentsPage.vue'), meta: { title: '信用承诺', menuKey: 'commitments' } },
+      // A page the role may not open (the guard below sends the user here, saying why).
+      { path: 'forbidden', name: 'console-forbidden', component: () => import('./console/ForbiddenPage.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },
@@ -115,7 +117,8 @@ router.beforeEach(async (to) => {
     return { name: 'console-password', query: to.fullPath === '/console' ? {} : { redirect: to.fullPath } };
   }
   if (to.meta.menuKey && !canOpen(user.role, to.meta.menuKey)) {
-    return { name: 'console-home' };
+    // Say why (which roles may open it) instead of silently bouncing to 工作台.
+    return { name: 'console-forbidden', query: { page: to.fullPath, need: to.meta.menuKey } };
   }
   return true;
 });

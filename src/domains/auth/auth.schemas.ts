@@ -36,6 +36,8 @@ export const DepartmentSchema = Type.Object({
   regionCode: Type.Union([Type.String(), Type.Null()]),
   uscc: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
+  /** 报送需审核: batches wait for the department's 审核员 before they are written (issue 17 §3). */
+  reviewRequired: Type.Boolean(),
 });
 
 export const DepartmentPatchBody = Type.Object(
@@ -44,6 +46,7 @@ export const DepartmentPatchBody = Type.Object(
     shortName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     uscc: Type.Optional(Type.Union([Type.String({ minLength: 18, maxLength: 40 }), Type.Null()])),
     active: Type.Optional(Type.Boolean()),
+    reviewRequired: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

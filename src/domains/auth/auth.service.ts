@@ -212,6 +212,8 @@ export interface DepartmentDto {
   regionCode: string | null;
   uscc: string | null;
   active: boolean;
+  /** Batches need approval by the department's 审核员 before they are written (issue 17 §3). */
+  reviewRequired: boolean;
 }
 
 /** Department ids a user may see: all (null) for the credit office and auditors, a district and its units, or one's own. */
@@ -244,6 +246,7 @@ function toDepartmentDto(r: Selectable<DepartmentsTable>): DepartmentDto {
     regionCode: r.region_code,
     uscc: r.uscc,
     active: r.active,
+    reviewRequired: r.review_required,
   };
 }
 
@@ -266,6 +269,7 @@ export interface DepartmentPatch {
   shortName?: string;
   uscc?: string | null;
   active?: boolean;
+  reviewRequired?: boolean;
 }
 
 /** Edits a department's profile (credit office only); its USCC fills the authority of legacy uploads. */
@@ -288,6 +292,7 @@ export async function updateDepartment(db: Db, id: number, patch: DepartmentPatc
           ...(patch.shortName !== undefined ? { short_name: patch.shortName } : {}),
           ...(patch.uscc !== undefined ? { uscc: patch.uscc } : {}),
           ...(patch.active !== undefined ? { active: patch.active } : {}),
+          ...(patch.reviewRequired !== undefined ? { review_required: patch.reviewRequired } : {}),
         })
         .where('id', '=', id)
         .returningAll()
@@ -297,7 +302,7 @@ export async function updateDepartment(db: Db, id: number, patch: DepartmentPatc
       await audit(trx, ctx, {
         action: 'departments.update',
         target: `department:${id}`,
-        detail: { before: { name: before.name, shortName: before.short_name, uscc: before.uscc, active: before.active }, patch, ...(deactivating ? { sessionsEnded } : {}) },
+        detail: { before: { name: before.name, shortName: before.short_name, uscc: before.uscc, active: before.active, reviewRequired: before.review_required }, patch, ...(deactivating ? { sessionsEnded } : {}) },
       });
       return toDepartmentDto(row);
     });

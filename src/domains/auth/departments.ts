@@ -20,3 +20,9 @@ export async function departmentsByIds(db: DbOrTx, ids: readonly number[]): Prom
   const rows = await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc']).where('id', 'in', unique).execute();
   return new Map(rows.map((d) => [d.id, d]));
 }
+
+/** Whether the department's batches wait for its 审核员's approval before they are written (issue 17 §3). */
+export async function departmentReviewRequired(db: DbOrTx, id: number): Promise<boolean> {
+  const r = await db.selectFrom('departments').select('review_required').where('id', '=', id).executeTakeFirst();
+  return r?.review_required ?? false;
+}

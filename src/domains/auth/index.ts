@@ -4,3 +4,4 @@ export { ROLES, departmentScope, assertDepartmentAccess, actorOf, resolveSession
 export { reportingAuthorities, type ReportingAuthorities } from './authorities.service.ts';
 export { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from './departments.data.ts';
 export { departmentsByIds, memberDepartments } from './departments.ts';
+export { departmentReviewRequired } from './departments.ts';

@@ -99,6 +99,15 @@ export async function sweepAbandonedBatches(db: Db, opts: { ids?: readonly strin
         .selectNoFrom((eb) => eb.fn<boolean>('pg_try_advisory_xact_lock', [eb.val(BATCH_NS), eb.cast(eb.val(id), 'integer')]).as('ok'))
         .executeTakeFirstOrThrow();
       if (!got.ok) return false;
+      // An approved batch whose commit died still has its held rows (review.ts): back to the review queue.
+      const reopened = await trx
+        .updateTable('ingest_batches')
+        .set({ status: 'pending_review', reviewed_by: null, reviewed_at: null })
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .where((eb) => eb.exists(eb.selectFrom('ingest_review_rows').select('row_number').where('batch_id', '=', id)))
+        .executeTakeFirst();
+      if (reopened.numUpdatedRows > 0n) return true;
       const r = await trx
         .updateTable('ingest_batches')
         .set({ status: 'failed', file_errors: JSON.stringify([INTERRUPTED]), finished_at: new Date() })

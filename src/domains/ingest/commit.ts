@@ -58,6 +58,8 @@ export interface CommitOptions {
   correction?: { reason: string; ctx: AuditContext } | null;
   /** The uploader is the credit office: a refused row says how to correct it. */
   correctionHint?: boolean;
+  /** An approved batch (review.ts): its held rows and the upload's rejects are replaced by this commit's. */
+  replacesHeld?: boolean;
 }
 
 /**
@@ -125,6 +127,10 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     o.onProgress?.(counts.total);
     counts.duplicates = counts.accepted - counts.new - counts.updated;
     if (o.correction) await auditCorrection(client, o, m.touched!);
+    if (o.replacesHeld) {
+      await client.query('DELETE FROM ingest_rejects WHERE batch_id = $1', [o.batchId]);
+      await client.query('DELETE FROM ingest_review_rows WHERE batch_id = $1', [o.batchId]);
+    }
     if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects);
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,

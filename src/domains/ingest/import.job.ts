@@ -14,7 +14,8 @@ import type { AuditContext } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { jobProgressByRef, PermanentJobError, unfinishedJobRefs, type JobRunner, type QueuedJob, type RunningJob } from '../../platform/jobs.ts';
 import type { CatalogItem } from '../catalog/index.ts';
-import { appImportOptions, importFile, importRows, type ImportProgress, type Receipt } from './import.service.ts';
+import { appImportOptions, importFile, importRows, replayReviewedBatch, type ImportProgress, type Receipt } from './import.service.ts';
+import { reopenReview } from './review.ts';
 import { holdBatch, sweepAbandonedBatches } from './ingest.service.ts';
 import { removeUpload, saveUpload } from './uploads.ts';
 
@@ -22,8 +23,12 @@ export const IMPORT_JOB = 'ingest.import';
 
 /** What an import job needs to run (and run again after a restart): JSON, stored in the job row. */
 export interface ImportPayload {
-  /** A saved upload (file) or the rows of a signed-API batch saved as JSON (rows). */
-  source: 'file' | 'rows';
+  /**
+   * A saved upload (file), the rows of a signed-API batch saved as JSON (rows), or an approved batch whose held rows
+   * are committed (review: `batchId`; path, item and the rest are the batch's own and unused).
+   */
+  source: 'file' | 'rows' | 'review';
+  batchId?: string;
   path: string;
   fileName: string | null;
   /** The catalogue item as it was when the upload arrived: a rerun validates against the same version. */
@@ -125,7 +130,8 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
           releases.push(holdBatch(id));
           waiterFor(job.id).resolve(id);
           const empty: StoredProgress = { batchId: id, rows: 0, bytesRead: 0, totalBytes: 0 };
-          void Promise.all([job.setRef(batchRef(id)), job.report(empty, { force: true }), previous ? supersedeBatch(ctx.db, previous, id) : null]).catch(() => undefined);
+          // A replayed approval keeps its batch: nothing to supersede.
+          void Promise.all([job.setRef(batchRef(id)), job.report(empty, { force: true }), previous && previous !== id ? supersedeBatch(ctx.db, previous, id) : null]).catch(() => undefined);
         },
         onProgress: (pr: ImportProgress) => {
           if (!batchId) return;
@@ -141,14 +147,18 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
       };
       try {
         const receipt: Receipt =
-          p.source === 'file'
-            ? await importFile({ ...options, path: p.path, fileName: p.fileName ?? undefined })
-            : await importRows({ ...options, rows: JSON.parse(await readFile(p.path, 'utf8')) as Array<Record<string, string>> });
-        return `批次 ${receipt.batchId}：${receipt.status === 'committed' ? '已入库' : '已退回'}，共 ${receipt.total} 行，接收 ${receipt.accepted} 行，退回 ${receipt.rejected} 行`;
+          p.source === 'review'
+            ? await replayReviewedBatch({ ...options, batchId: p.batchId! })
+            : p.source === 'file'
+              ? await importFile({ ...options, path: p.path, fileName: p.fileName ?? undefined })
+              : await importRows({ ...options, rows: JSON.parse(await readFile(p.path, 'utf8')) as Array<Record<string, string>> });
+        const outcome = receipt.status === 'committed' ? '已入库' : receipt.status === 'pending_review' ? '待审核' : '已退回';
+        return `批次 ${receipt.batchId}：${outcome}，共 ${receipt.total} 行，接收 ${receipt.accepted} 行，退回 ${receipt.rejected} 行`;
       } catch (e) {
         // Another runner took the job over: its attempt owns the batch now; leave everything as it is.
         if (e instanceof JobTakenOver) throw new PermanentJobError(e.message);
-        if (batchId) await failBatch(ctx.db, batchId).catch(() => undefined);
+        // An approved batch that could not be committed goes back to the review queue, its held rows intact.
+        if (batchId) await (p.source === 'review' ? reopenReview(ctx.db, batchId) : failBatch(ctx.db, batchId)).catch(() => undefined);
         // A failing import fails the same way again: no retry (retries are for interrupted attempts).
         throw new PermanentJobError(`导入失败：${(e as Error).message}`, { cause: e });
       } finally {
@@ -157,9 +167,9 @@ export function importJob(hooks: { beforeMerge?: () => Promise<void> } = {}): Qu
     },
     async settle(ctx, job, outcome) {
       // Finished for good: the saved file goes, and a batch left processing (last attempt interrupted) fails.
-      await removeUpload(job.payload.path);
+      if (job.payload.source !== 'review') await removeUpload(job.payload.path);
       const batchId = (job.progress as StoredProgress | null)?.batchId;
-      if (!outcome.ok && batchId) await failBatch(ctx.db, batchId);
+      if (!outcome.ok && batchId) await (job.payload.source === 'review' ? reopenReview(ctx.db, batchId) : failBatch(ctx.db, batchId));
     },
   };
 }

@@ -14,7 +14,7 @@ import type { PiiScreenPolicy } from '../../config.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { loadCalendar } from '../../platform/calendar.service.ts';
-import { reportingAuthorities } from '../auth/index.ts';
+import { departmentReviewRequired, reportingAuthorities } from '../auth/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import { isIngestError } from './errors.ts';
 import { authorityRule } from './ownership.ts';
@@ -22,7 +22,8 @@ import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRo
 import { personalColumns } from './rejects.ts';
 import { SCREEN_CODES } from './screen.ts';
 import { validateSheet, type FileError, type SheetCheckEvent } from './pipeline.ts';
-import { readRows, type SheetEvent } from './rows.ts';
+import { readRows, type SheetEvent, type SheetRow } from './rows.ts';
+import { heldBatch, heldRows, holdForReview } from './review.ts';
 import { sniffFormat } from './sniff.ts';
 import { RECEIPT_ROW_WARNINGS } from './validate.ts';
 import { loadPublicitySettings } from '../publicity/index.ts';
@@ -41,7 +42,8 @@ export interface RowWarningSummary {
 export interface Receipt extends ReceiptCounts {
   batchId: string;
   warnings: RowWarningSummary[];
-  status: 'committed' | 'rejected';
+  /** 'pending_review': validated and held for the department's 审核员 (review.ts), nothing written yet. */
+  status: 'committed' | 'rejected' | 'pending_review';
   item: { id: string; name: string; version: number };
   fileName: string | null;
   format: string | null;
@@ -89,6 +91,8 @@ interface CommonOptions {
   correction?: { reason: string; ctx: AuditContext } | null;
   /** The uploader is the credit office (a refused row on another department's record says how to correct it). */
   correctionHint?: boolean;
+  /** An approved batch's replay (replayReviewedBatch): commit it, and drop its held rows in the commit. */
+  approved?: boolean;
 }
 
 /** What every import takes from the running app: the database, the secret and the configured validation settings. */
@@ -164,8 +168,19 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
   // The credit office's publicity settings: the receipt's warnings and the batch's decisions read the same (issue 13).
   const publicity = await loadPublicitySettings(o.db);
   const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore, publicity };
+  // A department under review (issue 17 §3) has its batch held, not written; a credit-office correction is not held
+  // (it is the credit office's own act, audited with its reason), nor is the replay of an approved batch.
+  const review = !o.correction && !o.approved && (await departmentReviewRequired(o.db, o.departmentId));
+  // Held rows keep the row as read (source facts included), so that approval validates exactly what was uploaded.
+  const raw = new Map<number, SheetRow>();
+  async function* tapped(events: AsyncIterable<SheetEvent>): AsyncGenerator<SheetEvent> {
+    for await (const ev of events) {
+      if (ev.kind === 'row') raw.set(ev.rowNumber, ev);
+      yield ev;
+    }
+  }
   try {
-    const chain = validateSheet(p.events, { item: o.item, ctx });
+    const chain = validateSheet(review ? tapped(p.events) : p.events, { item: o.item, ctx });
     const first = await chain.next();
     if (first.done) throw new Error('the validation chain ended without an end event');
     if (first.value.type === 'end') return await reject(first.value.fileErrors);
@@ -200,6 +215,23 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
         }
       }
     }
+    if (review) {
+      const held = await holdForReview({
+        db: o.db,
+        secret: o.secret,
+        batchId: p.batchId,
+        rows: staged(),
+        source: (n) => {
+          const r = raw.get(n);
+          raw.delete(n);
+          return r;
+        },
+        personalColumns: personalColumns(o.item, mapping),
+        rowWarnings: () => [...screenWarnings.values()],
+      });
+      o.onProgress?.({ rows: held.total, ...p.progress() });
+      return { ...p.base, ...held, warnings: [...screenWarnings.values()], status: 'pending_review', encoding, errors: [] };
+    }
     const counts = await commitBatch({
       db: o.db,
       pool: o.pool,
@@ -220,6 +252,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       onStep: o.onStep,
       correction: o.correction,
       correctionHint: o.correctionHint,
+      replacesHeld: o.approved ?? false,
     });
     o.onProgress?.({ rows: counts.total, ...p.progress() });
     return { ...p.base, ...counts, warnings: [...screenWarnings.values()], status: 'committed', encoding, errors: [] };
@@ -275,7 +308,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
       events: readRows(tapped, { format: sniff.format }),
       progress: () => ({ bytesRead, totalBytes: size }),
     });
-    if (receipt.status !== 'committed') return receipt;
+    if (receipt.status === 'rejected') return receipt;
     // The whole file has been read by now; record its hash and point out an identical earlier upload.
     const sha = hash.digest('hex');
     const prior = await o.db
@@ -333,4 +366,37 @@ export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
     events: events(),
     progress: () => ({ bytesRead: i, totalBytes: rows.length }),
   });
+}
+
+export type ReplayOptions = Omit<CommonOptions, 'item' | 'departmentId' | 'channel' | 'createdBy' | 'apiKeyId' | 'reportDate' | 'correction' | 'approved'> & { batchId: string };
+
+/**
+ * Commits an approved batch (issue 17 §3): its held rows, as read at upload, go through the same validation and
+ * commit as any import, into the same batch, with timeliness counted as of the upload; the commit drops the held
+ * rows and the upload's rejects (written again by the commit) in its transaction.
+ */
+export async function replayReviewedBatch(o: ReplayOptions): Promise<Receipt> {
+  const b = await heldBatch(o.db, o.batchId);
+  if (!b) throw new Error(`batch ${o.batchId} has no held rows to replay`);
+  o.onBatch?.(b.batchId);
+  let n = 0;
+  const format = b.format === 'xlsx' || b.format === 'xls' ? b.format : 'csv';
+  const secret = o.secret;
+  async function* events(): AsyncGenerator<SheetEvent> {
+    yield { kind: 'header', rowNumber: 0, cells: b!.header, format, encoding: b!.encoding, skippedBefore: 0 };
+    for await (const row of heldRows(o.db, secret, b!.batchId)) {
+      n++;
+      yield row;
+    }
+    yield { kind: 'end', rows: n, emptyRowsSkipped: 0, encoding: b!.encoding };
+  }
+  return runPipeline(
+    { ...o, item: b.item, departmentId: b.departmentId, channel: b.channel, createdBy: b.createdBy, apiKeyId: b.apiKeyId, reportDate: b.createdAt, approved: true },
+    {
+      batchId: b.batchId,
+      base: { batchId: b.batchId, item: { id: b.item.id, name: b.item.name, version: b.item.version }, fileName: b.fileName, format: b.format, sameAsBatch: null },
+      events: events(),
+      progress: () => ({ bytesRead: n, totalBytes: 0 }),
+    },
+  );
 }

@@ -77,3 +77,4 @@ export { maskedErrorWorkbook } from './errorfile.ts';
 export { batchesOfItems, batchRecords, recordsByIds, type BatchRecord } from './listfeed.ts';
 export { appendRecordVersion, recordsForObjection, setObjectionMark, type RecordChange, type RecordForObjection } from './corrections.ts';
 export { currentContents } from './corrections.ts';
+export { ingestTodos } from './todos.ts';

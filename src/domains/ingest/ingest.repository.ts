@@ -26,6 +26,10 @@ export interface BatchDto extends ReceiptCounts {
   createdBy: number | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The review step (review.ts): the reviewer, when, and the note of a return. */
+  reviewedBy: number | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -57,6 +61,9 @@ function batchQuery(db: DbOrTx) {
       'b.finished_at',
       'b.correction_reason',
       'b.created_by',
+      'b.reviewed_by',
+      'b.reviewed_at',
+      'b.review_note',
       // An earlier committed batch of the same department with byte-identical content.
       sql<string | null>`(SELECT max(p.id)::text FROM ingest_batches p WHERE p.file_sha256 = b.file_sha256 AND p.department_id = b.department_id
         AND p.status = 'committed' AND p.id < b.id)`.as('same_as'),
@@ -99,6 +106,9 @@ function toBatchDto(r: BatchRow, names: Awaited<ReturnType<typeof batchNames>>):
     createdBy: r.created_by,
     createdAt: iso(r.created_at)!,
     finishedAt: iso(r.finished_at),
+    reviewedBy: r.reviewed_by,
+    reviewedAt: iso(r.reviewed_at),
+    reviewNote: r.review_note,
   };
 }
 
@@ -112,7 +122,7 @@ export async function getBatch(db: DbOrTx, id: string): Promise<BatchDto | undef
 export async function listBatches(
   db: DbOrTx,
   scope: number[] | null,
-  q: { departmentId?: number; cursor?: string; limit?: number; warning?: string },
+  q: { departmentId?: number; cursor?: string; limit?: number; warning?: string; status?: BatchStatus },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 50, 200);
   let query = batchQuery(db);
@@ -120,6 +130,8 @@ export async function listBatches(
   if (q.warning) query = query.where(sql<boolean>`b.row_warnings @> ${JSON.stringify([{ code: q.warning }])}::jsonb`);
   if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);
   if (q.departmentId) query = query.where('b.department_id', '=', q.departmentId);
+  // The review queue is ?status=pending_review (issue 17 §3).
+  if (q.status) query = query.where('b.status', '=', q.status);
   if (q.cursor) query = query.where('b.id', '<', q.cursor);
   const rows = await query.orderBy('b.id', 'desc').limit(limit + 1).execute();
   const names = await batchNames(db, rows);
@@ -398,4 +410,31 @@ export async function departmentStats(db: DbOrTx, scope: number[] | null, q: { f
     lateShare: r.accepted ? r.late / r.accepted : null,
     records: r.records,
   }));
+}
+
+/** A record a batch wrote (new or changed; an unchanged duplicate writes none), with the publicity it now has. */
+export interface BatchRecordDto {
+  rowNumber: number | null;
+  /** The version this batch wrote (the record may have newer ones since). */
+  batchVersion: number;
+  record: RecordDto;
+}
+
+/**
+ * The records a batch wrote, by row number, each with the engine's decision now stored on it: what the receipt
+ * shows per record (issue 17 §2: 公示至 a date, or 不予公示 with the reason in words).
+ */
+export async function batchRecords(db: DbOrTx, batchId: string, after = 0, limit = 100): Promise<{ items: BatchRecordDto[]; nextCursor: string | null }> {
+  const rows = await recordQuery(db)
+    .innerJoin('record_versions as bv', 'bv.record_id', 'r.id')
+    .select([sql<number>`coalesce(bv.row_number, 0)`.as('row_no'), 'bv.version as batch_version'])
+    .where('bv.batch_id', '=', batchId)
+    .where(sql<boolean>`coalesce(bv.row_number, 0) > ${after}`)
+    .orderBy(sql`coalesce(bv.row_number, 0)`)
+    .orderBy('r.id')
+    .limit(limit + 1)
+    .execute();
+  const itemName = await recordItemNames(db, rows);
+  const items = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_no || null, batchVersion: r.batch_version, record: toRecordDto(r, itemName) }));
+  return { items, nextCursor: rows.length > limit ? String(rows[limit - 1].row_no) : null };
 }

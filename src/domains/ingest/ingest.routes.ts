@@ -18,9 +18,15 @@ import { errorWorkbook } from './errorfile.ts';
 import { collectionStats, listReceipts, receiptInScope, rejectsInScope } from './receipts.service.ts';
 import { recordDetail, recordsInScope } from './records.service.ts';
 import { RECORD_WARNINGS } from './ingest.repository.ts';
+import { holdBatch } from './batches.ts';
+import { approveBatch, heldRowsPage, returnBatch } from './review.ts';
+import { batchRecordsInScope, receiptWorkbook } from './receiptfile.ts';
 import {
+  BatchRecordsSchema,
   BatchSchema,
   FormBody,
+  HeldRowsSchema,
+  ReturnBody,
   IngestLimitsSchema,
   IngestRowsBody,
   RecordDetailSchema,
@@ -32,6 +38,9 @@ import {
 
 const UPLOAD_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer'] as const;
 const READ_ROLES = ['admin', 'district_admin', 'reporter', 'reviewer', 'auditor'] as const;
+// The review step (issue 17 §3): the department's 审核员 and the credit office decide held batches.
+const REVIEW_ROLES = ['admin', 'reviewer'] as const;
+const BATCH_STATUSES = ['processing', 'pending_review', 'returned', 'committed', 'rejected', 'failed'] as const;
 
 async function resolveItem(db: AppContext['db'], ref: string | undefined): Promise<CatalogItem> {
   if (!ref) throw new AppError('catalog_required', '请选择目录项', 400);
@@ -161,6 +170,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
           departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
           warning: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
+          status: Type.Optional(Type.Union(BATCH_STATUSES.map((s) => Type.Literal(s)))),
         }),
         response: { 200: Type.Object({ items: Type.Array(BatchSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
@@ -194,6 +204,83 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
     async (req) => {
       const user = await requireUser(req, [...READ_ROLES]);
       return rejectsInScope(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches/:id/records',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '本批次写入的记录及其公示决定（公示至某日，或不予公示及原因）',
+        params: IdParam,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })) }),
+        response: { 200: BatchRecordsSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      return batchRecordsInScope(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches/:id/receipt.xlsx',
+    { schema: { tags: ['归集'], summary: '下载回执（xlsx）：批次统计与每条记录的公示决定', params: IdParam } },
+    async (req, reply) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      const file = await receiptWorkbook(db, user, req.params.id, auditCtx(req));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', contentDisposition(file.fileName, `receipt-${req.params.id}.xlsx`))
+        .send(file.body);
+    },
+  );
+
+  app.get(
+    '/api/ingest/batches/:id/held-rows',
+    {
+      schema: {
+        tags: ['归集'],
+        summary: '待审核批次的数据行（个人信息脱敏），供审核员审阅',
+        params: IdParam,
+        querystring: Type.Object({ cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })) }),
+        response: { 200: HeldRowsSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, [...READ_ROLES]);
+      return heldRowsPage(db, user, req.params.id, Number(req.query.cursor ?? 0), auditCtx(req));
+    },
+  );
+
+  app.post(
+    '/api/ingest/batches/:id/approve',
+    { schema: { tags: ['归集'], summary: '审核通过：待审核批次入库（后台进行，返回批次号）', params: IdParam, response: { 202: Type.Object({ batchId: Type.String() }) } } },
+    async (req, reply) => {
+      const user = await requireUser(req, [...REVIEW_ROLES]);
+      // Held by this process from the approval until the import job holds it, so no sweep takes it for abandoned.
+      const release = holdBatch(req.params.id);
+      try {
+        const b = await approveBatch(db, user, req.params.id, auditCtx(req));
+        await startImport(app.jobs, {
+          source: 'review', batchId: b.batchId, path: '', fileName: b.fileName, item: b.item, departmentId: b.departmentId, channel: b.channel, createdBy: b.createdBy, apiKeyId: b.apiKeyId,
+        });
+      } finally {
+        release();
+      }
+      return reply.status(202).send({ batchId: req.params.id });
+    },
+  );
+
+  app.post(
+    '/api/ingest/batches/:id/return',
+    { schema: { tags: ['归集'], summary: '审核退回：待审核批次退回报送人，附退回说明', params: IdParam, body: ReturnBody, response: { 200: BatchSchema } } },
+    async (req) => {
+      const user = await requireUser(req, [...REVIEW_ROLES]);
+      await returnBatch(db, user, req.params.id, req.body.note.trim(), auditCtx(req));
+      return batchInScope(req, user, null, req.params.id);
     },
   );
 

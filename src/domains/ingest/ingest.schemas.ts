@@ -19,7 +19,11 @@ export const ProgressSchema = Type.Union([
 
 export const BatchSchema = Type.Object({
   batchId: Type.String(),
-  status: Type.Union([Type.Literal('processing'), Type.Literal('committed'), Type.Literal('rejected'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('processing'), Type.Literal('committed'), Type.Literal('rejected'), Type.Literal('failed'),
+    // The review step (issue 17 §3): held for the department's 审核员, or returned with a note.
+    Type.Literal('pending_review'), Type.Literal('returned'),
+  ]),
   item: Type.Object({ id: Type.String(), name: Type.String(), version: Type.Integer() }),
   department: Type.Object({ id: Type.Integer(), name: Type.String() }),
   channel: Type.Union([Type.Literal('file'), Type.Literal('api'), Type.Literal('form'), Type.Literal('cli')]),
@@ -45,6 +49,20 @@ export const BatchSchema = Type.Object({
   createdAt: Type.String(),
   finishedAt: Nullable(Type.String()),
   progress: Type.Optional(ProgressSchema),
+  /** The review step: who approved or returned the batch (user id), when, and the return note. */
+  reviewedBy: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  reviewedAt: Type.Optional(Nullable(Type.String())),
+  reviewNote: Type.Optional(Nullable(Type.String())),
+});
+
+/** POST /api/ingest/batches/:id/return: the reviewer's note to the reporter. */
+export const ReturnBody = Type.Object({ note: Type.String({ minLength: 2, maxLength: 1000 }) }, { additionalProperties: false });
+
+/** A page of a held batch's rows (masked) for the reviewer. */
+export const HeldRowsSchema = Type.Object({
+  header: Type.Array(Type.String()),
+  items: Type.Array(Type.Object({ rowNumber: Type.Integer(), accepted: Type.Boolean(), cells: Type.Array(Type.String()) })),
+  nextCursor: Nullable(Type.String()),
 });
 
 export const RowIssueSchema = Type.Object({ field: Type.String(), header: Type.String(), code: Type.String(), message: Type.String() });
@@ -77,6 +95,12 @@ export const RecordSchema = Type.Object({
 });
 
 const CellValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+
+/** The records a batch wrote, each with the publicity decision it now has (the receipt, issue 17 §2). */
+export const BatchRecordsSchema = Type.Object({
+  items: Type.Array(Type.Object({ rowNumber: Type.Union([Type.Integer(), Type.Null()]), batchVersion: Type.Integer(), record: RecordSchema })),
+  nextCursor: Nullable(Type.String()),
+});
 
 export const RecordDetailSchema = Type.Object({
   record: RecordSchema,
@@ -133,3 +157,5 @@ export type IngestRecord = Static<typeof RecordSchema>;
 export type RecordDetail = Static<typeof RecordDetailSchema>;
 export type StatsRow = Static<typeof StatsRowSchema>;
 export type FormBody = Static<typeof FormBody>;
+export type HeldRows = Static<typeof HeldRowsSchema>;
+export type BatchRecords = Static<typeof BatchRecordsSchema>;

@@ -3,6 +3,7 @@
 // is shown failed before it is read (import.job.ts sweepAbandonedImports: never one whose import job is
 // still queued or being retried after a restart); a refused read is audited.
 import type { Db } from '../../db/index.ts';
+import type { BatchStatus } from '../../db/types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { departmentScope, type SessionUser } from '../auth/index.ts';
@@ -30,7 +31,7 @@ export async function receiptInScope(db: Db, reader: BatchReader, id: string, ct
 export async function listReceipts(
   db: Db,
   user: SessionUser,
-  q: { departmentId?: number; cursor?: string; warning?: string },
+  q: { departmentId?: number; cursor?: string; warning?: string; status?: BatchStatus },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
   await sweepAbandonedImports(db);
   return listBatches(db, await departmentScope(db, user), q);

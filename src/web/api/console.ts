@@ -6,6 +6,7 @@ import type {
   AuditQuery,
   CreatedApiKey,
   Department,
+  Desk,
   NewUser,
   Page,
   SessionResponse,
@@ -86,4 +87,14 @@ export function revokeApiKey(id: number): Promise<unknown> {
 /** One page of the audit log, newest first. */
 export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntry>> {
   return request<Page<AuditEntry>>('GET', '/api/audit', { query: { ...query }, signal });
+}
+
+/** The 工作台 desk: the signed-in user's to-dos, overdue first. */
+export function fetchDesk(): Promise<Desk> {
+  return request<Desk>('GET', '/api/desk');
+}
+
+/** Turn 报送需审核 on or off for a department (credit office; audited). */
+export function setDepartmentReview(id: number, reviewRequired: boolean): Promise<Department> {
+  return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { reviewRequired } });
 }

@@ -2,6 +2,8 @@
 import { request, upload } from './http';
 import type {
   BatchQuery,
+  BatchRecordsPage,
+  HeldRowsPage,
   CatalogItem,
   FormSubmission,
   IngestLimits,
@@ -109,4 +111,29 @@ export function fetchRecord(id: string, unmask = false): Promise<RecordDetail> {
 /** Per-department collection statistics for a date range (YYYY-MM-DD, both optional). */
 export async function fetchIngestStats(from?: string | null, to?: string | null): Promise<IngestStatsRow[]> {
   return (await request<{ items: IngestStatsRow[] }>('GET', '/api/ingest/stats', { query: { from, to } })).items;
+}
+
+/** Where the downloadable receipt (回执 xlsx: counts and each record's publicity decision) is. */
+export function batchReceiptUrl(batchId: string): string {
+  return `/api/ingest/batches/${enc(batchId)}/receipt.xlsx`;
+}
+
+/** One page of the records a batch wrote, with the publicity decision each now has. */
+export function listBatchRecords(batchId: string, cursor?: string | null): Promise<BatchRecordsPage> {
+  return request<BatchRecordsPage>('GET', `/api/ingest/batches/${enc(batchId)}/records`, { query: { cursor } });
+}
+
+/** One page of a held batch's rows (personal cells masked), for the reviewer. */
+export function listHeldRows(batchId: string, cursor?: string | null): Promise<HeldRowsPage> {
+  return request<HeldRowsPage>('GET', `/api/ingest/batches/${enc(batchId)}/held-rows`, { query: { cursor } });
+}
+
+/** 审核通过: the held batch is committed in the background (poll the receipt). */
+export function approveBatch(batchId: string): Promise<{ batchId: string }> {
+  return request<{ batchId: string }>('POST', `/api/ingest/batches/${enc(batchId)}/approve`);
+}
+
+/** 审核退回 with a note to the reporter. */
+export function returnBatch(batchId: string, note: string): Promise<Batch> {
+  return request<Batch>('POST', `/api/ingest/batches/${enc(batchId)}/return`, { body: { note } });
 }

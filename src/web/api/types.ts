@@ -5,6 +5,7 @@
 import type { ApiKey, AuditEntry as ServerAuditEntry, AuditQuery as ServerAuditQuery, Department as ServerDepartment, MeResponse, Role as ServerRole, SessionUser as ServerSessionUser, User, UserPatchBody } from '../../domains/auth/auth.schemas.ts';
 import type { CreatedApiKey as ServerCreatedApiKey, CreateUserBody } from '../../domains/auth/auth.schemas.ts';
 import type { IngestLimits as ServerIngestLimits } from '../../domains/ingest/ingest.schemas.ts';
+import type { BatchRecords, HeldRows } from '../../domains/ingest/ingest.schemas.ts';
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
 import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
 import type { CatalogFieldView, CatalogItemView } from '../../domains/catalog/catalog.schemas.ts';
@@ -132,6 +133,29 @@ export type RejectRow = Reject;
 export interface BatchQuery {
   departmentId?: number | null;
   cursor?: string | null;
+  /** The review queue is status=pending_review (issue 17 §3). */
+  status?: BatchStatus | null;
+}
+
+/** A page of a held batch's rows (masked) for the reviewer. */
+export type HeldRowsPage = HeldRows;
+
+/** A page of the records a batch wrote, each with its publicity decision. */
+export type BatchRecordsPage = BatchRecords;
+
+/** One to-do of the 工作台 desk (GET /api/desk; src/platform/todos.ts TodoItem). */
+export interface TodoItem {
+  key: string;
+  label: string;
+  count: number;
+  overdue?: number;
+  link: string;
+}
+
+export interface Desk {
+  items: TodoItem[];
+  /** Some to-dos could not be loaded. */
+  partial: boolean;
 }
 
 export type RecordStatus = IngestRecord['status'];

@@ -13,6 +13,8 @@ const BATCH_STATUS: Record<BatchStatus, Label> = {
   committed: { label: '已入库', type: 'success' },
   rejected: { label: '已退回', type: 'danger' },
   failed: { label: '处理失败', type: 'danger' },
+  pending_review: { label: '待审核', type: 'warning' },
+  returned: { label: '审核退回', type: 'danger' },
 };
 
 /** 批次状态 label and tag colour; unknown values are shown as sent. */

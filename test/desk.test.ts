@@ -1,0 +1,98 @@
+// The 工作台 desk (issue 17 §3): GET /api/desk gathers the shell's TodoProviders for the signed-in user, overdue
+// first; ingest's to-dos per role (batches to review, returned batches, rows to correct, late reports); a failing
+// provider leaves the rest of the desk (partial); signed-out callers are refused.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildApp } from '../src/app.ts';
+import { sortTodos, type TodoItem } from '../src/platform/todos.ts';
+import { createTestApp, deptId, loginAs, type TestApp } from './helpers/app.ts';
+import { multipartFile } from './helpers/multipart.ts';
+import { allowFixtureAuthorities } from './helpers/authorities.ts';
+import { penaltyCsvChunks } from '../src/domains/ingest/index.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+  await allowFixtureAuthorities(t.db, 'SCJGJ');
+});
+after(async () => {
+  await t?.close();
+});
+
+const item = (key: string, count: number, overdue?: number): TodoItem => ({ key, label: key, count, link: '/console', ...(overdue === undefined ? {} : { overdue }) });
+
+describe('sortTodos', () => {
+  const cases: Array<{ name: string; input: TodoItem[]; order: string[] }> = [
+    { name: 'overdue first, most overdue first', input: [item('a', 5), item('b', 3, 1), item('c', 9, 4)], order: ['c', 'b', 'a'] },
+    { name: 'items with work before empty ones', input: [item('a', 0), item('b', 2), item('c', 0, 0)], order: ['b', 'a', 'c'] },
+    { name: 'otherwise the providers’ order', input: [item('a', 1), item('b', 7), item('c', 3)], order: ['a', 'b', 'c'] },
+    { name: 'nothing', input: [], order: [] },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual(sortTodos(c.input).map((x) => x.key), c.order));
+});
+
+describe('GET /api/desk', () => {
+  const desk = async (headers: Record<string, string>) => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/desk', headers });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json() as { items: TodoItem[]; partial: boolean };
+  };
+  const count = (d: { items: TodoItem[] }, key: string) => d.items.find((x) => x.key === key)?.count;
+
+  test('signed out: 401', async () => {
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/desk' })).statusCode, 401);
+  });
+
+  test('each role sees its to-dos with counts and links', async () => {
+    const admin = await loginAs(t, 'admin');
+    const r = await t.app.inject({ method: 'PATCH', url: `/api/departments/${await deptId(t.db, 'SCJGJ')}`, headers: admin.headers, payload: { reviewRequired: true } });
+    assert.equal(r.statusCode, 200, r.body);
+    const reporter = await loginAs(t, 'reporter', 'SCJGJ');
+    const reviewer = await loginAs(t, 'reviewer', 'SCJGJ');
+    const auditor = await loginAs(t, 'auditor');
+    assert.equal(count(await desk(reviewer.headers), 'ingest.batches_to_review'), 0);
+
+    const m = multipartFile('处罚.csv', Buffer.concat([...penaltyCsvChunks(30, 5, { encoding: 'utf-8', invalidRate: 0.2 })]));
+    const up = await t.app.inject({ method: 'POST', url: `/api/ingest/upload?${encodeURI('catalog=行政处罚')}`, headers: { ...reporter.headers, ...m.headers }, payload: m.payload });
+    assert.equal(up.statusCode, 202, up.body);
+    const id = up.json().batchId as string;
+    let b: { status: string; rejected: number } = { status: 'processing', rejected: 0 };
+    for (let i = 0; i < 400 && b.status === 'processing'; i++) {
+      b = (await t.app.inject({ method: 'GET', url: `/api/ingest/batches/${id}`, headers: reporter.headers })).json();
+      if (b.status === 'processing') await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.equal(b.status, 'pending_review');
+    assert.ok(b.rejected > 0);
+
+    const rv = await desk(reviewer.headers);
+    assert.equal(count(rv, 'ingest.batches_to_review'), 1);
+    assert.equal(rv.items.find((x) => x.key === 'ingest.batches_to_review')?.link, '/console/batches?status=pending_review');
+    assert.equal(rv.items[0].key, 'ingest.batches_to_review', 'work first');
+    assert.equal(count(await desk(admin.headers), 'ingest.batches_to_review'), 1);
+    const rp = await desk(reporter.headers);
+    assert.equal(count(rp, 'ingest.batches_to_review'), undefined, 'a reporter reviews nothing');
+    assert.equal(count(rp, 'ingest.rows_to_correct'), b.rejected);
+    assert.deepEqual((await desk(auditor.headers)).items, []);
+
+    const ret = await t.app.inject({ method: 'POST', url: `/api/ingest/batches/${id}/return`, headers: reviewer.headers, payload: { note: '请补充处罚依据' } });
+    assert.equal(ret.statusCode, 200, ret.body);
+    assert.equal(count(await desk(reviewer.headers), 'ingest.batches_to_review'), 0);
+    assert.equal(count(await desk(reporter.headers), 'ingest.batches_returned'), 1);
+  });
+
+  test('a failing provider is left out and the desk says it is partial', async () => {
+    const app = await buildApp(t.ctx, {
+      logger: false,
+      serveWeb: false,
+      todos: [async () => [item('ok', 2)], async () => Promise.reject(new Error('boom')), async () => [item('late', 1, 1)]],
+    });
+    try {
+      const s = await loginAs({ ...t, app }, 'reporter', 'SCJGJ');
+      const r = await app.inject({ method: 'GET', url: '/api/desk', headers: s.headers });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json(), { items: [item('late', 1, 1), item('ok', 2)], partial: true });
+    } finally {
+      await app.close();
+    }
+  });
+});
