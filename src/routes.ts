@@ -10,5 +10,6 @@ import monitoringRoutes from './domains/monitoring/monitoring.routes.ts';
 import assessmentRoutes from './domains/assessment/assessment.routes.ts';
 import subjectsRoutes from './domains/subjects/subjects.routes.ts';
 import reportRoutes from './domains/reports/reports.routes.ts';
+import sanctionsRoutes from './domains/sanctions/sanctions.routes.ts';
 
-export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes];
+export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [codesRoutes, calendarRoutes, catalogRoutes, ingestRoutes, publicRecordRoutes, publicitySettingsRoutes, monitoringRoutes, assessmentRoutes, subjectsRoutes, reportRoutes, sanctionsRoutes];

@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { MonitoringTables } from './monitoring.types.ts';
 import type { ReportTables } from './reports.types.ts';
 import type { ListTables } from './lists.types.ts';
+import type { SanctionTables } from './sanctions.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -293,7 +294,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, SanctionTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

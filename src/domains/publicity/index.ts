@@ -25,3 +25,4 @@ export { readSanction, type SanctionReading } from './sanctions.ts';
 export { decideInput, recordInput, refreshPublicity, type RecordPublicity } from './publicity.service.ts';
 export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } from './public.repository.ts';
 export { publicityJobs } from './publicity.jobs.ts';
+export { seriousPublicPenalties, type SeriousPenalty } from './serious.ts';

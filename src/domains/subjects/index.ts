@@ -17,3 +17,4 @@ export {
 } from './subjects.bulk.ts';
 export { subjectsJobs } from './subjects.jobs.ts';
 export { subjectBasics, type SubjectBasics } from './subjects.repository.ts';
+export { subjectsByKeys, subjectsByNamePrefixes, type LookedUpSubject } from './lookup.ts';

@@ -1,0 +1,155 @@
+// Routes of joint reward and punishment (联合奖惩): the measures catalogue (credit office), pre-action checks for
+// clerks and for department systems (signed API), feedback, the credit office's overview and statistics, and
+// the public 联合奖惩案例. Thin: validate, authorise, call one service, shape the answer.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../../db/types.ts';
+import { sendFile } from '../../platform/download.ts';
+import { forbidden } from '../../platform/errors.ts';
+import { auditCtx, requireApiCaller, requireUser } from '../../platform/http.ts';
+import { getSetting } from '../../platform/settings.ts';
+import { getCheck, listChecks, runCheck } from './check.service.ts';
+import { FEEDBACK_DAYS_KEY, markNotable, openChecks, publishedCases, recordFeedback } from './feedback.service.ts';
+import { activateMeasure, amendMeasure, createMeasure, listMeasures, retireMeasure } from './measures.ts';
+import { SCENARIOS, KNOWN_LIST_TYPES } from './scenarios.ts';
+import {
+  BinaryResponse,
+  CasesSchema,
+  CheckAnswerSchema,
+  CheckBody,
+  CheckListSchema,
+  CodeParam,
+  FeedbackBody,
+  FeedbackResult,
+  IdParam,
+  MeasureBody,
+  MeasureSchema,
+  NotableBody,
+  OverviewSchema,
+  PeriodQuery,
+  ScenariosSchema,
+  StatsSchema,
+  StoredCheckSchema,
+} from './sanctions.schemas.ts';
+import { sanctionStats, sanctionStatsXlsx } from './stats.service.ts';
+import { Type } from '@sinclair/typebox';
+
+const TAG = '联合奖惩';
+const EXT_TAG = '部门系统接口';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Everyone signed in to the console may read the catalogue. */
+const READ: Role[] = ['admin', 'reviewer', 'reporter', 'auditor', 'district_admin'];
+/** The credit office manages measures, marks cases and sees every department. */
+const OFFICE: Role[] = ['admin'];
+/** Department clerks check and feed back for their own department. */
+const CLERKS: Role[] = ['reporter', 'reviewer'];
+const OVERSIGHT: Role[] = ['admin', 'auditor'];
+
+/** Registers the sanctions routes. */
+export default async function sanctionsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, config } = app.ctx;
+
+  app.get('/api/sanctions/scenarios', { schema: { tags: [TAG], summary: '业务场景与名单类型', response: { 200: ScenariosSchema } } }, async (req) => {
+    await requireUser(req, READ);
+    return { scenarios: [...SCENARIOS], listTypes: Object.entries(KNOWN_LIST_TYPES).map(([code, t]) => ({ code, ...t })) };
+  });
+
+  // ---- 措施清单 ----
+  app.get(
+    '/api/sanctions/measures',
+    { schema: { tags: [TAG], summary: '措施清单（all=1 含已替换、已停用的历史版本）', querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }), response: { 200: Type.Object({ items: Type.Array(MeasureSchema) }) } } },
+    async (req) => {
+      await requireUser(req, READ);
+      return { items: await listMeasures(db, { all: req.query.all }) };
+    },
+  );
+
+  app.post('/api/sanctions/measures', { schema: { tags: [TAG], summary: '新增措施', body: MeasureBody, response: { 200: MeasureSchema } } }, async (req) => {
+    const user = await requireUser(req, OFFICE);
+    return db.transaction().execute((trx) => createMeasure(trx, req.body, user.id, auditCtx(req)));
+  });
+
+  app.put('/api/sanctions/measures/:code', { schema: { tags: [TAG], summary: '修订措施（生成新版本）', params: CodeParam, body: MeasureBody, response: { 200: MeasureSchema } } }, async (req) => {
+    const user = await requireUser(req, OFFICE);
+    return db.transaction().execute((trx) => amendMeasure(trx, req.params.code, req.body, user.id, auditCtx(req)));
+  });
+
+  app.post('/api/sanctions/measures/:code/activate', { schema: { tags: [TAG], summary: '启用措施（须有设定依据）', params: CodeParam, response: { 200: MeasureSchema } } }, async (req) => {
+    await requireUser(req, OFFICE);
+    return db.transaction().execute((trx) => activateMeasure(trx, req.params.code, auditCtx(req)));
+  });
+
+  app.post('/api/sanctions/measures/:code/retire', { schema: { tags: [TAG], summary: '停用措施', params: CodeParam, response: { 204: Type.Null() } } }, async (req, reply) => {
+    await requireUser(req, OFFICE);
+    await db.transaction().execute((trx) => retireMeasure(trx, req.params.code, auditCtx(req)));
+    return reply.status(204).send(null);
+  });
+
+  // ---- 事前核查 (console) ----
+  app.post('/api/sanctions/checks', { schema: { tags: [TAG], summary: '事前核查（本部门）', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {
+    const user = await requireUser(req, CLERKS);
+    if (user.departmentId === null) throw forbidden('sanction_no_department');
+    const departmentId = user.departmentId;
+    return db.transaction().execute((trx) =>
+      runCheck(trx, { secret: config.secret, departmentId, channel: 'console', userId: user.id, scenario: req.body.scenario, subjects: req.body.subjects }, auditCtx(req)),
+    );
+  });
+
+  app.get(
+    '/api/sanctions/checks',
+    { schema: { tags: [TAG], summary: '本部门的核查记录（open=1 仅待反馈）', querystring: Type.Object({ open: Type.Optional(Type.Boolean()) }), response: { 200: CheckListSchema } } },
+    async (req) => {
+      const user = await requireUser(req, CLERKS);
+      if (user.departmentId === null) throw forbidden('sanction_no_department');
+      return { items: await listChecks(db, user.departmentId, { open: req.query.open }) };
+    },
+  );
+
+  app.get('/api/sanctions/checks/:id', { schema: { tags: [TAG], summary: '核查详情', params: IdParam, response: { 200: StoredCheckSchema } } }, async (req) => {
+    const user = await requireUser(req, [...CLERKS, ...OVERSIGHT]);
+    return getCheck(db, req.params.id, { departmentId: user.departmentId, all: OVERSIGHT.includes(user.role) });
+  });
+
+  app.post('/api/sanctions/checks/:id/feedback', { schema: { tags: [TAG], summary: '反馈措施实施情况', params: IdParam, body: FeedbackBody, response: { 200: FeedbackResult } } }, async (req) => {
+    const user = await requireUser(req, CLERKS);
+    if (user.departmentId === null) throw forbidden('sanction_no_department');
+    const officer = { id: user.id, departmentId: user.departmentId };
+    return db.transaction().execute((trx) => recordFeedback(trx, req.params.id, officer, req.body.items, auditCtx(req)));
+  });
+
+  // ---- 信用办 overview, statistics, cases ----
+  app.get('/api/sanctions/overview', { schema: { tags: [TAG], summary: '各部门待反馈与逾期核查', response: { 200: OverviewSchema } } }, async (req) => {
+    await requireUser(req, OVERSIGHT);
+    const days = await getSetting(db, FEEDBACK_DAYS_KEY);
+    return { feedbackWorkingDays: typeof days === 'number' ? days : 10, items: await openChecks(db) };
+  });
+
+  app.get('/api/sanctions/stats', { schema: { tags: [TAG], summary: '联合奖惩统计', querystring: PeriodQuery, response: { 200: StatsSchema } } }, async (req) => {
+    await requireUser(req, OVERSIGHT);
+    return sanctionStats(db, { from: req.query.from, to: req.query.to }, req.query.departmentId);
+  });
+
+  app.get('/api/sanctions/stats.xlsx', { schema: { tags: [TAG], summary: '导出联合奖惩统计（XLSX）', querystring: PeriodQuery, produces: [XLSX], response: { 200: BinaryResponse } } }, async (req, reply) => {
+    await requireUser(req, OVERSIGHT);
+    const { from, to } = req.query;
+    const s = await sanctionStats(db, { from, to }, req.query.departmentId);
+    return sendFile(reply, await sanctionStatsXlsx(s), XLSX, `联合奖惩统计（${from}至${to}）.xlsx`, `sanctions-${from}-${to}.xlsx`);
+  });
+
+  app.post('/api/sanctions/feedback/:id/notable', { schema: { tags: [TAG], summary: '标记为联合奖惩案例并公开', params: IdParam, body: NotableBody, response: { 204: Type.Null() } } }, async (req, reply) => {
+    const user = await requireUser(req, OFFICE);
+    await db.transaction().execute((trx) => markNotable(trx, req.params.id, user.id, req.body, auditCtx(req)));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/public/sanctions/cases', { schema: { tags: ['信用信息公示'], summary: '联合奖惩案例', response: { 200: CasesSchema } } }, async () => ({ items: await publishedCases(db) }));
+
+  // ---- Signed API for department systems ----
+  app.post('/api/ext/sanctions/check', { schema: { tags: [EXT_TAG], summary: '事前核查：按统一社会信用代码、身份证号码或名称核查主体', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {
+    const caller = await requireApiCaller(req);
+    return db.transaction().execute((trx) =>
+      runCheck(trx, { secret: config.secret, departmentId: caller.departmentId, channel: 'api', apiKeyId: caller.keyId, scenario: req.body.scenario, subjects: req.body.subjects }, auditCtx(req)),
+    );
+  });
+}
