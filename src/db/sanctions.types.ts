@@ -36,7 +36,7 @@ export interface SanctionChecksTable {
   scenario: string;
   user_id: number | null;
   api_key_id: number | null;
-  checked_at: Generated<Timestamp>;
+  checked_at: Timestamp;
   subjects: number;
   hits: number;
   feedback_due: Generated<number>;
