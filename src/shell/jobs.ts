@@ -4,6 +4,7 @@ import type { JobDefinition } from '../platform/jobs.ts';
 import { ingestJobs } from '../domains/ingest/index.ts';
 import { publicityJobs } from '../domains/publicity/index.ts';
 import { subjectsJobs } from '../domains/subjects/index.ts';
+import { sanctionsJobs } from '../domains/sanctions/index.ts';
 
 /** The registered jobs, by domain. */
-export const JOBS: JobDefinition[] = [...publicityJobs, ...ingestJobs, ...subjectsJobs];
+export const JOBS: JobDefinition[] = [...publicityJobs, ...ingestJobs, ...subjectsJobs, ...sanctionsJobs];

@@ -1,11 +1,18 @@
 // Routes of joint reward and punishment (联合奖惩): the measures catalogue (credit office), pre-action checks for
 // clerks and for department systems (signed API), feedback, the credit office's overview and statistics, and
 // the public 联合奖惩案例. Thin: validate, authorise, call one service, shape the answer.
+import fastifyMultipart from '@fastify/multipart';
+import { readFile } from 'node:fs/promises';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../db/types.ts';
 import { sendFile } from '../../platform/download.ts';
-import { forbidden } from '../../platform/errors.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { queuedJobState } from '../../platform/jobs.ts';
+import { assertFormat, isIngestError, readRows } from '../ingest/index.ts';
+import { MAX_SCREENING_ROWS } from './screening.ts';
+import { resultPath, saveScreeningUpload, SCREEN_JOB, screeningDir, startScreening, type ScreenPayload, type ScreenProgress } from './screening.job.ts';
+import { checkScenario } from './measures.ts';
 import { auditCtx, requireApiCaller, requireUser } from '../../platform/http.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { getCheck, listChecks, runCheck } from './check.service.ts';
@@ -27,6 +34,7 @@ import {
   NotableBody,
   OverviewSchema,
   PeriodQuery,
+  ScreeningStatusSchema,
   ScenariosSchema,
   StatsSchema,
   StoredCheckSchema,
@@ -49,6 +57,8 @@ const OVERSIGHT: Role[] = ['admin', 'auditor'];
 export default async function sanctionsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
+  await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 5 } });
+  const dir = await screeningDir(config.dataDir);
 
   app.get('/api/sanctions/scenarios', { schema: { tags: [TAG], summary: '业务场景与名单类型', response: { 200: ScenariosSchema } } }, async (req) => {
     await requireUser(req, READ);
@@ -144,6 +154,96 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
   });
 
   app.get('/api/public/sanctions/cases', { schema: { tags: ['信用信息公示'], summary: '联合奖惩案例', response: { 200: CasesSchema } } }, async () => ({ items: await publishedCases(db) }));
+
+  // ---- 批量比对 (screening) ----
+  app.post(
+    '/api/sanctions/screenings',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '批量比对：上传 CSV/XLSX（不超过 100,000 行），后台比对，返回任务号',
+        consumes: ['multipart/form-data'],
+        querystring: Type.Object({ scenario: Type.String({ maxLength: 32 }) }),
+        response: { 202: Type.Object({ jobId: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const user = await requireUser(req, CLERKS);
+      if (user.departmentId === null) throw forbidden('sanction_no_department');
+      checkScenario(req.query.scenario);
+      const file = await req.file();
+      if (!file) throw new AppError('file_required', '请选择要比对的文件', 400);
+      const bytes = await file.toBuffer();
+      await refuseOversizedCsv(bytes, file.filename);
+      const path = await saveScreeningUpload(dir, bytes);
+      const payload: ScreenPayload = { path, fileName: file.filename, departmentId: user.departmentId, userId: user.id, scenario: req.query.scenario };
+      const jobId = await startScreening(app.jobs, payload);
+      return reply.status(202).send({ jobId });
+    },
+  );
+
+  app.get(
+    '/api/sanctions/screenings/:id',
+    {
+      schema: {
+        tags: [TAG],
+        summary: '批量比对进度与结果',
+        params: IdParam,
+        response: { 200: ScreeningStatusSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, CLERKS);
+      const job = await ownScreening(req.params.id, user.departmentId);
+      const progress = (job.progress ?? null) as ScreenProgress | null;
+      return {
+        status: job.status,
+        done: progress?.done ?? 0,
+        error: job.status === 'failed' ? (job.error ?? '比对失败') : null,
+        ...(progress?.stage === 'done' ? { checkId: progress.checkId, caseNo: progress.caseNo, summary: progress.summary } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/api/sanctions/screenings/:id/result',
+    { schema: { tags: [TAG], summary: '下载批量比对结果（XLSX）', params: IdParam, produces: [XLSX], response: { 200: BinaryResponse } } },
+    async (req, reply) => {
+      const user = await requireUser(req, CLERKS);
+      const job = await ownScreening(req.params.id, user.departmentId);
+      if (job.status !== 'done') throw notFound('screening_not_found', '比对尚未完成');
+      const bytes = await readFile(resultPath(dir, req.params.id)).catch(() => {
+        throw notFound('screening_not_found', '比对结果文件已不存在，请重新比对');
+      });
+      return sendFile(reply, bytes, XLSX, `比对结果-${req.params.id}.xlsx`, `screening-${req.params.id}.xlsx`);
+    },
+  );
+
+  /** A screening job of the caller's department (another department's is answered as absent). */
+  async function ownScreening(id: string, departmentId: number | null) {
+    const job = await queuedJobState(db, SCREEN_JOB, id);
+    if (!job || (job.payload as ScreenPayload).departmentId !== departmentId) throw notFound('screening_not_found');
+    return job;
+  }
+
+  /** A CSV over the row limit is refused at once (413, nothing saved); an XLSX is counted by the job itself. */
+  async function refuseOversizedCsv(bytes: Buffer, fileName: string): Promise<void> {
+    let format;
+    try {
+      format = assertFormat(bytes.subarray(0, 8192), fileName);
+    } catch (e) {
+      if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
+      throw e;
+    }
+    if (format !== 'csv') return;
+    try {
+      for await (const ev of readRows(bytes, { format, maxRows: MAX_SCREENING_ROWS, headerSearchRows: 5 })) void ev;
+    } catch (e) {
+      if (isIngestError(e) && e.code === 'too_many_rows') throw new AppError('screening_too_many_rows', `比对文件超过 ${MAX_SCREENING_ROWS.toLocaleString('en-US')} 行，未保存任何内容，请拆分后分批上传`, 413);
+      if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
+      throw e;
+    }
+  }
 
   // ---- Signed API for department systems ----
   app.post('/api/ext/sanctions/check', { schema: { tags: [EXT_TAG], summary: '事前核查：按统一社会信用代码、身份证号码或名称核查主体', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {

@@ -224,3 +224,23 @@ export const ScenariosSchema = Type.Object({
 export const CodeParam = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });
 export const IdParam = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
 export const BinaryResponse = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+export const ScreeningSummarySchema = Type.Object({
+  rows: Type.Integer(),
+  found: Type.Integer(),
+  black: Type.Integer(),
+  red: Type.Integer(),
+  notFound: Type.Integer(),
+  review: Type.Integer(),
+  invalid: Type.Integer(),
+});
+
+export const ScreeningStatusSchema = Type.Object({
+  status: Type.String(),
+  done: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  checkId: Type.Optional(Type.String()),
+  caseNo: Type.Optional(Type.String()),
+  summary: Type.Optional(ScreeningSummarySchema),
+});
+export type ScreeningStatusDto = Static<typeof ScreeningStatusSchema>;
