@@ -62,7 +62,10 @@ export type MenuKey =
   | 'monitoring-events'
   | 'monitoring-checklist'
   | 'monitoring-index'
-  | 'monitoring-report';
+  | 'monitoring-report'
+  | 'sanctions-check'
+  | 'sanctions-stats'
+  | 'sanctions-measures';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -106,6 +109,10 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'monitoring-checklist', label: '信用制度清单', path: '/console/monitoring/checklist', roles: MONITORING_ROLES },
   { key: 'monitoring-index', label: '指标与推演', path: '/console/monitoring/index', roles: MONITORING_ROLES },
   { key: 'monitoring-report', label: '监测通报', path: '/console/monitoring/report', roles: MONITORING_ROLES },
+  // 联合奖惩: clerks check and feed back for their department; the credit office and auditors see the statistics.
+  { key: 'sanctions-check', label: '事前核查', path: '/console/sanctions/check', roles: ['reporter', 'reviewer'] },
+  { key: 'sanctions-stats', label: '联合奖惩统计', path: '/console/sanctions/stats', roles: ['admin', 'auditor'] },
+  { key: 'sanctions-measures', label: '措施清单', path: '/console/sanctions/measures', roles: ALL_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */
