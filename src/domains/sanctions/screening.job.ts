@@ -38,9 +38,12 @@ export async function saveScreeningUpload(dir: string, bytes: Buffer): Promise<s
   return path;
 }
 
-/** Queues a screening; returns the job id the status and download routes take. */
+/**
+ * Starts a screening now in this process as a durable job (a restart re-runs it); returns the job id the status
+ * and download routes take.
+ */
 export async function startScreening(jobs: JobRunner, payload: ScreenPayload): Promise<string> {
-  return jobs.enqueue(SCREEN_JOB, payload);
+  return (await jobs.submit(SCREEN_JOB, payload)).id;
 }
 
 const screenJob: QueuedJob<ScreenPayload> = {
