@@ -29,7 +29,7 @@ import { hmacSha256 } from '../src/db/crypto.ts';
 import { createUser } from '../src/domains/auth/auth.service.ts';
 import { createApiKey } from '../src/domains/auth/apikeys.service.ts';
 import { generateIdNumber, generateUscc } from '../src/domains/codes/index.ts';
-import { KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
+import { installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { multipartFile } from '../test/helpers/multipart.ts';
@@ -163,6 +163,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`lists benchmark: ${fmt(nSubjects)} subjects, ${fmt(nEntries)} active entries, ${duration} s at ${connections} connections, ${fmt(nRows)}-row screening; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
     loaded = await createBenchDatabase(server, 'bench');
+    await installShippedMeasures(loaded.db);
     const d = loaded;
 
     console.log('\n1. load');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { loadConfig } from '../src/config.ts';
 import { registerEntry } from '../src/domains/lists/index.ts';
+import { installShippedMeasures } from '../src/domains/sanctions/index.ts';
 import { seedDepartments } from '../src/shell/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { runCli } from './helpers/cli.ts';
@@ -20,6 +21,7 @@ before(async () => {
   t = await createTestDb();
   dir = await mkdtemp(join(tmpdir(), 'cc-cli-lists-'));
   await seedDepartments(t.db, loadConfig({}));
+  await installShippedMeasures(t.db);
   await t.db.insertInto('list_types').values({ code: 'ZFCGSX', version: 1, name: '政府采购严重违法失信行为记录', color: 'black', definition: '{}' }).execute();
   const s = await t.db.insertInto('subjects').values({ kind: 'legal', name: '福州某某建材有限公司', uscc: LISTED, created_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   await registerEntry(t.db, { listType: 'ZFCGSX', subjectId: s.id, decisionNo: '榕财采〔2026〕3号', origin: 'collected', status: 'listed' });

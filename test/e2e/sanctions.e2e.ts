@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import { registerEntry } from '../../src/domains/lists/index.ts';
+import { installShippedMeasures } from '../../src/domains/sanctions/index.ts';
 import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
 
 const PASSWORD = 'Sanctions-password-2026';
@@ -16,6 +17,7 @@ let browser: Browser;
 before(async () => {
   server = await startE2eServer();
   const db = server.db.db;
+  await installShippedMeasures(db);
   const czj = await db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow();
   await createUser(db, 'system', { username: 'czj_clerk', displayName: '财政局采购科张科员', role: 'reporter', departmentId: czj.id, password: PASSWORD }, { actor: null });
   await createUser(db, 'system', { username: 'office_admin', displayName: '信用办王主任', role: 'admin', departmentId: null, password: PASSWORD }, { actor: null });

@@ -18,7 +18,7 @@ CREATE TABLE sanction_measures (
   edition            text NOT NULL CHECK (edition IN ('2021', '2022', '2024', 'local')),
   source             text,
   status             text NOT NULL CHECK (status IN ('draft', 'active', 'superseded', 'retired')),
-  created_by         integer REFERENCES users(id),
+  created_by         integer REFERENCES users(id) DEFERRABLE,
   created_at         timestamptz NOT NULL DEFAULT now(),
   retired_at         timestamptz,
   UNIQUE (code, version),
@@ -31,10 +31,10 @@ CREATE UNIQUE INDEX sanction_measures_one_active ON sanction_measures (code) WHE
 CREATE TABLE sanction_checks (
   id              bigserial PRIMARY KEY,
   case_no         text NOT NULL UNIQUE,
-  department_id   integer NOT NULL REFERENCES departments(id),
+  department_id   integer NOT NULL REFERENCES departments(id) DEFERRABLE,
   channel         text NOT NULL CHECK (channel IN ('api', 'console', 'screening')),
   scenario        text NOT NULL,
-  user_id         integer REFERENCES users(id),
+  user_id         integer REFERENCES users(id) DEFERRABLE,
   api_key_id      integer,
   checked_at      timestamptz NOT NULL DEFAULT now(),
   subjects        integer NOT NULL,
@@ -49,7 +49,7 @@ CREATE INDEX sanction_checks_open_idx ON sanction_checks (department_id, checked
 
 -- The list entries a check hit, one row per check × entry (for statistics by list type).
 CREATE TABLE sanction_check_hits (
-  check_id    bigint NOT NULL REFERENCES sanction_checks(id) ON DELETE CASCADE,
+  check_id    bigint NOT NULL REFERENCES sanction_checks(id) ON DELETE CASCADE DEFERRABLE,
   subject_id  bigint NOT NULL,
   entry_id    bigint NOT NULL,
   list_type   text NOT NULL,
@@ -62,19 +62,19 @@ CREATE INDEX sanction_check_hits_type_idx ON sanction_check_hits (list_type);
 -- becomes a 联合奖惩案例 on the portal with its public summary.
 CREATE TABLE sanction_feedback (
   id                bigserial PRIMARY KEY,
-  check_id          bigint NOT NULL REFERENCES sanction_checks(id),
+  check_id          bigint NOT NULL REFERENCES sanction_checks(id) DEFERRABLE,
   subject_id        bigint NOT NULL,
-  measure_id        bigint NOT NULL REFERENCES sanction_measures(id),
+  measure_id        bigint NOT NULL REFERENCES sanction_measures(id) DEFERRABLE,
   list_types        text[] NOT NULL,
   applied           boolean NOT NULL,
   reason            text,
   case_description  text NOT NULL,
   acted_on          date NOT NULL,
-  officer_id        integer NOT NULL REFERENCES users(id),
-  department_id     integer NOT NULL REFERENCES departments(id),
+  officer_id        integer NOT NULL REFERENCES users(id) DEFERRABLE,
+  department_id     integer NOT NULL REFERENCES departments(id) DEFERRABLE,
   created_at        timestamptz NOT NULL DEFAULT now(),
   notable_at        timestamptz,
-  notable_by        integer REFERENCES users(id),
+  notable_by        integer REFERENCES users(id) DEFERRABLE,
   public_title      text,
   public_summary    text,
   UNIQUE (check_id, subject_id, measure_id)

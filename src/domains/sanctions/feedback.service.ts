@@ -108,7 +108,7 @@ export const checksWithoutFeedback: TodoProvider = async (db, user: SessionUser)
   if (user.departmentId === null || !['reporter', 'reviewer'].includes(user.role)) return [];
   const [g] = await openChecks(db, user.departmentId);
   if (!g) return [];
-  return [{ key: 'sanctions.checks_without_feedback', label: '待反馈的联合奖惩核查', count: g.open, overdue: g.overdue, link: '/console/sanctions/checks?open=1' }];
+  return [{ key: 'sanctions.checks_without_feedback', label: '待反馈的联合奖惩核查', count: g.open, overdue: g.overdue, link: '/console/sanctions/check' }];
 };
 
 /** Marks a feedback row as a notable case (联合奖惩案例) with the title and summary the portal shows; audited. */

@@ -3,6 +3,7 @@ import type { TodoProvider } from '../../platform/todos.ts';
 import { checksWithoutFeedback } from './feedback.service.ts';
 
 export { activeMeasures, measuresApplying, type Measure } from './measures.ts';
+export { installShippedMeasures } from './measures.seed.ts';
 export { runCheck, type CheckAnswer, type SubjectAnswer } from './check.service.ts';
 export { feedbackByDepartment, sanctionsEvidence, sanctionStats, type Period } from './stats.service.ts';
 export { SCENARIOS, KNOWN_LIST_TYPES } from './scenarios.ts';

@@ -1,6 +1,7 @@
 // The measures catalogue and which measures apply (issue 14 §4): table-driven applicability by list type ×
 // scenario over the shipped catalogue, the legal-basis rule, versioning and retirement.
 import { after, before, describe, test } from 'node:test';
+import { installShippedMeasures } from './measures.seed.ts';
 import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -11,6 +12,7 @@ let t: TestDb;
 const ctx = { actor: { userId: null, username: 'test' } };
 before(async () => {
   t = await createTestDb();
+  await installShippedMeasures(t.db);
 });
 after(() => t.close());
 

@@ -1,6 +1,7 @@
 // Pre-action checks, feedback, overview, statistics and cases over HTTP (issue 14 §5–7): the console and the
 // signed department API, bad input, the exit cascade seen by checks, and a role denial for every route.
 import { after, before, describe, test } from 'node:test';
+import { installShippedMeasures } from './measures.seed.ts';
 import assert from 'node:assert/strict';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { hmacSha256 } from '../../platform/crypto.ts';
@@ -48,6 +49,7 @@ let entryRecord: string;
 
 before(async () => {
   t = await createTestApp();
+  await installShippedMeasures(t.db);
   clerk = await loginAs(t, 'reporter', 'CZJ');
   clerk_dept = await deptId(t.db, 'CZJ');
   other = await loginAs(t, 'reporter', 'SCJGJ');

@@ -2,6 +2,7 @@
 // sheet out; invalid rows answered on their row; names exact, folded and fuzzy (never hits); over 100,000 rows →
 // 413 with nothing stored; the upload runs as a job with progress; another department cannot read it.
 import { after, before, test } from 'node:test';
+import { installShippedMeasures } from './measures.seed.ts';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
@@ -24,6 +25,7 @@ let deptIdOf = 0;
 
 before(async () => {
   t = await createTestApp();
+  await installShippedMeasures(t.db);
   clerk = await loginAs(t, 'reporter', 'CZJ');
   other = await loginAs(t, 'reporter', 'SCJGJ');
   deptIdOf = (await t.db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow()).id;
