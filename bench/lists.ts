@@ -58,17 +58,25 @@ async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
   const rng = mulberry32(20261207);
   const out: Loaded = { usccs: [], ids: [], names: [] };
   const client = await pool.connect();
+  // Random codes can repeat; the registry keys are unique, so a repeat is drawn again.
+  const seen = new Set<string>();
+  const fresh = (draw: () => string) => {
+    let v = draw();
+    while (seen.has(v)) v = draw();
+    seen.add(v);
+    return v;
+  };
   try {
     function* rows(): Generator<string> {
       let buf = '';
       for (let i = 0; i < n; i++) {
         if (i % 5 === 4) {
-          const id = generateIdNumber(rng);
+          const id = fresh(() => generateIdNumber(rng));
           const name = `${SURNAMES[Math.floor(rng() * SURNAMES.length)]}某${i}`;
           if (out.ids.length < 50_000) out.ids.push(id);
           buf += `natural_person\t${name}\t\\N\t${hmacSha256(SECRET, `id:${id}`)}\t${name}\t\n`;
         } else {
-          const uscc = generateUscc(rng, { prefix: '91' });
+          const uscc = fresh(() => generateUscc(rng, { prefix: '91' }));
           const name = `${PLACES[i % PLACES.length]}${WORDS[Math.floor(rng() * WORDS.length)]}${i}${FORMS[i % FORMS.length]}`;
           if (out.usccs.length < 150_000) out.usccs.push(uscc);
           if (out.names.length < 50_000 && i % 3 === 0) out.names.push(name);
