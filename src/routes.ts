@@ -15,6 +15,7 @@ import repairRoutes from './domains/repair/repair.routes.ts';
 import objectionsRoutes from './domains/objections/objections.routes.ts';
 import commitmentsRoutes from './domains/commitments/commitments.routes.ts';
 import deskRoutes from './platform/desk.routes.ts';
+import sanctionsRoutes from './domains/sanctions/sanctions.routes.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   codesRoutes,
@@ -32,4 +33,5 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   objectionsRoutes,
   commitmentsRoutes,
   deskRoutes,
+  sanctionsRoutes,
 ];

@@ -10,6 +10,7 @@ import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { installBuiltinListTypes } from './domains/lists/index.ts';
+import { installShippedMeasures } from './domains/sanctions/index.ts';
 import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './shell/seed.ts';
 
 /** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
@@ -18,6 +19,7 @@ export async function openContext(config: Config, log: (m: string) => void = () 
   try {
     await installBuiltinCatalog(database.db);
     await installBuiltinListTypes(database.db);
+    await installShippedMeasures(database.db);
     const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
     const ctx: AppContext = { config: { ...config, secret }, db: database.db, pool: database.pool, migrationVersion: () => migrationVersion(database.db) };
     return { database, ctx };

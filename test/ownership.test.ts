@@ -60,6 +60,10 @@ const OWNER: Record<string, string> = {
   objection_steps: 'objections',
   commitments: 'commitments',
   commitment_fulfilments: 'commitments',
+  sanction_measures: 'sanctions',
+  sanction_checks: 'sanctions',
+  sanction_check_hits: 'sanctions',
+  sanction_feedback: 'sanctions',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

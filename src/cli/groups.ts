@@ -58,6 +58,12 @@ export const LAZY_GROUPS: readonly LazyGroup[] = [
     load: async (program, open) => (await import('./publicity.ts')).registerPublicityCommands(program, open),
   },
   {
+    name: 'lists',
+    term: 'lists',
+    summary: '红黑名单与联合奖惩：批量比对',
+    load: async (program, open) => (await import('./lists.ts')).registerListsCommands(program, open),
+  },
+  {
     name: 'users',
     term: 'users',
     summary: '用户管理（账号与角色）',

@@ -7,6 +7,7 @@ import type { RepairTables } from './repair.types.ts';
 import type { ObjectionTables } from './objections.types.ts';
 import type { CommitmentTables } from './commitments.types.ts';
 import type { IngestReviewTables } from './ingest.types.ts';
+import type { SanctionTables } from './sanctions.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -305,7 +306,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables, IngestReviewTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables, IngestReviewTables, SanctionTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

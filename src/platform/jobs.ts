@@ -614,3 +614,9 @@ export function formatJobStatus(s: JobStatus): string {
   const waiting = s.kind === 'queued' ? `（排队 ${s.queued}，运行中 ${s.running}）` : '';
   return `${s.name}\t${schedule}\t${last}${waiting}\t${s.description}`;
 }
+
+/** One queued job's state by id and name (for a domain's status route), or undefined. */
+export async function queuedJobState(db: Db, name: string, id: string): Promise<{ status: string; payload: unknown; progress: unknown; result: string | null; error: string | null } | undefined> {
+  if (!/^\d{1,19}$/.test(id)) return undefined;
+  return db.selectFrom('jobs').select(['status', 'payload', 'progress', 'result', 'error']).where('id', '=', id).where('name', '=', name).executeTakeFirst();
+}

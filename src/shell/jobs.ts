@@ -5,7 +5,7 @@ import { ingestJobs } from '../domains/ingest/index.ts';
 import { publicityJobs } from '../domains/publicity/index.ts';
 import { subjectsJobs } from '../domains/subjects/index.ts';
 import { listsJobs } from '../domains/lists/index.ts';
+import { sanctionsJobs } from '../domains/sanctions/index.ts';
 
 /** The registered jobs, by domain. */
-export const JOBS: JobDefinition[] = [...publicityJobs, ...ingestJobs, ...subjectsJobs];
-JOBS.push(...listsJobs);
+export const JOBS: JobDefinition[] = [...publicityJobs, ...ingestJobs, ...subjectsJobs, ...listsJobs, ...sanctionsJobs];

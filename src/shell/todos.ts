@@ -5,6 +5,7 @@ import { ingestTodos } from '../domains/ingest/index.ts';
 import { listsTodos } from '../domains/lists/index.ts';
 import { repairTodos } from '../domains/repair/index.ts';
 import { objectionsTodos } from '../domains/objections/index.ts';
+import { sanctionsTodos } from '../domains/sanctions/index.ts';
 
 /** The desk's providers, by domain. */
 export const TODO_PROVIDERS: TodoProvider[] = [
@@ -12,4 +13,5 @@ export const TODO_PROVIDERS: TodoProvider[] = [
   ...listsTodos,
   ...repairTodos,
   ...objectionsTodos,
+  ...sanctionsTodos,
 ];

@@ -63,6 +63,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'commitments', name: 'console-commitments', component: () => import('./console/CommitmentsPage.vue'), meta: { title: '信用承诺', menuKey: 'commitments' } },
       // A page the role may not open (the guard below sends the user here, saying why).
       { path: 'forbidden', name: 'console-forbidden', component: () => import('./console/ForbiddenPage.vue'), meta: { title: '无权访问' } },
+      { path: 'sanctions/check', name: 'console-sanctions-check', component: () => import('./console/sanctions/SanctionsCheckPage.vue'), meta: { title: '事前核查', menuKey: 'sanctions-check' } },
+      { path: 'sanctions/stats', name: 'console-sanctions-stats', component: () => import('./console/sanctions/SanctionsStatsPage.vue'), meta: { title: '联合奖惩统计', menuKey: 'sanctions-stats' } },
+      { path: 'sanctions/measures', name: 'console-sanctions-measures', component: () => import('./console/sanctions/MeasuresPage.vue'), meta: { title: '措施清单', menuKey: 'sanctions-measures' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },
@@ -87,6 +90,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'objection/new', name: 'objection-new', component: () => import('./portal/ObjectionFilePage.vue'), meta: { title: '提出异议申诉' } },
       { path: 'objection/progress', name: 'objection-progress', component: () => import('./portal/ObjectionProgressPage.vue'), meta: { title: '异议申诉进度查询' } },
       { path: 'commitments', name: 'commitments', component: () => import('./portal/CommitmentsPage.vue'), meta: { title: '信用承诺公示' } },
+      { path: 'sanction-cases', name: 'sanction-cases', component: () => import('./portal/SanctionCasesPage.vue'), meta: { title: '联合奖惩案例' } },
       { path: 'verify', name: 'verify', component: () => import('./portal/VerifyPage.vue'), meta: { title: '信用报告核验' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./portal/NotFoundPage.vue'), meta: { title: '页面不存在' } },
     ],

@@ -33,6 +33,7 @@ export const ScorecardsResponse = Type.Object({
       corrected: Type.Integer({ description: '已更正：退回后由本部门以后的批次重新报送（同一目录项、同一机关统一社会信用代码和决定文书号）' }),
       uncorrected: Type.Integer({ description: '未更正：至今未重新报送的退回条数' }),
       avgCorrectionDays: Nullable(Type.Number({ description: '平均更正用时（工作日，按节假日安排计算）；没有已更正的退回时为 null' })),
+      feedbackRate: Nullable(Type.Number({ description: '联合奖惩反馈率：本月有措施的核查中已全部反馈的比例；没有须反馈的核查时为 null' })),
       items: Type.Array(Type.Object({ catalogItem: Type.String(), reported: Type.Integer(), expected: Nullable(Type.Number()) })),
       components: Weights,
     }),

@@ -11,6 +11,7 @@ import { getVersion as getCatalogVersion, type CatalogItem } from '../catalog/in
 import { committedBatchCounts, matchHeaders, rejectingBatches, rejectionCorrections, type RejectKeySpec } from '../ingest/index.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { memberDepartments } from '../auth/index.ts';
+import { feedbackByDepartment } from '../sanctions/index.ts';
 import { AssessmentError } from './errors.ts';
 import { DEFAULT_SCORECARD_WEIGHTS, scorecards, validateScorecardWeights, type Expectation, type Scorecard, type ScorecardWeights, type SubmissionRecord } from './scorecards.ts';
 import { checkMonth, monthInstants } from './util.ts';
@@ -30,10 +31,11 @@ const ExpectedVolumesSchema = Type.Array(
 export const SCORECARD_WEIGHTS_KEY = 'monitoring.scorecardWeights';
 
 // Receipts and stored rejections give volume, timeliness, first pass and correction turnaround;
-// joint-punishment feedback (§4.2) is not collected yet, so its default weight is 0. The default
-// (0.4 / 0.3 / 0.2 / 0.1 / 0) adds up to 1; the settings row `monitoring.scorecardWeights` may
+// joint-punishment feedback (docs/domain/04-joint-measures.md §4.2 step 3) comes from the sanctions domain's
+// checks: the share of checks with measures that the department fully fed back on. The default
+// (0.35 / 0.25 / 0.2 / 0.1 / 0.1) adds up to 1; the settings row `monitoring.scorecardWeights` may
 // replace it with other weights that also add up to 1.
-export const BATCH_SCORECARD_WEIGHTS: ScorecardWeights = { ...DEFAULT_SCORECARD_WEIGHTS };
+export const BATCH_SCORECARD_WEIGHTS: ScorecardWeights = { ...DEFAULT_SCORECARD_WEIGHTS, volume: 0.35, timeliness: 0.25, feedback: 0.1 };
 // A late record counts as reported after the 7-working-day deadline (docs/domain/01-sgs.md §1.1).
 const DEADLINE_DAYS = 7;
 // Correction within 5 working days scores full marks, falling linearly to nothing at 20 (the core's defaults, [M]).
@@ -188,8 +190,9 @@ export async function scorecardsFor(db: DbOrTx, month: string): Promise<Scorecar
     for (const [fact, n] of facts) for (let i = 0; i < n; i++) records.push(fact);
   }
   const exp = await expectations(db, members);
+  const feedback = (await feedbackByDepartment(db, start, end)).map((f) => ({ department: String(f.departmentId), month, required: f.required, given: f.given }));
   const cards = scorecards(
-    { departments: [...departments].map(([id, name]) => ({ id, name })), expectations: exp, records },
+    { departments: [...departments].map(([id, name]) => ({ id, name })), expectations: exp, records, feedback },
     {
       month,
       weights,
@@ -201,7 +204,7 @@ export async function scorecardsFor(db: DbOrTx, month: string): Promise<Scorecar
   return { month, weights, expectedKnown: exp.length > 0, cards };
 }
 
-/** Scorecards as the API shows them: expected volume null when not set; feedback is not collected yet. */
+/** Scorecards as the API shows them: expected volume null when not set; feedback rate null when nothing was owed. */
 export function scorecardsView(r: ScorecardsResult) {
   return {
     month: r.month,
@@ -223,6 +226,7 @@ export function scorecardsView(r: ScorecardsResult) {
       corrected: c.rejected - c.uncorrected,
       uncorrected: c.uncorrected,
       avgCorrectionDays: c.avgCorrectionDays,
+      feedbackRate: c.feedbackRate,
       items: c.items,
       components: c.components,
     })),
@@ -231,14 +235,11 @@ export function scorecardsView(r: ScorecardsResult) {
 
 const share = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 
-/**
- * Scorecards as .xlsx. Joint-punishment feedback is left out: it is not collected yet, and the
- * core's export would show an empty rate for every department.
- */
+/** Scorecards as .xlsx, with the joint-punishment feedback rate (— when the department owed none). */
 export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> {
   return writeSheet(
     '部门考核',
-    ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '综合得分'],
+    ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '联合奖惩反馈率', '综合得分'],
     result.cards.map((c) => [
       c.rank,
       c.name,
@@ -252,8 +253,9 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
       c.rejected - c.uncorrected,
       c.uncorrected,
       c.avgCorrectionDays === null ? '—' : c.avgCorrectionDays,
+      share(c.feedbackRate),
       c.score,
     ]),
-    [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 10],
+    [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 14, 10],
   );
 }

@@ -12,7 +12,7 @@ import { findActiveItem } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { importRows, type Receipt } from '../ingest/import.service.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/index.ts';
-import { DEFAULT_SCORECARD_WEIGHTS } from '../assessment/index.ts';
+import { BATCH_SCORECARD_WEIGHTS } from '../assessment/index.ts';
 import { compare, parseScores } from './index.ts';
 
 const SCORES_36 = readFileSync(new URL('../../../test/fixtures/monitoring/scores-36.csv', import.meta.url));
@@ -108,8 +108,9 @@ after(async () => {
 describe('scorecards: correction turnaround', () => {
   test('the default weights include correction and add up to 1', async () => {
     const c = await cardOf('2026-09', scjgj);
-    assert.deepEqual(c.weights, DEFAULT_SCORECARD_WEIGHTS);
+    assert.deepEqual(c.weights, BATCH_SCORECARD_WEIGHTS);
     assert.ok(c.weights.correction > 0);
+    assert.ok(c.weights.feedback > 0, 'joint-punishment feedback is collected (sanctions domain), so it has a weight');
     assert.equal(Math.round(Object.values(c.weights).reduce((a, b) => a + b, 0) * 1e9) / 1e9, 1);
   });
 

@@ -29,3 +29,4 @@ export { hasPublicRecord, publicRecordsOfSubject, toPublic, type PublicRecord } 
 export { publicityJobs } from './publicity.jobs.ts';
 export { penaltiesSince, repairFactsOfRecords, repairFactsOfSubject, REPAIRABLE_TYPES, setRecordsRepaired, type RepairFacts } from './repair.ts';
 export { page as publicRecordPage, publicRecords } from './public.repository.ts';
+export { seriousPublicPenalties, type SeriousPenalty } from './serious.ts';

@@ -20,3 +20,4 @@ export { subjectBasics, type SubjectBasics } from './subjects.repository.ts';
 export { subjectBasicsByIds, subjectIdsMatching } from './subjects.lookup.ts';
 export { findByUscc, type SearchRow } from './subjects.repository.ts';
 export { subjectHasCode } from './codematch.ts';
+export { subjectsByKeys, subjectsByNamePrefixes, type LookedUpSubject } from './lookup.ts';

@@ -69,7 +69,10 @@ export type MenuKey =
   | 'lists-stats'
   | 'repair'
   | 'objections'
-  | 'commitments';
+  | 'commitments'
+  | 'sanctions-check'
+  | 'sanctions-stats'
+  | 'sanctions-measures';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -126,6 +129,10 @@ export const MENU: readonly MenuEntry[] = [
   // Issue 15: the credit office pre-checks objections, the source department verifies and decides.
   { key: 'objections', label: '异议申诉', path: '/console/objections', roles: ALL_ROLES },
   { key: 'commitments', label: '信用承诺', path: '/console/commitments', roles: ALL_ROLES },
+  // 联合奖惩: clerks check and feed back for their department; the credit office and auditors see the statistics.
+  { key: 'sanctions-check', label: '事前核查', path: '/console/sanctions/check', roles: ['reporter', 'reviewer'] },
+  { key: 'sanctions-stats', label: '联合奖惩统计', path: '/console/sanctions/stats', roles: ['admin', 'auditor'] },
+  { key: 'sanctions-measures', label: '措施清单', path: '/console/sanctions/measures', roles: ALL_ROLES },
 ];
 
 /** Menu entries the given role may see, in display order. */

@@ -11,6 +11,7 @@ export const PORTAL_NAV: readonly PortalSection[] = [
   { key: 'home', label: '首页', path: '/', hint: '' },
   { key: 'sgs', label: '双公示', path: '/sgs', hint: '行政许可、行政处罚信息公示' },
   { key: 'lists', label: '红黑名单', path: '/lists', hint: '守信激励与失信惩戒名单' },
+  { key: 'sanction-cases', label: '联合奖惩案例', path: '/sanction-cases', hint: '守信联合激励和失信联合惩戒典型案例' },
   { key: 'policies', label: '信用制度', path: '/policies', hint: '社会信用体系建设政策法规' },
   { key: 'credit-events', label: '信用事件', path: '/credit-events', hint: '优良和不良信用事件公开' },
   { key: 'code-conversions', label: '代码转换', path: '/code-conversions', hint: '统一社会信用代码转换公示' },

@@ -1,0 +1,249 @@
+// Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
+// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N]`
+// (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections, 100,000 screening rows).
+//
+//  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
+//     the 11 list types and --entries active entries on random subjects; VACUUM ANALYZE;
+//  2. the real app (buildApp, logger off) on a free port; autocannon in a child process, --connections
+//     connections for --duration seconds of single signed checks (POST /api/ext/sanctions/check, one subject
+//     by USCC, each request signed with its own nonce): p50 / p95 / p99 from every response time, and checks/s;
+//  3. a screening file of --rows rows (60% USCC, 20% ID numbers, 20% names) uploaded by a clerk, from the upload
+//     to the finished XLSX downloaded; peak RSS of this process (server and bench together) sampled every 50 ms.
+// PostgreSQL runs in a temporary folder on a free port; everything is removed at the end, on error and on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { buildApp, ROOT_DIR } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createDb, migrationVersion, type Db } from '../src/db/index.ts';
+import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { hmacSha256 } from '../src/db/crypto.ts';
+import { createUser } from '../src/domains/auth/auth.service.ts';
+import { createApiKey } from '../src/domains/auth/apikeys.service.ts';
+import { generateIdNumber, generateUscc } from '../src/domains/codes/index.ts';
+import { installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
+import type { AppContext } from '../src/platform/http.ts';
+import { mulberry32 } from '../src/platform/random.ts';
+import { multipartFile } from '../test/helpers/multipart.ts';
+import { arg, createBenchDatabase, fmt, freePort, onInterrupt, percentiles, removeFolders } from './lib.ts';
+
+const SECRET = 'bench-lists-secret-0123456789-abcdefghij';
+const TARGET = { p95: 10, p99: 25, rps: 1500, screenSeconds: 5, rssMiB: 1024 };
+const MiB = 1024 * 1024;
+let T0 = performance.now();
+const log = (msg: string) => console.log(`[${((performance.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
+const verdict = (ok: boolean) => (ok ? '达标 / met' : '未达标 / MISSED');
+
+const PLACES = ['福州', '厦门', '泉州', '漳州', '莆田', '三明', '南平', '龙岩', '宁德', '西宁'];
+const WORDS = ['建材', '商贸', '科技', '食品', '餐饮', '建设工程', '物流', '医药', '电子', '服装', '农业', '能源', '印务', '广告', '咨询'];
+const FORMS = ['有限公司', '有限责任公司', '股份有限公司', '商行'];
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+
+interface Loaded {
+  usccs: string[];
+  ids: string[];
+  names: string[];
+}
+
+/** COPYs the subjects; returns samples of their keys for the load. */
+async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
+  const rng = mulberry32(20261207);
+  const out: Loaded = { usccs: [], ids: [], names: [] };
+  const client = await pool.connect();
+  // Random codes can repeat; the registry keys are unique, so a repeat is drawn again.
+  const seen = new Set<string>();
+  const fresh = (draw: () => string) => {
+    let v = draw();
+    while (seen.has(v)) v = draw();
+    seen.add(v);
+    return v;
+  };
+  try {
+    function* rows(): Generator<string> {
+      let buf = '';
+      for (let i = 0; i < n; i++) {
+        if (i % 5 === 4) {
+          const id = fresh(() => generateIdNumber(rng));
+          const name = `${SURNAMES[Math.floor(rng() * SURNAMES.length)]}某${i}`;
+          if (out.ids.length < 50_000) out.ids.push(id);
+          buf += `natural_person\t${name}\t\\N\t${hmacSha256(SECRET, `id:${id}`)}\t${name}\t\n`;
+        } else {
+          const uscc = fresh(() => generateUscc(rng, { prefix: '91' }));
+          const name = `${PLACES[i % PLACES.length]}${WORDS[Math.floor(rng() * WORDS.length)]}${i}${FORMS[i % FORMS.length]}`;
+          if (out.usccs.length < 150_000) out.usccs.push(uscc);
+          if (out.names.length < 50_000 && i % 3 === 0) out.names.push(name);
+          buf += `legal\t${name}\t${uscc}\t\\N\t${name}\t\n`;
+        }
+        if (buf.length > 1 << 20) {
+          yield buf;
+          buf = '';
+        }
+      }
+      if (buf) yield buf;
+    }
+    // name_norm is given (the generated names are already normal) and pinyin '' marks the search columns done.
+    const stream = client.query(copyFrom('COPY subjects (kind, name, uscc, id_hash, name_norm, pinyin_initials) FROM STDIN'));
+    await pipeline(Readable.from(rows()), stream);
+  } finally {
+    client.release();
+  }
+  return out;
+}
+
+async function loadEntries(db: Db, n: number): Promise<void> {
+  const codes = Object.keys(KNOWN_LIST_TYPES);
+  await db
+    .insertInto('list_types')
+    .values(Object.entries(KNOWN_LIST_TYPES).map(([code, t]) => ({ code, version: 1, name: t.name, color: t.color, definition: '{}' })))
+    .execute();
+  await sql`
+    INSERT INTO list_entries (list_type, subject_id, decision_no, origin, status, listed_on, expires_on)
+    SELECT (${codes}::text[])[1 + (s.id % ${codes.length})], s.id, '认定〔2026〕' || s.id || '号', 'collected', 'listed', DATE '2026-01-01', DATE '2028-12-31'
+      FROM (SELECT id FROM subjects ORDER BY md5(id::text) LIMIT ${n}) s`.execute(db);
+}
+
+// Plain ESM for `node -e`: signs every request with its own nonce and records every response time (autocannon's
+// histogram has no p95), then prints one JSON line.
+const LOAD_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+const o = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+const url = '/api/ext/sanctions/check';
+const times = [];
+let i = 0;
+const inst = autocannon({
+  url: o.base,
+  connections: o.connections,
+  duration: o.duration,
+  requests: [{
+    method: 'POST',
+    setupRequest: (req) => {
+      const body = JSON.stringify({ scenario: '政府采购', subjects: [{ uscc: o.usccs[(i++ * 7919) % o.usccs.length] }] });
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(12).toString('base64url');
+      const canon = [o.appKey, ts, nonce, 'POST', url, createHash('sha256').update(body).digest('hex')].join('\\n');
+      const sign = createHmac('sha256', o.secret).update(canon).digest('hex');
+      req.path = url;
+      req.body = body;
+      req.headers = { 'content-type': 'application/json', 'x-app-key': o.appKey, 'x-timestamp': ts, 'x-nonce': nonce, 'x-sign': sign };
+      return req;
+    },
+  }],
+});
+inst.on('response', (_c, _s, _b, t) => times.push(t));
+const res = await inst;
+process.stdout.write(JSON.stringify({ total: res.requests.total, seconds: res.duration, ok: res['2xx'], non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts, times }) + '\\n');
+`;
+
+/** Runs the benchmark. */
+export async function run(args: string[]): Promise<void> {
+  const nSubjects = arg(args, 'subjects', 1_000_000);
+  const nEntries = arg(args, 'entries', 50_000);
+  const duration = arg(args, 'duration', 15);
+  const connections = arg(args, 'connections', 64);
+  const nRows = arg(args, 'rows', 100_000);
+  const tmp = await mkdtemp(join(tmpdir(), 'cc-bench-lists-'));
+  const pgDir = await mkdtemp(join(tmpdir(), 'cc-bench-lists-pg-'));
+  let server: EmbeddedServer | null = null;
+  let app: FastifyInstance | null = null;
+  let loaded: Awaited<ReturnType<typeof createBenchDatabase>> | null = null;
+  let appDb: { db: Db; pool: pg.Pool } | null = null;
+  let child: ChildProcess | null = null;
+  const cleanup = onInterrupt('stopping the app and PostgreSQL, removing temporary folders', async () => {
+    child?.kill('SIGKILL');
+    await app?.close().catch(() => undefined);
+    await appDb?.db.destroy().catch(() => undefined);
+    await loaded?.db.destroy().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(tmp, pgDir);
+  });
+  try {
+    T0 = performance.now();
+    console.log(`lists benchmark: ${fmt(nSubjects)} subjects, ${fmt(nEntries)} active entries, ${duration} s at ${connections} connections, ${fmt(nRows)}-row screening; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    loaded = await createBenchDatabase(server, 'bench');
+    await installShippedMeasures(loaded.db);
+    const d = loaded;
+
+    console.log('\n1. load');
+    const keys = await loadSubjects(d.pool, nSubjects);
+    log(`${fmt(nSubjects)} subjects COPYed`);
+    await loadEntries(d.db, nEntries);
+    log(`${fmt(nEntries)} active list entries`);
+    await sql`VACUUM ANALYZE`.execute(d.db);
+    log('VACUUM ANALYZE');
+
+    console.log('\n2. single signed checks');
+    const config = { ...loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false', CITYCREDIT_DATA_DIR: tmp }, { databaseUrl: d.url }), secret: SECRET };
+    appDb = createDb(d.url, config.dbPoolSize);
+    const ctx: AppContext = { config, db: appDb.db, pool: appDb.pool, migrationVersion: () => migrationVersion(appDb!.db) };
+    app = await buildApp(ctx, { logger: false, serveWeb: false });
+    const port = await freePort();
+    await app.listen({ port, host: '127.0.0.1' });
+    const czj = await d.db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow();
+    const key = await createApiKey(appDb.db, config, 'system', { departmentId: czj.id, name: '压测' }, { actor: null });
+    // A third of the checked subjects are listed, so hits and measures are on the hot path.
+    const listed = (await sql<{ uscc: string }>`SELECT s.uscc FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE s.uscc IS NOT NULL LIMIT 20000`.execute(d.db)).rows.map((r) => r.uscc);
+    const usccs = [...keys.usccs.slice(0, 40_000), ...listed];
+    const optsPath = join(tmp, 'load.json');
+    await writeFile(optsPath, JSON.stringify({ base: `http://127.0.0.1:${port}`, connections, duration, appKey: key.appKey, secret: key.secret, usccs }));
+    log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
+    const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+    child = c;
+    let out = '';
+    c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    await once(c, 'exit');
+    child = null;
+    const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[] };
+    const p = percentiles(r.times);
+    const rps = r.ok / r.seconds;
+    console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+    const ms = (v: number) => v.toFixed(1);
+    console.log(`   p50 ${ms(p.p50)} ms · p95 ${ms(p.p95)} ms (≤ ${TARGET.p95}: ${verdict(p.p95 <= TARGET.p95)}) · p99 ${ms(p.p99)} ms (≤ ${TARGET.p99}: ${verdict(p.p99 <= TARGET.p99)}) · max ${ms(p.max)} ms`);
+    console.log(`   ${fmt(rps)} checks/s (≥ ${fmt(TARGET.rps)}: ${verdict(rps >= TARGET.rps)})`);
+
+    console.log('\n3. batch screening');
+    const rng = mulberry32(7);
+    const pick = <T>(a: readonly T[]) => a[Math.floor(rng() * a.length)]!;
+    const lines = ['统一社会信用代码,身份证号码,名称'];
+    for (let i = 0; i < nRows; i++) {
+      const x = rng();
+      lines.push(x < 0.6 ? `${pick(keys.usccs)},,` : x < 0.8 ? `,${pick(keys.ids)},` : `,,${pick(keys.names)}`);
+    }
+    const csv = Buffer.from(lines.join('\n') + '\n');
+    await createUser(appDb.db, 'system', { username: 'bench_clerk', displayName: '压测', role: 'reporter', departmentId: czj.id, password: 'Bench-password-2026' }, { actor: null });
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench_clerk', password: 'Bench-password-2026' } });
+    const headers = { cookie: login.cookies.map((k) => `${k.name}=${k.value}`).join('; '), 'x-csrf-token': login.json().csrfToken as string };
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    const m = multipartFile('screen.csv', csv);
+    const up = await app.inject({ method: 'POST', url: `/api/sanctions/screenings?scenario=${encodeURIComponent('政府采购')}`, headers: { ...headers, ...m.headers }, payload: m.payload });
+    if (up.statusCode !== 202) throw new Error(`upload: ${up.statusCode} ${up.body}`);
+    const jobId = up.json().jobId as string;
+    let state: { status: string; done: number; summary?: Record<string, number>; error: string | null };
+    for (;;) {
+      state = (await app.inject({ method: 'GET', url: `/api/sanctions/screenings/${jobId}`, headers })).json();
+      if (state.status !== 'queued' && state.status !== 'running') break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const x = await app.inject({ method: 'GET', url: `/api/sanctions/screenings/${jobId}/result`, headers });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    if (state.status !== 'done') throw new Error(`screening ${state.status}: ${state.error}`);
+    console.log(`   ${fmt(nRows)} rows (${(csv.length / MiB).toFixed(1)} MiB CSV) → ${(x.rawPayload.length / MiB).toFixed(1)} MiB XLSX: ${JSON.stringify(state.summary)}`);
+    console.log(`   upload to downloaded XLSX ${seconds.toFixed(2)} s (≤ ${TARGET.screenSeconds}: ${verdict(seconds <= TARGET.screenSeconds)}) · peak RSS ${Math.round(peak / MiB)} MiB (≤ ${TARGET.rssMiB}: ${verdict(peak / MiB <= TARGET.rssMiB)})`);
+    console.log(`\nload average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')} (2 cores, shared)`);
+  } finally {
+    await cleanup();
+  }
+}
