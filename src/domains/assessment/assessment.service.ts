@@ -213,6 +213,7 @@ export function scorecardsView(r: ScorecardsResult) {
       departmentId: Number(c.department),
       name: c.name,
       rank: c.rank,
+      status: c.status,
       score: c.score,
       reported: c.reported,
       expected: c.volumeRatio === null ? null : c.expected,
@@ -240,7 +241,7 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
     '部门考核',
     ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '综合得分'],
     result.cards.map((c) => [
-      c.rank,
+      c.rank ?? '—',
       c.name,
       c.month,
       c.reported,
@@ -252,7 +253,7 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
       c.rejected - c.uncorrected,
       c.uncorrected,
       c.avgCorrectionDays === null ? '—' : c.avgCorrectionDays,
-      c.score,
+      c.status === 'not_reported' ? '未报送' : c.score,
     ]),
     [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 10],
   );
