@@ -5,6 +5,9 @@ import { sql } from 'kysely';
 import { createTestApp, deptId, loginAs, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { signRequest } from './apikeys.service.ts';
 import { makeUser } from '../../../test/factories.ts';
+import ExcelJS from 'exceljs';
+import { audit } from '../../platform/audit.ts';
+import { generateIdNumber, maskPersonalNumber } from '../codes/index.ts';
 
 let t: TestApp;
 before(async () => {
@@ -218,6 +221,72 @@ describe('audit log', () => {
     const rep = await loginAs(t, 'reporter');
     const no = await t.app.inject({ method: 'GET', url: '/api/audit', headers: { cookie: rep.cookie } });
     assert.equal(no.statusCode, 403);
+  });
+
+  test('entries read in words: Chinese action names, the department by name, the detail as fields, personal numbers masked (issue 17 §4)', async () => {
+    const auditor = await loginAs(t, 'auditor');
+    const scjgj = await deptId(t.db, 'SCJGJ');
+    const rep = await loginAs(t, 'reporter', 'SCJGJ');
+    // A detail that carries an ID number (a username typed as one) and a reason code.
+    const idNo = generateIdNumber(() => 0.42);
+    await audit(t.db, { actor: { username: rep.username, role: 'reporter', departmentId: scjgj } }, { action: 'auth.login', outcome: 'failed', target: `user:${idNo}`, detail: { reason: 'bad_password', username: idNo } });
+    const r = await t.app.inject({ method: 'GET', url: `/api/audit?departmentId=${scjgj}&action=auth.login`, headers: { cookie: auditor.cookie } });
+    assert.equal(r.statusCode, 200, r.body);
+    const items = r.json().items as { action: string; actionLabel: string; actorDepartmentId: number; actorDepartmentName: string; target: string; fields: { label: string; value: string }[] }[];
+    assert.ok(items.length >= 1);
+    assert.ok(items.every((i) => i.actorDepartmentId === scjgj && i.action === 'auth.login'), 'filtered by department and action');
+    const mine = items[0];
+    assert.equal(mine.actionLabel, '登录');
+    assert.equal(mine.actorDepartmentName, '西宁市市场监督管理局');
+    assert.deepEqual(mine.fields.map((f) => f.label), ['原因', '用户名']);
+    assert.equal(mine.fields[0].value, '密码错误');
+    assert.ok(!r.body.includes(idNo), 'the ID number does not leave the server unmasked');
+    assert.equal(mine.fields[1].value, maskPersonalNumber({ kind: 'id', value: idNo }));
+    assert.equal(mine.target, `user:${maskPersonalNumber({ kind: 'id', value: idNo })}`);
+
+    const actions = await t.app.inject({ method: 'GET', url: '/api/audit/actions', headers: { cookie: auditor.cookie } });
+    assert.ok((actions.json().items as { action: string; label: string }[]).some((a) => a.action === 'auth.login' && a.label === '登录'));
+  });
+
+  test('the filtered log exports to .xlsx: words, masked numbers, formula injection neutralised; the export is audited', async () => {
+    const admin = await loginAs(t, 'admin');
+    const idNo = generateIdNumber(() => 0.7);
+    await audit(t.db, { actor: { username: 'exporter-probe' } }, { action: 'ingest.upload', target: 'batch:1', detail: { fileName: `=HYPERLINK("http://x") ${idNo}` } });
+    const x = await t.app.inject({ method: 'GET', url: '/api/audit.xlsx?actor=exporter-probe', headers: { cookie: admin.cookie } });
+    assert.equal(x.statusCode, 200, x.body);
+    assert.match(String(x.headers['content-disposition']), /filename\*=UTF-8''%E5%AE%A1%E8%AE%A1/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
+    const rows: string[][] = [];
+    wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map(String)));
+    assert.deepEqual(rows[0], ['时间', '操作人', '角色', '所属部门', '操作', '操作代码', '对象', '详情', 'IP', '结果']);
+    assert.equal(rows.length, 2, 'only the filtered entry');
+    const [at, who, , , label, code, , detail, , outcome] = rows[1];
+    assert.match(at, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    assert.deepEqual([who, label, code, outcome], ['exporter-probe', '上传文件报送', 'ingest.upload', '成功']);
+    assert.ok(detail.startsWith('文件名：'), detail);
+    assert.ok(!detail.includes(idNo), 'masked in the export as on screen');
+    assert.ok(detail.includes(maskPersonalNumber({ kind: 'id', value: idNo })));
+    const exported = await t.db.selectFrom('audit_log').select(['actor_username', 'detail']).where('action', '=', 'audit.export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(exported.actor_username, admin.username);
+    assert.deepEqual(exported.detail, { actor: 'exporter-probe', rows: 1 });
+    // A cell that starts with = is neutralised (the detail cell starts with its label, so probe the actor).
+    await audit(t.db, { actor: { username: '=cmd' } }, { action: 'auth.logout' });
+    const y = await t.app.inject({ method: 'GET', url: '/api/audit.xlsx?actor=%3Dcmd', headers: { cookie: admin.cookie } });
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(y.rawPayload as unknown as ExcelJS.Buffer);
+    assert.equal(wb2.worksheets[0].getRow(2).getCell(2).value, "'=cmd");
+  });
+
+  test('only admins and auditors read the actions list or export the log', async () => {
+    for (const role of ['reporter', 'reviewer', 'district_admin'] as const) {
+      const s = await loginAs(t, role);
+      for (const url of ['/api/audit/actions', '/api/audit.xlsx']) {
+        const r = await t.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
+        assert.equal(r.statusCode, 403, `${role} ${url}`);
+      }
+    }
+    for (const url of ['/api/audit/actions', '/api/audit.xlsx']) assert.equal((await t.app.inject({ method: 'GET', url })).statusCode, 401, url);
   });
 
   test('the audit table is append-only', async () => {

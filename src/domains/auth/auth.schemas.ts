@@ -98,6 +98,7 @@ export const CreateApiKeyBody = Type.Object({
 
 export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 100 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, description: '操作人所属部门' })),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
   from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -119,7 +120,12 @@ export const AuditEntrySchema = Type.Object({
   detail: Type.Unknown(),
   ip: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
+  actionLabel: Type.String({ description: '操作的中文名称' }),
+  actorDepartmentName: Type.Union([Type.String(), Type.Null()]),
+  fields: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }), { description: '详情（已脱敏的字段列表）' }),
 });
+
+export const AuditActionsResponse = Type.Object({ items: Type.Array(Type.Object({ action: Type.String(), label: Type.String() })) });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 

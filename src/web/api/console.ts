@@ -1,5 +1,5 @@
 // Calls of the staff console. All need the session cookie; writes carry the CSRF token.
-import { request } from './http';
+import { fetchFile, request, saveBlob } from './http';
 import type {
   ApiKeyRow,
   AuditEntry,
@@ -86,4 +86,16 @@ export function revokeApiKey(id: number): Promise<unknown> {
 /** One page of the audit log, newest first. */
 export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntry>> {
   return request<Page<AuditEntry>>('GET', '/api/audit', { query: { ...query }, signal });
+}
+
+/** The audit actions with their Chinese names, for the action filter. */
+export async function listAuditActions(): Promise<{ action: string; label: string }[]> {
+  return (await request<{ items: { action: string; label: string }[] }>('GET', '/api/audit/actions')).items;
+}
+
+/** Downloads the filtered audit log as .xlsx; resolves with the file name and whether it was cut at the export limit. */
+export async function downloadAudit(query: Omit<AuditQuery, 'cursor' | 'limit'>): Promise<{ filename: string; truncated: boolean }> {
+  const { blob, headers, filename } = await fetchFile('GET', '/api/audit.xlsx', '审计日志.xlsx', { query: { ...query } });
+  saveBlob(blob, filename);
+  return { filename, truncated: headers.get('x-truncated') === 'true' };
 }
