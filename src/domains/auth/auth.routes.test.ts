@@ -7,7 +7,7 @@ import { signRequest } from './apikeys.service.ts';
 import { makeUser } from '../../../test/factories.ts';
 import ExcelJS from 'exceljs';
 import { audit } from '../../platform/audit.ts';
-import { generateIdNumber, maskPersonalNumber } from '../codes/index.ts';
+import { generateIdNumber, generateUscc, maskPersonalNumber } from '../codes/index.ts';
 
 let t: TestApp;
 before(async () => {
@@ -202,6 +202,62 @@ describe('departments and users', () => {
       payload: { username: 'wannabe', displayName: 'x', role: 'admin', departmentId: districts[0].id, password: TEST_PASSWORD },
     });
     assert.equal(escalate.statusCode, 403);
+  });
+});
+
+describe('departments: add, edit, deactivate, USCC (issue 17 §4)', () => {
+  const uscc = generateUscc(() => 0.31, { prefix: '11', region: '630100' });
+  test('the credit office adds a department with its USCC, edits it and deactivates it; each step audited', async () => {
+    const admin = await loginAs(t, 'admin');
+    const add = await t.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      headers: admin.headers,
+      payload: { code: 'xnsjj', name: '西宁市数据局', shortName: '数据局', kind: 'city_unit', uscc: uscc.toLowerCase() },
+    });
+    assert.equal(add.statusCode, 200, add.body);
+    const d = add.json();
+    assert.deepEqual([d.code, d.name, d.uscc, d.active], ['XNSJJ', '西宁市数据局', uscc, true], 'code and USCC normalised');
+    const list = await t.app.inject({ method: 'GET', url: '/api/departments', headers: { cookie: admin.cookie } });
+    assert.ok(list.json().items.some((x: { id: number; uscc: string }) => x.id === d.id && x.uscc === uscc));
+
+    const other = generateUscc(() => 0.77, { prefix: '11', region: '630100' });
+    const edit = await t.app.inject({ method: 'PATCH', url: `/api/departments/${d.id}`, headers: admin.headers, payload: { name: '西宁市政务服务监督管理局', uscc: other } });
+    assert.equal(edit.statusCode, 200, edit.body);
+    assert.deepEqual([edit.json().name, edit.json().uscc], ['西宁市政务服务监督管理局', other]);
+    const off = await t.app.inject({ method: 'PATCH', url: `/api/departments/${d.id}`, headers: admin.headers, payload: { active: false } });
+    assert.equal(off.json().active, false);
+    const trail = await t.db.selectFrom('audit_log').select('action').where('target', '=', `department:${d.id}`).orderBy('id').execute();
+    assert.deepEqual(trail.map((r) => r.action), ['departments.create', 'departments.update', 'departments.update']);
+  });
+
+  test('refusals: a bad USCC, a taken code or name, a missing parent', async () => {
+    const admin = await loginAs(t, 'admin');
+    const base = { code: 'ZFJ2', name: '西宁市测试局', shortName: '测试局', kind: 'city_unit' };
+    const cases: [string, Record<string, unknown>, number, string][] = [
+      ['USCC with a wrong check character', { ...base, uscc: uscc.slice(0, 17) + (uscc[17] === '0' ? '1' : '0') }, 400, 'invalid_uscc'],
+      ['code taken', { ...base, code: 'SCJGJ' }, 409, 'department_code_taken'],
+      ['name taken', { ...base, name: '西宁市市场监督管理局' }, 409, 'department_name_taken'],
+      ['unknown parent', { ...base, parentId: 999999 }, 400, 'department_not_found'],
+      ['the credit office itself cannot be added', { ...base, kind: 'office' }, 400, 'validation_failed'],
+    ];
+    for (const [name, payload, status, code] of cases) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/departments', headers: admin.headers, payload });
+      assert.equal(r.statusCode, status, `${name}: ${r.body}`);
+      if (code !== 'validation_failed') assert.equal(r.json().error.code, code, name);
+    }
+    const bad = await t.app.inject({ method: 'PATCH', url: `/api/departments/${await deptId(t.db, 'SCJGJ')}`, headers: admin.headers, payload: { uscc: '91630100MA00000000' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_uscc');
+  });
+
+  test('only the credit office admin adds departments', async () => {
+    for (const role of ['reporter', 'reviewer', 'auditor', 'district_admin'] as const) {
+      const s = await loginAs(t, role);
+      const r = await t.app.inject({ method: 'POST', url: '/api/departments', headers: s.headers, payload: { code: 'NOPE', name: '不应创建', shortName: '无', kind: 'soe' } });
+      assert.equal(r.statusCode, 403, role);
+    }
+    assert.equal((await t.app.inject({ method: 'POST', url: '/api/departments', payload: { code: 'NOPE', name: '不应创建', shortName: '无', kind: 'soe' } })).statusCode, 401);
   });
 });
 

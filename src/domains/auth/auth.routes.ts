@@ -15,6 +15,7 @@ import {
   ChangePasswordBody,
   AuditQuery,
   CreateApiKeyBody,
+  CreateDepartmentBody,
   CreatedApiKeySchema,
   CreateUserBody,
   DepartmentPatchBody,
@@ -28,6 +29,7 @@ import {
 } from './auth.schemas.ts';
 import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout, updateDepartment } from './auth.service.ts';
 import { changeOwnPassword, changeUser, resetPassword, setUserActive } from './users.service.ts';
+import { createDepartment } from './departments.create.ts';
 
 /** Registers the console's auth-related routes. */
 export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
@@ -87,6 +89,15 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
       const d = await getDepartment(db, req.params.id);
       if (!d) throw notFound('department_not_found', '部门不存在');
       return d;
+    },
+  );
+
+  app.post(
+    '/api/departments',
+    { schema: { tags: ['部门'], summary: '新增部门（信用办管理员）', body: CreateDepartmentBody, response: { 200: DepartmentSchema } } },
+    async (req) => {
+      await requireUser(req, ['admin']);
+      return createDepartment(db, req.body, auditCtx(req));
     },
   );
 

@@ -48,6 +48,19 @@ export const DepartmentPatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const CreateDepartmentBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{1,19}$', description: '部门编码（字母开头，字母、数字或下划线）' }),
+    name: Type.String({ minLength: 2, maxLength: 100 }),
+    shortName: Type.String({ minLength: 1, maxLength: 50 }),
+    kind: Type.Union([Type.Literal('city_unit'), Type.Literal('district'), Type.Literal('soe')]),
+    parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    regionCode: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()])),
+    uscc: Type.Optional(Type.Union([Type.String({ minLength: 18, maxLength: 40 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
 export const UserSchema = Type.Composite([
   SessionUserSchema,
   Type.Object({ active: Type.Boolean(), departmentActive: Type.Union([Type.Boolean(), Type.Null()]), createdAt: Type.String() }),
@@ -138,6 +151,7 @@ export type Role = Static<typeof RoleSchema>;
 export type SessionUser = Static<typeof SessionUserSchema>;
 export type MeResponse = Static<typeof MeResponse>;
 export type Department = Static<typeof DepartmentSchema>;
+export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
 export type DepartmentPatchBody = Static<typeof DepartmentPatchBody>;
 export type User = Static<typeof UserSchema>;
 export type UserPatchBody = Static<typeof UserPatchBody>;

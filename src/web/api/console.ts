@@ -1,5 +1,6 @@
 // Calls of the staff console. All need the session cookie; writes carry the CSRF token.
 import { fetchFile, request, saveBlob } from './http';
+import type { CreateDepartmentBody } from '../../domains/auth/auth.schemas.ts';
 import type {
   ApiKeyRow,
   AuditEntry,
@@ -44,6 +45,16 @@ export function createUser(user: NewUser): Promise<UserRow> {
 }
 
 /** Deactivate or reactivate a department (credit office): its users and API keys are cut off while inactive. */
+/** Add a department (credit office admin). */
+export function createDepartment(body: CreateDepartmentBody): Promise<Department> {
+  return request<Department>('POST', '/api/departments', { body });
+}
+
+/** Edit a department's name, short name or USCC (credit office admin). */
+export function updateDepartment(id: number, patch: { name?: string; shortName?: string; uscc?: string | null }): Promise<Department> {
+  return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: patch });
+}
+
 export function setDepartmentActive(id: number, active: boolean): Promise<Department> {
   return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { active } });
 }
