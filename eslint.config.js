@@ -40,6 +40,9 @@ const LAYER_POLICIES = [
     from: { element: { type: 'web' } },
     allow: { to: { element: { type: 'domain', fileInternalPath: '*.schemas.ts' } }, dependency: { kind: 'type' } },
   },
+  // Pure builders the console and the server share (the dashboard's and the briefing's chart options,
+  // issue 17 §6): a domain's `*.shared.ts`, which imports nothing of ours, may be imported by the web.
+  { from: { element: { type: 'web' } }, allow: { to: { element: { type: 'domain', fileInternalPath: '*.shared.ts' } } } },
 ];
 
 

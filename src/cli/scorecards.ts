@@ -22,14 +22,14 @@ export async function runScorecards(ctx: AppContext, out: Writable, args: { mont
   for (const c of view.items) {
     out.write(
       [
-        c.rank,
+        c.rank ?? '—',
         c.name,
         c.reported,
         pct(c.onTimeShare),
         pct(c.firstPassRate),
         `${c.corrected}/${c.rejected}`,
         c.avgCorrectionDays === null ? '—' : `${c.avgCorrectionDays} 个工作日`,
-        c.score.toFixed(2),
+        c.status === 'not_reported' ? '未报送' : c.score.toFixed(2),
       ].join('\t') + '\n',
     );
   }

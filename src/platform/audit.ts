@@ -61,6 +61,8 @@ export async function auditOnClient(client: { query(text: string, values: unknow
 
 export interface AuditQuery {
   actor?: string;
+  /** the actor's department (the department the person belonged to when acting) */
+  departmentId?: number;
   action?: string;
   outcome?: string;
   from?: string;
@@ -89,6 +91,7 @@ export async function listAudit(db: DbOrTx, q: AuditQuery): Promise<{ items: Aud
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
   let query = db.selectFrom('audit_log').selectAll();
   if (q.actor) query = query.where(sql`lower(actor_username)`, '=', q.actor.toLowerCase());
+  if (q.departmentId !== undefined) query = query.where('actor_department_id', '=', q.departmentId);
   if (q.action) query = query.where('action', 'like', `${q.action.replace(/[\\%_]/g, '\\$&')}%`);
   if (q.outcome) query = query.where('outcome', '=', q.outcome as 'ok');
   if (q.from) query = query.where('at', '>=', new Date(q.from));

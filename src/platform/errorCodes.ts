@@ -56,6 +56,7 @@ export const ERRORS = {
   correction_forbidden: { status: 403, message: '只有信用办管理员可以更正其他部门的记录' },
   csrf_invalid: { status: 403, message: '请求校验失败（CSRF），请刷新页面后重试' },
   cursor_query_mismatch: { status: 400, message: '翻页参数与查询内容不一致，请重新查询' },
+  department_code_taken: { status: 409, message: '部门编码已被使用' },
   department_forbidden: { status: 403, message: '无权访问其他部门的数据' },
   department_inactive: { status: 403, message: '所在部门已停用', also: [400, 401] },
   department_name_taken: { status: 409, message: '已有同名部门' },

@@ -95,9 +95,11 @@ test('admin creates a department user, who sees only their department; the audit
   await signIn(page, 'office_admin', ADMIN_PASSWORD);
   await page.getByTestId('menu-audit').click();
   const table = page.getByTestId('audit-table');
-  await table.getByText('users.create').first().waitFor();
+  // Actions by their Chinese names (issue 17 §4), details as labelled fields.
+  await table.getByText('新增账号').first().waitFor();
   const text = await table.innerText();
-  for (const expected of ['users.create', 'auth.login', 'scjg_clerk', 'office_admin', 'departments.read']) assert.ok(text.includes(expected), expected);
+  for (const expected of ['新增账号', '登录', 'scjg_clerk', 'office_admin', '查看部门', '原因', '其他部门的数据']) assert.ok(text.includes(expected), expected);
+  assert.ok(!/users\.create|"reason"/.test(text), 'no action codes or raw JSON on screen');
   await page.screenshot({ path: join(RESULTS_DIR, 'console-audit.png'), fullPage: true });
 
   const rows = await server.db.db.selectFrom('audit_log').select(['action', 'outcome', 'actor_username']).execute();

@@ -22,7 +22,8 @@ export const ScorecardsResponse = Type.Object({
     Type.Object({
       departmentId: Type.Integer(),
       name: Type.String(),
-      rank: Type.Integer(),
+      rank: Nullable(Type.Integer({ description: '在有上报的部门中的排名；未报送为 null' })),
+      status: Type.Union([Type.Literal('reported'), Type.Literal('not_reported')], { description: 'not_reported：本月未报送任何数据，不计分、不排名' }),
       score: Type.Number(),
       reported: Type.Integer({ description: '上报条数（已提交批次的全部数据行）' }),
       expected: Nullable(Type.Number({ description: '应报条数；未设定为 null' })),

@@ -216,6 +216,7 @@ export function scorecardsView(r: ScorecardsResult) {
       departmentId: Number(c.department),
       name: c.name,
       rank: c.rank,
+      status: c.status,
       score: c.score,
       reported: c.reported,
       expected: c.volumeRatio === null ? null : c.expected,
@@ -241,7 +242,7 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
     '部门考核',
     ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '联合奖惩反馈率', '综合得分'],
     result.cards.map((c) => [
-      c.rank,
+      c.rank ?? '—',
       c.name,
       c.month,
       c.reported,
@@ -254,7 +255,7 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
       c.uncorrected,
       c.avgCorrectionDays === null ? '—' : c.avgCorrectionDays,
       share(c.feedbackRate),
-      c.score,
+      c.status === 'not_reported' ? '未报送' : c.score,
     ]),
     [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 14, 10],
   );

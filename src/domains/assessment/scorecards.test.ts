@@ -55,14 +55,38 @@ test('monthly scorecards: volume, on-time share, first-pass rate, correction tur
   assert.equal(j.reported, 0);
   assert.equal(j.onTimeShare, null);
   assert.equal(j.score, 0, 'silence never beats reporting');
+  assert.equal(j.status, 'not_reported');
   assert.deepEqual(
     cards.map((c) => [c.name, c.rank]),
     [
       ['市税务局', 1],
       ['市市场监管局', 2],
-      ['市交通局', 3],
+      ['市交通局', null],
     ],
+    'a department that reported nothing is 未报送, not ranked',
   );
+});
+
+// Issue 17 §4: without an expected volume, a silent department used to get the volume part in full
+// (40 points) and the feedback part, and ranked above departments that reported late or with errors.
+test('a department that reported nothing is 未报送: no points, no rank, listed after every reporter', () => {
+  const cases: { name: string; weights?: Parameters<typeof scorecards>[1]['weights']; expectations: { department: string; monthlyExpected: number }[] }[] = [
+    { name: 'no expectations, default weights', expectations: [] },
+    { name: 'no expectations, feedback weighted', weights: { volume: 0.3, timeliness: 0.3, firstPass: 0.1, correction: 0.1, feedback: 0.2 }, expectations: [] },
+    { name: 'expectation for the silent department only', expectations: [{ department: 'jt', monthlyExpected: 3 }] },
+  ];
+  const late = [rec({ department: 'sw', workingDaysToReport: 30, firstPassAccepted: false, correctionDays: null })];
+  for (const c of cases) {
+    const cards = scorecards({ departments, expectations: c.expectations, records: late }, { month: '2017-12', weights: c.weights });
+    const silent = cards.filter((x) => x.reported === 0);
+    assert.deepEqual(silent.map((x) => [x.name, x.status, x.score, x.rank]).sort(), [
+      ['市交通局', 'not_reported', 0, null],
+      ['市市场监管局', 'not_reported', 0, null],
+    ], c.name);
+    assert.equal(cards[0].name, '市税务局', c.name);
+    assert.equal(cards[0].rank, 1, c.name);
+    assert.equal(cards[0].status, 'reported', c.name);
+  }
 });
 
 test('configurable weights, feedback component and weight validation', () => {
@@ -81,7 +105,8 @@ test('formula injection is neutralised in the .xlsx export', async () => {
   for (const s of ['+1', '-1', '@SUM(A1)', '\tx']) assert.equal(neutraliseCell(s)[0], "'");
   assert.equal(neutraliseCell('市税务局'), '市税务局');
   const evil = [{ id: 'x', name: '=cmd|\'/c calc\'!A1' }, { id: 'y', name: '@SUM(1+1)' }];
-  const cards = scorecards({ departments: evil, expectations: [], records: [] }, { month: '2017-12' });
+  // Both report, so both are ranked (a 未报送 department has '—' for its rank).
+  const cards = scorecards({ departments: evil, expectations: [], records: [rec({ department: 'x' }), rec({ department: 'y' })] }, { month: '2017-12' });
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await scorecardsToXlsx(cards)) as unknown as ExcelJS.Buffer);
   const ws = wb.worksheets[0];

@@ -79,9 +79,12 @@ export interface Scorecard {
   feedbackRate: number | null;
   /** each component on 0–1 before weighting */
   components: ScorecardWeights;
-  /** weighted score, 0–100 */
+  /** 'not_reported' (未报送): nothing submitted in the month, so there is nothing to score or rank */
+  status: 'reported' | 'not_reported';
+  /** weighted score, 0–100; 0 for a department that reported nothing */
   score: number;
-  rank: number;
+  /** rank among the departments that reported; null for 未报送 */
+  rank: number | null;
 }
 
 /** Rejects weights that are negative or do not add up to 1, naming the sum. */
@@ -93,7 +96,7 @@ export function validateScorecardWeights(w: ScorecardWeights): ScorecardWeights 
   return w;
 }
 
-/** Computes and ranks the month's scorecards; departments without records still appear (score from volume 0). */
+/** Computes and ranks the month's scorecards; departments without records still appear, as 未报送 and unranked. */
 export function scorecards(
   input: { departments: Department[]; expectations: Expectation[]; records: SubmissionRecord[]; feedback?: FeedbackStat[] },
   options: ScorecardOptions,
@@ -139,13 +142,18 @@ export function scorecards(
     // Nothing owed scores full marks; owed but missing scores zero — so silence never beats reporting.
     const correctionSpeed = avgCorrectionDays === null ? 0 : Math.max(0, Math.min(1, (zero - avgCorrectionDays) / (zero - target)));
     const correctionScore = rejected.length === 0 ? 1 : (correctionSpeed * corrected.length) / rejected.length;
-    const components: ScorecardWeights = {
-      volume: volumeRatio === null ? 1 : Math.min(1, volumeRatio),
-      timeliness: onTimeShare ?? 0,
-      firstPass: firstPassRate ?? 0,
-      correction: recs.length ? correctionScore : 0,
-      feedback: feedbackRate ?? 1,
-    };
+    // A department that sent nothing has no facts to score: without this guard the volume part (no
+    // expectation → full marks) and the feedback part gave silence 40 points and a rank above reporters.
+    const notReported = recs.length === 0;
+    const components: ScorecardWeights = notReported
+      ? { volume: 0, timeliness: 0, firstPass: 0, correction: 0, feedback: 0 }
+      : {
+          volume: volumeRatio === null ? 1 : Math.min(1, volumeRatio),
+          timeliness: onTimeShare ?? 0,
+          firstPass: firstPassRate ?? 0,
+          correction: correctionScore,
+          feedback: feedbackRate ?? 1,
+        };
     const score = 100 * (Object.keys(weights) as (keyof ScorecardWeights)[]).reduce((a, k) => a + weights[k] * components[k], 0);
     return {
       department: d.id,
@@ -162,12 +170,17 @@ export function scorecards(
       uncorrected: rejected.length - corrected.length,
       feedbackRate: feedbackRate === null ? null : round(feedbackRate, 4),
       components: Object.fromEntries(Object.entries(components).map(([k, v]) => [k, round(v, 4)])) as unknown as ScorecardWeights,
+      status: notReported ? ('not_reported' as const) : ('reported' as const),
       score: round(score, 2),
-      rank: 0,
+      rank: null as number | null,
     };
   });
-  const sorted = cards.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name, 'zh'));
-  for (const c of sorted) c.rank = 1 + sorted.filter((o) => o.score > c.score).length;
+  // Reporters first by score, then the 未报送 departments by name; only reporters are ranked.
+  const sorted = cards.sort(
+    (a, b) => Number(a.status === 'not_reported') - Number(b.status === 'not_reported') || b.score - a.score || a.name.localeCompare(b.name, 'zh'),
+  );
+  const ranked = sorted.filter((c) => c.status === 'reported');
+  for (const c of ranked) c.rank = 1 + ranked.filter((o) => o.score > c.score).length;
   return sorted;
 }
 
@@ -179,7 +192,7 @@ export async function scorecardsToXlsx(cards: Scorecard[]): Promise<Buffer> {
     '部门考核',
     ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '平均整改天数', '未整改条数', '联合奖惩反馈率', '综合得分'],
     cards.map((c) => [
-      c.rank,
+      c.rank ?? '—',
       c.name,
       c.month,
       c.reported,
@@ -191,7 +204,7 @@ export async function scorecardsToXlsx(cards: Scorecard[]): Promise<Buffer> {
       c.avgCorrectionDays,
       c.uncorrected,
       share(c.feedbackRate),
-      c.score,
+      c.status === 'not_reported' ? '未报送' : c.score,
     ]),
     [6, 24, 10, 10, 10, 10, 12, 12, 10, 14, 12, 16, 10],
   );

@@ -5,6 +5,9 @@ import { sql } from 'kysely';
 import { createTestApp, deptId, loginAs, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { signRequest } from './apikeys.service.ts';
 import { makeUser } from '../../../test/factories.ts';
+import ExcelJS from 'exceljs';
+import { audit } from '../../platform/audit.ts';
+import { generateIdNumber, generateUscc, maskPersonalNumber } from '../codes/index.ts';
 
 let t: TestApp;
 before(async () => {
@@ -202,6 +205,62 @@ describe('departments and users', () => {
   });
 });
 
+describe('departments: add, edit, deactivate, USCC (issue 17 §4)', () => {
+  const uscc = generateUscc(() => 0.31, { prefix: '11', region: '630100' });
+  test('the credit office adds a department with its USCC, edits it and deactivates it; each step audited', async () => {
+    const admin = await loginAs(t, 'admin');
+    const add = await t.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      headers: admin.headers,
+      payload: { code: 'xnsjj', name: '西宁市数据局', shortName: '数据局', kind: 'city_unit', uscc: uscc.toLowerCase() },
+    });
+    assert.equal(add.statusCode, 200, add.body);
+    const d = add.json();
+    assert.deepEqual([d.code, d.name, d.uscc, d.active], ['XNSJJ', '西宁市数据局', uscc, true], 'code and USCC normalised');
+    const list = await t.app.inject({ method: 'GET', url: '/api/departments', headers: { cookie: admin.cookie } });
+    assert.ok(list.json().items.some((x: { id: number; uscc: string }) => x.id === d.id && x.uscc === uscc));
+
+    const other = generateUscc(() => 0.77, { prefix: '11', region: '630100' });
+    const edit = await t.app.inject({ method: 'PATCH', url: `/api/departments/${d.id}`, headers: admin.headers, payload: { name: '西宁市政务服务监督管理局', uscc: other } });
+    assert.equal(edit.statusCode, 200, edit.body);
+    assert.deepEqual([edit.json().name, edit.json().uscc], ['西宁市政务服务监督管理局', other]);
+    const off = await t.app.inject({ method: 'PATCH', url: `/api/departments/${d.id}`, headers: admin.headers, payload: { active: false } });
+    assert.equal(off.json().active, false);
+    const trail = await t.db.selectFrom('audit_log').select('action').where('target', '=', `department:${d.id}`).orderBy('id').execute();
+    assert.deepEqual(trail.map((r) => r.action), ['departments.create', 'departments.update', 'departments.update']);
+  });
+
+  test('refusals: a bad USCC, a taken code or name, a missing parent', async () => {
+    const admin = await loginAs(t, 'admin');
+    const base = { code: 'ZFJ2', name: '西宁市测试局', shortName: '测试局', kind: 'city_unit' };
+    const cases: [string, Record<string, unknown>, number, string][] = [
+      ['USCC with a wrong check character', { ...base, uscc: uscc.slice(0, 17) + (uscc[17] === '0' ? '1' : '0') }, 400, 'invalid_uscc'],
+      ['code taken', { ...base, code: 'SCJGJ' }, 409, 'department_code_taken'],
+      ['name taken', { ...base, name: '西宁市市场监督管理局' }, 409, 'department_name_taken'],
+      ['unknown parent', { ...base, parentId: 999999 }, 400, 'department_not_found'],
+      ['the credit office itself cannot be added', { ...base, kind: 'office' }, 400, 'validation_failed'],
+    ];
+    for (const [name, payload, status, code] of cases) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/departments', headers: admin.headers, payload });
+      assert.equal(r.statusCode, status, `${name}: ${r.body}`);
+      if (code !== 'validation_failed') assert.equal(r.json().error.code, code, name);
+    }
+    const bad = await t.app.inject({ method: 'PATCH', url: `/api/departments/${await deptId(t.db, 'SCJGJ')}`, headers: admin.headers, payload: { uscc: '91630100MA00000000' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.code, 'invalid_uscc');
+  });
+
+  test('only the credit office admin adds departments', async () => {
+    for (const role of ['reporter', 'reviewer', 'auditor', 'district_admin'] as const) {
+      const s = await loginAs(t, role);
+      const r = await t.app.inject({ method: 'POST', url: '/api/departments', headers: s.headers, payload: { code: 'NOPE', name: '不应创建', shortName: '无', kind: 'soe' } });
+      assert.equal(r.statusCode, 403, role);
+    }
+    assert.equal((await t.app.inject({ method: 'POST', url: '/api/departments', payload: { code: 'NOPE', name: '不应创建', shortName: '无', kind: 'soe' } })).statusCode, 401);
+  });
+});
+
 describe('audit log', () => {
   test('admins and auditors browse it with filters and cursors; others may not', async () => {
     const auditor = await loginAs(t, 'auditor');
@@ -218,6 +277,72 @@ describe('audit log', () => {
     const rep = await loginAs(t, 'reporter');
     const no = await t.app.inject({ method: 'GET', url: '/api/audit', headers: { cookie: rep.cookie } });
     assert.equal(no.statusCode, 403);
+  });
+
+  test('entries read in words: Chinese action names, the department by name, the detail as fields, personal numbers masked (issue 17 §4)', async () => {
+    const auditor = await loginAs(t, 'auditor');
+    const scjgj = await deptId(t.db, 'SCJGJ');
+    const rep = await loginAs(t, 'reporter', 'SCJGJ');
+    // A detail that carries an ID number (a username typed as one) and a reason code.
+    const idNo = generateIdNumber(() => 0.42);
+    await audit(t.db, { actor: { username: rep.username, role: 'reporter', departmentId: scjgj } }, { action: 'auth.login', outcome: 'failed', target: `user:${idNo}`, detail: { reason: 'bad_password', username: idNo } });
+    const r = await t.app.inject({ method: 'GET', url: `/api/audit?departmentId=${scjgj}&action=auth.login`, headers: { cookie: auditor.cookie } });
+    assert.equal(r.statusCode, 200, r.body);
+    const items = r.json().items as { action: string; actionLabel: string; actorDepartmentId: number; actorDepartmentName: string; target: string; fields: { label: string; value: string }[] }[];
+    assert.ok(items.length >= 1);
+    assert.ok(items.every((i) => i.actorDepartmentId === scjgj && i.action === 'auth.login'), 'filtered by department and action');
+    const mine = items[0];
+    assert.equal(mine.actionLabel, '登录');
+    assert.equal(mine.actorDepartmentName, '西宁市市场监督管理局');
+    assert.deepEqual(mine.fields.map((f) => f.label), ['原因', '用户名']);
+    assert.equal(mine.fields[0].value, '密码错误');
+    assert.ok(!r.body.includes(idNo), 'the ID number does not leave the server unmasked');
+    assert.equal(mine.fields[1].value, maskPersonalNumber({ kind: 'id', value: idNo }));
+    assert.equal(mine.target, `user:${maskPersonalNumber({ kind: 'id', value: idNo })}`);
+
+    const actions = await t.app.inject({ method: 'GET', url: '/api/audit/actions', headers: { cookie: auditor.cookie } });
+    assert.ok((actions.json().items as { action: string; label: string }[]).some((a) => a.action === 'auth.login' && a.label === '登录'));
+  });
+
+  test('the filtered log exports to .xlsx: words, masked numbers, formula injection neutralised; the export is audited', async () => {
+    const admin = await loginAs(t, 'admin');
+    const idNo = generateIdNumber(() => 0.7);
+    await audit(t.db, { actor: { username: 'exporter-probe' } }, { action: 'ingest.upload', target: 'batch:1', detail: { fileName: `=HYPERLINK("http://x") ${idNo}` } });
+    const x = await t.app.inject({ method: 'GET', url: '/api/audit.xlsx?actor=exporter-probe', headers: { cookie: admin.cookie } });
+    assert.equal(x.statusCode, 200, x.body);
+    assert.match(String(x.headers['content-disposition']), /filename\*=UTF-8''%E5%AE%A1%E8%AE%A1/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
+    const rows: string[][] = [];
+    wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map(String)));
+    assert.deepEqual(rows[0], ['时间', '操作人', '角色', '所属部门', '操作', '操作代码', '对象', '详情', 'IP', '结果']);
+    assert.equal(rows.length, 2, 'only the filtered entry');
+    const [at, who, , , label, code, , detail, , outcome] = rows[1];
+    assert.match(at, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    assert.deepEqual([who, label, code, outcome], ['exporter-probe', '上传文件报送', 'ingest.upload', '成功']);
+    assert.ok(detail.startsWith('文件名：'), detail);
+    assert.ok(!detail.includes(idNo), 'masked in the export as on screen');
+    assert.ok(detail.includes(maskPersonalNumber({ kind: 'id', value: idNo })));
+    const exported = await t.db.selectFrom('audit_log').select(['actor_username', 'detail']).where('action', '=', 'audit.export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(exported.actor_username, admin.username);
+    assert.deepEqual(exported.detail, { actor: 'exporter-probe', rows: 1 });
+    // A cell that starts with = is neutralised (the detail cell starts with its label, so probe the actor).
+    await audit(t.db, { actor: { username: '=cmd' } }, { action: 'auth.logout' });
+    const y = await t.app.inject({ method: 'GET', url: '/api/audit.xlsx?actor=%3Dcmd', headers: { cookie: admin.cookie } });
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(y.rawPayload as unknown as ExcelJS.Buffer);
+    assert.equal(wb2.worksheets[0].getRow(2).getCell(2).value, "'=cmd");
+  });
+
+  test('only admins and auditors read the actions list or export the log', async () => {
+    for (const role of ['reporter', 'reviewer', 'district_admin'] as const) {
+      const s = await loginAs(t, role);
+      for (const url of ['/api/audit/actions', '/api/audit.xlsx']) {
+        const r = await t.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
+        assert.equal(r.statusCode, 403, `${role} ${url}`);
+      }
+    }
+    for (const url of ['/api/audit/actions', '/api/audit.xlsx']) assert.equal((await t.app.inject({ method: 'GET', url })).statusCode, 401, url);
   });
 
   test('the audit table is append-only', async () => {

@@ -3,16 +3,19 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { listAudit } from '../../platform/audit.ts';
+import { sendFile } from '../../platform/download.ts';
 import { notFound } from '../../platform/errors.ts';
 import { auditCtx, requireApiCaller, requireSignedIn, requireUser, SESSION_COOKIE, setSessionCookie } from '../../platform/http.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikeys.service.ts';
+import { auditActionOptions, auditPage, auditXlsx } from './audit.service.ts';
 import {
   ApiKeySchema,
+  AuditActionsResponse,
   AuditEntrySchema,
   ChangePasswordBody,
   AuditQuery,
   CreateApiKeyBody,
+  CreateDepartmentBody,
   CreatedApiKeySchema,
   CreateUserBody,
   DepartmentPatchBody,
@@ -26,6 +29,7 @@ import {
 } from './auth.schemas.ts';
 import { assertDepartmentAccess, createUser, getDepartment, listDepartments, listUsers, login, logout, updateDepartment } from './auth.service.ts';
 import { changeOwnPassword, changeUser, resetPassword, setUserActive } from './users.service.ts';
+import { createDepartment } from './departments.create.ts';
 
 /** Registers the console's auth-related routes. */
 export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
@@ -85,6 +89,15 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
       const d = await getDepartment(db, req.params.id);
       if (!d) throw notFound('department_not_found', '部门不存在');
       return d;
+    },
+  );
+
+  app.post(
+    '/api/departments',
+    { schema: { tags: ['部门'], summary: '新增部门（信用办管理员）', body: CreateDepartmentBody, response: { 200: DepartmentSchema } } },
+    async (req) => {
+      await requireUser(req, ['admin']);
+      return createDepartment(db, req.body, auditCtx(req));
     },
   );
 
@@ -193,7 +206,34 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req) => {
       await requireUser(req, ['admin', 'auditor']);
-      return listAudit(db, req.query);
+      return auditPage(db, req.query);
+    },
+  );
+
+  app.get(
+    '/api/audit/actions',
+    { schema: { tags: ['审计'], summary: '审计日志的操作类型及中文名称（筛选用）', response: { 200: AuditActionsResponse } } },
+    async (req) => {
+      await requireUser(req, ['admin', 'auditor']);
+      return { items: auditActionOptions() };
+    },
+  );
+
+  app.get(
+    '/api/audit.xlsx',
+    {
+      schema: {
+        tags: ['审计'],
+        summary: '导出审计日志（与列表相同的筛选条件，最多 10000 条，个人信息脱敏）',
+        querystring: Type.Omit(AuditQuery, ['cursor', 'limit']),
+        response: { 200: Type.String({ format: 'binary' }) },
+      },
+    },
+    async (req, reply) => {
+      await requireUser(req, ['admin', 'auditor']);
+      const { body, truncated } = await auditXlsx(db, req.query, auditCtx(req));
+      if (truncated) reply.header('x-truncated', 'true');
+      return sendFile(reply, body, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '审计日志.xlsx', 'audit-log.xlsx');
     },
   );
 

@@ -51,6 +51,19 @@ export const DepartmentPatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const CreateDepartmentBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{1,19}$', description: '部门编码（字母开头，字母、数字或下划线）' }),
+    name: Type.String({ minLength: 2, maxLength: 100 }),
+    shortName: Type.String({ minLength: 1, maxLength: 50 }),
+    kind: Type.Union([Type.Literal('city_unit'), Type.Literal('district'), Type.Literal('soe')]),
+    parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    regionCode: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()])),
+    uscc: Type.Optional(Type.Union([Type.String({ minLength: 18, maxLength: 40 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
 export const UserSchema = Type.Composite([
   SessionUserSchema,
   Type.Object({ active: Type.Boolean(), departmentActive: Type.Union([Type.Boolean(), Type.Null()]), createdAt: Type.String() }),
@@ -101,6 +114,7 @@ export const CreateApiKeyBody = Type.Object({
 
 export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 100 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, description: '操作人所属部门' })),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   outcome: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')])),
   from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -122,7 +136,12 @@ export const AuditEntrySchema = Type.Object({
   detail: Type.Unknown(),
   ip: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
+  actionLabel: Type.String({ description: '操作的中文名称' }),
+  actorDepartmentName: Type.Union([Type.String(), Type.Null()]),
+  fields: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }), { description: '详情（已脱敏的字段列表）' }),
 });
+
+export const AuditActionsResponse = Type.Object({ items: Type.Array(Type.Object({ action: Type.String(), label: Type.String() })) });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
@@ -135,6 +154,7 @@ export type Role = Static<typeof RoleSchema>;
 export type SessionUser = Static<typeof SessionUserSchema>;
 export type MeResponse = Static<typeof MeResponse>;
 export type Department = Static<typeof DepartmentSchema>;
+export type CreateDepartmentBody = Static<typeof CreateDepartmentBody>;
 export type DepartmentPatchBody = Static<typeof DepartmentPatchBody>;
 export type User = Static<typeof UserSchema>;
 export type UserPatchBody = Static<typeof UserPatchBody>;

@@ -34,6 +34,9 @@ test('the built-in items are listed with their fields; templates download with e
   assert.deepEqual([...c.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM so Excel opens it correctly');
   assert.equal(c.body.slice(1).split(/\r?\n/)[0], templateFields.map((f) => f.name).join(','));
   assert.ok(cf.fields.some((f) => f.longTermAllowed), '长期 dates are marked');
+  // The online form fills the authority's USCC from the department (issue 17 §4): the field says its role.
+  const roles = (cf.fields as unknown as { role: string | null }[]).map((f) => f.role);
+  assert.ok(roles.includes('authority_uscc') && roles.includes('authority_name'), JSON.stringify(roles));
 });
 
 test('a local item is drafted, reviewed by another admin, and only then accepts uploads', async () => {

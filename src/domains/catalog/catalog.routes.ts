@@ -33,6 +33,7 @@ function toDto(item: CatalogItem, status: string, builtin: boolean) {
         visibility: f.visibility,
         longTermAllowed: f.longTermAllowed === true,
         inTemplate: f.inTemplate !== false,
+        role: f.role ?? null,
       })),
   };
 }

@@ -256,6 +256,8 @@ export const CatalogFieldViewSchema = Type.Object({
   visibility: Type.String(),
   longTermAllowed: Type.Boolean(),
   inTemplate: Type.Boolean(),
+  /** What the field means to the engine (e.g. authority_uscc): the online form fills some from the department. */
+  role: Type.Union([FieldRoleSchema, Type.Null()]),
 });
 
 /** A catalogue item version as the console's API shows it (GET /api/catalog/items …). */

@@ -246,6 +246,14 @@ describe('online form and records', () => {
     const admin = await loginAs(t, 'admin');
     const all = await t.app.inject({ method: 'GET', url: '/api/ingest/stats', headers: admin.headers });
     assert.ok(all.json().items.length >= 2);
+    // Issue 17 §4: every active member department is listed, those that sent nothing with zeros.
+    const members = await t.db.selectFrom('departments').select(['id', 'name']).where('active', '=', true).where('kind', '!=', 'office').execute();
+    const listed = all.json().items as Array<{ departmentId: number; batches: number; rows: number; rejectionRate: number | null }>;
+    for (const m of members) assert.ok(listed.some((i) => i.departmentId === m.id), `${m.name} is listed`);
+    const silent = listed.filter((i) => i.batches === 0);
+    assert.ok(silent.length > 0, 'some seeded department has sent nothing');
+    assert.ok(silent.every((i) => i.rows === 0 && i.rejectionRate === null));
+    assert.ok(listed.findIndex((i) => i.batches === 0) >= listed.filter((i) => i.batches > 0).length, 'the silent ones come last');
     // Dates are Beijing calendar days and the range includes its last day: a batch made at 00:30 on
     // 2020-03-01 Beijing time (16:30 UTC on 29 February) counts for 1 March only.
     const batch = await t.db.selectFrom('ingest_batches').select(['id', 'total']).where('status', '=', 'committed').where('total', '>', 0).orderBy('id').executeTakeFirstOrThrow();

@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.ts';
 import type { BatchStatus } from '../../db/types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
-import { departmentScope, type SessionUser } from '../auth/index.ts';
+import { departmentScope, memberDepartments, type SessionUser } from '../auth/index.ts';
 import { sweepAbandonedImports } from './import.job.ts';
 import { departmentStats, getBatch, listBatches, listRejects, type BatchDto, type RejectDto, type StatsRow } from './ingest.repository.ts';
 
@@ -49,7 +49,18 @@ export async function rejectsInScope(
   return listRejects(db, batchId, cursor);
 }
 
-/** Per-department volume, rejection rate and late share (超期上报) within the user's scope. */
+/**
+ * Per-department volume, rejection rate and late share (超期上报) within the user's scope. Every active
+ * member department in scope is listed, those that sent nothing in the range with zeros after the others:
+ * a department that never reports is exactly what the credit office looks for here.
+ */
 export async function collectionStats(db: Db, user: SessionUser, q: { from?: string; to?: string }): Promise<StatsRow[]> {
-  return departmentStats(db, await departmentScope(db, user), q);
+  const scope = await departmentScope(db, user);
+  const rows = await departmentStats(db, scope, q);
+  const seen = new Set(rows.map((r) => r.departmentId));
+  const silent = (await memberDepartments(db)).filter((d) => !seen.has(d.id) && (scope === null || scope.includes(d.id)));
+  return [
+    ...rows,
+    ...silent.map((d) => ({ departmentId: d.id, departmentName: d.name, batches: 0, rows: 0, accepted: 0, rejected: 0, rejectionRate: null, late: 0, lateShare: null, records: 0 })),
+  ];
 }

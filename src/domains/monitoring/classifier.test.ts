@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   classifyTitle,
+  decidingPhrases,
   defaultClassifier,
+  LOW_CONFIDENCE,
   evaluateClassifier,
   features,
   normaliseTitle,
@@ -175,4 +177,35 @@ test('hard cases of issue 16 §2 are classified right (titles not in the shipped
     const r = classifyTitle(model, title);
     assert.deepEqual([r.domain, r.subdomain, r.polarity], [domain, subdomain, polarity], title);
   }
+});
+
+// Issue 17 §4: the console explains a classification in words — the phrases of the title that
+// decided — and flags results the model is unsure of, instead of character pairs with weights.
+test('deciding phrases merge the touching n-grams into the words of the title', () => {
+  const cases: [string, string[], string[]][] = [
+    ['城北区一超市销售过期食品被查处', ['过期', '期食', '食品', '超市'], ['超市', '过期食品']],
+    ['某公司2024年偷税漏税被罚款', ['偷税', '税漏', '漏税', '罚款'], ['偷税漏税', '罚款']],
+    ['某企业获评A级纳税人', ['纳税', '税人', 'a级'], ['a级纳税人']],
+    ['与标题无关', ['超市'], []],
+  ];
+  for (const [title, terms, phrases] of cases) assert.deepEqual(decidingPhrases(title, terms), phrases, title);
+});
+
+test('the explanation is in words: the deciding phrases, no weights; uncertain results are flagged', () => {
+  const model = defaultClassifier();
+  const r = classifyTitle(model, '城北区一超市销售过期食品被查处');
+  assert.ok(r.explanation.phrases.length > 0);
+  for (const p of r.explanation.phrases) assert.ok(normaliseTitle(r.title).includes(p), `${p} is a phrase of the title`);
+  assert.match(r.explanation.text, /^归入「商务诚信·流通」/);
+  assert.match(r.explanation.text, /起决定作用的词语：“/);
+  assert.match(r.explanation.text, /判为不良：标题含“查处”/);
+  assert.doesNotMatch(r.explanation.text, /\d\.\d|「[^」]{2}」「/, 'no weights, no lists of character pairs');
+  assert.equal(r.explanation.lowConfidence, r.confidence < LOW_CONFIDENCE);
+
+  // A title with nothing to go on: the model is unsure and says so.
+  const vague = classifyTitle(model, '关于有关事项的通知');
+  assert.ok(vague.confidence < LOW_CONFIDENCE, `confidence ${vague.confidence}`);
+  assert.equal(vague.explanation.lowConfidence, true);
+  assert.match(vague.explanation.text, /把握不大（\d+%），请人工复核/);
+  assert.match(vague.explanation.text, /也可能是：/);
 });

@@ -77,8 +77,42 @@ export interface Explanation {
   alternatives: { subdomain: string; probability: number }[];
   /** True when a staff correction with the same title decided the result. */
   override: boolean;
-  /** Chinese one-line explanation. */
+  /** The title's words that decided, in title order: keywords and the spans the strongest n-grams cover, merged. */
+  phrases: string[];
+  /** The chosen sub-domain's probability is under LOW_CONFIDENCE: the text says so and asks for a check. */
+  lowConfidence: boolean;
+  /** Chinese one-line explanation, in words (no weights). */
   text: string;
+}
+
+/** Below this probability of the chosen sub-domain the explanation flags the result as uncertain. */
+export const LOW_CONFIDENCE = 0.5;
+
+/**
+ * The phrases of a title that decided its class: the spans covered by the matched keywords and by the
+ * n-grams that favoured the winner, merged where they touch or overlap, so the console says 过期食品
+ * instead of listing 过期, 期食, 食品 with their weights. At most four, in title order.
+ */
+export function decidingPhrases(title: string, terms: readonly string[]): string[] {
+  const text = normaliseTitle(title);
+  const covered = new Array<boolean>(text.length).fill(false);
+  for (const term of terms) {
+    const t = normaliseTitle(term);
+    if (t.length < 2) continue;
+    for (let at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + 1)) covered.fill(true, at, at + t.length);
+  }
+  const phrases: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && covered[i]) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      // Digits were collapsed to 0 for the model; a phrase is only the words around them.
+      for (const part of text.slice(start, i).split('0')) if ([...part].length >= 2 && !phrases.includes(part)) phrases.push(part);
+      start = -1;
+    }
+  }
+  return phrases.slice(0, 4);
 }
 
 /** Normalises a title for n-grams: NFKC, lower case, digits collapsed, punctuation and spaces dropped. */
@@ -353,12 +387,18 @@ export function classifyTitle(model: ClassifierModel, title: string): Classifica
     .slice(0, 2)
     .map((i) => ({ subdomain: nb.classes[i], probability: Math.round(subProb[i] * 100) / 100 }));
 
+  // In words (issue 17 §4): the phrases of the title that decided, not character pairs and weights.
+  const phrases = decidingPhrases(title, [...keywords, ...topFeatures.map((f) => f.feature)]);
+  const lowConfidence = !override && confidence < LOW_CONFIDENCE;
+  const quote = (xs: string[]) => xs.map((x) => `“${x}”`).join('');
   const parts: string[] = [];
-  if (override) parts.push('人工修正样本');
+  if (override) parts.push('与人工修正过的同名事件一致');
+  parts.push(`归入「${model.domainOf.get(subdomain)}·${subdomain}」`);
   parts.push(keywords.length ? `命中关键词：${keywords.join('、')}` : '未命中关键词');
-  if (topFeatures.length) parts.push(`主要特征：${topFeatures.map((f) => `「${f.feature}」`).join('')}`);
-  parts.push(`${polarity === 'bad' ? '不良' : '优良'}依据：${polarityKeywords.length ? polarityKeywords.join('、') : '模型判断'}`);
-  if (alternatives.length) parts.push(`次选：${alternatives.map((a) => `${a.subdomain} ${Math.round(a.probability * 100)}%`).join('、')}`);
+  if (phrases.length) parts.push(`起决定作用的词语：${quote(phrases)}`);
+  parts.push(`判为${polarity === 'bad' ? '不良' : '优良'}：${polarityKeywords.length ? `标题含${quote(polarityKeywords)}` : '按同类事件的用词判断'}`);
+  if (lowConfidence) parts.push(`把握不大（${Math.round(confidence * 100)}%），请人工复核`);
+  if (alternatives.length) parts.push(`也可能是：${alternatives.map((a) => `${a.subdomain}（${Math.round(a.probability * 100)}%）`).join('、')}`);
 
   return {
     title,
@@ -367,7 +407,7 @@ export function classifyTitle(model: ClassifierModel, title: string): Classifica
     polarity,
     confidence: Math.round(confidence * 100) / 100,
     polarityConfidence: Math.round(polarityConfidence * 100) / 100,
-    explanation: { keywords, polarityKeywords, topFeatures, alternatives, override: Boolean(override), text: parts.join('；') },
+    explanation: { keywords, polarityKeywords, topFeatures, alternatives, override: Boolean(override), phrases, lowConfidence, text: parts.join('；') },
   };
 }
 

@@ -3,7 +3,9 @@
 // code conversions. Registered by monitoring.routes.ts inside its plugin (which owns the multipart
 // parser). Thin: validate, authorise, call one service function.
 import { auditCtx, requireUser } from '../../platform/http.ts';
-import { READ, TAG, UPLOAD, WRITE, readUpload, type MonitoringApp } from './monitoring.http.ts';
+import { Type } from '@fastify/type-provider-typebox';
+import { download, READ, TAG, UPLOAD, WRITE, XLSX, readUpload, type MonitoringApp } from './monitoring.http.ts';
+import { eventsTemplateXlsx } from './templates.ts';
 import {
   ClassifierBuildSchema,
   ClassifyBody,
@@ -42,12 +44,21 @@ export function eventRoutes(app: MonitoringApp): void {
     },
   );
 
+  app.get(
+    '/api/monitoring/events/template.xlsx',
+    { schema: { tags: [TAG], summary: '信用事件导入模板（中文表头、示例行和填写说明）', response: { 200: Type.String({ format: 'binary' }) } } },
+    async (req, reply) => {
+      await requireUser(req, WRITE);
+      return download(reply, await eventsTemplateXlsx(), XLSX, '信用事件导入模板.xlsx', 'events-template.xlsx');
+    },
+  );
+
   app.post(
     '/api/monitoring/events/import',
     {
       schema: {
         tags: [TAG],
-        summary: '导入信用事件（CSV 或 XLSX；列 title/标题, date/日期, source, link, summary, polarity, subject, subdomain）',
+        summary: '导入信用事件（CSV 或 XLSX；列 标题、日期、来源、链接、摘要、性质、主体、子领域，也接受英文列名）',
         ...UPLOAD,
         response: { 200: ImportEventsResponse },
       },

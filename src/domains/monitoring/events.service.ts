@@ -1,7 +1,6 @@
 // Credit events over the database (信用事件): classified on insert, corrected and reviewed by staff
 // (decisions retrain the classifier), published on the portal, counted for statistics; and the
 // portal's code-conversion list. Every change is audited in the transaction that makes it.
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/index.ts';
 import type { EventPolarity, EventReviewStatus } from '../../db/monitoring.types.ts';
@@ -27,6 +26,7 @@ import {
   type CreditEvent,
   type LabelledTitle,
 } from './index.ts';
+import { parseCsvRecords } from './csvread.ts';
 import { importError, type RowIssue } from './errors.ts';
 import * as repo from './monitoring.repository.ts';
 import type { EventExplanation } from './monitoring.schemas.ts';
@@ -214,7 +214,7 @@ const EXTRA_COLUMNS = { title: ['title', '标题'], date: ['date', '日期'], li
 function extraEventIssues(text: string): RowIssue[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof records;
+    records = parseCsvRecords(text);
   } catch {
     return []; // the core reports malformed CSV
   }

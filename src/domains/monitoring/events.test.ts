@@ -78,7 +78,7 @@ test('event CSV parsing reports every bad row', () => {
     () => parseEventsCsv('title,date,polarity,subdomain\n,2017-12-01,,\n某事件,12月1日,中性,火星\n'),
     (e: unknown) => e instanceof MonitoringError && e.code === 'invalid_events' && e.issues.map((i) => i.row).join() === '2,3' && /性质「中性」/.test(e.message),
   );
-  assert.throws(() => parseEventsCsv('标题\n某事件\n'), /title 和 date/);
+  assert.throws(() => parseEventsCsv('标题\n某事件\n'), /表头须包含“标题”和“日期”列/);
 });
 
 test('staff label bug (issue 16 §2): setting only a sub-domain also sets its domain', () => {

@@ -1,7 +1,7 @@
 // Credit-event monitoring (信用事件监测): classify events and compute the shares the monitor and the
 // 2017 progress report use — share of bad events per domain and sub-domain, and monthly trends
 // (docs/domain/05-monitoring.md §5.1 "信用事件", §10 "Negative credit events"). Pure functions over event arrays.
-import { parse } from 'csv-parse/sync';
+import { csvErrorMessage, parseCsvRecords, type CsvRecord } from './csvread.ts';
 import { classifyTitle, type Classification, type ClassifierModel } from './classifier.ts';
 import { MonitoringError, importError, type RowIssue } from './errors.ts';
 import { defaultTaxonomy, subdomainToDomain, type Polarity, type Taxonomy } from './taxonomy.ts';
@@ -163,6 +163,9 @@ export function eventTrend(events: ClassifiedEvent[], bounds: { from?: string; t
   });
 }
 
+/** The Chinese column headers of the events template, in file order (English names are still accepted). */
+export const EVENT_COLUMNS = ['标题', '日期', '来源', '链接', '摘要', '性质', '主体', '子领域'] as const;
+
 const EVENT_HEADERS: Record<string, string[]> = {
   title: ['title', '标题'],
   date: ['date', '日期'],
@@ -176,16 +179,16 @@ const EVENT_HEADERS: Record<string, string[]> = {
 
 /** Parses events from CSV text (header: title,date[,source,link,summary,polarity,subject,subdomain]); every bad row is reported. */
 export function parseEventsCsv(text: string, taxonomy: Taxonomy = defaultTaxonomy()): CreditEvent[] {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof records;
+    records = parseCsvRecords(text);
   } catch (err) {
-    throw new MonitoringError('invalid_events', `事件 CSV 格式错误：${(err as Error).message}`);
+    throw new MonitoringError('invalid_events', `事件 CSV 格式错误，${csvErrorMessage(err)}`);
   }
   if (!records.length) return [];
   const header = records[0].record.map((h) => h.toLowerCase());
   const col = Object.fromEntries(Object.entries(EVENT_HEADERS).map(([k, names]) => [k, header.findIndex((h) => names.includes(h))]));
-  if (col.title < 0 || col.date < 0) throw new MonitoringError('invalid_events', '事件文件第 1 行：表头须包含 title 和 date 列');
+  if (col.title < 0 || col.date < 0) throw new MonitoringError('invalid_events', '事件文件第 1 行：表头须包含“标题”和“日期”列（可下载模板）');
   const known = subdomainToDomain(taxonomy);
   const issues: RowIssue[] = [];
   const events: CreditEvent[] = [];

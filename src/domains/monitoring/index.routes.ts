@@ -3,7 +3,8 @@
 // its plugin (which owns the multipart parser). Thin: validate, authorise, call one service function.
 import { Type } from '@fastify/type-provider-typebox';
 import { auditCtx, requireUser } from '../../platform/http.ts';
-import { READ, TAG, UPLOAD, WRITE, readUpload, type MonitoringApp } from './monitoring.http.ts';
+import { download, READ, TAG, UPLOAD, WRITE, XLSX, readUpload, type MonitoringApp } from './monitoring.http.ts';
+import { scoresTemplateXlsx } from './templates.ts';
 import {
   CompareQuery,
   CompareResponse,
@@ -43,12 +44,21 @@ export function indexRoutes(app: MonitoringApp): void {
     },
   );
 
+  app.get(
+    '/api/monitoring/scores/template.xlsx',
+    { schema: { tags: [TAG], summary: '监测得分导入模板（中文表头、示例行和指标清单）', response: { 200: Type.String({ format: 'binary' }) } } },
+    async (req, reply) => {
+      await requireUser(req, WRITE);
+      return download(reply, await scoresTemplateXlsx(), XLSX, '监测得分导入模板.xlsx', 'scores-template.xlsx');
+    },
+  );
+
   app.post(
     '/api/monitoring/scores/import',
     {
       schema: {
         tags: [TAG],
-        summary: '导入官方月度监测得分（CSV 或 XLSX，列 month,city,indicator,score；同月同城市的已有得分被替换）',
+        summary: '导入官方月度监测得分（CSV 或 XLSX，列 月份、城市、指标、得分，也接受 month,city,indicator,score；同月同城市的已有得分被替换）',
         ...UPLOAD,
         querystring: ScoresImportQuery,
         response: { 200: ScoresImportResponse },

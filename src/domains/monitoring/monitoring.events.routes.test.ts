@@ -300,6 +300,42 @@ describe('credit events', () => {
   });
 });
 
+describe('import templates and messages in Chinese (issue 17 §4)', () => {
+  test('the events template has Chinese headers and imports as it is; credit office admins only', async () => {
+    const r = await t.app.inject({ method: 'GET', url: '/api/monitoring/events/template.xlsx', headers: admin.headers });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(String(r.headers['content-disposition']), /filename\*=UTF-8''/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ExcelJS.Buffer);
+    assert.deepEqual((wb.worksheets[0].getRow(1).values as unknown[]).slice(1), ['标题', '日期', '来源', '链接', '摘要', '性质', '主体', '子领域']);
+    assert.equal(wb.worksheets[1].name, '填写说明');
+    const before = await eventCount();
+    const back = await upload('/api/monitoring/events/import', '信用事件导入模板.xlsx', r.rawPayload);
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(back.json().inserted, 1);
+    assert.equal(await eventCount(), before + 1);
+    for (const s of [auditor, reporter]) {
+      const no = await t.app.inject({ method: 'GET', url: '/api/monitoring/events/template.xlsx', headers: s.headers });
+      assert.equal(no.statusCode, 403);
+    }
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/monitoring/events/template.xlsx' })).statusCode, 401);
+  });
+
+  test('a malformed CSV is explained in Chinese with its line, not in csv-parse English', async () => {
+    const cases: [string, RegExp][] = [
+      ['标题,日期\n某超市被罚,2026-11-01\n某"酒店"被查,2026-11-02\n', /第 3 行：单元格中间出现了英文双引号/],
+      ['标题,日期\n"某超市被罚,2026-11-01\n某酒店被查,2026-11-02\n', /第 \d 行：英文双引号（"）没有闭合/],
+      ['标题,日期\n"某超市"被罚,2026-11-01\n', /第 2 行：双引号括起的内容后面紧跟了其他字符/],
+    ];
+    for (const [csv, message] of cases) {
+      const r = await upload('/api/monitoring/events/import', 'events.csv', Buffer.from(csv));
+      assert.equal(r.statusCode, 400, r.body);
+      assert.match(r.json().error.message, message);
+      assert.doesNotMatch(r.body, /Invalid|Quote|at line/);
+    }
+  });
+});
+
 describe('classify', () => {
   test('titles → domain, sub-domain, good/bad with reasons; staff read roles only; at most 1000', async () => {
     const r = await t.app.inject({

@@ -140,6 +140,24 @@ describe('official scores', () => {
     assert.equal(await scoreCount(), before);
   });
 
+  test('the scores template has Chinese headers and lists the indicators; a file missing columns is told in Chinese (issue 17 §4)', async () => {
+    const x = await t.app.inject({ method: 'GET', url: '/api/monitoring/scores/template.xlsx', headers: admin.headers });
+    assert.equal(x.statusCode, 200, x.body);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
+    assert.deepEqual((wb.worksheets[0].getRow(1).values as unknown[]).slice(1), ['月份', '城市', '指标', '得分']);
+    const names: unknown[] = [];
+    wb.worksheets[1].eachRow((row) => names.push(row.getCell(3).value));
+    assert.ok(names.includes('信用事件监测'), 'the indicators are listed');
+    const bad = await upload('/api/monitoring/scores/import', 'bad.csv', '月份,城市,得分\n2018-01,西宁市,19\n');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().error.message, /表头缺少列 指标（应为 月份、城市、指标、得分，可下载模板）/);
+    const quote = await upload('/api/monitoring/scores/import', 'bad.csv', '月份,城市,指标,得分\n2018-01,西宁市,"信用事件监测"x,19\n');
+    assert.match(quote.json().error.message, /CSV 格式错误，第 2 行：双引号括起的内容后面紧跟了其他字符/);
+    const rep = await loginAs(t, 'reporter');
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/monitoring/scores/template.xlsx', headers: rep.headers })).statusCode, 403);
+  });
+
   test('re-importing a month and city (here from XLSX) replaces it, audited; a GB18030 CSV is read too', async () => {
     // 西宁市 2017-12 again, every leaf one hundredth higher where there is room.
     const rows = SCORES_36.toString('utf8')

@@ -26,6 +26,8 @@ const ExplanationSchema = Type.Object(
     keywords: Type.Array(Type.String()),
     polarityKeywords: Type.Array(Type.String()),
     topFeatures: Type.Array(Type.Object({ feature: Type.String(), weight: Type.Number() })),
+    phrases: Type.Optional(Type.Array(Type.String(), { description: '起决定作用的词语（标题中的原词，按出现顺序）' })),
+    lowConfidence: Type.Optional(Type.Boolean({ description: '把握不大，需人工复核' })),
     alternatives: Type.Array(Type.Object({ subdomain: Type.String(), probability: Type.Number() })),
     polarityConfidence: Type.Optional(Type.Number()),
     previous: Type.Optional(

@@ -153,6 +153,25 @@ describe('scorecards: correction turnaround', () => {
     assert.equal(none.components.correction, 0, 'nothing reported scores nothing for correction');
   });
 
+  test('a department that reported nothing is 未报送: score 0, no rank, after every reporter (issue 17 §4)', async () => {
+    const r = await get('/api/monitoring/scorecards?month=2026-10');
+    const items = r.json().items as (Card & { rank: number | null; status: string })[];
+    const sfj = await deptId(t.db, 'SFJ');
+    const none = items.find((c) => c.departmentId === sfj)!;
+    assert.deepEqual([none.status, none.score, none.rank], ['not_reported', 0, null]);
+    const firstSilent = items.findIndex((c) => c.status === 'not_reported');
+    assert.ok(items.slice(0, firstSilent).every((c) => c.status === 'reported' && c.rank !== null && c.reported > 0));
+    assert.ok(items.slice(firstSilent).every((c) => c.status === 'not_reported' && c.rank === null));
+    assert.equal(items.filter((c) => c.rank !== null).length, 2, 'the two departments that reported in October');
+    const x = await get('/api/monitoring/scorecards.xlsx?month=2026-10');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
+    const rows: string[][] = [];
+    wb.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1).map(String)));
+    const silent = rows.find((row) => row[1] === none.name)!;
+    assert.deepEqual([silent[0], silent[12]], ['—', '未报送']);
+  });
+
   test('the .xlsx export has the correction columns', async () => {
     const x = await get('/api/monitoring/scorecards.xlsx?month=2026-09');
     assert.equal(x.statusCode, 200);

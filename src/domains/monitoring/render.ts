@@ -5,8 +5,9 @@ import { createRequire } from 'node:module';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import pdfMake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { chartSvg, CHART_WIDTH } from './charts.render.ts';
 import { MonitoringError } from './errors.ts';
-import type { ReportModel, ReportTable } from './report.ts';
+import type { ReportChart, ReportModel, ReportTable } from './report.ts';
 import { escapeHtml } from './util.ts';
 
 export type ReportFormat = 'html' | 'docx' | 'pdf';
@@ -35,6 +36,8 @@ export function renderHtml(model: ReportModel): string {
         ...s.paragraphs.map((p) => `<p>${e(p)}</p>`),
         s.items?.length ? `<ul>${s.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>` : '',
         s.table ? table(s.table) : '',
+        // ECharts' SVG escapes the text it draws (names come from score files).
+        s.chart ? `<figure>${chartSvg(s.chart.option)}<figcaption>${e(s.chart.title)}</figcaption></figure>` : '',
         `</section>`,
       ]
         .filter(Boolean)
@@ -55,6 +58,9 @@ p{text-indent:2em;margin:.4em 0}
 table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.9em}
 th,td{border:1px solid #999;padding:.25em .5em;text-align:left}
 th{background:#f0f0f0}
+figure{margin:1em 0;text-align:center}
+figure svg{max-width:100%;height:auto}
+figcaption{color:#555;font-size:.9em}
 </style>
 </head>
 <body>
@@ -132,6 +138,39 @@ function pdfMaker(): PdfMakeInstance {
   return instance;
 }
 
+/** Cells this short (a number, 高于平均, a date) are kept on one line rather than broken mid-word. */
+const NO_WRAP_MAX = 10;
+
+/**
+ * A table whose columns fit their headers (issue 17 §6: "满分", "高于平均" broke mid-word): the
+ * first (name) column, and the second of a four-column table, take the remaining width; the others
+ * are as wide as their header and short values, which never wrap (pdfmake's auto width would
+ * otherwise let Chinese text break after any character).
+ */
+function pdfTable(t: ReportTable): Content {
+  const star = (i: number) => i === 0 || (t.head.length === 4 && i === 1);
+  return {
+    table: {
+      headerRows: 1,
+      widths: t.head.map((_, i) => (star(i) ? '*' : 'auto')),
+      body: [
+        t.head.map((h) => ({ text: h, bold: true, fillColor: '#eeeeee', noWrap: true })),
+        ...t.rows.map((r) => r.map((c, i) => ({ text: c, noWrap: !star(i) && [...c].length <= NO_WRAP_MAX }))),
+      ],
+    },
+    fontSize: 9,
+    margin: [0, 4, 0, 8],
+  };
+}
+
+/** A chart as vector graphics with its caption; text in the embedded Noto Sans SC. */
+function pdfChart(c: ReportChart): Content[] {
+  return [
+    { svg: chartSvg(c.option), width: CHART_WIDTH, font: 'NotoSansSC', margin: [0, 6, 0, 2] } as Content,
+    { text: c.title, alignment: 'center', fontSize: 9, color: '#555555', margin: [0, 0, 0, 8] },
+  ];
+}
+
 /** Renders the briefing as PDF with the Noto Sans SC font. */
 export async function renderPdf(model: ReportModel): Promise<Buffer> {
   const content: Content[] = [
@@ -142,18 +181,10 @@ export async function renderPdf(model: ReportModel): Promise<Buffer> {
   for (const s of model.sections) {
     content.push({ text: s.heading, style: 'heading' });
     for (const p of s.paragraphs) content.push({ text: p, leadingIndent: 20, margin: [0, 2, 0, 2] });
-    if (s.items?.length) content.push({ ul: s.items, margin: [0, 2, 0, 2] });
-    if (s.table) {
-      content.push({
-        table: {
-          headerRows: 1,
-          widths: s.table.head.map((_, i) => (i === 0 || (s.table!.head.length === 4 && i === 1) ? '*' : 'auto')),
-          body: [s.table.head.map((h) => ({ text: h, bold: true, fillColor: '#eeeeee' })), ...s.table.rows.map((r) => r.map((c) => ({ text: c })))],
-        },
-        fontSize: 9,
-        margin: [0, 4, 0, 8],
-      });
-    }
+    // A copy: pdfmake rewrites the lists it lays out, and the model may be rendered again.
+    if (s.items?.length) content.push({ ul: [...s.items], margin: [0, 2, 0, 2] });
+    if (s.table) content.push(pdfTable(s.table));
+    if (s.chart) content.push(...pdfChart(s.chart));
   }
   const definition: TDocumentDefinitions = {
     info: { title: model.title, author: model.issuer },

@@ -9,7 +9,7 @@ import { renderReport } from './render.ts';
 import { buildReportModel, type ReportInput, type ReportModel } from './report.ts';
 import { scorecards } from '../assessment/index.ts';
 import { parseScores } from './scores.ts';
-import { docxText, pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
+import { docxText, pdfRuns, pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { SCORES_36, expectedComparison } from '../../../test/fixtures/monitoring/expectations.ts';
 
 const table = await parseScores(readFileSync(SCORES_36), 'scores-36.csv');
@@ -263,4 +263,28 @@ test('no evidence for a cause → no invented remedy; the fallback sentence asks
   const r = recOf(buildReportModel(lowInput()), '信用事件监测');
   assert.match(r, /对照监测指标细则逐项查找失分原因/);
   assert.doesNotMatch(r, /加强信用事件公开公布|专项治理/);
+});
+
+// Issue 17 §6: the PDF's table columns fit their headers (each header is drawn as one line, not
+// broken mid-word), and the PDF and HTML carry the dashboard's two charts, drawn on the server.
+test('PDF table headers and short cells are whole, and the briefing carries the trend and indicator charts', async () => {
+  const model = buildReportModel(fullInput());
+  const table = model.sections[0].table!;
+  const pdf = await renderReport(model, 'pdf');
+  const runs = pdfRuns(pdf);
+  for (const h of table.head) assert.ok(runs.includes(h), `header 「${h}」 is drawn whole: ${JSON.stringify(runs.filter((r) => h.includes(r)))}`);
+  for (const r of table.rows) for (const c of r.slice(2)) if ([...c].length <= 4) assert.ok(runs.includes(c), `cell 「${c}」 is drawn whole`);
+
+  const charts = model.sections.flatMap((s) => (s.chart ? [s.chart.title] : []));
+  assert.deepEqual(charts, ['图1 西宁市城市信用综合指数与排名走势', `图2 西宁市一级指标与 ${want.of} 城平均比较`]);
+  const text = pdfText(pdf);
+  for (const title of charts) assert.ok(text.includes(title), `caption ${title}: ${JSON.stringify(text.slice(text.indexOf("图") - 20, text.indexOf("图") + 60))}`);
+  // The charts' own text, drawn by ECharts as SVG and embedded in Noto Sans SC: axis names and the legend.
+  for (const label of ['综合指数', '排名', '西宁市综合指数', '监测城市平均', `${want.of} 个监测城市平均`]) assert.ok(runs.includes(label), `chart text ${label}`);
+
+  const html = await renderReport(model, 'html');
+  assert.equal(html.match(/<svg[\s>]/g)?.length, 2, 'two inline SVG charts');
+  assert.match(html, /<figcaption>图1 西宁市城市信用综合指数与排名走势<\/figcaption>/);
+  const hostile = await renderReport(buildReportModel(fullInput({ city: '西宁市<b>' })), 'html');
+  assert.ok(!hostile.includes('西宁市<b>'), 'chart text is escaped too');
 });

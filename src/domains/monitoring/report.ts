@@ -8,6 +8,7 @@ import { dominantBadSubdomains, type ClassifiedEvent, type EventStats } from './
 import type { Scorecard } from '../assessment/index.ts';
 import { childrenOf, type EvidenceKind, type IndicatorTree, type Remedy } from './trees.ts';
 import { fmt, monthLabel, pct } from './util.ts';
+import { indicatorChartOption, trendChartOption, type ChartOptionData } from './charts.shared.ts';
 
 export interface ReportInput {
   tree: IndicatorTree;
@@ -34,11 +35,18 @@ export interface ReportTable {
   rows: string[][];
 }
 
+/** A chart drawn after a section's text: the ECharts option the dashboard uses for the same data. */
+export interface ReportChart {
+  title: string;
+  option: ChartOptionData;
+}
+
 export interface ReportSection {
   heading: string;
   paragraphs: string[];
   items?: string[];
   table?: ReportTable;
+  chart?: ReportChart;
 }
 
 export interface ReportModel {
@@ -365,9 +373,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
     return { ...base, hasData: false, relations: { below: [], equal: [], above: [] }, sections };
   }
   const names = (r: Relation) => c.indicators.filter((i) => i.relation === r).map((i) => i.name);
+  // The charts a reader expects (issue 17 §6), from the dashboard's option builders.
+  const trendPoints = (input.trend ?? []).filter((t) => t.month <= c.month);
+  const trendOption = trendChartOption(c.city, trendPoints.length ? trendPoints : [c]);
+  const indicatorOption = indicatorChartOption(c.city, c.of, c.indicators);
+  const withChart = (s: ReportSection, title: string, option: ChartOptionData | null): ReportSection => (option ? { ...s, chart: { title, option } } : s);
   const sections = [
-    overview(input, c),
-    belowSection(input, c),
+    withChart(overview(input, c), `图1 ${c.city}城市信用综合指数与排名走势`, trendOption),
+    withChart(belowSection(input, c), `图2 ${c.city}一级指标与 ${c.of} 城平均比较`, indicatorOption),
     listSection('与平均水平持平的指标', c.indicators.filter((i) => i.relation === 'equal'), '本期没有与平均水平持平的指标。', c.of),
     listSection('优势指标', c.indicators.filter((i) => i.relation === 'above'), '本期没有高于平均水平的指标。', c.of),
     recommendations(input, c),

@@ -115,7 +115,7 @@ test('a parent row must equal the sum of its children', async () => {
 });
 
 test('header and format errors', async () => {
-  assert.deepEqual(await issuesOf('月份,城市,得分\n2017-12,西宁市,1\n'), ['1: 表头缺少列 indicator']);
+  assert.deepEqual(await issuesOf('月份,城市,得分\n2017-12,西宁市,1\n'), ['1: 表头缺少列 指标']);
   await assert.rejects(parseScores('x', 'scores.json'), (e: unknown) => e instanceof MonitoringError && e.code === 'unsupported_format');
   await assert.rejects(parseScores('month,city,indicator,score\n', 'scores.csv'), /没有数据行/);
 });

@@ -1,7 +1,7 @@
 // Import of official monthly monitoring scores (城市信用监测得分) for the city and its peers, from
 // CSV or XLSX with columns month,city,indicator,score (docs/domain/05-monitoring.md §5.2 "store the official monthly score").
 // The whole file is validated first and every bad row is reported; nothing is returned half-valid.
-import { parse } from 'csv-parse/sync';
+import { csvErrorMessage, parseCsvRecords, type CsvRecord } from './csvread.ts';
 import { extname } from 'node:path';
 import { MonitoringError, importError, type RowIssue } from './errors.ts';
 import { TREE_IDS, childrenOf, depthFirst, getTree, isMaxKnown, resolveIndicator, type IndicatorNode, type IndicatorTree } from './trees.ts';
@@ -41,6 +41,9 @@ const HEADERS: Record<keyof Omit<RawScoreRow, 'row'>, string[]> = {
   score: ['score', '得分', '分数'],
 };
 
+/** The Chinese column headers of the scores template, in file order (English names are still accepted). */
+export const SCORE_COLUMNS = { month: '月份', city: '城市', indicator: '指标', score: '得分' } as const;
+
 function rowsToRaw(rows: SheetRow[]): RawScoreRow[] {
   if (!rows.length) throw new MonitoringError('invalid_scores', '成绩文件为空');
   const header = rows[0].cells.map((h) => h.replace(/^\ufeff/, '').trim().toLowerCase());
@@ -52,8 +55,9 @@ function rowsToRaw(rows: SheetRow[]): RawScoreRow[] {
     col[field] = i;
   }
   if (missing.length) {
-    throw new MonitoringError('invalid_scores', `第 ${rows[0].row} 行：表头缺少列 ${missing.join('、')}（应为 month,city,indicator,score）`, [
-      { row: rows[0].row, message: `表头缺少列 ${missing.join('、')}` },
+    const names = missing.map((m) => SCORE_COLUMNS[m as keyof typeof SCORE_COLUMNS]).join('、');
+    throw new MonitoringError('invalid_scores', `第 ${rows[0].row} 行：表头缺少列 ${names}（应为 ${Object.values(SCORE_COLUMNS).join('、')}，可下载模板）`, [
+      { row: rows[0].row, message: `表头缺少列 ${names}` },
     ]);
   }
   return rows.slice(1).map((r) => ({
@@ -73,17 +77,11 @@ export async function readScoreRows(input: Buffer | string, filename: string): P
     return rowsToRaw(await readFirstSheet(input));
   }
   if (ext !== '.csv' && ext !== '.txt') throw new MonitoringError('unsupported_format', `不支持的成绩文件格式「${ext || filename}」，请使用 .csv 或 .xlsx`);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(typeof input === 'string' ? input : input.toString('utf8'), {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parseCsvRecords(typeof input === 'string' ? input : input.toString('utf8'));
   } catch (err) {
-    throw new MonitoringError('invalid_scores', `CSV 格式错误：${(err as Error).message}`);
+    throw new MonitoringError('invalid_scores', `CSV 格式错误，${csvErrorMessage(err)}`);
   }
   return rowsToRaw(records.filter((r) => r.record.some((c) => c !== '')).map((r) => ({ row: r.info.lines, cells: r.record })));
 }

@@ -1,5 +1,6 @@
 // Calls of the staff console. All need the session cookie; writes carry the CSRF token.
-import { request } from './http';
+import { fetchFile, request, saveBlob } from './http';
+import type { CreateDepartmentBody } from '../../domains/auth/auth.schemas.ts';
 import type {
   ApiKeyRow,
   AuditEntry,
@@ -45,6 +46,16 @@ export function createUser(user: NewUser): Promise<UserRow> {
 }
 
 /** Deactivate or reactivate a department (credit office): its users and API keys are cut off while inactive. */
+/** Add a department (credit office admin). */
+export function createDepartment(body: CreateDepartmentBody): Promise<Department> {
+  return request<Department>('POST', '/api/departments', { body });
+}
+
+/** Edit a department's name, short name or USCC (credit office admin). */
+export function updateDepartment(id: number, patch: { name?: string; shortName?: string; uscc?: string | null }): Promise<Department> {
+  return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: patch });
+}
+
 export function setDepartmentActive(id: number, active: boolean): Promise<Department> {
   return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { active } });
 }
@@ -97,4 +108,16 @@ export function fetchDesk(): Promise<Desk> {
 /** Turn 报送需审核 on or off for a department (credit office; audited). */
 export function setDepartmentReview(id: number, reviewRequired: boolean): Promise<Department> {
   return request<Department>('PATCH', `/api/departments/${encodeURIComponent(String(id))}`, { body: { reviewRequired } });
+}
+
+/** The audit actions with their Chinese names, for the action filter. */
+export async function listAuditActions(): Promise<{ action: string; label: string }[]> {
+  return (await request<{ items: { action: string; label: string }[] }>('GET', '/api/audit/actions')).items;
+}
+
+/** Downloads the filtered audit log as .xlsx; resolves with the file name and whether it was cut at the export limit. */
+export async function downloadAudit(query: Omit<AuditQuery, 'cursor' | 'limit'>): Promise<{ filename: string; truncated: boolean }> {
+  const { blob, headers, filename } = await fetchFile('GET', '/api/audit.xlsx', '审计日志.xlsx', { query: { ...query } });
+  saveBlob(blob, filename);
+  return { filename, truncated: headers.get('x-truncated') === 'true' };
 }

@@ -185,6 +185,16 @@ export function fetchScorecards(month?: string | null): Promise<Scorecards> {
 }
 
 /** Downloads the month's scorecards as .xlsx; resolves with the file name. */
+/** Downloads the scores import template (Chinese headers, example rows, the indicators). */
+export function downloadScoresTemplate(): Promise<string> {
+  return downloadFile('/api/monitoring/scores/template.xlsx', undefined, '监测得分导入模板.xlsx');
+}
+
+/** Downloads the events import template (Chinese headers, an example row, what each column takes). */
+export function downloadEventsTemplate(): Promise<string> {
+  return downloadFile('/api/monitoring/events/template.xlsx', undefined, '信用事件导入模板.xlsx');
+}
+
 export function downloadScorecards(month: string): Promise<string> {
   return downloadFile('/api/monitoring/scorecards.xlsx', { month }, `scorecards-${month}.xlsx`);
 }

@@ -1,0 +1,180 @@
+// The audit log in words (issue 17 §4): the Chinese name of every action string the code writes, and
+// the detail object as labelled fields, so the credit office reads 登录 and 原因：密码错误 instead of
+// auth.login and {"reason":"bad_password"}. Like errorCodes.ts it is one table for every domain:
+// test/audit-actions.test.ts scans src for the actions written and fails on one missing here.
+
+/** Action string → Chinese name. A new `audit(…, { action })` needs a line here. */
+export const AUDIT_ACTIONS: Record<string, string> = {
+  'api.auth': '接口签名验证',
+  'apikeys.create': '创建 API 密钥',
+  'apikeys.revoke': '吊销 API 密钥',
+  'audit.export': '导出审计日志',
+  'auth.csrf': '跨站请求校验',
+  'auth.login': '登录',
+  'auth.logout': '退出登录',
+  'auth.password_change': '修改密码',
+  'auth.role': '角色权限校验',
+  'auth.session': '会话校验',
+  'calendar.delete': '删除节假日调整',
+  'calendar.save': '保存节假日调整',
+  'catalog.approve': '审核通过目录版本',
+  'catalog.draft': '保存目录草稿',
+  'catalog.reject': '退回目录版本',
+  'catalog.submit': '提交目录审核',
+  'db.backup': '数据库备份',
+  'db.restore': '数据库恢复',
+  'demo.seed': '加载演示数据',
+  'departments.authorities.add': '添加代报机关',
+  'departments.authorities.read': '查看代报机关',
+  'departments.authorities.remove': '移除代报机关',
+  'departments.create': '新增部门',
+  'departments.read': '查看部门',
+  'departments.seed': '初始化部门',
+  'departments.update': '修改部门',
+  'ingest.api': '接口报送',
+  'ingest.batch.read': '查看回执',
+  'ingest.cli': '命令行导入',
+  'ingest.correction': '信用办更正他部门数据',
+  'ingest.errors.download': '下载退回数据',
+  'ingest.form': '在线填报',
+  'ingest.record.read': '查看归集记录',
+  'ingest.upload': '上传文件报送',
+  'list_entry.remove': '移出名单',
+  'monitoring.checklist.import': '导入信用制度清单',
+  'monitoring.checklist.update': '更新信用制度清单',
+  'monitoring.classifier.retrain': '重新训练事件分类',
+  'monitoring.events.create': '登记信用事件',
+  'monitoring.events.import': '导入信用事件',
+  'monitoring.events.override': '更正事件分类',
+  'monitoring.events.publish': '公开信用事件',
+  'monitoring.events.review': '复核事件分类',
+  'monitoring.events.unpublish': '撤回公开信用事件',
+  'monitoring.scores.import': '导入监测得分',
+  'monitoring.trees.weights': '调整指标权重',
+  'personal_data.read': '查看个人信息',
+  'report.issue': '出具信用报告',
+  'roles.test': '角色测试',
+  'users.activate': '启用账号',
+  'users.create': '新增账号',
+  'users.deactivate': '停用账号',
+  'users.list': '查看账号列表',
+  'users.reset_password': '重置密码',
+  'users.set_department': '调整账号所属部门',
+  'users.set_role': '调整账号角色',
+  'users.update': '修改账号',
+};
+
+/** The Chinese name of an action; an action missing from the table is shown as written. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTIONS[action] ?? action;
+}
+
+// Detail keys the code writes, in words. Keys not listed are shown as written (still readable fields).
+const DETAIL_LABELS: Record<string, string> = {
+  accepted: '接收条数',
+  active: '启用',
+  before: '修改前',
+  by: '操作方式',
+  cascade: '连带处理',
+  correctionReason: '更正原因',
+  date: '日期',
+  day: '日期',
+  days: '天数',
+  departmentId: '部门',
+  department_id: '部门',
+  domain: '领域',
+  duplicates: '重复条数',
+  error: '错误',
+  event_date: '事件日期',
+  file: '文件',
+  fileName: '文件名',
+  filename: '文件名',
+  id: '编号',
+  item: '目录项',
+  items: '条目数',
+  limit: '上限',
+  masked: '已脱敏',
+  message: '说明',
+  migration: '迁移',
+  mustChangePassword: '须修改密码',
+  must_change_password: '须修改密码',
+  name: '名称',
+  new: '新增',
+  note: '备注',
+  otherDepartments: '涉及其他部门',
+  polarity: '性质',
+  previous: '原值',
+  reason: '原因',
+  recordCount: '记录数',
+  records: '记录',
+  rejected: '退回条数',
+  result: '结果',
+  role: '角色',
+  rows: '行数',
+  shortName: '简称',
+  short_name: '简称',
+  size: '大小',
+  status: '状态',
+  subdomain: '子领域',
+  subjectId: '主体编号',
+  summary: '摘要',
+  tables: '数据表',
+  title: '标题',
+  total: '总条数',
+  tree: '指标体系',
+  unmasked: '查看原文',
+  updated: '更新条数',
+  uscc: '统一社会信用代码',
+  username: '用户名',
+  version: '版本',
+  fromVersion: '原版本',
+  toVersion: '新版本',
+  weights: '权重',
+  withdrawn: '撤回条数',
+};
+
+// Reason codes written as `detail.reason`, in words.
+const REASON_LABELS: Record<string, string> = {
+  bad_password: '密码错误',
+  expired: '会话已过期',
+  inactive: '账号已停用',
+  inactive_department: '所属部门已停用',
+  last_admin: '须保留至少一名启用的管理员',
+  logout: '主动退出',
+  not_uploader: '非上传人',
+  one_time_password_used: '一次性密码已使用',
+  other_department: '其他部门的数据',
+  own_draft: '不能审核本人起草的版本',
+  password_change_required: '须先修改密码',
+  role: '角色无权限',
+  self: '不能对本人账号操作',
+  tampered_cookie: '会话凭证被篡改',
+  throttled: '尝试过于频繁',
+  too_large: '文件过大',
+  unknown: '未知账号或密钥',
+};
+
+/** One labelled field of an entry's detail. */
+export interface AuditField {
+  label: string;
+  value: string;
+}
+
+function valueText(key: string, v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'string') return key === 'reason' ? (REASON_LABELS[v] ?? v) : v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) return v.length > 5 ? `${v.slice(0, 5).map((x) => valueText('', x)).join('、')} 等 ${v.length} 项` : v.map((x) => valueText('', x)).join('、');
+  // Nested objects: their own fields in brackets, one level deep, so nothing is printed as JSON.
+  return `（${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${DETAIL_LABELS[k] ?? k}：${typeof x === 'object' && x !== null ? JSON.stringify(x) : valueText(k, x)}`)
+    .join('；')}）`;
+}
+
+/** The detail of an entry as labelled fields in the order written (a string detail is one field 说明). */
+export function describeAuditDetail(detail: unknown): AuditField[] {
+  if (detail === null || detail === undefined || detail === '') return [];
+  if (typeof detail !== 'object' || Array.isArray(detail)) return [{ label: '说明', value: valueText('', detail) }];
+  return Object.entries(detail as Record<string, unknown>).map(([k, v]) => ({ label: DETAIL_LABELS[k] ?? k, value: valueText(k, v) }));
+}
