@@ -10,7 +10,6 @@ import { loadInstanceSecrets, ownShutdownSignals } from './db/embedded.ts';
 import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { formatCredentials, seedDepartments } from './shell/seed.ts';
-import { loadDemoOnFirstStart } from './shell/demo/city.ts';
 
 /** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
@@ -46,7 +45,9 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     say(`内置数据库的数据存放在 ${database.embedded.pgDir}（postgres 用户无法进入 ${config.dataDir} 的上级目录）`);
   }
   await seedDepartments(database.db, config);
-  // First start with DEMO_DATA on: demo accounts and a city that has run for a year (issue 17 §1).
+  // First start with DEMO_DATA on: demo accounts and a city that has run for a year (issue 17 §1). Loaded lazily,
+  // since the CLI imports this module for openContext and should not load ingest and monitoring for it.
+  const { loadDemoOnFirstStart } = await import('./shell/demo/city.ts');
   const creds = await loadDemoOnFirstStart(database.db, database.pool, ctx.config, say);
   // The periodic jobs run on their schedule here (app.jobs; services and the import queue run in every app).
   const app = await buildApp(ctx, { schedules: true });
