@@ -256,6 +256,14 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
 /** The 主体类别 a USCC's registration prefix names (92 = 个体工商户). */
 const kindOf = (uscc: string) => (uscc.startsWith('92') ? '个体工商户' : '法人及非法人组织');
 
+/**
+ * The city's size follows DEMO_SUBJECTS (default 3,000): about eight 双公示 records per registered subject, so the
+ * default city has some 24,000 records and a small test installation (DEMO_SUBJECTS=50) loads in seconds.
+ */
+export function cityScale(subjects: number): Pick<DemoCityOptions, 'penalties' | 'permits' | 'subjectPool'> {
+  return { penalties: Math.round((subjects * 14) / 3), permits: Math.round((subjects * 10) / 3), subjectPool: Math.max(20, subjects * 2) };
+}
+
 /** Runs the tasks with at most `n` at a time. */
 async function inParallel(tasks: ReadonlyArray<() => Promise<void>>, n: number): Promise<void> {
   let next = 0;
@@ -332,7 +340,7 @@ export async function loadDemoOnFirstStart(db: Db, pool: pg.Pool, config: Config
   if (!config.demoData || (await demoLoaded(db))) return [];
   say('首次启动：正在载入演示数据 / first start: loading demo data…');
   const creds = await seedDemo(db, config);
-  const city = await seedDemoCity(db, pool, config, opts);
+  const city = await seedDemoCity(db, pool, config, { ...cityScale(config.demoSubjects), ...opts });
   say(`演示城市已载入，用时 ${(city.ms / 1000).toFixed(1)} 秒：${city.accepted} 条记录（${city.batches} 个批次，${city.rejected} 行待更正），${city.listEntries} 条名单，${city.events} 条信用事件`);
   return creds;
 }
