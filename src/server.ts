@@ -11,7 +11,7 @@ import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { installBuiltinListTypes } from './domains/lists/index.ts';
 import { installShippedMeasures } from './domains/sanctions/index.ts';
-import { demoLoaded, formatCredentials, seedDemo, seedDepartments } from './shell/seed.ts';
+import { formatCredentials, seedDepartments } from './shell/seed.ts';
 
 /** Opens and migrates the database (as its owner) and returns the context shared by the app, the CLI and jobs, on the app role's pool. */
 export async function openContext(config: Config, log: (m: string) => void = () => undefined): Promise<{ database: Database; ctx: AppContext }> {
@@ -49,11 +49,10 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     say(`内置数据库的数据存放在 ${database.embedded.pgDir}（postgres 用户无法进入 ${config.dataDir} 的上级目录）`);
   }
   await seedDepartments(database.db, config);
-  let creds: Awaited<ReturnType<typeof seedDemo>> = [];
-  if (config.demoData && !(await demoLoaded(database.db))) {
-    say('首次启动：正在载入演示数据 / first start: loading demo data…');
-    creds = await seedDemo(database.db, config);
-  }
+  // First start with DEMO_DATA on: demo accounts and a city that has run for a year (issue 17 §1). Loaded lazily,
+  // since the CLI imports this module for openContext and should not load ingest and monitoring for it.
+  const { loadDemoOnFirstStart } = await import('./shell/demo/city.ts');
+  const creds = await loadDemoOnFirstStart(database.db, database.pool, ctx.config, say);
   // The periodic jobs run on their schedule here (app.jobs; services and the import queue run in every app).
   const app = await buildApp(ctx, { schedules: true });
   let closing = false;

@@ -233,3 +233,16 @@ export async function publicRecordsOfSubject(db: DbOrTx, subjectId: string, type
 export async function hasPublicRecord(db: DbOrTx, subjectId: string): Promise<boolean> {
   return (await publicRecords(db).where('r.subject_id', '=', subjectId).limit(1).executeTakeFirst()) !== undefined;
 }
+
+/** How many records of each type of a subject the public may see today (the counts on the subject page's tabs). */
+export async function publicCountsOfSubject(db: DbOrTx, subjectId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('records as r')
+    .select(['r.record_type', sql<number>`count(*)::int`.as('n')])
+    .where('r.subject_id', '=', subjectId)
+    .where('r.audience', '=', 'public')
+    .where((eb) => eb.or([eb('r.public_until', 'is', null), eb('r.public_until', '>=', sql<string>`(now() AT TIME ZONE 'Asia/Shanghai')::date`)]))
+    .groupBy('r.record_type')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.record_type, r.n]));
+}

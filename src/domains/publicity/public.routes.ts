@@ -5,7 +5,7 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/errors.ts';
-import { findPublicRecord, page, publicRecords } from './public.repository.ts';
+import { findPublicRecord, page, publicCountsOfSubject, publicRecords } from './public.repository.ts';
 import { PublicRecordPageSchema as PageSchema, PublicRecordSchema } from './publicity.schemas.ts';
 
 const TABS = { permit: ['permit'], penalty: ['penalty'], red: ['red_list'], black: ['black_list'], commitment: ['commitment'], evaluation: ['evaluation'] } as const;
@@ -42,6 +42,23 @@ export default async function publicRecordRoutes(fastify: FastifyInstance): Prom
       const q = publicRecords(db).where('r.subject_id', '=', req.params.id).where('r.record_type', 'in', types);
       // The subject page's hot path: prepared, planned once per connection.
       return page(db, q, { cursor: req.query.cursor, limit: req.query.limit ?? 20, pool, policy });
+    },
+  );
+
+  app.get(
+    '/api/public/subjects/:id/counts',
+    {
+      config: RATE,
+      schema: {
+        tags: ['公开'],
+        summary: '主体各栏目的公示信息条数（栏目标签上的数字）',
+        params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) }),
+        response: { 200: Type.Record(Type.String(), Type.Integer({ minimum: 0 })) },
+      },
+    },
+    async (req) => {
+      const byType = await publicCountsOfSubject(db, req.params.id);
+      return Object.fromEntries(Object.entries(TABS).map(([tab, types]) => [tab, types.reduce((a, t) => a + (byType[t] ?? 0), 0)]));
     },
   );
 

@@ -276,18 +276,18 @@ export function reportDefinition(model: ReportModel): TDocumentDefinitions {
   body.push(heading(`${CN[2]}、公共信用信息概要`));
   body.push(kvTable(model.categories.map((c) => [c.title.replace(/信息$/, ''), c.records.length ? `${c.records.length} 条` : '暂无'])).node);
 
-  model.categories.forEach((c, i) => {
-    const head = heading(`${CN[3 + i]}、${c.title}（${c.records.length} 条）`);
-    if (!c.records.length) {
-      body.push({ stack: [head, text('暂无', { color: MUTED }, { margin: [0, 0, 0, 6] })], unbreakable: true });
-      return;
-    }
-    const tables = c.records.map((r, k) => kvTable(r.rows, `（${k + 1}）${r.title}`));
-    // Keep a heading on the page of its first record, when that record fits on a page with it.
-    if (tables[0].estimatedHeight < KEEP_WITH_HEADING_MAX) body.push({ stack: [head, tables[0].node], unbreakable: true });
-    else body.push(head, tables[0].node);
-    for (const t of tables.slice(1)) body.push(t.node);
-  });
+  // Only the categories that have records get a section (the summary above already says 暂无 for the others),
+  // numbered in order, so an empty report is not six headings of 暂无 (issue 17 §5).
+  model.categories
+    .filter((c) => c.records.length > 0)
+    .forEach((c, i) => {
+      const head = heading(`${CN[3 + i]}、${c.title}（${c.records.length} 条）`);
+      const tables = c.records.map((r, k) => kvTable(r.rows, `（${k + 1}）${r.title}`));
+      // Keep a heading on the page of its first record, when that record fits on a page with it.
+      if (tables[0].estimatedHeight < KEEP_WITH_HEADING_MAX) body.push({ stack: [head, tables[0].node], unbreakable: true });
+      else body.push(head, tables[0].node);
+      for (const t of tables.slice(1)) body.push(t.node);
+    });
   body.push(text('—— 报告正文结束 ——', { alignment: 'center', color: MUTED }, { margin: [0, 16, 0, 0] }));
 
   return {

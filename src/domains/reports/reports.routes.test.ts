@@ -121,7 +121,9 @@ test('a report holds exactly the public records: not withdrawn, repaired, expire
   assert.ok(hidden.some((r) => r.repaired_at !== null));
   for (const r of shown) assert.ok(text.includes(r.doc_no), `public ${r.doc_no} is in the report`);
   for (const r of hidden) assert.ok(!text.includes(r.doc_no), `non-public ${r.doc_no} is not in the report`);
-  for (const s of [COMPANY.name, COMPANY.uscc, COMPANY.legalRepresentative, number, '行政处罚信息（4 条）', '行政许可信息（0 条）', '暂无', `${PUBLIC_BASE_URL}/verify?no=`, '信用西宁']) {
+  // No permit was public: the summary says 暂无 and the PDF has no empty 行政许可 section (issue 17 §5).
+  assert.ok(!text.includes('行政许可信息（0 条）'));
+  for (const s of [COMPANY.name, COMPANY.uscc, COMPANY.legalRepresentative, number, '行政处罚信息（4 条）', '暂无', `${PUBLIC_BASE_URL}/verify?no=`, '信用西宁']) {
     assert.ok(text.includes(s), s);
   }
   assert.deepEqual(idNumbersIn(text), []);

@@ -33,6 +33,11 @@ export function fetchSubjectRecords(id: string, tab: RecordTab, cursor?: string 
   return request<RecordPage>('GET', `/api/public/subjects/${encodeURIComponent(id)}/records`, { query: { tab, cursor }, signal });
 }
 
+/** How many public records each tab of a subject page holds (行政处罚 2 …). */
+export function fetchSubjectCounts(id: string, signal?: AbortSignal): Promise<Partial<Record<RecordTab, number>>> {
+  return request<Partial<Record<RecordTab, number>>>('GET', `/api/public/subjects/${encodeURIComponent(id)}/counts`, { signal });
+}
+
 /** One public record (404 when it does not exist or is not public). */
 export function fetchPublicRecord(id: string, signal?: AbortSignal): Promise<PublicRecord> {
   return request<PublicRecord>('GET', `/api/public/records/${encodeURIComponent(id)}`, { signal });

@@ -101,3 +101,17 @@ export function safeExternalUrl(value: string | null | undefined): string | null
     return null;
   }
 }
+
+/**
+ * The publicity decision in plain words for a record card: until when it stays public, how serious the engine
+ * judged it and when repair opens — without the rule-set label ("2026 年规则") the explanation carries for staff.
+ */
+export function plainPublicity(explanation: string, publicUntil: string | null): string {
+  const parts: string[] = [];
+  const severity = /(一般|较重|严重|轻微)失信/u.exec(explanation)?.[1];
+  const longest = /最长\s*([^；（）]+?)(?:；|（|$)/u.exec(explanation)?.[1]?.trim();
+  if (publicUntil) parts.push(`公示至 ${formatDate(publicUntil)}${severity ? `（${severity}失信行为${longest ? `，最长公示 ${longest}` : ''}）` : ''}`);
+  const repair = /(\d{4}-\d{2}-\d{2}\s*起)?可申请信用修复/u.exec(explanation);
+  if (repair) parts.push(repair[1] ? `${repair[1].replace(/\s/gu, '')}可申请信用修复` : '现在可以申请信用修复');
+  return parts.join('；');
+}

@@ -1,0 +1,27 @@
+// A small demo city on an e2e server (issue 17 §1): the same loader `serve` runs on first start, with fewer rows,
+// so browser tests walk the pages a visitor of a fresh installation sees.
+import { seedDemo } from '../../src/shell/seed.ts';
+import { seedDemoCity, type DemoCitySummary } from '../../src/shell/demo/city.ts';
+import type { E2eServer } from './browser.ts';
+
+/** Loads demo subjects, accounts and a year of the city (about 2,500 records) into the e2e server's database. */
+export async function loadSmallDemoCity(server: E2eServer): Promise<DemoCitySummary> {
+  const config = server.app.ctx.config;
+  await seedDemo(server.db.db, { ...config, demoPassword: 'Demo-password-123' }, { subjects: 300 });
+  return seedDemoCity(server.db.db, server.db.pool, config, { penalties: 1500, permits: 1000, subjectPool: 700 });
+}
+
+/** The password of every demo account loadSmallDemoCity creates. */
+export const DEMO_E2E_PASSWORD = 'Demo-password-123';
+
+/** The shortest piece of `name` (2–6 characters, not a place or company-form word) that no other name contains. */
+export function uniqueFragment(name: string, others: readonly string[]): string {
+  for (let len = 2; len <= 6; len++) {
+    for (let i = 0; i + len <= name.length; i++) {
+      const piece = name.slice(i, i + len);
+      if (/西宁|青海|有限|公司/u.test(piece)) continue;
+      if (!others.some((o) => o.includes(piece))) return piece;
+    }
+  }
+  return name;
+}
