@@ -34,6 +34,7 @@ import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { multipartFile } from '../test/helpers/multipart.ts';
 import { arg, createBenchDatabase, fmt, freePort, onInterrupt, percentiles, removeFolders } from './lib.ts';
+import { installBuiltinListTypes } from '../src/domains/lists/index.ts';
 
 const SECRET = 'bench-lists-secret-0123456789-abcdefghij';
 const TARGET = { p95: 10, p99: 25, rps: 1500, screenSeconds: 5, rssMiB: 1024 };
@@ -100,10 +101,7 @@ async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
 
 async function loadEntries(db: Db, n: number): Promise<void> {
   const codes = Object.keys(KNOWN_LIST_TYPES);
-  await db
-    .insertInto('list_types')
-    .values(Object.entries(KNOWN_LIST_TYPES).map(([code, t]) => ({ code, version: 1, name: t.name, color: t.color, definition: '{}' })))
-    .execute();
+  await installBuiltinListTypes(db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   await sql`
     INSERT INTO list_entries (list_type, subject_id, decision_no, origin, status, listed_on, expires_on)
     SELECT (${codes}::text[])[1 + (s.id % ${codes.length})], s.id, '认定〔2026〕' || s.id || '号', 'collected', 'listed', DATE '2026-01-01', DATE '2028-12-31'

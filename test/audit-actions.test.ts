@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUDIT_ACTIONS, auditActionLabel, describeAuditDetail } from '../src/platform/auditActions.ts';
 import { USER_ACTIONS } from '../src/domains/auth/grants.ts';
+import { LIFECYCLE_ROLES } from '../src/domains/lists/lifecycle.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,6 +25,7 @@ function sourceFiles(dir = join(root, 'src')): string[] {
 const TEMPLATES: Record<string, readonly string[]> = {
   'users.': USER_ACTIONS,
   'catalog.': ['submit', 'approve', 'reject'], // catalog.service.ts Transition
+  'list_entry.': Object.keys(LIFECYCLE_ROLES).filter((a) => a !== 'propose'), // lists/lifecycle.ts transitions
 };
 
 const ACTION = /^[a-z][a-z_]*(\.[a-z_]+)+$/;

@@ -12,6 +12,7 @@ import { installShippedMeasures } from '../src/domains/sanctions/index.ts';
 import { seedDepartments } from '../src/shell/seed.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { runCli } from './helpers/cli.ts';
+import { installBuiltinListTypes } from '../src/domains/lists/index.ts';
 
 let t: TestDb;
 let dir: string;
@@ -22,7 +23,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cc-cli-lists-'));
   await seedDepartments(t.db, loadConfig({}));
   await installShippedMeasures(t.db);
-  await t.db.insertInto('list_types').values({ code: 'ZFCGSX', version: 1, name: '政府采购严重违法失信行为记录', color: 'black', definition: '{}' }).execute();
+  await installBuiltinListTypes(t.db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   const s = await t.db.insertInto('subjects').values({ kind: 'legal', name: '福州某某建材有限公司', uscc: LISTED, created_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   await registerEntry(t.db, { listType: 'ZFCGSX', subjectId: s.id, decisionNo: '榕财采〔2026〕3号', origin: 'collected', status: 'listed' });
   await writeFile(join(dir, 'in.csv'), `统一社会信用代码\n${LISTED}\n91350100M00010399X\n`);

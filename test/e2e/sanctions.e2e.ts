@@ -8,6 +8,7 @@ import { createUser } from '../../src/domains/auth/auth.service.ts';
 import { registerEntry } from '../../src/domains/lists/index.ts';
 import { installShippedMeasures } from '../../src/domains/sanctions/index.ts';
 import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 
 const PASSWORD = 'Sanctions-password-2026';
 const LISTED = '91350100M000100Y43';
@@ -21,7 +22,7 @@ before(async () => {
   const czj = await db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow();
   await createUser(db, 'system', { username: 'czj_clerk', displayName: '财政局采购科张科员', role: 'reporter', departmentId: czj.id, password: PASSWORD }, { actor: null });
   await createUser(db, 'system', { username: 'office_admin', displayName: '信用办王主任', role: 'admin', departmentId: null, password: PASSWORD }, { actor: null });
-  await db.insertInto('list_types').values({ code: 'ZFCGSX', version: 1, name: '政府采购严重违法失信行为记录', color: 'black', definition: '{}' }).execute();
+  await installBuiltinListTypes(db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   const s = await db.insertInto('subjects').values({ kind: 'legal', name: '福州某某建材有限公司', uscc: LISTED, created_at: new Date(), updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   await registerEntry(db, { listType: 'ZFCGSX', subjectId: s.id, decisionNo: '榕财采〔2026〕3号', origin: 'collected', status: 'listed', listedOn: '2026-03-01' });
   browser = await launchChromium();

@@ -10,6 +10,7 @@ import { endEntriesForRecords, registerEntry } from '../lists/index.ts';
 import { searchColumns } from '../subjects/index.ts';
 import { scorecardsFor } from '../assessment/index.ts';
 import { sanctionsTodos } from './index.ts';
+import { installBuiltinListTypes } from '../lists/index.ts';
 
 let t: TestApp;
 type Session = Awaited<ReturnType<typeof loginAs>>;
@@ -58,14 +59,7 @@ before(async () => {
   const k = await t.app.inject({ method: 'POST', url: '/api/apikeys', headers: admin.headers, payload: { departmentId: await deptId(t.db, 'CZJ'), name: '采购系统' } });
   assert.equal(k.statusCode, 200, k.body);
   key = k.json();
-  await t.db
-    .insertInto('list_types')
-    .values([
-      { code: 'ZFCGSX', version: 1, name: '政府采购严重违法失信行为记录', color: 'black', definition: '{}' },
-      { code: 'ANSRX', version: 1, name: 'A级纳税人', color: 'red', definition: '{}' },
-      { code: 'SXBZXR', version: 1, name: '失信被执行人', color: 'black', definition: '{}' },
-    ])
-    .execute();
+  await installBuiltinListTypes(t.db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   await subject('listed', { name: '福州某某建材有限公司', uscc: USCC.listed });
   await subject('red', { name: '福州诚信商贸有限公司', uscc: USCC.red });
   await subject('clean', { name: '福州清白科技有限公司', uscc: USCC.clean });

@@ -12,6 +12,7 @@ import { encodeGb18030 } from '../ingest/index.ts';
 import { registerEntry } from '../lists/index.ts';
 import { searchColumns } from '../subjects/index.ts';
 import { screenFile } from './screening.ts';
+import { installBuiltinListTypes } from '../lists/index.ts';
 
 let t: TestApp;
 type Session = Awaited<ReturnType<typeof loginAs>>;
@@ -29,7 +30,7 @@ before(async () => {
   clerk = await loginAs(t, 'reporter', 'CZJ');
   other = await loginAs(t, 'reporter', 'SCJGJ');
   deptIdOf = (await t.db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow()).id;
-  await t.db.insertInto('list_types').values({ code: 'ZFCGSX', version: 1, name: '政府采购严重违法失信行为记录', color: 'black', definition: '{}' }).execute();
+  await installBuiltinListTypes(t.db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   const add = async (name: string, uscc: string | null) => {
     const c = searchColumns(name);
     return (

@@ -14,7 +14,8 @@ import { isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { findActiveItem } from '../../domains/catalog/index.ts';
 import { importRows } from '../../domains/ingest/index.ts';
 import { endEntriesForRecords, registerEntry } from '../../domains/lists/index.ts';
-import { markRecordsRepaired } from '../../domains/publicity/repaired.ts';
+import { setRecordsRepaired } from '../../domains/publicity/index.ts';
+import { installBuiltinListTypes } from '../../domains/lists/index.ts';
 import { importEvents, publishEvent } from '../../domains/monitoring/events.service.ts';
 import { importScores } from '../../domains/monitoring/index.service.ts';
 import { loadChecklist, patchChecklistItem } from '../../domains/monitoring/checklist.service.ts';
@@ -60,11 +61,11 @@ export const CITIES_36 = [
   '乌鲁木齐市', '大连市', '青岛市', '宁波市', '厦门市', '深圳市',
 ];
 
-/** The list types the demo enters subjects on (the lists engineer's definitions replace these when present). */
+/** The list types the demo enters subjects on: codes and names of the lists domain's shipped types. */
 export const DEMO_LIST_TYPES = [
   { code: 'SXBZXR', name: '失信被执行人', color: 'black', authority: '人民法院' },
   { code: 'ZDSSWF', name: '重大税收违法失信主体', color: 'black', authority: '税务机关' },
-  { code: 'SPYPSX', name: '食品药品安全严重失信主体', color: 'black', authority: '市场监督管理部门' },
+  { code: 'SPYPSX', name: '食品药品生产经营严重失信者', color: 'black', authority: '市场监督管理部门' },
   { code: 'ANSRX', name: 'A级纳税人', color: 'red', authority: '税务机关' },
   { code: 'SHTZXY', name: '守合同重信用企业', color: 'red', authority: '市场监督管理部门' },
 ] as const;
@@ -215,8 +216,11 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     ORDER BY record_key`.execute(db);
   const repairedIds = repairable.rows.filter(() => rng() < 0.08).map((r) => r.id);
   if (repairedIds.length) {
-    await markRecordsRepaired(db, config.secret, repairedIds, today);
-    await db.transaction().execute((trx) => endEntriesForRecords(trx, repairedIds, 'repaired', SYSTEM, today));
+    // The same cascade as an approved repair application (repair domain): one transaction.
+    await db.transaction().execute(async (trx) => {
+      await setRecordsRepaired(trx, config.secret, repairedIds, today);
+      await endEntriesForRecords(trx, repairedIds, 'repaired', SYSTEM, today);
+    });
   }
   summary.repaired = repairedIds.length;
 
@@ -295,15 +299,9 @@ async function backdateBatch(db: Db, batchId: string, at: Date, department: stri
     .execute();
 }
 
-/** Adds the five demo list types unless a version of the code exists (the lists domain's own definitions win). */
+/** The lists domain's shipped types (idempotent; `serve` installs them too) include the demo's codes. */
 async function ensureListTypes(db: Db): Promise<void> {
-  for (const t of DEMO_LIST_TYPES) {
-    await db
-      .insertInto('list_types')
-      .values({ code: t.code, version: 1, name: t.name, color: t.color, definition: JSON.stringify({ authority: t.authority, source: 'demo' }) })
-      .onConflict((oc) => oc.columns(['code', 'version']).doNothing())
-      .execute();
-  }
+  await installBuiltinListTypes(db);
 }
 
 /** A score file of the 36 cities for the 12 months up to `today`, tree 2020 (leaves drawn, parents summed). */
