@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../platform/errors.ts';
+import { MEDIA_TYPE_NAMES, mediaTypeOfName, sniffMediaType, type MediaType } from '../../platform/attachments.ts';
 
 /** A kind of material and its Chinese name. */
 export const MATERIAL_KINDS = {
@@ -47,30 +48,18 @@ export function requiredMaterials(regime: string | null, severity: string | null
   }
 }
 
-export type MediaType = 'application/pdf' | 'image/jpeg' | 'image/png';
-
-const BY_EXTENSION: Record<string, MediaType> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
-const TYPE_NAMES: Record<MediaType, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPG', 'image/png': 'PNG' };
-
-/** The type a file's first bytes show, or null. */
-export function sniffMediaType(b: Buffer): MediaType | null {
-  if (b.length >= 5 && b.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  return null;
-}
+export type { MediaType };
 
 /**
  * The media type of an upload: the extension says what it claims to be, and its first bytes must agree
  * (a file named .pdf that is not a PDF is refused, so a renamed executable is never stored as a 材料).
  */
 export function checkedMediaType(fileName: string, content: Buffer): MediaType {
-  const ext = fileName.toLowerCase().split('.').pop() ?? '';
-  const claimed = BY_EXTENSION[ext];
+  const claimed = mediaTypeOfName(fileName);
   if (!claimed) throw new AppError('repair_material_type', `材料「${fileName}」的类型不受支持：只接受 PDF、JPG、PNG 文件`);
   const actual = sniffMediaType(content);
   if (actual !== claimed) {
-    throw new AppError('repair_material_fake', `材料「${fileName}」的内容不是 ${TYPE_NAMES[claimed]} 文件（文件头不符），请上传原始文件`);
+    throw new AppError('repair_material_fake', `材料「${fileName}」的内容不是 ${MEDIA_TYPE_NAMES[claimed]} 文件（文件头不符），请上传原始文件`);
   }
   return claimed;
 }
