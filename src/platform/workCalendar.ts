@@ -77,6 +77,11 @@ export function epochDayOf(year: number, month: number, day: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** Today in China (UTC+8), YYYY-MM-DD: the day deadlines and validity are counted from. */
+export function chinaToday(now = new Date()): string {
+  return isoOfEpochDay(chinaEpochDay(now));
+}
+
 /** Epoch day of a JS Date, read in China Standard Time. */
 export function chinaEpochDay(d: Date): number {
   return Math.floor((d.getTime() + CST_OFFSET_MS) / MS_PER_DAY);

@@ -13,7 +13,7 @@ import { loadCalendar } from '../../platform/calendar.service.ts';
 import { AppError, conflict, forbidden, isPgError, notFound, PG } from '../../platform/errors.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import { getSetting } from '../../platform/settings.ts';
-import { chinaEpochDay, isoOfEpochDay } from '../../platform/workCalendar.ts';
+import { chinaToday } from '../../platform/workCalendar.ts';
 import { checkIdNumber, checkUscc } from '../codes/index.ts';
 import { recordsByIds } from '../ingest/index.ts';
 import { linkSubjects, type BulkQuery } from '../subjects/index.ts';
@@ -69,10 +69,7 @@ export async function objectionWorkingDays(db: DbOrTx): Promise<number> {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 60 ? v : 5;
 }
 
-/** Today in China (UTC+8), YYYY-MM-DD. */
-export function chinaToday(now = new Date()): string {
-  return isoOfEpochDay(chinaEpochDay(now));
-}
+export { chinaToday };
 
 /** The actions this user may take on an entry in its current state (the console shows only these buttons). */
 export function allowedActions(user: SessionUser, e: { status: ListEntryStatus; department_id: number | null; origin: string }): TransitionAction[] {

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { ListExitReason } from '../../db/lists.types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
+import { chinaToday } from '../../platform/workCalendar.ts';
 import { addHistory } from './history.ts';
 
 /** An entry in force, as checks, subject pages and reports see it. */
@@ -25,7 +26,7 @@ export interface ActiveListEntry {
  */
 export async function activeEntriesForSubjects(db: DbOrTx, subjectIds: readonly string[], at?: string): Promise<ActiveListEntry[]> {
   if (subjectIds.length === 0) return [];
-  const day = at ?? new Date().toISOString().slice(0, 10);
+  const day = at ?? chinaToday();
   const rows = await db
     .selectFrom('list_entries as e')
     .innerJoin(
@@ -128,7 +129,7 @@ export async function endEntriesForRecords(
   on?: string,
 ): Promise<string[]> {
   if (recordIds.length === 0) return [];
-  const day = on ?? new Date().toISOString().slice(0, 10);
+  const day = on ?? chinaToday();
   const ended = await db
     .updateTable('list_entries')
     .set({ status: 'removed', removed_on: day, removed_reason: reason, updated_at: sql`now()`, lock_version: sql`lock_version + 1` })

@@ -9,6 +9,7 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors.t
 import type { SessionUser } from '../../platform/http.ts';
 import { getSetting } from '../../platform/settings.ts';
 import type { TodoProvider } from '../../platform/todos.ts';
+import { chinaToday } from '../../platform/workCalendar.ts';
 import { departmentsByIds } from '../auth/index.ts';
 import type { SubjectAnswer } from './check.service.ts';
 
@@ -36,7 +37,7 @@ export async function recordFeedback(db: DbOrTx, checkId: string, officer: { id:
   if (!check) throw notFound('sanction_check_not_found');
   if (check.department_id !== officer.departmentId) throw forbidden('sanction_check_other_department');
   const answers = ((check.answer as { subjects?: SubjectAnswer[] }).subjects ?? []).filter((a) => a.subject);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = chinaToday();
   for (const it of items) {
     const a = answers.find((x) => x.subject!.id === it.subjectId);
     const m = a && [...a.measures, ...a.incentives].find((x) => x.id === it.measureId);
@@ -89,7 +90,7 @@ export async function openChecks(db: DbOrTx, departmentId?: number): Promise<Arr
   const rows = await q.execute();
   if (!rows.length) return [];
   const [calendar, days] = await Promise.all([loadCalendar(db), feedbackDays(db)]);
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = chinaToday();
   const by = new Map<number, { open: number; overdue: number }>();
   for (const r of rows) {
     const g = by.get(r.department_id) ?? { open: 0, overdue: 0 };
