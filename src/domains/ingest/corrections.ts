@@ -7,7 +7,7 @@ import type { DbOrTx, Tx } from '../../db/index.ts';
 import { decrypt, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { compileItem, itemDefinitions, definitionKey, lookupEnum } from '../catalog/index.ts';
-import { decideInput, recordInput } from '../publicity/index.ts';
+import { decideInput, loadPublicitySettings, recordInput } from '../publicity/index.ts';
 
 type Values = Record<string, string | number | null>;
 
@@ -173,7 +173,7 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
   // The engine reads the version's values with the personal fields put back, as the publicity job does.
   const pii = rec.pii_enc ? (JSON.parse(decrypt(secret, rec.pii_enc, 'pii')) as Values) : null;
   const input = recordInput(rec.record_type, decisionDate, pii ? { ...content, ...pii } : content);
-  const d = decideInput(input && c.withdraw ? { ...input, withdrawn: true } : input, rec.repaired_at, new Date());
+  const d = decideInput(input && c.withdraw ? { ...input, withdrawn: true } : input, rec.repaired_at, new Date(), await loadPublicitySettings(trx));
   await trx
     .updateTable('records')
     .set({

@@ -3,7 +3,7 @@
 // every import for the new batch, and on a schedule for records whose status is due to change
 // (withdrawn, repaired or past the maximum period leave publicity without anyone acting).
 import { sql } from 'kysely';
-import type { Db } from '../../db/index.ts';
+import type { DbOrTx } from '../../db/index.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { decidePublicity, nextChangeDate } from './decide.ts';
 import { DEFAULT_RULE_SETS } from './rules.ts';
@@ -17,6 +17,8 @@ type Values = Record<string, string | number | null>;
 export interface RefreshFilter {
   /** Records written by this batch. */
   batchId?: string;
+  /** These records (a repair decided now). */
+  recordIds?: readonly string[];
   /** Records whose decision is due for review on or before this day, plus records never decided. */
   dueBy?: string;
   /** Every record (after a rule change). */
@@ -80,7 +82,7 @@ export function decideInput(input: PublicityInput | null, repairedAt: string | n
 }
 
 /** Decides publicity for the records matching the filter, in chunks; returns how many changed audience. */
-export async function refreshPublicity(db: Db, secret: string, filter: RefreshFilter, at: Date = new Date()): Promise<{ checked: number; changed: number }> {
+export async function refreshPublicity(db: DbOrTx, secret: string, filter: RefreshFilter, at: Date = new Date()): Promise<{ checked: number; changed: number }> {
   let checked = 0;
   let changed = 0;
   let after = '0';
@@ -93,7 +95,8 @@ export async function refreshPublicity(db: Db, secret: string, filter: RefreshFi
       .where('r.id', '>', after)
       .orderBy('r.id')
       .limit(5000);
-    if (filter.batchId) q = q.where('v.batch_id', '=', filter.batchId);
+    if (filter.recordIds) q = filter.recordIds.length ? q.where('r.id', 'in', [...filter.recordIds]) : q.where(sql<boolean>`false`);
+    else if (filter.batchId) q = q.where('v.batch_id', '=', filter.batchId);
     else if (filter.dueBy) {
       const due = filter.dueBy;
       q = q.where((eb) => eb.or([eb('r.publicity_checked_at', 'is', null), eb('r.publicity_review', '<=', due)]));

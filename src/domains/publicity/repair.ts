@@ -5,8 +5,10 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { decidePublicity } from './decide.ts';
-import { decideInput, recordInput } from './publicity.service.ts';
-import type { PublicityDecision } from './publicity.schemas.ts';
+import { recordInput, refreshPublicity } from './publicity.service.ts';
+import type { PublicityDecision, PublicitySettings } from './publicity.schemas.ts';
+import { DEFAULT_RULE_SETS } from './rules.ts';
+import { loadPublicitySettings } from './settings.store.ts';
 
 type Values = Record<string, string | number | null>;
 
@@ -54,12 +56,12 @@ function baseQuery(db: DbOrTx) {
 
 type FactRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
 
-function factsOf(secret: string, r: FactRow, at: Date): RepairFacts {
+function factsOf(secret: string, r: FactRow, at: Date, settings: PublicitySettings): RepairFacts {
   const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
   const input = recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values));
   let decision: PublicityDecision | null = null;
   try {
-    if (input) decision = decidePublicity(r.repaired_at ? { ...input, repairedAt: r.repaired_at } : input, at);
+    if (input) decision = decidePublicity(r.repaired_at ? { ...input, repairedAt: r.repaired_at } : input, at, DEFAULT_RULE_SETS, settings);
   } catch {
     decision = null;
   }
@@ -83,14 +85,16 @@ function factsOf(secret: string, r: FactRow, at: Date): RepairFacts {
 /** The subject's penalties and black-list records with the engine's repair facts on `at`, newest first. */
 export async function repairFactsOfSubject(db: DbOrTx, secret: string, subjectId: string, at: Date = new Date()): Promise<RepairFacts[]> {
   const rows = await baseQuery(db).where('r.subject_id', '=', subjectId).orderBy('r.decision_date', 'desc').orderBy('r.id', 'desc').execute();
-  return rows.map((r) => factsOf(secret, r, at));
+  const settings = await loadPublicitySettings(db);
+  return rows.map((r) => factsOf(secret, r, at, settings));
 }
 
 /** The repair facts of these records on `at` (any order; unknown ids and non-negative records are left out). */
 export async function repairFactsOfRecords(db: DbOrTx, secret: string, recordIds: readonly string[], at: Date = new Date()): Promise<RepairFacts[]> {
   if (!recordIds.length) return [];
   const rows = await baseQuery(db).where('r.id', 'in', [...recordIds]).orderBy('r.id').execute();
-  return rows.map((r) => factsOf(secret, r, at));
+  const settings = await loadPublicitySettings(db);
+  return rows.map((r) => factsOf(secret, r, at, settings));
 }
 
 /** How many penalties of the subject were decided on or after `since` (the repeat-offender bar, §3.3). */
@@ -113,30 +117,7 @@ export async function penaltiesSince(db: DbOrTx, subjectId: string, since: strin
  */
 export async function setRecordsRepaired(trx: DbOrTx, secret: string, recordIds: readonly string[], day: string, at: Date = new Date()): Promise<number> {
   if (!recordIds.length) return 0;
-  const rows = await trx
-    .selectFrom('records as r')
-    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .select(['r.id', 'r.record_type', 'r.decision_date', 'v.content', 'v.pii_enc'])
-    .where('r.id', 'in', [...recordIds])
-    .forUpdate('r')
-    .execute();
-  for (const r of rows) {
-    const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-    const d = decideInput(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), day, at);
-    await trx
-      .updateTable('records')
-      .set({
-        repaired_at: day,
-        audience: d.audience,
-        public_from: d.from,
-        public_until: d.until,
-        publicity: d.publicity,
-        publicity_review: d.review,
-        publicity_checked_at: sql`now()`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', r.id)
-      .execute();
-  }
-  return rows.length;
+  await trx.updateTable('records').set({ repaired_at: day, updated_at: sql`now()` }).where('id', 'in', [...recordIds]).execute();
+  // The one decision path (the job's), so the credit office's stored settings apply here too.
+  return (await refreshPublicity(trx, secret, { recordIds }, at)).checked;
 }
