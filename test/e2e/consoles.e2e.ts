@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import { generateUscc } from '../../src/domains/codes/index.ts';
-import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer, signInConsole } from '../helpers/browser.ts';
 
 const PASSWORD = 'Consoles-password-2026';
 
@@ -25,13 +25,7 @@ after(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.baseUrl}/console/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('welcome').waitFor();
-}
+const signIn = (page: Page, username: string) => signInConsole(page, server.baseUrl, username, PASSWORD);
 
 test('departments, catalogue, audit log and the online form at 1366 px', async () => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });

@@ -16,7 +16,7 @@ import { importRows } from '../../src/domains/ingest/import.service.ts';
 import { refreshPublicity } from '../../src/domains/publicity/publicity.service.ts';
 import { companyPenaltyRows } from '../../src/domains/reports/reports.fixtures.ts';
 import { allowFixtureAuthorities } from '../helpers/authorities.ts';
-import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer, signInConsole } from '../helpers/browser.ts';
 
 const PASSWORD = 'Objection-e2e-2026';
 const COMPANY = { name: '西宁异议浏览器测试商贸有限公司', uscc: generateUscc(mulberry32(151515), { prefix: '91', region: '630104' }), legalRepresentative: '周申诉' };
@@ -52,13 +52,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.baseUrl}/console/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('welcome').waitFor();
-}
+const signIn = (page: Page, username: string) => signInConsole(page, server.baseUrl, username, PASSWORD);
 
 /** The penalty cards on the public subject page. */
 async function subjectPenalties(page: Page) {

@@ -15,7 +15,7 @@ import { companyPenaltyRows } from '../../src/domains/reports/reports.fixtures.t
 import { mulberry32 } from '../../src/platform/random.ts';
 import { chinaEpochDay, isoOfEpochDay } from '../../src/platform/workCalendar.ts';
 import { allowFixtureAuthorities } from '../helpers/authorities.ts';
-import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer, signInConsole } from '../helpers/browser.ts';
 import { pdfText } from '../fixtures/monitoring/doc-text.ts';
 
 const PASSWORD = 'Repair-password-2026';
@@ -50,13 +50,7 @@ after(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.baseUrl}/console/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('welcome').waitFor();
-}
+const signIn = (page: Page, username: string) => signInConsole(page, server.baseUrl, username, PASSWORD);
 
 test('a company applies on the portal, the department approves in the console, the record leaves the public page and a new report', async () => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 }, acceptDownloads: true });

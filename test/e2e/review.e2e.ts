@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import { allowFixtureAuthorities } from '../helpers/authorities.ts';
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../../src/domains/ingest/fixtures.ts';
-import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer, signInConsole } from '../helpers/browser.ts';
 
 const PASSWORD = 'Review-password-2026';
 const NOTE = '第 2 行违法事实为空，请补充后重新报送';
@@ -39,13 +39,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.baseUrl}/console/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('welcome').waitFor();
-}
+const signIn = (page: Page, username: string) => signInConsole(page, server.baseUrl, username, PASSWORD);
 
 async function signOut(page: Page) {
   await page.getByTestId('logout').click();

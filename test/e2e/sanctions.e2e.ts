@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
 import { registerEntry } from '../../src/domains/lists/index.ts';
 import { installShippedMeasures } from '../../src/domains/sanctions/index.ts';
-import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, startE2eServer, type E2eServer, signInConsole } from '../helpers/browser.ts';
 import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 
 const PASSWORD = 'Sanctions-password-2026';
@@ -33,13 +33,7 @@ after(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${server.baseUrl}/console/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('welcome').waitFor();
-}
+const signIn = (page: Page, username: string) => signInConsole(page, server.baseUrl, username, PASSWORD);
 
 test('a clerk checks a listed supplier before a 政府采购 award, records feedback; the credit office sees it in the statistics', async () => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
