@@ -2,7 +2,8 @@
 // version) and retires; and which measures apply to a subject's list entries in a scenario.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
-import type { MeasureEdition, MeasureKind, MeasureStatus } from '../../db/sanctions.types.ts';
+import type { Selectable } from 'kysely';
+import type { MeasureEdition, MeasureKind, MeasureStatus, SanctionMeasuresTable } from '../../db/sanctions.types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { SCENARIOS, isScenario } from './scenarios.ts';
@@ -58,22 +59,8 @@ const COLUMNS = [
   'status',
 ] as const;
 
-type MeasureRow = {
-  id: string;
-  code: string;
-  version: number;
-  name: string;
-  class: number;
-  kind: MeasureKind;
-  list_types: string[];
-  scenarios: string[];
-  legal_basis: string | null;
-  basis_doc_no: string | null;
-  implementing_dept: string;
-  edition: MeasureEdition;
-  source: string | null;
-  status: MeasureStatus;
-};
+// A stored row, with the columns the catalogue shows.
+type MeasureRow = Omit<Selectable<SanctionMeasuresTable>, 'created_by' | 'created_at' | 'retired_at'>;
 
 const toMeasure = (r: MeasureRow): Measure => ({
   id: String(r.id),
