@@ -212,6 +212,8 @@ export interface RecordsTable {
   repaired_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** 异议处理中 while an objection is open (migration 20261207T1400o; written by ingest for objections). */
   objection_mark: ColumnType<'marked' | 'hidden' | null, 'marked' | 'hidden' | null | undefined, 'marked' | 'hidden' | null>;
+  /** The day the credit office moved this collected list record's entry out (migration 20261208T0810a; written by publicity). */
+  list_removed_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RecordVersionsTable {

@@ -7,7 +7,7 @@ import type { DbOrTx, Tx } from '../../db/index.ts';
 import { decrypt, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { compileItem, itemDefinitions, definitionKey, lookupEnum } from '../catalog/index.ts';
-import { decideInput, loadPublicitySettings, recordInput } from '../publicity/index.ts';
+import { decideInput, loadPublicitySettings, recordInput, withListRemoval } from '../publicity/index.ts';
 
 type Values = Record<string, string | number | null>;
 
@@ -112,7 +112,7 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
   const rec = await trx
     .selectFrom('records as r')
     .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .select(['r.id', 'r.item_id', 'r.record_type', 'r.department_id', 'r.current_version', 'r.decision_date', 'r.repaired_at', 'v.content', 'v.pii_enc', 'v.subject_id', 'v.catalog_version'])
+    .select(['r.id', 'r.item_id', 'r.record_type', 'r.department_id', 'r.current_version', 'r.decision_date', 'r.repaired_at', 'r.list_removed_at', 'v.content', 'v.pii_enc', 'v.subject_id', 'v.catalog_version'])
     .where('r.id', '=', c.recordId)
     .forUpdate('r')
     .executeTakeFirst();
@@ -172,7 +172,7 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
     .execute();
   // The engine reads the version's values with the personal fields put back, as the publicity job does.
   const pii = rec.pii_enc ? (JSON.parse(decrypt(secret, rec.pii_enc, 'pii')) as Values) : null;
-  const input = recordInput(rec.record_type, decisionDate, pii ? { ...content, ...pii } : content);
+  const input = withListRemoval(recordInput(rec.record_type, decisionDate, pii ? { ...content, ...pii } : content), rec.list_removed_at);
   const d = decideInput(input && c.withdraw ? { ...input, withdrawn: true } : input, rec.repaired_at, new Date(), await loadPublicitySettings(trx));
   await trx
     .updateTable('records')

@@ -54,6 +54,8 @@ interface KeyState {
   /** The stored record's repair date and decision date (publicity depends on them). */
   repairedAt: string | null;
   decisionDate: string | null;
+  /** The day the credit office moved the record's list entry out (publicity keeps it out of public view). */
+  listRemovedAt: string | null;
   base: number;
   lastHash: string | null;
   added: number;
@@ -70,6 +72,7 @@ interface StoredRecord {
   current_hash: string;
   repaired_at: string | null;
   decision_date: string | null;
+  list_removed_at: string | null;
 }
 
 /** A key's state before this chunk: its stored record, or none (a new key). */
@@ -79,6 +82,7 @@ function keyState(stored?: StoredRecord): KeyState {
     ownerId: stored?.department_id ?? null,
     repairedAt: stored?.repaired_at ?? null,
     decisionDate: stored?.decision_date ?? null,
+    listRemovedAt: stored?.list_removed_at ?? null,
     base: stored?.current_version ?? 0,
     lastHash: stored?.current_hash ?? null,
     added: 0,
@@ -106,7 +110,8 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
   const keys = unique(chunk.map((r) => r.key));
   const stored = await step<StoredRecord>(
     m,
-    `SELECT record_key, id, department_id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date
+    `SELECT record_key, id, department_id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date,
+       to_char(list_removed_at, 'YYYY-MM-DD') AS list_removed_at
      FROM records WHERE item_id = $1 AND record_key = ANY($2::text[])`,
     [o.item.id, keys],
   );
@@ -160,7 +165,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
   if (m.touched) for (const v of versions) m.touched.set(v.key.recordId!, v.key.ownerId ?? o.departmentId);
   if (changed.length) {
     // Changed records, by primary key, with their publicity decided again from the new current version.
-    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate));
+    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
     await step(
       m,
       `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { setImmediate } from 'node:timers/promises';
 import { hmacSha256With, sealer, sha256 } from '../../platform/crypto.ts';
 import { subjectKindOf, subjectPreparer, type SubjectRef } from '../subjects/index.ts';
-import { decideInput, recordInput, type PublicitySettings, type RecordPublicity } from '../publicity/index.ts';
+import { decideInput, recordInput, withListRemoval, type PublicitySettings, type RecordPublicity } from '../publicity/index.ts';
 import type { PublicityInput } from '../publicity/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
@@ -222,10 +222,11 @@ async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[],
 }
 
 /** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
-export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null): RecordPublicity {
+export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null, listRemovedAt: string | null = null): RecordPublicity {
   // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
   const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
-  return decideInput(input, repairedAt, stage.at, stage.publicity);
+  // A list record the credit office moved out stays out of public view whatever version arrives.
+  return decideInput(withListRemoval(input, listRemovedAt), repairedAt, stage.at, stage.publicity);
 }
 
 /**

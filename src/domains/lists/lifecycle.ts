@@ -16,6 +16,7 @@ import { getSetting } from '../../platform/settings.ts';
 import { chinaToday } from '../../platform/workCalendar.ts';
 import { checkIdNumber, checkUscc } from '../codes/index.ts';
 import { recordsByIds } from '../ingest/index.ts';
+import { setListRecordsRemoved } from '../publicity/index.ts';
 import { linkSubjects, type BulkQuery } from '../subjects/index.ts';
 import { addHistory } from './history.ts';
 import type { ProposeBody, SubjectInput, TransitionAction, TransitionBody } from './lists.schemas.ts';
@@ -164,8 +165,10 @@ function addYears(day: string, years: number): string {
  * One lifecycle transition. Checks, in order: the entry exists (404), the role and department may act (403),
  * the state allows the action (409 with the current state named), the objection window (409), then updates the
  * row only if its lock_version is still the one the user saw (otherwise 409: someone else acted first).
+ * Removing a collected entry also takes the record that brought it in out of public view, in this transaction
+ * (publicity.setListRecordsRemoved; `secret` decrypts the record's personal fields for the decision).
  */
-export async function transitionEntry(db: Db, user: SessionUser, entryId: string, body: TransitionBody, ctx: AuditContext): Promise<{ status: ListEntryStatus; lockVersion: number }> {
+export async function transitionEntry(db: Db, user: SessionUser, entryId: string, body: TransitionBody, ctx: AuditContext, secret: string): Promise<{ status: ListEntryStatus; lockVersion: number }> {
   return db.transaction().execute(async (trx) => {
     const e = await trx.selectFrom('list_entries').selectAll().where('id', '=', entryId).executeTakeFirst();
     if (!e) throw notFound('list_entry_not_found');
@@ -208,6 +211,12 @@ export async function transitionEntry(db: Db, user: SessionUser, entryId: string
       .returning(['status', 'lock_version'])
       .executeTakeFirst();
     if (!done) throw conflict('list_entry_conflict');
+    // docs/domain/04-joint-measures.md §4.2 (exit cascades): the collected record that brought the entry in stops
+    // being public with the entry (public pages, search, new reports); the record itself stays, as history.
+    if (body.action === 'remove' && e.origin === 'collected' && e.record_id) {
+      await setListRecordsRemoved(trx, secret, [e.record_id], today);
+      detail.recordUnpublished = e.record_id;
+    }
     await addHistory(trx, { entryId, action: body.action, from: e.status, to: move.to, reason: body.reason, actorId: user.id, actorName: actorName(user), detail });
     await audit(trx, ctx, { action: `list_entry.${body.action}`, target: `list_entry:${entryId}`, detail: { from: e.status, to: move.to, reason: body.reason, ...detail } });
     return { status: done.status, lockVersion: done.lock_version };

@@ -101,7 +101,7 @@ export default async function listsRoutes(fastify: FastifyInstance): Promise<voi
     },
     async (req) => {
       const user = await requireUser(req, ACTORS);
-      return transitionEntry(db, user, req.params.id, req.body, auditCtx(req));
+      return transitionEntry(db, user, req.params.id, req.body, auditCtx(req), app.ctx.config.secret);
     },
   );
 

@@ -81,6 +81,17 @@ export function decideInput(input: PublicityInput | null, repairedAt: string | n
   };
 }
 
+/**
+ * The engine's input with a list record's removal by the credit office (records.list_removed_at) applied: the
+ * earlier of the record's own 移出 date and that day, so the record leaves public view from then on
+ * (docs/domain/04-joint-measures.md §4.2 step 5). Every decision path passes its input through this.
+ */
+export function withListRemoval(input: PublicityInput | null, listRemovedAt: string | null): PublicityInput | null {
+  if (!input || !listRemovedAt || (input.recordType !== 'red_list' && input.recordType !== 'black_list')) return input;
+  const own = input.removedAt ?? null;
+  return { ...input, removedAt: own && own < listRemovedAt ? own : listRemovedAt };
+}
+
 /** Decides publicity for the records matching the filter, in chunks; returns how many changed audience. */
 export async function refreshPublicity(db: DbOrTx, secret: string, filter: RefreshFilter, at: Date = new Date()): Promise<{ checked: number; changed: number }> {
   let checked = 0;
@@ -91,7 +102,7 @@ export async function refreshPublicity(db: DbOrTx, secret: string, filter: Refre
     let q = db
       .selectFrom('records as r')
       .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-      .select(['r.id', 'r.record_type', 'r.decision_date', 'r.audience', 'r.repaired_at', 'v.content', 'v.pii_enc'])
+      .select(['r.id', 'r.record_type', 'r.decision_date', 'r.audience', 'r.repaired_at', 'r.list_removed_at', 'v.content', 'v.pii_enc'])
       .where('r.id', '>', after)
       .orderBy('r.id')
       .limit(5000);
@@ -112,7 +123,8 @@ export async function refreshPublicity(db: DbOrTx, secret: string, filter: Refre
     const reviews: (string | null)[] = [];
     for (const r of rows) {
       const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-      const d = decideInput(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), r.repaired_at, at, settings);
+      const input = recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values));
+      const d = decideInput(withListRemoval(input, r.list_removed_at), r.repaired_at, at, settings);
       ids.push(r.id);
       audiences.push(d.audience);
       froms.push(d.from);
