@@ -177,12 +177,21 @@ export async function amendMeasure(db: DbOrTx, code: string, input: MeasureInput
   return m;
 }
 
-/** Activates a draft measure; refused without a legal basis (国办发〔2020〕49号). */
-export async function activateMeasure(db: DbOrTx, code: string, ctx: AuditContext): Promise<Measure> {
+/**
+ * Activates a draft measure; refused without a legal basis (国办发〔2020〕49号). A draft saved without a basis may be
+ * given its basis here, in the same step: it has never been in force, so completing it is not a new version (a
+ * basis that is already there changes only by amendment, which keeps the earlier version).
+ */
+export async function activateMeasure(db: DbOrTx, code: string, ctx: AuditContext, basis?: { legalBasis?: string | null; basisDocNo?: string | null } | null): Promise<Measure> {
   const { current } = await lockCurrent(db, code);
-  if (!current.legal_basis?.trim()) throw new AppError('sanction_measure_no_basis');
-  const row = await db.updateTable('sanction_measures').set({ status: 'active' }).where('id', '=', current.id).returning(COLUMNS).executeTakeFirstOrThrow();
-  await audit(db, ctx, { action: 'sanctions.measure.activate', target: `measure:${row.id}`, detail: { code } });
+  const given = basis?.legalBasis?.trim() || null;
+  if (given && current.legal_basis?.trim()) throw new AppError('validation_failed', '该措施已有设定依据；更改设定依据请修订措施（生成新版本）', 400);
+  // docs/domain/04-joint-measures.md §4.1 (国办发〔2020〕49号): no measure in force without a basis in law or central policy.
+  const legalBasis = given ?? current.legal_basis?.trim() ?? null;
+  if (!legalBasis) throw new AppError('sanction_measure_no_basis');
+  const set = given ? { status: 'active' as const, legal_basis: given, basis_doc_no: basis?.basisDocNo?.trim() || null } : { status: 'active' as const };
+  const row = await db.updateTable('sanction_measures').set(set).where('id', '=', current.id).returning(COLUMNS).executeTakeFirstOrThrow();
+  await audit(db, ctx, { action: 'sanctions.measure.activate', target: `measure:${row.id}`, detail: given ? { code, basisAdded: given, basisDocNo: row.basis_doc_no } : { code } });
   return toMeasure(row);
 }
 

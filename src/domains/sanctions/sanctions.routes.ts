@@ -20,6 +20,7 @@ import { FEEDBACK_DAYS_KEY, markNotable, openChecks, publishedCases, recordFeedb
 import { activateMeasure, amendMeasure, createMeasure, listMeasures, retireMeasure } from './measures.ts';
 import { SCENARIOS, KNOWN_LIST_TYPES } from './scenarios.ts';
 import {
+  ActivateBody,
   BinaryResponse,
   CasesSchema,
   CheckAnswerSchema,
@@ -85,9 +86,9 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
     return db.transaction().execute((trx) => amendMeasure(trx, req.params.code, req.body, user.id, auditCtx(req)));
   });
 
-  app.post('/api/sanctions/measures/:code/activate', { schema: { tags: [TAG], summary: '启用措施（须有设定依据）', params: CodeParam, response: { 200: MeasureSchema } } }, async (req) => {
+  app.post('/api/sanctions/measures/:code/activate', { schema: { tags: [TAG], summary: '启用措施（须有设定依据；缺依据的草稿可在此补录）', params: CodeParam, body: ActivateBody, response: { 200: MeasureSchema } } }, async (req) => {
     await requireUser(req, OFFICE);
-    return db.transaction().execute((trx) => activateMeasure(trx, req.params.code, auditCtx(req)));
+    return db.transaction().execute((trx) => activateMeasure(trx, req.params.code, auditCtx(req), req.body));
   });
 
   app.post('/api/sanctions/measures/:code/retire', { schema: { tags: [TAG], summary: '停用措施', params: CodeParam, response: { 204: Type.Null() } } }, async (req, reply) => {

@@ -41,6 +41,16 @@ export const MeasureBody = Type.Object(
 );
 export type MeasureBodyDto = Static<typeof MeasureBody>;
 
+/** Activation: optionally the legal basis of a draft saved without one (no body, or null, activates as it stands). */
+export const ActivateBody = Type.Union([
+  Type.Object(
+    { legalBasis: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])), basisDocNo: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])) },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+export type ActivateBodyDto = Static<typeof ActivateBody>;
+
 export const SubjectQuerySchema = Type.Object(
   {
     uscc: Type.Optional(Type.String({ maxLength: 40 })),
