@@ -2,16 +2,18 @@
 // and the public 联合奖惩案例. The answer types are the server's schemas (import type only).
 import { request, upload } from './http';
 import type {
+  ActivateBodyDto,
   CasesDto,
   CheckAnswerDto,
   CheckListDto,
+  MeasureBodyDto,
   MeasureDto,
   ScreeningStatusDto,
   StatsDto,
   StoredCheckDto,
 } from '../../domains/sanctions/sanctions.schemas.ts';
 
-export type { CasesDto, CheckAnswerDto, CheckListDto, MeasureDto, ScreeningStatusDto, StatsDto, StoredCheckDto };
+export type { CasesDto, CheckAnswerDto, CheckListDto, MeasureBodyDto, MeasureDto, ScreeningStatusDto, StatsDto, StoredCheckDto };
 export type SubjectAnswer = CheckAnswerDto['subjects'][number];
 export type MeasureAnswer = SubjectAnswer['measures'][number];
 
@@ -23,6 +25,21 @@ export function fetchScenarios(): Promise<{ scenarios: string[]; listTypes: Arra
 /** The measures catalogue (all: with superseded and retired versions). */
 export async function fetchMeasures(all = false): Promise<MeasureDto[]> {
   return (await request<{ items: MeasureDto[] }>('GET', '/api/sanctions/measures', { query: { all: all ? 'true' : undefined } })).items;
+}
+
+/** Adds a measure (credit office); without `activate` or a legal basis it is saved as a draft. */
+export function createMeasure(body: MeasureBodyDto): Promise<MeasureDto> {
+  return request('POST', '/api/sanctions/measures', { body });
+}
+
+/** Amends a measure: the server stores a new version and keeps the earlier one (credit office). */
+export function amendMeasure(code: string, body: MeasureBodyDto): Promise<MeasureDto> {
+  return request('PUT', `/api/sanctions/measures/${encodeURIComponent(code)}`, { body });
+}
+
+/** Activates a measure; a draft without a basis is given it here (credit office). */
+export function activateMeasure(code: string, basis: NonNullable<ActivateBodyDto> | null = null): Promise<MeasureDto> {
+  return request('POST', `/api/sanctions/measures/${encodeURIComponent(code)}/activate`, { body: basis });
 }
 
 /** Retires a measure (credit office). */
