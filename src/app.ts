@@ -25,6 +25,7 @@ import { TODO_PROVIDERS } from './shell/todos.ts';
 import type { TodoProvider } from './platform/todos.ts';
 import { JobRunner, type JobDefinition, type RunnerOptions } from './platform/jobs.ts';
 import siteRoutes from './platform/site.routes.ts';
+import { startSyncOnCommit, type SyncWake } from './domains/lists/index.ts';
 
 export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT_DIR, 'dist', 'web');
@@ -73,6 +74,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.decorate('jobs', jobs);
   app.addHook('onReady', async () => jobs.start({ schedules: opts.schedules ?? false }));
   app.addHook('onClose', async () => jobs.stop());
+  // Collected list entries are registered as their batch commits (lists/sync.wake.ts, woken by ingest's NOTIFY); the
+  // lists.sync job stays the safety net. Only where schedules run (the server): test apps run the hand-over themselves.
+  let listsWake: SyncWake | null = null;
+  app.addHook('onReady', async () => {
+    if (opts.schedules) listsWake = startSyncOnCommit(ctx.db, ctx.pool, { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) });
+  });
+  app.addHook('onClose', async () => listsWake?.stop());
 
   // Keep the raw JSON body: signed department-system requests hash it.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {

@@ -63,6 +63,12 @@ export interface CommitOptions {
 }
 
 /**
+ * The channel a committed batch is announced on (NOTIFY inside the commit, so listeners hear of it only once it is
+ * committed; payload JSON `{ batchId, recordType }`). Other domains listen instead of hooking into this path.
+ */
+export const BATCH_COMMITTED_CHANNEL = 'ingest_batch_committed';
+
+/**
  * Stages and merges the batch atomically, in one transaction; returns the receipt counts.
  *
  * Accepted rows are merged in chunks of `chunkRows`, with the next chunk read ahead, so that a big file
@@ -137,6 +143,8 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
          duplicates = $7, withdrawn = $8, late = $9, row_warnings = $10, finished_at = now() WHERE id = $1`,
       [o.batchId, counts.total, counts.accepted, counts.rejected, counts.new, counts.updated, counts.duplicates, counts.withdrawn, counts.late, JSON.stringify(o.rowWarnings?.() ?? [])],
     );
+    // Delivered by PostgreSQL at COMMIT and never on rollback: e.g. the lists domain registers list entries at once.
+    await client.query('SELECT pg_notify($1, $2)', [BATCH_COMMITTED_CHANNEL, JSON.stringify({ batchId: o.batchId, recordType: o.item.recordType })]);
     const t0 = performance.now();
     await client.query('COMMIT');
     o.onStep?.('COMMIT (deferred checks)', performance.now() - t0);
