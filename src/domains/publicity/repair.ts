@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import { decrypt } from '../../platform/crypto.ts';
 import { decidePublicity } from './decide.ts';
-import { recordInput, refreshPublicity } from './publicity.service.ts';
+import { recordInput, refreshPublicity, withListRemoval } from './publicity.service.ts';
 import type { PublicityDecision, PublicitySettings } from './publicity.schemas.ts';
 import { DEFAULT_RULE_SETS } from './rules.ts';
 import { loadPublicitySettings } from './settings.store.ts';
@@ -48,6 +48,7 @@ function baseQuery(db: DbOrTx) {
       'r.status',
       'r.audience',
       sql<string | null>`to_char(r.repaired_at, 'YYYY-MM-DD')`.as('repaired_at'),
+      sql<string | null>`to_char(r.list_removed_at, 'YYYY-MM-DD')`.as('list_removed_at'),
       'v.content',
       'v.pii_enc',
     ])
@@ -58,7 +59,8 @@ type FactRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[numb
 
 function factsOf(secret: string, r: FactRow, at: Date, settings: PublicitySettings): RepairFacts {
   const pii = r.pii_enc ? (JSON.parse(decrypt(secret, r.pii_enc, 'pii')) as Values) : null;
-  const input = recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values));
+  // A list record the credit office moved out is decided as the stored decision was (withListRemoval).
+  const input = withListRemoval(recordInput(r.record_type, r.decision_date, pii ? { ...(r.content as Values), ...pii } : (r.content as Values)), r.list_removed_at);
   let decision: PublicityDecision | null = null;
   try {
     if (input) decision = decidePublicity(r.repaired_at ? { ...input, repairedAt: r.repaired_at } : input, at, DEFAULT_RULE_SETS, settings);
