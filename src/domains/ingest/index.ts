@@ -78,3 +78,4 @@ export { batchesOfItems, batchRecords, recordsByIds, type BatchRecord } from './
 export { appendRecordVersion, recordsForObjection, setObjectionMark, type RecordChange, type RecordForObjection } from './corrections.ts';
 export { currentContents } from './corrections.ts';
 export { ingestTodos } from './todos.ts';
+export { recordCountsByField } from './field.stats.ts';

@@ -8,3 +8,4 @@ export { listsTodos } from './todos.ts';
 export { listsJobs } from './lists.jobs.ts';
 export { publicSubjectEntries, reportListEntries } from './query.ts';
 export type { ListStats, PublicEntry } from './lists.schemas.ts';
+export { blacklistFigures, type BlacklistFigures } from './monitoring.stats.ts';
