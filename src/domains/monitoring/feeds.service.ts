@@ -2,13 +2,17 @@
 // punishment, repair, objections and commitments, as local estimates of a month and as the credit office's
 // statistics of credit services. Monitoring imports these domains (through their index.ts); none of them
 // imports monitoring, so there is no cycle.
+import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/index.ts';
+import { neutraliseCell } from '../../platform/spreadsheet.ts';
 import { commitmentsByKind } from '../commitments/index.ts';
 import { blacklistFigures, listStatistics } from '../lists/index.ts';
 import { objectionStats } from '../objections/index.ts';
 import { repairStats } from '../repair/index.ts';
 import { publishedCaseCounts, sanctionsEvidence } from '../sanctions/index.ts';
 import type { LocalEstimates } from './estimates.ts';
+import type { CreditServicesStats } from './feeds.schemas.ts';
+import { badPeriod, isRealDate } from './period.ts';
 
 /** The first and last day of a YYYY-MM month. */
 export function monthDays(month: string): { from: string; to: string } {
@@ -56,4 +60,58 @@ export async function creditServiceEstimates(db: DbOrTx, month: string, publishe
   if (objections.filed > 0 && publishedRecords > 0) out.objectionShare = objections.filed / publishedRecords;
   if (objections.averageWorkingDays !== null) out.objectionHandlingDays = objections.averageWorkingDays;
   return out;
+}
+
+// ================================================================ credit-services statistics (issue 15 §5)
+
+/** The longest period one request may ask for (ten years of days). */
+const MAX_DAYS = 3660;
+
+function checkDays(from: string, to: string): void {
+  if (!isRealDate(from) || !isRealDate(to)) throw badPeriod(`日期「${isRealDate(from) ? to : from}」不是有效日期`);
+  if (from > to) throw badPeriod(`开始日期 ${from} 晚于结束日期 ${to}`);
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS) throw badPeriod(`一次最多统计 ${MAX_DAYS} 天`);
+}
+
+/** Repair, objection and commitment figures of [from, to] (China-time days, inclusive) for the credit office. */
+export async function creditServicesStats(db: DbOrTx, q: { from: string; to: string }, at: Date = new Date()): Promise<CreditServicesStats> {
+  checkDays(q.from, q.to);
+  const period = { from: q.from, to: q.to };
+  const repairs = await repairStats(db, period, at);
+  const objections = await objectionStats(db, { ...period, now: at });
+  const byKind = await commitmentsByKind(db, period);
+  const sum = (k: 'made' | 'kept' | 'breached') => byKind.reduce((n, x) => n + x[k], 0);
+  return { period, repairs, objections, commitments: { made: sum('made'), kept: sum('kept'), breached: sum('breached'), byKind } };
+}
+
+const days = (x: number | null) => (x === null ? '—' : x);
+
+/** The statistics as .xlsx: one sheet per service (strings neutralised against formula injection). */
+export async function creditServicesXlsx(s: CreditServicesStats): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = (name: string, header: string[], rows: (string | number)[][], width = 18) => {
+    const ws = wb.addWorksheet(name);
+    ws.addRow([`统计期间：${s.period.from} 至 ${s.period.to}`]);
+    ws.addRow(header.map(neutraliseCell)).font = { bold: true };
+    for (const r of rows) ws.addRow(r.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v)));
+    header.forEach((_, i) => (ws.getColumn(i + 1).width = i === 0 ? 30 : width));
+  };
+  const r = s.repairs;
+  sheet(
+    '信用修复',
+    ['部门', '申请', '准予修复', '不予修复', '超期', '平均办理用时（工作日）'],
+    [...r.byDepartment.map((d) => [d.departmentName, d.applied, d.approved, d.refused, d.overdue, days(d.averageWorkingDays)]), ['合计', r.applied, r.approved, r.refused, r.overdue, days(r.averageWorkingDays)]],
+  );
+  const o = s.objections;
+  sheet('异议申诉', ['分类', '项目', '件数'], [
+    ...o.byScope.map((x) => ['异议类型', x.label, x.count]),
+    ...o.byOutcome.map((x) => ['处理结果', x.label, x.count]),
+    ['合计', '提交', o.filed],
+    ['合计', '处理中', o.open],
+    ['合计', '超期', o.overdue],
+    ['合计', '平均办理用时（工作日）', days(o.averageWorkingDays)],
+  ]);
+  const c = s.commitments;
+  sheet('信用承诺', ['承诺类型', '作出', '履约', '违诺'], [...c.byKind.map((k) => [k.label, k.made, k.kept, k.breached]), ['合计', c.made, c.kept, c.breached]]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }
