@@ -236,6 +236,12 @@ test('repair, objections and commitments of November: estimates for D1, D2, C1/C
   assert.deepEqual(keys('D2').sort(), ['objectionHandlingDays', 'objectionShare']);
   assert.ok(keys('C1').includes('commitments') && keys('C2').includes('commitments'));
   assert.deepEqual(y2020.estimates.repairs, { applied: 3, approved: 1, refused: 1 });
+  // The 通报 shows them in its indicator table's 本地测算 column.
+  const report = await t.app.inject({ method: 'GET', url: `/api/monitoring/report?tree=2020&month=${M}&format=html`, headers: { cookie: sessions.auditor.cookie } });
+  assert.equal(report.statusCode, 200, report.body.slice(0, 300));
+  for (const text of ['信用修复申请 受理 3 件，准予 1 件，不予 1 件', '信用修复平均办理时间 3.5 个工作日', '异议平均办理时间 4.0 个工作日', '信用承诺 作出 4 件，履约 1 件，违诺 1 件']) {
+    assert.ok(report.body.includes(text), text);
+  }
 
   // The credit office's statistics API.
   const url = '/api/stats/credit-services?from=2026-11-01&to=2026-11-30';
