@@ -15,6 +15,7 @@ import { createNotifier } from '../../platform/notifier.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import { mulberry32 } from '../../platform/random.ts';
 import { scorecardsFor } from '../assessment/index.ts';
+import { updateDepartment } from '../auth/auth.service.ts';
 import { generateUscc } from '../codes/index.ts';
 import { makeVoluntaryCommitment, markFulfilment } from '../commitments/index.ts';
 import { installBuiltinListTypes, registerEntry } from '../lists/index.ts';
@@ -302,6 +303,22 @@ test('repair, objections and commitments of November: estimates for D1, D2, C1/C
     assert.equal((await scorecardsFor(t.db, M, on('2026-11-30'))).weights.handling, 0);
   } finally {
     await t.db.deleteFrom('settings').where('key', '=', 'monitoring.scorecardWeights').execute();
+  }
+});
+
+test('the credit-services .xlsx neutralises a hostile department name (formula injection)', async () => {
+  const old = (await t.db.selectFrom('departments').select('name').where('id', '=', reviewer.departmentId!).executeTakeFirstOrThrow()).name;
+  await updateDepartment(t.db, reviewer.departmentId!, { name: '=HYPERLINK("http://evil.example","市场监管局")' }, ctx);
+  try {
+    const x = await t.app.inject({ method: 'GET', url: '/api/stats/credit-services.xlsx?from=2026-11-01&to=2026-11-30', headers: { cookie: sessions.admin.cookie } });
+    assert.equal(x.statusCode, 200, x.body);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ExcelJS.Buffer);
+    const cell = wb.getWorksheet('信用修复')!.getRow(3).getCell(1);
+    assert.equal(cell.value, `'=HYPERLINK("http://evil.example","市场监管局")`);
+    assert.equal(cell.formula, undefined);
+  } finally {
+    await updateDepartment(t.db, reviewer.departmentId!, { name: old }, ctx);
   }
 });
 
