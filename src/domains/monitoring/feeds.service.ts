@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/index.ts';
 import { neutraliseCell } from '../../platform/spreadsheet.ts';
+import { chinaToday } from '../../platform/workCalendar.ts';
 import { commitmentsByKind } from '../commitments/index.ts';
 import { blacklistFigures, listStatistics } from '../lists/index.ts';
 import { objectionStats } from '../objections/index.ts';
@@ -29,13 +30,16 @@ export function monthDays(month: string): { from: string; to: string } {
 export async function creditServiceEstimates(db: DbOrTx, month: string, publishedRecords: number, at: Date = new Date()): Promise<LocalEstimates> {
   const p = monthDays(month);
   const out: LocalEstimates = {};
-  const black = await blacklistFigures(db, p.from, p.to);
+  // "In force at the end" of the current month means today: an entry ending later this month is still in force.
+  const today = chinaToday(at);
+  const end = today >= p.from && today < p.to ? today : p.to;
+  const black = await blacklistFigures(db, p.from, end);
   if (black.published > 0) out.blacklistPublicityCount = black.published;
   if (black.organisationEntries > 0 || black.organisationEntriesAdded > 0) {
     out.organisationBlacklistEntries = { inForce: black.organisationEntries, added: black.organisationEntriesAdded };
   }
   if (black.organisations > 0 && black.blackOrganisations > 0) out.blacklistEnterpriseShare = { black: black.blackOrganisations, organisations: black.organisations };
-  const lists = await listStatistics(db, p.from, p.to);
+  const lists = await listStatistics(db, p.from, end);
   if (lists.redSubjects > 0 && lists.redShare !== null) out.redListShare = lists.redShare;
 
   const ev = await sanctionsEvidence(db, p);

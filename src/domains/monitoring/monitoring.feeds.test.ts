@@ -26,6 +26,7 @@ import { applyForRepair, decideRepair, forwardRepair } from '../repair/repair.se
 import { installShippedMeasures, runCheck } from '../sanctions/index.ts';
 import { markNotable, recordFeedback } from '../sanctions/feedback.service.ts';
 import { ESTIMATE_DEFS, type LocalEstimates } from './estimates.ts';
+import { creditServiceEstimates } from './feeds.service.ts';
 import { localEstimates } from './index.service.ts';
 import { currentMonth } from './period.ts';
 
@@ -167,6 +168,17 @@ test('the list register: 黑名单企业占比, 单位黑名单记录, 黑名单
   assert.equal(gen1.json().indicators.find((i: { code: string }) => i.code === 'PF4').estimates.find((x: { key: string }) => x.key === 'organisationBlacklistEntries').text, '在列 2 条，本期新列入 1 条');
   const y2020 = await t.app.inject({ method: 'GET', url: `/api/monitoring/compare?tree=2020&month=${M}`, headers: { cookie: sessions.auditor.cookie } });
   assert.ok(keysOf(y2020.json(), 'B3').includes('redListShare'));
+});
+
+test('in the current month, "in force at the end" means today: an entry ending later in the month still counts', async () => {
+  const c = await t.db.selectFrom('records').select('subject_id').where('doc_no', 'like', '%〕93%').executeTakeFirstOrThrow();
+  await registerEntry(t.db, { listType: 'ZFCGSX', subjectId: c.subject_id!, decisionNo: '宁财采〔2026〕11号', origin: 'local', status: 'listed', listedOn: '2026-11-01', expiresOn: '2026-11-20' });
+  const midMonth = await creditServiceEstimates(t.db, M, 0, on('2026-11-15'));
+  assert.deepEqual(midMonth.organisationBlacklistEntries, { inForce: 3, added: 2 });
+  assert.equal(midMonth.blacklistEnterpriseShare!.black, 2);
+  const later = await creditServiceEstimates(t.db, M, 0, on('2026-12-05'));
+  assert.deepEqual(later.organisationBlacklistEntries, { inForce: 2, added: 2 }, 'a past month is taken at its last day');
+  assert.equal(later.blacklistEnterpriseShare!.black, 1);
 });
 
 test('pre-action checks, measures applied, feedback and published cases: the 2020 tree’s 事前 (C1) and 事后 (C3)', async () => {
