@@ -66,6 +66,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'sanctions/check', name: 'console-sanctions-check', component: () => import('./console/sanctions/SanctionsCheckPage.vue'), meta: { title: '事前核查', menuKey: 'sanctions-check' } },
       { path: 'sanctions/stats', name: 'console-sanctions-stats', component: () => import('./console/sanctions/SanctionsStatsPage.vue'), meta: { title: '联合奖惩统计', menuKey: 'sanctions-stats' } },
       { path: 'sanctions/measures', name: 'console-sanctions-measures', component: () => import('./console/sanctions/MeasuresPage.vue'), meta: { title: '措施清单', menuKey: 'sanctions-measures' } },
+      { path: 'stats/credit-services', name: 'console-credit-services-stats', component: () => import('./console/CreditServicesStatsPage.vue'), meta: { title: '信用服务统计', menuKey: 'credit-services-stats' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },

@@ -10,7 +10,7 @@ export const BinaryResponse = Type.String({ format: 'binary' });
 
 export const ScorecardsQuery = Type.Object({ month: Type.Optional(MonthString) });
 
-const Weights = Type.Object({ volume: Type.Number(), timeliness: Type.Number(), firstPass: Type.Number(), correction: Type.Number(), feedback: Type.Number() });
+const Weights = Type.Object({ volume: Type.Number(), timeliness: Type.Number(), firstPass: Type.Number(), correction: Type.Number(), feedback: Type.Number(), handling: Type.Number() });
 
 export const ScorecardsResponse = Type.Object({
   month: Type.String(),
@@ -35,6 +35,8 @@ export const ScorecardsResponse = Type.Object({
       uncorrected: Type.Integer({ description: '未更正：至今未重新报送的退回条数' }),
       avgCorrectionDays: Nullable(Type.Number({ description: '平均更正用时（工作日，按节假日安排计算）；没有已更正的退回时为 null' })),
       feedbackRate: Nullable(Type.Number({ description: '联合奖惩反馈率：本月有措施的核查中已全部反馈的比例；没有须反馈的核查时为 null' })),
+      handlingOwed: Type.Integer({ description: '本月到期（或已办结）的信用修复决定和异议核实件数' }),
+      handlingRate: Nullable(Type.Number({ description: '修复异议按期办结率：按期（工作日期限）办结的比例；本月没有应办件时为 null' })),
       items: Type.Array(Type.Object({ catalogItem: Type.String(), reported: Type.Integer(), expected: Nullable(Type.Number()) })),
       components: Weights,
     }),

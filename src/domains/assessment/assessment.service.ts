@@ -11,9 +11,11 @@ import { getVersion as getCatalogVersion, type CatalogItem } from '../catalog/in
 import { committedBatchCounts, matchHeaders, rejectingBatches, rejectionCorrections, type RejectKeySpec } from '../ingest/index.ts';
 import { getSetting } from '../../platform/settings.ts';
 import { memberDepartments } from '../auth/index.ts';
+import { objectionHandlingByDepartment } from '../objections/index.ts';
+import { repairHandlingByDepartment } from '../repair/index.ts';
 import { feedbackByDepartment } from '../sanctions/index.ts';
 import { AssessmentError } from './errors.ts';
-import { DEFAULT_SCORECARD_WEIGHTS, scorecards, validateScorecardWeights, type Expectation, type Scorecard, type ScorecardWeights, type SubmissionRecord } from './scorecards.ts';
+import { DEFAULT_SCORECARD_WEIGHTS, scorecards, validateScorecardWeights, type Expectation, type HandlingStat, type Scorecard, type ScorecardWeights, type SubmissionRecord } from './scorecards.ts';
 import { checkMonth, monthInstants } from './util.ts';
 
 export const EXPECTED_VOLUMES_KEY = 'monitoring.expectedVolumes';
@@ -32,10 +34,12 @@ export const SCORECARD_WEIGHTS_KEY = 'monitoring.scorecardWeights';
 
 // Receipts and stored rejections give volume, timeliness, first pass and correction turnaround;
 // joint-punishment feedback (docs/domain/04-joint-measures.md §4.2 step 3) comes from the sanctions domain's
-// checks: the share of checks with measures that the department fully fed back on. The default
-// (0.35 / 0.25 / 0.2 / 0.1 / 0.1) adds up to 1; the settings row `monitoring.scorecardWeights` may
+// checks: the share of checks with measures that the department fully fed back on. Handling (issue 15 §1:
+// overdue items count in the scorecards) is the share of repair decisions and objection verifications owed in
+// the month that the department made within its working-day deadline (the repair and objection settings). The
+// default (0.3 / 0.2 / 0.2 / 0.1 / 0.1 / 0.1) adds up to 1; the settings row `monitoring.scorecardWeights` may
 // replace it with other weights that also add up to 1.
-export const BATCH_SCORECARD_WEIGHTS: ScorecardWeights = { ...DEFAULT_SCORECARD_WEIGHTS, volume: 0.35, timeliness: 0.25, feedback: 0.1 };
+export const BATCH_SCORECARD_WEIGHTS: ScorecardWeights = { ...DEFAULT_SCORECARD_WEIGHTS, volume: 0.3, timeliness: 0.2, feedback: 0.1, handling: 0.1 };
 // A late record counts as reported after the 7-working-day deadline (docs/domain/01-sgs.md §1.1).
 const DEADLINE_DAYS = 7;
 // Correction within 5 working days scores full marks, falling linearly to nothing at 20 (the core's defaults, [M]).
@@ -49,22 +53,27 @@ const ScorecardWeightsSchema = Type.Object(
     firstPass: Type.Number({ minimum: 0 }),
     correction: Type.Number({ minimum: 0 }),
     feedback: Type.Optional(Type.Number({ minimum: 0 })),
+    handling: Type.Optional(Type.Number({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
 
-/** The scorecard weights: the settings row when present (checked: non-negative, adding up to 1), else the default. */
+/**
+ * The scorecard weights: the settings row when present (checked: non-negative, adding up to 1), else the default.
+ * A row written before `feedback` or `handling` existed leaves them out: they are 0 there, so its own weights
+ * still add up to 1 and keep their meaning.
+ */
 async function scorecardWeights(db: DbOrTx): Promise<ScorecardWeights> {
   const value = await getSetting(db, SCORECARD_WEIGHTS_KEY);
   if (value === undefined || value === null) return BATCH_SCORECARD_WEIGHTS;
   const bad = (detail: string) =>
     new AppError(
       'invalid_setting',
-      `设置项 ${SCORECARD_WEIGHTS_KEY} 格式错误：${detail}。应为 {"volume":0.4,"timeliness":0.3,"firstPass":0.2,"correction":0.1,"feedback":0}，合计为 1`,
+      `设置项 ${SCORECARD_WEIGHTS_KEY} 格式错误：${detail}。应为 {"volume":0.3,"timeliness":0.2,"firstPass":0.2,"correction":0.1,"feedback":0.1,"handling":0.1}，合计为 1`,
       500,
     );
   if (!Value.Check(ScorecardWeightsSchema, value)) throw bad('须为非负数');
-  const weights: ScorecardWeights = { ...value, feedback: value.feedback ?? 0 };
+  const weights: ScorecardWeights = { ...value, feedback: value.feedback ?? 0, handling: value.handling ?? 0 };
   try {
     return validateScorecardWeights(weights);
   } catch (e) {
@@ -147,6 +156,18 @@ async function correctionGroups(db: DbOrTx, start: Date, end: Date): Promise<Map
   return out;
 }
 
+/**
+ * Repair decisions (deadline `decide_due`, docs/domain/03-publicity.md §3.3) and objection verifications (the
+ * department's `departmentDays`, §3.4) whose deadline falls in the month, per department: owed once the deadline
+ * has passed or the item was decided, on time when decided by the deadline.
+ */
+async function handlingOf(db: DbOrTx, month: string, at: Date): Promise<HandlingStat[]> {
+  const [y, m] = month.split('-').map(Number);
+  const range = { from: `${month}-01`, to: `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}` };
+  const all = [...(await repairHandlingByDepartment(db, range, at)), ...(await objectionHandlingByDepartment(db, range, at))];
+  return all.map((h) => ({ department: String(h.departmentId), month, owed: h.owed, onTime: h.onTime }));
+}
+
 export interface ScorecardsResult {
   month: string;
   weights: ScorecardWeights;
@@ -160,7 +181,7 @@ export interface ScorecardsResult {
  * turnaround of the rejected rows from the stored rejections (see `correctionGroups`). The counts
  * are expanded into the per-record facts the core takes (shared objects, so memory stays small).
  */
-export async function scorecardsFor(db: DbOrTx, month: string): Promise<ScorecardsResult> {
+export async function scorecardsFor(db: DbOrTx, month: string, at: Date = new Date()): Promise<ScorecardsResult> {
   checkMonth(month);
   const weights = await scorecardWeights(db);
   const members = await memberDepartments(db);
@@ -191,8 +212,9 @@ export async function scorecardsFor(db: DbOrTx, month: string): Promise<Scorecar
   }
   const exp = await expectations(db, members);
   const feedback = (await feedbackByDepartment(db, start, end)).map((f) => ({ department: String(f.departmentId), month, required: f.required, given: f.given }));
+  const handling = await handlingOf(db, month, at);
   const cards = scorecards(
-    { departments: [...departments].map(([id, name]) => ({ id, name })), expectations: exp, records, feedback },
+    { departments: [...departments].map(([id, name]) => ({ id, name })), expectations: exp, records, feedback, handling },
     {
       month,
       weights,
@@ -228,6 +250,8 @@ export function scorecardsView(r: ScorecardsResult) {
       uncorrected: c.uncorrected,
       avgCorrectionDays: c.avgCorrectionDays,
       feedbackRate: c.feedbackRate,
+      handlingOwed: c.handlingOwed,
+      handlingRate: c.handlingRate,
       items: c.items,
       components: c.components,
     })),
@@ -240,7 +264,7 @@ const share = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000
 export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> {
   return writeSheet(
     '部门考核',
-    ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '联合奖惩反馈率', '综合得分'],
+    ['排名', '部门', '月份', '上报条数', '应报条数', '完成率', '按时上报率', '一次通过率', '退回条数', '已更正', '未更正', '平均更正用时（工作日）', '联合奖惩反馈率', '修复异议应办件数', '修复异议按期办结率', '综合得分'],
     result.cards.map((c) => [
       c.rank ?? '—',
       c.name,
@@ -255,8 +279,10 @@ export async function scorecardsXlsx(result: ScorecardsResult): Promise<Buffer> 
       c.uncorrected,
       c.avgCorrectionDays === null ? '—' : c.avgCorrectionDays,
       share(c.feedbackRate),
+      c.handlingOwed,
+      share(c.handlingRate),
       c.status === 'not_reported' ? '未报送' : c.score,
     ]),
-    [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 14, 10],
+    [6, 28, 10, 10, 10, 10, 12, 12, 10, 10, 10, 22, 14, 16, 18, 10],
   );
 }

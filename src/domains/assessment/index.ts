@@ -9,6 +9,8 @@ export {
   type Department,
   type Expectation,
   type FeedbackStat,
+  type HandlingStat,
+  type ScorecardWeightsInput,
   type Scorecard,
   type ScorecardOptions,
   type ScorecardWeights,

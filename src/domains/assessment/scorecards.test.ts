@@ -115,3 +115,38 @@ test('formula injection is neutralised in the .xlsx export', async () => {
   assert.ok(names.every((v) => typeof v === 'string' && v.startsWith("'")), JSON.stringify(names));
   assert.equal(typeof ws.getRow(2).getCell(1).value, 'number', 'numbers stay numbers');
 });
+
+test('handling of repair and objection items within their deadlines: a table of cases', () => {
+  // Every department reports one on-time, first-pass record, so every other component is 1 and the score shows
+  // the handling part alone: 100 × (0.9 + 0.1 × handling).
+  const weights = { volume: 0.3, timeliness: 0.2, firstPass: 0.2, correction: 0.1, feedback: 0.1, handling: 0.1 };
+  const cases: { name: string; handling: { owed: number; onTime: number }[]; rate: number | null; component: number; score: number; owed: number }[] = [
+    { name: 'nothing owed: null, full marks (silence is not punished where nothing was due)', handling: [], rate: null, component: 1, score: 100, owed: 0 },
+    { name: 'everything decided by the deadline', handling: [{ owed: 3, onTime: 3 }], rate: 1, component: 1, score: 100, owed: 3 },
+    { name: 'one of four late or still open past the deadline', handling: [{ owed: 4, onTime: 3 }], rate: 0.75, component: 0.75, score: 97.5, owed: 4 },
+    { name: 'repair and objection counts add up (2 of 2 repairs, 0 of 2 objections)', handling: [{ owed: 2, onTime: 2 }, { owed: 2, onTime: 0 }], rate: 0.5, component: 0.5, score: 95, owed: 4 },
+    { name: 'all overdue', handling: [{ owed: 2, onTime: 0 }], rate: 0, component: 0, score: 90, owed: 2 },
+  ];
+  for (const c of cases) {
+    const [card] = scorecards(
+      { departments: [{ id: 'd', name: '市甲局' }], expectations: [], records: [rec({ department: 'd' })], handling: c.handling.map((h) => ({ department: 'd', month: '2017-12', ...h })) },
+      { month: '2017-12', weights },
+    );
+    assert.equal(card.handlingRate, c.rate, c.name);
+    assert.equal(card.handlingOwed, c.owed, c.name);
+    assert.equal(card.components.handling, c.component, c.name);
+    assert.equal(card.score, c.score, c.name);
+  }
+  // Another department's or another month's items do not count; a department that reported nothing scores 0.
+  const [other] = scorecards(
+    { departments: [{ id: 'd', name: '市甲局' }], expectations: [], records: [rec({ department: 'd' })], handling: [{ department: 'e', month: '2017-12', owed: 5, onTime: 0 }, { department: 'd', month: '2017-11', owed: 5, onTime: 0 }] },
+    { month: '2017-12', weights },
+  );
+  assert.equal(other.handlingRate, null);
+  const [silent] = scorecards({ departments: [{ id: 'd', name: '市甲局' }], expectations: [], records: [], handling: [{ department: 'd', month: '2017-12', owed: 1, onTime: 1 }] }, { month: '2017-12', weights });
+  assert.equal(silent.components.handling, 0);
+  assert.equal(silent.score, 0);
+  // Weights given without handling (written before it existed) count it as 0 and still add up to 1.
+  const [old] = scorecards({ departments: [{ id: 'd', name: '市甲局' }], expectations: [], records: [rec({ department: 'd' })], handling: [{ department: 'd', month: '2017-12', owed: 2, onTime: 0 }] }, { month: '2017-12' });
+  assert.equal(old.score, 100);
+});

@@ -2,3 +2,4 @@
 // the figures for monitoring and scorecards. Other domains import commitments only from here.
 export { breaches, commitmentStats, makeVoluntaryCommitment, markFulfilment, voluntaryCommitments } from './commitments.service.ts';
 export type { CommitmentStats } from './commitments.schemas.ts';
+export { commitmentsByKind, type CommitmentKindCount } from './commitments.stats.ts';

@@ -79,3 +79,4 @@ export { appendRecordVersion, recordsForObjection, setObjectionMark, type Record
 export { currentContents } from './corrections.ts';
 export { ingestTodos } from './todos.ts';
 export { BATCH_COMMITTED_CHANNEL } from './commit.ts';
+export { recordCountsByField } from './field.stats.ts';

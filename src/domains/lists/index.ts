@@ -9,3 +9,4 @@ export { listsJobs } from './lists.jobs.ts';
 export { publicSubjectEntries, reportListEntries } from './query.ts';
 export type { ListStats, PublicEntry } from './lists.schemas.ts';
 export { startSyncOnCommit, type SyncWake } from './sync.wake.ts';
+export { blacklistFigures, type BlacklistFigures } from './monitoring.stats.ts';

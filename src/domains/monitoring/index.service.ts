@@ -11,6 +11,7 @@ import { batchFigures, monthlyCollection, recordFigures } from '../ingest/index.
 import { registryFigures } from '../subjects/index.ts';
 import { loadChecklist } from './checklist.service.ts';
 import { publishedEventsOfMonth } from './events.service.ts';
+import { creditServiceEstimates } from './feeds.service.ts';
 import {
   ESTIMATE_DEFS,
   MonitoringError,
@@ -205,7 +206,10 @@ async function scoreTableFor(db: DbOrTx, config: Config, q: ScoreQuery) {
   return { city, table, month: q.month ? checkMonth(q.month) : undefined };
 }
 
-/** Figures the database can supply for the month: events by domain, institution counts, and collection (归集) figures. */
+/**
+ * Figures the database can supply for the month: events by domain, institution counts, collection (归集) figures,
+ * and those of the list register, joint punishment, repair, objections and commitments (feeds.service.ts).
+ */
 export async function localEstimates(db: Db, month: string): Promise<LocalEstimates> {
   const period = periodBounds(month, month);
   const counts = await repo.eventCountsByDomain(db, period);
@@ -215,7 +219,6 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   if (f.total > 0) out.rejectionRate = f.rejected / f.total;
   if (f.sgs_accepted > 0) out.onTimeShare = 1 - f.sgs_late / f.sgs_accepted; // 7 working days, docs/domain/01-sgs.md §1.1
   if (f.enterprises > 0 && f.sgs > 0) out.shuanggongshiPer10kEnterprises = (f.sgs / f.enterprises) * 10_000;
-  if (f.black_public > 0) out.blacklistPublicityCount = f.black_public;
   if (f.organisations > 0) out.codeConversion = { converted: f.with_uscc, total: f.organisations };
   if (counts.length) {
     out.eventCounts = defaultTaxonomy().domains.map((d) => {
@@ -227,6 +230,8 @@ export async function localEstimates(db: Db, month: string): Promise<LocalEstima
   out.institutionCounts = { national: s.national, municipal: s.municipal, blank: s.blank };
   out.institutionsOnline = { online: s.online, issued: s.national + s.municipal };
   out.eventsPublished = await publishedEventsOfMonth(db, month);
+  // 黑名单公开 now counts the register's published entries (issue 14 §7), not the 黑名单 catalogue records.
+  Object.assign(out, await creditServiceEstimates(db, month, f.sgs));
   return out;
 }
 

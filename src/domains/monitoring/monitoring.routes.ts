@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { briefingRoutes } from './briefing.routes.ts';
 import { checklistRoutes } from './checklist.routes.ts';
 import { eventRoutes } from './events.routes.ts';
+import { feedsRoutes } from './feeds.routes.ts';
 import { indexRoutes } from './index.routes.ts';
 import { MAX_UPLOAD_BYTES } from './monitoring.http.ts';
 
@@ -19,4 +20,5 @@ export default async function monitoringRoutes(fastify: FastifyInstance): Promis
   checklistRoutes(app);
   indexRoutes(app);
   briefingRoutes(app);
+  feedsRoutes(app);
 }

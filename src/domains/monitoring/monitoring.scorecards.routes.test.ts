@@ -127,7 +127,7 @@ describe('scorecards: correction turnaround', () => {
     // Average 5 working days meets the target: full speed, times the corrected share 2 / 4.
     assert.equal(c.components.correction, 0.5);
     const w = c.weights;
-    const expected = 100 * (w.volume * c.components.volume + w.timeliness * c.components.timeliness + w.firstPass * c.components.firstPass + w.correction * 0.5 + w.feedback * c.components.feedback);
+    const expected = 100 * (w.volume * c.components.volume + w.timeliness * c.components.timeliness + w.firstPass * c.components.firstPass + w.correction * 0.5 + w.feedback * c.components.feedback + w.handling * c.components.handling);
     assert.ok(Math.abs(c.score - expected) < 0.01, `${c.score} ≈ ${expected} (components are rounded to 4 places)`);
   });
 
@@ -193,7 +193,7 @@ describe('scorecards: correction turnaround', () => {
     await t.db.insertInto('settings').values({ key: 'monitoring.scorecardWeights', value: JSON.stringify(weights) }).execute();
     try {
       const c = await cardOf('2026-09', scjgj);
-      assert.deepEqual(c.weights, { ...weights, feedback: 0 });
+      assert.deepEqual(c.weights, { ...weights, feedback: 0, handling: 0 }, 'a row written before feedback and handling existed keeps its own weights');
       const k = c.components;
       const expected = 25 * (k.volume + k.timeliness + k.firstPass + k.correction);
       assert.ok(Math.abs(c.score - expected) < 0.01, `${c.score} ≈ ${expected} (components are rounded to 4 places)`);
