@@ -5,3 +5,4 @@ export { objectionStats } from './objections.stats.ts';
 export { objectionsTodos } from './objections.todos.ts';
 export { objectionSettings, DEFAULT_OBJECTION_SETTINGS, type ObjectionSettings } from './objections.settings.ts';
 export type { ObjectionStats } from './objections.schemas.ts';
+export { objectionsJobs, objectionDeadlineNotices } from './objections.deadlines.ts';

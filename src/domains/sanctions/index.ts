@@ -11,3 +11,4 @@ export { screenFile, MAX_SCREENING_ROWS, type ScreeningResult, type ScreeningSum
 export { sanctionsJobs } from './screening.job.ts';
 /** The department desk's to-dos of this domain (the lead wires them into src/shell/todos.ts). */
 export const sanctionsTodos: TodoProvider[] = [checksWithoutFeedback];
+export { feedbackDeadlineJobs, feedbackDeadlineNotices } from './feedback.deadlines.ts';
