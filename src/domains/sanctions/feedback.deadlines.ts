@@ -10,7 +10,8 @@ import type { JobDefinition } from '../../platform/jobs.ts';
 import { createNotifier, type Notifier } from '../../platform/notifier.ts';
 import { chinaToday, isoOfEpochDay, parseIsoDay } from '../../platform/workCalendar.ts';
 import { noticeRecipients } from '../auth/index.ts';
-import { feedbackDays } from './feedback.service.ts';
+import type { TodoProvider } from '../../platform/todos.ts';
+import { feedbackDays, openChecks } from './feedback.service.ts';
 
 /** Sends the due reminders of checks still owing feedback on the day of `at`; returns how many notices went out. */
 export async function feedbackDeadlineNotices(db: DbOrTx, notifier: Notifier, baseUrl: string, at: Date = new Date()): Promise<number> {
@@ -50,3 +51,10 @@ export const feedbackDeadlineJobs: JobDefinition[] = [
     run: async (ctx) => `发送时限提醒 ${await feedbackDeadlineNotices(ctx.db, createNotifier(), ctx.config.publicBaseUrl)} 条`,
   },
 ];
+
+/** The credit office's to-do: checks past their feedback deadline in any department (its overview page). */
+export const overdueFeedbackForOffice: TodoProvider = async (db, user) => {
+  if (user.role !== 'admin') return [];
+  const overdue = (await openChecks(db)).reduce((s, g) => s + g.overdue, 0);
+  return overdue ? [{ key: 'sanctions.feedback_overdue', label: '逾期未反馈的联合奖惩核查', count: overdue, overdue, link: '/console/sanctions/stats' }] : [];
+};
