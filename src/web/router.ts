@@ -66,6 +66,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'sanctions/check', name: 'console-sanctions-check', component: () => import('./console/sanctions/SanctionsCheckPage.vue'), meta: { title: '事前核查', menuKey: 'sanctions-check' } },
       { path: 'sanctions/stats', name: 'console-sanctions-stats', component: () => import('./console/sanctions/SanctionsStatsPage.vue'), meta: { title: '联合奖惩统计', menuKey: 'sanctions-stats' } },
       { path: 'sanctions/measures', name: 'console-sanctions-measures', component: () => import('./console/sanctions/MeasuresPage.vue'), meta: { title: '措施清单', menuKey: 'sanctions-measures' } },
+      { path: 'workflow-settings', name: 'console-workflow-settings', component: () => import('./console/WorkflowSettingsPage.vue'), meta: { title: '修复与异议设置', menuKey: 'workflow-settings' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },

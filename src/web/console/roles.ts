@@ -72,7 +72,8 @@ export type MenuKey =
   | 'commitments'
   | 'sanctions-check'
   | 'sanctions-stats'
-  | 'sanctions-measures';
+  | 'sanctions-measures'
+  | 'workflow-settings';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -133,6 +134,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'sanctions-check', label: '事前核查', path: '/console/sanctions/check', roles: ['reporter', 'reviewer'] },
   { key: 'sanctions-stats', label: '联合奖惩统计', path: '/console/sanctions/stats', roles: ['admin', 'auditor'] },
   { key: 'sanctions-measures', label: '措施清单', path: '/console/sanctions/measures', roles: ALL_ROLES },
+  // 修复与异议设置 (issue 15 §4): the credit office's deadlines and limits; the auditor reads, only admin saves.
+  { key: 'workflow-settings', label: '修复与异议设置', path: '/console/workflow-settings', roles: ['admin', 'auditor'] },
 ];
 
 /** Menu entries the given role may see, in display order. */
