@@ -14,7 +14,8 @@ import { generateUscc } from '../codes/index.ts';
 import { refreshPublicity } from '../publicity/index.ts';
 import { companyPenaltyRows } from '../reports/reports.fixtures.ts';
 import { repairDeadlineNotices } from './repair.deadlines.ts';
-import { applyForRepair, forwardRepair, repairQueue, type RepairApplicationInput, type RepairDeps } from './repair.service.ts';
+import { applyForRepair, forwardRepair, repairQueue, repairTodoItems, type RepairApplicationInput, type RepairDeps } from './repair.service.ts';
+import { countsByPage } from '../../platform/todos.ts';
 import { DEFAULT_REPAIR_SETTINGS, REPAIR_SETTINGS_KEY } from './repair.settings.ts';
 
 let t: TestApp;
@@ -171,4 +172,12 @@ test('the queue: the credit office sees every open application, the deciding dep
   assert.ok(q.some((x) => x.status === 'submitted'));
   const overdueFirst = q.findIndex((x) => !x.overdue);
   assert.ok(overdueFirst === -1 || q.slice(overdueFirst).every((x) => !x.overdue), 'overdue first');
+  // The credit office's badge counts each late application once: a late one still to forward is not also counted
+  // among the late ones at a department.
+  const late = q.filter((x) => x.overdue);
+  assert.ok(late.some((x) => x.status === 'submitted') && late.some((x) => x.status === 'forwarded'));
+  const [page] = countsByPage(await repairTodoItems(t.db, admin, on('2026-10-20')));
+  assert.equal(page.path, '/console/repair');
+  assert.equal(page.overdue, late.length);
+  assert.equal(page.count, q.filter((x) => x.status === 'submitted').length + late.filter((x) => x.status === 'forwarded').length);
 });
