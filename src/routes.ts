@@ -16,6 +16,9 @@ import objectionsRoutes from './domains/objections/objections.routes.ts';
 import commitmentsRoutes from './domains/commitments/commitments.routes.ts';
 import deskRoutes from './platform/desk.routes.ts';
 import sanctionsRoutes from './domains/sanctions/sanctions.routes.ts';
+import repairSettingsRoutes from './domains/repair/repair.settings.routes.ts';
+import objectionSettingsRoutes from './domains/objections/objections.settings.routes.ts';
+import sanctionsSettingsRoutes from './domains/sanctions/sanctions.settings.ts';
 
 export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   codesRoutes,
@@ -34,4 +37,7 @@ export const domainRoutes: Array<(app: FastifyInstance) => Promise<void>> = [
   commitmentsRoutes,
   deskRoutes,
   sanctionsRoutes,
+  repairSettingsRoutes,
+  objectionSettingsRoutes,
+  sanctionsSettingsRoutes,
 ];

@@ -285,6 +285,8 @@ export interface NotificationsTable {
   status: 'logged' | 'sent' | 'failed';
   error: string | null;
   created_at: Generated<Timestamp>;
+  /** Set for a notice sent at most once (deadline reminders; migration 20261208T0820a). */
+  once_key: string | null;
 }
 
 /** A run of a job (src/platform/jobs.ts; migration 20261207T0700_jobs). */

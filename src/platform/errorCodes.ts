@@ -194,6 +194,7 @@ export const ERRORS = {
   validation_failed: { status: 400, message: '请求参数不合法' },
   verify_failed: { status: 400, message: '一致性检查未通过，详见上方报告' },
   weak_password: { status: 400, message: '密码至少 10 位，且须同时包含字母和数字' },
+  workflow_settings_invalid: { status: 400, message: '设置不合法' },
   xls_unreadable: { status: 422, message: '无法读取 .xls 文件，请另存为 .xlsx 后重新上传' },
   xlsx_unreadable: { status: 422, message: '无法读取 xlsx 文件，请用 Excel 打开后重新保存再上传' },
   zip_bomb: { status: 422, message: '文件解压后体积异常，为保护系统已拒绝处理' },

@@ -35,3 +35,33 @@ test('without an outside sender a notice is logged; a failing gateway is recorde
   );
   assert.deepEqual(sent, ['13800000000']);
 });
+
+test('notifyOnce: the first call with a key logs and sends; later ones, also concurrent, do neither', async () => {
+  const sent: string[] = [];
+  const mail: OutsideSender = {
+    channel: 'mail',
+    accepts: (r) => r.startsWith('user:'),
+    send: async (n) => {
+      if (n.recipient === 'user:9') throw new Error('邮件服务器拒收');
+      sent.push(n.recipient);
+    },
+  };
+  const n = createNotifier([mail]);
+  const once = (recipient: string) => n.notifyOnce(t.db, `deadline:objection:7:2026-10-13:due:${recipient}`, { ...notice(recipient), ref: 'objection:7' });
+  const [a, b] = await Promise.all([once('user:1'), once('user:1')]);
+  assert.equal([a, b].filter((x) => x !== null).length, 1, 'one of two concurrent calls wins');
+  assert.equal(await once('user:1'), null);
+  assert.notEqual(await once('user:2'), null, 'another recipient is another notice');
+  assert.notEqual(await once('user:9'), null);
+  assert.equal(await once('user:9'), null, 'a failed send is recorded, not retried by the next run');
+  const rows = await noticesFor(t.db, 'objection:7');
+  assert.deepEqual(
+    rows.map((r) => [r.recipient, r.channel, r.status, r.error]),
+    [
+      ['user:1', 'mail', 'sent', null],
+      ['user:2', 'mail', 'sent', null],
+      ['user:9', 'mail', 'failed', '邮件服务器拒收'],
+    ],
+  );
+  assert.deepEqual(sent, ['user:1', 'user:2']);
+});

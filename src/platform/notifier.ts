@@ -26,6 +26,11 @@ export interface OutsideSender {
 export interface Notifier {
   /** Logs the notice and, when an outside sender accepts the recipient, sends it; returns the log row's id. */
   notify(db: DbOrTx, notice: Notice): Promise<string>;
+  /**
+   * The notice at most once per `onceKey`, across runs and processes: the log row is claimed first (a unique key),
+   * then sent; returns the row's id, or null when that key was logged before (nothing is sent again).
+   */
+  notifyOnce(db: DbOrTx, onceKey: string, notice: Notice): Promise<string | null>;
 }
 
 /**
@@ -61,6 +66,27 @@ export function createNotifier(senders: readonly OutsideSender[] = []): Notifier
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    async notifyOnce(db, onceKey, notice) {
+      // Claim before sending: of two runners only the one whose insert wins sends, so a reminder never goes twice.
+      const row = await db
+        .insertInto('notifications')
+        .values({ channel: 'log', recipient: notice.recipient, topic: notice.topic, ref: notice.ref ?? null, subject: notice.subject, body: notice.body, status: 'logged', error: null, once_key: onceKey })
+        .onConflict((oc) => oc.column('once_key').where('once_key', 'is not', null).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return null;
+      const sender = senders.find((s) => s.accepts(notice.recipient));
+      if (sender) {
+        let error: string | null = null;
+        try {
+          await sender.send(notice);
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+        await db.updateTable('notifications').set({ channel: sender.channel, status: error ? 'failed' : 'sent', error }).where('id', '=', row.id).execute();
+      }
       return row.id;
     },
   };

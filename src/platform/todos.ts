@@ -37,3 +37,28 @@ export function sortTodos(items: readonly TodoItem[]): TodoItem[] {
     .sort((a, b) => rank(a.t) - rank(b.t) || (b.t.overdue ?? 0) - (a.t.overdue ?? 0) || a.i - b.i)
     .map((x) => x.t);
 }
+
+/** One console page's badge: the user's to-dos that link to it, and how many of them are overdue. */
+export interface PageCount {
+  /** The console path the to-dos link to, without the query, e.g. '/console/repair'. */
+  path: string;
+  count: number;
+  overdue: number;
+}
+
+/**
+ * The navigation's badges (issue 15 §4): the to-dos summed by the page they link to, pages with work only.
+ * Providers keep their items disjoint (an item counted once), so the sum is the page's work.
+ */
+export function countsByPage(items: readonly TodoItem[]): PageCount[] {
+  const by = new Map<string, PageCount>();
+  for (const t of items) {
+    if (t.count <= 0) continue;
+    const path = t.link.split(/[?#]/)[0];
+    const p = by.get(path) ?? { path, count: 0, overdue: 0 };
+    p.count += t.count;
+    p.overdue += t.overdue ?? 0;
+    by.set(path, p);
+  }
+  return [...by.values()];
+}

@@ -6,6 +6,7 @@ import { listsTodos } from '../domains/lists/index.ts';
 import { repairTodos } from '../domains/repair/index.ts';
 import { objectionsTodos } from '../domains/objections/index.ts';
 import { sanctionsTodos } from '../domains/sanctions/index.ts';
+import { overdueFeedbackForOffice } from '../domains/sanctions/index.ts';
 
 /** The desk's providers, by domain. */
 export const TODO_PROVIDERS: TodoProvider[] = [
@@ -14,4 +15,5 @@ export const TODO_PROVIDERS: TodoProvider[] = [
   ...repairTodos,
   ...objectionsTodos,
   ...sanctionsTodos,
+  overdueFeedbackForOffice,
 ];

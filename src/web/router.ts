@@ -67,6 +67,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'sanctions/stats', name: 'console-sanctions-stats', component: () => import('./console/sanctions/SanctionsStatsPage.vue'), meta: { title: '联合奖惩统计', menuKey: 'sanctions-stats' } },
       { path: 'sanctions/measures', name: 'console-sanctions-measures', component: () => import('./console/sanctions/MeasuresPage.vue'), meta: { title: '措施清单', menuKey: 'sanctions-measures' } },
       { path: 'stats/credit-services', name: 'console-credit-services-stats', component: () => import('./console/CreditServicesStatsPage.vue'), meta: { title: '信用服务统计', menuKey: 'credit-services-stats' } },
+      { path: 'workflow-settings', name: 'console-workflow-settings', component: () => import('./console/WorkflowSettingsPage.vue'), meta: { title: '修复与异议设置', menuKey: 'workflow-settings' } },
       { path: ':rest(.*)*', name: 'console-not-found', component: () => import('./console/NotFoundPage.vue'), meta: { title: '页面不存在', menuKey: 'dashboard' } },
     ],
   },

@@ -6,3 +6,4 @@ export { objectionsTodos } from './objections.todos.ts';
 export { objectionSettings, DEFAULT_OBJECTION_SETTINGS, type ObjectionSettings } from './objections.settings.ts';
 export type { ObjectionStats } from './objections.schemas.ts';
 export { objectionHandlingByDepartment } from './handling.stats.ts';
+export { objectionsJobs, objectionDeadlineNotices } from './objections.deadlines.ts';

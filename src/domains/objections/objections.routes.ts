@@ -45,8 +45,9 @@ function perMinute(max: number, what: string) {
 const STAFF = ['admin', 'auditor', 'reporter', 'reviewer', 'district_admin'] as const;
 const Params = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
 const Ok = Type.Object({ ok: Type.Literal(true) });
-// Five files of 5 MB as base64 in JSON, with room for the text fields.
-const FILING_BODY_LIMIT = 40 * 1024 * 1024;
+// The largest evidence the settings allow (OBJECTION_LIMIT_CAPS: ten files of 5 MB) as base64 in JSON, with room
+// for the text fields; the settings in force are checked per file by the service.
+const FILING_BODY_LIMIT = 72 * 1024 * 1024;
 
 /** Registers the objection routes (portal and console). */
 export default async function objectionsRoutes(fastify: FastifyInstance): Promise<void> {

@@ -66,7 +66,8 @@ async function step(trx: Tx, objectionId: string, s: 'filed' | 'material_request
 export async function fileObjection(db: Db, env: ObjectionEnv, input: FileInputBody, ctx: AuditContext): Promise<FiledAnswerDto> {
   const now = env.now ?? new Date();
   if (!input.pledgeConfirmed) throw new AppError('objection_invalid', '请阅读并确认《异议申诉信用承诺书》', 422);
-  const files = checkEvidence(input.files, { required: true });
+  const limits = await objectionSettings(db);
+  const files = checkEvidence(input.files, { required: true, maxFiles: limits.maxFiles, maxFileBytes: limits.maxFileBytes });
   const ids = [...new Set(input.recordIds)];
   const records = await recordsForObjection(db, ids);
   // One answer for a missing record and for another subject's record: nothing about other records leaks.
@@ -194,9 +195,9 @@ export async function lookupObjection(db: Db, secret: string, queryCode: string,
 /** The applicant adds the missing material (only while it is asked for); back to 初审 with a new deadline. */
 export async function addMaterial(db: Db, env: ObjectionEnv, input: { queryCode: string; subjectCode: string; note?: string; files: FileInputBody['files'] }, ctx: AuditContext): Promise<PublicObjectionDto> {
   const now = env.now ?? new Date();
-  const files = checkEvidence(input.files, { required: true });
-  const o = await byCodes(db, env.secret, input.queryCode, input.subjectCode, ctx);
   const settings = await objectionSettings(db);
+  const files = checkEvidence(input.files, { required: true, maxFiles: settings.maxFiles, maxFileBytes: settings.maxFileBytes });
+  const o = await byCodes(db, env.secret, input.queryCode, input.subjectCode, ctx);
   const dueOn = dueAfter(await calendarOf(db), now, settings.precheckDays);
   await db.transaction().execute(async (trx) => {
     const moved = await trx

@@ -11,3 +11,4 @@ export { repairRoutesWith, type RepairRouteOptions } from './repair.routes.ts';
 /** The desk's repair to-dos: applications to forward (credit office), to decide (department), overdue ones. */
 export const repairTodos: TodoProvider[] = [(db, user) => repairTodoItems(db, user)];
 export { repairHandlingByDepartment, type HandlingCount } from './repair.stats.ts';
+export { repairJobs, repairDeadlineNotices } from './repair.deadlines.ts';

@@ -618,7 +618,8 @@ export async function repairTodoItems(db: DbOrTx, user: SessionUser, at: Date = 
       .select([
         sql<number>`count(*) FILTER (WHERE status = 'submitted')::int`.as('to_forward'),
         sql<number>`count(*) FILTER (WHERE status = 'submitted' AND answer_due < ${today})::int`.as('to_forward_overdue'),
-        sql<number>`count(*) FILTER (WHERE status IN ('submitted', 'forwarded') AND (answer_due < ${today} OR decide_due < ${today}))::int`.as('overdue'),
+        // Late at a department; late ones still to forward are in to_forward's overdue (a badge sums both, once each).
+        sql<number>`count(*) FILTER (WHERE status = 'forwarded' AND (answer_due < ${today} OR decide_due < ${today}))::int`.as('overdue'),
       ])
       .executeTakeFirstOrThrow();
     const items: TodoItem[] = [];

@@ -15,7 +15,7 @@ import type { SubjectAnswer } from './check.service.ts';
 
 /** Settings key: working days a department has to give feedback on a check with hits (default 10, [M]). */
 export const FEEDBACK_DAYS_KEY = 'sanctions.feedbackWorkingDays';
-const DEFAULT_FEEDBACK_DAYS = 10;
+export const DEFAULT_FEEDBACK_DAYS = 10;
 
 /** One measure's feedback. */
 export interface FeedbackItem {
@@ -74,7 +74,8 @@ export async function recordFeedback(db: DbOrTx, checkId: string, officer: { id:
   return { given: updated.feedback_given, due: updated.feedback_due };
 }
 
-async function feedbackDays(db: DbOrTx): Promise<number> {
+/** Working days a department has to give feedback on a check with hits (the setting, else the default 10). */
+export async function feedbackDays(db: DbOrTx): Promise<number> {
   const v = await getSetting(db, FEEDBACK_DAYS_KEY);
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : DEFAULT_FEEDBACK_DAYS;
 }

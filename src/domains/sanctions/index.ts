@@ -12,3 +12,6 @@ export { sanctionsJobs } from './screening.job.ts';
 /** The department desk's to-dos of this domain (the lead wires them into src/shell/todos.ts). */
 export const sanctionsTodos: TodoProvider[] = [checksWithoutFeedback];
 export { publishedCaseCounts } from './monitoring.stats.ts';
+export { feedbackDeadlineJobs, feedbackDeadlineNotices } from './feedback.deadlines.ts';
+/** The credit office's desk item of this domain: checks past their feedback deadline, all departments. */
+export { overdueFeedbackForOffice } from './feedback.deadlines.ts';

@@ -1,6 +1,7 @@
 // Calls of the staff console. All need the session cookie; writes carry the CSRF token.
 import { fetchFile, request, saveBlob } from './http';
 import type { CreateDepartmentBody } from '../../domains/auth/auth.schemas.ts';
+import type { DeskCounts } from './types';
 import type {
   ApiKeyRow,
   AuditEntry,
@@ -120,4 +121,9 @@ export async function downloadAudit(query: Omit<AuditQuery, 'cursor' | 'limit'>)
   const { blob, headers, filename } = await fetchFile('GET', '/api/audit.xlsx', '审计日志.xlsx', { query: { ...query } });
   saveBlob(blob, filename);
   return { filename, truncated: headers.get('x-truncated') === 'true' };
+}
+
+/** The navigation badges: the user's to-dos summed by console page (GET /api/desk/counts). */
+export function fetchDeskCounts(): Promise<DeskCounts> {
+  return request<DeskCounts>('GET', '/api/desk/counts');
 }

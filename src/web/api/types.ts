@@ -209,3 +209,20 @@ export interface PublicitySettingsChange {
   seriousFineAbove?: number | null;
   fineCeiling?: number | null;
 }
+
+/** One console page's navigation badge (GET /api/desk/counts; src/platform/todos.ts PageCount). */
+export interface PageCount {
+  path: string;
+  count: number;
+  overdue: number;
+}
+
+export interface DeskCounts {
+  pages: PageCount[];
+  partial: boolean;
+}
+
+// The settings forms of repair, objections and feedback deadlines (issue 15 §4), typed from the server's schemas.
+export type { RepairSettingsValuesDto as RepairSettingsValues, RepairSettingsViewDto as RepairSettingsView } from '../../domains/repair/repair.settings.schemas.ts';
+export type { ObjectionSettingsValuesDto as ObjectionSettingsValues, ObjectionSettingsViewDto as ObjectionSettingsView } from '../../domains/objections/objections.settings.schemas.ts';
+export type { FeedbackSettingsViewDto as FeedbackSettingsView } from '../../domains/sanctions/sanctions.settings.schemas.ts';

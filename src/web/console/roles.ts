@@ -73,7 +73,8 @@ export type MenuKey =
   | 'sanctions-check'
   | 'sanctions-stats'
   | 'sanctions-measures'
-  | 'credit-services-stats';
+  | 'credit-services-stats'
+  | 'workflow-settings';
 
 /** Roles that report data (upload, online form); the auditor only reads receipts, records and statistics. */
 export const INGEST_ROLES: readonly Role[] = ['admin', 'district_admin', 'reporter', 'reviewer'];
@@ -136,6 +137,8 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'sanctions-measures', label: '措施清单', path: '/console/sanctions/measures', roles: ALL_ROLES },
   // 信用服务统计 (issue 15 §5): repair, objections and commitments figures for the credit office and auditors.
   { key: 'credit-services-stats', label: '信用服务统计', path: '/console/stats/credit-services', roles: ['admin', 'auditor'] },
+  // 修复与异议设置 (issue 15 §4): the credit office's deadlines and limits; the auditor reads, only admin saves.
+  { key: 'workflow-settings', label: '修复与异议设置', path: '/console/workflow-settings', roles: ['admin', 'auditor'] },
 ];
 
 /** Menu entries the given role may see, in display order. */
