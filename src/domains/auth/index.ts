@@ -5,3 +5,4 @@ export { reportingAuthorities, type ReportingAuthorities } from './authorities.s
 export { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from './departments.data.ts';
 export { departmentsByIds, memberDepartments } from './departments.ts';
 export { departmentReviewRequired } from './departments.ts';
+export { getUser } from './auth.service.ts';
