@@ -38,7 +38,7 @@ export function channelLabel(channel: string | null | undefined): string {
 const CATALOG_STATUS: Record<CatalogStatus, Label> = {
   draft: { label: '草稿', type: 'info' },
   in_review: { label: '待审核', type: 'warning' },
-  active: { label: '已启用', type: 'success' },
+  active: { label: '已发布', type: 'success' },
   retired: { label: '已停用', type: 'info' },
 };
 
