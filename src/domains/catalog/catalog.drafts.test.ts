@@ -124,6 +124,12 @@ test('the database lets a draft change but never a version that left draft', asy
   await assert.rejects(rename('再改名'), /immutable/);
   await assert.rejects(sql`DELETE FROM catalog_versions WHERE item_id = 'local_power_arrears'`.execute(t.db), /cannot be deleted/);
   await assert.rejects(sql`UPDATE catalog_versions SET definition = '{}' WHERE item_id = 'sgs_cf_v2'`.execute(t.db), /immutable/);
+  // A version that was ever active cannot be made a draft again (and then rewritten).
+  await assert.rejects(sql`UPDATE catalog_versions SET status = 'draft' WHERE item_id = 'sgs_cf_v2'`.execute(t.db), /cannot return to review/);
+  await assert.rejects(
+    sql`UPDATE catalog_versions SET status = 'draft', definition = '{}' WHERE item_id = 'sgs_cf_v2'`.execute(t.db),
+    /cannot return to review|immutable/,
+  );
 });
 
 test('each editor route refuses the roles it is not for', async () => {
