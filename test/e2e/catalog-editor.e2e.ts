@@ -60,6 +60,8 @@ test('a drafter adds an enumeration data item in the form, a second admin approv
   await page.getByTestId('catalog-editor-add-field').click();
   const dialog = page.getByTestId('field-dialog');
   await dialog.getByTestId('field-name').fill('欠费等级');
+  // The 字段标识 is suggested from the name's initials; the drafter may still type their own.
+  await page.waitForFunction(() => (document.querySelector('[data-testid=field-code]') as HTMLInputElement | null)?.value === 'QFDJ');
   await dialog.getByTestId('field-code').fill('QF_DJ');
   await dialog.getByTestId('field-type').click();
   await page.getByTestId('field-type-enum').click();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BUILTIN_ITEMS } from '../../domains/catalog/builtin/index.ts';
 import { buildTemplateCsv } from '../../domains/catalog/templates.ts';
 import { validateCatalogItem } from '../../domains/catalog/catalog.model.ts';
-import { blankField, blankItem, checkForm, moveField, requiredText, templatePreview, toDefinition, toForm, type ItemForm } from './catalogEditor';
+import { blankField, blankItem, checkForm, codeFromInitials, itemIdFromInitials, moveField, requiredText, templatePreview, toDefinition, toForm, type ItemForm } from './catalogEditor';
 
 test('every built-in definition goes through the form and back unchanged, and still validates', () => {
   for (const item of BUILTIN_ITEMS) {
@@ -87,4 +87,17 @@ test('the preview is the header row of the template the server builds, with each
   assert.deepEqual(templatePreview(form).map((c) => c.code), ['QF_MC', 'QF_CS', 'QF_DJ'], 'the first cannot move up');
   form.fields[1].inTemplate = false;
   assert.deepEqual(templatePreview(form).map((c) => c.code), ['QF_MC', 'QF_DJ'], 'local extensions stay out of the template');
+});
+
+test('identifiers are suggested from the initials of the Chinese name', () => {
+  const cases: [initials: string, taken: string[], code: string][] = [
+    ['qfdj', [], 'QFDJ'],
+    ['qfdj', ['QFDJ'], 'QFDJ_2'],
+    ['qfdj', ['QFDJ', 'QFDJ_2'], 'QFDJ_3'],
+    ['2024nd', [], 'F2024ND'],
+    ['', [], 'F'],
+  ];
+  for (const [initials, taken, code] of cases) assert.equal(codeFromInitials(initials, taken), code, initials);
+  assert.equal(itemIdFromInitials('GSQFXX'), 'local_gsqfxx');
+  assert.equal(itemIdFromInitials('（）'), '');
 });

@@ -407,3 +407,21 @@ export function requiredText(form: ItemForm, f: FieldForm): string {
   const labels = f.whenValues.map((v) => other?.enumRows.find((r) => r.code === v)?.label ?? v);
   return `${other?.name || f.whenField || '？'}为“${labels.join('或')}”时必填`;
 }
+
+/**
+ * A 字段标识 from the initials of a Chinese name (欠费等级 → QFDJ), so nobody has to invent one: upper-case
+ * letters and digits, a letter first, at most 30 characters, and _2, _3 … when already taken.
+ */
+export function codeFromInitials(initials: string, taken: readonly string[]): string {
+  let base = initials.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 30);
+  if (!/^[A-Z]/.test(base)) base = `F${base}`.slice(0, 30);
+  let code = base;
+  for (let n = 2; taken.includes(code); n++) code = `${base}_${n}`;
+  return code;
+}
+
+/** A 目录项标识 for a new local item from the initials of its name (供水欠费信息 → local_gsqfxx). */
+export function itemIdFromInitials(initials: string): string {
+  const core = initials.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 40);
+  return core ? `local_${core}` : '';
+}
