@@ -129,12 +129,15 @@ export interface CatalogVersionsTable {
   name: string;
   record_type: string;
   definition: Json;
-  status: 'draft' | 'in_review' | 'active' | 'retired';
+  /** 'discarded': a draft given up in the editor (migration 20261208T0825c_catalog_editable_drafts). */
+  status: 'draft' | 'in_review' | 'active' | 'retired' | 'discarded';
   builtin: Generated<boolean>;
   created_by: number | null;
   reviewed_by: number | null;
   created_at: Timestamp;
   activated_at: Timestamp | null;
+  /** When a draft was last saved (migration 20261208T0825c_catalog_editable_drafts). */
+  updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type BatchStatus = 'processing' | 'pending_review' | 'returned' | 'committed' | 'rejected' | 'failed';

@@ -6,3 +6,4 @@ export { CREDIT_OFFICE_CODE, DEPARTMENT_SEEDS, demoDepartmentUscc } from './depa
 export { departmentsByIds, memberDepartments } from './departments.ts';
 export { departmentReviewRequired } from './departments.ts';
 export { noticeRecipients } from './recipients.ts';
+export { getUser } from './auth.service.ts';

@@ -105,17 +105,26 @@ export async function listActiveItems(db: DbOrTx): Promise<CatalogItem[]> {
 
 export interface CatalogVersionRow {
   item: CatalogItem;
-  status: 'draft' | 'in_review' | 'active' | 'retired';
+  /** 'discarded': a draft given up in the editor; never listed, but its number stays taken. */
+  status: 'draft' | 'in_review' | 'active' | 'retired' | 'discarded';
   builtin: boolean;
   createdBy: number | null;
   reviewedBy: number | null;
   createdAt: string;
   activatedAt: string | null;
+  /** When a draft was last saved in the editor; null when never re-saved. */
+  updatedAt: string | null;
 }
 
-/** Every version of every item (for the credit office), newest version first within an item. */
+/** Every version of every item (for the credit office), newest version first within an item; discarded drafts left out. */
 export async function listAllVersions(db: DbOrTx): Promise<CatalogVersionRow[]> {
-  const rows = await db.selectFrom('catalog_versions').selectAll().orderBy('item_id').orderBy('version', 'desc').execute();
+  const rows = await db
+    .selectFrom('catalog_versions')
+    .selectAll()
+    .where('status', '!=', 'discarded')
+    .orderBy('item_id')
+    .orderBy('version', 'desc')
+    .execute();
   return rows.map(toVersionRow);
 }
 
@@ -133,15 +142,18 @@ function toVersionRow(r: {
   reviewed_by: number | null;
   created_at: Date | string;
   activated_at: Date | string | null;
+  updated_at: Date | string | null;
 }): CatalogVersionRow {
   return {
-    item: { ...(r.definition as CatalogItem), status: r.status },
+    // A discarded draft reads as a draft in the definition's own status vocabulary.
+    item: { ...(r.definition as CatalogItem), status: r.status === 'discarded' ? 'draft' : r.status },
     status: r.status,
     builtin: r.builtin,
     createdBy: r.created_by,
     reviewedBy: r.reviewed_by,
     createdAt: new Date(r.created_at).toISOString(),
     activatedAt: r.activated_at ? new Date(r.activated_at).toISOString() : null,
+    updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
   };
 }
 

@@ -5,13 +5,15 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { auditCtx, requireUser } from '../../platform/http.ts';
 import { describeRequired } from './catalog.model.ts';
-import { findActiveItem, listAllVersions } from './catalog.repository.ts';
-import { CatalogItemViewSchema as ItemSchema, type CatalogItem } from './catalog.schemas.ts';
-import { createDraft, transition } from './catalog.service.ts';
+import { findActiveItem, getVersion, listAllVersions } from './catalog.repository.ts';
+import { CatalogItemViewSchema as ItemSchema, CatalogVersionDetailSchema, type CatalogItem } from './catalog.schemas.ts';
+import { STATUS_LABEL, createDraft, transition } from './catalog.service.ts';
+import { discardDraft, updateDraft, versionDetail } from './catalog.drafts.ts';
 import { buildTemplateCsv, buildTemplateXlsx } from './templates.ts';
 
-function toDto(item: CatalogItem, status: string, builtin: boolean) {
+function toDto(item: CatalogItem, status: string, builtin: boolean, draftedByMe?: boolean) {
   return {
+    ...(draftedByMe === undefined ? {} : { draftedByMe }),
     id: item.id,
     name: item.name,
     version: item.version,
@@ -56,7 +58,7 @@ export default async function catalogRoutes(fastify: FastifyInstance): Promise<v
     async (req) => {
       const user = await requireUser(req);
       if (req.query.all && (user.role === 'admin' || user.role === 'auditor')) {
-        return { items: (await listAllVersions(db)).map((v) => toDto(v.item, v.status, v.builtin)) };
+        return { items: (await listAllVersions(db)).map((v) => toDto(v.item, v.status, v.builtin, v.createdBy === user.id)) };
       }
       const versions = (await listAllVersions(db)).filter((v) => v.status === 'active');
       return { items: versions.map((v) => toDto(v.item, v.status, v.builtin)) };
@@ -103,6 +105,67 @@ export default async function catalogRoutes(fastify: FastifyInstance): Promise<v
         const p = req.params as { id: string; version: number };
         await transition(db, user, p.id, p.version, action, auditCtx(req));
         return { ok: true };
+      },
+    );
+  }
+
+  // The catalogue editor (issue 17 §4): one version in full, re-saving and discarding a draft, and the
+  // template of any version (a draft's, to check it before review). Reading is for the credit office and the
+  // auditor; every change is the credit office's.
+  const VersionParams = Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Integer({ minimum: 1 }) });
+  app.get(
+    '/api/catalog/:id/versions/:version',
+    { schema: { tags: ['资源目录'], summary: '目录项某一版本的完整定义与审核信息', params: VersionParams, response: { 200: CatalogVersionDetailSchema } } },
+    async (req) => {
+      const user = await requireUser(req, ['admin', 'auditor']);
+      return versionDetail(db, user, req.params.id, req.params.version);
+    },
+  );
+
+  app.put(
+    '/api/catalog/:id/versions/:version',
+    {
+      schema: {
+        tags: ['资源目录'],
+        summary: '保存草稿（仅起草人，仅草稿状态）',
+        params: VersionParams,
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 200: ItemSchema },
+      },
+    },
+    async (req) => {
+      const user = await requireUser(req, ['admin']);
+      const item = await updateDraft(db, user, req.params.id, req.params.version, req.body, auditCtx(req));
+      return toDto(item, 'draft', false, true);
+    },
+  );
+
+  app.post(
+    '/api/catalog/:id/versions/:version/discard',
+    { schema: { tags: ['资源目录'], summary: '放弃草稿', params: VersionParams, response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    async (req) => {
+      await requireUser(req, ['admin']);
+      await discardDraft(db, req.params.id, req.params.version, auditCtx(req));
+      return { ok: true };
+    },
+  );
+
+  for (const ext of ['xlsx', 'csv'] as const) {
+    app.get(
+      `/api/catalog/:id/versions/:version/template.${ext}`,
+      { schema: { tags: ['资源目录'], summary: `下载某一版本（含草稿）的填报模板（.${ext}）`, params: VersionParams } },
+      async (req, reply) => {
+        await requireUser(req, ['admin', 'auditor']);
+        const p = req.params as { id: string; version: number };
+        const v = await getVersion(db, p.id, p.version);
+        if (!v || v.status === 'discarded') throw new AppError('catalog_not_found', '目录项版本不存在', 404);
+        const body = ext === 'xlsx' ? await buildTemplateXlsx(v.item) : buildTemplateCsv(v.item);
+        const suffix = v.status === 'active' ? '' : `（${STATUS_LABEL[v.status]}）`;
+        const name = `${v.item.name}-v${v.item.version}${suffix}-填报模板.${ext}`;
+        return reply
+          .type(ext === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+          .header('content-disposition', contentDisposition(name, `${v.item.id}-v${v.item.version}.${ext}`))
+          .send(body);
       },
     );
   }

@@ -271,8 +271,31 @@ export const CatalogItemViewSchema = Type.Object({
   subjectCategories: Type.Array(Type.String()),
   builtin: Type.Boolean(),
   fields: Type.Array(CatalogFieldViewSchema),
+  /** In the credit office's list of every version: the asking user drafted it (and may not approve it). */
+  draftedByMe: Type.Optional(Type.Boolean()),
 });
 
 // Static types of the console's answers, imported type-only by the web (src/web/api/types.ts).
 export type CatalogItemView = Static<typeof CatalogItemViewSchema>;
 export type CatalogFieldView = Static<typeof CatalogFieldViewSchema>;
+
+/** One version for the catalogue editor (GET /api/catalog/:id/versions/:version): the whole definition and its review. */
+export const CatalogVersionDetailSchema = Type.Object({
+  definition: CatalogItemSchema,
+  status: ItemStatusSchema,
+  builtin: Type.Boolean(),
+  /** The item's highest version number (a new version gets the next one). */
+  latestVersion: Type.Integer(),
+  createdByName: Type.Union([Type.String(), Type.Null()]),
+  reviewedByName: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  updatedAt: Type.Union([Type.String(), Type.Null()]),
+  activatedAt: Type.Union([Type.String(), Type.Null()]),
+  /** The asking user drafted this version (and so may not approve it). */
+  draftedByMe: Type.Boolean(),
+  /** The asking user may re-save it: an admin, its drafter, while it is a draft. */
+  canEdit: Type.Boolean(),
+  /** Why the asking user may not approve it (shown next to the disabled button), or null. */
+  approveBlockedReason: Type.Union([Type.String(), Type.Null()]),
+});
+export type CatalogVersionDetail = Static<typeof CatalogVersionDetailSchema>;

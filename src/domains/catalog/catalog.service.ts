@@ -6,6 +6,7 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { validateCatalogItem } from './catalog.model.ts';
+import { openVersion } from './catalog.drafts.ts';
 import { getVersion } from './catalog.repository.ts';
 import type { CatalogItem } from './catalog.schemas.ts';
 
@@ -17,6 +18,9 @@ export async function createDraft(db: Db, user: SessionUser, def: unknown, ctx: 
   return db.transaction().execute(async (trx) => {
     const latest = await trx.selectFrom('catalog_versions').select(['version', 'builtin']).where('item_id', '=', item.id).orderBy('version', 'desc').executeTakeFirst();
     if (latest?.builtin) throw conflict('catalog_builtin', '国家标准目录项不能在本地修改，请新建本地目录项');
+    // One version at a time is drafted or reviewed per item, so that two drafts never race to approval.
+    const open = await openVersion(trx, item.id);
+    if (open !== undefined) throw conflict('catalog_open_draft', `该目录项的第 ${open} 版尚在起草或审核中，请先完成或放弃该版本`);
     const version = (latest?.version ?? 0) + 1;
     const stored: CatalogItem = { ...item, version, status: 'draft' };
     await trx
@@ -54,4 +58,4 @@ export async function transition(db: Db, user: SessionUser, itemId: string, vers
   });
 }
 
-export const STATUS_LABEL = { draft: '草稿', in_review: '待审核', active: '启用', retired: '已停用' } as const;
+export const STATUS_LABEL = { draft: '草稿', in_review: '待审核', active: '已发布', retired: '已停用', discarded: '已放弃' } as const;

@@ -9,6 +9,7 @@ import type { BatchRecords, HeldRows } from '../../domains/ingest/ingest.schemas
 import type { Batch as ServerBatch, BatchProgress as ServerBatchProgress, FormBody, IngestRecord as ServerIngestRecord, RecordDetail as ServerRecordDetail, Reject, RowIssue, StatsRow } from '../../domains/ingest/ingest.schemas.ts';
 import type { PoliciesResponse } from '../../domains/monitoring/monitoring.schemas.ts';
 import type { CatalogFieldView, CatalogItemView } from '../../domains/catalog/catalog.schemas.ts';
+import type { CatalogItem as ServerCatalogDefinition, CatalogVersionDetail as ServerCatalogVersionDetail, DataItem as ServerDataItem } from '../../domains/catalog/catalog.schemas.ts';
 import type { PublicRecordAnswer, PublicRecordPage } from '../../domains/publicity/publicity.schemas.ts';
 import type { VerifyResponse } from '../../domains/reports/reports.schemas.ts';
 import type { PublicSearchResult, PublicSubject as ServerPublicSubject, PublicSubjectItem, SubjectKind as ServerSubjectKind } from '../../domains/subjects/subjects.schemas.ts';
@@ -104,6 +105,15 @@ export type CatalogField = CatalogFieldView;
 
 /** An item version as GET /api/catalog/items gives it (status as stored: draft, in_review, active, retired). */
 export type CatalogItem = CatalogItemView;
+
+/** A catalogue item version's whole definition, as the editor edits it and PUT /api/catalog/:id/versions/:v takes it. */
+export type CatalogDefinition = ServerCatalogDefinition;
+
+/** One data item (数据项) of a definition. */
+export type CatalogDataItem = ServerDataItem;
+
+/** GET /api/catalog/:id/versions/:version: the definition with its review and what the asking user may do. */
+export type CatalogVersionDetail = ServerCatalogVersionDetail;
 
 /** One entry of `error.details` when the server rejects a catalogue definition. */
 export interface CatalogDefError {

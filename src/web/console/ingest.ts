@@ -38,7 +38,7 @@ export function channelLabel(channel: string | null | undefined): string {
 const CATALOG_STATUS: Record<CatalogStatus, Label> = {
   draft: { label: '草稿', type: 'info' },
   in_review: { label: '待审核', type: 'warning' },
-  active: { label: '已启用', type: 'success' },
+  active: { label: '已发布', type: 'success' },
   retired: { label: '已停用', type: 'info' },
 };
 
@@ -53,6 +53,7 @@ const RECORD_TYPES: Record<string, string> = {
   red_list: '红名单',
   black_list: '黑名单',
   other: '其他',
+  commitment: '信用承诺',
 };
 
 /** 记录类型 label. */
