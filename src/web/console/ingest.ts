@@ -53,6 +53,7 @@ const RECORD_TYPES: Record<string, string> = {
   red_list: '红名单',
   black_list: '黑名单',
   other: '其他',
+  commitment: '信用承诺',
 };
 
 /** 记录类型 label. */
