@@ -34,3 +34,16 @@ for (const c of CASES) {
     for (const f of fields) assert.doesNotMatch(f.value, /[{}"]/, 'no JSON');
   });
 }
+
+// Values only the caller can name (the audit service passes department names and role names).
+const NAMES = (key: string, value: unknown) =>
+  key === 'role' && value === 'reporter' ? '填报员' : key === 'departmentId' && value === 66 ? '西宁市城东区人民政府' : undefined;
+const NAMED: Array<{ detail: unknown; fields: Array<[string, string]> }> = [
+  { detail: { username: 'chengdong_li', role: 'reporter', departmentId: 66 }, fields: [['用户名', 'chengdong_li'], ['角色', '填报员'], ['部门', '西宁市城东区人民政府']] },
+  { detail: { before: { role: 'reporter', departmentId: 66 } }, fields: [['修改前', '（角色：填报员；部门：西宁市城东区人民政府）']] },
+  { detail: { role: 'auditor', departmentId: 7 }, fields: [['角色', 'auditor'], ['部门', '7']] },
+];
+
+test('audit detail values named by the caller: roles and departments, nested too; unknown ones as written', () => {
+  for (const c of NAMED) assert.deepEqual(describeAuditDetail(c.detail, NAMES).map((f) => [f.label, f.value]), c.fields);
+});

@@ -228,7 +228,15 @@ export interface AuditField {
   value: string;
 }
 
-function valueText(key: string, v: unknown): string {
+/**
+ * Words for values only the caller knows (a department's name for its id, a role's name): returns the text, or
+ * undefined to fall back to the value as written. The platform knows no domain's names, so the audit service passes them.
+ */
+export type AuditValueNames = (key: string, value: unknown) => string | undefined;
+
+function valueText(key: string, v: unknown, names?: AuditValueNames): string {
+  const named = names?.(key, v);
+  if (named !== undefined) return named;
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
   if (typeof v === 'string') return key === 'reason' ? (REASON_LABELS[v] ?? v) : key === 'status' ? (STATUS_VALUE_LABELS[v] ?? v) : v;
@@ -236,13 +244,13 @@ function valueText(key: string, v: unknown): string {
   if (Array.isArray(v)) return v.length > 5 ? `${v.slice(0, 5).map((x) => valueText('', x)).join('、')} 等 ${v.length} 项` : v.map((x) => valueText('', x)).join('、');
   // Nested objects: their own fields in brackets, at any depth, so nothing is printed as JSON.
   return `（${Object.entries(v as Record<string, unknown>)
-    .map(([k, x]) => `${DETAIL_LABELS[k] ?? k}：${valueText(k, x)}`)
+    .map(([k, x]) => `${DETAIL_LABELS[k] ?? k}：${valueText(k, x, names)}`)
     .join('；')}）`;
 }
 
 /** The detail of an entry as labelled fields in the order written (a string detail is one field 说明). */
-export function describeAuditDetail(detail: unknown): AuditField[] {
+export function describeAuditDetail(detail: unknown, names?: AuditValueNames): AuditField[] {
   if (detail === null || detail === undefined || detail === '') return [];
   if (typeof detail !== 'object' || Array.isArray(detail)) return [{ label: '说明', value: valueText('', detail) }];
-  return Object.entries(detail as Record<string, unknown>).map(([k, v]) => ({ label: DETAIL_LABELS[k] ?? k, value: valueText(k, v) }));
+  return Object.entries(detail as Record<string, unknown>).map(([k, v]) => ({ label: DETAIL_LABELS[k] ?? k, value: valueText(k, v, names) }));
 }
