@@ -173,6 +173,11 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   const small = await phone.newPage();
   await signInConsole(small, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
   await small.getByTestId('desk').waitFor();
+  // The header's buttons do not cover the page title.
+  const title = (await small.locator('.console-header__title').boundingBox())!;
+  const button = (await small.getByTestId('change-password').boundingBox())!;
+  assert.ok(title.x + title.width <= button.x, `title ends at ${title.x + title.width}, the first button starts at ${button.x}`);
+  assert.equal(await small.getByTestId('logout').getAttribute('aria-label'), '退出登录');
   await shot(small, 'district_admin-08-desk-390');
   await phone.close();
 });
