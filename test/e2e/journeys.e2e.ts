@@ -4,8 +4,8 @@
 //    it opens an account for a clerk of the district (only clerk roles are offered); it uploads the district's
 //    penalties and reads the receipt (one row returned); 回执 and 归集统计 show its district only; the audit log,
 //    which it may not open, says why, and the server refuses it too.
-//  - 审计员 (auditor): the audit log in words (no English field names, no JSON), filtered by person, department and
-//    action, and exported with the same filters; a record's version history, personal data masked; the pages it
+//  - 审计员 (auditor): the audit log in words (no English field names, no JSON), filtered by person, department,
+//    action and time, and exported with the same filters; a record's version history, personal data masked; the pages it
 //    may not write on say so (数据归集 无权访问, 信用承诺 and 公示规则设置 read-only), and the server refuses the write.
 // The auditor's test runs after the district's, on the same server, and reads the district's actions in the log.
 import { after, before, test } from 'node:test';
@@ -68,6 +68,16 @@ async function apiAs(page: Page, method: string, path: string, body?: unknown): 
     },
     [method, path, body] as const,
   );
+}
+
+/** Types a range into the audit log's 时间 picker (China time; the browser runs in Asia/Shanghai). */
+async function setRange(page: Page, from: string, to: string): Promise<void> {
+  for (const [placeholder, value] of [['开始时间', from], ['结束时间', to]]) {
+    const input = page.locator(`input.el-range-input[placeholder="${placeholder}"]`);
+    await input.fill(value);
+    await input.press('Enter');
+  }
+  await page.keyboard.press('Escape');
 }
 
 /** The district's penalties as the district's own authority: five rows, one without its 违法事实. */
@@ -174,6 +184,8 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   await signInConsole(small, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
   await small.getByTestId('desk').waitFor();
   // Nothing in the header covers the page title: the user's name gives way, the buttons are icons.
+  await small.locator('.console-header__title', { hasText: '工作台' }).waitFor();
+  await small.getByTestId('current-user').waitFor({ state: 'hidden' });
   const title = (await small.locator('.console-header__title').boundingBox())!;
   const right = (await small.locator('.console-header__right').boundingBox())!;
   assert.ok(title.x + title.width <= right.x, `title ends at ${title.x + title.width}, the user and buttons start at ${right.x}`);
@@ -184,7 +196,7 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
 });
 
 test('auditor: the audit log in words, filtered and exported, a record\'s history, and write actions refused with a reason', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
 
   // 1. The desk.
@@ -219,6 +231,14 @@ test('auditor: the audit log in words, filtered and exported, a record\'s histor
   const created = await table.locator('.el-table__body tr').filter({ hasText: CLERK.username }).first().getByTestId('audit-fields').innerText();
   assert.match(created, /角色\s*填报员/);
   assert.match(created, new RegExp(`部门\\s*${district.name}`));
+  // The time range: yesterday alone holds none of these entries; today holds them again.
+  const chinaDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  await setRange(page, `${chinaDay(-1)} 00:00:00`, `${chinaDay(-1)} 23:59:59`);
+  await page.getByTestId('audit-search').click();
+  await table.getByText('暂无审计记录').waitFor();
+  await setRange(page, `${chinaDay(0)} 00:00:00`, `${chinaDay(0)} 23:59:59`);
+  await page.getByTestId('audit-search').click();
+  await table.getByText(CLERK.username).first().waitFor();
   await shot(page, 'auditor-03-audit-filtered');
 
   // 4. Export: the same filtered list as .xlsx, in Chinese.
