@@ -173,6 +173,37 @@ const DETAIL_LABELS: Record<string, string> = {
   toVersion: '新版本',
   weights: '权重',
   withdrawn: '撤回条数',
+  // Written by the demo city's load (demo.city), score and checklist imports and checklist changes: found by the
+  // auditor's journey (issue 17), which saw them in English.
+  after: '修改后',
+  batches: '批次数',
+  cities: '城市数',
+  document: '文件',
+  events: '信用事件数',
+  importId: '导入编号',
+  issuer: '发文机关',
+  late: '超期条数',
+  listEntries: '名单条目数',
+  months: '月份',
+  ms: '用时（毫秒）',
+  number: '文号',
+  online: '网上公开',
+  repaired: '已修复条数',
+  replaced: '替换行数',
+  scoreRows: '得分行数',
+  sha256: '文件摘要（SHA-256）',
+  stored: '存储行数',
+  subjects: '主体数',
+  today: '截至日期',
+  url: '网址',
+  users: '账号',
+};
+
+// Status codes of the institution checklist (monitoring/checklist.ts STATUS_LABELS), written as `status`.
+const STATUS_VALUE_LABELS: Record<string, string> = {
+  national: '国家/省级已落实',
+  municipal: '市级已出台',
+  blank: '空白',
 };
 
 // Reason codes written as `detail.reason`, in words.
@@ -202,21 +233,29 @@ export interface AuditField {
   value: string;
 }
 
-function valueText(key: string, v: unknown): string {
+/**
+ * Words for values only the caller knows (a department's name for its id, a role's name): returns the text, or
+ * undefined to fall back to the value as written. The platform knows no domain's names, so the audit service passes them.
+ */
+export type AuditValueNames = (key: string, value: unknown) => string | undefined;
+
+function valueText(key: string, v: unknown, names?: AuditValueNames): string {
+  const named = names?.(key, v);
+  if (named !== undefined) return named;
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'string') return key === 'reason' ? (REASON_LABELS[v] ?? v) : v;
+  if (typeof v === 'string') return key === 'reason' ? (REASON_LABELS[v] ?? v) : key === 'status' ? (STATUS_VALUE_LABELS[v] ?? v) : v;
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v)) return v.length > 5 ? `${v.slice(0, 5).map((x) => valueText('', x)).join('、')} 等 ${v.length} 项` : v.map((x) => valueText('', x)).join('、');
-  // Nested objects: their own fields in brackets, one level deep, so nothing is printed as JSON.
+  // Nested objects: their own fields in brackets, at any depth, so nothing is printed as JSON.
   return `（${Object.entries(v as Record<string, unknown>)
-    .map(([k, x]) => `${DETAIL_LABELS[k] ?? k}：${typeof x === 'object' && x !== null ? JSON.stringify(x) : valueText(k, x)}`)
+    .map(([k, x]) => `${DETAIL_LABELS[k] ?? k}：${valueText(k, x, names)}`)
     .join('；')}）`;
 }
 
 /** The detail of an entry as labelled fields in the order written (a string detail is one field 说明). */
-export function describeAuditDetail(detail: unknown): AuditField[] {
+export function describeAuditDetail(detail: unknown, names?: AuditValueNames): AuditField[] {
   if (detail === null || detail === undefined || detail === '') return [];
   if (typeof detail !== 'object' || Array.isArray(detail)) return [{ label: '说明', value: valueText('', detail) }];
-  return Object.entries(detail as Record<string, unknown>).map(([k, v]) => ({ label: DETAIL_LABELS[k] ?? k, value: valueText(k, v) }));
+  return Object.entries(detail as Record<string, unknown>).map(([k, v]) => ({ label: DETAIL_LABELS[k] ?? k, value: valueText(k, v, names) }));
 }

@@ -4,7 +4,7 @@
 // name) are masked in the staff form (codes/pii.ts) on screen and in the export alike.
 import type { DbOrTx } from '../../db/index.ts';
 import { audit, listAudit, type AuditContext, type AuditQuery, type AuditRow } from '../../platform/audit.ts';
-import { AUDIT_ACTIONS, auditActionLabel, describeAuditDetail, type AuditField } from '../../platform/auditActions.ts';
+import { AUDIT_ACTIONS, auditActionLabel, describeAuditDetail, type AuditField, type AuditValueNames } from '../../platform/auditActions.ts';
 import { writeSheet } from '../../platform/xlsx.ts';
 import { findPersonalNumbers, maskPersonalNumbersIn } from '../codes/index.ts';
 import type { Role } from '../../db/types.ts';
@@ -41,15 +41,30 @@ function maskDeep(v: unknown): unknown {
   return v;
 }
 
+// Detail keys that hold a department id, shown by the department's name (the auditor found bare ids, issue 17).
+const DEPARTMENT_KEYS = new Set(['departmentId', 'department_id']);
+
+/** Department ids written in a detail (also inside before/after), to look up with the actors' departments in one query. */
+function detailDepartmentIds(detail: unknown): number[] {
+  if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return [];
+  return Object.entries(detail as Record<string, unknown>).flatMap(([k, v]) => (DEPARTMENT_KEYS.has(k) && typeof v === 'number' ? [v] : detailDepartmentIds(v)));
+}
+
 async function describe(db: DbOrTx, rows: AuditRow[]): Promise<AuditEntryView[]> {
-  const departments = await departmentsByIds(db, rows.flatMap((r) => (r.actorDepartmentId === null ? [] : [r.actorDepartmentId])));
+  const departments = await departmentsByIds(db, rows.flatMap((r) => [...(r.actorDepartmentId === null ? [] : [r.actorDepartmentId]), ...detailDepartmentIds(r.detail)]));
+  // Roles and departments by name; anything else as written (auditActions.ts).
+  const names: AuditValueNames = (key, value) => {
+    if (key === 'role' && typeof value === 'string') return ROLES[value as Role];
+    if (DEPARTMENT_KEYS.has(key) && typeof value === 'number') return departments.get(value)?.name;
+    return undefined;
+  };
   return rows.map((r) => ({
     ...r,
     target: r.target === null ? null : mask(r.target),
     detail: maskDeep(r.detail),
     actionLabel: auditActionLabel(r.action),
     actorDepartmentName: r.actorDepartmentId === null ? null : (departments.get(r.actorDepartmentId)?.name ?? `部门 ${r.actorDepartmentId}`),
-    fields: describeAuditDetail(r.detail).map((f) => ({ label: f.label, value: mask(f.value) })),
+    fields: describeAuditDetail(r.detail, names).map((f) => ({ label: f.label, value: mask(f.value) })),
   }));
 }
 

@@ -2,10 +2,10 @@
 // the formats never disagree; HTML escapes every piece of data (event titles come from the web).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import pdfMake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { chartSvg, CHART_WIDTH } from './charts.render.ts';
+import { chartPng, chartSvg, CHART_WIDTH, NOTO_SANS_SC_FILES, PRINT_SCALE } from './charts.render.ts';
 import { MonitoringError } from './errors.ts';
 import type { ReportChart, ReportModel, ReportTable } from './report.ts';
 import { escapeHtml } from './util.ts';
@@ -76,6 +76,8 @@ ${sections}
 /** Renders the briefing as a Word document. */
 export async function renderDocx(model: ReportModel): Promise<Buffer> {
   const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
+  // Both charts are rasterised at once, off the event loop, before the document is assembled.
+  const pictures = new Map(await Promise.all(model.sections.flatMap((s) => (s.chart ? [docxChart(s.chart).then((p) => [s, p] as const)] : []))));
   const children: (Paragraph | Table)[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: model.title, bold: true, size: 36 })] }),
     new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun(model.subtitle)] }),
@@ -93,6 +95,7 @@ export async function renderDocx(model: ReportModel): Promise<Buffer> {
         }),
       );
     }
+    children.push(...(pictures.get(s) ?? []));
   }
   const doc = new Document({
     title: model.title,
@@ -103,13 +106,29 @@ export async function renderDocx(model: ReportModel): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
+/**
+ * A chart as a PNG picture (the SVG the PDF draws, rasterised at print resolution) shown 16 cm wide,
+ * then its caption; the picture's alt text says what the chart shows, for screen readers.
+ */
+async function docxChart(c: ReportChart): Promise<Paragraph[]> {
+  const image = await chartPng(c.option);
+  const width = image.width / PRINT_SCALE;
+  const height = Math.round(image.height / PRINT_SCALE);
+  return [
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { before: 120 },
+      keepNext: true,
+      children: [new ImageRun({ type: 'png', data: image.png, transformation: { width, height }, altText: { name: c.title, title: c.title, description: c.description } })],
+    }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 160 }, children: [new TextRun({ text: c.title, size: 18, color: '555555' })] }),
+  ];
+}
+
 // The CJK font comes from the installed @expo-google-fonts/noto-sans-sc package; it is loaded
 // into pdfmake's virtual file system once, so no local-file or URL access is ever granted.
 const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  normal: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
-};
+const FONT_FILES = NOTO_SANS_SC_FILES;
 
 type PdfMakeInstance = typeof pdfMake & {
   virtualfs: { writeFileSync(name: string, content: Buffer): void };

@@ -39,6 +39,8 @@ export interface ReportTable {
 export interface ReportChart {
   title: string;
   option: ChartOptionData;
+  /** what the chart shows, in words: the alt text of the .docx image, for readers who cannot see it */
+  description: string;
 }
 
 export interface ReportSection {
@@ -377,10 +379,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const trendPoints = (input.trend ?? []).filter((t) => t.month <= c.month);
   const trendOption = trendChartOption(c.city, trendPoints.length ? trendPoints : [c]);
   const indicatorOption = indicatorChartOption(c.city, c.of, c.indicators);
-  const withChart = (s: ReportSection, title: string, option: ChartOptionData | null): ReportSection => (option ? { ...s, chart: { title, option } } : s);
+  const withChart = (s: ReportSection, title: string, option: ChartOptionData | null, description: string): ReportSection =>
+    option ? { ...s, chart: { title, option, description } } : s;
   const sections = [
-    withChart(overview(input, c), `图1 ${c.city}城市信用综合指数与排名走势`, trendOption),
-    withChart(belowSection(input, c), `图2 ${c.city}一级指标与 ${c.of} 城平均比较`, indicatorOption),
+    withChart(overview(input, c), `图1 ${c.city}城市信用综合指数与排名走势`, trendOption, trendDescription(c.city, trendPoints.length ? trendPoints : [c])),
+    withChart(belowSection(input, c), `图2 ${c.city}一级指标与 ${c.of} 城平均比较`, indicatorOption, indicatorDescription(c)),
     listSection('与平均水平持平的指标', c.indicators.filter((i) => i.relation === 'equal'), '本期没有与平均水平持平的指标。', c.of),
     listSection('优势指标', c.indicators.filter((i) => i.relation === 'above'), '本期没有高于平均水平的指标。', c.of),
     recommendations(input, c),
@@ -388,4 +391,19 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const samples = samplesSection(input);
   if (samples) sections.push(samples);
   return { ...base, hasData: true, relations: { below: names('below'), equal: names('equal'), above: names('above') }, sections };
+}
+
+/** The trend chart in words (alt text): first and last month's composite, average and rank. */
+function trendDescription(city: string, points: readonly { month: string; composite: number; average: number; rank: number; of: number }[]): string {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const at = (p: typeof first) => `综合指数 ${fmt(p.composite)}（监测城市平均 ${fmt(p.average)}），排名第 ${p.rank} 位（共 ${p.of} 个城市）`;
+  if (points.length === 1) return `折线图：${monthLabel(last.month)}${city}${at(last)}。`;
+  return `折线图：${monthLabel(first.month)}至${monthLabel(last.month)}${city}的走势，${monthLabel(first.month)}${at(first)}，${monthLabel(last.month)}${at(last)}。`;
+}
+
+/** The indicator chart in words (alt text): each first-level indicator's score against the average. */
+function indicatorDescription(c: CompareResult): string {
+  const top = c.indicators.filter((i) => i.parent === null);
+  return `雷达图：${c.city}各一级指标得分与 ${c.of} 个监测城市平均比较，${top.map((i) => `${i.name} ${fmt(i.score)}（平均 ${fmt(i.average)}）`).join('；')}。`;
 }

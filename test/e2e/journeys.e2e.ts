@@ -1,0 +1,307 @@
+// The district's and the auditor's journeys on the demo city (issue 17, "Done when"), with a screenshot of each step
+// under test-results/journeys/<role>-<nn>-<step>.png at 1366 px and one at 390 px.
+//  - 区县管理员 (district_admin): the desk; 部门管理 shows its district only, without the credit office's buttons;
+//    it opens an account for a clerk of the district (only clerk roles are offered); it uploads the district's
+//    penalties and reads the receipt (one row returned); 回执 and 归集统计 show its district only; the audit log,
+//    which it may not open, says why, and the server refuses it too.
+//  - 审计员 (auditor): the audit log in words (no English field names, no JSON), filtered by person, department,
+//    action and time, and exported with the same filters; a record's version history, personal data masked; the pages it
+//    may not write on say so (数据归集 无权访问, 信用承诺 and 公示规则设置 read-only), and the server refuses the write.
+// The auditor's test runs after the district's, on the same server, and reads the district's actions in the log.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../../src/domains/ingest/fixtures.ts';
+import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+
+const SHOTS = join(RESULTS_DIR, 'journeys');
+const CLERK = { username: 'chengdong_li', displayName: '城东区李填报', password: 'Chengdong-clerk-2026' };
+
+let server: E2eServer;
+let browser: Browser;
+let dir: string;
+let district: { id: number; name: string; uscc: string };
+let otherDistrict: string;
+
+before(async () => {
+  server = await startE2eServer();
+  await loadSmallDemoCity(server);
+  const db = server.db.db;
+  const admin = await db.selectFrom('users').select('department_id').where('username', '=', 'district_admin').executeTakeFirstOrThrow();
+  const d = await db.selectFrom('departments').select(['id', 'name', 'uscc']).where('id', '=', admin.department_id!).executeTakeFirstOrThrow();
+  district = { id: d.id, name: d.name, uscc: d.uscc! };
+  otherDistrict = (await db.selectFrom('departments').select('name').where('kind', '=', 'district').where('id', '!=', d.id).orderBy('sort_order').executeTakeFirstOrThrow()).name;
+  browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
+  dir = await mkdtemp(join(tmpdir(), 'cc-e2e-journeys-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A full-page screenshot once the page's requests have settled (no loading spinner in the picture). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Texts of one column of an Element Plus table (1-based), body rows only. */
+async function column(page: Page, table: string, n: number): Promise<string[]> {
+  return (await page.getByTestId(table).locator(`.el-table__body tr td:nth-child(${n})`).allInnerTexts()).map((t) => t.trim());
+}
+
+/** The status and message of an API call made with the page's session, as the browser would. */
+async function apiAs(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; message: string }> {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const r = await fetch(p as string, { method: m as string, headers: b === undefined ? {} : { 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) });
+      const j = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
+      return { status: r.status, message: j.error?.message ?? '' };
+    },
+    [method, path, body] as const,
+  );
+}
+
+/** Types a range into the audit log's 时间 picker (China time; the browser runs in Asia/Shanghai). */
+async function setRange(page: Page, from: string, to: string): Promise<void> {
+  for (const [placeholder, value] of [['开始时间', from], ['结束时间', to]]) {
+    const input = page.locator(`input.el-range-input[placeholder="${placeholder}"]`);
+    await input.fill(value);
+    await input.press('Enter');
+  }
+  await page.keyboard.press('Escape');
+}
+
+/** The district's penalties as the district's own authority: five rows, one without its 违法事实. */
+async function districtFile(): Promise<string> {
+  const col = (name: string) => PENALTY_HEADERS.indexOf(name);
+  const rows = [...generatePenaltyRows(5, 630102)].map((r) => [...r.cells]);
+  for (const r of rows) {
+    r[col('处罚机关')] = district.name;
+    r[col('处罚机关统一社会信用代码')] = district.uscc;
+    r[col('数据来源单位')] = district.name;
+    r[col('数据来源单位统一社会信用代码')] = district.uscc;
+  }
+  rows[3][col('违法事实')] = '';
+  const file = join(dir, '城东区-行政处罚.csv');
+  await writeFile(file, [PENALTY_HEADERS.map(csvEscape).join(','), ...rows.map((r) => r.map(csvEscape).join(','))].join('\r\n') + '\r\n');
+  return file;
+}
+
+test('district admin: desk, its departments and a new clerk, an upload and its receipt, its statistics, what it may not open', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+
+  // 1. The desk: who, which district.
+  await signInConsole(page, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
+  assert.match(await page.getByTestId('welcome-department').innerText(), new RegExp(district.name));
+  await page.getByTestId('desk').waitFor();
+  await shot(page, 'district_admin-01-desk');
+
+  // 2. 部门管理: its district (and units) only, with the USCC; adding or editing departments is the credit office's.
+  await page.goto(`${server.baseUrl}/console/departments`);
+  await page.getByTestId('departments-table').getByText(district.name).first().waitFor();
+  const departments = await page.getByTestId('departments-table').innerText();
+  assert.ok(departments.includes(district.uscc), 'the district USCC is shown');
+  assert.ok(!departments.includes(otherDistrict), `another district (${otherDistrict}) is not listed`);
+  assert.equal(await page.getByTestId('department-add').count(), 0, 'no 新增部门 for a district admin');
+  await shot(page, 'district_admin-02-departments');
+
+  // 3. 用户管理: a clerk for the district; only clerk roles are offered.
+  await page.goto(`${server.baseUrl}/console/users`);
+  await page.getByTestId('users-table').waitFor();
+  await page.getByTestId('user-create-open').click();
+  await page.getByTestId('user-create-dialog').waitFor();
+  await page.getByTestId('user-form-username').fill(CLERK.username);
+  await page.getByTestId('user-form-displayname').fill(CLERK.displayName);
+  await page.getByTestId('user-form-role').click();
+  await page.getByTestId('option-role-reporter').waitFor();
+  assert.equal(await page.getByTestId('option-role-admin').count(), 0, 'a district admin cannot make a credit-office admin');
+  assert.equal(await page.getByTestId('option-role-auditor').count(), 0);
+  await page.getByTestId('option-role-reporter').click();
+  await page.getByTestId('user-form-department').click();
+  await page.getByTestId(`option-dept-${district.id}`).click();
+  await page.getByTestId('user-form-password').fill(CLERK.password);
+  await shot(page, 'district_admin-03-new-clerk');
+  await page.getByTestId('user-form-submit').click();
+  await page.getByTestId('user-create-dialog').waitFor({ state: 'hidden' });
+  await page.getByTestId('users-table').getByText(CLERK.username).waitFor();
+
+  // 4. 数据归集: the district's penalties; the receipt says what was accepted and why a row was returned.
+  await page.goto(`${server.baseUrl}/console/ingest`);
+  await page.getByTestId('ingest-catalog-select').click();
+  await page.getByTestId('option-catalog-sgs_cf_v2').click();
+  assert.match(await page.getByTestId('ingest-department-select').innerText(), new RegExp(district.name), 'the district reports for itself');
+  await page.getByTestId('ingest-file-input').setInputFiles(await districtFile());
+  await page.getByTestId('ingest-upload-submit').click();
+  await page.locator('[data-testid=receipt-status]:not([data-status=processing]):not([data-status=pending])').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('receipt-status').getAttribute('data-status'), 'committed');
+  assert.equal((await page.getByTestId('receipt-accepted').innerText()).replace(/\D/g, ''), '4');
+  assert.equal((await page.getByTestId('receipt-rejected').innerText()).replace(/\D/g, ''), '1');
+  assert.match(await page.getByTestId('rejects-table').innerText(), /违法事实/);
+  await shot(page, 'district_admin-04-receipt');
+
+  // 5. 回执: the district's batches only; a row opens its receipt.
+  await page.goto(`${server.baseUrl}/console/batches`);
+  await page.getByTestId('batches-table').locator('.el-table__body tr').first().waitFor();
+  const senders = await column(page, 'batches-table', 3);
+  assert.deepEqual([...new Set(senders)], [district.name], `only the district's batches: ${senders.join('、')}`);
+  await shot(page, 'district_admin-05-batches');
+  await page.getByTestId('batches-table').locator('.el-table__body tr').first().click();
+  await page.locator('[data-testid=receipt-status][data-status=committed]').waitFor();
+
+  // 6. 归集统计: the district's row with the upload's figures; no city department is listed.
+  await page.goto(`${server.baseUrl}/console/ingest-stats`);
+  await page.getByTestId('stats-table').getByText(district.name).first().waitFor();
+  const stats = await page.getByTestId('stats-table').innerText();
+  assert.ok(!stats.includes('西宁市市场监督管理局'), 'the city departments are not the district admin\'s');
+  const row = (await page.getByTestId('stats-table').locator('.el-table__body tr').filter({ hasText: district.name }).first().innerText()).split(/\s+/);
+  assert.deepEqual(row.slice(1, 5), ['1', '5', '4', '1'], `batches, rows, accepted, returned: ${row.join(' ')}`);
+  await shot(page, 'district_admin-06-statistics');
+
+  // 7. What it may not open says why; the server refuses it as well.
+  await page.goto(`${server.baseUrl}/console/audit`);
+  await page.getByTestId('forbidden').waitFor();
+  assert.match(await page.getByTestId('forbidden').innerText(), /不能打开审计日志/);
+  assert.match(await page.getByTestId('forbidden-roles').innerText(), /信用办管理员、审计员/);
+  const refused = await apiAs(page, 'GET', '/api/audit');
+  assert.equal(refused.status, 403);
+  assert.match(refused.message, /[\u4e00-\u9fff]/, `a reason in Chinese: ${refused.message}`);
+  await shot(page, 'district_admin-07-forbidden');
+  await context.close();
+
+  // 8. On a phone: the desk.
+  const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  await signInConsole(small, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
+  await small.getByTestId('desk').waitFor();
+  // Nothing in the header covers the page title: the user's name gives way, the buttons are icons.
+  await small.locator('.console-header__title', { hasText: '工作台' }).waitFor();
+  await small.getByTestId('current-user').waitFor({ state: 'hidden' });
+  const title = (await small.locator('.console-header__title').boundingBox())!;
+  const right = (await small.locator('.console-header__right').boundingBox())!;
+  assert.ok(title.x + title.width <= right.x, `title ends at ${title.x + title.width}, the user and buttons start at ${right.x}`);
+  assert.ok(right.x + right.width <= 390, 'the header fits the screen');
+  assert.equal(await small.getByTestId('logout').getAttribute('aria-label'), '退出登录');
+  await shot(small, 'district_admin-08-desk-390');
+  await phone.close();
+});
+
+test('auditor: the audit log in words, filtered and exported, a record\'s history, and write actions refused with a reason', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+
+  // 1. The desk.
+  await signInConsole(page, server.baseUrl, 'auditor', DEMO_E2E_PASSWORD);
+  await page.getByTestId('desk').waitFor();
+  await shot(page, 'auditor-01-desk');
+
+  // 2. 审计日志: actions and fields in Chinese, nothing as JSON (the demo city's own load is among the entries).
+  await page.goto(`${server.baseUrl}/console/audit`);
+  const table = page.getByTestId('audit-table');
+  await table.getByText('载入演示城市数据').first().waitFor();
+  const labels = await table.locator('[data-testid=audit-fields] dt').allInnerTexts();
+  assert.ok(labels.length > 0);
+  const english = [...new Set(labels.filter((l) => !/[\u4e00-\u9fff]/.test(l)))];
+  assert.deepEqual(english, [], `field names without a Chinese name: ${english.join(', ')}`);
+  assert.doesNotMatch(await table.innerText(), /\{"|[a-z]+\.[a-z_]+\.[a-z_]+/, 'no JSON, no action codes');
+  await shot(page, 'auditor-02-audit-log');
+
+  // 3. Filters: the district admin's account creations, in the district.
+  await page.getByTestId('audit-filter-actor').fill('district_admin');
+  await page.getByTestId('audit-filter-department').click();
+  await page.getByTestId(`option-dept-${district.id}`).click();
+  await page.getByTestId('audit-filter-action').click();
+  await page.getByTestId('option-action-users.create').click();
+  await page.getByTestId('audit-search').click();
+  await table.getByText(CLERK.username).first().waitFor();
+  const actors = await column(page, 'audit-table', 2);
+  const actions = await page.getByTestId('audit-action').allInnerTexts();
+  assert.deepEqual([...new Set(actors)], ['district_admin']);
+  assert.deepEqual([...new Set(actions)], ['新增账号']);
+  // The detail names the role and the department, not their codes.
+  const created = await table.locator('.el-table__body tr').filter({ hasText: CLERK.username }).first().getByTestId('audit-fields').innerText();
+  assert.match(created, /角色\s*填报员/);
+  assert.match(created, new RegExp(`部门\\s*${district.name}`));
+  // The time range: yesterday alone holds none of these entries; today holds them again.
+  const chinaDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  await setRange(page, `${chinaDay(-1)} 00:00:00`, `${chinaDay(-1)} 23:59:59`);
+  await page.getByTestId('audit-search').click();
+  await table.getByText('暂无审计记录').waitFor();
+  await setRange(page, `${chinaDay(0)} 00:00:00`, `${chinaDay(0)} 23:59:59`);
+  await page.getByTestId('audit-search').click();
+  await table.getByText(CLERK.username).first().waitFor();
+  await shot(page, 'auditor-03-audit-filtered');
+
+  // 4. Export: the same filtered list as .xlsx, in Chinese.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('audit-export').click();
+  const file = join(dir, 'audit.xlsx');
+  await (await download).saveAs(file);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const sheet = wb.worksheets[0];
+  const head = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+  assert.deepEqual(head.slice(0, 5), ['时间', '操作人', '角色', '所属部门', '操作']);
+  const body: string[][] = [];
+  sheet.eachRow((r, n) => void (n > 1 && body.push((r.values as unknown[]).slice(1).map((v) => String(v ?? '')))));
+  assert.equal(body.length, actions.length, 'the export holds the rows on screen');
+  for (const r of body) assert.deepEqual([r[1], r[3], r[4]], ['district_admin', district.name, '新增账号']);
+  await shot(page, 'auditor-04-audit-exported');
+
+  // 5. A record's history: a withdrawn penalty (two versions); personal data stays masked for the auditor.
+  const withdrawn = await server.db.db
+    .selectFrom('records')
+    .select(['id', 'doc_no'])
+    .where('current_version', '>=', 2)
+    .where('record_type', '=', 'penalty')
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  await page.goto(`${server.baseUrl}/console/records`);
+  await page.getByTestId('records-filter-q').fill(withdrawn.doc_no);
+  await page.getByTestId('records-search').click();
+  await page.getByTestId('records-table').getByText(withdrawn.doc_no).first().waitFor();
+  await shot(page, 'auditor-05-records');
+  await page.getByTestId('records-table').locator('.el-table__body tr').first().click();
+  await page.getByTestId('record-versions').waitFor();
+  await page.getByTestId('record-version-2').waitFor();
+  await page.getByTestId('record-version-1').waitFor();
+  assert.equal(await page.getByTestId('record-unmask').count(), 0, 'the auditor is not offered personal data unmasked');
+  await shot(page, 'auditor-06-record-history');
+
+  // 6. Writes: 数据归集 says why it is closed; 信用承诺 and 公示规则设置 are read-only and say so; the server refuses.
+  await page.goto(`${server.baseUrl}/console/ingest`);
+  await page.getByTestId('forbidden').waitFor();
+  assert.match(await page.getByTestId('forbidden-role').innerText(), /审计员/);
+  assert.match(await page.getByTestId('forbidden-roles').innerText(), /填报员/);
+  await shot(page, 'auditor-07-ingest-forbidden');
+  await page.goto(`${server.baseUrl}/console/commitments`);
+  await page.getByTestId('commitments-readonly').waitFor();
+  assert.equal(await page.getByTestId('commitments-mark-form').count(), 0, 'no form the server would refuse');
+  const refused = await apiAs(page, 'POST', '/api/commitments/fulfilments', { recordId: '1', outcome: 'kept', basis: '审计员尝试' });
+  assert.equal(refused.status, 403);
+  assert.match(refused.message, /[\u4e00-\u9fff]/, `a reason in Chinese: ${refused.message}`);
+  await shot(page, 'auditor-08-commitments-readonly');
+  await page.goto(`${server.baseUrl}/console/publicity-settings`);
+  await page.getByText('只读：仅信用办管理员可以修改这些设置').waitFor();
+  assert.equal(await page.getByTestId('publicity-settings-save').count(), 0);
+  await shot(page, 'auditor-09-settings-readonly');
+  await context.close();
+
+  // 7. On a phone: the audit log.
+  const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const small = await phone.newPage();
+  await signInConsole(small, server.baseUrl, 'auditor', DEMO_E2E_PASSWORD);
+  await small.goto(`${server.baseUrl}/console/audit`);
+  await small.getByTestId('audit-table').getByText('登录').first().waitFor();
+  await shot(small, 'auditor-10-audit-log-390');
+  await phone.close();
+});
