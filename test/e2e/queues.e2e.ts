@@ -58,7 +58,7 @@ test('the feedback deadline set on the settings page turns a check overdue in th
   await admin.getByTestId('menu-workflow-settings').click();
   const feedback = admin.getByTestId('feedback-settings');
   await feedback.waitFor();
-  assert.match(await feedback.innerText(), /\[M\] 待信用办确认/);
+  assert.match(await feedback.innerText(), /待信用办确认（可配置）/);
   assert.match(await admin.getByTestId('repair-settings').innerText(), /REPAIR_SCAN_COMMAND/);
   await admin.getByTestId('repair-bar-m').waitFor();
   const days = admin.getByTestId('feedback-days').locator('input');

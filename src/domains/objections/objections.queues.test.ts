@@ -157,6 +157,7 @@ test('settings routes: roles, Chinese validation, audit, and the evidence limit 
   assert.equal(read.json().settings.whileOpen, 'mark', 'default: shown with 异议处理中');
   assert.equal(read.json().settings.departmentDays, 5);
   assert.match(read.json().sources.departmentDays, /5 个工作日/);
+  assert.doesNotMatch(JSON.stringify(read.json().sources), /docs\/domain|\[M\]/, 'no developer citations on screen (issue 17 §4)');
   assert.equal(read.json().editable, false);
 
   const bad = await t.app.inject({ method: 'PUT', url: '/api/objections/settings', headers: admin.headers, payload: { ...good, departmentDays: 0, maxFiles: 11, maxFileBytes: 9 * 1024 * 1024 } });

@@ -6,11 +6,13 @@ import { auditCtx, requireUser } from '../../platform/http.ts';
 import { ObjectionSettingsValues, ObjectionSettingsView, type ObjectionSettingsViewDto } from './objections.settings.schemas.ts';
 import { DEFAULT_OBJECTION_SETTINGS, OBJECTION_LIMIT_CAPS, objectionSettings, saveObjectionSettings, type ObjectionSettings } from './objections.settings.ts';
 
+// What the console shows beside each value: the real document, or 待信用办确认 where the rule is unverified
+// (docs/domain/03-publicity.md §3.3, docs/domain/03-publicity.md §3.4); never our own file names (issue 17 §4).
 const SOURCES = {
-  departmentDays: 'docs/domain/03-publicity.md §3.4：某省处罚公示规定，错误信息 5 个工作日内更正、撤销的决定 5 个工作日内撤下；全国时限 [M] 待信用办确认',
-  precheckDays: '[M] 待信用办确认：初审时限未见全国规定',
-  materialDays: '[M] 待信用办确认：申请人补充材料的期限未见全国规定（等待补充期间不计入工作人员超期）',
-  whileOpen: '[M] 待信用办确认：处理期间对信息作“异议标注”（§3.4）；默认继续公示并标注“异议处理中”，也可暂停公示。修改只对此后提出的异议生效',
+  departmentDays: '参照地方行政处罚公示规定：错误信息 5 个工作日内更正，撤销的决定 5 个工作日内撤下；全国时限待信用办确认（可配置）',
+  precheckDays: '待信用办确认（可配置）：初审时限未见全国规定',
+  materialDays: '待信用办确认（可配置）：申请人补充材料的期限未见全国规定（等待补充期间不计入工作人员超期）',
+  whileOpen: '待信用办确认（可配置）：处理期间对信息作“异议标注”；默认继续公示并标注“异议处理中”，也可暂停公示。修改只对此后提出的异议生效',
   materials: '平台设定：PDF、JPG、PNG，按文件内容核验类型；上限不超过 10 个、每个 5 MB（门户一次提交的容量）',
 };
 

@@ -143,7 +143,8 @@ test('settings routes: credit office reads, only its administrators save; valida
   assert.equal(v.editable, false);
   assert.equal(v.scan.command, null, 'the server command is shown to administrators only');
   assert.equal(v.settings.repeatOffenderBar.enabled, false, 'default off');
-  assert.match(v.sources.repeatOffenderBar, /\[M\] 待信用办确认/);
+  assert.match(v.sources.repeatOffenderBar, /待信用办确认（可配置）/);
+  assert.doesNotMatch(JSON.stringify(v.sources), /docs\/domain|\[M\]/, 'no developer citations on screen (issue 17 §4)');
   assert.match(v.sources.scan, /REPAIR_SCAN_COMMAND/);
 
   const bad = await t.app.inject({ method: 'PUT', url: '/api/repair/settings', headers: adminS.headers, payload: { ...body, deadlines: { default: { answerDays: 0, decideDays: 3 }, '2026': { answerDays: 2, decideDays: 5 } }, maxFiles: 30 } });

@@ -6,10 +6,12 @@ import { auditCtx, requireUser } from '../../platform/http.ts';
 import { RepairSettingsValues, RepairSettingsView, type RepairSettingsViewDto } from './repair.settings.schemas.ts';
 import { DEFAULT_REPAIR_SETTINGS, REPAIR_REGIMES, repairSettings, saveRepairSettings, type RepairSettings } from './repair.settings.ts';
 
+// What the console shows beside each value: the real document, or 待信用办确认 where the rule is unverified
+// (docs/domain/03-publicity.md §3.3, docs/domain/03-publicity.md §3.4); never our own file names (issue 17 §4).
 const SOURCES = {
-  deadlines: 'docs/domain/03-publicity.md §3.3：信用中国受理后 10 个工作日内答复，认定部门收到后 3 个工作日内决定；各规则的时限 [M] 待信用办确认',
-  repeatOffenderBar: '[M] 待信用办确认：“屡禁不止、屡罚不改”者一定年限内不得申请（§3.3，年限与次数未见规定），默认关闭',
-  restructuringChannel: 'docs/domain/03-publicity.md §3.3：经法院批准重整计划或和解协议的企业可申请修复，以法院裁定为材料',
+  deadlines: '国办发〔2025〕22号：信用中国受理后 10 个工作日内答复，认定部门收到后 3 个工作日内决定；各规则的时限待信用办确认（可配置）',
+  repeatOffenderBar: '待信用办确认（可配置）：“屡禁不止、屡罚不改”者一定年限内不得申请，年限与次数未见规定，默认关闭',
+  restructuringChannel: '国办发〔2025〕22号：经法院批准重整计划或和解协议的企业可申请修复，以法院裁定为材料',
   materials: '平台设定：PDF、JPG、PNG，按文件内容核验类型；一次提交合计不超过 200 MB',
   scan: '服务器配置 REPAIR_SCAN_COMMAND（由运维在服务器上设置，此处不可修改）：退出码 0 为无毒，1 为染毒，其他拒收',
 };

@@ -69,7 +69,8 @@ test('settings: roles and validation; the feedback deadline changes a check’s 
   const read = await t.app.inject({ method: 'GET', url: '/api/sanctions/settings', headers: auditor.headers });
   assert.equal(read.statusCode, 200, read.body);
   assert.deepEqual(read.json().settings, { feedbackWorkingDays: 10 });
-  assert.match(read.json().source, /\[M\] 待信用办确认/);
+  assert.match(read.json().source, /待信用办确认（可配置）/);
+  assert.doesNotMatch(read.json().source, /docs\/domain|\[M\]/, 'no developer citations on screen (issue 17 §4)');
   const bad = await t.app.inject({ method: 'PUT', url: '/api/sanctions/settings', headers: admin.headers, payload: { feedbackWorkingDays: 0 } });
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.json().error.message, '反馈时限须为 1–60 个工作日');

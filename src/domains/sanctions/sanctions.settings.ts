@@ -11,7 +11,7 @@ import { putSetting } from '../../platform/settings.ts';
 import { DEFAULT_FEEDBACK_DAYS, FEEDBACK_DAYS_KEY, feedbackDays } from './feedback.service.ts';
 import { FeedbackSettingsValues, FeedbackSettingsView } from './sanctions.settings.schemas.ts';
 
-const SOURCE = '[M] 待信用办确认：docs/domain/04-joint-measures.md §4.2 要求核查后反馈措施实施情况，反馈时限未见全国规定，默认 10 个工作日（按节假日和调休计算）';
+const SOURCE = '待信用办确认（可配置）：联合奖惩要求核查后反馈措施实施情况，反馈时限未见全国规定，默认 10 个工作日（按节假日和调休计算）';
 
 /** Stores the feedback deadline (1–60 working days), audited with before and after. */
 export async function saveFeedbackDays(db: Db, days: number, ctx: AuditContext): Promise<number> {
