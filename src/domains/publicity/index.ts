@@ -30,3 +30,4 @@ export { publicityJobs } from './publicity.jobs.ts';
 export { penaltiesSince, repairFactsOfRecords, repairFactsOfSubject, REPAIRABLE_TYPES, setRecordsRepaired, type RepairFacts } from './repair.ts';
 export { page as publicRecordPage, publicRecords } from './public.repository.ts';
 export { seriousPublicPenalties, type SeriousPenalty } from './serious.ts';
+export { seriousPublicPenaltiesJson } from './serious.ts';
