@@ -4,6 +4,7 @@
 //   appKey, timestamp (Unix seconds), nonce, HTTP method (upper case), path with query, hex SHA-256 of the raw body
 // sign = hex(HMAC-SHA256(secret, canonical)). Headers: X-App-Key, X-Timestamp, X-Nonce, X-Sign.
 // A request outside ±API_SIGN_WINDOW_SECONDS (default 5 minutes) or with a nonce seen before is rejected.
+import { sql } from 'kysely';
 import type { ApiCaller } from '../../platform/http.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
@@ -182,19 +183,20 @@ export async function checkSignedBody(
   const reject = (code: ErrorCode, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
   const expected = hmacSha256(decrypt(config.secret, signed.secretEnc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
   if (!safeEqual(expected, sign.toLowerCase())) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
-  // Record the nonce only after the signature is good, so nobody can burn another system's nonces.
-  const inserted = await db
-    .insertInto('api_nonces')
-    .values({ app_key: appKey, nonce })
-    .onConflict((oc) => oc.doNothing())
-    .returning('nonce')
-    .executeTakeFirst();
-  if (!inserted) throw await reject('signature_replayed', '请求已被使用过（重复的 X-Nonce），请重新签名', 'nonce_reused');
+  // Record the nonce only after the signature is good, so nobody can burn another system's nonces. One statement
+  // records the nonce and, when it is new, the key's last use: that is stored to the minute, because rewriting
+  // the key's one row on every request made concurrent requests of a department system queue on its row lock.
+  const used = await sql<{ fresh: boolean }>`
+    WITH n AS (INSERT INTO api_nonces (app_key, nonce) VALUES (${appKey}, ${nonce}) ON CONFLICT DO NOTHING RETURNING nonce),
+    k AS (
+      UPDATE api_keys SET last_used_at = now()
+       WHERE id = ${signed.keyId} AND EXISTS (SELECT 1 FROM n) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+    SELECT EXISTS (SELECT 1 FROM n) AS fresh`.execute(db);
+  if (!used.rows[0]?.fresh) throw await reject('signature_replayed', '请求已被使用过（重复的 X-Nonce），请重新签名', 'nonce_reused');
   // Nonces older than twice the window can never be accepted again; prune them now and then.
   if (Math.random() < 0.01) {
     await db.deleteFrom('api_nonces').where('at', '<', new Date(Date.now() - 2 * config.apiSignWindowSeconds * 1000)).execute();
   }
-  await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', signed.keyId).execute();
   return { appKey, keyId: signed.keyId, departmentId: signed.departmentId, departmentName: signed.departmentName };
 }
 
