@@ -1,5 +1,5 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
-// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N] [--profile]`
+// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N] [--profile] [--statements]`
 // (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
@@ -11,6 +11,7 @@
 //     else), the PostgreSQL server (every backend, the postmaster and its exited children, from /proc), and the
 //     load client (its own process.cpuUsage). CPU per check does not move with the machine's load as latency
 //     does. `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
+//     `--statements` restarts PostgreSQL with pg_stat_statements and prints the statements that took its time;
 //  3. a screening file of --rows rows (60% USCC, 20% ID numbers, 20% names) uploaded by a clerk, from the upload
 //     to the finished XLSX downloaded; peak RSS of this process (server and bench together) sampled every 50 ms.
 // PostgreSQL runs in a temporary folder on a free port; everything is removed at the end, on error and on Ctrl-C.
@@ -214,6 +215,7 @@ export async function run(args: string[]): Promise<void> {
   const duration = arg(args, 'duration', 15);
   const connections = arg(args, 'connections', 64);
   const nRows = arg(args, 'rows', 100_000);
+  const withStatements = args.includes('--statements');
   const tmp = await mkdtemp(join(tmpdir(), 'cc-bench-lists-'));
   const pgDir = await mkdtemp(join(tmpdir(), 'cc-bench-lists-pg-'));
   let server: EmbeddedServer | null = null;
@@ -233,6 +235,17 @@ export async function run(args: string[]): Promise<void> {
     T0 = performance.now();
     console.log(`lists benchmark: ${fmt(nSubjects)} subjects, ${fmt(nEntries)} active entries, ${duration} s at ${connections} connections, ${fmt(nRows)}-row screening; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    if (withStatements) {
+      // pg_stat_statements must be preloaded: set it, with planning time, and restart the server once.
+      const su = new pg.Client({ connectionString: server.url('postgres') });
+      await su.connect();
+      await su.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+      await su.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+      await su.end();
+      const port = server.port;
+      await server.stop();
+      server = await startEmbedded({ dataDir: pgDir, port, database: 'bench' });
+    }
     loaded = await createBenchDatabase(server, 'bench');
     await installShippedMeasures(loaded.db);
     const d = loaded;
@@ -266,6 +279,10 @@ export async function run(args: string[]): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    if (withStatements) {
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(d.db);
+      await sql`SELECT pg_stat_statements_reset()`.execute(d.db);
+    }
     const load0 = loadavg()[0]!;
     const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(server.pgDir)];
     const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -289,6 +306,15 @@ export async function run(args: string[]): Promise<void> {
     const per = (cpuMs: number) => (cpuMs / Math.max(1, r.total)).toFixed(3);
     console.log(`   CPU per check: server ${per(serverCpu)} ms · PostgreSQL ${per(pgCpu)} ms · client ${per(r.cpuMs)} ms · total ${per(serverCpu + pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`);
     console.log(`   load average (1 min) ${load0.toFixed(2)} before the load, ${load1.toFixed(2)} after it`);
+    if (withStatements) {
+      // Where PostgreSQL's time went, per check: execution and planning of each statement the load ran.
+      const top = await sql<{ calls: string; exec: number; plan: number; query: string }>`
+        SELECT calls::text, total_exec_time AS exec, total_plan_time AS plan, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`.execute(d.db);
+      console.log('   PostgreSQL statements during the load (pg_stat_statements), ms per check: execution + planning · calls');
+      for (const x of top.rows) console.log(`     ${per(x.exec)} + ${per(x.plan)} · ${fmt(Number(x.calls))}  ${x.query.slice(0, 110)}`);
+    }
     if (profile) {
       const dir = join(ROOT_DIR, 'test-results');
       await mkdir(dir, { recursive: true });
