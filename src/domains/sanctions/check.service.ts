@@ -1,8 +1,9 @@
 // Pre-action checks (事前核查, issue 14 §5; docs/domain/04-joint-measures.md §4.2 step 2): per subject, the active black
 // and red entries, the serious penalties still public, and the measures that apply in the scenario with their
 // basis; stored with a case id (核查编号) that the department's feedback refers to.
-import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/index.ts';
+import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import { auditInsertSql, type AuditContext, type AuditEvent } from '../../platform/audit.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { activeEntriesForSubjects, activeEntriesJson, type ActiveListEntry } from '../lists/index.ts';
@@ -168,6 +169,7 @@ export async function storeCheck(
   answers: readonly SubjectAnswer[],
   stored: unknown = { subjects: answers },
   audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
+  pool?: pg.Pool,
 ): Promise<{ checkId: string; caseNo: string; checkedAt: string }> {
   const hits = answers.filter((a) => a.black.length || a.red.length).length;
   const due = answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0);
@@ -177,7 +179,7 @@ export async function storeCheck(
   // The case number is the day and the row's own id, so it is unique without a second statement. The hits go
   // in as four arrays (one parameter each, whatever their number); their foreign key is checked at the end of
   // the statement, when the check row is there.
-  const row = await sql<{ id: string; case_no: string; checked_at: string }>`
+  const q = sql<{ id: string; case_no: string; checked_at: string }>`
     WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
     c AS (
       INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
@@ -193,8 +195,8 @@ export async function storeCheck(
                        ${hitRows.map((x) => x.e.listType)}::text[], ${hitRows.map((x) => x.color)}::text[]) AS u(subject_id, entry_id, list_type, color)
       ON CONFLICT DO NOTHING)
     ${audited ? sql`, a AS (${auditInsertSql(audited.ctx, { ...audited.event, target: sql`'sanction_check:' || c.id` }, sql`c`)})` : sql``}
-    SELECT id, case_no, checked_at FROM c`.execute(db);
-  const r = row.rows[0]!;
+    SELECT id, case_no, checked_at FROM c`;
+  const r = (await rowsOf(db, q, pool))[0]!;
   return { checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at };
 }
 
@@ -205,11 +207,11 @@ export async function storeCheck(
  * copy is stale (measures.cache.ts); the other stores the check, its hits and the audit entry at once. Names
  * without a single exact match take the prefix statements of match.ts, and the reads for what they found.
  */
-export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext): Promise<CheckAnswer> {
+export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext, pool?: pg.Pool): Promise<CheckAnswer> {
   checkScenario(input.scenario);
   if (!input.subjects.length) throw new AppError('sanction_query_invalid');
   const planned = planQueries(input.secret, input.subjects);
-  const read = await readForCheck(db, planned);
+  const read = await readForCheck(db, planned, pool);
   const resolutions = await resolvePlanned(db, planned, read.subjects);
   // Subjects found only by the prefix statements (a name without its legal form) were not in the first read.
   const seen = new Set(read.subjects.map((s) => s.id));
@@ -219,24 +221,36 @@ export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext)
     : [read.entries, read.penalties];
   const answers = answersFrom(input.subjects, resolutions, input.scenario, entries, penalties, read.measures);
   const hits = answers.filter((a) => a.black.length || a.red.length).length;
-  const { checkId, caseNo, checkedAt } = await storeCheck(db, input, answers, undefined, {
-    ctx,
-    event: { action: 'sanctions.check', detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits } },
-  });
+  const { checkId, caseNo, checkedAt } = await storeCheck(
+    db,
+    input,
+    answers,
+    undefined,
+    { ctx, event: { action: 'sanctions.check', detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits } } },
+    pool,
+  );
   return { checkId, caseNo, scenario: input.scenario, checkedAt, departmentId: input.departmentId, subjects: answers };
 }
 
+/**
+ * Runs a statement on `db`, or — given the pool, outside a transaction — as a named prepared statement: a check's
+ * statements are the same text every time, and planning them cost PostgreSQL more than running them.
+ */
+async function rowsOf<R>(db: DbOrTx, q: RawBuilder<R>, pool?: pg.Pool): Promise<R[]> {
+  return pool ? executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows;
+}
+
 /** The first statement of a check: the subjects by key, their entries and penalties, and the measures if stale. */
-async function readForCheck(db: DbOrTx, planned: PlannedQueries) {
+async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool) {
   const m = measuresRead();
-  const r = await sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null }>`
+  const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null }>`
     WITH s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
     SELECT (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'uscc', s.uscc, 'idHash', s.id_hash, 'nameNorm', s.name_norm)), '[]'::json) FROM s) AS subjects,
            ${activeEntriesJson(sql`SELECT s.id FROM s`)} AS entries,
            ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
            ${m.columns}
-      FROM sanction_measures_generation g`.execute(db);
-  const row = r.rows[0]!;
+      FROM sanction_measures_generation g`;
+  const row = (await rowsOf(db, q, pool))[0]!;
   return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row) };
 }
 
