@@ -1,5 +1,5 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
-// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N]`
+// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N] [--profile] [--statements]`
 // (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
@@ -7,12 +7,18 @@
 //  2. the real app (buildApp, logger off) on a free port; autocannon in a child process, --connections
 //     connections for --duration seconds of single signed checks (POST /api/ext/sanctions/check, one subject
 //     by USCC, each request signed with its own nonce): p50 / p95 / p99 from every response time, and checks/s;
+//     then where the time went, as CPU per check: this process (the server: during the load it does nothing
+//     else), the PostgreSQL server (every backend, the postmaster and its exited children, from /proc), and the
+//     load client (its own process.cpuUsage). CPU per check does not move with the machine's load as latency
+//     does. `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
+//     `--statements` restarts PostgreSQL with pg_stat_statements and prints the statements that took its time;
 //  3. a screening file of --rows rows (60% USCC, 20% ID numbers, 20% names) uploaded by a clerk, from the upload
 //     to the finished XLSX downloaded; peak RSS of this process (server and bench together) sampled every 50 ms.
 // PostgreSQL runs in a temporary folder on a free port; everything is removed at the end, on error and on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -108,6 +114,64 @@ async function loadEntries(db: Db, n: number): Promise<void> {
       FROM (SELECT id FROM subjects ORDER BY md5(id::text) LIMIT ${n}) s`.execute(db);
 }
 
+// Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux this runs on).
+const CLK_TCK = 100;
+
+/** utime + stime (+ cutime + cstime: the exited children it waited for) of one process, in ms; 0 once it is gone. */
+async function procCpuMs(pid: number, children: boolean): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name, which may hold spaces: state is field 3, utime 14 … cstime 17.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (f.length < 15) return 0;
+  const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/**
+ * CPU the whole PostgreSQL server has used, in ms: the postmaster (with the backends and workers that have
+ * exited, which it waits for) plus every live child (the pool's backends, autovacuum, the WAL writer …).
+ */
+async function postgresCpuMs(pgDir: string): Promise<number> {
+  const postmaster = Number((await readFile(join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  let total = await procCpuMs(postmaster, true);
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === postmaster) total += await procCpuMs(Number(name), false);
+  }
+  return total;
+}
+
+/** This process's CPU in ms (user + system). */
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** The functions with the most self time in a V8 CPU profile, as `share  function  file:line` lines. */
+function topOfProfile(profile: { nodes: ProfileNode[]; samples: number[] }, n: number): string[] {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  for (const id of profile.samples) {
+    const f = byId.get(id)!.callFrame;
+    const file = f.url.replace(/^.*\/(node_modules\/)/, '$1').replace(/^.*\/(src|bench)\//, '$1/');
+    const k = `${f.functionName || '(anonymous)'}  ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
+    self.set(k, (self.get(k) ?? 0) + 1);
+  }
+  const total = profile.samples.length || 1;
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
 // Plain ESM for `node -e`: signs every request with its own nonce and records every response time (autocannon's
 // histogram has no p95), then prints one JSON line.
 const LOAD_SCRIPT = `
@@ -138,8 +202,10 @@ const inst = autocannon({
   }],
 });
 inst.on('response', (_c, _s, _b, t) => times.push(t));
+const cpu0 = process.cpuUsage();
 const res = await inst;
-process.stdout.write(JSON.stringify({ total: res.requests.total, seconds: res.duration, ok: res['2xx'], non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts, times }) + '\\n');
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ total: res.requests.total, seconds: res.duration, ok: res['2xx'], non2xx: res.non2xx, errors: res.errors, timeouts: res.timeouts, times, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
 `;
 
 /** Runs the benchmark. */
@@ -149,6 +215,7 @@ export async function run(args: string[]): Promise<void> {
   const duration = arg(args, 'duration', 15);
   const connections = arg(args, 'connections', 64);
   const nRows = arg(args, 'rows', 100_000);
+  const withStatements = args.includes('--statements');
   const tmp = await mkdtemp(join(tmpdir(), 'cc-bench-lists-'));
   const pgDir = await mkdtemp(join(tmpdir(), 'cc-bench-lists-pg-'));
   let server: EmbeddedServer | null = null;
@@ -168,6 +235,17 @@ export async function run(args: string[]): Promise<void> {
     T0 = performance.now();
     console.log(`lists benchmark: ${fmt(nSubjects)} subjects, ${fmt(nEntries)} active entries, ${duration} s at ${connections} connections, ${fmt(nRows)}-row screening; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    if (withStatements) {
+      // pg_stat_statements must be preloaded: set it, with planning time, and restart the server once.
+      const su = new pg.Client({ connectionString: server.url('postgres') });
+      await su.connect();
+      await su.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+      await su.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+      await su.end();
+      const port = server.port;
+      await server.stop();
+      server = await startEmbedded({ dataDir: pgDir, port, database: 'bench' });
+    }
     loaded = await createBenchDatabase(server, 'bench');
     await installShippedMeasures(loaded.db);
     const d = loaded;
@@ -195,19 +273,56 @@ export async function run(args: string[]): Promise<void> {
     const optsPath = join(tmp, 'load.json');
     await writeFile(optsPath, JSON.stringify({ base: `http://127.0.0.1:${port}`, connections, duration, appKey: key.appKey, secret: key.secret, usccs }));
     log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
+    const profiler = args.includes('--profile') ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    if (withStatements) {
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(d.db);
+      await sql`SELECT pg_stat_statements_reset()`.execute(d.db);
+    }
+    const load0 = loadavg()[0]!;
+    const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(server.pgDir)];
     const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
     child = c;
     let out = '';
     c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
     await once(c, 'exit');
     child = null;
-    const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[] };
+    const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(server.pgDir)) - pg0];
+    const load1 = loadavg()[0]!;
+    const profile = profiler ? ((await profiler.post('Profiler.stop')).profile as unknown as { nodes: ProfileNode[]; samples: number[] }) : null;
+    profiler?.disconnect();
+    const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number };
     const p = percentiles(r.times);
     const rps = r.ok / r.seconds;
     console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
     const ms = (v: number) => v.toFixed(1);
     console.log(`   p50 ${ms(p.p50)} ms · p95 ${ms(p.p95)} ms (≤ ${TARGET.p95}: ${verdict(p.p95 <= TARGET.p95)}) · p99 ${ms(p.p99)} ms (≤ ${TARGET.p99}: ${verdict(p.p99 <= TARGET.p99)}) · max ${ms(p.max)} ms`);
     console.log(`   ${fmt(rps)} checks/s (≥ ${fmt(TARGET.rps)}: ${verdict(rps >= TARGET.rps)})`);
+    // The target leaves 2 cores / 1,500 checks/s = 1.33 ms of machine time per check for all three processes.
+    const per = (cpuMs: number) => (cpuMs / Math.max(1, r.total)).toFixed(3);
+    console.log(`   CPU per check: server ${per(serverCpu)} ms · PostgreSQL ${per(pgCpu)} ms · client ${per(r.cpuMs)} ms · total ${per(serverCpu + pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`);
+    console.log(`   load average (1 min) ${load0.toFixed(2)} before the load, ${load1.toFixed(2)} after it`);
+    if (withStatements) {
+      // Where PostgreSQL's time went, per check: execution and planning of each statement the load ran.
+      const top = await sql<{ calls: string; exec: number; plan: number; query: string }>`
+        SELECT calls::text, total_exec_time AS exec, total_plan_time AS plan, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`.execute(d.db);
+      console.log('   PostgreSQL statements during the load (pg_stat_statements), ms per check: execution + planning · calls');
+      for (const x of top.rows) console.log(`     ${per(x.exec)} + ${per(x.plan)} · ${fmt(Number(x.calls))}  ${x.query.slice(0, 110)}`);
+    }
+    if (profile) {
+      const dir = join(ROOT_DIR, 'test-results');
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `bench-lists-${Date.now()}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      console.log(`   server CPU profile during the load: ${file}; most self time:`);
+      for (const line of topOfProfile(profile, 25)) console.log(`     ${line}`);
+    }
 
     console.log('\n3. batch screening');
     const rng = mulberry32(7);

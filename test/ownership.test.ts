@@ -64,6 +64,7 @@ const OWNER: Record<string, string> = {
   sanction_checks: 'sanctions',
   sanction_check_hits: 'sanctions',
   sanction_feedback: 'sanctions',
+  sanction_measures_generation: 'sanctions',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

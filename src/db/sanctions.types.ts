@@ -71,9 +71,17 @@ export interface SanctionFeedbackTable {
   public_summary: string | null;
 }
 
+/** One row: bumped by a trigger on every write to sanction_measures (migration 20261208T0805k). */
+export interface SanctionMeasuresGenerationTable {
+  id: Generated<boolean>;
+  instance: Generated<string>;
+  gen: Generated<string>;
+}
+
 export interface SanctionTables {
   sanction_measures: SanctionMeasuresTable;
   sanction_checks: SanctionChecksTable;
   sanction_check_hits: SanctionCheckHitsTable;
   sanction_feedback: SanctionFeedbackTable;
+  sanction_measures_generation: SanctionMeasuresGenerationTable;
 }

@@ -1,6 +1,6 @@
 // The append-only audit log (issue: "who, what, when, from where"). The table rejects UPDATE,
 // DELETE and TRUNCATE by trigger, so an entry once written stays.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../db/index.ts';
 
 /** Who acted: a signed-in user, a department system's API key, or nobody yet (e.g. a failed sign-in). */
@@ -116,4 +116,16 @@ export async function listAudit(db: DbOrTx, q: AuditQuery): Promise<{ items: Aud
     })),
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,
   };
+}
+
+/**
+ * The entry audit() appends, as an INSERT … SELECT for a caller's own statement (a data-modifying CTE), so it
+ * commits with the change without a round trip of its own; `target` may be an SQL expression over `from`.
+ */
+export function auditInsertSql(ctx: AuditContext, ev: Omit<AuditEvent, 'target'> & { target: RawBuilder<unknown> | string | null }, from?: RawBuilder<unknown>): RawBuilder<unknown> {
+  const a = ctx.actor ?? {};
+  return sql`INSERT INTO audit_log (actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, target, outcome, detail, ip, request_id)
+    SELECT ${a.userId ?? null}::integer, ${a.username ?? null}::text, ${a.role ?? null}::text, ${a.departmentId ?? null}::integer, ${a.appKey ?? null}::text,
+           ${ev.action}::text, (${ev.target})::text, ${ev.outcome ?? 'ok'}::text, ${JSON.stringify(ev.detail ?? {})}::jsonb, ${ctx.ip ?? null}::text, ${ctx.requestId ?? null}::text
+    ${from ? sql`FROM ${from}` : sql``}`;
 }

@@ -7,7 +7,8 @@ import { checkSignedBody, checkSignedHeaders, type SignedHeaders as AuthSignedHe
 /** The auth domain's implementation of the platform's Authenticator. */
 export const authenticator: Authenticator = {
   resolveSession,
-  checkSignedHeaders: (ctx, req, audit) => checkSignedHeaders(ctx.db, ctx.config, req, audit),
+  // With the pool: the signed request's two statements run as named prepared statements (apikeys.service.ts).
+  checkSignedHeaders: (ctx, req, audit) => checkSignedHeaders(ctx.db, ctx.config, req, audit, ctx.pool),
   // The signed headers came from checkSignedHeaders above, so they are the auth domain's own type.
-  checkSignedBody: (ctx, signed: SignedHeaders, req, audit) => checkSignedBody(ctx.db, ctx.config, signed as AuthSignedHeaders, req, audit),
+  checkSignedBody: (ctx, signed: SignedHeaders, req, audit) => checkSignedBody(ctx.db, ctx.config, signed as AuthSignedHeaders, req, audit, ctx.pool),
 };

@@ -1,6 +1,6 @@
 // The list-entry register (红黑名单登记, issue 14 §2): one table for collected and locally determined entries,
 // deduplicated by subject + list type + decision number (docs/domain/04-joint-measures.md §4.2).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { ListExitReason } from '../../db/lists.types.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
@@ -152,4 +152,21 @@ export async function endEntriesForRecords(
     });
   }
   return ended.map((e) => e.id);
+}
+
+/**
+ * activeEntriesForSubjects as one SQL expression for a caller's own statement: a JSON array of ActiveListEntry
+ * (the same rule — listed and not past its validity — and the same order) over the subject ids `subjectIds`
+ * (a subquery) yields. Keep the rule in step with activeEntriesForSubjects above.
+ */
+export function activeEntriesJson(subjectIds: RawBuilder<unknown>, at?: string): RawBuilder<ActiveListEntry[]> {
+  const day = at ?? chinaToday();
+  return sql<ActiveListEntry[]>`(
+    SELECT coalesce(json_agg(json_build_object(
+             'id', e.id::text, 'listType', e.list_type, 'listName', t.name, 'color', t.color, 'subjectId', e.subject_id::text,
+             'decisionNo', e.decision_no, 'departmentId', e.department_id,
+             'listedOn', to_char(e.listed_on, 'YYYY-MM-DD'), 'expiresOn', to_char(e.expires_on, 'YYYY-MM-DD')) ORDER BY e.id), '[]'::json)
+      FROM list_entries e
+      JOIN (SELECT DISTINCT ON (code) code, name, color FROM list_types ORDER BY code, version DESC) t ON t.code = e.list_type
+     WHERE e.subject_id IN (${subjectIds}) AND e.status = 'listed' AND (e.expires_on IS NULL OR e.expires_on >= ${day}::date))`;
 }

@@ -32,3 +32,4 @@ export { page as publicRecordPage, publicRecords } from './public.repository.ts'
 export { seriousPublicPenalties, type SeriousPenalty } from './serious.ts';
 export { setListRecordsRemoved } from './list-removal.ts';
 export { withListRemoval } from './publicity.service.ts';
+export { seriousPublicPenaltiesJson } from './serious.ts';

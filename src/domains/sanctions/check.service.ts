@@ -1,14 +1,16 @@
 // Pre-action checks (事前核查, issue 14 §5; docs/domain/04-joint-measures.md §4.2 step 2): per subject, the active black
 // and red entries, the serious penalties still public, and the measures that apply in the scenario with their
 // basis; stored with a case id (核查编号) that the department's feedback refers to.
-import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/index.ts';
-import { audit, type AuditContext } from '../../platform/audit.ts';
+import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { executePrepared, type DbOrTx } from '../../db/index.ts';
+import { auditInsertSql, type AuditContext, type AuditEvent } from '../../platform/audit.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
-import { activeEntriesForSubjects, type ActiveListEntry } from '../lists/index.ts';
-import { seriousPublicPenalties, type SeriousPenalty } from '../publicity/index.ts';
-import type { LookedUpSubject } from '../subjects/index.ts';
-import { publicQuery, resolveSubjects, type MatchedBy, type Resolution, type SubjectQuery } from './match.ts';
+import { activeEntriesForSubjects, activeEntriesJson, type ActiveListEntry } from '../lists/index.ts';
+import { seriousPublicPenalties, seriousPublicPenaltiesJson, type SeriousPenalty } from '../publicity/index.ts';
+import { subjectsByKeysSql, type LookedUpSubject } from '../subjects/index.ts';
+import { planQueries, publicQuery, resolvePlanned, type MatchedBy, type PlannedQueries, type Resolution, type SubjectQuery } from './match.ts';
+import { measuresFrom, measuresRead } from './measures.cache.ts';
 import { activeMeasures, checkScenario, measuresApplying, type Measure } from './measures.ts';
 
 /** A measure as a check answers it: what it is, where it comes from, and which of the subject's lists brought it in. */
@@ -99,12 +101,26 @@ const NOT_FOUND = '主体库中未找到该主体：不代表没有失信记录�
  * subjects, in three statements for the whole batch (plus the measures). Used by checks and screening.
  */
 export async function evaluate(db: DbOrTx, queries: readonly SubjectQuery[], resolutions: readonly Resolution[], scenario: string): Promise<SubjectAnswer[]> {
-  const ids = [...new Set(resolutions.flatMap((r) => (r.status === 'found' ? [r.subject.id] : [])))];
+  const ids = foundIds(resolutions);
   const [entries, penalties, measures] = await Promise.all([
     activeEntriesForSubjects(db, ids),
     seriousPublicPenalties(db, ids),
     ids.length ? activeMeasures(db) : Promise.resolve([] as Measure[]),
   ]);
+  return answersFrom(queries, resolutions, scenario, entries, penalties, measures);
+}
+
+const foundIds = (resolutions: readonly Resolution[]) => [...new Set(resolutions.flatMap((r) => (r.status === 'found' ? [r.subject.id] : [])))];
+
+/** The answers for resolved queries from what was read about the found subjects (pure). */
+function answersFrom(
+  queries: readonly SubjectQuery[],
+  resolutions: readonly Resolution[],
+  scenario: string,
+  entries: readonly ActiveListEntry[],
+  penalties: readonly SeriousPenalty[],
+  measures: readonly Measure[],
+): SubjectAnswer[] {
   const entriesOf = group(entries, (e) => e.subjectId);
   const penaltiesOf = group(penalties, (p: SeriousPenalty) => p.subjectId);
   return resolutions.map((r, index): SubjectAnswer => {
@@ -143,45 +159,99 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
   return m;
 }
 
-/** Stores a check with its answers and hits; returns its id, case number and time. */
+/**
+ * Stores a check with its answers and hits — and, given `audited`, its audit entry (target sanction_check:<id>) —
+ * in one statement, so it needs no transaction of its own; returns its id, case number and time.
+ */
 export async function storeCheck(
   db: DbOrTx,
   input: Omit<CheckInput, 'secret' | 'subjects'>,
   answers: readonly SubjectAnswer[],
   stored: unknown = { subjects: answers },
+  audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
+  pool?: pg.Pool,
 ): Promise<{ checkId: string; caseNo: string; checkedAt: string }> {
   const hits = answers.filter((a) => a.black.length || a.red.length).length;
   const due = answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0);
-  // The case number is the day and the row's own id, so it is unique without a second statement.
-  const row = await sql<{ id: string; case_no: string; checked_at: string }>`
-    WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id)
-    INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
-    SELECT n.id, 'HC' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n.id::text, 8, '0'),
-           ${input.departmentId}, ${input.channel}, ${input.scenario}, ${input.userId ?? null}, ${input.apiKeyId ?? null},
-           ${answers.length}, ${hits}, ${due}, ${JSON.stringify(stored)}::jsonb
-      FROM n
-    RETURNING id, case_no, to_char(checked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS+08:00') AS checked_at`.execute(db);
-  const r = row.rows[0]!;
   const hitRows = answers.flatMap((a) =>
-    a.subject ? [...a.black.map((e) => ({ e, color: 'black' as const })), ...a.red.map((e) => ({ e, color: 'red' as const }))].map(({ e, color }) => ({ check_id: r.id, subject_id: a.subject!.id, entry_id: e.entryId, list_type: e.listType, color })) : [],
+    a.subject ? [...a.black.map((e) => ({ e, color: 'black' as const })), ...a.red.map((e) => ({ e, color: 'red' as const }))].map(({ e, color }) => ({ subjectId: a.subject!.id, e, color })) : [],
   );
-  if (hitRows.length) await db.insertInto('sanction_check_hits').values(hitRows).onConflict((oc) => oc.doNothing()).execute();
+  // The case number is the day and the row's own id, so it is unique without a second statement. The hits go
+  // in as four arrays (one parameter each, whatever their number); their foreign key is checked at the end of
+  // the statement, when the check row is there.
+  const q = sql<{ id: string; case_no: string; checked_at: string }>`
+    WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
+    c AS (
+      INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
+      SELECT n.id, 'HC' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n.id::text, 8, '0'),
+             ${input.departmentId}, ${input.channel}, ${input.scenario}, ${input.userId ?? null}, ${input.apiKeyId ?? null},
+             ${answers.length}, ${hits}, ${due}, ${JSON.stringify(stored)}::jsonb
+        FROM n
+      RETURNING id, case_no, to_char(checked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS+08:00') AS checked_at),
+    h AS (
+      INSERT INTO sanction_check_hits (check_id, subject_id, entry_id, list_type, color)
+      SELECT c.id, u.subject_id, u.entry_id, u.list_type, u.color
+        FROM c, unnest(${hitRows.map((x) => x.subjectId)}::bigint[], ${hitRows.map((x) => x.e.entryId)}::bigint[],
+                       ${hitRows.map((x) => x.e.listType)}::text[], ${hitRows.map((x) => x.color)}::text[]) AS u(subject_id, entry_id, list_type, color)
+      ON CONFLICT DO NOTHING)
+    ${audited ? sql`, a AS (${auditInsertSql(audited.ctx, { ...audited.event, target: sql`'sanction_check:' || c.id` }, sql`c`)})` : sql``}
+    SELECT id, case_no, checked_at FROM c`;
+  const r = (await rowsOf(db, q, pool))[0]!;
   return { checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at };
 }
 
-/** Runs a pre-action check for a department and stores it (what was answered, under its case id); audited. */
-export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext): Promise<CheckAnswer> {
+/**
+ * Runs a pre-action check for a department and stores it (what was answered, under its case id); audited.
+ * Two statements for a batch of USCCs or ID numbers and no explicit transaction (issue 14 "Performance"): one
+ * reads the subjects, their active entries and serious public penalties, and the measures when this process's
+ * copy is stale (measures.cache.ts); the other stores the check, its hits and the audit entry at once. Names
+ * without a single exact match take the prefix statements of match.ts, and the reads for what they found.
+ */
+export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext, pool?: pg.Pool): Promise<CheckAnswer> {
   checkScenario(input.scenario);
   if (!input.subjects.length) throw new AppError('sanction_query_invalid');
-  const resolutions = await resolveSubjects(db, input.secret, input.subjects);
-  const answers = await evaluate(db, input.subjects, resolutions, input.scenario);
-  const { checkId, caseNo, checkedAt } = await storeCheck(db, input, answers);
-  await audit(db, ctx, {
-    action: 'sanctions.check',
-    target: `sanction_check:${checkId}`,
-    detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits: answers.filter((a) => a.black.length || a.red.length).length },
-  });
+  const planned = planQueries(input.secret, input.subjects);
+  const read = await readForCheck(db, planned, pool);
+  const resolutions = await resolvePlanned(db, planned, read.subjects);
+  // Subjects found only by the prefix statements (a name without its legal form) were not in the first read.
+  const seen = new Set(read.subjects.map((s) => s.id));
+  const more = foundIds(resolutions).filter((id) => !seen.has(id));
+  const [entries, penalties] = more.length
+    ? await Promise.all([activeEntriesForSubjects(db, more), seriousPublicPenalties(db, more)]).then(([e, p]) => [[...read.entries, ...e], [...read.penalties, ...p]] as const)
+    : [read.entries, read.penalties];
+  const answers = answersFrom(input.subjects, resolutions, input.scenario, entries, penalties, read.measures);
+  const hits = answers.filter((a) => a.black.length || a.red.length).length;
+  const { checkId, caseNo, checkedAt } = await storeCheck(
+    db,
+    input,
+    answers,
+    undefined,
+    { ctx, event: { action: 'sanctions.check', detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits } } },
+    pool,
+  );
   return { checkId, caseNo, scenario: input.scenario, checkedAt, departmentId: input.departmentId, subjects: answers };
+}
+
+/**
+ * Runs a statement on `db`, or — given the pool, outside a transaction — as a named prepared statement: a check's
+ * statements are the same text every time, and planning them cost PostgreSQL more than running them.
+ */
+async function rowsOf<R>(db: DbOrTx, q: RawBuilder<R>, pool?: pg.Pool): Promise<R[]> {
+  return pool ? executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows;
+}
+
+/** The first statement of a check: the subjects by key, their entries and penalties, and the measures if stale. */
+async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool) {
+  const m = measuresRead();
+  const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null }>`
+    WITH s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
+    SELECT (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'uscc', s.uscc, 'idHash', s.id_hash, 'nameNorm', s.name_norm)), '[]'::json) FROM s) AS subjects,
+           ${activeEntriesJson(sql`SELECT s.id FROM s`)} AS entries,
+           ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
+           ${m.columns}
+      FROM sanction_measures_generation g`;
+  const row = (await rowsOf(db, q, pool))[0]!;
+  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row) };
 }
 
 /** A stored check with its answers; only its own department may read it, besides the credit office and auditors. */

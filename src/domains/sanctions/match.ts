@@ -74,6 +74,18 @@ const byName = (s: LookedUpSubject) => s.kind !== 'natural_person';
 
 /** Resolves a batch of queries to subjects in a fixed number of statements (secret: the platform's HMAC key). */
 export async function resolveSubjects(db: DbOrTx, secret: string, queries: readonly SubjectQuery[]): Promise<Resolution[]> {
+  const planned = planQueries(secret, queries);
+  return resolvePlanned(db, planned, await subjectsByKeys(db, planned.keys));
+}
+
+/** Each query's plan and the keys (USCCs, ID hashes, normalised names) to look the batch's subjects up by. */
+export interface PlannedQueries {
+  plans: Planned[];
+  keys: { usccs: string[]; idHashes: string[]; nameNorms: string[] };
+}
+
+/** Validates and normalises a batch of queries, without touching the database. */
+export function planQueries(secret: string, queries: readonly SubjectQuery[]): PlannedQueries {
   const idHash = hmacSha256With(secret);
   const plans = queries.map((q) => plan(q, idHash));
   const usccs: string[] = [];
@@ -84,7 +96,14 @@ export async function resolveSubjects(db: DbOrTx, secret: string, queries: reado
     else if (p.kind === 'id') hashes.push(p.value);
     else if (p.kind === 'name') norms.push(p.norm);
   }
-  const found = await subjectsByKeys(db, { usccs, idHashes: hashes, nameNorms: norms });
+  return { plans, keys: { usccs, idHashes: hashes, nameNorms: norms } };
+}
+
+/**
+ * Resolves planned queries given the subjects their keys found (subjectsByKeys, or the same statement read
+ * within a larger one): names without a single exact match take one or two prefix statements more.
+ */
+export async function resolvePlanned(db: DbOrTx, { plans }: PlannedQueries, found: readonly LookedUpSubject[]): Promise<Resolution[]> {
   const byUscc = new Map<string, LookedUpSubject>();
   const byHash = new Map<string, LookedUpSubject>();
   const byNorm = new Map<string, LookedUpSubject[]>();

@@ -252,8 +252,9 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
   // ---- Signed API for department systems ----
   app.post('/api/ext/sanctions/check', { schema: { tags: [EXT_TAG], summary: '事前核查：按统一社会信用代码、身份证号码或名称核查主体', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {
     const caller = await requireApiCaller(req);
-    return db.transaction().execute((trx) =>
-      runCheck(trx, { secret: config.secret, departmentId: caller.departmentId, channel: 'api', apiKeyId: caller.keyId, scenario: req.body.scenario, subjects: req.body.subjects }, auditCtx(req)),
-    );
+    // No transaction: runCheck reads in one statement and writes the check, its hits and audit entry in another,
+    // both as named prepared statements on the pool.
+    const input = { secret: config.secret, departmentId: caller.departmentId, channel: 'api' as const, apiKeyId: caller.keyId, scenario: req.body.scenario, subjects: req.body.subjects };
+    return runCheck(db, input, auditCtx(req), app.ctx.pool);
   });
 }

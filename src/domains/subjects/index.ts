@@ -21,3 +21,4 @@ export { subjectBasicsByIds, subjectIdsMatching } from './subjects.lookup.ts';
 export { findByUscc, type SearchRow } from './subjects.repository.ts';
 export { subjectHasCode } from './codematch.ts';
 export { subjectsByKeys, subjectsByNamePrefixes, type LookedUpSubject } from './lookup.ts';
+export { subjectsByKeysSql } from './lookup.ts';

@@ -1,6 +1,6 @@
 // Batch look-up of subjects by their keys, for pre-action checks and screening (issue 14 §5): a fixed number of
 // indexed statements per batch of keys, never one per subject.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import type { SubjectKind } from './subjects.repository.ts';
 
@@ -55,4 +55,24 @@ export async function subjectsByNamePrefixes(db: DbOrTx, prefixes: readonly stri
          LIMIT ${perPrefix}
       ) s`.execute(db);
   return r.rows.map((x) => ({ ...toSubject(x), prefix: x.prefix }));
+}
+
+/**
+ * The statement subjectsByKeys runs, for a caller that reads more in the same statement (e.g. as a CTE): rows of
+ * id, kind, name, uscc, id_hash, name_norm; no rows for empty keys. A single key is compared as a scalar: a
+ * prepared statement's generic plan then expects one row, as its custom plans do, so PostgreSQL keeps it instead
+ * of planning each call again (with arrays the generic plan expects several rows, costs more, and is refused).
+ */
+export function subjectsByKeysSql(keys: { usccs?: readonly string[]; idHashes?: readonly string[]; nameNorms?: readonly string[] }): RawBuilder<Row> {
+  const [usccs, hashes, names] = [[...new Set(keys.usccs ?? [])], [...new Set(keys.idHashes ?? [])], [...new Set(keys.nameNorms ?? [])]];
+  if (usccs.length + hashes.length + names.length === 1) {
+    const where = usccs.length ? sql`uscc = ${usccs[0]}::text` : hashes.length ? sql`id_hash = ${hashes[0]}::text` : sql`(name_norm COLLATE "C") = ${names[0]}::text`;
+    return sql<Row>`SELECT id, kind, name, uscc, id_hash, name_norm FROM subjects WHERE ${where}`;
+  }
+  return sql<Row>`
+    SELECT id, kind, name, uscc, id_hash, name_norm FROM subjects WHERE uscc = ANY(${[...new Set(keys.usccs ?? [])]}::text[])
+    UNION
+    SELECT id, kind, name, uscc, id_hash, name_norm FROM subjects WHERE id_hash = ANY(${[...new Set(keys.idHashes ?? [])]}::text[])
+    UNION
+    SELECT id, kind, name, uscc, id_hash, name_norm FROM subjects WHERE (name_norm COLLATE "C") = ANY(${[...new Set(keys.nameNorms ?? [])]}::text[])`;
 }
