@@ -182,15 +182,20 @@ export async function claimPending(trx: DbOrTx, limit: number): Promise<Array<{ 
   return r.rows;
 }
 
-/** Stores the JS columns; a row renamed since it was read is left pending (the trigger reset it). */
+/**
+ * Stores the search columns: name_norm and pinyin from JS, and the bigram tsvector text of that name_norm
+ * (search.ts bigramsTsvector), which lets the row trigger skip the PL/pgSQL call (migration 20261208T0840s).
+ * A row renamed since it was read is left pending (the trigger reset it).
+ */
 export async function storeSearchColumns(
   trx: DbOrTx,
-  rows: ReadonlyArray<{ id: string; name: string; nameNorm: string; pinyinInitials: string }>,
+  rows: ReadonlyArray<{ id: string; name: string; nameNorm: string; bigrams: string; pinyinInitials: string }>,
 ): Promise<number> {
   if (!rows.length) return 0;
-  const r = await sql`UPDATE subjects s SET name_norm = v.norm, pinyin_initials = v.py
+  const r = await sql`UPDATE subjects s SET name_norm = v.norm, name_bigrams = v.bigrams::tsvector, pinyin_initials = v.py
     FROM unnest(${rows.map((x) => x.id)}::bigint[], ${rows.map((x) => x.name)}::text[],
-                ${rows.map((x) => x.nameNorm)}::text[], ${rows.map((x) => x.pinyinInitials)}::text[]) AS v(id, name, norm, py)
+                ${rows.map((x) => x.nameNorm)}::text[], ${rows.map((x) => x.bigrams)}::text[],
+                ${rows.map((x) => x.pinyinInitials)}::text[]) AS v(id, name, norm, bigrams, py)
     WHERE s.id = v.id AND s.name = v.name`.execute(trx);
   return Number(r.numAffectedRows ?? 0);
 }
