@@ -34,6 +34,7 @@ import {
   nameContainsWindow,
   namePrefixPage,
   pinyinPrefixPage,
+  prefixAndFirstWindow,
   storeSearchColumns,
   usccFirstPage,
   windowExtent,
@@ -88,22 +89,32 @@ async function codeMatches(db: DbOrTx, q: SearchQuery): Promise<SearchRow[]> {
 
 const HAN = /\p{Script=Han}/u;
 
+/** The planner's count of subjects, read at most once a minute: an estimate in any case, and a round trip per search. */
+let subjectEstimate: { n: number; at: number } | null = null;
+async function cachedEstimatedSubjects(db: DbOrTx): Promise<number> {
+  if (!subjectEstimate || Date.now() - subjectEstimate.at > 60_000) subjectEstimate = { n: await estimatedSubjects(db), at: Date.now() };
+  return subjectEstimate.n;
+}
+
+/** Tier 2's first window, when the caller read it already (prefixAndFirstWindow): its matches and, if it did not fill the page, its extent. */
+type FirstWindow = { rows: SearchRow[]; extent: { rows: number; lastId: string | null } | null };
+
 /** Tier 2: the first `limit` names after `afterId` (in id order) that contain the query without starting with it. */
-async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number): Promise<SearchRow[]> {
+async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number, read?: FirstWindow): Promise<SearchRow[]> {
   const base = { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, exclude };
   const viaIndex = (after: string | null, n: number) => nameContainsPage(db, { ...base, tsquery: q.tsquery, afterId: after, limit: n });
   const { firstWindow, maxWindow, ginCandidateCost } = CONTAINS_TUNING;
   // Letters, digits and codes (a USCC, pinyin initials) are rare inside Chinese names: straight to the index.
   if (!HAN.test(q.norm)) return viaIndex(afterId, limit);
-  const first = await nameContainsWindow(db, { ...base, afterId, limit, window: firstWindow });
+  const first = read ? read.rows.slice(0, limit) : await nameContainsWindow(db, { ...base, afterId, limit, window: firstWindow });
   if (first.length === limit) return first;
-  const extent = await windowExtent(db, afterId, firstWindow);
+  const extent = read?.extent ?? (await windowExtent(db, afterId, firstWindow));
   if (extent.rows < firstWindow) return first; // the window reached the last subject: nothing more to find
   const rest = limit - first.length;
   // Matches per scanned row in the first window (zero: rare, the index is cheap).
   const share = first.length / extent.rows;
   const rowsNeeded = share > 0 ? rest / share : Infinity;
-  const candidates = share * (await estimatedSubjects(db));
+  const candidates = share * (await cachedEstimatedSubjects(db));
   if (rowsNeeded > maxWindow || rowsNeeded > candidates * ginCandidateCost) return [...first, ...(await viaIndex(extent.lastId, rest))];
   const window = Math.min(maxWindow, Math.ceil(rowsNeeded * 1.5));
   const second = await nameContainsWindow(db, { ...base, afterId: extent.lastId, limit: rest, window });
@@ -113,8 +124,11 @@ async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, 
   return [...first, ...second, ...(await viaIndex(after2.lastId, rest - second.length))];
 }
 
-/** Whether the first page of a USCC-shaped query is read in one statement (a test turns it off to compare with the tier-by-tier path). */
-export const SEARCH_PATHS = { usccFirstPage: true };
+/**
+ * Whether the first page of a USCC-shaped query, and tiers 1–2 (first window) of a Chinese query's first page, are
+ * read in one statement (a test turns them off to compare with the tier-by-tier path; bench/search.ts times both).
+ */
+export const SEARCH_PATHS = { usccFirstPage: true, hanFirstPage: true };
 
 type Hit = { tier: Tier; key: string; row: SearchRow };
 
@@ -155,14 +169,20 @@ async function tieredHits(db: DbOrTx, q: SearchQuery, cursor: Cursor | null, wan
     const shown = cursor ? Number(cursor.key) : 0;
     codes.slice(shown, shown + want).forEach((row, i) => hits.push({ tier: 0, key: String(shown + i + 1), row }));
   }
-  if (need() > 0 && from <= 1) {
+  let read: FirstWindow | undefined;
+  if (need() > 0 && !cursor && !exclude.length && SEARCH_PATHS.hanFirstPage && HAN.test(q.norm)) {
+    // The first page of a Chinese query: tier 1 and tier 2's first window in one statement (same rows).
+    const r = await prefixAndFirstWindow(db, { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, limit: need(), window: CONTAINS_TUNING.firstWindow });
+    for (const row of r.prefix) hits.push({ tier: 1, key: row.name_norm, row });
+    read = { rows: r.window, extent: r.extent };
+  } else if (need() > 0 && from <= 1) {
     const after = cursor?.tier === 1 ? { key: cursor.key, id: cursor.id } : null;
     for (const row of await namePrefixPage(db, { pattern: q.prefixPattern, after, exclude, limit: need() })) {
       hits.push({ tier: 1, key: row.name_norm, row });
     }
   }
   if (need() > 0 && from <= 2) {
-    for (const row of await containsTier(db, q, cursor?.tier === 2 ? cursor.id : null, exclude, need())) hits.push({ tier: 2, key: '', row });
+    for (const row of await containsTier(db, q, cursor?.tier === 2 ? cursor.id : null, exclude, need(), read)) hits.push({ tier: 2, key: '', row });
   }
   if (need() > 0 && q.pinyinPattern) {
     const after = cursor?.tier === 3 ? { key: cursor.key, id: cursor.id } : null;
