@@ -119,15 +119,14 @@ export async function nameContainsWindow(
  * round trip costs a scheduling delay on a busy machine, and a search took up to seven): the tier-1 page of
  * namePrefixPage (first page, no exclusions) and, from the start, the tier-2 matches of nameContainsWindow in the
  * first `window` subjects, each at most `limit` rows; and when the window gave fewer than `limit` matches, the
- * windowExtent of that window (otherwise it is not scanned to its end and `extent` is null). When the window gave
- * no match at all (a rare fragment, for which containsTier always goes to the index), also the nameContainsPage
- * rows after the window (`index`, else null). Same rows as those queries.
+ * windowExtent of that window (otherwise it is not scanned to its end and `extent` is null). Same rows as those
+ * three queries.
  */
 export async function prefixAndFirstWindow(
   db: DbOrTx,
-  o: { tsquery: string; containsPattern: string; prefixPattern: string; limit: number; window: number },
-): Promise<{ prefix: SearchRow[]; window: SearchRow[]; extent: { rows: number; lastId: string | null } | null; index: SearchRow[] | null }> {
-  const r = await sql<SearchRow & { part: 1 | 2 | 3 | 4; window_rows: number | null; last_id: string | null }>`
+  o: { containsPattern: string; prefixPattern: string; limit: number; window: number },
+): Promise<{ prefix: SearchRow[]; window: SearchRow[]; extent: { rows: number; lastId: string | null } | null }> {
+  const r = await sql<SearchRow & { part: 1 | 2 | 3; window_rows: number | null; last_id: string | null }>`
     WITH m AS (SELECT id FROM (SELECT id, name_norm, kind FROM subjects ORDER BY id LIMIT ${o.window}) w
       WHERE (name_norm COLLATE "C") LIKE ${o.containsPattern} AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern} AND ${PUBLIC_KINDS}
       ORDER BY id LIMIT ${o.limit})
@@ -142,24 +141,13 @@ export async function prefixAndFirstWindow(
       -- Only when the window did not fill the page: then it was read to its end anyway.
       SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int, max(id)::text
       FROM (SELECT id FROM subjects ORDER BY id LIMIT ${o.window}) w
-      WHERE (SELECT count(*) FROM m) < ${o.limit} HAVING (SELECT count(*) FROM m) < ${o.limit}
-    UNION ALL
-      SELECT 4, id, ${SEARCH_COLUMNS}, NULL, NULL FROM (
-        SELECT ${SEARCH_COLUMNS} FROM subjects
-        WHERE name_bigrams @@ ${o.tsquery}::tsquery
-          AND (name_norm COLLATE "C") LIKE ${o.containsPattern}
-          AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern}
-          AND ${PUBLIC_KINDS}
-          AND id > (SELECT coalesce(max(id), 0) FROM (SELECT id FROM subjects ORDER BY id LIMIT ${o.window}) w)
-          AND NOT EXISTS (SELECT FROM m)
-        ORDER BY id LIMIT ${o.limit}) g
+      WHERE (SELECT count(*) FROM m) < ${o.limit}
     ) t ORDER BY part, ord`.execute(db);
   const strip = ({ part: _p, window_rows: _w, last_id: _l, ...row }: (typeof r.rows)[number]): SearchRow => row;
   const e = r.rows.find((x) => x.part === 3);
   const prefix = r.rows.filter((x) => x.part === 1).map(strip);
   const window = r.rows.filter((x) => x.part === 2).map(strip);
-  const index = window.length === 0 && e ? r.rows.filter((x) => x.part === 4).map(strip) : null;
-  return { prefix, window, index, extent: e ? { rows: e.window_rows ?? 0, lastId: e.last_id } : null };
+  return { prefix, window, extent: e ? { rows: e.window_rows ?? 0, lastId: e.last_id } : null };
 }
 
 /** How many subjects the window after `afterId` holds (at most `window`) and the last id in it. */

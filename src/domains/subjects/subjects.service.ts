@@ -97,7 +97,7 @@ async function cachedEstimatedSubjects(db: DbOrTx): Promise<number> {
 }
 
 /** Tier 2's first window, when the caller read it already (prefixAndFirstWindow): its matches and, if it did not fill the page, its extent. */
-type FirstWindow = { rows: SearchRow[]; extent: { rows: number; lastId: string | null } | null; index: SearchRow[] | null };
+type FirstWindow = { rows: SearchRow[]; extent: { rows: number; lastId: string | null } | null };
 
 /** Tier 2: the first `limit` names after `afterId` (in id order) that contain the query without starting with it. */
 async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number, read?: FirstWindow): Promise<SearchRow[]> {
@@ -115,8 +115,6 @@ async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, 
   const share = first.length / extent.rows;
   const rowsNeeded = share > 0 ? rest / share : Infinity;
   const candidates = share * (await cachedEstimatedSubjects(db));
-  // No match in the first window: the index way, whose rows the one-statement first page read already (if it ran).
-  if (share === 0 && read?.index) return read.index.slice(0, rest);
   if (rowsNeeded > maxWindow || rowsNeeded > candidates * ginCandidateCost) return [...first, ...(await viaIndex(extent.lastId, rest))];
   const window = Math.min(maxWindow, Math.ceil(rowsNeeded * 1.5));
   const second = await nameContainsWindow(db, { ...base, afterId: extent.lastId, limit: rest, window });
@@ -174,9 +172,9 @@ async function tieredHits(db: DbOrTx, q: SearchQuery, cursor: Cursor | null, wan
   let read: FirstWindow | undefined;
   if (need() > 0 && !cursor && !exclude.length && SEARCH_PATHS.hanFirstPage && HAN.test(q.norm)) {
     // The first page of a Chinese query: tier 1 and tier 2's first window in one statement (same rows).
-    const r = await prefixAndFirstWindow(db, { tsquery: q.tsquery, containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, limit: need(), window: CONTAINS_TUNING.firstWindow });
+    const r = await prefixAndFirstWindow(db, { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, limit: need(), window: CONTAINS_TUNING.firstWindow });
     for (const row of r.prefix) hits.push({ tier: 1, key: row.name_norm, row });
-    read = { rows: r.window, extent: r.extent, index: r.index };
+    read = { rows: r.window, extent: r.extent };
   } else if (need() > 0 && from <= 1) {
     const after = cursor?.tier === 1 ? { key: cursor.key, id: cursor.id } : null;
     for (const row of await namePrefixPage(db, { pattern: q.prefixPattern, after, exclude, limit: need() })) {
