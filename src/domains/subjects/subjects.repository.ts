@@ -141,7 +141,7 @@ export async function prefixAndFirstWindow(
       -- Only when the window did not fill the page: then it was read to its end anyway.
       SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int, max(id)::text
       FROM (SELECT id FROM subjects ORDER BY id LIMIT ${o.window}) w
-      WHERE (SELECT count(*) FROM m) < ${o.limit}
+      WHERE (SELECT count(*) FROM m) < ${o.limit} HAVING (SELECT count(*) FROM m) < ${o.limit}
     ) t ORDER BY part, ord`.execute(db);
   const strip = ({ part: _p, window_rows: _w, last_id: _l, ...row }: (typeof r.rows)[number]): SearchRow => row;
   const e = r.rows.find((x) => x.part === 3);
