@@ -266,6 +266,7 @@ export async function run(args: string[]): Promise<void> {
         `${(csvBytes / MiB / (first.ms / 1000)).toFixed(1)} MiB/s; peak RSS ${mib(first.peakRss)}`,
     );
     printPhases(first);
+    await (await import('./searchlag.ts')).printSearchLag(main.db, main.pool); // issue 18: until its subjects are searchable by name
     // What `citycredit import` runs after importFile: the search backfill for subjects created without their JS
     // search columns (only those known by a legacy code). Publicity is decided by the import itself.
     t = performance.now();

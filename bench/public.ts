@@ -57,6 +57,8 @@ const SECRET = 'bench-public-secret-0123456789-abcdefghij';
 const PERMIT_SHARE = 0.6;
 const WARM_UP = 50;
 const TARGET = { searchP95: 30, searchP99: 60, lookupP99: 5, rps: 2000, reportP50: 150 };
+/** 2-character name search (issue 18), quiet and while an import of --file-rows rows runs. */
+const TARGET_2CHAR = { p95: 25, p99: 50 };
 const MiB = 1024 * 1024;
 
 const secs = (ms: number) => (ms / 1000).toFixed(1);
@@ -478,8 +480,8 @@ export async function run(args: string[]): Promise<void> {
     const get = (path: string) => request(agent, port, 'GET', path);
 
     console.log(`\n2. sequential HTTP, one keep-alive client in this process, ${WARM_UP} warm-up requests per kind`);
-    const runs: Array<{ label: string; kind: 'search' | 'lookup'; s: Percentiles; bad: number; hits: number }> = [];
-    const measure = async (label: string, kind: 'search' | 'lookup', paths: string[], count: (r: Reply) => number) => {
+    const runs: Array<{ label: string; kind: 'search' | 'lookup'; s: Percentiles; bad: number; hits: number; target?: { p95: number; p99: number } }> = [];
+    const measure = async (label: string, kind: 'search' | 'lookup', paths: string[], count: (r: Reply) => number, target?: { p95: number; p99: number }) => {
       for (const p of paths.slice(0, WARM_UP)) await get(p);
       const ms: number[] = [];
       let bad = 0;
@@ -492,12 +494,56 @@ export async function run(args: string[]): Promise<void> {
         else hits += count(r);
       }
       const s = percentiles(ms);
-      runs.push({ label, kind, s, bad, hits });
+      runs.push({ label, kind, s, bad, hits, target });
       log(`  ${label}: p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${bad ? `, ${bad} not 200` : ''}`);
     };
     const items = (r: Reply) => (JSON.parse(r.body.toString('utf8')) as { items: unknown[] }).items.length;
     for (const len of [2, 3, 4]) {
-      await measure(`search, ${len}-character fragments`, 'search', fragments(names, len, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`), items);
+      await measure(`search, ${len}-character fragments`, 'search', fragments(names, len, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`), items, len === 2 ? TARGET_2CHAR : undefined);
+    }
+    // 2-character search while an import of --file-rows new rows runs in this process, as the app's import job
+    // would (issue 18): the import's COPY and merge, then the search indexer completing its new subjects, compete
+    // with the searches for the same 2 cores. Every search that starts before the import returns is counted.
+    {
+      const path = join(tmp, 'during-search-gb18030.csv');
+      const out = createWriteStream(path);
+      await write(out, encodeGb18030(PENALTY_HEADERS.map(csvEscape).join(',') + '\r\n'));
+      let text = '';
+      for (const r of generatePenaltyRows(fileRows, SEED + 3, { invalidRate: 0.03, duplicateRate: 0.02 })) {
+        text += r.cells.map(csvEscape).join(',') + '\r\n';
+        if (text.length > 1 << 19) {
+          await write(out, encodeGb18030(text));
+          text = '';
+        }
+      }
+      if (text) await write(out, encodeGb18030(text));
+      await close(out);
+      const paths = fragments(names, 2, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`);
+      const load0 = loadavg()[0];
+      const t0 = performance.now();
+      let importing = true;
+      const imp = importFile({ db: d.db, pool: d.pool, secret: SECRET, item: d.penalty, departmentId: d.departmentId, channel: 'cli', path }).finally(() => {
+        importing = false;
+      });
+      const ms: number[] = [];
+      let bad = 0;
+      let hits = 0;
+      for (let i = 0; importing; i++) {
+        const t = performance.now();
+        const r = await get(paths[i % paths.length]);
+        ms.push(performance.now() - t);
+        if (r.status !== 200) bad++;
+        else hits += items(r);
+      }
+      const receipt = await imp;
+      await rm(path, { force: true });
+      const s = percentiles(ms);
+      const label = `search, 2-character fragments, during a ${fmt(fileRows)}-row import`;
+      runs.push({ label, kind: 'search', s, bad, hits, target: TARGET_2CHAR });
+      log(
+        `  ${label}: ${fmt(s.n)} searches while the import ran (${receipt.status}, ${fmt(receipt.new)} new records in ${secs(performance.now() - t0)} s): ` +
+          `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${bad ? `, ${bad} not 200` : ''}; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
+      );
     }
     const lookups = Array.from({ length: q }, (_, i) => sample[i % sample.length]);
     await measure('search by exact USCC', 'lookup', lookups.map((s) => `/api/public/search?q=${s.uscc}`), items);
@@ -571,8 +617,9 @@ export async function run(args: string[]): Promise<void> {
     const f2 = (x: number) => x.toFixed(2);
     for (const r of runs) {
       if (r.kind === 'search') {
-        verdicts.push({ label: `${r.label} p95`, value: `${f2(r.s.p95)} ms`, target: `≤ ${TARGET.searchP95} ms`, met: r.s.p95 <= TARGET.searchP95 && r.bad === 0 });
-        verdicts.push({ label: `${r.label} p99`, value: `${f2(r.s.p99)} ms`, target: `≤ ${TARGET.searchP99} ms`, met: r.s.p99 <= TARGET.searchP99 && r.bad === 0 });
+        const t = r.target ?? { p95: TARGET.searchP95, p99: TARGET.searchP99 };
+        verdicts.push({ label: `${r.label} p95`, value: `${f2(r.s.p95)} ms`, target: `≤ ${t.p95} ms`, met: r.s.p95 <= t.p95 && r.bad === 0 });
+        verdicts.push({ label: `${r.label} p99`, value: `${f2(r.s.p99)} ms`, target: `≤ ${t.p99} ms`, met: r.s.p99 <= t.p99 && r.bad === 0 });
       } else {
         verdicts.push({ label: `${r.label} p99`, value: `${f2(r.s.p99)} ms`, target: `≤ ${TARGET.lookupP99} ms`, met: r.s.p99 <= TARGET.lookupP99 && r.bad === 0 });
       }

@@ -5,23 +5,26 @@
 //
 // Two steps, so that the costly part in Node overlaps PostgreSQL's work on the previous chunk:
 //   subjectPreparer  reads what is committed (any connection) and stores on each row that names a subject the
-//                    registry does not know yet the complete columns of that subject (`newSubject`), search
-//                    columns included. A guess: the registry may change before the merge.
+//                    registry does not know yet the columns of that subject (`newSubject`: the masked and sealed
+//                    ID number of a person). A guess: the registry may change before the merge.
 //   linkSubjects     decides, in the transaction: probes the registry by USCC / ID hash, inserts the missing
 //                    subjects (with the prepared columns, or computed now), resolves legacy codes, records the
 //                    links and name variants, and returns each row's subject id.
+//
+// Search columns are not written here (issue 18): a new subject is inserted pending (name_norm NULL, the empty
+// bigram marker, pinyin NULL; migration 20261208T0840s) and the background indexer completes it after the batch
+// commits. Until then it is found by its exact USCC or ID hash, at once, and by name within the indexer's lag.
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import type { SubjectsTable } from '../../db/types.ts';
 import { maskIdNumber } from '../codes/index.ts';
-import { bigramsTsvector, searchColumns } from './search.ts';
 
 /** Runs one statement of the bulk path on the caller's connection (the caller owns the transaction). */
 export type BulkQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
 
 export type SubjectKind = SubjectsTable['kind'];
 
-/** A new subject's columns, in the order linkSubjects inserts them. */
+/** A new subject's columns, in the order linkSubjects inserts them (search columns come from the indexer). */
 export type NewSubjectColumns = [
   kind: string,
   name: string,
@@ -30,9 +33,6 @@ export type NewSubjectColumns = [
   idHash: string | null,
   idMasked: string | null,
   idEnc: string | null,
-  norm: string,
-  bigrams: string,
-  pinyin: string,
 ];
 
 /** What the bulk path reads of a row that names a subject (an import's staged row is one). */
@@ -88,54 +88,39 @@ function smallHash(s: string): number {
   return h & 0x3fffffff;
 }
 
-/** A row's registry code: its USCC, else (natural persons) the keyed hash of the ID number. */
-const subjectCode = (r: SubjectRef): string | null => r.uscc ?? r.idHash;
-
-/**
- * 主体检索 columns of a new subject, complete: name_norm and pinyin_initials as the JS backfill writes them
- * (search.ts searchColumns) and the bigram tsvector of that name_norm, as the row trigger derives it. The
- * subjects INSERT then skips its row trigger (migration 20261128T1900), and the subject is not pending: the
- * backfill would otherwise rewrite every new subject right after the import (an UPDATE that touches all ten
- * indexes again; 125 s per million subjects in the public-service benchmark).
- */
-function newSubjectSearch(name: string): [norm: string, bigrams: string, pinyin: string] {
-  const c = searchColumns(name);
-  return [c.nameNorm, bigramsTsvector(c.nameNorm), c.pinyinInitials];
-}
-
 /** The columns of a new subject, from the row that reports it: by USCC, else a natural person by ID number. */
 function newSubjectColumns(r: SubjectRef, seal: Seal): NewSubjectColumns {
   if (r.uscc !== null) {
     const name = r.name ?? r.uscc;
-    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null, ...newSubjectSearch(name)];
+    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null];
   }
   const masked = maskIdNumber(r.idNumber!);
   const name = r.name ?? masked;
-  return ['natural_person', name, null, null, r.idHash, masked, seal(r.idNumber!), ...newSubjectSearch(name)];
+  return ['natural_person', name, null, null, r.idHash, masked, seal(r.idNumber!)];
 }
 
 /**
  * The preparation step of a batch: returns a function that, for a chunk of rows, computes ahead of the merge
  * the columns of the subjects the chunk will create: those whose code the batch meets for the first time and
- * that are not in the registry (committed) yet, from their latest row, as linkSubjects picks it. Their search
- * columns (pinyin above all) are the costliest part of a new subject in Node. `query` may be any connection.
+ * that are not in the registry (committed) yet, from their latest row, as linkSubjects picks it (for a natural
+ * person, the sealing of the ID number is the costly part). `query` may be any connection.
  */
 export function subjectPreparer(query: BulkQuery, seal: Seal): (rows: readonly SubjectRef[]) => Promise<void> {
   const seen = new Set<number>();
   return async (chunk) => {
+    // Only natural persons (by ID hash) are worth preparing: a subject by USCC costs nothing to describe now that
+    // its search columns come from the indexer, so probing the registry for it would be wasted work.
     const latest = latestBy(chunk, (r) => {
-      const c = subjectCode(r);
+      const c = r.uscc === null ? r.idHash : null;
       return c !== null && !seen.has(smallHash(c)) ? c : null;
     });
     if (!latest.size) return;
     for (const c of latest.keys()) seen.add(smallHash(c));
-    const rows = [...latest.values()];
     // Only the codes not in the registry come back (on a re-import, none), each by one index probe: a scalar
     // subquery, which the planner cannot turn into a join that reads the whole table.
     const unknown = await query<{ code: string }>(
-      `SELECT c AS code FROM unnest($1::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.uscc = c) IS NULL
-     UNION ALL SELECT c FROM unnest($2::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
-      [rows.filter((r) => r.uscc !== null).map((r) => r.uscc), rows.filter((r) => r.uscc === null).map((r) => r.idHash)],
+      `SELECT c AS code FROM unnest($1::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
+      [[...latest.keys()]],
     );
     // Give the event loop a turn every 64 subjects, as the reader does while reading.
     let n = 0;
@@ -161,16 +146,18 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
   await read([...latest.keys()]);
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
-    const cols: (string | null)[][] = Array.from({ length: 10 }, () => []);
+    const cols: (string | null)[][] = Array.from({ length: 7 }, () => []);
     for (const c of fresh) {
       const r = latest.get(c)!;
       (r.newSubject ?? newSubjectColumns(r, seal)).forEach((v, i) => cols[i].push(v));
     }
+    // Pending for the search indexer: name_norm and pinyin NULL, name_bigrams the empty marker that skips the
+    // row trigger (migration 20261208T0840s). The indexer is woken by the statement trigger's NOTIFY at commit.
     const r = await query<KnownSubject & { code: string }>(
-      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams, pinyin_initials)
-       SELECT k, n, u, r, h, im, ie, nn, nb::tsvector, py
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS t(k, n, u, r, h, im, ie, nn, nb, py)
+      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_bigrams)
+       SELECT k, n, u, r, h, im, ie, ''::tsvector
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS t(k, n, u, r, h, im, ie)
        ON CONFLICT (${column}) DO NOTHING RETURNING ${column} AS code, id, name`,
       cols,
     );

@@ -114,6 +114,42 @@ export async function nameContainsWindow(
   return r.rows;
 }
 
+/**
+ * The first page of a Chinese query up to the end of tier 2's first window, in one statement (issue 18: each
+ * round trip costs a scheduling delay on a busy machine, and a search took up to seven): the tier-1 page of
+ * namePrefixPage (first page, no exclusions) and, from the start, the tier-2 matches of nameContainsWindow in the
+ * first `window` subjects, each at most `limit` rows; and when the window gave fewer than `limit` matches, the
+ * windowExtent of that window (otherwise it is not scanned to its end and `extent` is null). Same rows as those
+ * three queries.
+ */
+export async function prefixAndFirstWindow(
+  db: DbOrTx,
+  o: { containsPattern: string; prefixPattern: string; limit: number; window: number },
+): Promise<{ prefix: SearchRow[]; window: SearchRow[]; extent: { rows: number; lastId: string | null } | null }> {
+  const r = await sql<SearchRow & { part: 1 | 2 | 3; window_rows: number | null; last_id: string | null }>`
+    WITH m AS (SELECT id FROM (SELECT id, name_norm, kind FROM subjects ORDER BY id LIMIT ${o.window}) w
+      WHERE (name_norm COLLATE "C") LIKE ${o.containsPattern} AND (name_norm COLLATE "C") NOT LIKE ${o.prefixPattern} AND ${PUBLIC_KINDS}
+      ORDER BY id LIMIT ${o.limit})
+    SELECT part, ${SEARCH_COLUMNS}, window_rows, last_id FROM (
+      SELECT 1 AS part, row_number() OVER (ORDER BY (name_norm COLLATE "C"), id) AS ord, ${SEARCH_COLUMNS}, NULL::int AS window_rows, NULL::text AS last_id FROM (
+        SELECT ${SEARCH_COLUMNS} FROM subjects
+        WHERE (name_norm COLLATE "C") LIKE ${o.prefixPattern} AND ${PUBLIC_KINDS}
+        ORDER BY (name_norm COLLATE "C"), id LIMIT ${o.limit}) p
+    UNION ALL
+      SELECT 2, id, ${SEARCH_COLUMNS}, NULL, NULL FROM subjects WHERE id IN (SELECT id FROM m)
+    UNION ALL
+      -- Only when the window did not fill the page: then it was read to its end anyway.
+      SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int, max(id)::text
+      FROM (SELECT id FROM subjects ORDER BY id LIMIT ${o.window}) w
+      WHERE (SELECT count(*) FROM m) < ${o.limit} HAVING (SELECT count(*) FROM m) < ${o.limit}
+    ) t ORDER BY part, ord`.execute(db);
+  const strip = ({ part: _p, window_rows: _w, last_id: _l, ...row }: (typeof r.rows)[number]): SearchRow => row;
+  const e = r.rows.find((x) => x.part === 3);
+  const prefix = r.rows.filter((x) => x.part === 1).map(strip);
+  const window = r.rows.filter((x) => x.part === 2).map(strip);
+  return { prefix, window, extent: e ? { rows: e.window_rows ?? 0, lastId: e.last_id } : null };
+}
+
 /** How many subjects the window after `afterId` holds (at most `window`) and the last id in it. */
 export async function windowExtent(db: DbOrTx, afterId: string | null, window: number): Promise<{ rows: number; lastId: string | null }> {
   const r = await sql<{ rows: number; last_id: string | null }>`SELECT count(*)::int AS rows, max(id)::text AS last_id
@@ -182,15 +218,20 @@ export async function claimPending(trx: DbOrTx, limit: number): Promise<Array<{ 
   return r.rows;
 }
 
-/** Stores the JS columns; a row renamed since it was read is left pending (the trigger reset it). */
+/**
+ * Stores the search columns: name_norm and pinyin from JS, and the bigram tsvector text of that name_norm
+ * (search.ts bigramsTsvector), which lets the row trigger skip the PL/pgSQL call (migration 20261208T0840s).
+ * A row renamed since it was read is left pending (the trigger reset it).
+ */
 export async function storeSearchColumns(
   trx: DbOrTx,
-  rows: ReadonlyArray<{ id: string; name: string; nameNorm: string; pinyinInitials: string }>,
+  rows: ReadonlyArray<{ id: string; name: string; nameNorm: string; bigrams: string; pinyinInitials: string }>,
 ): Promise<number> {
   if (!rows.length) return 0;
-  const r = await sql`UPDATE subjects s SET name_norm = v.norm, pinyin_initials = v.py
+  const r = await sql`UPDATE subjects s SET name_norm = v.norm, name_bigrams = v.bigrams::tsvector, pinyin_initials = v.py
     FROM unnest(${rows.map((x) => x.id)}::bigint[], ${rows.map((x) => x.name)}::text[],
-                ${rows.map((x) => x.nameNorm)}::text[], ${rows.map((x) => x.pinyinInitials)}::text[]) AS v(id, name, norm, py)
+                ${rows.map((x) => x.nameNorm)}::text[], ${rows.map((x) => x.bigrams)}::text[],
+                ${rows.map((x) => x.pinyinInitials)}::text[]) AS v(id, name, norm, bigrams, py)
     WHERE s.id = v.id AND s.name = v.name`.execute(trx);
   return Number(r.numAffectedRows ?? 0);
 }

@@ -198,12 +198,17 @@ test('every way of finding names that contain the query gives the same pages', a
       { firstWindow: 7, maxWindow: 300, ginCandidateCost: 1e9 }, // a second window, then the index
       { firstWindow: 50, maxWindow: 100_000, ginCandidateCost: 1e9 }, // windows all the way
     ];
-    for (const p of policies) {
-      Object.assign(CONTAINS_TUNING, p);
-      for (const f of frags) assert.deepEqual(await all(f), expected.get(f), `${f} with ${JSON.stringify(p)}`);
+    // Each policy with the first page's tiers 1–2 in one statement (prefixAndFirstWindow) and tier by tier.
+    for (const han of [true, false]) {
+      SEARCH_PATHS.hanFirstPage = han;
+      for (const p of [saved, ...policies]) {
+        Object.assign(CONTAINS_TUNING, p);
+        for (const f of frags) assert.deepEqual(await all(f), expected.get(f), `${f} with ${JSON.stringify(p)}, one statement: ${han}`);
+      }
     }
   } finally {
     Object.assign(CONTAINS_TUNING, saved);
+    SEARCH_PATHS.hanFirstPage = true;
   }
   // Within the contains tier the order is by id, and a page never repeats an earlier one.
   const ids = expected.get('有限')!;

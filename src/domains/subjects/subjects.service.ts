@@ -34,13 +34,14 @@ import {
   nameContainsWindow,
   namePrefixPage,
   pinyinPrefixPage,
+  prefixAndFirstWindow,
   storeSearchColumns,
   usccFirstPage,
   windowExtent,
   type SearchRow,
 } from './subjects.repository.ts';
 import type { PublicSearchResult, PublicSubject, PublicSubjectItem } from './subjects.schemas.ts';
-import { decodeCursor, encodeCursor, PAGE_SIZE, parseQuery, searchColumns, type Cursor, type SearchQuery, type Tier } from './search.ts';
+import { bigramsTsvector, decodeCursor, encodeCursor, PAGE_SIZE, parseQuery, searchColumns, type Cursor, type SearchQuery, type Tier } from './search.ts';
 
 // Tier 2 (contains, in id order) has two ways to find its rows, and neither is good at everything:
 //  * scanning subjects in id order through the covering index (well under 1 µs per entry) stops as soon as
@@ -88,22 +89,32 @@ async function codeMatches(db: DbOrTx, q: SearchQuery): Promise<SearchRow[]> {
 
 const HAN = /\p{Script=Han}/u;
 
+/** The planner's count of subjects, read at most once a minute: an estimate in any case, and a round trip per search. */
+let subjectEstimate: { n: number; at: number } | null = null;
+async function cachedEstimatedSubjects(db: DbOrTx): Promise<number> {
+  if (!subjectEstimate || Date.now() - subjectEstimate.at > 60_000) subjectEstimate = { n: await estimatedSubjects(db), at: Date.now() };
+  return subjectEstimate.n;
+}
+
+/** Tier 2's first window, when the caller read it already (prefixAndFirstWindow): its matches and, if it did not fill the page, its extent. */
+type FirstWindow = { rows: SearchRow[]; extent: { rows: number; lastId: string | null } | null };
+
 /** Tier 2: the first `limit` names after `afterId` (in id order) that contain the query without starting with it. */
-async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number): Promise<SearchRow[]> {
+async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, exclude: readonly string[], limit: number, read?: FirstWindow): Promise<SearchRow[]> {
   const base = { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, exclude };
   const viaIndex = (after: string | null, n: number) => nameContainsPage(db, { ...base, tsquery: q.tsquery, afterId: after, limit: n });
   const { firstWindow, maxWindow, ginCandidateCost } = CONTAINS_TUNING;
   // Letters, digits and codes (a USCC, pinyin initials) are rare inside Chinese names: straight to the index.
   if (!HAN.test(q.norm)) return viaIndex(afterId, limit);
-  const first = await nameContainsWindow(db, { ...base, afterId, limit, window: firstWindow });
+  const first = read ? read.rows.slice(0, limit) : await nameContainsWindow(db, { ...base, afterId, limit, window: firstWindow });
   if (first.length === limit) return first;
-  const extent = await windowExtent(db, afterId, firstWindow);
+  const extent = read?.extent ?? (await windowExtent(db, afterId, firstWindow));
   if (extent.rows < firstWindow) return first; // the window reached the last subject: nothing more to find
   const rest = limit - first.length;
   // Matches per scanned row in the first window (zero: rare, the index is cheap).
   const share = first.length / extent.rows;
   const rowsNeeded = share > 0 ? rest / share : Infinity;
-  const candidates = share * (await estimatedSubjects(db));
+  const candidates = share * (await cachedEstimatedSubjects(db));
   if (rowsNeeded > maxWindow || rowsNeeded > candidates * ginCandidateCost) return [...first, ...(await viaIndex(extent.lastId, rest))];
   const window = Math.min(maxWindow, Math.ceil(rowsNeeded * 1.5));
   const second = await nameContainsWindow(db, { ...base, afterId: extent.lastId, limit: rest, window });
@@ -113,8 +124,11 @@ async function containsTier(db: DbOrTx, q: SearchQuery, afterId: string | null, 
   return [...first, ...second, ...(await viaIndex(after2.lastId, rest - second.length))];
 }
 
-/** Whether the first page of a USCC-shaped query is read in one statement (a test turns it off to compare with the tier-by-tier path). */
-export const SEARCH_PATHS = { usccFirstPage: true };
+/**
+ * Whether the first page of a USCC-shaped query, and tiers 1–2 (first window) of a Chinese query's first page, are
+ * read in one statement (a test turns them off to compare with the tier-by-tier path; bench/search.ts times both).
+ */
+export const SEARCH_PATHS = { usccFirstPage: true, hanFirstPage: true };
 
 type Hit = { tier: Tier; key: string; row: SearchRow };
 
@@ -155,14 +169,20 @@ async function tieredHits(db: DbOrTx, q: SearchQuery, cursor: Cursor | null, wan
     const shown = cursor ? Number(cursor.key) : 0;
     codes.slice(shown, shown + want).forEach((row, i) => hits.push({ tier: 0, key: String(shown + i + 1), row }));
   }
-  if (need() > 0 && from <= 1) {
+  let read: FirstWindow | undefined;
+  if (need() > 0 && !cursor && !exclude.length && SEARCH_PATHS.hanFirstPage && HAN.test(q.norm)) {
+    // The first page of a Chinese query: tier 1 and tier 2's first window in one statement (same rows).
+    const r = await prefixAndFirstWindow(db, { containsPattern: q.containsPattern, prefixPattern: q.prefixPattern, limit: need(), window: CONTAINS_TUNING.firstWindow });
+    for (const row of r.prefix) hits.push({ tier: 1, key: row.name_norm, row });
+    read = { rows: r.window, extent: r.extent };
+  } else if (need() > 0 && from <= 1) {
     const after = cursor?.tier === 1 ? { key: cursor.key, id: cursor.id } : null;
     for (const row of await namePrefixPage(db, { pattern: q.prefixPattern, after, exclude, limit: need() })) {
       hits.push({ tier: 1, key: row.name_norm, row });
     }
   }
   if (need() > 0 && from <= 2) {
-    for (const row of await containsTier(db, q, cursor?.tier === 2 ? cursor.id : null, exclude, need())) hits.push({ tier: 2, key: '', row });
+    for (const row of await containsTier(db, q, cursor?.tier === 2 ? cursor.id : null, exclude, need(), read)) hits.push({ tier: 2, key: '', row });
   }
   if (need() > 0 && q.pinyinPattern) {
     const after = cursor?.tier === 3 ? { key: cursor.key, id: cursor.id } : null;
@@ -201,47 +221,71 @@ export async function getPublicSubject(db: DbOrTx, id: string, pool?: pg.Pool, p
 export interface BackfillOptions {
   /** Rows per transaction (default 500: about 10 ms of pinyin work between two event-loop turns). */
   batchSize?: number;
+  /**
+   * Batches in flight at once (default 2): while one computes pinyin in Node, the other's UPDATE runs in
+   * PostgreSQL, so the two cores both work after a large import (SKIP LOCKED keeps their rows apart).
+   */
+  workers?: number;
   /** When the rest is locked by another backfill, wait up to this long for it to finish (default 30 s; 0: return). */
   waitForOthersMs?: number;
   /** Set stopped to end after the current batch. */
   signal?: { stopped: boolean };
   /** Called after each batch with the running total. */
   onProgress?: (done: number) => void;
+  /** Called when a batch has committed, with the ids it completed: from now on they are searchable by name. */
+  onBatch?: (ids: readonly string[]) => void;
 }
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Completes the JS-computed search columns (traditional → simplified name_norm, pinyin_initials) of every
- * pending row. Idempotent and safe to run from several processes at once (rows are claimed with SKIP
- * LOCKED). Returns the number of rows completed by this call.
+ * Completes the search columns of every pending row (pinyin_initials IS NULL): name_norm with traditional →
+ * simplified, pinyin_initials, and the bigram tsvector, for subjects an import inserted without them
+ * (subjects.bulk.ts) and for rows the trigger filled only in part. Idempotent and safe to run from several
+ * processes at once (rows are claimed with SKIP LOCKED, one transaction per batch, so a crash loses at most the
+ * batch in hand, which stays pending). Returns the number of rows completed by this call.
  */
 export async function backfillSearchColumns(db: Db, o: BackfillOptions = {}): Promise<number> {
   const batchSize = o.batchSize ?? 500;
   const waitMs = o.waitForOthersMs ?? 30_000;
   const deadline = Date.now() + waitMs;
   let done = 0;
-  while (!o.signal?.stopped) {
-    const n = await db.transaction().execute(async (trx) => {
+  const oneBatch = () =>
+    db.transaction().execute(async (trx) => {
       // Right after a large import the statistics may still describe a small table; a sequential scan per
-      // batch would make the backfill quadratic, so the look-ups by id are pinned to the indexes.
-      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      // batch would make the backfill quadratic, so the look-ups by id are pinned to the indexes. The columns are
+      // derived data: a batch lost with the last WAL before a crash is simply still pending at the next start, so
+      // its commit need not wait for the disk (one flush per 500 subjects otherwise).
+      await sql`SELECT set_config('enable_seqscan', 'off', true), set_config('synchronous_commit', 'off', true)`.execute(trx);
       const rows = await claimPending(trx, batchSize);
-      if (!rows.length) return 0;
+      if (!rows.length) return [];
       await storeSearchColumns(
         trx,
-        rows.map((r) => ({ id: r.id, name: r.name, ...searchColumns(r.name) })),
+        rows.map((r) => {
+          const c = searchColumns(r.name);
+          return { id: r.id, name: r.name, nameNorm: c.nameNorm, bigrams: bigramsTsvector(c.nameNorm), pinyinInitials: c.pinyinInitials };
+        }),
       );
-      return rows.length;
+      return rows.map((r) => r.id);
     });
-    if (n > 0) {
-      done += n;
+  let failed = false;
+  const worker = async () => {
+    while (!o.signal?.stopped && !failed) {
+      const ids = await oneBatch().catch((e: unknown) => {
+        failed = true; // the other worker stops after its batch too
+        throw e;
+      });
+      if (!ids.length) return;
+      done += ids.length;
+      o.onBatch?.(ids);
       o.onProgress?.(done);
       await new Promise<void>((r) => setImmediate(r));
-      continue;
     }
+  };
+  while (!o.signal?.stopped) {
+    await Promise.all(Array.from({ length: Math.max(1, o.workers ?? 2) }, worker));
     // Nothing left to claim: finished, unless another backfill still holds some rows.
-    if (waitMs <= 0 || Date.now() > deadline || !(await hasPending(db))) break;
+    if (o.signal?.stopped || waitMs <= 0 || Date.now() > deadline || !(await hasPending(db))) break;
     await pause(50);
   }
   return done;
@@ -262,12 +306,17 @@ export interface IndexerLog {
 /** The LISTEN channel the subjects_search_notify trigger signals on. */
 export const PENDING_CHANNEL = 'subjects_search_pending';
 
+/** How often the indexer looks for pending subjects without being woken (a lost notification, another server's writes). */
+export const INDEXER_POLL_MS = 5_000;
+
 /**
  * Runs the backfill now, and again whenever subjects are inserted or renamed by any process on this
- * database (LISTEN on a connection of its own, reconnecting after a failure). A job with no schedule:
- * the trigger is its clock.
+ * database (LISTEN on a connection of its own, reconnecting after a failure; the NOTIFY arrives when the
+ * writing transaction commits), and every INDEXER_POLL_MS in case a notification was missed. An import's new
+ * subjects are therefore searchable by name within seconds of its commit (bench/searchlag.ts measures it), and
+ * rows left pending by a crash are completed by the next start.
  */
-export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}): SearchIndexer {
+export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}, o: Pick<BackfillOptions, 'onBatch'> = {}): SearchIndexer {
   const signal = { stopped: false };
   let running: Promise<void> | null = null;
   let again = false;
@@ -286,7 +335,7 @@ export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}):
         again = false;
         const t0 = Date.now();
         try {
-          const n = await backfillSearchColumns(db, { waitForOthersMs: 0, signal });
+          const n = await backfillSearchColumns(db, { waitForOthersMs: 0, signal, onBatch: o.onBatch });
           if (n) log.info?.(`主体检索：已补全 ${n} 个主体的检索字段（${Date.now() - t0} ms）`);
         } catch (e) {
           if (!signal.stopped) log.warn?.(`主体检索字段补全失败，稍后重试：${(e as Error).message}`);
@@ -335,12 +384,15 @@ export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}):
   };
 
   listening = listen();
+  const poll = setInterval(pass, INDEXER_POLL_MS);
+  poll.unref();
   return {
     idle: async () => {
       while (running) await running;
     },
     stop: async () => {
       signal.stopped = true;
+      clearInterval(poll);
       if (retry) clearTimeout(retry);
       await listening;
       const c = client;
