@@ -25,7 +25,9 @@ import { shippedMigrations } from './index.ts';
 import { backupKeys, canaryOpens, decrypts, ENCRYPTED_COLUMNS, type BackupKeys } from './keys.ts';
 
 const MAGIC = 'CITYCREDIT-BACKUP 1';
-const SKIP_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+// Not data: migration bookkeeping, and state a migration seeds and triggers keep (the measures catalogue's
+// generation counter is bumped again by the restored rows themselves).
+const SKIP_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'sanction_measures_generation']);
 
 export interface TableManifest {
   name: string;
