@@ -109,6 +109,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       // Columns every version of the batch shares, after a staged line's own.
       versionSuffix: `\t${o.batchId}\t${esc(o.channel)}\t${o.departmentId}\t${o.item.version}`,
       recordSequence: '',
+      versionAt: '',
       checkedAt: stage.at.toISOString(),
       reject,
       touched: o.correction ? new Map() : null,
@@ -119,7 +120,9 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       if (n === 1) {
         await o.beforeMerge?.();
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
-        m.recordSequence = (await client.query<{ s: string }>(`SELECT pg_get_serial_sequence('records', 'id') AS s`)).rows[0].s;
+        const first = await client.query<{ s: string; at: string }>(`SELECT pg_get_serial_sequence('records', 'id') AS s, now()::text AS at`);
+        m.recordSequence = first.rows[0].s;
+        m.versionAt = first.rows[0].at;
       }
       if (chunk.length > 0) await mergeChunk(m, chunk, counts);
       await o.afterChunkMerge?.(n);
