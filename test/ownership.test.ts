@@ -35,6 +35,7 @@ const OWNER: Record<string, string> = {
   ingest_review_rows: 'ingest',
   records: 'ingest',
   record_versions: 'ingest',
+  record_history: 'ingest',
   credit_events: 'monitoring',
   event_labels: 'monitoring',
   event_classifier_builds: 'monitoring',

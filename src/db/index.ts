@@ -52,6 +52,12 @@ export async function migrate(db: Db): Promise<string | null> {
   return migrationVersion(db);
 }
 
+/** Applies the shipped migrations up to and including `name` (a test of a migration that converts data). */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new SqlFileMigrationProvider(MIGRATIONS_DIR) }).migrateTo(name);
+  if (error) throw new Error(`数据库迁移失败 / migration failed: ${String((error as Error).message ?? error)}`);
+}
+
 /** The name of the latest applied migration, or null before any. */
 export async function migrationVersion(db: Db): Promise<string | null> {
   const r = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`

@@ -38,7 +38,9 @@ export interface BackupKeys {
 /** Columns encrypted under the instance secret, with the purpose their key is derived for. */
 export const ENCRYPTED_COLUMNS = [
   { table: 'subjects', column: 'id_enc', purpose: 'pii' },
-  { table: 'record_versions', column: 'pii_enc', purpose: 'pii' },
+  // A record's current version is on the record, its superseded ones in record_history (migration 20261208T0835w).
+  { table: 'records', column: 'pii_enc', purpose: 'pii' },
+  { table: 'record_history', column: 'pii_enc', purpose: 'pii' },
   { table: 'api_keys', column: 'secret_enc', purpose: 'api-key' },
 ] as const;
 

@@ -217,6 +217,23 @@ export interface RecordsTable {
   objection_mark: ColumnType<'marked' | 'hidden' | null, 'marked' | 'hidden' | null | undefined, 'marked' | 'hidden' | null>;
   /** The day the credit office moved this collected list record's entry out (migration 20261208T0810a; written by publicity). */
   list_removed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The current version's content and provenance (migration 20261208T0835w): stored once on the record; the
+   * superseded versions are in record_history, and the view record_versions shows both. Null on a record
+   * that has no version (written outside an import).
+   */
+  content: ColumnType<unknown, string | null | undefined, string | null>;
+  pii_enc: ColumnType<string | null, string | null | undefined, string | null>;
+  version_subject_id: ColumnType<string | null, string | null | undefined, string | null>;
+  late: Generated<boolean>;
+  working_days: ColumnType<number | null, number | null | undefined, number | null>;
+  provisional: Generated<boolean>;
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+  row_number: ColumnType<number | null, number | null | undefined, number | null>;
+  channel: ColumnType<Channel | null, Channel | null | undefined, Channel | null>;
+  version_department_id: ColumnType<number | null, number | null | undefined, number | null>;
+  catalog_version: ColumnType<number | null, number | null | undefined, number | null>;
+  version_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface RecordVersionsTable {
@@ -328,7 +345,10 @@ export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTa
   ingest_batches: IngestBatchesTable;
   ingest_rejects: IngestRejectsTable;
   records: RecordsTable;
+  /** A view since migration 20261208T0835w: each record's current version (from records) and its superseded ones (record_history). */
   record_versions: RecordVersionsTable;
+  /** Superseded versions of records, with their provenance (migration 20261208T0835w). */
+  record_history: RecordVersionsTable;
   subject_identifiers: SubjectIdentifiersTable;
   subject_names: SubjectNamesTable;
   calendar_overrides: CalendarOverridesTable;

@@ -30,7 +30,7 @@ const GROWING = new Set(['audit_log']);
 
 /** How a sampled row is named and ordered, for tables whose key is not `id`. */
 const ROW_KEYS: Record<string, { label: string; order: string }> = {
-  record_versions: { label: "record_id::text || '/' || version", order: 'record_id, version' },
+  record_history: { label: "record_id::text || '/' || version", order: 'record_id, version' },
 };
 
 const qi = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -88,6 +88,16 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   try {
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
+    // An approved batch's held rows and the upload's rejects are replaced by this commit's (in its transaction).
+    if (o.replacesHeld) {
+      await client.query('DELETE FROM ingest_rejects WHERE batch_id = $1', [o.batchId]);
+      await client.query('DELETE FROM ingest_review_rows WHERE batch_id = $1', [o.batchId]);
+    }
+    // Rejected rows are written after each chunk's merge, in the batch's transaction, rather than kept for the
+    // whole file: nothing in Node grows with the number of rows read (issue 18).
+    const flushRejects = async () => {
+      if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects.splice(0));
+    };
     // Rows refused by validation and rows the merge refuses (another department's record) go to the same list.
     const reject = (rowNumber: number, cells: readonly string[], errors: readonly RowIssueOut[]) => {
       counts.rejected++;
@@ -115,6 +125,7 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       // Columns every version of the batch shares, after a staged line's own.
       versionSuffix: `\t${o.batchId}\t${esc(o.channel)}\t${o.departmentId}\t${o.item.version}`,
       recordSequence: '',
+      versionAt: '',
       checkedAt: stage.at.toISOString(),
       reject,
       touched: o.correction ? new Map() : null,
@@ -125,19 +136,18 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
       if (n === 1) {
         await o.beforeMerge?.();
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MERGE_NS, o.item.id]);
-        m.recordSequence = (await client.query<{ s: string }>(`SELECT pg_get_serial_sequence('records', 'id') AS s`)).rows[0].s;
+        const first = await client.query<{ s: string; at: string }>(`SELECT pg_get_serial_sequence('records', 'id') AS s, now()::text AS at`);
+        m.recordSequence = first.rows[0].s;
+        m.versionAt = first.rows[0].at;
       }
       if (chunk.length > 0) await mergeChunk(m, chunk, counts);
+      await flushRejects();
       await o.afterChunkMerge?.(n);
     }
     o.onProgress?.(counts.total);
     counts.duplicates = counts.accepted - counts.new - counts.updated;
     if (o.correction) await auditCorrection(client, o, m.touched!);
-    if (o.replacesHeld) {
-      await client.query('DELETE FROM ingest_rejects WHERE batch_id = $1', [o.batchId]);
-      await client.query('DELETE FROM ingest_review_rows WHERE batch_id = $1', [o.batchId]);
-    }
-    if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects);
+    await flushRejects();
     await client.query(
       `UPDATE ingest_batches SET status = 'committed', total = $2, accepted = $3, rejected = $4, new_records = $5, updated = $6,
          duplicates = $7, withdrawn = $8, late = $9, row_warnings = $10, finished_at = now() WHERE id = $1`,

@@ -3,6 +3,7 @@
 // each change is a new version through the same versioning as an upload (its own one-row batch, channel
 // 'form', with the reason stored as the batch's correction reason), and publicity is decided again in the
 // caller's transaction. Also the 异议处理中 mark on records (records belong to ingest; publicity reads it).
+import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../db/index.ts';
 import { decrypt, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -111,12 +112,13 @@ function parseValue(field: ReturnType<typeof compileItem>['byCode'] extends Read
 export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChange): Promise<number> {
   const rec = await trx
     .selectFrom('records as r')
-    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .select(['r.id', 'r.item_id', 'r.record_type', 'r.department_id', 'r.current_version', 'r.decision_date', 'r.repaired_at', 'r.list_removed_at', 'v.content', 'v.pii_enc', 'v.subject_id', 'v.catalog_version'])
+    .select(['r.id', 'r.item_id', 'r.record_type', 'r.department_id', 'r.current_version', 'r.decision_date', 'r.repaired_at', 'r.list_removed_at', 'r.content', 'r.pii_enc', 'r.version_subject_id', 'r.catalog_version'])
     .where('r.id', '=', c.recordId)
+    // A record holds its current version (migration 20261208T0835w); one without content has no version to correct.
+    .where('r.content', 'is not', null)
     .forUpdate('r')
     .executeTakeFirst();
-  if (!rec) throw new AppError('record_not_found', '记录不存在', 404);
+  if (!rec || rec.catalog_version === null) throw new AppError('record_not_found', '记录不存在', 404);
   if (rec.department_id !== c.departmentId) throw new AppError('department_forbidden', '无权更改其他部门的记录', 403);
   const item = (await itemDefinitions(trx, [{ itemId: rec.item_id, version: rec.catalog_version }])).get(definitionKey(rec.item_id, rec.catalog_version));
   if (!item) throw new Error(`catalogue item ${rec.item_id} v${rec.catalog_version} is not stored`);
@@ -150,26 +152,12 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('record_versions')
-    .values({
-      record_id: rec.id,
-      version,
-      subject_id: rec.subject_id,
-      content: valuesJson,
-      content_hash: sha256(valuesJson),
-      pii_enc: rec.pii_enc,
-      withdrawn: !!c.withdraw,
-      late: false,
-      working_days: null,
-      provisional: false,
-      batch_id: batch.id,
-      row_number: 1,
-      channel: 'form',
-      department_id: rec.department_id,
-      catalog_version: rec.catalog_version,
-    })
-    .execute();
+  // Nothing is overwritten: the current version moves to the record's history, then the record takes the new one.
+  await sql`INSERT INTO record_history (content, content_hash, pii_enc, late, working_days, provisional, row_number, withdrawn, batch_id, channel,
+      department_id, catalog_version, record_id, version, subject_id, created_at)
+    SELECT content, current_hash, pii_enc, late, working_days, provisional, row_number, status = 'withdrawn', batch_id, channel,
+      version_department_id, catalog_version, id, current_version, version_subject_id, version_at
+    FROM records WHERE id = ${rec.id}`.execute(trx);
   // The engine reads the version's values with the personal fields put back, as the publicity job does.
   const pii = rec.pii_enc ? (JSON.parse(decrypt(secret, rec.pii_enc, 'pii')) as Values) : null;
   const input = withListRemoval(recordInput(rec.record_type, decisionDate, pii ? { ...content, ...pii } : content), rec.list_removed_at);
@@ -179,6 +167,18 @@ export async function appendRecordVersion(trx: Tx, secret: string, c: RecordChan
     .set({
       current_version: version,
       current_hash: sha256(valuesJson),
+      content: valuesJson,
+      pii_enc: rec.pii_enc,
+      version_subject_id: rec.version_subject_id,
+      late: false,
+      working_days: null,
+      provisional: false,
+      batch_id: batch.id,
+      row_number: 1,
+      channel: 'form',
+      version_department_id: rec.department_id,
+      catalog_version: rec.catalog_version,
+      version_at: sql<Date>`now()`,
       status: c.withdraw ? 'withdrawn' : 'active',
       decision_date: decisionDate,
       updated_at: new Date(),
@@ -199,9 +199,9 @@ export async function currentContents(db: DbOrTx, ids: readonly string[]): Promi
   if (!ids.length) return new Map();
   const rows = await db
     .selectFrom('records as r')
-    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
-    .select(['r.id', 'v.content'])
+    .select(['r.id', 'r.content'])
     .where('r.id', 'in', [...ids])
+    .where('r.content', 'is not', null)
     .execute();
   return new Map(rows.map((r) => [r.id, r.content as Values]));
 }

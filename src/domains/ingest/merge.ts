@@ -10,8 +10,8 @@ import type { RowIssueOut } from './validate.ts';
 import { ownedByOtherIssue } from './ownership.ts';
 import type { ReceiptCounts } from './batches.ts';
 import type { CommitOptions } from './commit.ts';
-import { copyText, esc, linesOf } from './copytext.ts';
-import { publicityOf, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
+import { copyText, esc } from './copytext.ts';
+import { publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
@@ -22,6 +22,8 @@ export interface MergeContext {
   versionSuffix: string;
   /** records.id's sequence, for ids handed out before the records are written. */
   recordSequence: string;
+  /** The transaction's now(), as a timestamptz literal: when the batch's versions were written (version_at, created_at). */
+  versionAt: string;
   /** publicity_checked_at of the records the batch writes (the decision moment, as a timestamptz literal). */
   checkedAt: string;
   /** Counts a row as rejected and keeps it for ingest_rejects (the error file). */
@@ -138,25 +140,28 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
   const fresh = [...state.values()].filter((k) => k.recordId === null && k.added > 0);
   const changed = [...state.values()].filter((k) => k.recordId !== null && k.added > 0);
   if (fresh.length) {
-    // New records get their ids up front, so that their versions can be COPYed with them.
+    // New records get their ids up front, so that the history of a key repeated in the chunk can be COPYed with them.
     const ids = await step<{ id: string }>(m, 'SELECT nextval($1::regclass) AS id FROM generate_series(1, $2)', [m.recordSequence, fresh.length]);
     fresh.forEach((k, i) => (k.recordId = ids.rows[i].id));
-    const head = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
+    const head = `${m.versionSuffix}\t${m.versionAt}\t`;
+    const item = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
     // 公示 is decided as the records are written, so a batch's records are public (or withdrawn from
-    // publicity) from the moment it commits, with no pass over them afterwards.
+    // publicity) from the moment it commits, with no pass over them afterwards. The record holds its current
+    // version's content (migration 20261208T0835w): one row per new record.
     await timed(o, 'COPY records', () =>
       copyText(
         m.client,
-        `COPY records (id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, department_id, current_version, current_hash, status, decision_date,
-           audience, public_from, public_until, publicity, publicity_review, publicity_checked_at) FROM STDIN`,
-        linesOf(fresh, (k) => {
+        `COPY records (${RECORD_VERSION_COLUMNS}) FROM STDIN`,
+        linePieces(fresh, (k) => {
           const r = k.latest!;
           const p = r.publicity ?? publicityOf(r, null, m.stage);
-          return (
-            `${k.recordId}${head}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${k.latestSubject ?? '\\N'}\t${o.departmentId}\t${k.added}\t${r.hash}\t` +
-            `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
-            `${p.review ?? '\\N'}\t${m.checkedAt}\n`
-          );
+          const subject = k.latestSubject ?? '\\N';
+          return [
+            r.line,
+            `${head}${k.recordId}${item}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${subject}\t${subject}\t${o.departmentId}\t${k.added}\t` +
+              `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
+              `${p.review ?? '\\N'}\t${m.checkedAt}\n`,
+          ];
         }),
       ),
     );
@@ -164,15 +169,28 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
   // A correction's audit entry names every record it wrote a version of, with the record's (kept) owner.
   if (m.touched) for (const v of versions) m.touched.set(v.key.recordId!, v.key.ownerId ?? o.departmentId);
   if (changed.length) {
-    // Changed records, by primary key, with their publicity decided again from the new current version.
-    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
+    // Nothing is overwritten: a changed record's stored current version moves to its history first.
     await step(
       m,
-      `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id),
+      `INSERT INTO record_history (${VERSION_COLUMNS}, created_at)
+       SELECT content, current_hash, pii_enc, late, working_days, provisional, row_number, status = 'withdrawn', batch_id, channel, version_department_id,
+              catalog_version, id, current_version, version_subject_id, version_at
+       FROM records WHERE id = ANY($1::bigint[]) AND content IS NOT NULL`,
+      [changed.map((k) => k.recordId)],
+    );
+    // Then the record takes its new current version, by primary key, with its publicity decided again from it.
+    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
+    const cols = changed.map((k) => stagedColumns(k.latest!.line));
+    await step(
+      m,
+      `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id), version_subject_id = v.subject_id,
          status = CASE WHEN v.withdrawn THEN 'withdrawn' ELSE 'active' END, decision_date = coalesce(v.decision_date, r.decision_date), updated_at = now(),
-         audience = v.audience, public_from = v.pf, public_until = v.pu, publicity = v.pj, publicity_review = v.rv, publicity_checked_at = $12
-       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[], $7::text[], $8::date[], $9::date[], $10::jsonb[], $11::date[])
-         AS v(id, version, hash, subject_id, withdrawn, decision_date, audience, pf, pu, pj, rv)
+         audience = v.audience, public_from = v.pf, public_until = v.pu, publicity = v.pj, publicity_review = v.rv, publicity_checked_at = $12,
+         content = v.content, pii_enc = v.pii, late = v.late, working_days = v.wd, provisional = v.prov, row_number = v.rn,
+         batch_id = $13, channel = $14, version_department_id = $15, catalog_version = $16, version_at = now()
+       FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::bool[], $6::date[], $7::text[], $8::date[], $9::date[], $10::jsonb[], $11::date[],
+                   $17::jsonb[], $18::text[], $19::bool[], $20::int[], $21::bool[], $22::int[])
+         AS v(id, version, hash, subject_id, withdrawn, decision_date, audience, pf, pu, pj, rv, content, pii, late, wd, prov, rn)
        WHERE r.id = v.id`,
       [
         changed.map((k) => k.recordId),
@@ -187,14 +205,43 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
         p.map((x) => x.publicity),
         p.map((x) => x.review),
         m.checkedAt,
+        o.batchId,
+        o.channel,
+        o.departmentId,
+        o.item.version,
+        cols.map((c) => c.content),
+        cols.map((c) => c.pii),
+        cols.map((c) => c.late),
+        cols.map((c) => c.workingDays),
+        cols.map((c) => c.provisional),
+        cols.map((c) => c.rowNumber),
       ],
     );
   }
-  if (versions.length) {
-    await timed(o, 'COPY record_versions', () =>
-      copyText(m.client, `COPY record_versions (${VERSION_COLUMNS}) FROM STDIN`, versionPieces(versions, m.versionSuffix)),
+  // A key repeated in the chunk with new content: every version but its latest (now on the record) is history.
+  const superseded = versions.filter((v) => v.key.latest !== v.row);
+  if (superseded.length) {
+    await timed(o, 'COPY record_history', () =>
+      copyText(
+        m.client,
+        `COPY record_history (${VERSION_COLUMNS}) FROM STDIN`,
+        linePieces(superseded, (v) => [v.row.line, `\t${v.row.withdrawn ? 't' : 'f'}${m.versionSuffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`]),
+      ),
     );
   }
+}
+
+/** A staged line's columns read back (content unescaped: JSON has no raw tab or line break, so only `\\` was doubled). */
+function stagedColumns(line: Buffer): { content: string; pii: string | null; late: boolean; workingDays: number | null; provisional: boolean; rowNumber: number } {
+  const f = line.toString('utf8').split('\t');
+  return {
+    content: f[0].replace(/\\\\/g, '\\'),
+    pii: f[2] === '\\N' ? null : f[2],
+    late: f[3] === 't',
+    workingDays: f[4] === '\\N' ? null : Number(f[4]),
+    provisional: f[5] === 't',
+    rowNumber: Number(f[6]),
+  };
 }
 
 /**
@@ -219,20 +266,20 @@ async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: 
   return chunk.filter((r) => ownerOf(r) === o.departmentId);
 }
 
-/** The versions' COPY lines: each staged line with the batch's columns, record id, version and subject, in 256 KiB buffers. */
-function* versionPieces(versions: readonly VersionOut[], suffix: string): Generator<Buffer> {
+/** COPY lines of staged lines and their tails (the columns the merge appends), in 256 KiB buffers. */
+function* linePieces<T>(items: readonly T[], parts: (item: T) => [Buffer, string]): Generator<Buffer> {
   const SIZE = 256 * 1024;
   let out = Buffer.allocUnsafe(SIZE);
   let off = 0;
-  for (const v of versions) {
-    const tail = `${suffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`;
-    const need = v.row.line.length + tail.length * 3;
+  for (const item of items) {
+    const [line, tail] = parts(item);
+    const need = line.length + tail.length * 3;
     if (off + need > out.length) {
       if (off > 0) yield out.subarray(0, off);
       out = Buffer.allocUnsafe(Math.max(SIZE, need));
       off = 0;
     }
-    off += v.row.line.copy(out, off);
+    off += line.copy(out, off);
     off += out.write(tail, off);
   }
   if (off > 0) yield out.subarray(0, off);

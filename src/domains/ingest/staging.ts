@@ -70,7 +70,7 @@ export interface StagedVersion extends SubjectRef {
   /** Counted as 超期上报 in the receipt (taken back if the merge refuses the row). */
   late: boolean;
   decision: string | null;
-  /** The version's own COPY columns (the first eight of VERSION_COLUMNS), UTF-8. */
+  /** The version's own COPY columns (the first seven of VERSION_COLUMNS and of RECORD_VERSION_COLUMNS), UTF-8. */
   line: Buffer;
   /** The row's cells as uploaded (JSON, UTF-8, in the chunk's arena): for the error file if the merge refuses the row. */
   cells: Buffer;
@@ -83,9 +83,18 @@ export interface StagedVersion extends SubjectRef {
   publicity?: RecordPublicity;
 }
 
-/** The version columns in the order a staged line carries them, then the ones the merge appends. */
+/** record_history's columns in the order a staged line carries them, then the ones the merge appends. */
 export const VERSION_COLUMNS =
-  'content, content_hash, pii_enc, withdrawn, late, working_days, provisional, row_number, batch_id, channel, department_id, catalog_version, record_id, version, subject_id';
+  'content, content_hash, pii_enc, late, working_days, provisional, row_number, withdrawn, batch_id, channel, department_id, catalog_version, record_id, version, subject_id';
+
+/**
+ * The same seven columns as a new record holds them (the current version is stored on the record, migration
+ * 20261208T0835w), then the ones the merge appends for a new record.
+ */
+export const RECORD_VERSION_COLUMNS =
+  'content, current_hash, pii_enc, late, working_days, provisional, row_number, batch_id, channel, version_department_id, catalog_version, version_at, ' +
+  'id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, version_subject_id, department_id, current_version, status, decision_date, ' +
+  'audience, public_from, public_until, publicity, publicity_review, publicity_checked_at';
 
 /** Builds the staged form of an accepted row; personal fields are stored masked, the originals encrypted. */
 export function stageRow(rowNumber: number, r: RowResult, cells: readonly string[], c: StageContext, arena: LineArena): StagedVersion {
@@ -139,7 +148,6 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
       esc(contentJson) +
         '\t' + hash +
         '\t' + (pii ?? '\\N') +
-        '\t' + (r.withdrawn ? 't' : 'f') +
         '\t' + (r.late ? 't' : 'f') +
         '\t' + esc(r.workingDays) +
         '\t' + (r.provisional ? 't' : 'f') +
