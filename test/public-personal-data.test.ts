@@ -79,7 +79,10 @@ async function setUp(personName: 'full' | 'masked') {
   // warning): written into the stored version, which is what every public path reads.
   const v = await t.db.selectFrom('record_versions').select(['version', 'content']).where('record_id', '=', company.record).orderBy('version', 'desc').executeTakeFirstOrThrow();
   const content = { ...(v.content as Json), CF_SY: FACT, BZ: REMARK, CF_NR_ZKDX: SPARE };
-  await t.db.updateTable('record_versions').set({ content: JSON.stringify(content) }).where('record_id', '=', company.record).where('version', '=', v.version).execute();
+  // The current version lives on the record row (migration 20261208T0835w); record_versions is a view over it.
+  await t.db.updateTable('records').set({ content: JSON.stringify(content) }).where('id', '=', company.record).where('current_version', '=', v.version).execute();
+  const stored = await t.db.selectFrom('record_versions').select('content').where('record_id', '=', company.record).where('version', '=', v.version).executeTakeFirstOrThrow();
+  assert.deepEqual(stored.content, content, 'the public paths read this version');
   // The registry's name and legal representative, as search and the subject page show them.
   await t.db
     .updateTable('subjects')
