@@ -1,6 +1,5 @@
 // Renders a briefing model (report.ts) as HTML, .docx or PDF. All three read the same model, so
 // the formats never disagree; HTML escapes every piece of data (event titles come from the web).
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import pdfMake from 'pdfmake';
@@ -140,19 +139,14 @@ function pdfMaker(): PdfMakeInstance {
   if (pdfInstance) return pdfInstance;
   const Ctor = Object.getPrototypeOf(pdfMake).constructor as new () => PdfMakeInstance;
   const instance = new Ctor();
-  for (const [style, file] of Object.entries(FONT_FILES)) {
-    instance.virtualfs.writeFileSync(`citycredit-noto-sans-sc-${style}.ttf`, readFileSync(require.resolve(file)));
-  }
-  instance.setFonts({
-    NotoSansSC: {
-      normal: 'citycredit-noto-sans-sc-normal.ttf',
-      bold: 'citycredit-noto-sans-sc-bold.ttf',
-      italics: 'citycredit-noto-sans-sc-normal.ttf',
-      bolditalics: 'citycredit-noto-sans-sc-bold.ttf',
-    },
-  });
+  // Real paths, not pdfmake's virtual files: the charts' SVG text asks PDFKit for the font by the file name
+  // pdfmake hands it, and PDFKit opens only real files (with virtual names it warned and fell back to the
+  // current font). Local access stays closed except for these two files.
+  const paths = { normal: require.resolve(FONT_FILES.normal), bold: require.resolve(FONT_FILES.bold) };
+  instance.setFonts({ NotoSansSC: { normal: paths.normal, bold: paths.bold, italics: paths.normal, bolditalics: paths.bold } });
+  const allowed = new Set(Object.values(paths));
   instance.setUrlAccessPolicy(() => false);
-  instance.setLocalAccessPolicy(() => false);
+  instance.setLocalAccessPolicy((path: string) => allowed.has(path));
   pdfInstance = instance;
   return instance;
 }
