@@ -264,6 +264,13 @@ async function prepareDatabase(server: EmbeddedServer, name: string): Promise<Lo
   const permit = await findActiveItem(db, '行政许可');
   const penalty = await findActiveItem(db, '行政处罚');
   if (!permit || !penalty) throw new Error('行政许可 / 行政处罚 catalogue items missing');
+  // The permits name their own authorities: the reporting department may report for them (代报, issue 11 §1),
+  // or every permit row is refused as authority_not_allowed.
+  await db
+    .insertInto('department_authorities')
+    .values(PERMIT_AUTHORITIES.map((a) => ({ department_id: departmentId, authority_uscc: a.uscc, authority_name: a.name })))
+    .onConflict((oc) => oc.columns(['department_id', 'authority_uscc']).doNothing())
+    .execute();
   return { db, pool, url, permit, penalty, departmentId };
 }
 
