@@ -36,7 +36,7 @@ export const REPAIRABLE_TYPES = ['penalty', 'black_list'] as const;
 function baseQuery(db: DbOrTx) {
   return db
     .selectFrom('records as r')
-    .innerJoin('record_versions as v', (j) => j.onRef('v.record_id', '=', 'r.id').onRef('v.version', '=', 'r.current_version'))
+    // The current version is on the record row (migration 20261208T0835w), not read through the record_versions view.
     .select([
       'r.id',
       'r.record_type',
@@ -49,9 +49,11 @@ function baseQuery(db: DbOrTx) {
       'r.audience',
       sql<string | null>`to_char(r.repaired_at, 'YYYY-MM-DD')`.as('repaired_at'),
       sql<string | null>`to_char(r.list_removed_at, 'YYYY-MM-DD')`.as('list_removed_at'),
-      'v.content',
-      'v.pii_enc',
+      'r.content',
+      'r.pii_enc',
     ])
+    // A record without a version has nothing to decide (the view join left it out too).
+    .where('r.content', 'is not', null)
     .where('r.record_type', 'in', [...REPAIRABLE_TYPES]);
 }
 
