@@ -26,6 +26,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -527,6 +528,15 @@ export async function run(args: string[]): Promise<void> {
       await close(out);
       const paths = fragments(names, 2, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`);
       const load0 = loadavg()[0];
+      // What the searches wait on (issue 18): the import runs in this process, as the server's import job does, so
+      // its synchronous work (decode, parse, validate, serialise each chunk) holds the event loop that also serves
+      // the searches. The loop's delay is printed beside the latencies, quiet and during the import.
+      const loopQuiet = monitorEventLoopDelay({ resolution: 5 });
+      loopQuiet.enable();
+      for (const p of paths.slice(0, 200)) await get(p);
+      loopQuiet.disable();
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const t0 = performance.now();
       let importing = true;
       const imp = importFile({ db: d.db, pool: d.pool, secret: SECRET, item: d.penalty, departmentId: d.departmentId, channel: 'cli', path }).finally(() => {
@@ -542,6 +552,7 @@ export async function run(args: string[]): Promise<void> {
         if (r.status !== 200) bad++;
         else hits += items(r);
       }
+      loop.disable();
       const receipt = await imp;
       await rm(path, { force: true });
       const s = percentiles(ms);
@@ -550,6 +561,11 @@ export async function run(args: string[]): Promise<void> {
       log(
         `  ${label}: ${fmt(s.n)} searches while the import ran (${receipt.status}, ${fmt(receipt.new)} new records in ${secs(performance.now() - t0)} s): ` +
           `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${bad ? `, ${bad} not 200` : ''}; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
+      );
+      const ms1 = (h: ReturnType<typeof monitorEventLoopDelay>, p: number) => (h.percentile(p) / 1e6).toFixed(1);
+      log(
+        `  event-loop delay of this process (app and import): quiet (200 searches) p99 ${ms1(loopQuiet, 99)} ms, max ${(loopQuiet.max / 1e6).toFixed(1)} ms; ` +
+          `during the import p50 ${ms1(loop, 50)} ms, p99 ${ms1(loop, 99)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
       );
     }
     const lookups = Array.from({ length: q }, (_, i) => sample[i % sample.length]);
