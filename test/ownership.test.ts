@@ -83,7 +83,6 @@ const ALLOWED: Allowed[] = [
   // The public read model: publicity decides and writes the publicity columns of records, and reads
   // records with their current version and subject to serve the public pages (documented in README).
   { domain: 'publicity', table: 'records', mode: 'write', reason: 'publicity columns of records; the public read model' },
-  { domain: 'publicity', table: 'record_versions', mode: 'read', reason: 'the public read model joins the current version' },
   { domain: 'publicity', table: 'subjects', mode: 'read', reason: 'the public read model shows the subject kind and name (one join per row)' },
   // The console's records list shows the subject's name and filters a page by it in one query; a lookup
   // function could show the names but not filter the page.
