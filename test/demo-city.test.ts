@@ -108,6 +108,42 @@ test('the main portal pages and console lists are not empty on the demo city', a
   for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit']) nonEmpty(url, await get(url, admin.headers));
 });
 
+test('a district administrator sees its district at work: units with a USCC, batches, statistics and a desk with to-dos', async () => {
+  const district = await a.db.selectFrom('departments').select(['id', 'code', 'name']).where('kind', '=', 'district').where('parent_id', 'is', null).orderBy('sort_order').executeTakeFirstOrThrow();
+  const units = await a.db.selectFrom('departments').select(['id', 'name', 'uscc']).where('parent_id', '=', district.id).execute();
+  assert.equal(units.length, 2, 'the district has its market-regulation and law-enforcement bureaus');
+  for (const u of units) assert.match(u.uscc ?? '', /^11[0-9A-Z]{16}$/u, `${u.name} has a USCC`);
+  const scope = [district.id, ...units.map((u) => u.id)];
+  const figures = await sql<{ batches: number; rejected: number; late: number; withdrawn: number; repaired: number; public: number }>`SELECT
+    (SELECT count(*)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS batches,
+    (SELECT coalesce(sum(rejected), 0)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS rejected,
+    (SELECT coalesce(sum(late), 0)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS late,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND status = 'withdrawn') AS withdrawn,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND repaired_at IS NOT NULL) AS repaired,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND audience = 'public') AS public`.execute(a.db);
+  const f = figures.rows[0];
+  for (const k of ['batches', 'rejected', 'late', 'withdrawn', 'repaired', 'public'] as const) assert.ok(f[k] > 0, `district ${k}: ${JSON.stringify(f)}`);
+
+  // What the district administrator's pages ask: 回执, 归集统计 and the desk, all within the district.
+  const admin = await loginAs(a, 'district_admin', district.code);
+  const get = async (url: string) => {
+    const res = await a.app.inject({ method: 'GET', url, headers: admin.headers });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 200)}`);
+    return res.json();
+  };
+  const batches = (await get('/api/ingest/batches')) as { items: Array<{ department: { id: number } }> };
+  assert.ok(batches.items.length > 0, 'the 回执 page lists the district\'s batches');
+  assert.deepEqual([...new Set(batches.items.map((b) => b.department.id))].filter((id) => !scope.includes(id)), [], 'only the district\'s');
+  const stats = (await get('/api/ingest/stats')) as { items: Array<{ departmentId: number; batches: number; accepted: number; rejected: number; late: number }> };
+  const mine = stats.items.filter((r) => scope.includes(r.departmentId));
+  assert.equal(mine.length, 3, 'the district and its two units');
+  for (const r of mine) assert.ok(r.batches > 0 && r.accepted > 0, `归集统计 ${JSON.stringify(r)}`);
+  assert.ok(mine.some((r) => r.rejected > 0) && mine.some((r) => r.late > 0), JSON.stringify(mine));
+  const desk = (await get('/api/desk')) as { items: Array<{ key: string; count: number }> };
+  const correct = desk.items.find((i) => i.key === 'ingest.rows_to_correct');
+  assert.ok(correct && correct.count > 0, `the desk has rows to correct: ${JSON.stringify(desk.items)}`);
+});
+
 test('DEMO_DATA=false: first start loads nothing, and the platform stays empty', async () => {
   const t = await createTestApp();
   try {
