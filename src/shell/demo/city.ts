@@ -24,6 +24,7 @@ import { personName } from '../../domains/subjects/demo.ts';
 import { demoLoaded, seedDemo, type DemoCredential } from '../seed.ts';
 import { breakRow, dayOf, decisionDays, DEMO_PROFILES, penaltyRow, permitRow, type BatchContext, type DemoRow } from './records.ts';
 import { seedDistrictReporters } from './districts.ts';
+import { seedDemoChecks } from './sanctions.ts';
 
 const SYSTEM: AuditContext = { actor: { username: 'system' } };
 const MS_DAY = 86_400_000;
@@ -51,6 +52,10 @@ export interface DemoCitySummary {
   listEntries: number;
   events: number;
   scoreRows: number;
+  /** 联合奖惩 checks run, those with feedback, and the cases published on the portal. */
+  checks: number;
+  checksWithFeedback: number;
+  cases: number;
   ms: number;
 }
 
@@ -81,7 +86,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
@@ -244,6 +249,15 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     });
   }
   summary.repaired = repairedIds.length;
+
+  // 4b. 联合奖惩: the market regulator's clerk checks listed subjects before decisions and gives feedback on most.
+  const clerk = await db.selectFrom('users').select(['id', 'department_id']).where('username', '=', 'scjg_reporter').executeTakeFirst();
+  if (clerk?.department_id != null) {
+    const checks = await seedDemoChecks(db, pool, config.secret, { id: clerk.id, departmentId: clerk.department_id }, admin.id, rng, SYSTEM);
+    summary.checks = checks.checks;
+    summary.checksWithFeedback = checks.withFeedback;
+    summary.cases = checks.cases;
+  }
 
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
