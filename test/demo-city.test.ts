@@ -37,6 +37,9 @@ async function counts(db: Db): Promise<Record<string, number>> {
     (SELECT count(*)::int FROM sanction_checks) AS checks,
     (SELECT count(DISTINCT check_id)::int FROM sanction_feedback) AS checks_with_feedback,
     (SELECT count(*)::int FROM sanction_feedback WHERE NOT applied) AS measures_not_applied,
+    (SELECT count(*)::int FROM records WHERE record_type = 'commitment') AS commitment_records,
+    (SELECT count(*)::int FROM commitments) AS voluntary_commitments,
+    (SELECT count(*)::int FROM commitment_fulfilments WHERE outcome = 'breached') AS breaches,
     (SELECT count(*)::int FROM departments WHERE uscc IS NULL) AS departments_without_uscc`.execute(db);
   return r.rows[0];
 }
@@ -74,6 +77,8 @@ test('the demo city has a year of 双公示, lists, events, scores and a checkli
   // 联合奖惩: checks with feedback (one measure not applied, with its reason) and checks still owing it.
   assert.ok(c.checks > 0 && c.checks_with_feedback > 0 && c.checks_with_feedback < c.checks && c.measures_not_applied > 0, JSON.stringify(c));
   assert.equal(first.checksWithFeedback, c.checks_with_feedback);
+  // 信用承诺: collected ones, online ones, and broken ones (违诺).
+  assert.ok(c.commitment_records > 0 && c.voluntary_commitments > 0 && c.breaches > 0, JSON.stringify(c));
   assert.ok(first.late > 0 && first.late < first.accepted / 4, `late ${first.late} of ${first.accepted}`);
   // Repairs went through the engine: no repaired record is public any more, and their list entries exited.
   const stillPublic = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE repaired_at IS NOT NULL AND audience = 'public'`.execute(a.db);
@@ -101,7 +106,7 @@ test('the main portal pages and console lists are not empty on the demo city', a
     assert.ok(Array.isArray(list) && list.length > 0, `${url} is empty: ${JSON.stringify(body).slice(0, 200)}`);
     return list as Array<Record<string, unknown>>;
   };
-  for (const url of ['/api/public/sgs?type=permit', '/api/public/sanctions/cases', '/api/public/credit-events', '/api/public/lists?kind=red', '/api/public/lists?kind=black', '/api/public/code-conversions']) nonEmpty(url, await get(url));
+  for (const url of ['/api/public/sgs?type=permit', '/api/public/sanctions/cases', '/api/public/commitments', '/api/public/commitments/voluntary', '/api/public/credit-events', '/api/public/lists?kind=red', '/api/public/lists?kind=black', '/api/public/code-conversions']) nonEmpty(url, await get(url));
   const policies = await get('/api/public/policies');
   assert.ok(JSON.stringify(policies).includes('实施办法'), 'the policies page lists the documents the city adopted');
   const penalties = nonEmpty('/api/public/sgs?type=penalty', await get('/api/public/sgs?type=penalty'));
@@ -111,7 +116,7 @@ test('the main portal pages and console lists are not empty on the demo city', a
   const found = await get(`/api/public/search?q=${encodeURIComponent(String(penalties[0].subjectName ?? '').slice(0, 4))}`);
   nonEmpty('search', found);
   const admin = await loginAs(a, 'admin');
-  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit']) nonEmpty(url, await get(url, admin.headers));
+  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches']) nonEmpty(url, await get(url, admin.headers));
   // The market regulator's clerk owes feedback on some checks: the desk says so.
   const clerk = await loginAs(a, 'reporter', 'SCJGJ');
   const desk = (await get('/api/desk', clerk.headers)) as { items: Array<{ key: string; count: number }> };
@@ -163,7 +168,7 @@ test('DEMO_DATA=false: first start loads nothing, and the platform stays empty',
     assert.deepEqual(creds, []);
     assert.deepEqual(said, []);
     const c = await counts(t.db);
-    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks']) assert.equal(c[k], 0, k);
+    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments']) assert.equal(c[k], 0, k);
   } finally {
     await t.close();
   }

@@ -25,6 +25,7 @@ import { demoLoaded, seedDemo, type DemoCredential } from '../seed.ts';
 import { breakRow, dayOf, decisionDays, DEMO_PROFILES, penaltyRow, permitRow, type BatchContext, type DemoRow } from './records.ts';
 import { seedDistrictReporters } from './districts.ts';
 import { seedDemoChecks } from './sanctions.ts';
+import { seedDemoCommitments } from './commitments.ts';
 
 const SYSTEM: AuditContext = { actor: { username: 'system' } };
 const MS_DAY = 86_400_000;
@@ -56,6 +57,9 @@ export interface DemoCitySummary {
   checks: number;
   checksWithFeedback: number;
   cases: number;
+  /** 信用承诺 collected, marked 履约/违诺, and made online. */
+  commitments: number;
+  commitmentsMarked: number;
   ms: number;
 }
 
@@ -86,7 +90,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
@@ -258,6 +262,14 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     summary.checksWithFeedback = checks.withFeedback;
     summary.cases = checks.cases;
   }
+
+  // 4c. 信用承诺: collected by the approval bureau and the regulator each quarter, some marked, some made online.
+  const clerkUser: SessionUser | null = clerk?.department_id != null
+    ? { id: clerk.id, username: 'scjg_reporter', displayName: '市场监管局填报员', role: 'reporter', departmentId: clerk.department_id, departmentName: null, mustChangePassword: false }
+    : null;
+  const commitments = await seedDemoCommitments(db, pool, config, { todayDay, perQuarter: Math.max(5, Math.round(totals.permits / 400)), clerk: clerkUser, rng }, SYSTEM);
+  summary.commitments = commitments.collected + commitments.voluntary;
+  summary.commitmentsMarked = commitments.marked;
 
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
