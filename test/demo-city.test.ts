@@ -39,6 +39,8 @@ async function counts(db: Db): Promise<Record<string, number>> {
     (SELECT count(*)::int FROM sanction_feedback WHERE NOT applied) AS measures_not_applied,
     (SELECT count(*)::int FROM records WHERE record_type = 'commitment') AS commitment_records,
     (SELECT count(*)::int FROM commitments) AS voluntary_commitments,
+    (SELECT count(*)::int FROM repair_applications) AS repair_applications,
+    (SELECT count(DISTINCT status)::int FROM repair_applications) AS repair_states,
     (SELECT count(*)::int FROM commitment_fulfilments WHERE outcome = 'breached') AS breaches,
     (SELECT count(*)::int FROM departments WHERE uscc IS NULL) AS departments_without_uscc`.execute(db);
   return r.rows[0];
@@ -79,6 +81,8 @@ test('the demo city has a year of 双公示, lists, events, scores and a checkli
   assert.equal(first.checksWithFeedback, c.checks_with_feedback);
   // 信用承诺: collected ones, online ones, and broken ones (违诺).
   assert.ok(c.commitment_records > 0 && c.voluntary_commitments > 0 && c.breaches > 0, JSON.stringify(c));
+  // 信用修复 in progress: applications waiting, forwarded, approved and refused.
+  assert.ok(c.repair_applications >= 4 && c.repair_states >= 3, JSON.stringify(c));
   assert.ok(first.late > 0 && first.late < first.accepted / 4, `late ${first.late} of ${first.accepted}`);
   // Repairs went through the engine: no repaired record is public any more, and their list entries exited.
   const stillPublic = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE repaired_at IS NOT NULL AND audience = 'public'`.execute(a.db);
@@ -116,7 +120,7 @@ test('the main portal pages and console lists are not empty on the demo city', a
   const found = await get(`/api/public/search?q=${encodeURIComponent(String(penalties[0].subjectName ?? '').slice(0, 4))}`);
   nonEmpty('search', found);
   const admin = await loginAs(a, 'admin');
-  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches']) nonEmpty(url, await get(url, admin.headers));
+  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches', '/api/repair/applications']) nonEmpty(url, await get(url, admin.headers));
   // The market regulator's clerk owes feedback on some checks: the desk says so.
   const clerk = await loginAs(a, 'reporter', 'SCJGJ');
   const desk = (await get('/api/desk', clerk.headers)) as { items: Array<{ key: string; count: number }> };
@@ -168,7 +172,7 @@ test('DEMO_DATA=false: first start loads nothing, and the platform stays empty',
     assert.deepEqual(creds, []);
     assert.deepEqual(said, []);
     const c = await counts(t.db);
-    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments']) assert.equal(c[k], 0, k);
+    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments', 'repair_applications']) assert.equal(c[k], 0, k);
   } finally {
     await t.close();
   }

@@ -26,6 +26,7 @@ import { breakRow, dayOf, decisionDays, DEMO_PROFILES, penaltyRow, permitRow, ty
 import { seedDistrictReporters } from './districts.ts';
 import { seedDemoChecks } from './sanctions.ts';
 import { seedDemoCommitments } from './commitments.ts';
+import { seedDemoRepairs } from './repair.ts';
 
 const SYSTEM: AuditContext = { actor: { username: 'system' } };
 const MS_DAY = 86_400_000;
@@ -60,6 +61,9 @@ export interface DemoCitySummary {
   /** 信用承诺 collected, marked 履约/违诺, and made online. */
   commitments: number;
   commitmentsMarked: number;
+  /** 信用修复 applications filed online, and those the department decided. */
+  repairApplications: number;
+  repairsDecided: number;
   ms: number;
 }
 
@@ -90,7 +94,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
@@ -270,6 +274,15 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const commitments = await seedDemoCommitments(db, pool, config, { todayDay, perQuarter: Math.max(5, Math.round(totals.permits / 400)), clerk: clerkUser, rng }, SYSTEM);
   summary.commitments = commitments.collected + commitments.voluntary;
   summary.commitmentsMarked = commitments.marked;
+
+  // 4d. 信用修复 in progress: firms applied online; the credit office forwarded some, the regulator decided two.
+  const reviewer = await db.selectFrom('users').select(['id', 'username', 'display_name', 'department_id']).where('username', '=', 'scjg_reviewer').executeTakeFirst();
+  const decider: SessionUser | null = reviewer?.department_id != null
+    ? { id: reviewer.id, username: reviewer.username, displayName: reviewer.display_name, role: 'reviewer', departmentId: reviewer.department_id, departmentName: null, mustChangePassword: false }
+    : null;
+  const repairs = await seedDemoRepairs(db, config.secret, { count: 8, admin, decider, today }, SYSTEM);
+  summary.repairApplications = repairs.applications;
+  summary.repairsDecided = repairs.decided;
 
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
