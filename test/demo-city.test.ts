@@ -41,6 +41,8 @@ async function counts(db: Db): Promise<Record<string, number>> {
     (SELECT count(*)::int FROM commitments) AS voluntary_commitments,
     (SELECT count(*)::int FROM repair_applications) AS repair_applications,
     (SELECT count(DISTINCT status)::int FROM repair_applications) AS repair_states,
+    (SELECT count(*)::int FROM objections) AS objections,
+    (SELECT count(DISTINCT status)::int FROM objections) AS objection_states,
     (SELECT count(*)::int FROM commitment_fulfilments WHERE outcome = 'breached') AS breaches,
     (SELECT count(*)::int FROM departments WHERE uscc IS NULL) AS departments_without_uscc`.execute(db);
   return r.rows[0];
@@ -83,6 +85,8 @@ test('the demo city has a year of 双公示, lists, events, scores and a checkli
   assert.ok(c.commitment_records > 0 && c.voluntary_commitments > 0 && c.breaches > 0, JSON.stringify(c));
   // 信用修复 in progress: applications waiting, forwarded, approved and refused.
   assert.ok(c.repair_applications >= 4 && c.repair_states >= 3, JSON.stringify(c));
+  // 异议申诉 at every stage: first check, awaiting material, at the department, decided.
+  assert.ok(c.objections >= 4 && c.objection_states === 4, JSON.stringify(c));
   assert.ok(first.late > 0 && first.late < first.accepted / 4, `late ${first.late} of ${first.accepted}`);
   // Repairs went through the engine: no repaired record is public any more, and their list entries exited.
   const stillPublic = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE repaired_at IS NOT NULL AND audience = 'public'`.execute(a.db);
@@ -120,7 +124,7 @@ test('the main portal pages and console lists are not empty on the demo city', a
   const found = await get(`/api/public/search?q=${encodeURIComponent(String(penalties[0].subjectName ?? '').slice(0, 4))}`);
   nonEmpty('search', found);
   const admin = await loginAs(a, 'admin');
-  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches', '/api/repair/applications']) nonEmpty(url, await get(url, admin.headers));
+  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches', '/api/repair/applications', '/api/objections']) nonEmpty(url, await get(url, admin.headers));
   // The market regulator's clerk owes feedback on some checks: the desk says so.
   const clerk = await loginAs(a, 'reporter', 'SCJGJ');
   const desk = (await get('/api/desk', clerk.headers)) as { items: Array<{ key: string; count: number }> };
@@ -159,6 +163,8 @@ test('a district administrator sees its district at work: units with a USCC, bat
   assert.equal(mine.length, 3, 'the district and its two units');
   for (const r of mine) assert.ok(r.batches > 0 && r.accepted > 0, `归集统计 ${JSON.stringify(r)}`);
   assert.ok(mine.some((r) => r.rejected > 0) && mine.some((r) => r.late > 0), JSON.stringify(mine));
+  const objections = (await get('/api/objections')) as { items: unknown[] };
+  assert.ok(objections.items.length > 0, 'the 异议申诉 queue has an objection to the district\'s own record');
   const desk = (await get('/api/desk')) as { items: Array<{ key: string; count: number }> };
   const correct = desk.items.find((i) => i.key === 'ingest.rows_to_correct');
   assert.ok(correct && correct.count > 0, `the desk has rows to correct: ${JSON.stringify(desk.items)}`);
@@ -172,7 +178,7 @@ test('DEMO_DATA=false: first start loads nothing, and the platform stays empty',
     assert.deepEqual(creds, []);
     assert.deepEqual(said, []);
     const c = await counts(t.db);
-    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments', 'repair_applications']) assert.equal(c[k], 0, k);
+    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments', 'repair_applications', 'objections']) assert.equal(c[k], 0, k);
   } finally {
     await t.close();
   }

@@ -27,6 +27,7 @@ import { seedDistrictReporters } from './districts.ts';
 import { seedDemoChecks } from './sanctions.ts';
 import { seedDemoCommitments } from './commitments.ts';
 import { seedDemoRepairs } from './repair.ts';
+import { seedDemoObjections } from './objections.ts';
 
 const SYSTEM: AuditContext = { actor: { username: 'system' } };
 const MS_DAY = 86_400_000;
@@ -64,6 +65,8 @@ export interface DemoCitySummary {
   /** 信用修复 applications filed online, and those the department decided. */
   repairApplications: number;
   repairsDecided: number;
+  /** 异议申诉 filed online. */
+  objections: number;
   ms: number;
 }
 
@@ -94,7 +97,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, objections: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
@@ -283,6 +286,10 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const repairs = await seedDemoRepairs(db, config.secret, { count: 8, admin, decider, today }, SYSTEM);
   summary.repairApplications = repairs.applications;
   summary.repairsDecided = repairs.decided;
+
+  // 4e. 异议申诉: firms object to public penalties of the regulator and of a district unit; some moved along.
+  const districtUnits = districtReporters.filter((r) => r.profile.code.endsWith('SCJG')).map((r) => r.departmentId).slice(0, 1);
+  summary.objections = await seedDemoObjections(db, config.secret, { admin, decider, districtUnitIds: districtUnits }, SYSTEM);
 
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
