@@ -34,6 +34,16 @@ async function counts(db: Db): Promise<Record<string, number>> {
     (SELECT count(DISTINCT city)::int FROM official_scores) AS cities,
     (SELECT count(DISTINCT month)::int FROM official_scores) AS months,
     (SELECT count(DISTINCT status)::int FROM checklist_items) AS checklist_states,
+    (SELECT count(*)::int FROM sanction_checks) AS checks,
+    (SELECT count(DISTINCT check_id)::int FROM sanction_feedback) AS checks_with_feedback,
+    (SELECT count(*)::int FROM sanction_feedback WHERE NOT applied) AS measures_not_applied,
+    (SELECT count(*)::int FROM records WHERE record_type = 'commitment') AS commitment_records,
+    (SELECT count(*)::int FROM commitments) AS voluntary_commitments,
+    (SELECT count(*)::int FROM repair_applications) AS repair_applications,
+    (SELECT count(DISTINCT status)::int FROM repair_applications) AS repair_states,
+    (SELECT count(*)::int FROM objections) AS objections,
+    (SELECT count(DISTINCT status)::int FROM objections) AS objection_states,
+    (SELECT count(*)::int FROM commitment_fulfilments WHERE outcome = 'breached') AS breaches,
     (SELECT count(*)::int FROM departments WHERE uscc IS NULL) AS departments_without_uscc`.execute(db);
   return r.rows[0];
 }
@@ -68,6 +78,15 @@ test('the demo city has a year of 双公示, lists, events, scores and a checkli
   assert.equal(c.months, 12);
   assert.equal(c.checklist_states, 3);
   assert.equal(c.departments_without_uscc, 0);
+  // 联合奖惩: checks with feedback (one measure not applied, with its reason) and checks still owing it.
+  assert.ok(c.checks > 0 && c.checks_with_feedback > 0 && c.checks_with_feedback < c.checks && c.measures_not_applied > 0, JSON.stringify(c));
+  assert.equal(first.checksWithFeedback, c.checks_with_feedback);
+  // 信用承诺: collected ones, online ones, and broken ones (违诺).
+  assert.ok(c.commitment_records > 0 && c.voluntary_commitments > 0 && c.breaches > 0, JSON.stringify(c));
+  // 信用修复 in progress: applications waiting, forwarded, approved and refused.
+  assert.ok(c.repair_applications >= 4 && c.repair_states >= 3, JSON.stringify(c));
+  // 异议申诉 at every stage: first check, awaiting material, at the department, decided.
+  assert.ok(c.objections >= 4 && c.objection_states === 4, JSON.stringify(c));
   assert.ok(first.late > 0 && first.late < first.accepted / 4, `late ${first.late} of ${first.accepted}`);
   // Repairs went through the engine: no repaired record is public any more, and their list entries exited.
   const stillPublic = await sql<{ n: number }>`SELECT count(*)::int AS n FROM records WHERE repaired_at IS NOT NULL AND audience = 'public'`.execute(a.db);
@@ -95,7 +114,7 @@ test('the main portal pages and console lists are not empty on the demo city', a
     assert.ok(Array.isArray(list) && list.length > 0, `${url} is empty: ${JSON.stringify(body).slice(0, 200)}`);
     return list as Array<Record<string, unknown>>;
   };
-  for (const url of ['/api/public/sgs?type=permit', '/api/public/credit-events', '/api/public/lists?kind=red', '/api/public/lists?kind=black', '/api/public/code-conversions']) nonEmpty(url, await get(url));
+  for (const url of ['/api/public/sgs?type=permit', '/api/public/sanctions/cases', '/api/public/commitments', '/api/public/commitments/voluntary', '/api/public/credit-events', '/api/public/lists?kind=red', '/api/public/lists?kind=black', '/api/public/code-conversions']) nonEmpty(url, await get(url));
   const policies = await get('/api/public/policies');
   assert.ok(JSON.stringify(policies).includes('实施办法'), 'the policies page lists the documents the city adopted');
   const penalties = nonEmpty('/api/public/sgs?type=penalty', await get('/api/public/sgs?type=penalty'));
@@ -105,7 +124,50 @@ test('the main portal pages and console lists are not empty on the demo city', a
   const found = await get(`/api/public/search?q=${encodeURIComponent(String(penalties[0].subjectName ?? '').slice(0, 4))}`);
   nonEmpty('search', found);
   const admin = await loginAs(a, 'admin');
-  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit']) nonEmpty(url, await get(url, admin.headers));
+  for (const url of ['/api/ingest/batches', '/api/ingest/records', '/api/monitoring/events', '/api/audit', '/api/commitments/breaches', '/api/repair/applications', '/api/objections']) nonEmpty(url, await get(url, admin.headers));
+  // The market regulator's clerk owes feedback on some checks: the desk says so.
+  const clerk = await loginAs(a, 'reporter', 'SCJGJ');
+  const desk = (await get('/api/desk', clerk.headers)) as { items: Array<{ key: string; count: number }> };
+  const owed = desk.items.find((i) => i.key === 'sanctions.checks_without_feedback');
+  assert.ok(owed && owed.count > 0, `checks without feedback on the clerk's desk: ${JSON.stringify(desk.items)}`);
+});
+
+test('a district administrator sees its district at work: units with a USCC, batches, statistics and a desk with to-dos', async () => {
+  const district = await a.db.selectFrom('departments').select(['id', 'code', 'name']).where('kind', '=', 'district').where('parent_id', 'is', null).orderBy('sort_order').executeTakeFirstOrThrow();
+  const units = await a.db.selectFrom('departments').select(['id', 'name', 'uscc']).where('parent_id', '=', district.id).execute();
+  assert.equal(units.length, 2, 'the district has its market-regulation and law-enforcement bureaus');
+  for (const u of units) assert.match(u.uscc ?? '', /^11[0-9A-Z]{16}$/u, `${u.name} has a USCC`);
+  const scope = [district.id, ...units.map((u) => u.id)];
+  const figures = await sql<{ batches: number; rejected: number; late: number; withdrawn: number; repaired: number; public: number }>`SELECT
+    (SELECT count(*)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS batches,
+    (SELECT coalesce(sum(rejected), 0)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS rejected,
+    (SELECT coalesce(sum(late), 0)::int FROM ingest_batches WHERE department_id = ANY(${scope}::int[])) AS late,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND status = 'withdrawn') AS withdrawn,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND repaired_at IS NOT NULL) AS repaired,
+    (SELECT count(*)::int FROM records WHERE department_id = ANY(${scope}::int[]) AND audience = 'public') AS public`.execute(a.db);
+  const f = figures.rows[0];
+  for (const k of ['batches', 'rejected', 'late', 'withdrawn', 'repaired', 'public'] as const) assert.ok(f[k] > 0, `district ${k}: ${JSON.stringify(f)}`);
+
+  // What the district administrator's pages ask: 回执, 归集统计 and the desk, all within the district.
+  const admin = await loginAs(a, 'district_admin', district.code);
+  const get = async (url: string) => {
+    const res = await a.app.inject({ method: 'GET', url, headers: admin.headers });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 200)}`);
+    return res.json();
+  };
+  const batches = (await get('/api/ingest/batches')) as { items: Array<{ department: { id: number } }> };
+  assert.ok(batches.items.length > 0, 'the 回执 page lists the district\'s batches');
+  assert.deepEqual([...new Set(batches.items.map((b) => b.department.id))].filter((id) => !scope.includes(id)), [], 'only the district\'s');
+  const stats = (await get('/api/ingest/stats')) as { items: Array<{ departmentId: number; batches: number; accepted: number; rejected: number; late: number }> };
+  const mine = stats.items.filter((r) => scope.includes(r.departmentId));
+  assert.equal(mine.length, 3, 'the district and its two units');
+  for (const r of mine) assert.ok(r.batches > 0 && r.accepted > 0, `归集统计 ${JSON.stringify(r)}`);
+  assert.ok(mine.some((r) => r.rejected > 0) && mine.some((r) => r.late > 0), JSON.stringify(mine));
+  const objections = (await get('/api/objections')) as { items: unknown[] };
+  assert.ok(objections.items.length > 0, 'the 异议申诉 queue has an objection to the district\'s own record');
+  const desk = (await get('/api/desk')) as { items: Array<{ key: string; count: number }> };
+  const correct = desk.items.find((i) => i.key === 'ingest.rows_to_correct');
+  assert.ok(correct && correct.count > 0, `the desk has rows to correct: ${JSON.stringify(desk.items)}`);
 });
 
 test('DEMO_DATA=false: first start loads nothing, and the platform stays empty', async () => {
@@ -116,7 +178,7 @@ test('DEMO_DATA=false: first start loads nothing, and the platform stays empty',
     assert.deepEqual(creds, []);
     assert.deepEqual(said, []);
     const c = await counts(t.db);
-    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities']) assert.equal(c[k], 0, k);
+    for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments', 'repair_applications', 'objections']) assert.equal(c[k], 0, k);
   } finally {
     await t.close();
   }

@@ -197,6 +197,15 @@ const DETAIL_LABELS: Record<string, string> = {
   today: '截至日期',
   url: '网址',
   users: '账号',
+  // The demo city's load also runs checks, commitments, repairs and objections (issue 17 §1).
+  cases: '公开案例数',
+  checks: '核查次数',
+  checksWithFeedback: '已反馈的核查数',
+  commitments: '信用承诺数',
+  commitmentsMarked: '已标记履约的承诺数',
+  objections: '异议申诉数',
+  repairApplications: '信用修复申请数',
+  repairsDecided: '已决定的修复申请数',
 };
 
 // Status codes of the institution checklist (monitoring/checklist.ts STATUS_LABELS), written as `status`.

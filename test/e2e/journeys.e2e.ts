@@ -1,9 +1,10 @@
 // The district's and the auditor's journeys on the demo city (issue 17, "Done when"), with a screenshot of each step
 // under test-results/journeys/<role>-<nn>-<step>.png at 1366 px and one at 390 px.
-//  - 区县管理员 (district_admin): the desk; 部门管理 shows its district only, without the credit office's buttons;
-//    it opens an account for a clerk of the district (only clerk roles are offered); it uploads the district's
-//    penalties and reads the receipt (one row returned); 回执 and 归集统计 show its district only; the audit log,
-//    which it may not open, says why, and the server refuses it too.
+//  - 区县管理员 (district_admin): the desk with the district's own to-dos (the demo district has been reporting
+//    for a year); 部门管理 shows its district and its units only, without the credit office's buttons; it opens an
+//    account for a clerk of the district (only clerk roles are offered); it uploads the district's penalties and
+//    reads the receipt (one row returned); 回执 and 归集统计 show its district only, with the year's figures and the
+//    upload's added to them; the audit log, which it may not open, says why, and the server refuses it too.
 //  - 审计员 (auditor): the audit log in words (no English field names, no JSON), filtered by person, department,
 //    action and time, and exported with the same filters; a record's version history, personal data masked; the pages it
 //    may not write on say so (数据归集 无权访问, 信用承诺 and 公示规则设置 read-only), and the server refuses the write.
@@ -26,6 +27,8 @@ let server: E2eServer;
 let browser: Browser;
 let dir: string;
 let district: { id: number; name: string; uscc: string };
+/** The district's own units (the demo's 区市场监督管理局 and 区综合行政执法局). */
+let units: string[];
 let otherDistrict: string;
 
 before(async () => {
@@ -35,6 +38,7 @@ before(async () => {
   const admin = await db.selectFrom('users').select('department_id').where('username', '=', 'district_admin').executeTakeFirstOrThrow();
   const d = await db.selectFrom('departments').select(['id', 'name', 'uscc']).where('id', '=', admin.department_id!).executeTakeFirstOrThrow();
   district = { id: d.id, name: d.name, uscc: d.uscc! };
+  units = (await db.selectFrom('departments').select('name').where('parent_id', '=', d.id).orderBy('id').execute()).map((u) => u.name);
   otherDistrict = (await db.selectFrom('departments').select('name').where('kind', '=', 'district').where('id', '!=', d.id).orderBy('sort_order').executeTakeFirstOrThrow()).name;
   browser = await launchChromium();
   await mkdir(SHOTS, { recursive: true });
@@ -68,6 +72,18 @@ async function apiAs(page: Page, method: string, path: string, body?: unknown): 
     },
     [method, path, body] as const,
   );
+}
+
+/** A JSON GET with the page's session, as the browser would. */
+async function getJson<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => (await fetch(p)).json(), path) as Promise<T>;
+}
+
+/** The district's row of 归集统计 as the API gives it to the page: batches, rows, accepted, returned. */
+async function districtFigures(page: Page): Promise<number[]> {
+  const { items } = await getJson<{ items: Array<{ departmentId: number; batches: number; rows: number; accepted: number; rejected: number }> }>(page, '/api/ingest/stats');
+  const r = items.find((i) => i.departmentId === district.id)!;
+  return [r.batches, r.rows, r.accepted, r.rejected];
 }
 
 /** Types a range into the audit log's 时间 picker (China time; the browser runs in Asia/Shanghai). */
@@ -104,6 +120,11 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   await signInConsole(page, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
   assert.match(await page.getByTestId('welcome-department').innerText(), new RegExp(district.name));
   await page.getByTestId('desk').waitFor();
+  // The demo district's open work is on its desk: rows its units must correct, reports that came in late.
+  const toCorrect = page.getByTestId('todo-ingest.rows_to_correct');
+  await toCorrect.waitFor();
+  assert.ok(Number(await toCorrect.getAttribute('data-count')) > 0, 'rows to correct on the district desk');
+  assert.ok(Number(await page.getByTestId('todo-ingest.late_reports').getAttribute('data-count')) > 0, 'late reports on the district desk');
   await shot(page, 'district_admin-01-desk');
 
   // 2. 部门管理: its district (and units) only, with the USCC; adding or editing departments is the credit office's.
@@ -112,6 +133,8 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   const departments = await page.getByTestId('departments-table').innerText();
   assert.ok(departments.includes(district.uscc), 'the district USCC is shown');
   assert.ok(!departments.includes(otherDistrict), `another district (${otherDistrict}) is not listed`);
+  assert.equal(units.length, 2, 'the demo district has two units');
+  for (const u of units) assert.ok(departments.includes(u), `its unit ${u} is listed`);
   assert.equal(await page.getByTestId('department-add').count(), 0, 'no 新增部门 for a district admin');
   await shot(page, 'district_admin-02-departments');
 
@@ -136,9 +159,15 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   await page.getByTestId('users-table').getByText(CLERK.username).waitFor();
 
   // 4. 数据归集: the district's penalties; the receipt says what was accepted and why a row was returned.
+  //    The district's figures before the upload: a year of its own reports.
+  const before = await districtFigures(page);
+  assert.ok(before.every((n) => n > 0), `the demo district has batches, rows, accepted and returned rows: ${before.join(' ')}`);
   await page.goto(`${server.baseUrl}/console/ingest`);
   await page.getByTestId('ingest-catalog-select').click();
   await page.getByTestId('option-catalog-sgs_cf_v2').click();
+  // The district reports for itself (its units are offered too, nothing outside the district).
+  await page.getByTestId('ingest-department-select').click();
+  await page.getByTestId(`option-dept-${district.id}`).click();
   assert.match(await page.getByTestId('ingest-department-select').innerText(), new RegExp(district.name), 'the district reports for itself');
   await page.getByTestId('ingest-file-input').setInputFiles(await districtFile());
   await page.getByTestId('ingest-upload-submit').click();
@@ -149,22 +178,27 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   assert.match(await page.getByTestId('rejects-table').innerText(), /违法事实/);
   await shot(page, 'district_admin-04-receipt');
 
-  // 5. 回执: the district's batches only; a row opens its receipt.
+  // 5. 回执: the district's batches only (its own and its units'), the upload first; a row opens its receipt.
   await page.goto(`${server.baseUrl}/console/batches`);
   await page.getByTestId('batches-table').locator('.el-table__body tr').first().waitFor();
   const senders = await column(page, 'batches-table', 3);
-  assert.deepEqual([...new Set(senders)], [district.name], `only the district's batches: ${senders.join('、')}`);
+  assert.equal(senders[0], district.name, 'the upload is the newest batch');
+  const outside = [...new Set(senders)].filter((s) => s !== district.name && !units.includes(s));
+  assert.deepEqual(outside, [], `only the district's batches: ${senders.join('、')}`);
+  assert.ok(senders.length > 1 && senders.some((s) => units.includes(s)), `the district's year of batches is listed: ${senders.join('、')}`);
   await shot(page, 'district_admin-05-batches');
   await page.getByTestId('batches-table').locator('.el-table__body tr').first().click();
   await page.locator('[data-testid=receipt-status][data-status=committed]').waitFor();
 
-  // 6. 归集统计: the district's row with the upload's figures; no city department is listed.
+  // 6. 归集统计: the district's row, the upload's figures added to the year's; its units listed; no city department.
   await page.goto(`${server.baseUrl}/console/ingest-stats`);
   await page.getByTestId('stats-table').getByText(district.name).first().waitFor();
   const stats = await page.getByTestId('stats-table').innerText();
   assert.ok(!stats.includes('西宁市市场监督管理局'), 'the city departments are not the district admin\'s');
+  for (const u of units) assert.ok(stats.includes(u), `its unit ${u} is listed`);
   const row = (await page.getByTestId('stats-table').locator('.el-table__body tr').filter({ hasText: district.name }).first().innerText()).split(/\s+/);
-  assert.deepEqual(row.slice(1, 5), ['1', '5', '4', '1'], `batches, rows, accepted, returned: ${row.join(' ')}`);
+  const delta = [1, 5, 4, 1];
+  assert.deepEqual(row.slice(1, 5).map((c) => c.replaceAll(',', '')), before.map((n, i) => String(n + delta[i])), `batches, rows, accepted, returned (before: ${before.join(' ')}): ${row.join(' ')}`);
   await shot(page, 'district_admin-06-statistics');
 
   // 7. What it may not open says why; the server refuses it as well.
@@ -221,7 +255,10 @@ test('auditor: the audit log in words, filtered and exported, a record\'s histor
   await page.getByTestId(`option-dept-${district.id}`).click();
   await page.getByTestId('audit-filter-action').click();
   await page.getByTestId('option-action-users.create').click();
+  // The filtered page's answer, not the unfiltered list still on screen (which also names the clerk).
+  const filtered = page.waitForResponse((r) => r.url().includes('/api/audit?') && r.url().includes('users.create') && r.url().includes('district_admin'));
   await page.getByTestId('audit-search').click();
+  await filtered;
   await table.getByText(CLERK.username).first().waitFor();
   const actors = await column(page, 'audit-table', 2);
   const actions = await page.getByTestId('audit-action').allInnerTexts();

@@ -12,3 +12,4 @@ export { repairRoutesWith, type RepairRouteOptions } from './repair.routes.ts';
 export const repairTodos: TodoProvider[] = [(db, user) => repairTodoItems(db, user)];
 export { repairHandlingByDepartment, type HandlingCount } from './repair.stats.ts';
 export { repairJobs, repairDeadlineNotices } from './repair.deadlines.ts';
+export { applyForRepair, decideRepair, forwardRepair } from './repair.service.ts';

@@ -15,3 +15,4 @@ export { publishedCaseCounts } from './monitoring.stats.ts';
 export { feedbackDeadlineJobs, feedbackDeadlineNotices } from './feedback.deadlines.ts';
 /** The credit office's desk item of this domain: checks past their feedback deadline, all departments. */
 export { overdueFeedbackForOffice } from './feedback.deadlines.ts';
+export { markNotable, recordFeedback } from './feedback.service.ts';

@@ -23,6 +23,11 @@ import { shippedLabelledTitles, getTree } from '../../domains/monitoring/index.t
 import { personName } from '../../domains/subjects/demo.ts';
 import { demoLoaded, seedDemo, type DemoCredential } from '../seed.ts';
 import { breakRow, dayOf, decisionDays, DEMO_PROFILES, penaltyRow, permitRow, type BatchContext, type DemoRow } from './records.ts';
+import { seedDistrictReporters } from './districts.ts';
+import { seedDemoChecks } from './sanctions.ts';
+import { seedDemoCommitments } from './commitments.ts';
+import { seedDemoRepairs } from './repair.ts';
+import { seedDemoObjections } from './objections.ts';
 
 const SYSTEM: AuditContext = { actor: { username: 'system' } };
 const MS_DAY = 86_400_000;
@@ -50,6 +55,18 @@ export interface DemoCitySummary {
   listEntries: number;
   events: number;
   scoreRows: number;
+  /** 联合奖惩 checks run, those with feedback, and the cases published on the portal. */
+  checks: number;
+  checksWithFeedback: number;
+  cases: number;
+  /** 信用承诺 collected, marked 履约/违诺, and made online. */
+  commitments: number;
+  commitmentsMarked: number;
+  /** 信用修复 applications filed online, and those the department decided. */
+  repairApplications: number;
+  repairsDecided: number;
+  /** 异议申诉 filed online. */
+  objections: number;
   ms: number;
 }
 
@@ -80,16 +97,25 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, objections: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
   if (!penaltyItem || !permitItem) throw new Error('the built-in 双公示 items are missing');
+  // The districts report too: each government and its two units (districts.ts), after the city's departments.
+  const districtReporters = await seedDistrictReporters(db, config.cityName, SYSTEM);
+  const districtIds = new Set(districtReporters.map((r) => r.departmentId));
   const departments = await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc']).where('code', 'in', DEMO_PROFILES.map((p) => p.code)).execute();
   const byCode = new Map(departments.map((d) => [d.code, d]));
-  const districts = await db.selectFrom('departments').select('region_code').where('kind', '=', 'district').where('region_code', 'is not', null).orderBy('sort_order').execute();
+  const districtDepartments = districtIds.size ? await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc']).where('id', 'in', [...districtIds]).execute() : [];
+  const byId = new Map(districtDepartments.map((d) => [d.id, d]));
+  const reporters = [
+    ...DEMO_PROFILES.map((profile) => ({ profile, dep: byCode.get(profile.code), district: false })),
+    ...districtReporters.map((r) => ({ profile: r.profile, dep: byId.get(r.departmentId), district: true })),
+  ];
+  const districts = await db.selectFrom('departments').select('region_code').where('kind', '=', 'district').where('parent_id', 'is', null).where('region_code', 'is not', null).orderBy('sort_order').execute();
   const districtCodes = districts.map((d) => d.region_code!).filter((c) => !c.endsWith('01'));
-  const weights = { penalties: DEMO_PROFILES.reduce((a, p) => a + p.penalties, 0), permits: DEMO_PROFILES.reduce((a, p) => a + p.permits, 0) };
+  const weights = { penalties: reporters.reduce((a, r) => a + r.profile.penalties, 0), permits: reporters.reduce((a, r) => a + r.profile.permits, 0) };
   const totals = { penalties: opts.penalties ?? 14_000, permits: opts.permits ?? 10_000 };
   const resend: Array<{ departmentId: number; row: DemoRow }> = [];
   const firstDay = todayDay - 364;
@@ -103,8 +129,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     // The month's uploads are drawn first (one random stream, so every load draws the same rows), then imported
     // a few at a time: each batch waits on its own round trips, and merges of one item serialise in ingest anyway.
     const uploads: Array<() => Promise<void>> = [];
-    for (const profile of DEMO_PROFILES) {
-      const dep = byCode.get(profile.code);
+    for (const { profile, dep, district } of reporters) {
       if (!dep?.uscc) continue;
       // Busy departments report monthly; the smaller ones once a quarter (their share comes in 4 batches).
       const monthly = profile.penalties + profile.permits >= 10;
@@ -113,11 +138,17 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
       for (const [item, kind] of [[penaltyItem, 'penalties'], [permitItem, 'permits']] as const) {
         const n = Math.round((totals[kind] * profile[kind]) / weights[kind] / (monthly ? 12 : 4));
         if (!n) continue;
-        const rows = decisionDays(rng, n, reportDay, firstDay).map((day) => (kind === 'penalties' ? penaltyRow(rng, ctx, day) : permitRow(rng, ctx, day)));
+        const days = decisionDays(rng, n, reportDay, firstDay);
+        // A district's batch of this month is still open on its desk: one row reported late, one to correct.
+        const open = district && m === 0;
+        if (open) days[0] = Math.max(firstDay, reportDay - 20);
+        const rows = days.map((day) => (kind === 'penalties' ? penaltyRow(rng, ctx, day) : permitRow(rng, ctx, day)));
         // One batch in four has rows the validation returns (the clerk's 待更正 list).
         const faulty = rng() < 0.25;
-        const sent = rows.map((r) => (faulty && rng() < 0.06 ? breakRow(rng, r) : r));
+        const sent = rows.map((r, i) => ((faulty && rng() < 0.06) || (open && i === rows.length - 1) ? breakRow(rng, r) : r));
         for (const r of rows) if (kind === 'penalties' && rng() < 0.012) resend.push({ departmentId: dep.id, row: r });
+        // Every district unit withdrew one decision of its first quarter (its records show a 撤销).
+        if (district && kind === 'penalties' && m === 9 && rows.length) resend.push({ departmentId: dep.id, row: rows[0] });
         const reportDate = new Date((reportDay * 24 + 9) * 3_600_000 - 8 * 3_600_000 + Math.floor(rng() * 8 * 3_600_000));
         const channel = rng() < 0.3 ? 'api' : 'file';
         uploads.push(async () => {
@@ -210,11 +241,17 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   log(`  名单已载入（${((performance.now() - started) / 1000).toFixed(1)} 秒）`);
   // 4. Repairs (信用修复): some penalties past their minimum period were repaired; the engine re-decides them and
   //    the list entries resting on them exit (docs/domain/03-publicity.md §3.3).
-  const repairable = await sql<{ id: string }>`
-    SELECT id FROM records WHERE record_type = 'penalty' AND audience = 'public' AND status = 'active'
+  const repairable = await sql<{ id: string; department_id: number }>`
+    SELECT id, department_id FROM records WHERE record_type = 'penalty' AND audience = 'public' AND status = 'active'
       AND publicity->>'repairableFrom' IS NOT NULL AND publicity->>'repairableFrom' <= ${today}
     ORDER BY record_key`.execute(db);
-  const repairedIds = repairable.rows.filter(() => rng() < 0.08).map((r) => r.id);
+  const toRepair = repairable.rows.filter(() => rng() < 0.08);
+  // Every district department with a repairable penalty has repaired at least one (its records show a 修复).
+  for (const id of districtIds) {
+    const first = repairable.rows.find((r) => r.department_id === id);
+    if (first && !toRepair.some((r) => r.department_id === id)) toRepair.push(first);
+  }
+  const repairedIds = toRepair.map((r) => r.id);
   if (repairedIds.length) {
     // The same cascade as an approved repair application (repair domain): one transaction.
     await db.transaction().execute(async (trx) => {
@@ -223,6 +260,36 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     });
   }
   summary.repaired = repairedIds.length;
+
+  // 4b. 联合奖惩: the market regulator's clerk checks listed subjects before decisions and gives feedback on most.
+  const clerk = await db.selectFrom('users').select(['id', 'department_id']).where('username', '=', 'scjg_reporter').executeTakeFirst();
+  if (clerk?.department_id != null) {
+    const checks = await seedDemoChecks(db, pool, config.secret, { id: clerk.id, departmentId: clerk.department_id }, admin.id, rng, SYSTEM);
+    summary.checks = checks.checks;
+    summary.checksWithFeedback = checks.withFeedback;
+    summary.cases = checks.cases;
+  }
+
+  // 4c. 信用承诺: collected by the approval bureau and the regulator each quarter, some marked, some made online.
+  const clerkUser: SessionUser | null = clerk?.department_id != null
+    ? { id: clerk.id, username: 'scjg_reporter', displayName: '市场监管局填报员', role: 'reporter', departmentId: clerk.department_id, departmentName: null, mustChangePassword: false }
+    : null;
+  const commitments = await seedDemoCommitments(db, pool, config, { todayDay, perQuarter: Math.max(5, Math.round(totals.permits / 400)), clerk: clerkUser, rng }, SYSTEM);
+  summary.commitments = commitments.collected + commitments.voluntary;
+  summary.commitmentsMarked = commitments.marked;
+
+  // 4d. 信用修复 in progress: firms applied online; the credit office forwarded some, the regulator decided two.
+  const reviewer = await db.selectFrom('users').select(['id', 'username', 'display_name', 'department_id']).where('username', '=', 'scjg_reviewer').executeTakeFirst();
+  const decider: SessionUser | null = reviewer?.department_id != null
+    ? { id: reviewer.id, username: reviewer.username, displayName: reviewer.display_name, role: 'reviewer', departmentId: reviewer.department_id, departmentName: null, mustChangePassword: false }
+    : null;
+  const repairs = await seedDemoRepairs(db, config.secret, { count: 8, admin, decider, today }, SYSTEM);
+  summary.repairApplications = repairs.applications;
+  summary.repairsDecided = repairs.decided;
+
+  // 4e. 异议申诉: firms object to public penalties of the regulator and of a district unit; some moved along.
+  const districtUnits = districtReporters.filter((r) => r.profile.code.endsWith('SCJG')).map((r) => r.departmentId).slice(0, 1);
+  summary.objections = await seedDemoObjections(db, config.secret, { admin, decider, districtUnitIds: districtUnits }, SYSTEM);
 
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
