@@ -215,9 +215,9 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
       summary.accepted += receipt.accepted;
       // The register entry of each collected decision, linked to its record (so a repair or revocation ends it).
       const records = await sql<{ id: string; subject_id: string; doc: string; listed_on: string }>`
-        SELECT r.id, r.subject_id, v.content->>${item === blackItem ? 'BL_JDWSH' : 'RL_JDWSH'} AS doc, to_char(r.decision_date, 'YYYY-MM-DD') AS listed_on
-        FROM records r JOIN record_versions v ON v.record_id = r.id AND v.version = r.current_version
-        WHERE v.batch_id = ${receipt.batchId} AND r.subject_id IS NOT NULL ORDER BY r.id`.execute(db);
+        SELECT r.id, r.subject_id, r.content->>${item === blackItem ? 'BL_JDWSH' : 'RL_JDWSH'} AS doc, to_char(r.decision_date, 'YYYY-MM-DD') AS listed_on
+        FROM records r
+        WHERE r.batch_id = ${receipt.batchId} AND r.subject_id IS NOT NULL ORDER BY r.id`.execute(db);
       for (const r of records.rows) {
         const e = await registerEntry(db, {
           listType: type.code, subjectId: r.subject_id, decisionNo: r.doc, origin: 'collected', recordId: r.id, departmentId: dep.id,
