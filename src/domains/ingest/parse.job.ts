@@ -92,6 +92,8 @@ export function fileEvents(path: string, format: SheetFormat): { events: AsyncGe
       },
     }),
   );
+  // pipe() does not forward a read error (a file gone, a disk failing): the reader must see it, not the process.
+  source.on('error', (e) => tapped.destroy(e));
   return {
     events: readRows(tapped, { format }),
     bytesRead: () => bytesRead,
