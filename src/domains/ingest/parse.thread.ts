@@ -20,11 +20,38 @@ const WORKER_URL = new URL(`./parse.worker${IN_TYPESCRIPT ? '.ts' : '.js'}`, imp
  * in execArgv is not applied to workers), so under tsx a small module registers tsx's loader first, then
  * imports the TypeScript worker. The build starts the compiled file directly.
  */
-function startWorker(job: ParseJob): Worker {
-  if (!IN_TYPESCRIPT) return new Worker(WORKER_URL, { workerData: job });
+function startWorker(): Worker {
+  if (!IN_TYPESCRIPT) return new Worker(WORKER_URL);
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(code, { eval: true, workerData: job });
+  return new Worker(code, { eval: true });
+}
+
+/**
+ * Workers whose import ended are kept for the next one (loading the read side's modules costs a worker about as
+ * much as reading a few thousand rows); unreferenced, so an idle worker never keeps a CLI or test process alive.
+ */
+const IDLE_WORKERS = 2;
+const idle: Worker[] = [];
+
+function acquire(): Worker {
+  for (;;) {
+    const w = idle.pop();
+    if (!w) return startWorker();
+    if (w.threadId >= 0) {
+      w.ref();
+      return w;
+    }
+  }
+}
+
+function release(w: Worker): void {
+  if (idle.length >= IDLE_WORKERS) {
+    void w.terminate().catch(() => undefined);
+    return;
+  }
+  w.unref();
+  idle.push(w);
 }
 
 /** A running parse: its events, the progress (bytes read, or JSON rows read) and, after the end, the file's SHA-256. */
@@ -36,7 +63,7 @@ export interface ParseStream {
 
 /** Starts the parse worker on a job; `onRawRow` receives each row as read (review only). */
 export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void): ParseStream {
-  const worker = startWorker(job);
+  const worker = acquire();
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let finished = false;
@@ -47,18 +74,22 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void)
     notify?.();
     notify = null;
   };
-  worker.on('message', (m: WorkerMessage) => {
+  const onMessage = (m: WorkerMessage) => {
     queue.push(m);
     wakeUp();
-  });
-  worker.on('error', (e) => {
+  };
+  const onError = (e: Error) => {
     failure ??= e;
     wakeUp();
-  });
-  worker.on('exit', (code) => {
+  };
+  const onExit = (code: number) => {
     if (!finished) failure ??= new Error(`the parse worker stopped (exit code ${code}) before the end of the file`);
     wakeUp();
-  });
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  worker.postMessage({ t: 'job', job });
   async function next(): Promise<WorkerMessage> {
     for (;;) {
       const m = queue.shift();
@@ -67,11 +98,13 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void)
       await new Promise<void>((r) => (notify = r));
     }
   }
+  let lastWasError = false;
   async function* events(): AsyncGenerator<ParsedEvent> {
     try {
       for (;;) {
         const m = await next();
         if (m.t === 'error') {
+          lastWasError = true;
           if (m.ingest) throw new IngestError(m.ingest.code as FileErrorCode, m.ingest.message, m.ingest.details as Record<string, unknown> | undefined);
           const e = new Error(`parse worker: ${m.message}`);
           if (m.stack) e.stack = `${e.message}\n--- in the parse worker:\n${m.stack}`;
@@ -102,8 +135,15 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void)
         yield { type: 'rows', rows: m.rows };
       }
     } finally {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // After its end (or a file error it reported) the worker is idle and serves the next import. Stopped early (a
+      // refused header, a failed merge) it may still be reading: it is stopped, and waited for.
+      const idleNow = finished || lastWasError;
       finished = true;
-      await worker.terminate();
+      if (idleNow && !failure) release(worker);
+      else await worker.terminate();
     }
   }
   return { events: events(), progress: () => progress, sha256: () => sha256 };

@@ -2,8 +2,9 @@
 // thread, so that the main thread only merges (merge.ts) and PostgreSQL never waits for Node's one thread.
 // Rows go to the main thread in batches; a batch's staged lines are in buffers of their own (one LineArena per
 // batch), transferred rather than copied. Back-pressure: at most MAX_AHEAD messages unacknowledged, so a
-// main thread that waits for PostgreSQL holds a bounded number of rows. Started by parse.thread.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+// main thread that waits for PostgreSQL holds a bounded number of rows. Started by parse.thread.ts, which keeps it
+// for the next import once this one has ended (its modules are loaded once per worker, not once per import).
+import { parentPort } from 'node:worker_threads';
 import { isIngestError } from './errors.ts';
 import { fileEvents, jsonRowEvents, parseJob, type ParseJob, type WorkerMessage } from './parse.job.ts';
 import type { SheetEvent, SheetRow } from './rows.ts';
@@ -13,16 +14,19 @@ import type { StagedRow } from './staging.ts';
 const MAX_AHEAD = 4;
 
 const port = parentPort!;
-const job = workerData as ParseJob;
 let inflight = 0;
 let wake: (() => void) | null = null;
-port.on('message', (m: { t: string }) => {
-  if (m.t !== 'ack') return;
+// Jobs come one at a time (parse.thread.ts lends an idle worker to one import); acknowledgements release the sender.
+port.on('message', (m: { t: 'job'; job: ParseJob } | { t: 'ack' }) => {
+  if (m.t === 'job') {
+    inflight = 0;
+    void run(m.job).catch(report);
+    return;
+  }
   inflight--;
   wake?.();
   wake = null;
 });
-
 async function send(msg: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<void> {
   while (inflight >= MAX_AHEAD) await new Promise<void>((r) => (wake = r));
   inflight++;
@@ -50,7 +54,7 @@ function wire(row: StagedRow, buffers: Set<ArrayBuffer>): StagedRow {
   };
 }
 
-async function run(): Promise<void> {
+async function run(job: ParseJob): Promise<void> {
   let progress = 0;
   let events: AsyncIterable<SheetEvent>;
   let file: ReturnType<typeof fileEvents> | null = null;
@@ -77,9 +81,10 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((e: unknown) => {
+/** Sends a failure to the main thread: an IngestError with its code (the receipt names it), anything else as an error. */
+function report(e: unknown): void {
   const msg: WorkerMessage = isIngestError(e)
     ? { t: 'error', ingest: { code: e.code, message: e.message, details: e.details }, message: e.message }
     : { t: 'error', ingest: null, message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined };
   port.postMessage(msg);
-});
+}
