@@ -119,6 +119,15 @@ const nodeCpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * CPU seconds of Node's main thread alone (Linux /proc/self/task/<pid>/stat: utime, stime): the rest of Node's CPU
+ * is its other threads, mostly the parse worker (issue 18), then V8's GC helpers and libuv's pool.
+ */
+function mainThreadCpuSeconds(): number {
+  const f = procStat(`self/task/${process.pid}`);
+  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0;
+}
+
 interface Timed {
   receipt: Receipt;
   ms: number;
@@ -131,6 +140,8 @@ interface Timed {
   /** CPU seconds used during the import by Node and by the PostgreSQL server. */
   nodeCpu: number;
   pgCpu: number;
+  /** Of nodeCpu, the main thread's (the merge); the rest is the parse worker and Node's helper threads. */
+  mainCpu: number;
 }
 
 /** Writes `rows` generated rows as a GB18030 CSV and as COPY text of the same cells; returns their paths and the CSV's size. */
@@ -192,7 +203,7 @@ async function timedImport(
   rss: RssSampler,
 ): Promise<Timed> {
   rss.mark();
-  const cpu0 = { node: nodeCpuSeconds(), pg: serverCpuSeconds(d.postmasterPid) };
+  const cpu0 = { node: nodeCpuSeconds(), pg: serverCpuSeconds(d.postmasterPid), main: mainThreadCpuSeconds() };
   const t0 = performance.now();
   let firstMergeMs = 0;
   let readMs = 0;
@@ -223,7 +234,8 @@ async function timedImport(
   const ms = performance.now() - t0;
   const nodeCpu = nodeCpuSeconds() - cpu0.node;
   const pgCpu = serverCpuSeconds(d.postmasterPid) - cpu0.pg;
-  return { receipt, ms, firstMergeMs, readMs, steps, peakRss: rss.mark(), nodeCpu, pgCpu };
+  const mainCpu = mainThreadCpuSeconds() - cpu0.main;
+  return { receipt, ms, firstMergeMs, readMs, steps, peakRss: rss.mark(), nodeCpu, pgCpu, mainCpu };
 }
 
 /** Where the time went: reading vs merging (they overlap), and the costliest merge statements. */
@@ -235,6 +247,13 @@ function printPhases(t: Timed): void {
   );
   for (const [step, ms] of [...t.steps].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${secs(ms).padStart(6)} s  ${step}`);
   console.log(`  CPU: ${cpuPerRow(t)}`);
+  console.log(`  ${nodeByThread(t)}`);
+}
+
+/** Node's CPU split by thread: the main thread (merge, COPY) and the others (parse worker, GC helpers, libuv). */
+function nodeByThread(t: Timed): string {
+  const us = (s: number) => `${((s * 1e6) / t.receipt.total).toFixed(0)} µs/row`;
+  return `Node by thread: main thread ${t.mainCpu.toFixed(1)} s (${us(t.mainCpu)}), other threads (parse worker, GC helpers, libuv) ${(t.nodeCpu - t.mainCpu).toFixed(1)} s (${us(t.nodeCpu - t.mainCpu)})`;
 }
 
 /** CPU time of an import, in seconds and per row: where the machine's cores went. */
@@ -340,6 +359,7 @@ export async function run(args: string[]): Promise<void> {
         `added ${fmt(afterSecond.records - afterFirst.records)} records and ${fmt(afterSecond.versions - afterFirst.versions)} versions; peak RSS ${mib(second.peakRss)}`,
     );
     console.log(`  CPU: ${cpuPerRow(second)}`);
+    console.log(`  ${nodeByThread(second)}`);
 
     // ---- 5. the same at the small size, in a fresh database (printed before the XLSX, whose rate is compared with it)
     console.log(`\n5. importFile, GB18030 CSV, ${fmt(smallRows)} rows (fresh database), and the raw COPY of the same rows`);
@@ -398,6 +418,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`  CSV end to end        ${fmt(e2eRate).padStart(9)} rows/s  ${secs(first.ms).padStart(6)} s`);
     console.log(`  raw COPY ceiling      ${fmt(rawRate).padStart(9)} rows/s  ${secs(rawMs).padStart(6)} s   end to end = ${((e2eRate / rawRate) * 100).toFixed(1)}% (target ≥ 12%)`);
     console.log(`  CPU per row           ${cpuPerRow(first)} (target ≤ 100 together)`);
+    console.log(`  Node's CPU per thread ${nodeByThread(first).replace('Node by thread: ', '')}`);
     console.log(
       `  at ${fmt(smallRows)} rows       ${fmt(smallRate).padStart(9)} rows/s  ${secs(small.ms).padStart(6)} s   ${((smallRate / smallRaw.rate) * 100).toFixed(1)}% of its raw COPY; ` +
         `${cpuPerRow(small)}; ${fmt(rows)} rows cost ${(growth * 100).toFixed(1)}% more per row (target within ±10%)`,

@@ -9,7 +9,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, dropTestDatabase, urlFor } from './helpers/db.ts';
+import { createTestDatabase, createTestDb, dropTestDatabase, urlFor } from './helpers/db.ts';
+import { loadConfig } from '../src/config.ts';
+import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
+import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
+import { seedDepartments } from '../src/shell/seed.ts';
+import { allowFixtureAuthorities } from './helpers/authorities.ts';
 
 const root = join(import.meta.dirname, '..');
 let dir: string;
@@ -75,5 +80,25 @@ test('db migrate applies the shipped SQL migrations from build/ to an empty data
     assert.equal(r.stdout.trim(), `数据库已迁移到最新版本：${last}`);
   } finally {
     await dropTestDatabase(name);
+  }
+});
+
+test('import runs from build/: the compiled parse worker (parse.worker.js) reads and validates the file', async () => {
+  const t = await createTestDb();
+  try {
+    await seedDepartments(t.db, loadConfig({}));
+    await installBuiltinCatalog(t.db);
+    await allowFixtureAuthorities(t.db, 'SCJGJ');
+    const file = join(dir, 'penalties.csv');
+    await writeFile(file, Buffer.concat([...penaltyCsvChunks(300, 11, { encoding: 'gb18030', invalidRate: 0.03, duplicateRate: 0.02 })]));
+    assert.ok(existsSync(join(root, 'build', 'domains', 'ingest', 'parse.worker.js')));
+    const r = citycredit(['import', file, '--catalog', '行政处罚', '--dept', 'SCJGJ', '--json'], { env: { DATABASE_URL: t.url, DEMO_DATA: 'false' } });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const receipt = JSON.parse(r.stdout) as Record<string, number>;
+    assert.equal(receipt.total, 300);
+    assert.ok(receipt.new > 0 && receipt.rejected > 0, r.stdout);
+    assert.equal(receipt.accepted, receipt.new + receipt.updated + receipt.duplicates);
+  } finally {
+    await t.close();
   }
 });

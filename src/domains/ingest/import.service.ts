@@ -2,9 +2,6 @@
 // decoded and parsed as a stream; JSON rows (signed API, online form) become the same header + row events.
 // Then the one validation chain (pipeline.ts validateSheet: match headers by name → validate each row
 // against the catalogue) → stage and commit the batch atomically → receipt (回执).
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type pg from 'pg';
@@ -13,31 +10,24 @@ import type { Channel } from '../../db/types.ts';
 import type { PiiScreenPolicy } from '../../config.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/http.ts';
-import { loadCalendar } from '../../platform/calendar.service.ts';
+import { listOverrides } from '../../platform/calendar.service.ts';
 import { departmentReviewRequired, reportingAuthorities } from '../auth/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import { isIngestError } from './errors.ts';
-import { authorityRule } from './ownership.ts';
 import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRow } from './ingest.service.ts';
 import { personalColumns } from './rejects.ts';
-import { SCREEN_CODES } from './screen.ts';
-import { validateSheet, type FileError, type SheetCheckEvent } from './pipeline.ts';
-import { readRows, type SheetEvent, type SheetRow } from './rows.ts';
+import type { FileError } from './pipeline.ts';
+import type { ParsedEvent, RowWarningSummary } from './parse.core.ts';
+import { jsonRowEvents, parseJob, type JsonRows, type ParseJob } from './parse.job.ts';
+import { parseInWorker, type ParseStream } from './parse.thread.ts';
+import type { SheetEvent, SheetRow } from './rows.ts';
 import { heldBatch, heldRows, holdForReview } from './review.ts';
 import { sniffFormat } from './sniff.ts';
-import { RECEIPT_ROW_WARNINGS } from './validate.ts';
 import { loadPublicitySettings } from '../publicity/index.ts';
 
 export type { FileError } from './pipeline.ts';
 
-/** Rows accepted with a personal-data warning of the public-field screen, per code (the first message as example). */
-export interface RowWarningSummary {
-  code: string;
-  message: string;
-  rows: number;
-  /** The first 20 row numbers. */
-  rowNumbers: number[];
-}
+export type { RowWarningSummary } from './parse.core.ts';
 
 export interface Receipt extends ReceiptCounts {
   batchId: string;
@@ -118,19 +108,8 @@ export interface ImportRowsOptions extends CommonOptions {
 }
 
 const ZERO: ReceiptCounts & { warnings: RowWarningSummary[] } = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [] };
-const SCREEN_WARNING_CODES: ReadonlySet<string> = new Set([...Object.values(SCREEN_CODES), ...RECEIPT_ROW_WARNINGS]);
-
-/** Adds a row's screen warnings (and RECEIPT_ROW_WARNINGS) to the per-code summary (each code once per row). */
-function noteScreenWarnings(into: Map<string, RowWarningSummary>, rowNumber: number, warnings: readonly { code: string; message: string }[]): void {
-  for (const w of warnings) {
-    if (!SCREEN_WARNING_CODES.has(w.code)) continue;
-    let s = into.get(w.code);
-    if (!s) into.set(w.code, (s = { code: w.code, message: w.message, rows: 0, rowNumbers: [] }));
-    if (s.rowNumbers.at(-1) === rowNumber) continue;
-    s.rows++;
-    if (s.rowNumbers.length < 20) s.rowNumbers.push(rowNumber);
-  }
-}
+/** Rows per batch the read side hands over (one message from the parse worker). */
+const PARSE_BATCH_ROWS = 2000;
 
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -146,73 +125,75 @@ async function head(path: string, n = 4096): Promise<Buffer> {
 interface PipelineInput {
   batchId: string;
   base: Omit<Receipt, keyof ReceiptCounts | 'status' | 'encoding' | 'errors' | 'warnings'>;
-  events: AsyncIterable<SheetEvent>;
-  progress: () => Omit<ImportProgress, 'rows'>;
+  /** Starts the read side (in the parse worker, or in this thread) for the batch's job; `onRawRow` for review. */
+  read: (job: Omit<ParseJob, 'source'>, onRawRow?: (row: SheetRow) => void) => ParseStream;
+  /** The size of the input, for progress: bytes of a file, or JSON rows. */
+  totalBytes: number;
 }
 
 /** Header matching, row validation and the atomic commit, shared by files and JSON rows. */
-async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt> {
+async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt & { sha256: string | null }> {
   let encoding: string | null = null;
-  const reject = async (errors: FileError[]): Promise<Receipt> => {
+  const reject = async (errors: FileError[]): Promise<Receipt & { sha256: null }> => {
     await rejectBatch(o.db, p.batchId, errors);
-    return { ...p.base, ...ZERO, status: 'rejected', encoding, errors };
+    return { ...p.base, ...ZERO, status: 'rejected', encoding, errors, sha256: null };
   };
   const now = new Date();
-  // The credit office's holiday overrides apply to every import (超期上报 counts working days).
   // Legacy (v1) files lack the authority and source columns: the reporting department's profile fills them.
   const auth = await reportingAuthorities(o.db, o.departmentId);
   const defaults = { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) };
-  // The authorities a row may name: the department's own and those it reports for (issue 11 §1); a
-  // correction by the credit office may name any.
-  const authorityIssues = o.correction ? null : authorityRule(o.item, auth, o.correctionHint);
-  // The credit office's publicity settings: the receipt's warnings and the batch's decisions read the same (issue 13).
-  const publicity = await loadPublicitySettings(o.db);
-  const ctx = { today: now, calendar: await loadCalendar(o.db), reportDate: o.reportDate ?? now, defaults, piiScreen: o.piiScreen, decisionDateWarnBefore: o.decisionDateWarnBefore, publicity };
   // A department under review (issue 17 §3) has its batch held, not written; a credit-office correction is not held
   // (it is the credit office's own act, audited with its reason), nor is the replay of an approved batch.
   const review = !o.correction && !o.approved && (await departmentReviewRequired(o.db, o.departmentId));
+  const job: Omit<ParseJob, 'source'> = {
+    item: o.item,
+    today: now,
+    reportDate: o.reportDate ?? now,
+    // The credit office's holiday overrides apply to every import (超期上报 counts working days).
+    calendarOverrides: await listOverrides(o.db),
+    defaults,
+    piiScreen: o.piiScreen,
+    decisionDateWarnBefore: o.decisionDateWarnBefore,
+    // The credit office's publicity settings: the receipt's warnings and the batch's decisions read the same (issue 13).
+    publicity: await loadPublicitySettings(o.db),
+    // The authorities a row may name: the department's own and those it reports for (issue 11 §1); a
+    // correction by the credit office may name any.
+    auth: o.correction ? null : auth,
+    correctionHint: o.correctionHint ?? false,
+    review,
+    secret: o.secret,
+    keyWithSubject: o.keyWithSubject ?? true,
+    batchRows: PARSE_BATCH_ROWS,
+  };
   // Held rows keep the row as read (source facts included), so that approval validates exactly what was uploaded.
   const raw = new Map<number, SheetRow>();
-  async function* tapped(events: AsyncIterable<SheetEvent>): AsyncGenerator<SheetEvent> {
-    for await (const ev of events) {
-      if (ev.kind === 'row') raw.set(ev.rowNumber, ev);
-      yield ev;
-    }
-  }
+  const stream = p.read(job, review ? (r) => raw.set(r.rowNumber, r) : undefined);
+  const chain = stream.events;
+  const progress = () => ({ bytesRead: stream.progress(), totalBytes: p.totalBytes });
   try {
-    const chain = validateSheet(review ? tapped(p.events) : p.events, { item: o.item, ctx });
     const first = await chain.next();
     if (first.done) throw new Error('the validation chain ended without an end event');
     if (first.value.type === 'end') return await reject(first.value.fileErrors);
-    if (first.value.type !== 'header') throw new Error('the validation chain yielded a row before the header');
+    if (first.value.type !== 'header') throw new Error('the validation chain yielded rows before the header');
     encoding = first.value.header.encoding;
     await o.db.updateTable('ingest_batches').set({ header: JSON.stringify(first.value.header.cells), encoding }).where('id', '=', p.batchId).execute();
     const mapping = first.value.mapping;
-    const screenWarnings = new Map<string, RowWarningSummary>();
-    // Peek at the first data row: headers that do not fit the item, or a headers-only file, are
+    let warnings: RowWarningSummary[] = [];
+    // Peek at the first data rows: headers that do not fit the item, or a headers-only file, are
     // rejected without opening a commit.
-    let pending: IteratorResult<SheetCheckEvent> | null = await chain.next();
+    let pending: IteratorResult<ParsedEvent> | null = await chain.next();
     if (pending.done) throw new Error('the validation chain ended without an end event');
     if (pending.value.type === 'end') return await reject(pending.value.fileErrors);
     async function* staged(): AsyncGenerator<StagedRow> {
       for (;;) {
         const ev = pending ?? (await chain.next());
         pending = null;
-        if (ev.done || ev.value.type === 'end') return;
-        if (ev.value.type !== 'row') continue;
-        const r = ev.value.result;
-        const denied = r.ok && r.key && authorityIssues ? authorityIssues(r.values) : null;
-        if (denied?.length) yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors: denied };
-        else if (r.ok && r.key) {
-          if (r.warnings.length) noteScreenWarnings(screenWarnings, ev.value.rowNumber, r.warnings);
-          yield { kind: 'accepted', rowNumber: ev.value.rowNumber, result: r, cells: ev.value.cells };
+        if (ev.done) return;
+        if (ev.value.type === 'end') {
+          warnings = ev.value.warnings;
+          return;
         }
-        else {
-          const errors = r.errors.length
-            ? r.errors
-            : [{ field: '', header: '', code: 'record_key_missing', message: '缺少记录主键（机关统一社会信用代码与决定文书号）' }];
-          yield { kind: 'rejected', rowNumber: ev.value.rowNumber, cells: ev.value.cells, errors };
-        }
+        if (ev.value.type === 'rows') yield* ev.value.rows;
       }
     }
     if (review) {
@@ -227,25 +208,25 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
           return r;
         },
         personalColumns: personalColumns(o.item, mapping),
-        rowWarnings: () => [...screenWarnings.values()],
+        rowWarnings: () => warnings,
       });
-      o.onProgress?.({ rows: held.total, ...p.progress() });
-      return { ...p.base, ...held, warnings: [...screenWarnings.values()], status: 'pending_review', encoding, errors: [] };
+      o.onProgress?.({ rows: held.total, ...progress() });
+      return { ...p.base, ...held, warnings, status: 'pending_review', encoding, errors: [], sha256: stream.sha256() };
     }
     const counts = await commitBatch({
       db: o.db,
       pool: o.pool,
       secret: o.secret,
       keyWithSubject: o.keyWithSubject ?? true,
-      publicitySettings: publicity,
+      publicitySettings: job.publicity,
       batchId: p.batchId,
       item: o.item,
       departmentId: o.departmentId,
       channel: o.channel,
       rows: staged(),
       rejectPersonalColumns: personalColumns(o.item, mapping),
-      rowWarnings: () => [...screenWarnings.values()],
-      onProgress: (rows) => o.onProgress?.({ rows, ...p.progress() }),
+      rowWarnings: () => warnings,
+      onProgress: (rows) => o.onProgress?.({ rows, ...progress() }),
       beforeMerge: o.beforeMerge,
       chunkRows: o.chunkRows,
       afterChunkMerge: o.afterChunkMerge,
@@ -254,12 +235,20 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt>
       correctionHint: o.correctionHint,
       replacesHeld: o.approved ?? false,
     });
-    o.onProgress?.({ rows: counts.total, ...p.progress() });
-    return { ...p.base, ...counts, warnings: [...screenWarnings.values()], status: 'committed', encoding, errors: [] };
+    o.onProgress?.({ rows: counts.total, ...progress() });
+    return { ...p.base, ...counts, warnings, status: 'committed', encoding, errors: [], sha256: stream.sha256() };
   } catch (e) {
     if (isIngestError(e)) return reject([{ code: e.code, message: e.message, details: e.details }]);
     throw e;
+  } finally {
+    // Stops the parse worker (or the reader) if the import ended before the end of the file.
+    await chain.return(undefined);
   }
+}
+
+/** In this thread, over events already at hand: small JSON rows (a form, a small API call) and approved batches' held rows. */
+function parseHere(events: AsyncIterable<SheetEvent>, progress: () => number): PipelineInput['read'] {
+  return (job, onRawRow) => ({ events: parseJob(job, events, onRawRow), progress, sha256: () => null });
 }
 
 /** Imports one file end to end and returns its receipt. File-level problems reject the batch with a clear error. */
@@ -286,47 +275,33 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     await rejectBatch(o.db, batchId, errors);
     return { ...base, ...ZERO, status: 'rejected', encoding: null, errors };
   }
-  // One pass over the file: the parser reads it, and the same chunks feed the progress count and the SHA-256.
-  // A transform, not a 'data' listener: a listener would switch the stream to flowing mode and drop
-  // chunks while the pipeline is still awaiting the database.
-  let bytesRead = 0;
-  const hash = createHash('sha256');
-  const source = createReadStream(o.path);
-  const tapped = source.pipe(
-    new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        bytesRead += chunk.length;
-        hash.update(chunk);
-        cb(null, chunk);
-      },
-    }),
-  );
-  try {
-    const receipt = await runPipeline(o, {
-      batchId,
-      base,
-      events: readRows(tapped, { format: sniff.format }),
-      progress: () => ({ bytesRead, totalBytes: size }),
-    });
-    if (receipt.status === 'rejected') return receipt;
-    // The whole file has been read by now; record its hash and point out an identical earlier upload.
-    const sha = hash.digest('hex');
-    const prior = await o.db
-      .selectFrom('ingest_batches')
-      .select('id')
-      .where('file_sha256', '=', sha)
-      .where('department_id', '=', o.departmentId)
-      .where('status', '=', 'committed')
-      .where('id', '!=', batchId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    await o.db.updateTable('ingest_batches').set({ file_sha256: sha }).where('id', '=', batchId).execute();
-    return { ...receipt, sameAsBatch: prior?.id ?? null };
-  } finally {
-    source.destroy();
-    tapped.destroy();
-  }
+  // The parse worker reads the file once: decode, parse, validate and stage, with its byte count and SHA-256.
+  const { sha256, ...receipt } = await runPipeline(o, {
+    batchId,
+    base,
+    read: (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'file', path: o.path, format: sniff.format } }, onRawRow),
+    totalBytes: size,
+  });
+  if (receipt.status === 'rejected' || sha256 === null) return receipt;
+  // The whole file has been read by now; record its hash and point out an identical earlier upload.
+  const prior = await o.db
+    .selectFrom('ingest_batches')
+    .select('id')
+    .where('file_sha256', '=', sha256)
+    .where('department_id', '=', o.departmentId)
+    .where('status', '=', 'committed')
+    .where('id', '!=', batchId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  await o.db.updateTable('ingest_batches').set({ file_sha256: sha256 }).where('id', '=', batchId).execute();
+  return { ...receipt, sameAsBatch: prior?.id ?? null };
 }
+
+/**
+ * JSON rows from this many on are read in the parse worker (a large signed-API batch); fewer (the online form, a
+ * small API call) are read here, where they already are, without a worker's start-up.
+ */
+export const WORKER_MIN_JSON_ROWS = 1000;
 
 /** Imports JSON rows (signed API, online form) through the same header matching and validation as files. */
 export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
@@ -340,32 +315,18 @@ export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
     correctionReason: o.correction?.reason ?? null,
   });
   o.onBatch?.(batchId);
-  // The header is the union of keys in first-seen order; row numbers count the records from 1.
-  const header: string[] = [];
-  const seen = new Set<string>();
-  for (const r of o.rows) {
-    for (const k of Object.keys(r)) {
-      if (seen.has(k)) continue;
-      seen.add(k);
-      header.push(k);
-    }
-  }
-  const rows = o.rows;
+  const rows: JsonRows = o.rows;
   let i = 0;
-  async function* events(): AsyncGenerator<SheetEvent> {
-    yield { kind: 'header', rowNumber: 0, cells: header, format: 'csv', encoding: null, skippedBefore: 0 };
-    for (const r of rows) {
-      i++;
-      yield { kind: 'row', rowNumber: i, cells: header.map((h) => (r[h] === null || r[h] === undefined ? '' : String(r[h]))) };
-    }
-    yield { kind: 'end', rows: rows.length, emptyRowsSkipped: 0, encoding: null };
-  }
-  return runPipeline(o, {
+  const { sha256: _, ...receipt } = await runPipeline(o, {
     batchId,
     base: { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName: null, format: 'json', sameAsBatch: null },
-    events: events(),
-    progress: () => ({ bytesRead: i, totalBytes: rows.length }),
+    read:
+      rows.length >= WORKER_MIN_JSON_ROWS
+        ? (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'rows', rows } }, onRawRow)
+        : parseHere(jsonRowEvents(rows, (n) => (i = n)), () => i),
+    totalBytes: rows.length,
   });
+  return receipt;
 }
 
 export type ReplayOptions = Omit<CommonOptions, 'item' | 'departmentId' | 'channel' | 'createdBy' | 'apiKeyId' | 'reportDate' | 'correction' | 'approved'> & { batchId: string };
@@ -390,13 +351,15 @@ export async function replayReviewedBatch(o: ReplayOptions): Promise<Receipt> {
     }
     yield { kind: 'end', rows: n, emptyRowsSkipped: 0, encoding: b!.encoding };
   }
-  return runPipeline(
+  const { sha256: _, ...receipt } = await runPipeline(
     { ...o, item: b.item, departmentId: b.departmentId, channel: b.channel, createdBy: b.createdBy, apiKeyId: b.apiKeyId, reportDate: b.createdAt, approved: true },
     {
       batchId: b.batchId,
       base: { batchId: b.batchId, item: { id: b.item.id, name: b.item.name, version: b.item.version }, fileName: b.fileName, format: b.format, sameAsBatch: null },
-      events: events(),
-      progress: () => ({ bytesRead: n, totalBytes: 0 }),
+      // The held rows come from this process's database connection, a page at a time: read here.
+      read: parseHere(events(), () => n),
+      totalBytes: 0,
     },
   );
+  return receipt;
 }

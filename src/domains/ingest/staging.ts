@@ -19,7 +19,18 @@ import { esc, LineArena } from './copytext.ts';
  * error file shows the row as uploaded.
  */
 export type StagedRow =
-  | { kind: 'accepted'; rowNumber: number; result: RowResult; cells: readonly string[] }
+  | {
+      kind: 'accepted';
+      rowNumber: number;
+      result: RowResult;
+      cells: readonly string[];
+      /**
+       * Already staged, in the parse worker (parse.worker.ts): chunksOf takes it as it is. Such a row arrives
+       * without its values and cells (`result` carries the flags, `cells` is empty): everything the merge
+       * needs of them is in the staged version.
+       */
+      staged?: StagedVersion;
+    }
   | { kind: 'rejected'; rowNumber: number; cells: readonly string[]; errors: readonly RowIssueOut[] };
 
 /** Per-item facts stageRow needs, computed once per batch rather than per row. */
@@ -158,7 +169,7 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
 
 /** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
 export async function* chunksOf(
-  rows: AsyncIterable<{ rowNumber: number; result: RowResult; cells: readonly string[] }>,
+  rows: AsyncIterable<{ rowNumber: number; result: RowResult; cells: readonly string[]; staged?: StagedVersion }>,
   size: number,
   stage: StageContext,
   pool: pg.Pool,
@@ -168,7 +179,8 @@ export async function* chunksOf(
   let yielded = false;
   const prepareSubjects = subjectPreparer((text, values) => pool.query(text, values), stage.seal);
   for await (const row of rows) {
-    chunk.push(stageRow(row.rowNumber, row.result, row.cells, stage, arena));
+    // commit.ts hands over the StagedRow objects themselves, so a row the parse worker staged keeps its version.
+    chunk.push(row.staged ?? stageRow(row.rowNumber, row.result, row.cells, stage, arena));
     // Rows already in memory (an inflated .xlsx part) come through microtasks only, which would hold back the
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
     if (chunk.length % 64 === 0) await setImmediate();

@@ -1,0 +1,150 @@
+// The main thread's side of the parse worker (parse.worker.ts): starts it for one import and turns its
+// messages back into the read side's events (parse.core.ts ParsedEvent), acknowledging each batch as it is
+// taken (the worker's back-pressure). An error in the worker reaches the caller as it would have been thrown
+// here (IngestError with its code, so the receipt is the same); stopping early terminates the worker.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { IngestError, type FileErrorCode } from './errors.ts';
+import type { ParsedEvent } from './parse.core.ts';
+import type { ParseJob, WorkerMessage } from './parse.job.ts';
+import type { SheetRow } from './rows.ts';
+
+// Under tsx (development, tests, benches) this file is TypeScript and so is the worker; in the build (bin/build.mjs)
+// both are compiled JavaScript side by side.
+const IN_TYPESCRIPT = extname(fileURLToPath(import.meta.url)) === '.ts';
+const WORKER_URL = new URL(`./parse.worker${IN_TYPESCRIPT ? '.ts' : '.js'}`, import.meta.url);
+
+/**
+ * The worker as Node starts it. On Node 20 a worker does not get the main thread's module hooks (`--import tsx`
+ * in execArgv is not applied to workers), so under tsx a small module registers tsx's loader first, then
+ * imports the TypeScript worker. The build starts the compiled file directly.
+ */
+function startWorker(): Worker {
+  if (!IN_TYPESCRIPT) return new Worker(WORKER_URL);
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+/**
+ * Workers whose import ended are kept for the next one (loading the read side's modules costs a worker about as
+ * much as reading a few thousand rows); unreferenced, so an idle worker never keeps a CLI or test process alive.
+ */
+const IDLE_WORKERS = 2;
+const idle: Worker[] = [];
+
+function acquire(): Worker {
+  for (;;) {
+    const w = idle.pop();
+    if (!w) return startWorker();
+    if (w.threadId >= 0) {
+      w.ref();
+      return w;
+    }
+  }
+}
+
+function release(w: Worker): void {
+  if (idle.length >= IDLE_WORKERS) {
+    void w.terminate().catch(() => undefined);
+    return;
+  }
+  w.unref();
+  idle.push(w);
+}
+
+/** A running parse: its events, the progress (bytes read, or JSON rows read) and, after the end, the file's SHA-256. */
+export interface ParseStream {
+  events: AsyncGenerator<ParsedEvent>;
+  progress: () => number;
+  sha256: () => string | null;
+}
+
+/** Starts the parse worker on a job; `onRawRow` receives each row as read (review only). */
+export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void): ParseStream {
+  const worker = acquire();
+  const queue: WorkerMessage[] = [];
+  let failure: Error | null = null;
+  let finished = false;
+  let notify: (() => void) | null = null;
+  let progress = 0;
+  let sha256: string | null = null;
+  const wakeUp = () => {
+    notify?.();
+    notify = null;
+  };
+  const onMessage = (m: WorkerMessage) => {
+    queue.push(m);
+    wakeUp();
+  };
+  const onError = (e: Error) => {
+    failure ??= e;
+    wakeUp();
+  };
+  const onExit = (code: number) => {
+    if (!finished) failure ??= new Error(`the parse worker stopped (exit code ${code}) before the end of the file`);
+    wakeUp();
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  worker.postMessage({ t: 'job', job });
+  async function next(): Promise<WorkerMessage> {
+    for (;;) {
+      const m = queue.shift();
+      if (m) return m;
+      if (failure) throw failure;
+      await new Promise<void>((r) => (notify = r));
+    }
+  }
+  let lastWasError = false;
+  async function* events(): AsyncGenerator<ParsedEvent> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.t === 'error') {
+          lastWasError = true;
+          if (m.ingest) throw new IngestError(m.ingest.code as FileErrorCode, m.ingest.message, m.ingest.details as Record<string, unknown> | undefined);
+          const e = new Error(`parse worker: ${m.message}`);
+          if (m.stack) e.stack = `${e.message}\n--- in the parse worker:\n${m.stack}`;
+          throw e;
+        }
+        if (m.t === 'end') {
+          finished = true;
+          progress = m.progress;
+          sha256 = m.sha256;
+          yield { type: 'end', fileErrors: m.fileErrors, warnings: m.warnings };
+          return;
+        }
+        worker.postMessage({ t: 'ack' });
+        if (m.t === 'header') {
+          yield { type: 'header', header: m.header, mapping: m.mapping };
+          continue;
+        }
+        progress = m.progress;
+        if (m.raw && onRawRow) for (const r of m.raw) onRawRow(r);
+        for (const row of m.rows) {
+          // Views arrive as Uint8Array on the transferred buffers; the merge reads them as Buffers (no copy).
+          const s = row.kind === 'accepted' ? row.staged : undefined;
+          if (s) {
+            s.line = Buffer.from(s.line.buffer, s.line.byteOffset, s.line.byteLength);
+            s.cells = Buffer.from(s.cells.buffer, s.cells.byteOffset, s.cells.byteLength);
+          }
+        }
+        yield { type: 'rows', rows: m.rows };
+      }
+    } finally {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      // After its end (or a file error it reported) the worker is idle and serves the next import. Stopped early (a
+      // refused header, a failed merge) it may still be reading: it is stopped, and waited for.
+      const idleNow = finished || lastWasError;
+      finished = true;
+      if (idleNow && !failure) release(worker);
+      else await worker.terminate();
+    }
+  }
+  return { events: events(), progress: () => progress, sha256: () => sha256 };
+}
