@@ -7,3 +7,5 @@ export { departmentsByIds, memberDepartments } from './departments.ts';
 export { departmentReviewRequired } from './departments.ts';
 export { noticeRecipients } from './recipients.ts';
 export { getUser } from './auth.service.ts';
+export { nonceClaimSql, type NonceClaimRow, type PendingNonce } from './apikeys.cache.ts';
+export { pendingNonceOf, settleNonceClaim } from './apikeys.service.ts';
