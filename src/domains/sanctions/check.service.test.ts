@@ -341,8 +341,9 @@ describe('the signed API', () => {
     const admin = await loginAs(t, 'admin');
     const k = await t.app.inject({ method: 'POST', url: '/api/apikeys', headers: admin.headers, payload: { departmentId: dept, name: '招标系统' } });
     const { appKey, secret } = k.json() as { appKey: string; secret: string };
-    // The same app on the same handles, without background jobs, so every statement sent while a request runs is
-    // the request's own.
+    // The same app on the same handles, without background jobs, and the test app's jobs (the subject-search
+    // indexer) stopped — this is the file's last test — so every statement sent while a request runs is its own.
+    await t.app.jobs.stop();
     const app = await buildApp(t.ctx, { logger: false, serveWeb: false, jobs: { definitions: [] } });
     const url = '/api/ext/sanctions/check';
     const raw = JSON.stringify({ scenario: '政府采购', subjects: [{ uscc: USCC.listed }] });
