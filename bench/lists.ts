@@ -1,7 +1,7 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
 // asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rate N] [--rows N]
-// [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
-// 1,500 checks/s offered in the open-loop run, 100,000 screening rows).
+// [--warmup S] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
+// 1,500 checks/s offered in the open-loop run, a 3 s warm-up not counted, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
 //     the 11 list types and --entries active entries on random subjects; VACUUM ANALYZE;
@@ -311,6 +311,10 @@ export async function run(args: string[]): Promise<void> {
       console.log(`   load average (1 min) ${r.load0.toFixed(2)} before, ${r.load1.toFixed(2)} after`);
     };
 
+    // Warm up first (JIT, every pooled connection's prepared statements, the key and measures caches), so the
+    // figures below are the steady state rather than start-up.
+    const warmup = arg(args, 'warmup', 3);
+    if (warmup > 0) log(`warm-up: ${fmt((await load(connections, warmup)).total)} checks in ${warmup} s, not counted`);
     console.log(`\n   closed loop: ${connections} connections, each sends its next check when the last is answered, for ${duration} s`);
     const profiler = args.includes('--profile') ? new Session() : null;
     if (profiler) {
