@@ -1,6 +1,7 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
-// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rows N] [--profile] [--statements]`
-// (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections, 100,000 screening rows).
+// asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rate N] [--rows N]
+// [--warmup S] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
+// 1,500 checks/s offered in the open-loop run, a 3 s warm-up not counted, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
 //     the 11 list types and --entries active entries on random subjects; VACUUM ANALYZE;
@@ -10,7 +11,11 @@
 //     then where the time went, as CPU per check: this process (the server: during the load it does nothing
 //     else), the PostgreSQL server (every backend, the postmaster and its exited children, from /proc), and the
 //     load client (its own process.cpuUsage). CPU per check does not move with the machine's load as latency
-//     does. `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
+//     does. A closed loop of N clients has N checks in flight, so its mean latency is N / throughput (Little's
+//     law, printed): p95 ≤ 10 ms at 64 clients would need more than 6,400 checks/s. So an open-loop run follows:
+//     the same connections offering a fixed --rate in all (autocannon's overallRate), with p50/p95/p99 at that
+//     rate, the rate achieved and CPU per check; then short closed-loop runs at 8 and 16 connections
+//     (--no-small leaves them out). `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
 //     `--statements` restarts PostgreSQL with pg_stat_statements and prints the statements that took its time;
 //  3. a screening file of --rows rows (60% USCC, 20% ID numbers, 20% names) uploaded by a clerk, from the upload
 //     to the finished XLSX downloaded; peak RSS of this process (server and bench together) sampled every 50 ms.
@@ -186,6 +191,8 @@ const inst = autocannon({
   url: o.base,
   connections: o.connections,
   duration: o.duration,
+  // Open loop: the connections offer this many requests per second in all (autocannon's overallRate).
+  ...(o.rate ? { overallRate: o.rate } : {}),
   requests: [{
     method: 'POST',
     setupRequest: (req) => {
@@ -214,6 +221,7 @@ export async function run(args: string[]): Promise<void> {
   const nEntries = arg(args, 'entries', 50_000);
   const duration = arg(args, 'duration', 15);
   const connections = arg(args, 'connections', 64);
+  const rate = arg(args, 'rate', TARGET.rps);
   const nRows = arg(args, 'rows', 100_000);
   const withStatements = args.includes('--statements');
   const tmp = await mkdtemp(join(tmpdir(), 'cc-bench-lists-'));
@@ -270,9 +278,44 @@ export async function run(args: string[]): Promise<void> {
     // A third of the checked subjects are listed, so hits and measures are on the hot path.
     const listed = (await sql<{ uscc: string }>`SELECT s.uscc FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE s.uscc IS NOT NULL LIMIT 20000`.execute(d.db)).rows.map((r) => r.uscc);
     const usccs = [...keys.usccs.slice(0, 40_000), ...listed];
-    const optsPath = join(tmp, 'load.json');
-    await writeFile(optsPath, JSON.stringify({ base: `http://127.0.0.1:${port}`, connections, duration, appKey: key.appKey, secret: key.secret, usccs }));
+    const loadOpts = { base: `http://127.0.0.1:${port}`, appKey: key.appKey, secret: key.secret, usccs };
     log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
+    const pgData = server.pgDir;
+    /** One load run (closed loop, or open loop at `rate`): its response times, rates and CPU per check. */
+    const load = async (conns: number, seconds: number, rate = 0) => {
+      const optsPath = join(tmp, `load-${conns}-${rate}.json`);
+      await writeFile(optsPath, JSON.stringify({ ...loadOpts, connections: conns, duration: seconds, rate }));
+      const load0 = loadavg()[0]!;
+      const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(pgData)];
+      const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+      child = c;
+      let out = '';
+      c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+      await once(c, 'exit');
+      child = null;
+      const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0];
+      const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number };
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]! };
+    };
+    type Run = Awaited<ReturnType<typeof load>>;
+    const ms = (v: number) => v.toFixed(1);
+    // The target leaves 2 cores / 1,500 checks/s = 1.33 ms of machine time per check for all three processes.
+    const cpuLine = (r: Run) => {
+      const per = (cpuMs: number) => (cpuMs / Math.max(1, r.total)).toFixed(3);
+      return `CPU per check: server ${per(r.serverCpu)} ms · PostgreSQL ${per(r.pgCpu)} ms · client ${per(r.cpuMs)} ms · total ${per(r.serverCpu + r.pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`;
+    };
+    const report = (r: Run) => {
+      console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+      console.log(`   p50 ${ms(r.p.p50)} ms · p95 ${ms(r.p.p95)} ms (≤ ${TARGET.p95}: ${verdict(r.p.p95 <= TARGET.p95)}) · p99 ${ms(r.p.p99)} ms (≤ ${TARGET.p99}: ${verdict(r.p.p99 <= TARGET.p99)}) · max ${ms(r.p.max)} ms`);
+      console.log(`   ${cpuLine(r)}`);
+      console.log(`   load average (1 min) ${r.load0.toFixed(2)} before, ${r.load1.toFixed(2)} after`);
+    };
+
+    // Warm up first (JIT, every pooled connection's prepared statements, the key and measures caches), so the
+    // figures below are the steady state rather than start-up.
+    const warmup = arg(args, 'warmup', 3);
+    if (warmup > 0) log(`warm-up: ${fmt((await load(connections, warmup)).total)} checks in ${warmup} s, not counted`);
+    console.log(`\n   closed loop: ${connections} connections, each sends its next check when the last is answered, for ${duration} s`);
     const profiler = args.includes('--profile') ? new Session() : null;
     if (profiler) {
       profiler.connect();
@@ -283,29 +326,20 @@ export async function run(args: string[]): Promise<void> {
       await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(d.db);
       await sql`SELECT pg_stat_statements_reset()`.execute(d.db);
     }
-    const load0 = loadavg()[0]!;
-    const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(server.pgDir)];
-    const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
-    child = c;
-    let out = '';
-    c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-    await once(c, 'exit');
-    child = null;
-    const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(server.pgDir)) - pg0];
-    const load1 = loadavg()[0]!;
+    const r = await load(connections, duration);
     const profile = profiler ? ((await profiler.post('Profiler.stop')).profile as unknown as { nodes: ProfileNode[]; samples: number[] }) : null;
     profiler?.disconnect();
-    const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number };
-    const p = percentiles(r.times);
-    const rps = r.ok / r.seconds;
-    console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-    const ms = (v: number) => v.toFixed(1);
-    console.log(`   p50 ${ms(p.p50)} ms · p95 ${ms(p.p95)} ms (≤ ${TARGET.p95}: ${verdict(p.p95 <= TARGET.p95)}) · p99 ${ms(p.p99)} ms (≤ ${TARGET.p99}: ${verdict(p.p99 <= TARGET.p99)}) · max ${ms(p.max)} ms`);
-    console.log(`   ${fmt(rps)} checks/s (≥ ${fmt(TARGET.rps)}: ${verdict(rps >= TARGET.rps)})`);
-    // The target leaves 2 cores / 1,500 checks/s = 1.33 ms of machine time per check for all three processes.
+    report(r);
+    console.log(`   ${fmt(r.rps)} checks/s (≥ ${fmt(TARGET.rps)}: ${verdict(r.rps >= TARGET.rps)})`);
+    // Little's law: a closed loop of N clients keeps N checks in flight, so the mean latency is N / throughput.
+    // The latency targets at 64 clients therefore need a throughput no 2-core machine reaches; the open-loop run
+    // below is the honest test of the latency targets at the throughput target.
+    const needed = (connections * 1000) / TARGET.p95;
+    console.log(
+      `   Little's law: ${connections} clients / ${fmt(r.rps)} checks/s = ${ms((connections * 1000) / Math.max(1, r.rps))} ms mean latency (measured mean ${ms(r.times.reduce((a, b) => a + b, 0) / Math.max(1, r.times.length))} ms); ` +
+        `even a mean of ${TARGET.p95} ms at ${connections} clients needs ${fmt(needed)} checks/s, ${((2 * 1000) / needed).toFixed(2)} ms of CPU per check on 2 cores for server, PostgreSQL and client together`,
+    );
     const per = (cpuMs: number) => (cpuMs / Math.max(1, r.total)).toFixed(3);
-    console.log(`   CPU per check: server ${per(serverCpu)} ms · PostgreSQL ${per(pgCpu)} ms · client ${per(r.cpuMs)} ms · total ${per(serverCpu + pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`);
-    console.log(`   load average (1 min) ${load0.toFixed(2)} before the load, ${load1.toFixed(2)} after it`);
     if (withStatements) {
       // Where PostgreSQL's time went, per check: execution and planning of each statement the load ran.
       const top = await sql<{ calls: string; exec: number; plan: number; query: string }>`
@@ -322,6 +356,21 @@ export async function run(args: string[]): Promise<void> {
       await writeFile(file, JSON.stringify(profile));
       console.log(`   server CPU profile during the load: ${file}; most self time:`);
       for (const line of topOfProfile(profile, 25)) console.log(`     ${line}`);
+    }
+
+    // Open loop: the offered rate is fixed, so the latency is the time a check takes at that load rather than the
+    // queue a closed loop builds. If the server cannot keep up, the achieved rate falls short of the offered one.
+    console.log(`\n   open loop: ${connections} connections offering ${fmt(rate)} checks/s in all, for ${duration} s`);
+    const o = await load(connections, duration, rate);
+    report(o);
+    console.log(`   achieved ${fmt(o.rps)} of ${fmt(rate)} checks/s offered (≥ ${fmt(TARGET.rps)}: ${verdict(o.rps >= TARGET.rps)})`);
+
+    if (!args.includes('--no-small')) {
+      const short = Math.min(duration, 5);
+      for (const n of [8, 16]) {
+        const c = await load(n, short);
+        console.log(`\n   closed loop at ${n} connections, ${short} s: ${fmt(c.rps)} checks/s · p50 ${ms(c.p.p50)} · p95 ${ms(c.p.p95)} · p99 ${ms(c.p.p99)} ms · ${cpuLine(c)}`);
+      }
     }
 
     console.log('\n3. batch screening');

@@ -66,6 +66,7 @@ const OWNER: Record<string, string> = {
   sanction_check_hits: 'sanctions',
   sanction_feedback: 'sanctions',
   sanction_measures_generation: 'sanctions',
+  api_keys_generation: 'auth',
 };
 /** Owner of a table; the platform's job tables (jobs, job_runs …) go by prefix. */
 const ownerOf = (table: string): string | undefined => OWNER[table] ?? (/^jobs?(_|$)/.test(table) ? 'platform' : undefined);

@@ -26,9 +26,9 @@ import { backupKeys, canaryOpens, decrypts, ENCRYPTED_COLUMNS, type BackupKeys }
 
 const MAGIC = 'CITYCREDIT-BACKUP 1';
 // Not data: migration bookkeeping, and state a migration seeds and triggers keep (the measures catalogue's
-// generation counter is bumped again by the restored rows themselves).
+// generation counter, like the API keys' one, is bumped again by the restored rows themselves).
 /** Tables a backup leaves out. */
-export const SKIP_TABLES: ReadonlySet<string> = new Set(['kysely_migration', 'kysely_migration_lock', 'sanction_measures_generation']);
+export const SKIP_TABLES: ReadonlySet<string> = new Set(['kysely_migration', 'kysely_migration_lock', 'sanction_measures_generation', 'api_keys_generation']);
 
 export interface TableManifest {
   name: string;

@@ -8,6 +8,7 @@ import type { ObjectionTables } from './objections.types.ts';
 import type { CommitmentTables } from './commitments.types.ts';
 import type { IngestReviewTables } from './ingest.types.ts';
 import type { SanctionTables } from './sanctions.types.ts';
+import type { AuthTables } from './auth.types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -330,7 +331,7 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables, IngestReviewTables, SanctionTables {
+export interface DB extends MonitoringTables, ReportTables, ListTables, RepairTables, ObjectionTables, CommitmentTables, IngestReviewTables, SanctionTables, AuthTables {
   departments: DepartmentsTable;
   department_authorities: DepartmentAuthoritiesTable;
   users: UsersTable;

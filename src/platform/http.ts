@@ -27,6 +27,11 @@ export interface ApiCaller {
   keyId: number;
   departmentId: number;
   departmentName: string;
+  /**
+   * Set on routes whose config says `signedNonceInHandler`: the verified request's nonce, not yet recorded, which
+   * the handler must record in its own statement (the auth domain's pendingNonceOf); opaque here.
+   */
+  pendingNonce?: { readonly appKey: string };
 }
 
 /** What resolving a session cookie gives: the user and its CSRF token, or why it was refused. */
@@ -40,7 +45,7 @@ export type SessionResolution = { ok: true; user: SessionUser; csrfToken: string
 export interface Authenticator {
   resolveSession(db: Db, token: string): Promise<SessionResolution>;
   checkSignedHeaders(ctx: AppContext, req: { headers: FastifyRequest['headers']; url: string }, audit: AuditContext): Promise<SignedHeaders>;
-  checkSignedBody(ctx: AppContext, signed: SignedHeaders, req: { method: string; url: string; rawBody: string }, audit: AuditContext): Promise<ApiCaller>;
+  checkSignedBody(ctx: AppContext, signed: SignedHeaders, req: { method: string; url: string; rawBody: string }, audit: AuditContext, opts?: { deferNonce?: boolean }): Promise<ApiCaller>;
 }
 
 /** A department system's checked signature headers; opaque to the platform (see Authenticator). */
@@ -61,6 +66,10 @@ declare module 'fastify' {
     authenticator: Authenticator;
     /** This app's job runner (platform/jobs.ts), started when the app is ready and stopped on close. */
     jobs: JobRunner;
+  }
+  interface FastifyContextConfig {
+    /** A signed route that records the request's nonce in its own statement (ApiCaller.pendingNonce). */
+    signedNonceInHandler?: boolean;
   }
   interface FastifyRequest {
     rawBody?: string;
@@ -155,7 +164,8 @@ export async function requireSignedHeaders(req: FastifyRequest): Promise<SignedH
 export async function requireApiCaller(req: FastifyRequest): Promise<ApiCaller> {
   if (req.apiCaller) return req.apiCaller;
   const signed = await requireSignedHeaders(req);
-  req.apiCaller = await req.server.authenticator.checkSignedBody(req.server.ctx, signed, { method: req.method, url: req.url, rawBody: req.rawBody ?? '' }, auditCtx(req));
+  const deferNonce = req.routeOptions.config?.signedNonceInHandler === true;
+  req.apiCaller = await req.server.authenticator.checkSignedBody(req.server.ctx, signed, { method: req.method, url: req.url, rawBody: req.rawBody ?? '' }, auditCtx(req), { deferNonce });
   return req.apiCaller;
 }
 

@@ -10,5 +10,5 @@ export const authenticator: Authenticator = {
   // With the pool: the signed request's two statements run as named prepared statements (apikeys.service.ts).
   checkSignedHeaders: (ctx, req, audit) => checkSignedHeaders(ctx.db, ctx.config, req, audit, ctx.pool),
   // The signed headers came from checkSignedHeaders above, so they are the auth domain's own type.
-  checkSignedBody: (ctx, signed: SignedHeaders, req, audit) => checkSignedBody(ctx.db, ctx.config, signed as AuthSignedHeaders, req, audit, ctx.pool),
+  checkSignedBody: (ctx, signed: SignedHeaders, req, audit, opts) => checkSignedBody(ctx.db, ctx.config, signed as AuthSignedHeaders, req, audit, ctx.pool, opts),
 };

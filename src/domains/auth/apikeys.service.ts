@@ -10,9 +10,10 @@ import type { Config } from '../../config.ts';
 import type pg from 'pg';
 import { executePrepared, type Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
-import { decrypt, encrypt, hmacSha256, randomToken, safeEqual, sha256 } from '../../platform/crypto.ts';
+import { encrypt, hmacSha256, randomToken, safeEqual, sha256 } from '../../platform/crypto.ts';
 import { AppError, isPgError, notFound, PG, unauthorized, type ErrorCode } from '../../platform/errors.ts';
 import { assertDepartmentAccess, departmentScope, type SessionUser } from './auth.service.ts';
+import { cachedApiKey, loadApiKey, nonceClaimSql, type CachedApiKey, type NonceClaimRow, type PendingNonce } from './apikeys.cache.ts';
 
 export interface ApiKeyDto {
   id: number;
@@ -120,9 +121,10 @@ export interface SignedHeaders {
   nonce: string;
   sign: string;
   keyId: number;
-  secretEnc: string;
   departmentId: number;
   departmentName: string;
+  /** The key as this process holds it (apikeys.cache.ts); its generation is compared when the nonce is recorded. */
+  key: CachedApiKey;
 }
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -133,13 +135,29 @@ async function refuseSigned(db: Db, ctx: AuditContext, appKey: string | undefine
   return unauthorized(code, message);
 }
 
+type Reject = (code: ErrorCode, message: string, reason: string) => Promise<Error>;
+
+/** Refuses an unknown or revoked key, or one of an inactive department (in this order, as always). */
+async function usableKey(key: CachedApiKey | null, reject: Reject): Promise<CachedApiKey> {
+  if (!key) throw await reject('signature_invalid', '签名验证失败', 'unknown_app_key');
+  if (key.revoked) throw await reject('apikey_revoked', 'API 密钥已吊销', 'revoked');
+  // A deactivated department's keys are refused while it stays inactive; reactivating it restores them.
+  if (!key.departmentActive) throw await reject('department_inactive', '所属部门已停用，API 密钥暂不可用', 'inactive_department');
+  return key;
+}
+
+const signatureOk = (secret: string, p: Pick<PendingNonce, 'appKey' | 'timestamp' | 'nonce' | 'sign' | 'method' | 'url' | 'rawBody'>) =>
+  safeEqual(hmacSha256(secret, canonicalString({ appKey: p.appKey, timestamp: p.timestamp, nonce: p.nonce, method: p.method, url: p.url, body: p.rawBody })), p.sign.toLowerCase());
+
 /**
  * First half of the check, before the body is read: the four headers, the timestamp window, the nonce's form,
  * and that the key exists and is not revoked. Every rejection is audited and raises a 401 with a stable code.
+ * The key comes from this process's cache (apikeys.cache.ts); a refusal is only ever decided on the key as it
+ * is now in the database, and a key changed since it was cached is caught when the nonce is recorded.
  */
 export async function checkSignedHeaders(
   db: Db,
-  config: Config,
+  config: Config & { secret: string },
   req: { headers: HeaderBag; url: string },
   ctx: AuditContext,
   pool?: pg.Pool,
@@ -160,21 +178,17 @@ export async function checkSignedHeaders(
     throw await reject('signature_expired', `请求时间戳超出允许范围（±${Math.round(config.apiSignWindowSeconds / 60)} 分钟），请校准系统时间`, 'timestamp_window');
   }
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) throw await reject('signature_bad_nonce', 'X-Nonce 须为 8–64 位字母、数字、下划线或连字符', 'bad_nonce');
-  const keyQuery = db
-    .selectFrom('api_keys as k')
-    .innerJoin('departments as d', 'd.id', 'k.department_id')
-    .select(['k.id', 'k.secret_enc', 'k.department_id', 'k.revoked_at', 'd.name as department_name', 'd.active as department_active'])
-    .where('k.app_key', '=', appKey);
-  // Given the pool, as a named prepared statement: it runs on every signed request and planning it cost more than running it.
-  const key = pool ? (await executePrepared(pool, keyQuery))[0] : await keyQuery.executeTakeFirst();
-  if (!key) throw await reject('signature_invalid', '签名验证失败', 'unknown_app_key');
-  if (key.revoked_at) throw await reject('apikey_revoked', 'API 密钥已吊销', 'revoked');
-  // A deactivated department's keys are refused while it stays inactive; reactivating it restores them.
-  if (!key.department_active) throw await reject('department_inactive', '所属部门已停用，API 密钥暂不可用', 'inactive_department');
-  return { appKey, timestamp, nonce, sign, keyId: key.id, secretEnc: key.secret_enc, departmentId: key.department_id, departmentName: key.department_name };
+  let cached = cachedApiKey(db, appKey);
+  if (!cached || cached.revoked || !cached.departmentActive) cached = (await loadApiKey(db, config.secret, appKey, pool)) ?? undefined;
+  const key = await usableKey(cached ?? null, reject);
+  return { appKey, timestamp, nonce, sign, keyId: key.keyId, departmentId: key.departmentId, departmentName: key.departmentName, key };
 }
 
-/** Second half, once the body is there: the HMAC over the request and the nonce's single use. */
+/**
+ * Second half, once the body is there: the HMAC over the request and the nonce's single use. Given `deferNonce`
+ * (a route that records the nonce in its own statement, as the pre-action check does), the nonce is not recorded
+ * here: the caller carries it (`pendingNonceOf`) to nonceClaimSql and settleNonceClaim.
+ */
 export async function checkSignedBody(
   db: Db,
   config: Config & { secret: string },
@@ -182,27 +196,75 @@ export async function checkSignedBody(
   req: { method: string; url: string; rawBody: string | Buffer },
   ctx: AuditContext,
   pool?: pg.Pool,
+  opts: { deferNonce?: boolean } = {},
 ): Promise<ApiCaller> {
   const { appKey, timestamp, nonce, sign } = signed;
   const reject = (code: ErrorCode, message: string, reason: string) => refuseSigned(db, ctx, appKey, req.url, code, message, reason);
-  const expected = hmacSha256(decrypt(config.secret, signed.secretEnc, 'api-key'), canonicalString({ appKey, timestamp, nonce, method: req.method, url: req.url, body: req.rawBody }));
-  if (!safeEqual(expected, sign.toLowerCase())) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
-  // Record the nonce only after the signature is good, so nobody can burn another system's nonces. One statement
-  // records the nonce and, when it is new, the key's last use: that is stored to the minute, because rewriting
-  // the key's one row on every request made concurrent requests of a department system queue on its row lock.
-  const usedQuery = sql<{ fresh: boolean }>`
-    WITH n AS (INSERT INTO api_nonces (app_key, nonce) VALUES (${appKey}, ${nonce}) ON CONFLICT DO NOTHING RETURNING nonce),
-    k AS (
-      UPDATE api_keys SET last_used_at = now()
-       WHERE id = ${signed.keyId} AND EXISTS (SELECT 1 FROM n) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-    SELECT EXISTS (SELECT 1 FROM n) AS fresh`;
-  const used = pool ? await executePrepared(pool, usedQuery.compile(db)) : (await usedQuery.execute(db)).rows;
-  if (!used[0]?.fresh) throw await reject('signature_replayed', '请求已被使用过（重复的 X-Nonce），请重新签名', 'nonce_reused');
+  const request = { appKey, timestamp, nonce, sign, method: req.method, url: req.url, rawBody: req.rawBody };
+  let key = signed.key;
+  // A cached secret that does not verify may have been replaced: decide on the key as it is now.
+  if (!signatureOk(key.secret, request)) {
+    key = await usableKey(await loadApiKey(db, config.secret, appKey, pool), reject);
+    if (!signatureOk(key.secret, request)) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
+  }
+  const pending: PendingNonce = { ...request, keyId: key.keyId, departmentId: key.departmentId, departmentName: key.departmentName, gen: key.gen };
+  const caller: ApiCaller = { appKey, keyId: key.keyId, departmentId: key.departmentId, departmentName: key.departmentName };
   // Nonces older than twice the window can never be accepted again; prune them now and then.
   if (Math.random() < 0.01) {
     await db.deleteFrom('api_nonces').where('at', '<', new Date(Date.now() - 2 * config.apiSignWindowSeconds * 1000)).execute();
   }
-  return { appKey, keyId: signed.keyId, departmentId: signed.departmentId, departmentName: signed.departmentName };
+  if (opts.deferNonce) return { ...caller, pendingNonce: pending };
+  // Record the nonce only after the signature is good, so nobody can burn another system's nonces.
+  return recordNonce(db, config, pending, ctx, pool);
+}
+
+/** The nonce a route that defers it must record in its own statement (see checkSignedBody), or null. */
+export function pendingNonceOf(caller: ApiCaller): PendingNonce | null {
+  return (caller.pendingNonce as PendingNonce | undefined) ?? null;
+}
+
+// How often the keys may change under one request before it is refused as a conflict: in practice once.
+const MAX_KEY_CHANGES = 5;
+
+/**
+ * Records a verified request's nonce in a statement of its own (nonceClaimSql) and settles it: the caller, or a
+ * 401 when the nonce was used before or the key, read again because it changed, no longer verifies.
+ */
+export async function recordNonce(db: Db, config: Config & { secret: string }, pending: PendingNonce, ctx: AuditContext, pool?: pg.Pool): Promise<ApiCaller> {
+  const { ctes, columns } = nonceClaimSql(pending);
+  const q = sql<NonceClaimRow>`WITH ${ctes} SELECT ${columns}`;
+  const row = (pool ? await executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows)[0]!;
+  return settleNonceClaim(db, config, pending, row, ctx, pool);
+}
+
+/**
+ * Settles a nonce claim after the statement that carried it: a replayed nonce is refused (401, audited); when
+ * the keys changed since the signature was verified, nothing was recorded, so the key is read again, the
+ * request verified again on it (revoked, inactive department, replaced secret: 401) and the nonce recorded
+ * under the new generation. Returns the caller as the key now says.
+ */
+export async function settleNonceClaim(
+  db: Db,
+  config: Config & { secret: string },
+  pending: PendingNonce,
+  row: NonceClaimRow,
+  ctx: AuditContext,
+  pool?: pg.Pool,
+  changes = 0,
+): Promise<ApiCaller> {
+  const reject = (code: ErrorCode, message: string, reason: string) => refuseSigned(db, ctx, pending.appKey, pending.url, code, message, reason);
+  if (row.key_gen === pending.gen) {
+    if (!row.nonce_fresh) throw await reject('signature_replayed', '请求已被使用过（重复的 X-Nonce），请重新签名', 'nonce_reused');
+    return { appKey: pending.appKey, keyId: pending.keyId, departmentId: pending.departmentId, departmentName: pending.departmentName };
+  }
+  if (changes >= MAX_KEY_CHANGES) throw new AppError('conflict', 'API 密钥正在变更，请稍后重试', 409);
+  const key = await usableKey(await loadApiKey(db, config.secret, pending.appKey, pool), reject);
+  if (!signatureOk(key.secret, pending)) throw await reject('signature_invalid', '签名验证失败', 'bad_signature');
+  const next = { ...pending, keyId: key.keyId, departmentId: key.departmentId, departmentName: key.departmentName, gen: key.gen };
+  const { ctes, columns } = nonceClaimSql(next);
+  const q = sql<NonceClaimRow>`WITH ${ctes} SELECT ${columns}`;
+  const again = (pool ? await executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows)[0]!;
+  return settleNonceClaim(db, config, next, again, ctx, pool, changes + 1);
 }
 
 /** Verifies a whole signed request (headers, key, then body); every rejection is audited and raises a 401. */

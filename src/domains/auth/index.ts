@@ -8,3 +8,5 @@ export { departmentReviewRequired } from './departments.ts';
 export { noticeRecipients } from './recipients.ts';
 export { getUser } from './auth.service.ts';
 export { createDepartment } from './departments.create.ts';
+export { nonceClaimSql, type NonceClaimRow, type PendingNonce } from './apikeys.cache.ts';
+export { pendingNonceOf, settleNonceClaim } from './apikeys.service.ts';

@@ -5,11 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { createTestApp, deptId, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { appUrlFor, createTestDb, type TestDb } from '../../../test/helpers/db.ts';
+import { buildApp } from '../../app.ts';
 import { createDb, type Db } from '../../db/index.ts';
 import { seedDepartments } from '../../shell/seed.ts';
-import { hmacSha256 } from '../../platform/crypto.ts';
+import { encrypt, hmacSha256 } from '../../platform/crypto.ts';
 import { signRequest } from '../auth/apikeys.service.ts';
 import { installBuiltinListTypes, registerEntry } from '../lists/index.ts';
 import { searchColumns } from '../subjects/index.ts';
@@ -289,5 +291,87 @@ describe('the signed API', () => {
     const stale = await lastUsed();
     await send();
     assert.ok((await lastUsed())!.getTime() > stale!.getTime());
+  });
+
+  test('a key revoked, its department deactivated or its secret replaced through another handle is refused on the very next check, with nothing stored for it', async () => {
+    const admin = await loginAs(t, 'admin');
+    const k = await t.app.inject({ method: 'POST', url: '/api/apikeys', headers: admin.headers, payload: { departmentId: dept, name: '审批系统' } });
+    assert.equal(k.statusCode, 200, k.body);
+    const { appKey, secret, id } = k.json() as { appKey: string; secret: string; id: number };
+    const url = '/api/ext/sanctions/check';
+    const raw = JSON.stringify({ scenario: '政府采购', subjects: [{ uscc: USCC.listed }] });
+    const send = (key = secret) => t.app.inject({ method: 'POST', url, headers: { ...signRequest(appKey, key, 'POST', url, raw), 'content-type': 'application/json' }, payload: raw });
+    const stored = async () => {
+      const r = await sql<{ checks: string; nonces: string; audits: string }>`
+        SELECT (SELECT count(*) FROM sanction_checks WHERE api_key_id = ${id}) AS checks,
+               (SELECT count(*) FROM api_nonces WHERE app_key = ${appKey}) AS nonces,
+               (SELECT count(*) FROM audit_log WHERE action = 'sanctions.check') AS audits`.execute(t.owner);
+      return r.rows[0]!;
+    };
+    // The key is in this process's cache now.
+    assert.equal((await send()).statusCode, 200);
+    const deny = async (code: string, key = secret) => {
+      const was = await stored();
+      const r = await send(key);
+      assert.equal(r.statusCode, 401, r.body);
+      assert.equal(r.json().error.code, code);
+      assert.deepEqual(await stored(), was, `${code}: no check, no nonce, no check audit entry`);
+    };
+
+    await sql`UPDATE departments SET active = false WHERE id = ${dept}`.execute(other);
+    await deny('department_inactive');
+    await sql`UPDATE departments SET active = true WHERE id = ${dept}`.execute(other);
+    assert.equal((await send()).statusCode, 200, 'reactivating the department restores its keys');
+
+    const replaced = 'replaced-secret-0123456789abcdef';
+    await sql`UPDATE api_keys SET secret_enc = ${encrypt(t.ctx.config.secret, replaced, 'api-key')} WHERE id = ${id}`.execute(other);
+    await deny('signature_invalid');
+    assert.equal((await send(replaced)).statusCode, 200, 'the new secret is accepted at once');
+
+    await sql`UPDATE api_keys SET revoked_at = now() WHERE id = ${id}`.execute(other);
+    await deny('apikey_revoked', replaced);
+    const reasons = await t.db.selectFrom('audit_log').select('detail').where('action', '=', 'api.auth').where('actor_app_key', '=', appKey).orderBy('id').execute();
+    assert.deepEqual(
+      reasons.map((r) => (r.detail as { reason: string }).reason),
+      ['inactive_department', 'bad_signature', 'revoked'],
+    );
+  });
+
+  test('a signed check is two statements once its key is cached: one read that records the nonce, one write', async () => {
+    const admin = await loginAs(t, 'admin');
+    const k = await t.app.inject({ method: 'POST', url: '/api/apikeys', headers: admin.headers, payload: { departmentId: dept, name: '招标系统' } });
+    const { appKey, secret } = k.json() as { appKey: string; secret: string };
+    // The same app on the same handles, without background jobs, and the test app's jobs (the subject-search
+    // indexer) stopped — this is the file's last test — so every statement sent while a request runs is its own.
+    await t.app.jobs.stop();
+    const app = await buildApp(t.ctx, { logger: false, serveWeb: false, jobs: { definitions: [] } });
+    const url = '/api/ext/sanctions/check';
+    const raw = JSON.stringify({ scenario: '政府采购', subjects: [{ uscc: USCC.listed }] });
+    const send = () => app.inject({ method: 'POST', url, headers: { ...signRequest(appKey, secret, 'POST', url, raw), 'content-type': 'application/json' }, payload: raw });
+    const query = pg.Client.prototype.query;
+    try {
+      await app.ready();
+      assert.equal((await send()).statusCode, 200);
+      // Every statement sent to PostgreSQL, through Kysely or the pool alike.
+      let texts: string[] = [];
+      pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+        const q = a[0] as string | { text: string };
+        texts.push(typeof q === 'string' ? q : q.text);
+        return (query as (...x: unknown[]) => unknown).apply(this, a);
+      } as typeof query;
+      for (let i = 0; i < 3; i++) {
+        texts = [];
+        const r = await send();
+        assert.equal(r.statusCode, 200, r.body);
+        // Leave out the nonce prune, which runs on about one request in a hundred.
+        const sent = texts.filter((x) => !/^delete from "api_nonces"/.test(x));
+        assert.equal(sent.length, 2, sent.join('\n---\n'));
+        assert.match(sent[0]!, /INSERT INTO api_nonces/);
+        assert.match(sent[1]!, /INSERT INTO sanction_checks/);
+      }
+    } finally {
+      pg.Client.prototype.query = query;
+      await app.close();
+    }
   });
 });

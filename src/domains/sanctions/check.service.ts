@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { executePrepared, type DbOrTx } from '../../db/index.ts';
 import { auditInsertSql, type AuditContext, type AuditEvent } from '../../platform/audit.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { nonceClaimSql, type NonceClaimRow, type PendingNonce } from '../auth/index.ts';
 import { activeEntriesForSubjects, activeEntriesJson, type ActiveListEntry } from '../lists/index.ts';
 import { seriousPublicPenalties, seriousPublicPenaltiesJson, type SeriousPenalty } from '../publicity/index.ts';
 import { subjectsByKeysSql, type LookedUpSubject } from '../subjects/index.ts';
@@ -207,11 +208,13 @@ export async function storeCheck(
  * copy is stale (measures.cache.ts); the other stores the check, its hits and the audit entry at once. Names
  * without a single exact match take the prefix statements of match.ts, and the reads for what they found.
  */
-export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext, pool?: pg.Pool): Promise<CheckAnswer> {
+export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext, pool?: pg.Pool, nonce?: NonceClaim): Promise<CheckAnswer> {
   checkScenario(input.scenario);
   if (!input.subjects.length) throw new AppError('sanction_query_invalid');
   const planned = planQueries(input.secret, input.subjects);
-  const read = await readForCheck(db, planned, pool);
+  const read = await readForCheck(db, planned, pool, nonce?.pending);
+  // A replayed nonce, or a key revoked since this process cached it, is refused here: nothing stored.
+  if (nonce) input = { ...input, departmentId: (await nonce.settle(read.claim!)).departmentId };
   const resolutions = await resolvePlanned(db, planned, read.subjects);
   // Subjects found only by the prefix statements (a name without its legal form) were not in the first read.
   const seen = new Set(read.subjects.map((s) => s.id));
@@ -240,18 +243,32 @@ async function rowsOf<R>(db: DbOrTx, q: RawBuilder<R>, pool?: pg.Pool): Promise<
   return pool ? executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows;
 }
 
-/** The first statement of a check: the subjects by key, their entries and penalties, and the measures if stale. */
-async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool) {
+/**
+ * A signed request's nonce, recorded by the check's first statement (so a signed check is two statements): the
+ * verified request and how to settle the claim once the statement ran (auth's settleNonceClaim).
+ */
+export interface NonceClaim {
+  pending: PendingNonce;
+  settle: (row: NonceClaimRow) => Promise<{ departmentId: number }>;
+}
+
+/**
+ * The first statement of a check: the subjects by key, their entries and penalties, the measures if stale, and
+ * — given a signed request — its nonce recorded, when the API keys did not change (auth's nonceClaimSql).
+ */
+async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool, pending?: PendingNonce) {
   const m = measuresRead();
-  const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null }>`
-    WITH s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
+  const claim = pending ? nonceClaimSql(pending) : null;
+  const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null } & Partial<NonceClaimRow>>`
+    WITH ${claim ? sql`${claim.ctes},` : sql``} s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
     SELECT (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'uscc', s.uscc, 'idHash', s.id_hash, 'nameNorm', s.name_norm)), '[]'::json) FROM s) AS subjects,
            ${activeEntriesJson(sql`SELECT s.id FROM s`)} AS entries,
            ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
-           ${m.columns}
+           ${m.columns}${claim ? sql`, ${claim.columns}` : sql``}
       FROM sanction_measures_generation g`;
   const row = (await rowsOf(db, q, pool))[0]!;
-  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row) };
+  const nonce = claim ? { key_gen: row.key_gen!, nonce_fresh: row.nonce_fresh! } : null;
+  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row), claim: nonce };
 }
 
 /** A stored check with its answers; only its own department may read it, besides the credit office and auditors. */

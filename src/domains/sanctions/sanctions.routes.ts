@@ -9,6 +9,7 @@ import type { Role } from '../../db/types.ts';
 import { sendFile } from '../../platform/download.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { queuedJobState } from '../../platform/jobs.ts';
+import { pendingNonceOf, settleNonceClaim, type NonceClaimRow } from '../auth/index.ts';
 import { assertFormat, isIngestError, readRows } from '../ingest/index.ts';
 import { MAX_SCREENING_ROWS } from './screening.ts';
 import { resultPath, saveScreeningUpload, SCREEN_JOB, screeningDir, startScreening, type ScreenPayload, type ScreenProgress } from './screening.job.ts';
@@ -102,9 +103,9 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
     const user = await requireUser(req, CLERKS);
     if (user.departmentId === null) throw forbidden('sanction_no_department');
     const departmentId = user.departmentId;
-    return db.transaction().execute((trx) =>
-      runCheck(trx, { secret: config.secret, departmentId, channel: 'console', userId: user.id, scenario: req.body.scenario, subjects: req.body.subjects }, auditCtx(req)),
-    );
+    // No transaction, as on the signed API: two statements (one read, one write of the check, hits and audit entry).
+    const input = { secret: config.secret, departmentId, channel: 'console' as const, userId: user.id, scenario: req.body.scenario, subjects: req.body.subjects };
+    return runCheck(db, input, auditCtx(req), app.ctx.pool);
   });
 
   app.get(
@@ -250,11 +251,16 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
   }
 
   // ---- Signed API for department systems ----
-  app.post('/api/ext/sanctions/check', { schema: { tags: [EXT_TAG], summary: '事前核查：按统一社会信用代码、身份证号码或名称核查主体', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {
+  // signedNonceInHandler: the request's nonce is recorded by the check's own read statement (a signed check is two
+  // statements: the key comes from the auth domain's cache, checked by that statement against the keys' generation).
+  app.post('/api/ext/sanctions/check', { config: { signedNonceInHandler: true }, schema: { tags: [EXT_TAG], summary: '事前核查：按统一社会信用代码、身份证号码或名称核查主体', body: CheckBody, response: { 200: CheckAnswerSchema } } }, async (req) => {
     const caller = await requireApiCaller(req);
-    // No transaction: runCheck reads in one statement and writes the check, its hits and audit entry in another,
-    // both as named prepared statements on the pool.
+    // No transaction: runCheck reads (and records the nonce) in one statement and writes the check, its hits and
+    // audit entry in another, both as named prepared statements on the pool.
     const input = { secret: config.secret, departmentId: caller.departmentId, channel: 'api' as const, apiKeyId: caller.keyId, scenario: req.body.scenario, subjects: req.body.subjects };
-    return runCheck(db, input, auditCtx(req), app.ctx.pool);
+    const pending = pendingNonceOf(caller);
+    const ctx = auditCtx(req);
+    const nonce = pending ? { pending, settle: (row: NonceClaimRow) => settleNonceClaim(db, config, pending, row, ctx, app.ctx.pool) } : undefined;
+    return runCheck(db, input, ctx, app.ctx.pool, nonce);
   });
 }
