@@ -7,3 +7,4 @@ export { departmentsByIds, memberDepartments } from './departments.ts';
 export { departmentReviewRequired } from './departments.ts';
 export { noticeRecipients } from './recipients.ts';
 export { getUser } from './auth.service.ts';
+export { authAuditTargets } from './audit.targets.ts';
