@@ -22,6 +22,7 @@ import { domainRoutes } from './routes.ts';
 import { authenticator } from './shell/auth.ts';
 import { JOBS } from './shell/jobs.ts';
 import { TODO_PROVIDERS } from './shell/todos.ts';
+import { AUDIT_TARGET_NAMERS } from './shell/auditTargets.ts';
 import type { TodoProvider } from './platform/todos.ts';
 import { JobRunner, type JobDefinition, type RunnerOptions } from './platform/jobs.ts';
 import siteRoutes from './platform/site.routes.ts';
@@ -68,6 +69,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.decorate('authenticator', authenticator);
   // The 工作台 desk (platform/desk.routes.ts) asks these providers, listed by the shell.
   app.decorate('todoProviders', opts.todos ?? TODO_PROVIDERS);
+  // The audit log names its targets through these (platform/auditTargets.ts), listed by the shell.
+  app.decorate('auditTargetNamers', AUDIT_TARGET_NAMERS);
   // One job runner per app: services (the search indexer) and the job queue (background imports) run while
   // the app is up; a clean close waits for the imports it is running.
   const jobs = new JobRunner(ctx, opts.jobs?.definitions ?? JOBS, { log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)), ...opts.jobs });

@@ -46,6 +46,7 @@ export const ERRORS = {
   calendar_bad_date: { status: 400, message: '日期格式应为 YYYY-MM-DD' },
   catalog_bad_state: { status: 409, message: '目录项当前状态不能执行此操作' },
   catalog_builtin: { status: 409, message: '国家标准目录项不能在本地修改，请新建本地目录项' },
+  catalog_draft_race: { status: 409, message: '另一位管理员刚刚为该目录项保存了新的草稿，请刷新页面，在该草稿上继续编辑' },
   catalog_invalid: { status: 400, message: '目录项定义有误' },
   catalog_not_drafter: { status: 403, message: '只有起草人可以修改这份草稿' },
   catalog_not_found: { status: 404, message: '目录项不存在', also: [400] },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { createTestDb, type TestDb } from '../../test/helpers/db.ts';
 import type { AppContext } from './http.ts';
-import { JobRunner, jobStatuses, PermanentJobError, type JobDefinition, type QueuedJob, type ServiceJob } from './jobs.ts';
+import { JobRunner, jobStatuses, PERIODIC_SKIPPED, PermanentJobError, type JobDefinition, type QueuedJob, type ServiceJob } from './jobs.ts';
 
 let t: TestDb;
 let ctx: AppContext;
@@ -261,4 +261,40 @@ test('a job that fails while its runner stops is queued again (attempts left), s
   const next = new JobRunner(ctx, [{ ...job, async run() { return '完成'; } }], { retryDelayMs: 0 });
   await next.drain('test.stopping');
   assert.equal((await row(id)).status, 'done');
+});
+
+test('a periodic job runs in one process at a time: a second runner on the same database skips while the first runs', async () => {
+  const started = gate();
+  const release = gate();
+  let runs = 0;
+  let active = false;
+  const job: JobDefinition = {
+    kind: 'periodic',
+    name: 'test.periodic.once',
+    description: '跨进程测试',
+    everyMs: 3_600_000,
+    async run() {
+      runs++;
+      // A run that starts while another is under way answers at once, so that an overlap fails the test, not hangs it.
+      if (active) return '重叠运行';
+      active = true;
+      started.open();
+      await release.wait;
+      active = false;
+      return `第 ${runs} 次`;
+    },
+  };
+  // Two runners stand for two app processes: each has its own id and takes its own connections.
+  const a = new JobRunner(ctx, [job], { pollMs: 3_600_000, heartbeatMs: 3_600_000 });
+  const b = new JobRunner(ctx, [job], { pollMs: 3_600_000, heartbeatMs: 3_600_000 });
+  const first = a.runPeriodic('test.periodic.once');
+  await started.wait;
+  assert.equal(await b.runPeriodic('test.periodic.once'), PERIODIC_SKIPPED);
+  assert.equal(runs, 1, 'the second process did not run it');
+  release.open();
+  assert.equal(await first, '第 1 次');
+  // The lock went with the first run: the other process runs the next turn.
+  assert.equal(await b.runPeriodic('test.periodic.once'), '第 2 次');
+  const rows = await t.db.selectFrom('jobs').select('status').where('name', '=', 'test.periodic.once').execute();
+  assert.deepEqual(rows.map((r) => r.status), ['done', 'done'], 'a skipped turn leaves no row');
 });

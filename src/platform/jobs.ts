@@ -11,6 +11,7 @@
 import { processAlive } from './process.ts';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Db } from '../db/index.ts';
 import { randomToken } from './crypto.ts';
 import type { AppContext } from './http.ts';
@@ -123,6 +124,32 @@ type JobRow = {
 };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** What runPeriodic answers when another process is running the same periodic job. */
+export const PERIODIC_SKIPPED = '其他进程正在运行此任务，本次跳过';
+
+// The first key of the periodic jobs' advisory locks (the second is the job name's hash), apart from the other
+// advisory locks of the code, which use namespaces of their own.
+const PERIODIC_LOCK_NS = 0x6a6f6273; // 'jobs'
+
+/** Takes the cross-process lock of a periodic job on a dedicated connection, or null when another holds it. */
+async function takePeriodicLock(ctx: AppContext, name: string): Promise<{ release(): Promise<void> } | null> {
+  const client = new pg.Client({ ...(ctx.pool.options as pg.ClientConfig), connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined); // a lost lock connection ends the lock; the run itself goes on
+  await client.connect();
+  try {
+    const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [PERIODIC_LOCK_NS, name]);
+    if (!r.rows[0].ok) {
+      await client.end();
+      return null;
+    }
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
+  }
+  // Ending the session releases its advisory locks.
+  return { release: () => client.end().catch(() => undefined) };
+}
 
 /** Runs the registered jobs of one process: schedules, services and the database queue. */
 export class JobRunner {
@@ -264,6 +291,14 @@ export class JobRunner {
     if (!def || def.kind !== 'periodic') throw new Error(`not a periodic job: ${name}`);
     if (this.periodicRunning.has(name)) return '上一次运行尚未结束'; // never overlap a slow run with the next
     this.periodicRunning.add(name);
+    // Across processes (two app servers on one database) a run holds a session advisory lock on the job's name,
+    // on a connection of its own so that a long run never holds one of the pool's; a process that finds it taken
+    // skips this turn. The lock goes with the connection, so a process that dies frees it.
+    const lock = await takePeriodicLock(this.ctx, name);
+    if (!lock) {
+      this.periodicRunning.delete(name);
+      return PERIODIC_SKIPPED;
+    }
     try {
       const row = await this.ctx.db
         .insertInto('jobs')
@@ -286,6 +321,7 @@ export class JobRunner {
       this.log(`[job ${name}] failed`, lastError);
       throw lastError;
     } finally {
+      await lock.release();
       this.periodicRunning.delete(name);
     }
   }

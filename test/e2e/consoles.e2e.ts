@@ -3,6 +3,7 @@
 // department clerk's online form is filled with the department's own USCC. Screenshots go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../src/domains/auth/auth.service.ts';
@@ -61,6 +62,13 @@ test('departments, catalogue, audit log and the online form at 1366 px', async (
   const text = await table.innerText();
   assert.ok(!/departments\.create|\{"/.test(text), 'no action codes or JSON on screen');
   await page.screenshot({ path: join(RESULTS_DIR, 'consoles-audit-1366.png'), fullPage: true });
+  // Targets in words (the new department by name, not department:N), and the table fits 1366 px unscrolled.
+  assert.ok(text.includes('部门 西宁市数据资源管理局'), 'the target is named');
+  assert.ok(!/\bdepartment:\d+/.test(text), 'no raw kind:id targets on screen');
+  const scroll = await table.locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  assert.ok(scroll.scroll <= scroll.client, `the audit table scrolls sideways: ${scroll.scroll} > ${scroll.client}`);
+  mkdirSync(join(RESULTS_DIR, 'house'), { recursive: true });
+  await page.screenshot({ path: join(RESULTS_DIR, 'house', 'audit-1366.png'), fullPage: true });
 
   // A clerk of the new department: 本部门 shows the USCC, and the online form fills it in.
   const dept = await server.db.db.selectFrom('departments').select('id').where('code', '=', 'XNSJJ').executeTakeFirstOrThrow();

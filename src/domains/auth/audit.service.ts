@@ -4,6 +4,7 @@
 // name) are masked in the staff form (codes/pii.ts) on screen and in the export alike.
 import type { DbOrTx } from '../../db/index.ts';
 import { audit, listAudit, type AuditContext, type AuditQuery, type AuditRow } from '../../platform/audit.ts';
+import { nameAuditTargets, type AuditTargetNamer } from '../../platform/auditTargets.ts';
 import { AUDIT_ACTIONS, auditActionLabel, describeAuditDetail, type AuditField, type AuditValueNames } from '../../platform/auditActions.ts';
 import { writeSheet } from '../../platform/xlsx.ts';
 import { findPersonalNumbers, maskPersonalNumbersIn } from '../codes/index.ts';
@@ -15,6 +16,8 @@ import { departmentsByIds } from './departments.ts';
 export interface AuditEntryView extends AuditRow {
   actionLabel: string;
   actorDepartmentName: string | null;
+  /** The target in words (`用户 张三（zhangsan）`); `target` keeps the stored `kind:id`. */
+  targetLabel: string | null;
   fields: AuditField[];
 }
 
@@ -50,7 +53,9 @@ function detailDepartmentIds(detail: unknown): number[] {
   return Object.entries(detail as Record<string, unknown>).flatMap(([k, v]) => (DEPARTMENT_KEYS.has(k) && typeof v === 'number' ? [v] : detailDepartmentIds(v)));
 }
 
-async function describe(db: DbOrTx, rows: AuditRow[]): Promise<AuditEntryView[]> {
+async function describe(db: DbOrTx, rows: AuditRow[], namers: readonly AuditTargetNamer[]): Promise<AuditEntryView[]> {
+  // One query for the page's targets, whatever their kinds.
+  const targets = await nameAuditTargets(db, namers, [...new Set(rows.flatMap((r) => (r.target === null ? [] : [r.target])))]);
   const departments = await departmentsByIds(db, rows.flatMap((r) => [...(r.actorDepartmentId === null ? [] : [r.actorDepartmentId]), ...detailDepartmentIds(r.detail)]));
   // Roles and departments by name; anything else as written (auditActions.ts).
   const names: AuditValueNames = (key, value) => {
@@ -61,6 +66,7 @@ async function describe(db: DbOrTx, rows: AuditRow[]): Promise<AuditEntryView[]>
   return rows.map((r) => ({
     ...r,
     target: r.target === null ? null : mask(r.target),
+    targetLabel: r.target === null ? null : mask(targets.get(r.target) ?? r.target),
     detail: maskDeep(r.detail),
     actionLabel: auditActionLabel(r.action),
     actorDepartmentName: r.actorDepartmentId === null ? null : (departments.get(r.actorDepartmentId)?.name ?? `部门 ${r.actorDepartmentId}`),
@@ -68,10 +74,10 @@ async function describe(db: DbOrTx, rows: AuditRow[]): Promise<AuditEntryView[]>
   }));
 }
 
-/** One page of the log, newest first, in words. */
-export async function auditPage(db: DbOrTx, q: AuditQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+/** One page of the log, newest first, in words (targets named by `namers`, the shell's list in the app). */
+export async function auditPage(db: DbOrTx, q: AuditQuery, namers: readonly AuditTargetNamer[] = []): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
   const page = await listAudit(db, q);
-  return { items: await describe(db, page.items), nextCursor: page.nextCursor };
+  return { items: await describe(db, page.items, namers), nextCursor: page.nextCursor };
 }
 
 /** The actions a filter may choose from, with their Chinese names, in name order. */

@@ -304,6 +304,33 @@ describe('audit log', () => {
     assert.ok((actions.json().items as { action: string; label: string }[]).some((a) => a.action === 'auth.login' && a.label === '登录'));
   });
 
+  test('targets read in words: a user by name and login, a department by name, a batch by 批次号 and file, in one query per page (issue 17 §4)', async () => {
+    const auditor = await loginAs(t, 'auditor');
+    const scjgj = await deptId(t.db, 'SCJGJ');
+    const u = await t.db.selectFrom('users').select(['id', 'username', 'display_name']).orderBy('id').executeTakeFirstOrThrow();
+    const item = await t.db.selectFrom('catalog_versions').select(['item_id', 'version', 'name']).orderBy('item_id').executeTakeFirstOrThrow();
+    const batch = await sql<{ id: string }>`
+      INSERT INTO ingest_batches (department_id, item_id, catalog_version, channel, file_name, status)
+      VALUES (${scjgj}, ${item.item_id}, ${item.version}, 'file', '2026年12月行政许可.xlsx', 'committed') RETURNING id::text AS id`.execute(t.owner);
+    const batchId = batch.rows[0].id;
+    const cases: [target: string, words: string][] = [
+      [`user:${u.id}`, `用户 ${u.display_name}（${u.username}）`],
+      [`department:${scjgj}`, '部门 西宁市市场监督管理局'],
+      [`batch:${batchId}`, `批次 ${batchId}（2026年12月行政许可.xlsx）`],
+      [`catalog:${item.item_id}@${item.version}`, `目录项 ${item.name} 第 ${item.version} 版`],
+      ['batch:987654321', '批次 987654321'],
+      ['user:nobody-typed-this', '用户 nobody-typed-this'],
+      ['weird:1', 'weird:1'],
+    ];
+    for (const [target] of cases) await audit(t.db, { actor: { username: 'target-probe' } }, { action: 'auth.logout', target });
+    const r = await t.app.inject({ method: 'GET', url: '/api/audit?actor=target-probe', headers: { cookie: auditor.cookie } });
+    assert.equal(r.statusCode, 200, r.body);
+    const got = new Map((r.json().items as { target: string; targetLabel: string }[]).map((i) => [i.target, i.targetLabel]));
+    for (const [target, words] of cases) {
+      assert.equal(got.get(target), words, target);
+    }
+  });
+
   test('the filtered log exports to .xlsx: words, masked numbers, formula injection neutralised; the export is audited', async () => {
     const admin = await loginAs(t, 'admin');
     const idNo = generateIdNumber(() => 0.7);

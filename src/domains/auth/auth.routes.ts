@@ -206,7 +206,7 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req) => {
       await requireUser(req, ['admin', 'auditor']);
-      return auditPage(db, req.query);
+      return auditPage(db, req.query, app.auditTargetNamers);
     },
   );
 

@@ -138,6 +138,7 @@ export const AuditEntrySchema = Type.Object({
   requestId: Type.Union([Type.String(), Type.Null()]),
   actionLabel: Type.String({ description: '操作的中文名称' }),
   actorDepartmentName: Type.Union([Type.String(), Type.Null()]),
+  targetLabel: Type.Union([Type.String(), Type.Null()], { description: '对象的名称（用户姓名与登录名、部门名称、批次号等）' }),
   fields: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }), { description: '详情（已脱敏的字段列表）' }),
 });
 

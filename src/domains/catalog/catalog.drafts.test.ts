@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { GENERIC_OTHER_V1 } from './builtin/index.ts';
+import { lockDraft } from './catalog.drafts.ts';
 import type { CatalogItem, DataItem } from './catalog.schemas.ts';
 
 let t: TestApp;
@@ -154,4 +155,56 @@ test('each editor route refuses the roles it is not for', async () => {
   }
   const still = (await req(author, 'GET', url)).json();
   assert.equal(still.status, 'draft', 'nothing was changed by the refused calls');
+});
+
+test('two concurrent creates of the same item: one draft is saved, the other is told so with a 409', async () => {
+  const a = await loginAs(t, 'admin');
+  const b = await loginAs(t, 'admin');
+  // Holding the audit log shut makes both saves meet inside their transactions: the first waits to write its
+  // audit entry with its draft inserted, the second waits on the first's primary key; then both go on.
+  let saves!: Promise<Awaited<ReturnType<typeof req>>[]>;
+  await t.owner.transaction().execute(async (trx) => {
+    await sql`LOCK TABLE audit_log IN EXCLUSIVE MODE`.execute(trx);
+    saves = Promise.all([req(a, 'POST', '/api/catalog', def('local_sewage_arrears')), req(b, 'POST', '/api/catalog', def('local_sewage_arrears'))]);
+    for (;;) {
+      const waiting = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(t.owner);
+      if (waiting.rows[0].n >= 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  const both = await saves;
+  const codes = both.map((r) => r.statusCode).sort();
+  assert.deepEqual(codes, [201, 409], both.map((r) => r.body).join('\n'));
+  const loser = both.find((r) => r.statusCode === 409)!.json();
+  assert.equal(loser.error.code, 'catalog_draft_race');
+  assert.match(loser.error.message, /另一位管理员刚刚为该目录项保存了新的草稿/);
+  const rows = await t.db.selectFrom('catalog_versions').select('version').where('item_id', '=', 'local_sewage_arrears').execute();
+  assert.equal(rows.length, 1, 'one draft, no half-written second one');
+});
+
+test('lockDraft, the check that re-saving and discarding share, answers each state of a version', async () => {
+  const author = await loginAs(t, 'admin');
+  const other = await loginAs(t, 'admin');
+  const post = async (id: string) => (await req(author, 'POST', '/api/catalog', def(id))).json().version as number;
+  const draft = await post('local_lock_draft');
+  const inReview = await post('local_lock_review');
+  assert.equal((await req(author, 'POST', `/api/catalog/local_lock_review/versions/${inReview}/submit`)).statusCode, 200);
+  const gone = await post('local_lock_gone');
+  assert.equal((await req(other, 'POST', `/api/catalog/local_lock_gone/versions/${gone}/discard`)).statusCode, 200);
+  const builtin = await t.db.selectFrom('catalog_versions').select(['item_id', 'version']).where('builtin', '=', true).executeTakeFirstOrThrow();
+  const cases: [what: string, itemId: string, version: number, outcome: string][] = [
+    ['a draft', 'local_lock_draft', draft, 'draft'],
+    ['a version in review', 'local_lock_review', inReview, 'catalog_bad_state:先退回'],
+    ['a discarded draft', 'local_lock_gone', gone, 'catalog_not_found'],
+    ['no such version', 'local_lock_draft', draft + 9, 'catalog_not_found'],
+    ['a national builtin', builtin.item_id, builtin.version, 'catalog_builtin'],
+  ];
+  for (const [what, itemId, version, outcome] of cases) {
+    const got = await t.db
+      .transaction()
+      .execute(async (trx) => (await lockDraft(trx, itemId, version, '只有草稿可以修改；请先退回')).status)
+      .catch((e: { code: string; message: string }) => (e.code === 'catalog_bad_state' ? `${e.code}:${/先退回/.exec(e.message)?.[0]}` : e.code));
+    assert.equal(got, outcome, what);
+  }
 });

@@ -1,7 +1,7 @@
 // The catalogue editor's server side (issue 17 §4): a draft version is saved on the server and may be
 // re-saved by its drafter while it is a draft, given up (discarded), read with who drafted it, and its
 // template downloaded before it is approved. Review itself stays in catalog.service.ts (transition).
-import type { Db, DbOrTx } from '../../db/index.ts';
+import type { Db, DbOrTx, Tx } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { getUser, type SessionUser } from '../auth/index.ts';
@@ -46,6 +46,24 @@ export async function versionDetail(db: DbOrTx, user: SessionUser, itemId: strin
   };
 }
 
+/**
+ * Locks a version for a change to its draft and checks that it is one: it exists and is not discarded (404), is
+ * not a national builtin (409), and is still a draft (409, `notDraft` says what to do instead).
+ */
+export async function lockDraft(trx: Tx, itemId: string, version: number, notDraft: string) {
+  const row = await trx
+    .selectFrom('catalog_versions')
+    .select(['status', 'builtin', 'created_by', 'name'])
+    .where('item_id', '=', itemId)
+    .where('version', '=', version)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.status === 'discarded') throw notFound('catalog_not_found', '目录项版本不存在');
+  if (row.builtin) throw conflict('catalog_builtin');
+  if (row.status !== 'draft') throw conflict('catalog_bad_state', notDraft);
+  return row;
+}
+
 /** Rewrites a draft with a new definition (the drafter only, and only while it is a draft); audited. */
 export async function updateDraft(db: Db, user: SessionUser, itemId: string, version: number, def: unknown, ctx: AuditContext): Promise<CatalogItem> {
   // The identity comes from the URL: a draft cannot be moved to another item or number.
@@ -53,16 +71,7 @@ export async function updateDraft(db: Db, user: SessionUser, itemId: string, ver
   if (!v.ok) throw new AppError('catalog_invalid', '目录项定义有误', 400, v.errors);
   const item = v.item;
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('catalog_versions')
-      .select(['status', 'builtin', 'created_by'])
-      .where('item_id', '=', itemId)
-      .where('version', '=', version)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row || row.status === 'discarded') throw notFound('catalog_not_found', '目录项版本不存在');
-    if (row.builtin) throw conflict('catalog_builtin');
-    if (row.status !== 'draft') throw conflict('catalog_bad_state', '只有草稿可以修改；已提交审核的版本请先退回');
+    const row = await lockDraft(trx, itemId, version, '只有草稿可以修改；已提交审核的版本请先退回');
     if (row.created_by !== user.id) throw forbidden('catalog_not_drafter');
     await trx
       .updateTable('catalog_versions')
@@ -81,16 +90,7 @@ export async function updateDraft(db: Db, user: SessionUser, itemId: string, ver
  */
 export async function discardDraft(db: Db, itemId: string, version: number, ctx: AuditContext): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('catalog_versions')
-      .select(['status', 'builtin', 'name'])
-      .where('item_id', '=', itemId)
-      .where('version', '=', version)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row || row.status === 'discarded') throw notFound('catalog_not_found', '目录项版本不存在');
-    if (row.builtin) throw conflict('catalog_builtin');
-    if (row.status !== 'draft') throw conflict('catalog_bad_state', '只有草稿可以放弃；待审核的版本请先退回');
+    const row = await lockDraft(trx, itemId, version, '只有草稿可以放弃；待审核的版本请先退回');
     await trx.updateTable('catalog_versions').set({ status: 'discarded' }).where('item_id', '=', itemId).where('version', '=', version).execute();
     await audit(trx, ctx, { action: 'catalog.discard', target: `catalog:${itemId}@${version}`, detail: { name: row.name } });
   });

@@ -3,7 +3,7 @@
 // Records keep the catalogue version they were validated against (record_versions.catalog_version).
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, forbidden, isPgError, notFound, PG } from '../../platform/errors.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { validateCatalogItem } from './catalog.model.ts';
 import { openVersion } from './catalog.drafts.ts';
@@ -15,21 +15,28 @@ export async function createDraft(db: Db, user: SessionUser, def: unknown, ctx: 
   const v = validateCatalogItem({ ...(def as object), status: 'draft', version: 1 });
   if (!v.ok) throw new AppError('catalog_invalid', '目录项定义有误', 400, v.errors);
   const item = v.item;
-  return db.transaction().execute(async (trx) => {
-    const latest = await trx.selectFrom('catalog_versions').select(['version', 'builtin']).where('item_id', '=', item.id).orderBy('version', 'desc').executeTakeFirst();
-    if (latest?.builtin) throw conflict('catalog_builtin', '国家标准目录项不能在本地修改，请新建本地目录项');
-    // One version at a time is drafted or reviewed per item, so that two drafts never race to approval.
-    const open = await openVersion(trx, item.id);
-    if (open !== undefined) throw conflict('catalog_open_draft', `该目录项的第 ${open} 版尚在起草或审核中，请先完成或放弃该版本`);
-    const version = (latest?.version ?? 0) + 1;
-    const stored: CatalogItem = { ...item, version, status: 'draft' };
-    await trx
-      .insertInto('catalog_versions')
-      .values({ item_id: item.id, version, name: item.name, record_type: item.recordType, definition: JSON.stringify(stored), status: 'draft', created_by: user.id })
-      .execute();
-    await audit(trx, ctx, { action: 'catalog.draft', target: `catalog:${item.id}@${version}`, detail: { name: item.name } });
-    return stored;
-  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const latest = await trx.selectFrom('catalog_versions').select(['version', 'builtin']).where('item_id', '=', item.id).orderBy('version', 'desc').executeTakeFirst();
+      if (latest?.builtin) throw conflict('catalog_builtin', '国家标准目录项不能在本地修改，请新建本地目录项');
+      // One version at a time is drafted or reviewed per item, so that two drafts never race to approval.
+      const open = await openVersion(trx, item.id);
+      if (open !== undefined) throw conflict('catalog_open_draft', `该目录项的第 ${open} 版尚在起草或审核中，请先完成或放弃该版本`);
+      const version = (latest?.version ?? 0) + 1;
+      const stored: CatalogItem = { ...item, version, status: 'draft' };
+      await trx
+        .insertInto('catalog_versions')
+        .values({ item_id: item.id, version, name: item.name, record_type: item.recordType, definition: JSON.stringify(stored), status: 'draft', created_by: user.id })
+        .execute();
+      await audit(trx, ctx, { action: 'catalog.draft', target: `catalog:${item.id}@${version}`, detail: { name: item.name } });
+      return stored;
+    });
+  } catch (e) {
+    // Two saves of a new version at once both pass the open-draft check and take the same number: the
+    // primary key lets one in, and the other is told what happened instead of a 500.
+    if (isPgError(e, PG.uniqueViolation)) throw conflict('catalog_draft_race');
+    throw e;
+  }
 }
 
 type Transition = 'submit' | 'approve' | 'reject';

@@ -80,3 +80,4 @@ export { currentContents } from './corrections.ts';
 export { ingestTodos } from './todos.ts';
 export { BATCH_COMMITTED_CHANNEL } from './commit.ts';
 export { recordCountsByField } from './field.stats.ts';
+export { ingestAuditTargets } from './audit.targets.ts';

@@ -11,3 +11,4 @@ export { publicSubjectEntries, reportListEntries } from './query.ts';
 export type { ListStats, PublicEntry } from './lists.schemas.ts';
 export { startSyncOnCommit, type SyncWake } from './sync.wake.ts';
 export { blacklistFigures, type BlacklistFigures } from './monitoring.stats.ts';
+export { listsAuditTargets } from './audit.targets.ts';

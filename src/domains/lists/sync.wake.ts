@@ -2,8 +2,9 @@
 // (NOTIFY inside its commit, so only committed batches are heard, from any process); this listener runs the same
 // hand-over as the `lists.sync` job (sync.ts) as soon as a 黑名单/红名单 batch is heard. The job stays as the safety
 // net for anything committed while no one listened. No import of lists by ingest: the channel is the contract.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Db } from '../../db/index.ts';
+import { listenWithReconnect } from '../../platform/listen.ts';
 import { BATCH_COMMITTED_CHANNEL } from '../ingest/index.ts';
 import { syncCollectedEntries } from './sync.ts';
 
@@ -25,9 +26,6 @@ export function startSyncOnCommit(db: Db, pool: pg.Pool, log: { info?: (m: strin
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
-  let client: pg.Client | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  let listening: Promise<void> = Promise.resolve();
 
   const pass = (): void => {
     if (stopped) return;
@@ -59,54 +57,15 @@ export function startSyncOnCommit(db: Db, pool: pg.Pool, log: { info?: (m: strin
     }
   };
 
-  const reconnectLater = (c: pg.Client) => {
-    c.removeAllListeners('notification');
-    c.end().catch(() => undefined);
-    if (client === c) client = null;
-    if (!stopped && !retry) {
-      retry = setTimeout(() => {
-        retry = null;
-        listening = listen();
-      }, 5_000);
-      retry.unref();
-    }
-  };
-
-  const listen = async (): Promise<void> => {
-    if (stopped) return;
-    const c = new pg.Client({ ...(pool.options as pg.ClientConfig), connectionTimeoutMillis: 5_000 });
-    c.on('error', (e) => {
-      if (!stopped) log.warn?.(`名单即时登记的监听连接中断：${e.message}`);
-      reconnectLater(c);
-    });
-    c.on('notification', onNotification);
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${BATCH_COMMITTED_CHANNEL}`);
-      if (stopped) {
-        await c.end();
-        return;
-      }
-      client = c;
-    } catch (e) {
-      if (!stopped) log.warn?.(`名单即时登记无法监听数据库通知：${(e as Error).message}`);
-      reconnectLater(c);
-    }
-  };
-
-  listening = listen();
+  const listener = listenWithReconnect(pool, BATCH_COMMITTED_CHANNEL, { onNotify: onNotification, label: '名单即时登记', log });
   return {
-    ready: () => listening,
+    ready: () => listener.ready(),
     idle: async () => {
       while (running) await running;
     },
     stop: async () => {
       stopped = true;
-      if (retry) clearTimeout(retry);
-      await listening;
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
+      await listener.stop();
       while (running) await running;
     },
   };

@@ -17,8 +17,9 @@
 //   * free text that reaches public JSON (names, legal representatives) is scrubbed of ID, mobile and
 //     bank-card numbers (src/domains/codes/pii.ts), in case an upload put one there.
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { executePrepared, type Db, type DbOrTx } from '../../db/index.ts';
+import { listenWithReconnect } from '../../platform/listen.ts';
 import { lookupRegion, regionFullName } from '../codes/index.ts';
 import { publicPersonName, scrubPersonalNumbers, type PublicPersonName } from '../codes/index.ts';
 import { hasPublicRecord } from '../publicity/index.ts';
@@ -320,9 +321,6 @@ export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}, 
   const signal = { stopped: false };
   let running: Promise<void> | null = null;
   let again = false;
-  let client: pg.Client | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  let listening: Promise<void> = Promise.resolve();
 
   const pass = (): void => {
     if (signal.stopped) return;
@@ -346,44 +344,8 @@ export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}, 
     });
   };
 
-  const reconnectLater = (c: pg.Client) => {
-    c.removeAllListeners('notification');
-    c.end().catch(() => undefined);
-    if (client === c) client = null;
-    if (!signal.stopped && !retry) {
-      retry = setTimeout(() => {
-        retry = null;
-        listening = listen();
-      }, 5_000);
-      retry.unref();
-    }
-  };
-
-  const listen = async (): Promise<void> => {
-    if (signal.stopped) return;
-    const c = new pg.Client({ ...(pool.options as pg.ClientConfig), connectionTimeoutMillis: 5_000 });
-    c.on('error', (e) => {
-      if (!signal.stopped) log.warn?.(`主体检索监听连接中断：${e.message}`);
-      reconnectLater(c);
-    });
-    c.on('notification', () => pass());
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${PENDING_CHANNEL}`);
-      if (signal.stopped) {
-        await c.end();
-        return;
-      }
-      client = c;
-    } catch (e) {
-      if (!signal.stopped) log.warn?.(`主体检索无法监听数据库通知：${(e as Error).message}`);
-      reconnectLater(c);
-    }
-    // Whatever was written while nobody listened.
-    pass();
-  };
-
-  listening = listen();
+  // Whatever was written while nobody listened is caught up after every connection attempt.
+  const listener = listenWithReconnect(pool, PENDING_CHANNEL, { onNotify: () => pass(), onAttempt: pass, label: '主体检索', log });
   const poll = setInterval(pass, INDEXER_POLL_MS);
   poll.unref();
   return {
@@ -393,11 +355,7 @@ export function startSearchIndexer(db: Db, pool: pg.Pool, log: IndexerLog = {}, 
     stop: async () => {
       signal.stopped = true;
       clearInterval(poll);
-      if (retry) clearTimeout(retry);
-      await listening;
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
+      await listener.stop();
       while (running) await running;
     },
   };
