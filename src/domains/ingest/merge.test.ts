@@ -2,6 +2,7 @@
 // changed row among them is linked to its subject as before.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
 import { seedDepartments } from '../../shell/seed.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
@@ -66,4 +67,19 @@ test('a re-import of unchanged rows writes nothing and runs no subject statement
   assert.ok(rec.uscc, 'the same subject, by its USCC');
   const variants = await t.db.selectFrom('subject_names').select('name').where('subject_id', '=', rec.subject_id!).execute();
   assert.deepEqual(variants.map((v) => v.name), [`${rows[legal]['行政相对人名称']}（曾用名）`]);
+});
+
+test('a record row up to a heap page is stored uncompressed (toast_tuple_target, migration 20261209T0920a)', async () => {
+  const fact = PENALTY_HEADERS.find((h) => h.includes('违法事实'))!;
+  const [row] = [...generatePenaltyRows(1, 2727, { invalidRate: 0, duplicateRate: 0 })].map(
+    (r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])) as Record<string, string>,
+  );
+  // About 3 KB of UTF-8 in one field: the row is above PostgreSQL's default toast_tuple_target (about 2 KB).
+  row[fact] = '经查，当事人未按规定建立进货查验记录。'.repeat(50);
+  const { receipt } = await importWithSteps([row]);
+  assert.equal(receipt.new, 1, JSON.stringify(receipt));
+  const stored = await sql<{ compression: string | null; bytes: number }>`
+    SELECT pg_column_compression(content) AS compression, pg_column_size(r.*) AS bytes FROM records r WHERE batch_id = ${receipt.batchId}`.execute(t.db);
+  assert.ok(stored.rows[0].bytes > 2500 && stored.rows[0].bytes < 8160, `row of ${stored.rows[0].bytes} bytes`);
+  assert.equal(stored.rows[0].compression, null, 'the content is stored as it came, not compressed');
 });
