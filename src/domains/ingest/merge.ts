@@ -122,20 +122,28 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
   // Rows on another department's records are refused before anything of them (subject, version) is written.
   const rows = await ownRows(m, chunk, state, counts);
   if (!rows.length) return;
-  const subjects = await linkSubjects((text, values) => step(m, text, values), rows, m.stage.seal);
-  const versions: VersionOut[] = [];
-  rows.forEach((row, i) => {
+  // Node decides per row first: a row whose content equals its key's previous row or stored current version
+  // is an unchanged duplicate and writes nothing.
+  const writing: { row: StagedVersion; key: KeyState; version: number }[] = [];
+  for (const row of rows) {
     let k = state.get(row.key);
     if (!k) state.set(row.key, (k = keyState()));
-    if (row.hash === k.lastHash) return;
+    if (row.hash === k.lastHash) continue;
     k.lastHash = row.hash;
     k.added++;
     k.latest = row;
-    k.latestSubject = subjects[i];
-    versions.push({ row, key: k, version: k.base + k.added, subject: subjects[i] });
+    writing.push({ row, key: k, version: k.base + k.added });
     if (k.recordId === null && k.added === 1) counts.new++;
     else counts.updated++;
     if (row.withdrawn) counts.withdrawn++;
+  }
+  // Only the rows that write a version are linked to their subjects (issue 18): a duplicate carries the same
+  // content, so the same subject fields, as the version it repeats, which was linked (subject, legacy codes, name
+  // variant) when it was written. A re-import of an unchanged file then costs PostgreSQL the two key probes only.
+  const subjects = writing.length ? await linkSubjects((text, values) => step(m, text, values), writing.map((w) => w.row), m.stage.seal) : [];
+  const versions: VersionOut[] = writing.map((w, i) => {
+    if (w.key.latest === w.row) w.key.latestSubject = subjects[i];
+    return { ...w, subject: subjects[i] };
   });
   const fresh = [...state.values()].filter((k) => k.recordId === null && k.added > 0);
   const changed = [...state.values()].filter((k) => k.recordId !== null && k.added > 0);

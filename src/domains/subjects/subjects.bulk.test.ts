@@ -133,3 +133,28 @@ test('subjectPreparer prepares the columns of unknown natural persons only, once
   const byUscc = await sql<{ uscc: string }>`SELECT uscc FROM subjects WHERE id = ${result[1]}`.execute(t.db);
   assert.equal(byUscc.rows[0].uscc, org.uscc);
 });
+
+test('by USCC the insert comes first: new subjects cost one statement and one index probe each, known ones are read after it (issue 18)', async () => {
+  // Thirty subjects the registry does not know yet (earlier tests created some of the generator's).
+  const generated = generateSubjects(90, { seed: 19, cityShort: '西宁', districts: DISTRICTS });
+  const known = await sql<{ uscc: string }>`SELECT uscc FROM subjects WHERE uscc = ANY(${generated.map((s) => s.uscc)}::text[])`.execute(t.db);
+  const taken = new Set(known.rows.map((r) => r.uscc));
+  const subjects = [...new Map(generated.filter((s) => !taken.has(s.uscc)).map((s) => [s.uscc, s])).values()].slice(0, 30);
+  assert.equal(subjects.length, 30);
+  const texts: string[] = [];
+  const recording = (q: BulkQuery): BulkQuery => (text, values) => {
+    texts.push(text.replace(/\s+/g, ' ').trim());
+    return q(text, values);
+  };
+  const fresh = await inTransaction((q) => linkSubjects(recording(q), subjects.slice(0, 20).map((s) => legal(s.name, s.uscc)), seal));
+  assert.deepEqual(texts.map((x) => x.split(' ').slice(0, 3).join(' ')), ['INSERT INTO subjects'], 'no probe before the insert of new subjects');
+  assert.equal(new Set(fresh.result).size, 20);
+  // Ten known and ten new: the insert skips the known (ON CONFLICT), which are then read, with their registry names.
+  texts.length = 0;
+  const mixed = await inTransaction((q) => linkSubjects(recording(q), subjects.slice(10).map((s) => legal(s.name, s.uscc)), seal));
+  assert.deepEqual(mixed.result.slice(0, 10), fresh.result.slice(10));
+  assert.equal(new Set(mixed.result).size, 20);
+  assert.deepEqual(texts.map((x) => x.split(' ').slice(0, 2).join(' ')), ['INSERT INTO', 'SELECT uscc']);
+  const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM subjects WHERE uscc = ANY(${subjects.map((s) => s.uscc)}::text[])`.execute(t.db);
+  assert.equal(count.rows[0].n, 30);
+});

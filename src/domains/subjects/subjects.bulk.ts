@@ -143,7 +143,11 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
     const r = await query<KnownSubject & { code: string }>(`SELECT ${column} AS code, id, name FROM subjects WHERE ${column} = ANY($1::text[])`, [list]);
     for (const x of r.rows) found.set(x.code, x);
   };
-  await read([...latest.keys()]);
+  // By ID hash the known subjects are read first: a new natural person's columns need the sealing of the ID
+  // number, which is not to be spent on the known ones. By USCC a new subject costs nothing to describe, so the
+  // insert comes first (issue 18): its conflict check is the one index probe per code, and only the codes it
+  // skipped (known subjects) are read afterwards, instead of probing every code twice when most are new.
+  if (column === 'id_hash') await read([...latest.keys()]);
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
     const cols: (string | null)[][] = Array.from({ length: 7 }, () => []);
@@ -162,7 +166,7 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
       cols,
     );
     for (const x of r.rows) found.set(x.code, x);
-    // Created by a concurrent import meanwhile (ON CONFLICT skipped them): read them now.
+    // Known already, or created by a concurrent import meanwhile (ON CONFLICT skipped them): read them now.
     const missing = fresh.filter((c) => !found.has(c));
     if (missing.length) await read(missing);
   }
