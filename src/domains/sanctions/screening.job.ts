@@ -93,7 +93,7 @@ const screenJob: QueuedJob<ScreenPayload> = {
     );
     const t = performance.now();
     await writeFile(resultPath(dir, job.id), r.xlsx, { mode: 0o600 });
-    const timings: ScreeningTimings = { readMs, matchMs: r.timings.matchMs, writeMs: r.timings.writeMs + performance.now() - t };
+    const timings: ScreeningTimings = { ...r.timings, readMs, writeMs: r.timings.writeMs + performance.now() - t };
     await job.report({ stage: 'done', done: r.summary.rows, checkId: r.checkId, caseNo: r.caseNo, summary: r.summary, timings } satisfies ScreenProgress, { force: true });
     return `比对 ${r.summary.rows} 行：命中黑名单 ${r.summary.black}，红名单 ${r.summary.red}，未找到 ${r.summary.notFound}`;
   },
