@@ -1,7 +1,7 @@
 // A screening file is read once (issue 14 "Performance": upload to finished XLSX ≤ 5 s): the upload route reads
 // and counts it, and hands the rows to the job, which screens them without reading the file again; a job without
-// rows handed over (a restart, another process) reads the saved upload. A file of several chunks, matched while
-// the previous chunk is written, keeps its rows in input order.
+// rows handed over (a restart, another process) reads the saved upload. A file of several chunks keeps its rows
+// in input order.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -1,8 +1,7 @@
 // Batch screening (批量比对, issue 14 §5): a CSV (UTF-8/GBK) or XLSX of up to 100,000 subjects (USCC, ID number or
 // name) → an XLSX with one row per input row and a summary sheet. The file is read once (readScreeningFile: the
 // upload route counts and parses it, and hands the rows to the job); rows are matched and evaluated in chunks (a
-// fixed number of statements per chunk), the next chunk's statements running in PostgreSQL while this process
-// writes the previous chunk's result rows; the check is stored only at the end, so a refused file leaves nothing.
+// fixed number of statements per chunk); the check is stored only at the end, so a refused file leaves nothing.
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/index.ts';
@@ -184,24 +183,13 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
     });
   };
 
-  // Two chunks in flight: while PostgreSQL answers chunk i + 1 (the transaction's one connection runs its
-  // statements in turn), this process writes chunk i's rows. The next match is started before the write and
-  // awaited after it; a failure of it is caught here so that it is never an unhandled rejection meanwhile.
-  const chunks: ScreeningRow[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) chunks.push(rows.slice(i, i + CHUNK));
-  const start = (i: number) => {
-    const p = match(chunks[i]!);
-    p.catch(() => undefined);
-    return p;
-  };
-  let next = chunks.length ? start(0) : null;
-  for (let i = 0; i < chunks.length; i++) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
     t = performance.now();
-    const answers = await next!;
+    const answers = await match(chunk);
     timings.matchMs += performance.now() - t;
-    next = i + 1 < chunks.length ? start(i + 1) : null;
     t = performance.now();
-    write(chunks[i]!, answers);
+    write(chunk, answers);
     timings.writeMs += performance.now() - t;
     await input.onProgress?.(summary.rows);
   }
