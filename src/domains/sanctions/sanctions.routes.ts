@@ -10,9 +10,8 @@ import { sendFile } from '../../platform/download.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { queuedJobState } from '../../platform/jobs.ts';
 import { pendingNonceOf, settleNonceClaim, type NonceClaimRow } from '../auth/index.ts';
-import { assertFormat, isIngestError, readRows } from '../ingest/index.ts';
-import { MAX_SCREENING_ROWS } from './screening.ts';
-import { resultPath, saveScreeningUpload, SCREEN_JOB, screeningDir, startScreening, type ScreenPayload, type ScreenProgress } from './screening.job.ts';
+import { readScreeningFile } from './screening.ts';
+import { handOverRows, resultPath, saveScreeningUpload, SCREEN_JOB, screeningDir, startScreening, type ScreenPayload, type ScreenProgress } from './screening.job.ts';
 import { checkScenario } from './measures.ts';
 import { auditCtx, requireApiCaller, requireUser } from '../../platform/http.ts';
 import { getSetting } from '../../platform/settings.ts';
@@ -176,8 +175,11 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
       const file = await req.file();
       if (!file) throw new AppError('file_required', '请选择要比对的文件', 400);
       const bytes = await file.toBuffer();
-      await refuseOversized(bytes, file.filename);
+      // Read once, here: the row count refuses a file over the limit (413, no job, no file kept), and the rows
+      // read are handed to the job, which then does not read and decode the file again.
+      const rows = await readScreeningFile(bytes, file.filename);
       const path = await saveScreeningUpload(dir, bytes);
+      handOverRows(path, rows);
       const payload: ScreenPayload = { path, fileName: file.filename, departmentId: user.departmentId, userId: user.id, scenario: req.query.scenario };
       const jobId = await startScreening(app.jobs, payload);
       return reply.status(202).send({ jobId });
@@ -226,28 +228,6 @@ export default async function sanctionsRoutes(fastify: FastifyInstance): Promise
     const job = await queuedJobState(db, SCREEN_JOB, id);
     if (!job || (job.payload as ScreenPayload).departmentId !== departmentId) throw notFound('screening_not_found');
     return job;
-  }
-
-  /**
-   * A file over the row limit is refused at upload (413: no job, no file kept). Rows are counted by the streaming
-   * reader the job uses (CSV line by line; XLSX through zipguard's limits and a scan of the first sheet's XML,
-   * never a workbook loaded whole), which stops at the first row over the limit.
-   */
-  async function refuseOversized(bytes: Buffer, fileName: string): Promise<void> {
-    let format;
-    try {
-      format = assertFormat(bytes.subarray(0, 8192), fileName);
-    } catch (e) {
-      if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
-      throw e;
-    }
-    try {
-      for await (const ev of readRows(bytes, { format, maxRows: MAX_SCREENING_ROWS, headerSearchRows: 5 })) void ev;
-    } catch (e) {
-      if (isIngestError(e) && e.code === 'too_many_rows') throw new AppError('screening_too_many_rows', `比对文件超过 ${MAX_SCREENING_ROWS.toLocaleString('en-US')} 行，未保存任何内容，请拆分后分批上传`, 413);
-      if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
-      throw e;
-    }
   }
 
   // ---- Signed API for department systems ----

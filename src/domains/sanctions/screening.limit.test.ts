@@ -2,7 +2,8 @@
 // stored): CSV and XLSX alike, counted while streaming. Over the limit: no job and no file kept; at the limit: accepted.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -18,10 +19,14 @@ const URL = `/api/sanctions/screenings?scenario=${encodeURIComponent('政府采�
 const CODE = '91350100M000100Y44';
 
 before(async () => {
-  t = await createTestApp();
+  // Its own data folder: the kept-file count must not see the uploads of test files running alongside.
+  t = await createTestApp({ dataDir: await mkdtemp(join(tmpdir(), 'screening-limit-')) });
   clerk = await loginAs(t, 'reporter', 'CZJ');
 });
-after(() => t.close());
+after(async () => {
+  await t.close();
+  await rm(t.ctx.config.dataDir, { recursive: true, force: true });
+});
 
 const csvOf = (rows: number) => Buffer.from(['统一社会信用代码', ...Array.from({ length: rows }, () => CODE)].join('\n'));
 

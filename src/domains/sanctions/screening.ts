@@ -1,5 +1,6 @@
 // Batch screening (批量比对, issue 14 §5): a CSV (UTF-8/GBK) or XLSX of up to 100,000 subjects (USCC, ID number or
-// name) → an XLSX with one row per input row and a summary sheet. Rows are matched and evaluated in chunks (a
+// name) → an XLSX with one row per input row and a summary sheet. The file is read once (readScreeningFile: the
+// upload route counts and parses it, and hands the rows to the job); rows are matched and evaluated in chunks (a
 // fixed number of statements per chunk); the check is stored only at the end, so a refused file leaves nothing.
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -23,7 +24,9 @@ export interface ScreeningInput {
   userId?: number | null;
   scenario: string;
   fileName: string;
-  bytes: Buffer;
+  /** The file as uploaded; or, instead, its rows as readScreeningFile read them (the upload hands them over). */
+  bytes?: Buffer;
+  rows?: readonly ScreeningRow[];
   /** Called after each chunk with the rows screened so far. */
   onProgress?: (done: number) => Promise<void> | void;
 }
@@ -43,6 +46,21 @@ export interface ScreeningResult {
   caseNo: string;
   summary: ScreeningSummary;
   xlsx: Buffer;
+  /** Where the time went, in ms: reading the file (0 when its rows were handed over), matching, writing the XLSX, storing the check. */
+  timings: ScreeningTimings;
+}
+
+export interface ScreeningTimings {
+  readMs: number;
+  matchMs: number;
+  writeMs: number;
+  storeMs: number;
+}
+
+/** One data row of a screening file: its row number in the file and what it asks. */
+export interface ScreeningRow {
+  row: number;
+  q: SubjectQuery;
 }
 
 type Columns = { uscc: number | null; id: number | null; name: number | null; auto: number | null };
@@ -81,16 +99,45 @@ function outcome(a: SubjectAnswer): keyof typeof RESULT {
 const measureText = (ms: SubjectAnswer['measures']) => ms.map((m) => `${m.name}（依据：${m.legalBasis}${m.basisDocNo ? `，${m.basisDocNo}` : ''}）`).join('；');
 const MATCHED: Record<string, string> = { uscc: '统一社会信用代码', id_number: '身份证号码', name: '名称', name_normalised: '名称（规范化）' };
 
-/** Screens a file for a department; stores one check (channel screening) with its hits; returns the XLSX. */
-export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditContext): Promise<ScreeningResult> {
-  checkScenario(input.scenario);
-  let format;
+/** The 413 of a file over the row limit (at upload and in the job alike: nothing is stored). */
+const tooManyRows = () => new AppError('screening_too_many_rows', `比对文件超过 ${MAX_SCREENING_ROWS.toLocaleString('en-US')} 行，未保存任何内容，请拆分后分批上传`, 413);
+
+/**
+ * Reads a screening file (CSV UTF-8/GBK or XLSX) once into its rows: 400 for an unreadable file, 413 (stopping at
+ * the first row over the limit) for more than MAX_SCREENING_ROWS rows. The streaming reader never loads an XLSX
+ * workbook whole (zipguard's limits, a scan of the first sheet's XML).
+ */
+export async function readScreeningFile(bytes: Buffer, fileName: string): Promise<ScreeningRow[]> {
+  const rows: ScreeningRow[] = [];
+  let columns: Columns | null = null;
   try {
-    format = assertFormat(input.bytes.subarray(0, 8192), input.fileName);
+    const format = assertFormat(bytes.subarray(0, 8192), fileName);
+    for await (const ev of readRows(bytes, { format, maxRows: MAX_SCREENING_ROWS, headerSearchRows: 5 })) {
+      if (ev.kind === 'header') {
+        columns = columnsOf(ev.cells);
+        // A file of one column without a header word: its first row is data, not a header.
+        if (columns.auto !== null) rows.push({ row: ev.rowNumber, q: queryOf(ev.cells, columns) });
+      } else if (ev.kind === 'row') {
+        rows.push({ row: ev.rowNumber, q: queryOf(ev.cells, columns!) });
+      }
+    }
   } catch (e) {
+    if (isIngestError(e) && e.code === 'too_many_rows') throw tooManyRows();
     if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
     throw e;
   }
+  // The header row of a one-column file counts as data, so it may be the row over the limit.
+  if (rows.length > MAX_SCREENING_ROWS) throw tooManyRows();
+  return rows;
+}
+
+/** Screens a file for a department; stores one check (channel screening) with its hits; returns the XLSX. */
+export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditContext): Promise<ScreeningResult> {
+  checkScenario(input.scenario);
+  const timings: ScreeningTimings = { readMs: 0, matchMs: 0, writeMs: 0, storeMs: 0 };
+  let t = performance.now();
+  const rows = input.rows ?? (await readScreeningFile(input.bytes ?? Buffer.alloc(0), input.fileName));
+  timings.readMs = performance.now() - t;
   const out = new PassThrough();
   const parts: Buffer[] = [];
   out.on('data', (b: Buffer) => parts.push(b));
@@ -99,13 +146,12 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
   sheet.addRow(['行号', '输入：统一社会信用代码', '输入：身份证号码', '输入：名称', '比对结果', '匹配方式', '主体名称', '主体统一社会信用代码', '黑名单', '红名单', '仍在公示期的严重失信处罚', '适用的惩戒措施及依据', '适用的激励措施及依据', '待人工核实的候选主体', '说明']).commit();
   const summary: ScreeningSummary = { rows: 0, found: 0, black: 0, red: 0, notFound: 0, review: 0, invalid: 0 };
   const hits: SubjectAnswer[] = [];
-  let columns: Columns | null = null;
-  let pending: Array<{ row: number; q: SubjectQuery }> = [];
 
-  const flush = async () => {
-    if (!pending.length) return;
-    const queries = pending.map((p) => p.q);
-    const answers = await evaluate(db, queries, await resolveSubjects(db, input.secret, queries), input.scenario);
+  const match = async (chunk: readonly ScreeningRow[]) => {
+    const queries = chunk.map((p) => p.q);
+    return evaluate(db, queries, await resolveSubjects(db, input.secret, queries), input.scenario);
+  };
+  const write = (chunk: readonly ScreeningRow[], answers: readonly SubjectAnswer[]) => {
     answers.forEach((a, i) => {
       const kind = outcome(a);
       summary.rows++;
@@ -115,9 +161,9 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
       if (kind === 'not_found') summary.notFound++;
       if (kind === 'review') summary.review++;
       if (kind === 'invalid') summary.invalid++;
-      if (kind === 'hit') hits.push({ ...a, index: pending[i]!.row });
+      if (kind === 'hit') hits.push({ ...a, index: chunk[i]!.row });
       const text = [
-        pending[i]!.row,
+        chunk[i]!.row,
         a.query.uscc ?? '',
         a.query.idNumber ?? '',
         a.query.name ?? '',
@@ -135,29 +181,21 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
       ];
       sheet.addRow(text.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v))).commit();
     });
-    pending = [];
-    await input.onProgress?.(summary.rows);
   };
 
-  try {
-    for await (const ev of readRows(input.bytes, { format, maxRows: MAX_SCREENING_ROWS, headerSearchRows: 5 })) {
-      if (ev.kind === 'header') {
-        columns = columnsOf(ev.cells);
-        // A file of one column without a header word: its first row is data, not a header.
-        if (columns.auto !== null) pending.push({ row: ev.rowNumber, q: queryOf(ev.cells, columns) });
-      } else if (ev.kind === 'row') {
-        pending.push({ row: ev.rowNumber, q: queryOf(ev.cells, columns!) });
-        if (pending.length >= CHUNK) await flush();
-      }
-    }
-  } catch (e) {
-    if (isIngestError(e) && e.code === 'too_many_rows') throw new AppError('screening_too_many_rows', `比对文件超过 ${MAX_SCREENING_ROWS.toLocaleString('en-US')} 行，未保存任何结果，请拆分后分批上传`, 413);
-    if (isIngestError(e)) throw new AppError('screening_file_invalid', e.message, 400);
-    throw e;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    t = performance.now();
+    const answers = await match(chunk);
+    timings.matchMs += performance.now() - t;
+    t = performance.now();
+    write(chunk, answers);
+    timings.writeMs += performance.now() - t;
+    await input.onProgress?.(summary.rows);
   }
-  await flush();
   sheet.commit();
 
+  t = performance.now();
   const { checkId, caseNo, checkedAt } = await storeCheck(
     db,
     { departmentId: input.departmentId, channel: 'screening', userId: input.userId ?? null, scenario: input.scenario },
@@ -166,6 +204,7 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
   );
   // storeCheck counted the hit rows only; the check covers every row of the file.
   await db.updateTable('sanction_checks').set({ subjects: summary.rows }).where('id', '=', checkId).execute();
+  timings.storeMs = performance.now() - t;
   const s = wb.addWorksheet('汇总');
   const lines: Array<[string, string | number]> = [
     ['核查编号', caseNo],
@@ -180,9 +219,12 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
     ['待人工核实（相似名称，未计为命中）', summary.review],
     ['错误行（代码无效等）', summary.invalid],
   ];
+  t = performance.now();
   for (const l of lines) s.addRow(l).commit();
   s.commit();
   await wb.commit();
+  const xlsx = Buffer.concat(parts);
+  timings.writeMs += performance.now() - t;
   await audit(db, ctx, { action: 'sanctions.screen', target: `sanction_check:${checkId}`, detail: { file: input.fileName, scenario: input.scenario, ...summary } });
-  return { checkId, caseNo, summary, xlsx: Buffer.concat(parts) };
+  return { checkId, caseNo, summary, xlsx, timings };
 }

@@ -11,20 +11,24 @@
 //                    subjects (with the prepared columns, or computed now), resolves legacy codes, records the
 //                    links and name variants, and returns each row's subject id.
 //
-// Search columns are not written here (issue 18): a new subject is inserted pending (name_norm NULL, the empty
-// bigram marker, pinyin NULL; migration 20261208T0840s) and the background indexer completes it after the batch
-// commits. Until then it is found by its exact USCC or ID hash, at once, and by name within the indexer's lag.
+// The costly search columns are not written here (issue 18): a new subject is inserted pending (the empty bigram
+// marker, pinyin NULL; migration 20261208T0840s) and the background indexer completes it after the batch
+// commits. Its normalised name (name_norm, cheap: NFKC, folding, 繁→简 per character) is written at once, so a
+// pre-action check or a screening by exact name or by the name without its legal-form suffix (sanctions match.ts,
+// through the name_norm index) finds it as soon as the batch commits: a check must never answer 未找到 for a
+// subject the registry holds (issue 14 §5). Name search by fragment and 拼音 follows within the indexer's lag.
 import { setImmediate } from 'node:timers/promises';
 import type pg from 'pg';
 import type { SubjectsTable } from '../../db/types.ts';
 import { maskIdNumber } from '../codes/index.ts';
+import { normalizeName } from './search.ts';
 
 /** Runs one statement of the bulk path on the caller's connection (the caller owns the transaction). */
 export type BulkQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
 
 export type SubjectKind = SubjectsTable['kind'];
 
-/** A new subject's columns, in the order linkSubjects inserts them (search columns come from the indexer). */
+/** A new subject's columns, in the order linkSubjects inserts them (the other search columns come from the indexer). */
 export type NewSubjectColumns = [
   kind: string,
   name: string,
@@ -33,6 +37,7 @@ export type NewSubjectColumns = [
   idHash: string | null,
   idMasked: string | null,
   idEnc: string | null,
+  nameNorm: string,
 ];
 
 /** What the bulk path reads of a row that names a subject (an import's staged row is one). */
@@ -92,11 +97,11 @@ function smallHash(s: string): number {
 function newSubjectColumns(r: SubjectRef, seal: Seal): NewSubjectColumns {
   if (r.uscc !== null) {
     const name = r.name ?? r.uscc;
-    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null];
+    return [r.kind, name, r.uscc, r.uscc.slice(2, 8), null, null, null, normalizeName(name)];
   }
   const masked = maskIdNumber(r.idNumber!);
   const name = r.name ?? masked;
-  return ['natural_person', name, null, null, r.idHash, masked, seal(r.idNumber!)];
+  return ['natural_person', name, null, null, r.idHash, masked, seal(r.idNumber!), normalizeName(name)];
 }
 
 /**
@@ -150,18 +155,19 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
   if (column === 'id_hash') await read([...latest.keys()]);
   const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
   if (fresh.length) {
-    const cols: (string | null)[][] = Array.from({ length: 7 }, () => []);
+    const cols: (string | null)[][] = Array.from({ length: 8 }, () => []);
     for (const c of fresh) {
       const r = latest.get(c)!;
       (r.newSubject ?? newSubjectColumns(r, seal)).forEach((v, i) => cols[i].push(v));
     }
-    // Pending for the search indexer: name_norm and pinyin NULL, name_bigrams the empty marker that skips the
-    // row trigger (migration 20261208T0840s). The indexer is woken by the statement trigger's NOTIFY at commit.
+    // Pending for the search indexer: pinyin NULL, name_bigrams the empty marker that skips the row trigger
+    // (migration 20261208T0840s); name_norm already final (the indexer writes the same value again). The indexer
+    // is woken by the statement trigger's NOTIFY at commit.
     const r = await query<KnownSubject & { code: string }>(
-      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_bigrams)
-       SELECT k, n, u, r, h, im, ie, ''::tsvector
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-         AS t(k, n, u, r, h, im, ie)
+      `INSERT INTO subjects (kind, name, uscc, region_code, id_hash, id_masked, id_enc, name_norm, name_bigrams)
+       SELECT k, n, u, r, h, im, ie, nn, ''::tsvector
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         AS t(k, n, u, r, h, im, ie, nn)
        ON CONFLICT (${column}) DO NOTHING RETURNING ${column} AS code, id, name`,
       cols,
     );
