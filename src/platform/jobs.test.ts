@@ -298,3 +298,15 @@ test('a periodic job runs in one process at a time: a second runner on the same 
   const rows = await t.db.selectFrom('jobs').select('status').where('name', '=', 'test.periodic.once').execute();
   assert.deepEqual(rows.map((r) => r.status), ['done', 'done'], 'a skipped turn leaves no row');
 });
+
+test('a periodic turn that cannot open its lock connection fails, and does not leave the job marked running', async () => {
+  let runs = 0;
+  const job: JobDefinition = { kind: 'periodic', name: 'test.periodic.nolock', description: '锁连接失败', everyMs: 3_600_000, async run() { runs++; return '完成'; } };
+  // The lock connection goes to a port where nothing listens.
+  const unreachable = { ...ctx, pool: { options: { connectionString: 'postgresql://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 2_000 } } } as unknown as AppContext;
+  const r = new JobRunner(unreachable, [job], { pollMs: 3_600_000, heartbeatMs: 3_600_000 });
+  await assert.rejects(r.runPeriodic('test.periodic.nolock'), /ECONNREFUSED|connect/);
+  // The next turn tries again instead of answering 上一次运行尚未结束 forever.
+  await assert.rejects(r.runPeriodic('test.periodic.nolock'), /ECONNREFUSED|connect/);
+  assert.equal(runs, 0, 'nothing ran without the lock');
+});

@@ -294,7 +294,14 @@ export class JobRunner {
     // Across processes (two app servers on one database) a run holds a session advisory lock on the job's name,
     // on a connection of its own so that a long run never holds one of the pool's; a process that finds it taken
     // skips this turn. The lock goes with the connection, so a process that dies frees it.
-    const lock = await takePeriodicLock(this.ctx, name);
+    let lock: Awaited<ReturnType<typeof takePeriodicLock>>;
+    try {
+      lock = await takePeriodicLock(this.ctx, name);
+    } catch (e) {
+      // No connection for the lock: this turn fails, and the next one may run (the job is not left marked running).
+      this.periodicRunning.delete(name);
+      throw e;
+    }
     if (!lock) {
       this.periodicRunning.delete(name);
       return PERIODIC_SKIPPED;
