@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrationVersion } from '../src/db/index.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
+import { testDataDir } from './helpers/dataDir.ts';
 
 const run = promisify(execFile);
 let t: TestDb;
@@ -16,7 +17,7 @@ let app: FastifyInstance;
 
 before(async () => {
   t = await createTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { databaseUrl: t.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', CITYCREDIT_DATA_DIR: testDataDir() }, { databaseUrl: t.url });
   app = await buildApp({ config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) }, { logger: false, serveWeb: false });
   app.get('/api/test/boom', async () => {
     throw new Error('connection to 10.0.0.5 failed: password authentication failed for user "secret_user"');

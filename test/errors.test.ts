@@ -15,6 +15,7 @@ import { FILE_ERROR_CODES, IngestError } from '../src/domains/ingest/index.ts';
 import { MonitoringError, type MonitoringErrorCode } from '../src/domains/monitoring/index.ts';
 import { PublicityError } from '../src/domains/publicity/index.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
+import { testDataDir } from './helpers/dataDir.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -165,7 +166,7 @@ let app: FastifyInstance;
 
 before(async () => {
   t = await createTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'silent' }, { databaseUrl: t.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', CITYCREDIT_DATA_DIR: testDataDir() }, { databaseUrl: t.url });
   app = await buildApp({ config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) }, { logger: false, serveWeb: false });
   const raise: Record<string, () => Error> = {
     tree_not_found: () => new AppError('tree_not_found'),

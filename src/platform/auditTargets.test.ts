@@ -50,10 +50,10 @@ test('a page of targets of every kind is named in one query', async () => {
   assert.match(words.get(`catalog:${cat.item_id}`)!, new RegExp(`^目录项 .+ 第 \\d+ 版$`), 'a bare item names its latest version');
   if (lt) assert.equal(words.get(`list_type:${lt.code}`), `名单类型 ${lt.name}`);
   assert.equal(words.get('apikey:1'), 'API 密钥 1', 'no such key: kind and id');
-  assert.equal(words.get('record:abc'), '信用记录 abc', 'a kind without a namer: kind and id');
+  assert.equal(words.get('record:abc'), '信用记录 abc', 'an id no namer knows: kind and id');
   assert.equal(words.get('plain'), 'plain');
 
   queries = 0;
-  await nameAuditTargets(counted, AUDIT_TARGET_NAMERS, ['record:1', 'plain']);
+  await nameAuditTargets(counted, AUDIT_TARGET_NAMERS, ['no_namer_kind:1', 'plain']);
   assert.equal(queries, 0, 'nothing to look up, no query');
 });

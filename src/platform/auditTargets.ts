@@ -28,11 +28,18 @@ export const AUDIT_TARGET_KINDS: Record<string, string> = {
   objection: '异议申请',
   record: '信用记录',
   repair: '信用修复申请',
+  report: '信用报告',
   sanction_check: '联合奖惩核查',
   sanction_feedback: '奖惩反馈',
   score_import: '评分导入',
+  setting: '设置',
   user: '用户',
 };
+
+/** The ids that can be keys of a bigserial table (stored targets are text; anything else names no row). */
+export function bigintIds(ids: readonly string[]): string[] {
+  return ids.filter((id) => /^\d{1,18}$/.test(id));
+}
 
 /** Splits `kind:id` at the first colon; a target without one is all id. */
 export function parseAuditTarget(target: string): { kind: string | null; id: string } {

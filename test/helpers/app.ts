@@ -10,6 +10,7 @@ import { seedDepartments } from '../../src/shell/seed.ts';
 import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.repository.ts';
 import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 import { createTestDb } from './db.ts';
+import { testDataDir } from './dataDir.ts';
 
 export const TEST_PASSWORD = 'Test-password-123';
 
@@ -27,7 +28,7 @@ export interface TestApp {
 /** Builds the app over a new migrated database with the departments seeded. */
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const t = await createTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url, ...overrides });
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false', CITYCREDIT_DATA_DIR: testDataDir() }, { databaseUrl: t.url, ...overrides });
   const ctx: AppContext = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);

@@ -12,6 +12,7 @@ import { installBuiltinCatalog } from '../../src/domains/catalog/catalog.reposit
 import { installBuiltinListTypes } from '../../src/domains/lists/index.ts';
 import { ensureWebBuilt } from '../../src/server.ts';
 import { createTestDb, type TestDb } from './db.ts';
+import { testDataDir } from './dataDir.ts';
 import type { FastifyInstance } from 'fastify';
 
 export const RESULTS_DIR = join(ROOT_DIR, 'test-results');
@@ -29,7 +30,7 @@ export interface E2eServer {
 export async function startE2eServer(): Promise<E2eServer> {
   await ensureWebBuilt(() => undefined);
   const t = await createTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }, { databaseUrl: t.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false', CITYCREDIT_DATA_DIR: testDataDir() }, { databaseUrl: t.url });
   const ctx: AppContext = { config: { ...config, secret: 'e2e-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: () => migrationVersion(t.db) };
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);

@@ -87,13 +87,13 @@ export function auditActionOptions(): { action: string; label: string }[] {
     .sort((a, b) => a.label.localeCompare(b.label, 'zh'));
 }
 
-/** The filtered log as .xlsx (at most AUDIT_EXPORT_MAX rows); the export itself is audited. */
-export async function auditXlsx(db: DbOrTx, q: AuditQuery, ctx: AuditContext): Promise<{ body: Buffer; rows: number; truncated: boolean }> {
+/** The filtered log as .xlsx (at most AUDIT_EXPORT_MAX rows), targets named as on screen; the export itself is audited. */
+export async function auditXlsx(db: DbOrTx, q: AuditQuery, ctx: AuditContext, namers: readonly AuditTargetNamer[] = []): Promise<{ body: Buffer; rows: number; truncated: boolean }> {
   const rows: AuditEntryView[] = [];
   let cursor: string | undefined;
   let more: boolean;
   for (;;) {
-    const page = await auditPage(db, { ...q, cursor, limit: 500 });
+    const page = await auditPage(db, { ...q, cursor, limit: 500 }, namers);
     rows.push(...page.items);
     more = page.nextCursor !== null;
     if (!more || rows.length >= AUDIT_EXPORT_MAX) break;
@@ -113,7 +113,7 @@ export async function auditXlsx(db: DbOrTx, q: AuditQuery, ctx: AuditContext): P
       r.actorDepartmentName ?? '',
       r.actionLabel,
       r.action,
-      r.target ?? '',
+      r.targetLabel ?? '',
       r.fields.map((f) => `${f.label}：${f.value}`).join('；'),
       r.ip ?? '',
       OUTCOME_LABELS[r.outcome] ?? r.outcome,

@@ -231,7 +231,7 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     },
     async (req, reply) => {
       await requireUser(req, ['admin', 'auditor']);
-      const { body, truncated } = await auditXlsx(db, req.query, auditCtx(req));
+      const { body, truncated } = await auditXlsx(db, req.query, auditCtx(req), app.auditTargetNamers);
       if (truncated) reply.header('x-truncated', 'true');
       return sendFile(reply, body, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '审计日志.xlsx', 'audit-log.xlsx');
     },

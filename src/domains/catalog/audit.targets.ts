@@ -1,6 +1,6 @@
 // The audit log's words for a catalogue version (platform/auditTargets.ts): `catalog:item@version` reads as the
 // item's name and version number.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AuditTargetNamer } from '../../platform/auditTargets.ts';
 
 /** Catalogue versions named for the audit log (`item@version`; a bare item id names its latest version). */
@@ -15,3 +15,8 @@ export const catalogAuditTargets: AuditTargetNamer[] = [
       ORDER BY t.id, v.version DESC`,
   },
 ];
+
+/** SQL for a catalogue item's name in its latest version, for other domains' audit namers (they may not read catalog_versions). */
+export function catalogItemNameSql(itemId: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`(SELECT v.name FROM catalog_versions v WHERE v.item_id = (${itemId})::text ORDER BY v.version DESC LIMIT 1)`;
+}

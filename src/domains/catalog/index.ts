@@ -23,3 +23,4 @@ export {
 export { definitionKey, findActiveItem, getVersion, itemDefinitions, itemVersionNames, latestItemName, listActiveItems, type CatalogVersionRow } from './catalog.repository.ts';
 export { BUILTIN_ITEMS, SGS_CF_V2 } from './builtin/index.ts';
 export { catalogAuditTargets } from './audit.targets.ts';
+export { catalogItemNameSql } from './audit.targets.ts';

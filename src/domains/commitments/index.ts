@@ -3,3 +3,4 @@
 export { breaches, commitmentStats, makeVoluntaryCommitment, markFulfilment, voluntaryCommitments } from './commitments.service.ts';
 export type { CommitmentStats } from './commitments.schemas.ts';
 export { commitmentsByKind, type CommitmentKindCount } from './commitments.stats.ts';
+export { commitmentsAuditTargets } from './audit.targets.ts';

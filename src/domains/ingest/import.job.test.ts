@@ -12,6 +12,7 @@ import { JobRunner } from '../../platform/jobs.ts';
 import { seedDepartments } from '../../shell/seed.ts';
 import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
+import { testDataDir } from '../../../test/helpers/dataDir.ts';
 import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { penaltyCsvChunks } from './fixtures.ts';
@@ -27,7 +28,7 @@ let ctx: AppContext;
 before(async () => {
   t = await createTestDb();
   dir = await mkdtemp(join(tmpdir(), 'cc-import-job-'));
-  const config = loadConfig({});
+  const config = loadConfig({ CITYCREDIT_DATA_DIR: testDataDir() });
   await seedDepartments(t.db, config);
   await installBuiltinCatalog(t.db);
   item = (await findActiveItem(t.db, '行政处罚'))!;

@@ -84,3 +84,4 @@ export { defaultEffectRules, planWhatIf, validateEffectRules, type EffectRule, t
 export { buildReportModel, type ReportInput, type ReportModel, type ReportSection, type ReportTable } from './report.ts';
 export { formatFromFilename, renderDocx, renderHtml, renderPdf, renderReport, type ReportFormat } from './render.ts';
 export { neutraliseCell } from './xlsx.ts';
+export { monitoringAuditTargets } from './audit.targets.ts';

@@ -7,3 +7,4 @@ export { objectionSettings, DEFAULT_OBJECTION_SETTINGS, type ObjectionSettings }
 export type { ObjectionStats } from './objections.schemas.ts';
 export { objectionHandlingByDepartment } from './handling.stats.ts';
 export { objectionsJobs, objectionDeadlineNotices } from './objections.deadlines.ts';
+export { objectionsAuditTargets } from './audit.targets.ts';

@@ -78,7 +78,7 @@ export async function saveObjectionSettings(db: Db, next: ObjectionSettings, ctx
   return db.transaction().execute(async (trx) => {
     const before = await objectionSettings(trx);
     await putSetting(trx, 'objections', value);
-    await audit(trx, ctx, { action: 'objection.settings', target: 'objections', detail: { before, after: value } });
+    await audit(trx, ctx, { action: 'objection.settings', target: 'setting:objections', detail: { before, after: value } });
     return objectionSettings(trx);
   });
 }

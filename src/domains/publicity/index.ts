@@ -33,3 +33,4 @@ export { seriousPublicPenalties, type SeriousPenalty } from './serious.ts';
 export { setListRecordsRemoved } from './list-removal.ts';
 export { withListRemoval } from './publicity.service.ts';
 export { seriousPublicPenaltiesJson } from './serious.ts';
+export { publicityAuditTargets } from './audit.targets.ts';

@@ -52,7 +52,7 @@ export async function savePublicitySettings(db: Db, change: PublicitySettingsCha
     };
     const resolved = resolveSettings(next);
     await putSetting(trx, PUBLICITY_SETTINGS_KEY, next);
-    await audit(trx, ctx, { action: 'publicity.settings', target: PUBLICITY_SETTINGS_KEY, detail: { before, after: next } });
+    await audit(trx, ctx, { action: 'publicity.settings', target: `setting:${PUBLICITY_SETTINGS_KEY}`, detail: { before, after: next } });
     // "Never decided" for the job's due filter: every record is re-decided under the new settings.
     await sql`UPDATE records SET publicity_checked_at = NULL`.execute(trx);
     return resolved;

@@ -13,3 +13,4 @@ export const repairTodos: TodoProvider[] = [(db, user) => repairTodoItems(db, us
 export { repairHandlingByDepartment, type HandlingCount } from './repair.stats.ts';
 export { repairJobs, repairDeadlineNotices } from './repair.deadlines.ts';
 export { applyForRepair, decideRepair, forwardRepair } from './repair.service.ts';
+export { repairAuditTargets } from './audit.targets.ts';

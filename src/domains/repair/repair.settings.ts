@@ -94,7 +94,7 @@ export async function saveRepairSettings(db: Db, next: RepairSettings, ctx: Audi
   return db.transaction().execute(async (trx) => {
     const before = await repairSettings(trx);
     await putSetting(trx, REPAIR_SETTINGS_KEY, value);
-    await audit(trx, ctx, { action: 'repair.settings', target: REPAIR_SETTINGS_KEY, detail: { before, after: value } });
+    await audit(trx, ctx, { action: 'repair.settings', target: `setting:${REPAIR_SETTINGS_KEY}`, detail: { before, after: value } });
     return repairSettings(trx);
   });
 }

@@ -128,7 +128,7 @@ test('a report holds exactly the public records: not withdrawn, repaired, expire
   }
   assert.deepEqual(idNumbersIn(text), []);
   // Issuing is audited, with the client's address and no actor.
-  const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'report.issue').where('target', '=', number).executeTakeFirstOrThrow();
+  const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'report.issue').where('target', '=', `report:${number}`).executeTakeFirstOrThrow();
   assert.equal(entry.actor_user_id, null);
   assert.ok(entry.ip);
   // Numbers run on within the day.

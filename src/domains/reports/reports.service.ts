@@ -102,7 +102,7 @@ export async function issueReport(
       summary: categoryCounts(model),
       issuedAt: at,
     });
-    await audit(trx, ctx.audit, { action: 'report.issue', target: number, detail: { subjectId: subject.id, sha256: pdfSha256, records: records.length } });
+    await audit(trx, ctx.audit, { action: 'report.issue', target: `report:${number}`, detail: { subjectId: subject.id, sha256: pdfSha256, records: records.length } });
   });
   const safeName = model.subject.name.replace(/[\\/:*?"<>|\s\u0000-\u001f]+/g, '_');
   return { number, verificationCode, pdf, filename: `公共信用信息报告-${safeName}-${number}.pdf` };

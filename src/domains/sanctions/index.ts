@@ -17,3 +17,4 @@ export { feedbackDeadlineJobs, feedbackDeadlineNotices } from './feedback.deadli
 export { overdueFeedbackForOffice } from './feedback.deadlines.ts';
 export { markNotable, recordFeedback } from './feedback.service.ts';
 export { checkBatchStats } from './check.batch.ts';
+export { sanctionsAuditTargets } from './audit.targets.ts';

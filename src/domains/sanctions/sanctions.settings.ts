@@ -19,7 +19,7 @@ export async function saveFeedbackDays(db: Db, days: number, ctx: AuditContext):
   return db.transaction().execute(async (trx) => {
     const before = await feedbackDays(trx);
     await putSetting(trx, FEEDBACK_DAYS_KEY, days);
-    await audit(trx, ctx, { action: 'sanctions.settings', target: FEEDBACK_DAYS_KEY, detail: { before, after: days } });
+    await audit(trx, ctx, { action: 'sanctions.settings', target: `setting:${FEEDBACK_DAYS_KEY}`, detail: { before, after: days } });
     return days;
   });
 }

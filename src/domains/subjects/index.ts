@@ -22,3 +22,4 @@ export { findByUscc, type SearchRow } from './subjects.repository.ts';
 export { subjectHasCode } from './codematch.ts';
 export { subjectsByKeys, subjectsByNamePrefixes, type LookedUpSubject } from './lookup.ts';
 export { subjectsByKeysSql } from './lookup.ts';
+export { subjectAuditNameSql } from './audit.names.ts';
