@@ -110,6 +110,8 @@ test('menu labels are whole beside their badges at 1366 px, and the phone menu o
   await shot(small, 'menu-admin-390-folded');
   await small.getByRole('button', { name: '展开菜单' }).click();
   await small.locator('.console-menu__label', { hasText: '归集统计' }).waitFor();
+  // The menu widens over 0.2 s: measure it once open.
+  await small.waitForFunction(() => document.querySelector('.console-aside')!.getBoundingClientRect().width === 208);
   assertWhole(await badgedLabels(small), expected, 'admin at 390 px, unfolded');
   await shot(small, 'menu-admin-390-open');
   await small.getByTestId('menu-ingest-stats').click();
