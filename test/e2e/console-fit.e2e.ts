@@ -113,7 +113,8 @@ test('menu labels are whole beside their badges at 1366 px, and the phone menu o
   // The menu widens over 0.2 s: measure it once open.
   await small.waitForFunction(() => document.querySelector('.console-aside')!.getBoundingClientRect().width === 208);
   assertWhole(await badgedLabels(small), expected, 'admin at 390 px, unfolded');
-  await shot(small, 'menu-admin-390-open');
+  // Not a full-page shot: that resizes the viewport, and a resize folds the menu again.
+  await small.screenshot({ path: join(SHOTS, 'menu-admin-390-open.png') });
   await small.getByTestId('menu-ingest-stats').click();
   await small.waitForURL(/\/console\/ingest-stats$/);
   await small.getByTestId('stats-table').waitFor();
@@ -145,6 +146,20 @@ test('回执 shows every column at 1366 px and scrolls inside the table at 390 p
   assert.ok(narrow.right <= 390, `the table's frame fits the screen (right edge at ${narrow.right})`);
   await shot(small, 'batches-admin-390');
   await phone.close();
+});
+
+test('归集记录 and 部门管理 show every column at 1366 px (版本, 更新时间 and 报送权限 were out of view)', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  for (const [path, table] of [['/console/records', 'records-table'], ['/console/departments', 'departments-table']]) {
+    await page.goto(`${server.baseUrl}${path}`);
+    await page.getByTestId(table).locator('.el-table__body tr').first().waitFor();
+    const wrap = await page.getByTestId(table).locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    assert.ok(wrap.scroll <= wrap.client, `${table} scrolls sideways at 1366 px: ${wrap.scroll} > ${wrap.client}`);
+    await shot(page, `${table}-admin-1366`);
+  }
+  await context.close();
 });
 
 test('数据归集 opens with the district administrator\'s own district as the reporting department', async () => {
