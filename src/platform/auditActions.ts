@@ -349,8 +349,7 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
     court: '法院裁判',
     other: '其他',
   },
-  // auth.service.ts ROLES (the audit service names roles itself; this is the fallback, e.g. inside a list).
-  role: { admin: '信用办管理员', reporter: '填报员', reviewer: '审核员', district_admin: '区县管理员', auditor: '审计员' },
+  // Roles are named by the audit service (auth ROLES, passed as AuditValueNames), not here.
   // auth/throttle.ts: what a throttled sign-in was counted by.
   by: { ip: '按IP地址', user: '按账号' },
   status: {
