@@ -113,11 +113,19 @@ test('menu labels are whole beside their badges at 1366 px, and the phone menu o
   // The menu widens over 0.2 s: measure it once open.
   await small.waitForFunction(() => document.querySelector('.console-aside')!.getBoundingClientRect().width === 208);
   assertWhole(await badgedLabels(small), expected, 'admin at 390 px, unfolded');
+  // Unfolded, the menu lies over the page: the page keeps its width, and the header still shows its title whole.
+  const body = (await small.locator('.console-body').boundingBox())!;
+  assert.equal(Math.round(body.x), 64, 'the page is not pushed aside');
+  const title = (await small.locator('.console-header__title').boundingBox())!;
+  const right = (await small.locator('.console-header__right').boundingBox())!;
+  assert.ok(title.x + title.width <= right.x, `title ends at ${title.x + title.width}, the buttons start at ${right.x}`);
   // Not a full-page shot: that resizes the viewport, and a resize folds the menu again.
   await small.screenshot({ path: join(SHOTS, 'menu-admin-390-open.png') });
   await small.getByTestId('menu-ingest-stats').click();
   await small.waitForURL(/\/console\/ingest-stats$/);
   await small.getByTestId('stats-table').waitFor();
+  // A chosen entry folds the menu again.
+  await small.waitForFunction(() => document.querySelector('.console-aside')!.getBoundingClientRect().width === 64);
   await phone.close();
 });
 
