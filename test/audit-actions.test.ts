@@ -78,8 +78,18 @@ test('action names and details read as words', () => {
     ['纯文本', [{ label: '说明', value: '纯文本' }]],
     [{}, []],
     [null, []],
+    // Issue 17 §4: the keys the credit office saw in English, and codes as words.
+    [{ code: 'XNSJJ', added: 3 }, [{ label: '代码', value: 'XNSJJ' }, { label: '新增数', value: '3' }]],
+    [{ by: 'ip' }, [{ label: '操作方式', value: '按IP地址' }]],
+    [{ status: 'rejected', scope: 'over_period' }, [{ label: '状态', value: '全部退回' }, { label: '范围', value: '超期公示' }]],
+    [{ reason: 'expired' }, [{ label: '原因', value: '会话已过期' }]],
+    [{ from: 'notified', to: 'reviewed' }, [{ label: '原值', value: '已告知' }, { label: '新值', value: '已审核' }]],
+    [{ after: { appliesToExisting: { '2023': 'if_lenient' }, expiredAudience: 'none' } }, [{ label: '修改后', value: '（新规则适用于施行前的决定：（2023：较轻时适用）；公示期满后的查看范围：不再提供）' }]],
   ];
   for (const [detail, fields] of cases) assert.deepEqual(describeAuditDetail(detail), fields, JSON.stringify(detail));
+  // The same code in another action's words: a list entry leaves its list when its term ends.
+  assert.deepEqual(describeAuditDetail({ reason: 'expired' }, undefined, 'list_entry.remove'), [{ label: '原因', value: '有效期届满' }]);
+  assert.deepEqual(describeAuditDetail({ reason: 'revoked' }, undefined, 'auth.session'), [{ label: '原因', value: '会话已注销' }]);
   assert.equal(auditActionLabel('auth.login'), '登录');
   assert.equal(auditActionLabel('something.new'), 'something.new');
 });

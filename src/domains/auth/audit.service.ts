@@ -70,7 +70,7 @@ async function describe(db: DbOrTx, rows: AuditRow[], namers: readonly AuditTarg
     detail: maskDeep(r.detail),
     actionLabel: auditActionLabel(r.action),
     actorDepartmentName: r.actorDepartmentId === null ? null : (departments.get(r.actorDepartmentId)?.name ?? `部门 ${r.actorDepartmentId}`),
-    fields: describeAuditDetail(r.detail, names).map((f) => ({ label: f.label, value: mask(f.value) })),
+    fields: describeAuditDetail(r.detail, names, r.action).map((f) => ({ label: f.label, value: mask(f.value) })),
   }));
 }
 
