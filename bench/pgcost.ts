@@ -1,8 +1,11 @@
 // Where PostgreSQL's CPU goes when an import writes (issue 18): printed, never asserted.
-// Run: `npm run bench -- pgcost [--rows N] [--repeat N]` (defaults 200,000 rows and 1: each variant is run N times, each time next to a run of the table as it is).
+// Run: `npm run bench -- pgcost [--rows N] [--repeat N] [--imports-only 1]` (defaults 200,000 rows and 1: each variant is run N
+// times, each time next to a run of the table as it is; --imports-only 1 stops after step 1, for iterating on the merge).
 //
 //  1. imports a GB18030 penalty CSV of N rows (the import bench's generator and seed) twice into a source
-//     database through importFile, printing PostgreSQL's CPU per row of each import and its merge statements;
+//     database through importFile, printing the CPU per row of each import (Node's main thread, Node's other
+//     threads — the parse worker —, PostgreSQL), its merge statements, and the second import's time and CPU
+//     against the first's (issue 18: the second import of the same file ≤ 0.5× the first, adding nothing);
 //  2. takes what the first import wrote (`COPY (SELECT …) TO STDOUT`): the record rows, the new subjects and
 //     their legacy-code links;
 //  3. on a scratch database with the real schema (migrated, empty), writes the same rows again the way the merge
@@ -35,6 +38,19 @@ const SEED = 20261128;
 const GEN = { invalidRate: 0.03, duplicateRate: 0.02 };
 const SECRET = 'bench-import-secret-0123456789-abcdefghij';
 const CHUNK = 10_000;
+
+/** CPU seconds of Node's main thread alone (Linux /proc/self/task/<pid>/stat: utime, stime). */
+function mainThreadCpu(): number {
+  const text = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Node's CPU seconds, all threads. */
+const nodeCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /** CPU seconds of one process so far (utime + stime; Linux /proc, USER_HZ 100). */
 function cpuOf(pid: number): number {
@@ -236,9 +252,12 @@ export async function run(args: string[]): Promise<void> {
     }
 
     // ---- 1. two imports of the same file
+    const imports: { ms: number; cpu: number }[] = [];
     for (const label of ['first import', 'second import (same file)']) {
       const steps = new Map<string, number>();
       const c0 = serverCpu(postmasterPid);
+      const n0 = nodeCpu();
+      const m0 = mainThreadCpu();
       const t0 = performance.now();
       const r = await importFile({
         db: src.db,
@@ -251,12 +270,22 @@ export async function run(args: string[]): Promise<void> {
         onStep: (s, ms) => steps.set(s, (steps.get(s) ?? 0) + ms),
       });
       const cpu = serverCpu(postmasterPid) - c0;
+      const ms = performance.now() - t0;
+      const node = nodeCpu() - n0;
+      const main = mainThreadCpu() - m0;
+      const us = (s: number) => ((s * 1e6) / r.total).toFixed(1);
+      imports.push({ ms, cpu: cpu + node });
       console.log(
         `\n1. ${label}: ${fmt(r.total)} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; new ${fmt(r.new)}, updated ${fmt(r.updated)}, duplicates ${fmt(r.duplicates)}, rejected ${fmt(r.rejected)}; ` +
           `PostgreSQL CPU ${cpu.toFixed(1)} s = ${((cpu * 1e6) / r.total).toFixed(1)} µs/row (load average ${loadavg()[0].toFixed(1)})`,
       );
+      console.log(`    CPU µs/row: Node main thread ${us(main)}, Node other threads (parse worker, GC, libuv) ${us(node - main)}, PostgreSQL ${us(cpu)}; together ${us(node + cpu)}`);
       for (const [s, ms] of [...steps].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`    ${(ms / 1000).toFixed(2).padStart(6)} s  ${s}`);
     }
+    console.log(
+      `\n   second / first: time ${(imports[1].ms / imports[0].ms).toFixed(2)}×, CPU ${(imports[1].cpu / imports[0].cpu).toFixed(2)}× (target ≤ 0.5); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    );
+    if (arg(args, 'imports-only', 0)) return;
 
     // ---- 2. what the first import wrote
     const sc = await src.pool.connect();

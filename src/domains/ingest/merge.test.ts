@@ -11,6 +11,12 @@ import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.reposi
 import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
 import { importRows } from './import.service.ts';
+import { decrypt } from '../../db/crypto.ts';
+import { reportingAuthorities } from '../auth/index.ts';
+import { startBatch } from './batches.ts';
+import { commitBatch } from './commit.ts';
+import { jsonRowEvents, parseJob } from './parse.job.ts';
+import type { StagedRow } from './staging.ts';
 
 let t: TestDb;
 let item: CatalogItem;
@@ -82,4 +88,53 @@ test('a record row up to a heap page is stored uncompressed (toast_tuple_target,
     SELECT pg_column_compression(content) AS compression, pg_column_size(r.*) AS bytes FROM records r WHERE batch_id = ${receipt.batchId}`.execute(t.db);
   assert.ok(stored.rows[0].bytes > 2500 && stored.rows[0].bytes < 8160, `row of ${stored.rows[0].bytes} bytes`);
   assert.equal(stored.rows[0].compression, null, 'the content is stored as it came, not compressed');
+});
+
+/** Rows read and staged in this thread as the parse worker stages them (key, hash, values), for commitBatch. */
+async function stagedRows(rows: Record<string, string>[]): Promise<StagedRow[]> {
+  const auth = await reportingAuthorities(t.db, dept);
+  const now = new Date();
+  const job = {
+    item, today: now, reportDate: now, calendarOverrides: [], auth, correctionHint: false, review: false, secret: SECRET, keyWithSubject: true, batchRows: 1000,
+    defaults: { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) },
+  };
+  const out: StagedRow[] = [];
+  for await (const ev of parseJob(job, jsonRowEvents(rows))) if (ev.type === 'rows') out.push(...ev.rows);
+  return out;
+}
+
+test('a re-import completes none of its unchanged rows (no sealing, no COPY text: issue 18); a row whose record changed after its chunk was prepared is completed by the merge', async () => {
+  const rows = [...generatePenaltyRows(30, 3131, { invalidRate: 0, duplicateRate: 0 })].map(
+    (r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])) as Record<string, string>,
+  );
+  const first = await importWithSteps(rows);
+  assert.equal(first.receipt.new, rows.length, JSON.stringify(first.receipt));
+
+  // The same rows committed again: the worker's share only (key, hash, values) is ever computed for them.
+  const again = await stagedRows(rows);
+  assert.equal(again.length, rows.length);
+  assert.ok(again.every((r) => r.kind === 'accepted' && r.staged && r.staged.line === null), 'staged without their COPY text');
+  const batchId = await startBatch(t.db, { departmentId: dept, item, channel: 'api', format: 'json' });
+  const list = async function* () {
+    yield* again;
+  };
+  const counts = await commitBatch({ db: t.db, pool: t.pool, secret: SECRET, batchId, keyWithSubject: true, item, departmentId: dept, channel: 'api', rows: list(), chunkRows: 10 });
+  assert.equal(counts.duplicates, rows.length, JSON.stringify(counts));
+  assert.ok(again.every((r) => r.kind === 'accepted' && r.staged!.line === null && r.staged!.input === undefined), 'none was completed');
+
+  // The stored records change after the first chunk was prepared (as another batch's merge could): every row now
+  // writes a version, completed by the merge itself, with the same content and sealed originals as staging makes.
+  const before = await t.db.selectFrom('records').select(['id', 'content', 'pii_enc']).where('batch_id', '=', first.receipt.batchId).orderBy('id').execute();
+  const third = await importRows({
+    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 100,
+    beforeMerge: async () => {
+      await sql`UPDATE records SET current_hash = 'changed-elsewhere' WHERE batch_id = ${first.receipt.batchId}`.execute(t.db);
+    },
+  });
+  assert.equal(third.updated, rows.length, JSON.stringify(third));
+  const after = await t.db.selectFrom('records').select(['id', 'content', 'pii_enc', 'current_version']).where('batch_id', '=', third.batchId).orderBy('id').execute();
+  assert.deepEqual(after.map((r) => [r.id, r.content, r.current_version]), before.map((r) => [r.id, r.content, 2]));
+  const opened = (x: string | null) => (x === null ? null : decrypt(SECRET, x, 'pii'));
+  assert.deepEqual(after.map((r) => opened(r.pii_enc)), before.map((r) => opened(r.pii_enc)));
+  assert.ok(after.some((r) => r.pii_enc !== null), 'some rows carry sealed personal fields');
 });

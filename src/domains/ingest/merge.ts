@@ -10,8 +10,8 @@ import type { RowIssueOut } from './validate.ts';
 import { ownedByOtherIssue } from './ownership.ts';
 import type { ReceiptCounts } from './batches.ts';
 import type { CommitOptions } from './commit.ts';
-import { copyText, esc } from './copytext.ts';
-import { publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
+import { copyText, esc, LineArena } from './copytext.ts';
+import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
@@ -137,6 +137,10 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     else counts.updated++;
     if (row.withdrawn) counts.withdrawn++;
   }
+  // Staging completed the rows whose content differed from the stored record when the chunk was prepared; a row
+  // that writes all the same (the record changed since, by another batch) is completed now.
+  let late: LineArena | null = null;
+  for (const w of writing) if (w.row.line === null) completeStaged(w.row, m.stage, (late ??= new LineArena()));
   // Only the rows that write a version are linked to their subjects (issue 18): a duplicate carries the same
   // content, so the same subject fields, as the version it repeats, which was linked (subject, legacy codes, name
   // variant) when it was written. A re-import of an unchanged file then costs PostgreSQL the two key probes only.
@@ -165,7 +169,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
           const p = r.publicity ?? publicityOf(r, null, m.stage);
           const subject = k.latestSubject ?? '\\N';
           return [
-            r.line,
+            r.line!,
             `${head}${k.recordId}${item}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${subject}\t${subject}\t${o.departmentId}\t${k.added}\t` +
               `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
               `${p.review ?? '\\N'}\t${m.checkedAt}\n`,
@@ -188,7 +192,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     );
     // Then the record takes its new current version, by primary key, with its publicity decided again from it.
     const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
-    const cols = changed.map((k) => stagedColumns(k.latest!.line));
+    const cols = changed.map((k) => stagedColumns(k.latest!.line!));
     await step(
       m,
       `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id), version_subject_id = v.subject_id,
@@ -233,7 +237,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
       copyText(
         m.client,
         `COPY record_history (${VERSION_COLUMNS}) FROM STDIN`,
-        linePieces(superseded, (v) => [v.row.line, `\t${v.row.withdrawn ? 't' : 'f'}${m.versionSuffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`]),
+        linePieces(superseded, (v) => [v.row.line!, `\t${v.row.withdrawn ? 't' : 'f'}${m.versionSuffix}\t${v.key.recordId}\t${v.version}\t${v.subject ?? '\\N'}\n`]),
       ),
     );
   }

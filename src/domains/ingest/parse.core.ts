@@ -1,8 +1,8 @@
 // The read side of an import as one stream, the same in the parse worker (parse.worker.ts) and in the main
 // thread: the validation chain (pipeline.ts validateSheet), the authority rule (ownership.ts), the receipt's
 // per-code warnings, and, where a StageContext is given, the staging of each accepted row (staging.ts
-// stageRow: content hash, sealed personal fields, COPY text). Rows come out in batches, so that the worker
-// hands them over in a few messages with their staged lines in transferable buffers.
+// stageRow: key, values as JSON, content hash; the main thread completes the rows that write). Rows come out in
+// batches, so that the worker hands them over in a few messages with their staged values in transferable buffers.
 import type { HeaderMapping } from './headers.ts';
 import type { FileError, SheetCheckEvent } from './pipeline.ts';
 import { validateSheet } from './pipeline.ts';

@@ -128,7 +128,7 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void)
           // Views arrive as Uint8Array on the transferred buffers; the merge reads them as Buffers (no copy).
           const s = row.kind === 'accepted' ? row.staged : undefined;
           if (s) {
-            s.line = Buffer.from(s.line.buffer, s.line.byteOffset, s.line.byteLength);
+            s.json = Buffer.from(s.json.buffer, s.json.byteOffset, s.json.byteLength);
             s.cells = Buffer.from(s.cells.buffer, s.cells.byteOffset, s.cells.byteLength);
           }
         }

@@ -14,9 +14,12 @@ import { FIXTURE_AUTHORITIES, PENALTY_HEADERS, generatePenaltyRows, penaltyCsvCh
 import type { ParsedEvent } from './parse.core.ts';
 import { fileEvents, jsonRowEvents, parseJob, type ParseJob, type ParseSource } from './parse.job.ts';
 import { parseInWorker } from './parse.thread.ts';
-import type { StagedRow } from './staging.ts';
+import { LineArena } from './copytext.ts';
+import { completeStaged, stageContext, type StagedRow } from './staging.ts';
 
 const SECRET = 'parse-worker-test-secret-0123456789abcdef';
+/** The main thread's completion of staged rows, with the batch's secret. */
+const completion = stageContext(SGS_CF_V2, SECRET, true);
 let dir: string;
 let csv: string;
 
@@ -64,14 +67,20 @@ function lineOf(b: Buffer): string[] {
   return cols;
 }
 
-/** What the merge reads of a row: kind, number, errors, flags and the staged version (lines opened). */
+/**
+ * What the merge reads of a row: kind, number, errors, flags and the staged version, completed as the main thread
+ * completes a row that writes (staging.ts completeStaged: the worker stages key, hash and values; lines opened).
+ */
 function comparable(r: StagedRow): unknown {
   if (r.kind === 'rejected') return { kind: r.kind, rowNumber: r.rowNumber, cells: r.cells, errors: r.errors };
   assert.ok(r.staged, `row ${r.rowNumber} is staged`);
-  assert.ok(Buffer.isBuffer(r.staged.line) && Buffer.isBuffer(r.staged.cells));
-  const { line, cells, ...rest } = r.staged;
+  assert.ok(Buffer.isBuffer(r.staged.json) && Buffer.isBuffer(r.staged.cells));
+  assert.equal(createHash('sha256').update(r.staged.json).digest('hex'), r.staged.hash, 'the hash is of the values as staged');
+  completeStaged(r.staged, completion, new LineArena());
+  const { line, cells, json, ...rest } = r.staged;
+  assert.ok(line);
   const { late, withdrawn, provisional, workingDays } = r.result;
-  return { kind: r.kind, rowNumber: r.rowNumber, flags: { late, withdrawn, provisional, workingDays }, staged: rest, line: lineOf(line), cells: cells.toString('utf8') };
+  return { kind: r.kind, rowNumber: r.rowNumber, flags: { late, withdrawn, provisional, workingDays }, staged: rest, line: lineOf(line), cells: cells.toString('utf8'), json: json.toString('utf8') };
 }
 
 test('a file read in the worker gives the merge the same rows, staged versions, warnings and SHA-256 as in this thread', async () => {
@@ -88,8 +97,9 @@ test('a file read in the worker gives the merge the same rows, staged versions, 
   assert.equal(got.rows.length, 5000);
   const kinds = new Set(got.rows.flatMap((r) => (r.kind === 'rejected' ? r.errors.map((e) => e.code) : [])));
   assert.ok(kinds.has('authority_not_allowed') && kinds.size > 3, `rejected for several reasons: ${[...kinds].join(', ')}`);
-  assert.ok(got.rows.some((r) => r.kind === 'accepted' && lineOf(r.staged!.line)[2] !== '\\N'), 'some rows carry sealed personal fields');
-  assert.deepEqual(got.rows.map(comparable), expected.rows.map(comparable));
+  const gotRows = got.rows.map(comparable);
+  assert.ok(got.rows.some((r) => r.kind === 'accepted' && lineOf(r.staged!.line!)[2] !== '\\N'), 'some rows carry sealed personal fields');
+  assert.deepEqual(gotRows, expected.rows.map(comparable));
   assert.equal(stream.sha256(), createHash('sha256').update(await readFile(csv)).digest('hex'));
   assert.equal(stream.progress(), (await readFile(csv)).length);
 });

@@ -1,6 +1,6 @@
 // The parse worker (issue 18): reads, decodes, parses, validates and stages one import's rows in a worker
 // thread, so that the main thread only merges (merge.ts) and PostgreSQL never waits for Node's one thread.
-// Rows go to the main thread in batches; a batch's staged lines are in buffers of their own (one LineArena per
+// Rows go to the main thread in batches; a batch's staged values are in buffers of their own (one LineArena per
 // batch), transferred rather than copied. Back-pressure: at most MAX_AHEAD messages unacknowledged, so a
 // main thread that waits for PostgreSQL holds a bounded number of rows. Started by parse.thread.ts, which keeps it
 // for the next import once this one has ended (its modules are loaded once per worker, not once per import).
@@ -37,12 +37,12 @@ const NO_CELLS: readonly string[] = Object.freeze([]);
 
 /**
  * A staged row as it crosses: its values and cells stay here (the staged version holds what the merge needs),
- * and the result keeps only the flags the commit counts. The buffers its lines live in are collected for transfer.
+ * and the result keeps only the flags the commit counts. The buffers of its staged JSON and cells are collected for transfer.
  */
 function wire(row: StagedRow, buffers: Set<ArrayBuffer>): StagedRow {
   if (row.kind !== 'accepted' || !row.staged) return row;
   const s = row.staged;
-  buffers.add(s.line.buffer as ArrayBuffer);
+  buffers.add(s.json.buffer as ArrayBuffer);
   buffers.add(s.cells.buffer as ArrayBuffer);
   const r = row.result;
   return {

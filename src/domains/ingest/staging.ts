@@ -66,10 +66,13 @@ export function stageContext(item: CatalogItem, secret: string, keyWithSubject: 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * One accepted row as the merge needs it: its record key, content hash and subject in fields, and the
- * columns of its version (content, hash, encrypted originals, flags, row number) as COPY text in a
- * shared buffer. The record id, version number and subject id are added when the chunk is merged. Its subject
- * fields (SubjectRef) are what the subjects domain links it by, and where it prepares a new subject's columns.
+ * One accepted row as the merge needs it: its record key, content hash and subject in fields, its values as JSON,
+ * and, once completed (`completeStaged`), the columns of its version (content, hash, encrypted originals, flags,
+ * row number) as COPY text in a shared buffer and its publicity input. The parse worker stages the key and hash
+ * only; the main thread completes the rows that will write a version (issue 18): a re-imported row whose content
+ * is stored already costs neither the sealing of its personal fields nor its COPY text. The record id, version
+ * number and subject id are added when the chunk is merged. Its subject fields (SubjectRef) are what the subjects
+ * domain links it by, and where it prepares a new subject's columns.
  */
 export interface StagedVersion extends SubjectRef {
   rowNumber: number;
@@ -80,16 +83,23 @@ export interface StagedVersion extends SubjectRef {
   withdrawn: boolean;
   /** Counted as 超期上报 in the receipt (taken back if the merge refuses the row). */
   late: boolean;
+  workingDays: number | null;
+  provisional: boolean;
   decision: string | null;
-  /** The version's own COPY columns (the first seven of VERSION_COLUMNS and of RECORD_VERSION_COLUMNS), UTF-8. */
-  line: Buffer;
+  /** The row's values as JSON (UTF-8, in the chunk's arena): the content hash's input, and what completion reads. */
+  json: Buffer;
+  /**
+   * The version's own COPY columns (the first seven of VERSION_COLUMNS and of RECORD_VERSION_COLUMNS), UTF-8; null
+   * until the row is completed (completeStaged), which happens only for a row that may write a version.
+   */
+  line: Buffer | null;
   /** The row's cells as uploaded (JSON, UTF-8, in the chunk's arena): for the error file if the merge refuses the row. */
   cells: Buffer;
   /**
    * What the publicity engine needs of the row (not its whole values: a chunk is held for a while, and
-   * keeping every row's values alive doubled the garbage collector's work); null if unreadable.
+   * keeping every row's values alive doubled the garbage collector's work); null if unreadable; set on completion.
    */
-  input: PublicityInput | null;
+  input?: PublicityInput | null;
   /** Prepared while the previous chunk merges: the publicity of the record this row would create (公示, docs/domain/03-publicity.md §3). */
   publicity?: RecordPublicity;
 }
@@ -107,31 +117,13 @@ export const RECORD_VERSION_COLUMNS =
   'id, item_id, record_type, record_key, authority_uscc, doc_no, subject_id, version_subject_id, department_id, current_version, status, decision_date, ' +
   'audience, public_from, public_until, publicity, publicity_review, publicity_checked_at';
 
-/** Builds the staged form of an accepted row; personal fields are stored masked, the originals encrypted. */
+/**
+ * Stages an accepted row: key, subject fields, flags, its values as JSON and their hash (the parse worker's share).
+ * The costly rest (masking and sealing, COPY text, publicity input) is completeStaged's, for the rows that write.
+ */
 export function stageRow(rowNumber: number, r: RowResult, cells: readonly string[], c: StageContext, arena: LineArena): StagedVersion {
-  // One serialisation serves the content hash and, when nothing is masked, the stored content.
+  // One serialisation serves the content hash and, completed, the stored content.
   const valuesJson = JSON.stringify(r.values);
-  const hash = sha256(valuesJson);
-  let contentJson = valuesJson;
-  let pii: string | null = null;
-  if (c.maskedFields.length) {
-    let originals: Record<string, string | number | null> | null = null;
-    for (const f of c.maskedFields) {
-      const v = r.values[f];
-      if (v === null || v === undefined || v === '') continue;
-      (originals ??= {})[f] = v;
-      // The stored content is the same JSON with this member's value masked. `"code":value` with an
-      // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
-      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
-      const masked = JSON.stringify(maskPersonalValue(v));
-      const member = `"${f}":`;
-      const value = JSON.stringify(v);
-      const at = contentJson.indexOf(member + value);
-      if (at < 0) throw new Error(`staging: member ${f} not found in the serialised row`);
-      contentJson = contentJson.slice(0, at + member.length) + masked + contentJson.slice(at + member.length + value.length);
-    }
-    if (originals) pii = c.seal(JSON.stringify(originals));
-  }
   const s = r.subject;
   const id = s.uscc ? null : (s.idNumber ?? null);
   const decision = c.decisionField ? r.values[c.decisionField] : null;
@@ -141,9 +133,11 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
     key: c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`,
     authority: k.authorityUscc,
     docNo: k.docNo,
-    hash,
+    hash: sha256(valuesJson),
     withdrawn: r.withdrawn,
     late: r.late,
+    workingDays: r.workingDays,
+    provisional: r.provisional,
     decision: typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null,
     kind: subjectKindOf(s.category),
     name: s.name,
@@ -152,19 +146,51 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
     idNumber: id,
     orgCode: s.orgCode ?? null,
     regNo: s.regNo ?? null,
-    input: recordInput(c.item.recordType, typeof decision === 'string' && ISO_DAY.test(decision) ? decision : null, r.values),
+    json: arena.add(valuesJson),
+    line: null,
     // A buffer rather than the array: kept for the chunk's life without objects for the garbage collector to trace.
     cells: arena.add(JSON.stringify(cells)),
-    line: arena.add(
-      esc(contentJson) +
-        '\t' + hash +
-        '\t' + (pii ?? '\\N') +
-        '\t' + (r.late ? 't' : 'f') +
-        '\t' + esc(r.workingDays) +
-        '\t' + (r.provisional ? 't' : 'f') +
-        '\t' + rowNumber,
-    ),
   };
+}
+
+/**
+ * Completes a staged row for writing: its publicity input and its version's COPY columns, with personal fields
+ * stored masked and the originals encrypted. Idempotent (a completed row is left as it is).
+ */
+export function completeStaged(v: StagedVersion, c: StageContext, arena: LineArena): void {
+  if (v.line !== null) return;
+  const valuesJson = v.json.toString('utf8');
+  const values = JSON.parse(valuesJson) as Record<string, string | number | null>;
+  let contentJson = valuesJson;
+  let pii: string | null = null;
+  if (c.maskedFields.length) {
+    let originals: Record<string, string | number | null> | null = null;
+    for (const f of c.maskedFields) {
+      const value = values[f];
+      if (value === null || value === undefined || value === '') continue;
+      (originals ??= {})[f] = value;
+      // The stored content is the same JSON with this member's value masked. `"code":value` with an
+      // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
+      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
+      const masked = JSON.stringify(maskPersonalValue(value));
+      const member = `"${f}":`;
+      const text = JSON.stringify(value);
+      const at = contentJson.indexOf(member + text);
+      if (at < 0) throw new Error(`staging: member ${f} not found in the serialised row`);
+      contentJson = contentJson.slice(0, at + member.length) + masked + contentJson.slice(at + member.length + text.length);
+    }
+    if (originals) pii = c.seal(JSON.stringify(originals));
+  }
+  v.input = recordInput(c.item.recordType, v.decision, values);
+  v.line = arena.add(
+    esc(contentJson) +
+      '\t' + v.hash +
+      '\t' + (pii ?? '\\N') +
+      '\t' + (v.late ? 't' : 'f') +
+      '\t' + esc(v.workingDays) +
+      '\t' + (v.provisional ? 't' : 'f') +
+      '\t' + v.rowNumber,
+  );
 }
 
 /** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
@@ -185,14 +211,14 @@ export async function* chunksOf(
     // merge's query results until the reader next waits for the file; give the event loop a turn regularly.
     if (chunk.length % 64 === 0) await setImmediate();
     if (chunk.length >= size) {
-      await prepareChunk(pool, chunk, prepareSubjects, stage);
+      await prepareChunk(pool, chunk, prepareSubjects, stage, arena);
       yield chunk;
       yielded = true;
       chunk = [];
       arena = new LineArena();
     }
   }
-  if (chunk.length > 0) await prepareChunk(pool, chunk, prepareSubjects, stage);
+  if (chunk.length > 0) await prepareChunk(pool, chunk, prepareSubjects, stage, arena);
   if (chunk.length > 0 || !yielded) yield chunk;
 }
 
@@ -217,32 +243,53 @@ async function eachWithTurns<T>(items: Iterable<T>, fn: (item: T) => void): Prom
 
 /**
  * Work for a chunk that can be done before its merge, while the previous chunk merges: the columns of the
- * subjects it will create (subjects domain) and the publicity of the records it will create. Guesses only, from what is
- * committed now; the merge decides, and computes whatever it needs that was not prepared.
+ * subjects it will create (subjects domain), the completion of the rows that will write, and the publicity of the
+ * records it will create. Guesses only, from what is committed now; the merge decides, and computes whatever it
+ * needs that was not prepared.
  */
-async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], prepareSubjects: (rows: readonly SubjectRef[]) => Promise<void>, stage: StageContext): Promise<void> {
+async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], prepareSubjects: (rows: readonly SubjectRef[]) => Promise<void>, stage: StageContext, arena: LineArena): Promise<void> {
   await prepareSubjects(chunk);
-  await prepareNewRecords(pool, chunk, stage);
+  await prepareWrites(pool, chunk, stage, arena);
 }
 
 /**
- * The publicity of each record the chunk would create (keys not in records now), decided from the key's
- * latest row in the chunk, with no repair date (a new record has none).
+ * One index probe per distinct (key, content hash) of the chunk: the pairs whose content is not the stored record's
+ * current version, and whether the key has a record. Those rows are completed (they will write, unless a row before
+ * them in the file carries the same content); the new records get their publicity from their key's latest row, with
+ * no repair date (a new record has none). On a re-import of an unchanged file no pair comes back and nothing is
+ * completed: the row costs this probe and the merge's (issue 18).
  */
-async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext): Promise<void> {
-  const latest = latestBy(chunk, (r) => r.key);
-  const unknown = await pool.query<{ key: string }>(
-    'SELECT c AS key FROM unnest($2::text[]) c WHERE (SELECT r.id FROM records r WHERE r.item_id = $1 AND r.record_key = c) IS NULL',
-    [stage.item.id, [...latest.keys()]],
+async function prepareWrites(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext, arena: LineArena): Promise<void> {
+  const pairs = new Map<string, [string, string]>();
+  for (const r of chunk) pairs.set(`${r.key}\u001e${r.hash}`, [r.key, r.hash]);
+  // A scalar subquery per pair: an index probe each, never a join that reads the whole table. A record without
+  // content (none is written so, but the column allows it) reads as '' and so differs from every hash.
+  const differing = await pool.query<{ key: string; hash: string; fresh: boolean }>(
+    `SELECT k AS key, h AS hash, s IS NULL AS fresh
+     FROM (SELECT k, h, (SELECT coalesce(r.current_hash, '') FROM records r WHERE r.item_id = $1 AND r.record_key = k) AS s
+           FROM unnest($2::text[], $3::text[]) AS t(k, h)) x
+     WHERE s IS DISTINCT FROM h`,
+    [stage.item.id, [...pairs.values()].map((p) => p[0]), [...pairs.values()].map((p) => p[1])],
   );
-  await eachWithTurns(unknown.rows, ({ key }) => {
-    const r = latest.get(key)!;
+  if (!differing.rows.length) return;
+  const writes = new Set<string>();
+  const fresh = new Set<string>();
+  for (const d of differing.rows) {
+    writes.add(`${d.key}\u001e${d.hash}`);
+    if (d.fresh) fresh.add(d.key);
+  }
+  await eachWithTurns(chunk, (r) => {
+    if (writes.has(`${r.key}\u001e${r.hash}`)) completeStaged(r, stage, arena);
+  });
+  const latest = latestBy(chunk, (r) => (fresh.has(r.key) ? r.key : null));
+  await eachWithTurns(latest.values(), (r) => {
     r.publicity = publicityOf(r, null, stage);
   });
 }
 
 /** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
 export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null, listRemovedAt: string | null = null): RecordPublicity {
+  if (r.input === undefined) throw new Error(`staging: row ${r.rowNumber} decided before it was completed`);
   // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
   const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
   // A list record the credit office moved out stays out of public view whatever version arrives.

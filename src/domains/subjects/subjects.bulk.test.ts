@@ -159,3 +159,23 @@ test('by USCC the insert comes first: new subjects cost one statement and one in
   const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM subjects WHERE uscc = ANY(${subjects.map((s) => s.uscc)}::text[])`.execute(t.db);
   assert.equal(count.rows[0].n, 30);
 });
+
+test('a subject a legacy-code link names cannot be deleted or renumbered, and links never dangle (a guard instead of the per-row foreign key, issue 18)', async () => {
+  // Migration 20261210T0930r: the link's foreign key (checked per row, about 11 µs each on an import) gave way to
+  // the guard on subjects; the guarantee is the same: no link names a subject that is not there.
+  const linked: SubjectRef = { kind: 'legal', name: '老字号粮油店', uscc: null, idHash: null, idNumber: null, orgCode: '87654321Y', regNo: '630102000012345' };
+  const { result } = await inTransaction((q) => linkSubjects(q, [linked], seal));
+  const id = result[0]!;
+  const links = await t.db.selectFrom('subject_identifiers').select(['kind', 'value']).where('subject_id', '=', id).orderBy('kind').execute();
+  assert.deepEqual(links, [{ kind: 'org', value: '87654321Y' }, { kind: 'regno', value: '630102000012345' }]);
+  const code = async (q: Promise<unknown>) => q.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+  assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', id).execute()), '23503', 'deleting the linked subject is refused');
+  assert.equal(await code(sql`UPDATE subjects SET id = id + 1000000 WHERE id = ${id}`.execute(t.db)), '23503', 'renumbering it is refused');
+  // Other updates of the subject go through; a subject without links or records is not held back.
+  assert.equal(await code(t.db.updateTable('subjects').set({ name: '老字号粮油商店' }).where('id', '=', id).execute()), 'ok');
+  const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name: '无关联代码的测试企业' }).returning('id').executeTakeFirstOrThrow();
+  assert.equal(await code(t.db.deleteFrom('subjects').where('id', '=', lone.id).execute()), 'ok');
+  // Over everything this file's tests linked: every link names a subject.
+  const dangling = await sql<{ n: number }>`SELECT count(*)::int AS n FROM subject_identifiers i WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = i.subject_id)`.execute(t.db);
+  assert.equal(dangling.rows[0].n, 0);
+});
