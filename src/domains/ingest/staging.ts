@@ -12,6 +12,7 @@ import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { maskPersonalValue } from './rejects.ts';
 import { esc, LineArena } from './copytext.ts';
+import { paramsWithTurns } from './turns.ts';
 
 /**
  * One row as the staging step sees it: accepted with its validation result, or rejected with its errors. An
@@ -177,7 +178,8 @@ export async function* chunksOf(
   let chunk: StagedVersion[] = [];
   let arena = new LineArena();
   let yielded = false;
-  const prepareSubjects = subjectPreparer((text, values) => pool.query(text, values), stage.seal);
+  // Large array parameters are written in slices (turns.ts), as the merge's are.
+  const prepareSubjects = subjectPreparer(async (text, values) => pool.query(text, await paramsWithTurns(values)), stage.seal);
   for await (const row of rows) {
     // commit.ts hands over the StagedRow objects themselves, so a row the parse worker staged keeps its version.
     chunk.push(row.staged ?? stageRow(row.rowNumber, row.result, row.cells, stage, arena));
@@ -233,7 +235,7 @@ async function prepareNewRecords(pool: pg.Pool, chunk: readonly StagedVersion[],
   const latest = latestBy(chunk, (r) => r.key);
   const unknown = await pool.query<{ key: string }>(
     'SELECT c AS key FROM unnest($2::text[]) c WHERE (SELECT r.id FROM records r WHERE r.item_id = $1 AND r.record_key = c) IS NULL',
-    [stage.item.id, [...latest.keys()]],
+    await paramsWithTurns([stage.item.id, [...latest.keys()]]),
   );
   await eachWithTurns(unknown.rows, ({ key }) => {
     const r = latest.get(key)!;
