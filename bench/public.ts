@@ -684,7 +684,7 @@ export async function run(args: string[]): Promise<void> {
       runs.push({ label, kind: 'search', s, bad: r.bad, hits: r.hits, target: TARGET_2CHAR });
       log(
         `  ${label}: ${fmt(s.n)} searches while the import ran (${r.receipt.status}, ${fmt(r.receipt.new)} new records in ${secs(r.importMs)} s, ` +
-          `${fmt(r.receipt.total / (r.importMs / 1000))} rows/s, main thread CPU ${secs(r.cpuMs)} s): ` +
+          `${fmt(r.receipt.total / (r.importMs / 1000))} rows/s, CPU of this process (all its threads) ${secs(r.cpuMs)} s): ` +
           `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${r.bad ? `, ${r.bad} not 200` : ''}; load average ${r.load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
       );
       const ms1 = (h: ReturnType<typeof monitorEventLoopDelay>, p: number) => (h.percentile(p) / 1e6).toFixed(1);
