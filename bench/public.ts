@@ -1,7 +1,11 @@
 // The public side under a realistic load, over real HTTP, printed against the targets, never asserted (issue #5).
 // Run: `npm run bench -- public [--subjects N] [--records N] [--queries N] [--duration S]`
 // (defaults 1,000,000 subjects, 2,000,000 records, 1,000 queries per kind, 10 s of load per endpoint);
-// also [--file-rows N] (rows per imported file, 200,000), [--connections N] (64), [--reports N] (100).
+// also [--file-rows N] (rows per imported file, 200,000), [--connections N] (64), [--reports N] (100),
+// [--import-rows N] (rows of the import the 2-character searches run during; --file-rows), [--cpu-profile PATH]
+// (a CPU profile of the main thread during that import, and where it held the event loop for 10 ms or more),
+// [--import-nice N] (the nice value of that import's parse worker and PostgreSQL backend; INGEST_IMPORT_NICE's default),
+// [--db-probe] (a second such import with the search service run in a child process, without HTTP: PostgreSQL's share).
 //
 //  1. load through the import path (importFile, as `citycredit import`): 60% of the records as 行政许可
 //     (UTF-8 CSV with BOM, generated here) and 40% as 行政处罚 (GB18030 CSV, generatePenaltyRows with its
@@ -26,9 +30,11 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -248,6 +254,106 @@ process.stdout.write(JSON.stringify({
 }) + '\\n');
 `;
 
+// ---------------------------------------------------------------- the search probe (--db-probe)
+
+// Plain ESM for `node --import tsx -e`: reads a fragment per stdin line, runs the search service on it and prints its
+// latency in ms (an empty line is answered 'ready'), so the parent paces it; exits when stdin closes.
+const PROBE_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+const o = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+const { createDb } = await import(o.db);
+const { searchSubjects } = await import(o.subjects);
+const { db } = createDb(o.url, 1);
+for await (const q of createInterface({ input: process.stdin })) {
+  if (!q) { process.stdout.write('ready\\n'); continue; }
+  const t = performance.now();
+  await searchSubjects(db, q);
+  process.stdout.write((performance.now() - t).toFixed(3) + '\\n');
+}
+await db.destroy();
+`;
+
+// ---------------------------------------------------------------- where the event loop is held (--cpu-profile)
+
+/** Stretches of the main thread's CPU profile at least this long without an idle sample are reported. */
+const BLOCK_MS = 10;
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Starts sampling this thread (0.5 ms interval). */
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+/** Stops sampling and returns the profile. */
+async function stopProfile(session: Session): Promise<CpuProfile> {
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  return profile as unknown as CpuProfile;
+}
+
+/**
+ * The stretches of busy samples (no idle sample between) of at least `minMs`, and for their samples the function
+ * of ours (src/ or bench/) deepest on the stack, or the runtime's label (GC, program): where the loop is held.
+ */
+function blockingReport(p: CpuProfile, minMs: number): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ownerOf = new Map<number, string>();
+  const owner = (id: number): string => {
+    const known = ownerOf.get(id);
+    if (known) return known;
+    const leaf = byId.get(id)!.callFrame;
+    let label = leaf.functionName.startsWith('(') ? leaf.functionName : '';
+    for (let at: number | undefined = id; at !== undefined && !label; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      const m = /\/(src|bench)\/(.*)$/.exec(f.url);
+      if (m) label = `${f.functionName || '(anonymous)'} ${m[1]}/${m[2]}:${f.lineNumber + 1}`;
+    }
+    label ||= `${leaf.functionName || '(anonymous)'} ${leaf.url.replace(/^.*node_modules\//, '')}`;
+    ownerOf.set(id, label);
+    return label;
+  };
+  const stretches: Array<{ ms: number; by: Map<string, number> }> = [];
+  let cur: { ms: number; by: Map<string, number> } | null = null;
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i];
+    const ms = (p.timeDeltas[i + 1] ?? 0) / 1000;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') {
+      if (cur && cur.ms >= minMs) stretches.push(cur);
+      cur = null;
+      continue;
+    }
+    cur ??= { ms: 0, by: new Map() };
+    cur.ms += ms;
+    const o = owner(id);
+    cur.by.set(o, (cur.by.get(o) ?? 0) + ms);
+  }
+  if (cur && cur.ms >= minMs) stretches.push(cur);
+  const total = new Map<string, number>();
+  for (const s of stretches) for (const [o, ms] of s.by) total.set(o, (total.get(o) ?? 0) + ms);
+  const lengths = stretches.map((s) => s.ms).sort((a, b) => b - a);
+  const sum = lengths.reduce((a, b) => a + b, 0);
+  return [
+    `${stretches.length} stretches, ${sum.toFixed(0)} ms in all; longest ${lengths.slice(0, 8).map((x) => x.toFixed(0)).join(', ')} ms`,
+    ...[...total]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([o, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${o}`),
+  ];
+}
+
 // ---------------------------------------------------------------- the run
 
 interface Loaded {
@@ -291,6 +397,13 @@ export async function run(args: string[]): Promise<void> {
   const fileRows = arg(args, 'file-rows', 200_000);
   const connections = arg(args, 'connections', 64);
   const nReports = arg(args, 'reports', 100);
+  const importRows = arg(args, 'import-rows', fileRows);
+  const dbProbe = args.includes('--db-probe');
+  const importNiceAt = args.indexOf('--import-nice');
+  const importNice = importNiceAt >= 0 ? Number(args[importNiceAt + 1]) : loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false' }).ingestImportNice;
+  if (!Number.isInteger(importNice) || importNice < 0 || importNice > 19) throw new Error('--import-nice 需要 0–19 的整数 / needs an integer 0–19');
+  const cpuProfileAt = args.indexOf('--cpu-profile');
+  const cpuProfilePath = cpuProfileAt >= 0 ? (args[cpuProfileAt + 1] ?? null) : null;
   const nPermits = Math.round(nRecords * PERMIT_SHARE);
   const nPenalties = nRecords - nPermits;
   T0 = performance.now();
@@ -509,15 +622,15 @@ export async function run(args: string[]): Promise<void> {
     for (const len of [2, 3, 4]) {
       await measure(`search, ${len}-character fragments`, 'search', fragments(names, len, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`), items, len === 2 ? TARGET_2CHAR : undefined);
     }
-    // 2-character search while an import of --file-rows new rows runs in this process, as the app's import job
+    // 2-character search while an import of --import-rows new rows runs in this process, as the app's import job
     // would (issue 18): the import's COPY and merge, then the search indexer completing its new subjects, compete
     // with the searches for the same 2 cores. Every search that starts before the import returns is counted.
-    {
-      const path = join(tmp, 'during-search-gb18030.csv');
+    const during = async (seed: number, search: (path: string) => Promise<Reply | null>, profile: boolean) => {
+      const path = join(tmp, `during-search-${seed}-gb18030.csv`);
       const out = createWriteStream(path);
       await write(out, encodeGb18030(PENALTY_HEADERS.map(csvEscape).join(',') + '\r\n'));
       let text = '';
-      for (const r of generatePenaltyRows(fileRows, SEED + 3, { invalidRate: 0.03, duplicateRate: 0.02 })) {
+      for (const r of generatePenaltyRows(importRows, seed, { invalidRate: 0.03, duplicateRate: 0.02 })) {
         text += r.cells.map(csvEscape).join(',') + '\r\n';
         if (text.length > 1 << 19) {
           await write(out, encodeGb18030(text));
@@ -529,17 +642,20 @@ export async function run(args: string[]): Promise<void> {
       const paths = fragments(names, 2, q, rng).map((f) => `/api/public/search?q=${encodeURIComponent(f)}`);
       const load0 = loadavg()[0];
       // What the searches wait on (issue 18): the import runs in this process, as the server's import job does, so
-      // its synchronous work (decode, parse, validate, serialise each chunk) holds the event loop that also serves
-      // the searches. The loop's delay is printed beside the latencies, quiet and during the import.
+      // its synchronous work on the main thread (merging each chunk) holds the event loop that also serves the
+      // searches. The loop's delay is printed beside the latencies, quiet and during the import.
       const loopQuiet = monitorEventLoopDelay({ resolution: 5 });
       loopQuiet.enable();
       for (const p of paths.slice(0, 200)) await get(p);
       loopQuiet.disable();
+      const session = profile ? await startProfile() : null;
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       let importing = true;
-      const imp = importFile({ db: d.db, pool: d.pool, secret: SECRET, item: d.penalty, departmentId: d.departmentId, channel: 'cli', path }).finally(() => {
+      // At the app's priority setting (config.ingestImportNice; the bench's server is embedded, as the app's default).
+      const imp = importFile({ db: d.db, pool: d.pool, secret: SECRET, item: d.penalty, departmentId: d.departmentId, channel: 'cli', path, importNice, reniceBackend: true }).finally(() => {
         importing = false;
       });
       const ms: number[] = [];
@@ -547,25 +663,76 @@ export async function run(args: string[]): Promise<void> {
       let hits = 0;
       for (let i = 0; importing; i++) {
         const t = performance.now();
-        const r = await get(paths[i % paths.length]);
+        const r = await search(paths[i % paths.length]);
+        if (r === null) break;
         ms.push(performance.now() - t);
         if (r.status !== 200) bad++;
         else hits += items(r);
       }
-      loop.disable();
       const receipt = await imp;
+      const importMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      loop.disable();
+      const cpuProfile = session ? await stopProfile(session) : null;
       await rm(path, { force: true });
-      const s = percentiles(ms);
-      const label = `search, 2-character fragments, during a ${fmt(fileRows)}-row import`;
-      runs.push({ label, kind: 'search', s, bad, hits, target: TARGET_2CHAR });
+      return { ms, bad, hits, receipt, importMs, cpuMs: (cpu.user + cpu.system) / 1000, loop, loopQuiet, load0, cpuProfile };
+    };
+    {
+      const r = await during(SEED + 3, get, cpuProfilePath !== null);
+      const s = percentiles(r.ms);
+      const label = `search, 2-character fragments, during a ${fmt(importRows)}-row import (nice ${importNice})`;
+      runs.push({ label, kind: 'search', s, bad: r.bad, hits: r.hits, target: TARGET_2CHAR });
       log(
-        `  ${label}: ${fmt(s.n)} searches while the import ran (${receipt.status}, ${fmt(receipt.new)} new records in ${secs(performance.now() - t0)} s): ` +
-          `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${bad ? `, ${bad} not 200` : ''}; load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
+        `  ${label}: ${fmt(s.n)} searches while the import ran (${r.receipt.status}, ${fmt(r.receipt.new)} new records in ${secs(r.importMs)} s, ` +
+          `${fmt(r.receipt.total / (r.importMs / 1000))} rows/s, CPU of this process (all its threads) ${secs(r.cpuMs)} s): ` +
+          `p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${r.bad ? `, ${r.bad} not 200` : ''}; load average ${r.load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`,
       );
       const ms1 = (h: ReturnType<typeof monitorEventLoopDelay>, p: number) => (h.percentile(p) / 1e6).toFixed(1);
       log(
-        `  event-loop delay of this process (app and import): quiet (200 searches) p99 ${ms1(loopQuiet, 99)} ms, max ${(loopQuiet.max / 1e6).toFixed(1)} ms; ` +
-          `during the import p50 ${ms1(loop, 50)} ms, p99 ${ms1(loop, 99)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`,
+        `  event-loop delay of this process (app and import): quiet (200 searches) p99 ${ms1(r.loopQuiet, 99)} ms, max ${(r.loopQuiet.max / 1e6).toFixed(1)} ms; ` +
+          `during the import p50 ${ms1(r.loop, 50)} ms, p99 ${ms1(r.loop, 99)} ms, max ${(r.loop.max / 1e6).toFixed(1)} ms`,
+      );
+      if (r.cpuProfile && cpuProfilePath) {
+        await writeFile(cpuProfilePath, JSON.stringify(r.cpuProfile));
+        log(`  main-thread CPU profile of the import written to ${cpuProfilePath}; where the event loop was held for ≥ ${BLOCK_MS} ms at a stretch:`);
+        for (const line of blockingReport(r.cpuProfile, BLOCK_MS)) console.log(`    ${line}`);
+      }
+    }
+    // The same search service without HTTP and outside this process (its own event loop, the same PostgreSQL and
+    // cores), during a second import of as many new rows: PostgreSQL's share of a search under the import's load.
+    // The difference from the figure above is what the searches lose to this process's event loop.
+    if (dbProbe) {
+      const optsPath = join(tmp, 'probe.json');
+      await writeFile(optsPath, JSON.stringify({ url: d.url, db: pathToFileURL(join(ROOT_DIR, 'src/db/index.ts')).href, subjects: pathToFileURL(join(ROOT_DIR, 'src/domains/subjects/index.ts')).href }));
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PROBE_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['pipe', 'pipe', 'inherit'] });
+      child = c;
+      const lines = createInterface({ input: c.stdout });
+      const replies = lines[Symbol.asyncIterator]();
+      // The child answers each query (a fragment on its stdin) with its latency in ms, or 'ready' once started.
+      const ask = async (line: string): Promise<string | null> => {
+        c.stdin.write(line + '\n');
+        const a = await replies.next();
+        return a.done ? null : String(a.value);
+      };
+      if ((await ask('')) !== 'ready') throw new Error('the search probe did not start');
+      const probeMs: number[] = [];
+      const r = await during(
+        SEED + 4,
+        async (p) => {
+          const a = await ask(decodeURIComponent(p.slice(p.indexOf('=') + 1)));
+          if (a === null) return null;
+          probeMs.push(Number(a));
+          return { status: 200, body: Buffer.from('{"items":[]}') };
+        },
+        false,
+      );
+      c.stdin.end();
+      await once(c, 'exit');
+      child = null;
+      const s = percentiles(probeMs);
+      log(
+        `  search service (searchSubjects, no HTTP) in a separate process during a second ${fmt(importRows)}-row import (${fmt(r.receipt.total / (r.importMs / 1000))} rows/s): ` +
+          `${fmt(s.n)} searches, p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms (PostgreSQL's share, with the cores shared)`,
       );
     }
     const lookups = Array.from({ length: q }, (_, i) => sample[i % sample.length]);

@@ -120,6 +120,12 @@ export interface Config {
    * (INGEST_DECISION_DATE_WARN_BEFORE, default 2000-01-01); before 1949-10-01 they are always refused.
    */
   ingestDecisionDateWarnBefore: string;
+  /**
+   * Nice value (0–19) an import's CPU-heavy work runs at (INGEST_IMPORT_NICE, default 10), so that searches and
+   * pages keep the cores while a big file is imported: the parse worker thread always, and the import's PostgreSQL
+   * backend when the server is the embedded one (the platform owns it; DATABASE_URL may be another machine's). 0 = off.
+   */
+  ingestImportNice: number;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
   /**
@@ -282,6 +288,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestKeyWithSubject: bool('INGEST_KEY_WITH_SUBJECT', true),
     ingestPiiScreen: piiScreen.policy,
     ingestDecisionDateWarnBefore: decisionWarnBefore,
+    ingestImportNice: int('INGEST_IMPORT_NICE', 10, 0, 19),
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     repairScanCommand: env.REPAIR_SCAN_COMMAND?.trim() || null,
     publicPersonName,

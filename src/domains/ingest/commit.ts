@@ -14,6 +14,7 @@ import { BATCH_NS, MERGE_NS, type ReceiptCounts } from './batches.ts';
 import { copyText, esc } from './copytext.ts';
 import { mergeChunk, type MergeContext } from './merge.ts';
 import { chunksOf, readAhead, stageContext, type StagedRow } from './staging.ts';
+import { lowerBackendPriority } from './priority.ts';
 
 /**
  * Rows merged per chunk (see commitBatch). The merge looks rows up by index probe, so a chunk's size barely
@@ -60,6 +61,8 @@ export interface CommitOptions {
   correctionHint?: boolean;
   /** An approved batch (review.ts): its held rows and the upload's rejects are replaced by this commit's. */
   replacesHeld?: boolean;
+  /** Nice value for the batch's PostgreSQL backend while it merges (priority.ts); 0 leaves it as it is. */
+  backendNice?: number;
 }
 
 /**
@@ -85,7 +88,9 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const stage = stageContext(o.item, o.secret, o.keyWithSubject, o.publicitySettings);
   const rejects: string[] = [];
   const personal = new Set(o.rejectPersonalColumns ?? []);
+  let restorePriority: (() => boolean) | null = null;
   try {
+    restorePriority = await lowerBackendPriority(client, o.backendNice ?? 0);
     await client.query('SELECT pg_advisory_lock($1, $2::int)', [BATCH_NS, o.batchId]);
     await client.query('BEGIN');
     // An approved batch's held rows and the upload's rejects are replaced by this commit's (in its transaction).
@@ -164,7 +169,8 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     throw e;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1, $2::int)', [BATCH_NS, o.batchId]).catch(() => undefined);
-    client.release();
+    // A backend left at the import's priority would slow whatever the pool lends it to next: set back, or discarded.
+    client.release(restorePriority && !restorePriority() ? true : undefined);
   }
 }
 

@@ -3,6 +3,7 @@
 // (records, record versions, rejected rows) goes through here, so the escaping rule exists once.
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { Slicer } from './turns.ts';
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 
@@ -47,15 +48,21 @@ export class LineArena {
   }
 }
 
-/** Writes text pieces to a COPY stream with back-pressure. */
+/**
+ * Writes text pieces to a COPY stream with back-pressure. Between pieces the event loop gets a turn once a slice of
+ * work has used its time (turns.ts): a socket that takes every write at once drains without one, and building the
+ * pieces is the caller's synchronous work.
+ */
 export async function copyText(client: pg.PoolClient, statement: string, pieces: Iterable<string | Buffer>): Promise<void> {
   const stream = client.query(copyFrom(statement));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
+  const slicer = new Slicer();
   for (const piece of pieces) {
     if (!stream.write(piece)) await new Promise((r) => stream.once('drain', r));
+    await slicer.turn();
   }
   stream.end();
   await done;

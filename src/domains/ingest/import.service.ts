@@ -83,10 +83,16 @@ interface CommonOptions {
   correctionHint?: boolean;
   /** An approved batch's replay (replayReviewedBatch): commit it, and drop its held rows in the commit. */
   approved?: boolean;
+  /** Nice value of the parse worker thread (config.ingestImportNice; default 0, unchanged): see priority.ts. */
+  importNice?: number;
+  /** Run the batch's PostgreSQL backend at importNice too: only for the embedded server (on this machine, ours). */
+  reniceBackend?: boolean;
 }
 
 /** What every import takes from the running app: the database, the secret and the configured validation settings. */
-export function appImportOptions(ctx: AppContext): Pick<CommonOptions, 'db' | 'pool' | 'secret' | 'keyWithSubject' | 'piiScreen' | 'decisionDateWarnBefore'> {
+export function appImportOptions(
+  ctx: AppContext,
+): Pick<CommonOptions, 'db' | 'pool' | 'secret' | 'keyWithSubject' | 'piiScreen' | 'decisionDateWarnBefore' | 'importNice' | 'reniceBackend'> {
   return {
     db: ctx.db,
     pool: ctx.pool,
@@ -94,6 +100,9 @@ export function appImportOptions(ctx: AppContext): Pick<CommonOptions, 'db' | 'p
     keyWithSubject: ctx.config.ingestKeyWithSubject,
     piiScreen: ctx.config.ingestPiiScreen,
     decisionDateWarnBefore: ctx.config.ingestDecisionDateWarnBefore,
+    importNice: ctx.config.ingestImportNice,
+    // Without DATABASE_URL the server is the embedded one, a child of this process on this machine.
+    reniceBackend: ctx.config.databaseUrl === null,
   };
 }
 
@@ -108,8 +117,12 @@ export interface ImportRowsOptions extends CommonOptions {
 }
 
 const ZERO: ReceiptCounts & { warnings: RowWarningSummary[] } = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0, warnings: [] };
-/** Rows per batch the read side hands over (one message from the parse worker). */
-const PARSE_BATCH_ROWS = 2000;
+/**
+ * Rows per batch the read side hands over (one message from the parse worker). Its structured-clone decoding runs on
+ * the main thread in one go, so a batch is kept small enough to be one short slice of the thread serving HTTP
+ * (issue 18); parse.worker.ts MAX_AHEAD keeps as many rows in flight as before.
+ */
+const PARSE_BATCH_ROWS = 500;
 
 async function head(path: string, n = 4096): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -234,6 +247,7 @@ async function runPipeline(o: CommonOptions, p: PipelineInput): Promise<Receipt 
       correction: o.correction,
       correctionHint: o.correctionHint,
       replacesHeld: o.approved ?? false,
+      backendNice: o.reniceBackend ? (o.importNice ?? 0) : 0,
     });
     o.onProgress?.({ rows: counts.total, ...progress() });
     return { ...p.base, ...counts, warnings, status: 'committed', encoding, errors: [], sha256: stream.sha256() };
@@ -279,7 +293,7 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
   const { sha256, ...receipt } = await runPipeline(o, {
     batchId,
     base,
-    read: (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'file', path: o.path, format: sniff.format } }, onRawRow),
+    read: (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'file', path: o.path, format: sniff.format } }, onRawRow, o.importNice ?? 0),
     totalBytes: size,
   });
   if (receipt.status === 'rejected' || sha256 === null) return receipt;
@@ -322,7 +336,7 @@ export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
     base: { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName: null, format: 'json', sameAsBatch: null },
     read:
       rows.length >= WORKER_MIN_JSON_ROWS
-        ? (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'rows', rows } }, onRawRow)
+        ? (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'rows', rows } }, onRawRow, o.importNice ?? 0)
         : parseHere(jsonRowEvents(rows, (n) => (i = n)), () => i),
     totalBytes: rows.length,
   });

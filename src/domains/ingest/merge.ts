@@ -13,6 +13,7 @@ import type { CommitOptions } from './commit.ts';
 import { copyText, esc, LineArena } from './copytext.ts';
 import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
+import { mapWithTurns, paramsWithTurns } from './turns.ts';
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
 export interface MergeContext {
@@ -41,9 +42,10 @@ async function timed<T>(o: CommitOptions, label: string, run: () => Promise<T>):
   return r;
 }
 
-/** Runs one merge statement (see timed). */
+/** Runs one merge statement (see timed); its large array parameters are written in slices (turns.ts). */
 async function step<R extends pg.QueryResultRow = pg.QueryResultRow>(m: MergeContext, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
-  return timed(m.o, text, () => m.client.query<R>(text, values));
+  const params = await paramsWithTurns(values);
+  return timed(m.o, text, () => m.client.query<R>(text, params));
 }
 
 const unique = <T>(values: Iterable<T | null>): T[] => [...new Set(values)].filter((v): v is T => v !== null);
@@ -191,8 +193,9 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
       [changed.map((k) => k.recordId)],
     );
     // Then the record takes its new current version, by primary key, with its publicity decided again from it.
-    const p = changed.map((k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
-    const cols = changed.map((k) => stagedColumns(k.latest!.line!));
+    // Decided and read back in slices: the thread serving searches is never held for a whole chunk (turns.ts).
+    const p = await mapWithTurns(changed, (k) => publicityOf(k.latest!, k.repairedAt, m.stage, k.decisionDate, k.listRemovedAt));
+    const cols = await mapWithTurns(changed, (k) => stagedColumns(k.latest!.line!));
     await step(
       m,
       `UPDATE records r SET current_version = v.version, current_hash = v.hash, subject_id = coalesce(v.subject_id, r.subject_id), version_subject_id = v.subject_id,
@@ -278,9 +281,12 @@ async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: 
   return chunk.filter((r) => ownerOf(r) === o.departmentId);
 }
 
-/** COPY lines of staged lines and their tails (the columns the merge appends), in 256 KiB buffers. */
+/**
+ * COPY lines of staged lines and their tails (the columns the merge appends), in 64 KiB buffers: copyText gives the
+ * event loop a turn between pieces, so a piece (with any publicity decided for it) is one slice of work.
+ */
 function* linePieces<T>(items: readonly T[], parts: (item: T) => [Buffer, string]): Generator<Buffer> {
-  const SIZE = 256 * 1024;
+  const SIZE = 64 * 1024;
   let out = Buffer.allocUnsafe(SIZE);
   let off = 0;
   for (const item of items) {

@@ -61,8 +61,8 @@ export interface ParseStream {
   sha256: () => string | null;
 }
 
-/** Starts the parse worker on a job; `onRawRow` receives each row as read (review only). */
-export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void): ParseStream {
+/** Starts the parse worker on a job; `onRawRow` receives each row as read (review only); the worker runs at `nice` (priority.ts). */
+export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void, nice = 0): ParseStream {
   const worker = acquire();
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
@@ -89,7 +89,7 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void)
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
-  worker.postMessage({ t: 'job', job });
+  worker.postMessage({ t: 'job', job, nice });
   async function next(): Promise<WorkerMessage> {
     for (;;) {
       const m = queue.shift();

@@ -6,20 +6,23 @@
 // for the next import once this one has ended (its modules are loaded once per worker, not once per import).
 import { parentPort } from 'node:worker_threads';
 import { isIngestError } from './errors.ts';
+import { setThreadNice } from './priority.ts';
 import { fileEvents, jsonRowEvents, parseJob, type ParseJob, type WorkerMessage } from './parse.job.ts';
 import type { SheetEvent, SheetRow } from './rows.ts';
 import type { StagedRow } from './staging.ts';
 
-/** Messages (batches) sent and not yet consumed by the main thread before the worker waits. */
-const MAX_AHEAD = 4;
+/** Messages (batches) sent and not yet consumed by the main thread before the worker waits (16 × 500 rows by default). */
+const MAX_AHEAD = 16;
 
 const port = parentPort!;
 let inflight = 0;
 let wake: (() => void) | null = null;
 // Jobs come one at a time (parse.thread.ts lends an idle worker to one import); acknowledgements release the sender.
-port.on('message', (m: { t: 'job'; job: ParseJob } | { t: 'ack' }) => {
+port.on('message', (m: { t: 'job'; job: ParseJob; nice: number } | { t: 'ack' }) => {
   if (m.t === 'job') {
     inflight = 0;
+    // The import's read side yields the cores to interactive work (searches, pages) on this thread only.
+    setThreadNice(m.nice);
     void run(m.job).catch(report);
     return;
   }

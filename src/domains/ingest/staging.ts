@@ -12,6 +12,7 @@ import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { maskPersonalValue } from './rejects.ts';
 import { esc, LineArena } from './copytext.ts';
+import { paramsWithTurns } from './turns.ts';
 
 /**
  * One row as the staging step sees it: accepted with its validation result, or rejected with its errors. An
@@ -203,7 +204,8 @@ export async function* chunksOf(
   let chunk: StagedVersion[] = [];
   let arena = new LineArena();
   let yielded = false;
-  const prepareSubjects = subjectPreparer((text, values) => pool.query(text, values), stage.seal);
+  // Large array parameters are written in slices (turns.ts), as the merge's are.
+  const prepareSubjects = subjectPreparer(async (text, values) => pool.query(text, await paramsWithTurns(values)), stage.seal);
   for await (const row of rows) {
     // commit.ts hands over the StagedRow objects themselves, so a row the parse worker staged keeps its version.
     chunk.push(row.staged ?? stageRow(row.rowNumber, row.result, row.cells, stage, arena));
@@ -269,7 +271,7 @@ async function prepareWrites(pool: pg.Pool, chunk: readonly StagedVersion[], sta
      FROM (SELECT k, h, (SELECT coalesce(r.current_hash, '') FROM records r WHERE r.item_id = $1 AND r.record_key = k) AS s
            FROM unnest($2::text[], $3::text[]) AS t(k, h)) x
      WHERE s IS DISTINCT FROM h`,
-    [stage.item.id, [...pairs.values()].map((p) => p[0]), [...pairs.values()].map((p) => p[1])],
+    await paramsWithTurns([stage.item.id, [...pairs.values()].map((p) => p[0]), [...pairs.values()].map((p) => p[1])]),
   );
   if (!differing.rows.length) return;
   const writes = new Set<string>();
