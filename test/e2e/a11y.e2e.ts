@@ -1,7 +1,8 @@
 // Accessibility of the public portal (issue 17 §5; WCAG 2.1 AA, which GB/T 37668-2019 adopts for government
 // sites): axe-core, injected from node_modules into Debian's Chromium, runs over the main portal pages on the demo
 // city, at 1366 and 390 px, and finds no serious or critical violation; the keyboard reaches the skip link first,
-// it moves focus to the main content, focus is visible, and every button and link of the search is reachable.
+// it moves focus to the main content, focus is visible, and every button and link of the search is reachable; the
+// subject page's tabs are reached and switched, its report downloaded, and the verify form submitted by keyboard.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,8 @@ let server: E2eServer;
 let browser: Browser;
 let axeSource: string;
 let subject: { id: string; name: string; recordId: string; fragment: string };
+/** A list type of the demo city, for its own page (/lists/<code>). */
+let listCode: string;
 
 interface AxeViolation {
   id: string;
@@ -34,6 +37,16 @@ before(async () => {
     GROUP BY s.id, s.name ORDER BY count(*) DESC, s.id LIMIT 1`.execute(server.db.db);
   const others = (await server.db.db.selectFrom('subjects').select(['id', 'name']).execute()).filter((s) => s.id !== r.rows[0].id).map((s) => s.name);
   subject = { id: String(r.rows[0].id), name: r.rows[0].name, recordId: String(r.rows[0].record_id), fragment: uniqueFragment(r.rows[0].name, others) };
+  // The demo list type with the most entries, so its page shows a real list.
+  listCode = (
+    await server.db.db
+      .selectFrom('list_entries')
+      .select(['list_type', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('list_type')
+      .orderBy('n', 'desc')
+      .orderBy('list_type')
+      .executeTakeFirstOrThrow()
+  ).list_type;
   axeSource = await readFile(join(ROOT_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   browser = await launchChromium();
 });
@@ -58,7 +71,7 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 const describe = (vs: AxeViolation[]) =>
   vs.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(0, 2).join(' ')}`).join('\n    ')}`).join('\n');
 
-// [path, data-testid that shows the page is ready]
+// [path, data-testid that shows the page is ready, or `h1=<text>` for a page whose heading is its first sign]
 const pages = (): Array<[string, string]> => [
   ['/', 'home-sgs-penalty'],
   [`/search?q=${encodeURIComponent(subject.fragment)}`, 'search-results'],
@@ -75,16 +88,41 @@ const pages = (): Array<[string, string]> => [
   ['/verify', 'verify-no'],
   ['/repair', 'guide-repair'],
   ['/objection', 'guide-objection'],
+  ['/commitments', 'h1=信用承诺公示'],
+  ['/sanction-cases', 'h1=联合奖惩案例'],
+  ['/code-conversions', 'conversions-table'],
+  ['/repair/apply', 'repair-uscc'],
+  ['/repair/progress', 'progress-uscc'],
+  [`/objection/new?record=${subject.recordId}`, 'objection-subject-code'],
+  ['/objection/progress', 'progress-code'],
+  [`/lists/${listCode}`, 'list-type-title'],
+  ['/no-such-page', 'not-found'],
 ];
+
+/** Waits for the sign that a page of `pages()` is ready. */
+async function ready(page: Page, sign: string): Promise<void> {
+  if (sign.startsWith('h1=')) await page.locator('h1', { hasText: sign.slice(3) }).first().waitFor();
+  else await page.getByTestId(sign).first().waitFor();
+}
+
+/** Presses Tab until the focused element is (or is inside) the one with this test id; false if it never is. */
+async function tabTo(page: Page, testId: string, max = 80): Promise<boolean> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '');
+    if (at === testId) return true;
+  }
+  return false;
+}
 
 for (const [width, height, label] of [[1366, 900, 'desktop'], [390, 844, 'phone']] as const) {
   test(`axe-core finds no serious or critical WCAG 2.1 AA violation on the portal pages (${width} px)`, async () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height }, isMobile: width < 500, hasTouch: width < 500 });
     const page = await context.newPage();
     const failures: string[] = [];
-    for (const [path, ready] of pages()) {
+    for (const [path, sign] of pages()) {
       await page.goto(`${server.baseUrl}${path}`);
-      await page.getByTestId(ready).first().waitFor();
+      await ready(page, sign);
       await page.waitForLoadState('networkidle');
       const found = await seriousViolations(page);
       if (found.length) failures.push(`${path}\n  ${describe(found)}`);
@@ -129,5 +167,49 @@ test('keyboard: the skip link comes first and is visible, it moves focus to the 
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/search\?q=/);
   await page.getByTestId('search-results').waitFor();
+  await context.close();
+});
+
+test('keyboard: the subject page tabs are reached and switched, the report downloaded, the verify form submitted', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/subjects/${subject.id}`);
+  await page.getByTestId('subject-name').waitFor();
+  await page.waitForLoadState('networkidle');
+
+  // The report download: reached by Tab, pressed with Enter, the report issued.
+  assert.ok(await tabTo(page, 'report-download'), 'Tab reaches 下载信用报告');
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  assert.match((await download).suggestedFilename(), /\.pdf$/i);
+  await page.getByTestId('report-number').waitFor();
+  const number = (await page.getByTestId('report-number').innerText()).trim();
+  const code = (await page.getByTestId('report-code').innerText()).trim();
+
+  // The tabs: Tab reaches 行政处罚, Enter switches to it; the tab is marked current and its records shown.
+  assert.ok(await tabTo(page, 'subject-tab-penalty'), 'Tab reaches the 行政处罚 tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/tab=penalty/);
+  await page.getByTestId('subject-record').first().waitFor();
+  assert.equal(await page.getByTestId('subject-tab-penalty').getAttribute('aria-current'), 'page');
+  // Focus stays on the tab bar, so the next tab is one Tab away and Enter switches again.
+  assert.ok(await tabTo(page, 'subject-tab-red', 3), 'the next tab (守信激励) is reached from the current one');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/tab=red/);
+  assert.equal(await page.getByTestId('subject-tab-red').getAttribute('aria-current'), 'page');
+  assert.equal(await page.getByTestId('subject-tab-penalty').getAttribute('aria-current'), null);
+  await page.screenshot({ path: join(RESULTS_DIR, 'a11y-keyboard-tabs.png') });
+
+  // The verify form: fields filled and the form submitted from the keyboard alone.
+  await page.goto(`${server.baseUrl}/verify`);
+  await page.getByTestId('verify-no').waitFor();
+  assert.ok(await tabTo(page, 'verify-no'), 'Tab reaches 报告编号');
+  await page.keyboard.type(number);
+  assert.ok(await tabTo(page, 'verify-code', 4), 'Tab reaches 校验码');
+  await page.keyboard.type(code);
+  assert.ok(await tabTo(page, 'verify-submit', 4), 'Tab reaches 核验');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=verify-result][data-genuine=true]').waitFor();
+  await page.screenshot({ path: join(RESULTS_DIR, 'a11y-keyboard-verify.png') });
   await context.close();
 });
