@@ -10,10 +10,16 @@
 //     imported through importFile, into a fresh database so that it measures a first import like step 1;
 //  5. (printed before 4) the same as 1 and 2 at --small-rows (default 200,000) in a fresh database: CPU per row
 //     there against the big file's shows whether a row's cost depends on how many came before it (issue 18).
+// The XLSX is written by a child process (exceljs' writer keeps its shared strings: about 1 GB of RSS at 200,000 rows),
+// so the bench's RSS figures are the importing process's. `--ab` instead runs the parse worker against in-thread parsing
+// (INGEST_PARSE_THREAD=worker|inline): the --rows CSV and the --xlsx-rows XLSX, each import in a child process of its own
+// (its own peak RSS, its threads' CPU) into a fresh database, A and B back to back.
 // The targets printed are issue 18's; the machine's load average is printed with them (CPU per row is robust to load,
 // rates are not).
 // The server runs in a temporary folder on a free port and is stopped, and every temporary file
 // removed, at the end, on error and on Ctrl-C. Only Node's memory is sampled (PostgreSQL is its own process).
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -24,7 +30,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db } from '../src/db/index.ts';
+import { createDb, type Db } from '../src/db/index.ts';
 import { postgresDataDir, readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
@@ -271,8 +277,134 @@ function printReceipt(r: Receipt): void {
   for (const e of r.errors) console.log(`  file error ${e.code}: ${e.message}`);
 }
 
+/** Writes the bench's XLSX (exceljs streaming WorkbookWriter, code columns as text) in a child process; see the module comment. */
+async function writeXlsxInChild(path: string, rows: number): Promise<void> {
+  const child = fork(import.meta.filename, ['--write-xlsx', path, String(rows)], { execArgv: process.execArgv, stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`writing ${path} failed (exit ${code})`);
+}
+
+/** The child's side of writeXlsxInChild: the rows of generatePenaltyRows at the bench's seed, with the catalogue's column kinds. */
+async function writeXlsx(path: string, rows: number): Promise<void> {
+  const t = performance.now();
+  const { SGS_CF_V2 } = await import('../src/domains/catalog/builtin/index.ts');
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet('行政处罚');
+  const byName = new Map(SGS_CF_V2.items.map((f) => [f.name, f]));
+  const fields = PENALTY_HEADERS.map((h) => byName.get(h));
+  // Code columns are text ('@'); amounts are numbers, as in a department's spreadsheet.
+  ws.columns = PENALTY_HEADERS.map((h, i) => ({ header: h, key: `c${i}`, width: 20, style: fields[i]?.codeKind ? { numFmt: '@' } : {} }));
+  const numeric = fields.map((f) => f?.type === 'decimal' || f?.type === 'integer');
+  for (const r of generatePenaltyRows(rows, SEED, GEN)) {
+    ws.addRow(r.cells.map((v, i) => (numeric[i] && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v))).commit();
+  }
+  ws.commit();
+  await wb.commit();
+  log(`generated ${path} in a child process: ${fmt(rows)} rows, ${mib((await stat(path)).size)} in ${secs(performance.now() - t)} s; its peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} (not the import's)`);
+}
+
+/** What a child import (--ab) reports back. */
+interface ChildResult {
+  receipt: Receipt;
+  ms: number;
+  nodeCpu: number;
+  mainCpu: number;
+  maxRss: number;
+  heap: { heapUsed: number; external: number; arrayBuffers: number };
+}
+
+/** The child's side of one --ab import: importFile in this fresh process, its figures sent to the parent. */
+async function childImport(spec: { url: string; path: string; departmentId: number; mode: 'worker' | 'inline' }): Promise<void> {
+  const { db, pool } = createDb(spec.url, 4);
+  try {
+    const item = await findActiveItem(db, '行政处罚');
+    if (!item) throw new Error('行政处罚 catalogue item missing');
+    let peak = { heapUsed: 0, external: 0, arrayBuffers: 0 };
+    const timer = setInterval(() => {
+      const m = process.memoryUsage();
+      if (m.heapUsed + m.external > peak.heapUsed + peak.external) peak = { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    }, 100);
+    const cpu0 = { node: nodeCpuSeconds(), main: mainThreadCpuSeconds() };
+    const t0 = performance.now();
+    const receipt = await importFile({ db, pool, secret: SECRET, item, departmentId: spec.departmentId, channel: 'cli', path: spec.path, parseThread: spec.mode });
+    clearInterval(timer);
+    const result: ChildResult = {
+      receipt,
+      ms: performance.now() - t0,
+      nodeCpu: nodeCpuSeconds() - cpu0.node,
+      mainCpu: mainThreadCpuSeconds() - cpu0.main,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      heap: peak,
+    };
+    await new Promise<void>((resolve) => process.send!(result, () => resolve()));
+    process.disconnect();
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** One import in a child process of its own, with the PostgreSQL CPU it caused. */
+async function importInChild(spec: { url: string; path: string; departmentId: number; mode: 'worker' | 'inline' }, postmasterPid: number): Promise<ChildResult & { pgCpu: number }> {
+  const pg0 = serverCpuSeconds(postmasterPid);
+  const child = fork(import.meta.filename, ['--child-import', JSON.stringify(spec)], { execArgv: process.execArgv, stdio: 'inherit' });
+  let result: ChildResult | null = null;
+  child.on('message', (m) => (result = m as ChildResult));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0 || !result) throw new Error(`the child import of ${spec.path} failed (exit ${code})`);
+  return { ...(result as ChildResult), pgCpu: serverCpuSeconds(postmasterPid) - pg0 };
+}
+
+/** --ab: the parse worker against in-thread parsing, on the CSV and the XLSX, A and B back to back; see the module comment. */
+async function runAb(args: string[]): Promise<void> {
+  const rows = arg(args, 'rows', 1_000_000);
+  const xlsxRows = arg(args, 'xlsx-rows', 200_000);
+  T0 = performance.now();
+  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
+  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
+  const pools: pg.Pool[] = [];
+  const dbs: Db[] = [];
+  let server: EmbeddedServer | null = null;
+  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
+    for (const db of dbs) await db.destroy().catch(() => undefined);
+    for (const p of pools) await p.end().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(tmp, pgDir);
+  });
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  try {
+    console.log(`parse worker vs in-thread parsing: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; each import in a child process of its own; load average ${load()}`);
+    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
+    if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
+    const { csvPath } = await writeFiles(tmp, 'ab', rows);
+    const xlsxPath = join(tmp, 'penalty.xlsx');
+    await writeXlsxInChild(xlsxPath, xlsxRows);
+    let n = 0;
+    for (const [label, path] of [['CSV', csvPath], ['XLSX', xlsxPath]] as const) {
+      console.log(`\n${label}`);
+      for (const mode of ['worker', 'inline'] as const) {
+        const d = await prepareDatabase(server, `bench_ab_${++n}`);
+        pools.push(d.pool);
+        dbs.push(d.db);
+        const loadBefore = load();
+        const r = await importInChild({ url: d.url, path, departmentId: d.departmentId, mode }, postmasterPid);
+        const us = (s: number) => ((s * 1e6) / r.receipt.total).toFixed(0);
+        console.log(
+          `  ${mode.padEnd(6)} ${r.receipt.status}, ${fmt(r.receipt.total)} rows in ${secs(r.ms)} s (${fmt(r.receipt.total / (r.ms / 1000))} rows/s); ` +
+            `CPU µs/row: Node main ${us(r.mainCpu)}, Node other threads (parse worker, GC, libuv) ${us(r.nodeCpu - r.mainCpu)}, PostgreSQL ${us(r.pgCpu)}, ` +
+            `together ${us(r.nodeCpu + r.pgCpu)}; peak RSS of the importing process ${mib(r.maxRss)} ` +
+            `(main thread's heap ${mib(r.heap.heapUsed)}, external ${mib(r.heap.external)} at their peak); load ${loadBefore} → ${load()}`,
+        );
+      }
+    }
+  } finally {
+    await finish();
+  }
+}
+
 /** Prints the figures of all four steps; see the module comment. */
 export async function run(args: string[]): Promise<void> {
+  if (args.includes('--ab')) return runAb(args);
   const rows = arg(args, 'rows', 1_000_000);
   const xlsxRows = arg(args, 'xlsx-rows', 200_000);
   const smallRows = arg(args, 'small-rows', 200_000);
@@ -390,26 +522,14 @@ export async function run(args: string[]): Promise<void> {
     dbs.push(xdb.db);
     t = performance.now();
     const xlsxPath = join(tmp, 'penalty.xlsx');
-    {
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsxPath, useSharedStrings: true, useStyles: true });
-      const ws = wb.addWorksheet('行政处罚');
-      const byName = new Map(xdb.item.items.map((f) => [f.name, f]));
-      const fields = PENALTY_HEADERS.map((h) => byName.get(h));
-      // Code columns are text ('@'); amounts are numbers, as in a department's spreadsheet.
-      ws.columns = PENALTY_HEADERS.map((h, i) => ({ header: h, key: `c${i}`, width: 20, style: fields[i]?.codeKind ? { numFmt: '@' } : {} }));
-      const numeric = fields.map((f) => f?.type === 'decimal' || f?.type === 'integer');
-      for (const r of generatePenaltyRows(xlsxRows, SEED, GEN)) {
-        ws.addRow(r.cells.map((v, i) => (numeric[i] && v !== '' && Number.isFinite(Number(v)) ? Number(v) : v))).commit();
-      }
-      ws.commit();
-      await wb.commit();
-    }
+    await writeXlsxInChild(xlsxPath, xlsxRows);
     const xlsxBytes = (await stat(xlsxPath)).size;
     log(`generated ${xlsxPath}: ${fmt(xlsxRows)} rows, ${mib(xlsxBytes)} in ${secs(performance.now() - t)} s`);
+    const rssBefore = rss.mark();
     const x = await timedImport('xlsx import', { ...xdb, postmasterPid }, xlsxPath, rss);
     printReceipt(x.receipt);
     console.log(
-      `  → ${fmt(x.receipt.total / (x.ms / 1000))} rows/s, ${secs(x.ms)} s total; peak RSS ${mib(x.peakRss)}` +
+      `  → ${fmt(x.receipt.total / (x.ms / 1000))} rows/s, ${secs(x.ms)} s total; peak RSS ${mib(x.peakRss)} (the bench process, which ran steps 1–5 before and held ${mib(rssBefore)}; the file was written by a child process)` +
         (xlsxRows === smallRows ? `; ${((x.receipt.total / (x.ms / 1000) / smallRate) * 100).toFixed(0)}% of the CSV rate of the same rows (target ≥ 80%)` : ''),
     );
     printPhases(x);
@@ -439,4 +559,12 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run(process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const argv = process.argv.slice(2);
+  // The bench's own child processes (writeXlsxInChild, importInChild).
+  if (argv[0] === '--write-xlsx') await writeXlsx(argv[1], Number(argv[2]));
+  else if (argv[0] === '--child-import') await childImport(JSON.parse(argv[1]) as Parameters<typeof childImport>[0]);
+  else await run(argv);
+  // A forked child's IPC channel would keep it alive.
+  if (process.connected) process.disconnect();
+}

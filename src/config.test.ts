@@ -75,6 +75,15 @@ test('LOGIN_MAX_FAILURES_PER_IP: 100 by default, validated', () => {
   assert.match(problemsOf({ LOGIN_MAX_FAILURES_PER_IP: '0' })[0], /^LOGIN_MAX_FAILURES_PER_IP=/);
 });
 
+test('INGEST_PARSE_THREAD: worker by default, or inline; INGEST_PARSE_WORKER_MB: 512 by default, validated', () => {
+  assert.equal(loadConfig({}).ingestParseThread, 'worker');
+  assert.equal(loadConfig({ INGEST_PARSE_THREAD: 'inline' }).ingestParseThread, 'inline');
+  assert.match(problemsOf({ INGEST_PARSE_THREAD: 'both' })[0], /^INGEST_PARSE_THREAD="both"：应为 worker/);
+  assert.equal(loadConfig({}).ingestParseWorkerMb, 512);
+  assert.equal(loadConfig({ INGEST_PARSE_WORKER_MB: '1024' }).ingestParseWorkerMb, 1024);
+  assert.match(problemsOf({ INGEST_PARSE_WORKER_MB: '8' })[0], /^INGEST_PARSE_WORKER_MB=/);
+});
+
 test('`citycredit serve` on 0.0.0.0 without PUBLIC_BASE_URL stops at start-up with the message (exit 78)', async () => {
   const root = join(import.meta.dirname, '..');
   // Should the check be missing, nothing is built and the closed database port ends the process at once.

@@ -126,6 +126,15 @@ export interface Config {
    * backend when the server is the embedded one (the platform owns it; DATABASE_URL may be another machine's). 0 = off.
    */
   ingestImportNice: number;
+   * Where an import's files are read, parsed and validated (INGEST_PARSE_THREAD, default worker): `worker`, a worker
+   * thread beside the main thread's merge (issue 18), or `inline`, the main thread itself (one thread, less memory).
+   */
+  ingestParseThread: 'worker' | 'inline';
+  /**
+   * Heap limit of the parse worker in MiB (INGEST_PARSE_WORKER_MB, default 512): a file that would need more is
+   * refused with parse_memory_exceeded (拆分后重新上传) instead of growing the server's memory past its budget.
+   */
+  ingestParseWorkerMb: number;
   /** Public searches per client and minute (SEARCH_RATE_LIMIT_PER_MINUTE, default 60). */
   searchRateLimitPerMinute: number;
   /**
@@ -243,6 +252,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
         '即公众访问本平台的地址，如 https://credit.example.gov.cn；信用报告二维码和核验网址只用它 (required when HOST is not loopback or TRUST_PROXY is set)',
     );
   }
+  const parseThread = (env.INGEST_PARSE_THREAD?.trim() || 'worker') as Config['ingestParseThread'];
+  if (!['worker', 'inline'].includes(parseThread)) {
+    problems.push(`INGEST_PARSE_THREAD="${env.INGEST_PARSE_THREAD}"：应为 worker（在工作线程中解析校验导入文件）或 inline（在主线程中解析校验）`);
+  }
   const piiScreen = parsePiiScreen(env.INGEST_PII_SCREEN);
   problems.push(...piiScreen.problems);
 
@@ -289,6 +302,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ingestPiiScreen: piiScreen.policy,
     ingestDecisionDateWarnBefore: decisionWarnBefore,
     ingestImportNice: int('INGEST_IMPORT_NICE', 10, 0, 19),
+    ingestParseThread: parseThread,
+    ingestParseWorkerMb: int('INGEST_PARSE_WORKER_MB', 512, 64, 16384),
     searchRateLimitPerMinute: int('SEARCH_RATE_LIMIT_PER_MINUTE', 60, 1, 100_000),
     repairScanCommand: env.REPAIR_SCAN_COMMAND?.trim() || null,
     publicPersonName,

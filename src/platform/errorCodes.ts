@@ -202,6 +202,7 @@ export const ERRORS = {
   xls_unreadable: { status: 422, message: '无法读取 .xls 文件，请另存为 .xlsx 后重新上传' },
   xlsx_unreadable: { status: 422, message: '无法读取 xlsx 文件，请用 Excel 打开后重新保存再上传' },
   zip_bomb: { status: 422, message: '文件解压后体积异常，为保护系统已拒绝处理' },
+  parse_memory_exceeded: { status: 422, message: '文件解析所需内存超过上限，为保护系统已停止处理，请拆分后分批上传' },
   // Objections (异议申诉) and credit commitments (信用承诺), issue 15 §2–§3.
   record_change_invalid: { status: 422, message: '更正内容不合法' },
   objection_invalid: { status: 422, message: '异议申诉内容不完整或不合法' },

@@ -15,6 +15,7 @@ export const FILE_ERROR_CODES = [
   'no_header',
   'xlsx_unreadable',
   'xls_unreadable',
+  'parse_memory_exceeded',
 ] as const;
 export type FileErrorCode = (typeof FILE_ERROR_CODES)[number];
 

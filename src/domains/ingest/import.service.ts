@@ -18,11 +18,11 @@ import { commitBatch, rejectBatch, startBatch, type ReceiptCounts, type StagedRo
 import { personalColumns } from './rejects.ts';
 import type { FileError } from './pipeline.ts';
 import type { ParsedEvent, RowWarningSummary } from './parse.core.ts';
-import { jsonRowEvents, parseJob, type JsonRows, type ParseJob } from './parse.job.ts';
+import { fileEvents, jsonRowEvents, parseJob, type JsonRows, type ParseJob } from './parse.job.ts';
 import { parseInWorker, type ParseStream } from './parse.thread.ts';
 import type { SheetEvent, SheetRow } from './rows.ts';
 import { heldBatch, heldRows, holdForReview } from './review.ts';
-import { sniffFormat } from './sniff.ts';
+import { sniffFormat, type SheetFormat } from './sniff.ts';
 import { loadPublicitySettings } from '../publicity/index.ts';
 
 export type { FileError } from './pipeline.ts';
@@ -87,12 +87,16 @@ interface CommonOptions {
   importNice?: number;
   /** Run the batch's PostgreSQL backend at importNice too: only for the embedded server (on this machine, ours). */
   reniceBackend?: boolean;
+  /** Read files and large JSON batches in the parse worker or in this thread (config.ingestParseThread; default worker). */
+  parseThread?: 'worker' | 'inline';
+  /** The parse worker's heap limit in MiB (config.ingestParseWorkerMb; default PARSE_WORKER_MB). */
+  parseWorkerMb?: number;
 }
 
 /** What every import takes from the running app: the database, the secret and the configured validation settings. */
 export function appImportOptions(
   ctx: AppContext,
-): Pick<CommonOptions, 'db' | 'pool' | 'secret' | 'keyWithSubject' | 'piiScreen' | 'decisionDateWarnBefore' | 'importNice' | 'reniceBackend'> {
+): Pick<CommonOptions, 'db' | 'pool' | 'secret' | 'keyWithSubject' | 'piiScreen' | 'decisionDateWarnBefore' | 'importNice' | 'reniceBackend' | 'parseThread' | 'parseWorkerMb'> {
   return {
     db: ctx.db,
     pool: ctx.pool,
@@ -103,6 +107,8 @@ export function appImportOptions(
     importNice: ctx.config.ingestImportNice,
     // Without DATABASE_URL the server is the embedded one, a child of this process on this machine.
     reniceBackend: ctx.config.databaseUrl === null,
+    parseThread: ctx.config.ingestParseThread,
+    parseWorkerMb: ctx.config.ingestParseWorkerMb,
   };
 }
 
@@ -265,6 +271,28 @@ function parseHere(events: AsyncIterable<SheetEvent>, progress: () => number): P
   return (job, onRawRow) => ({ events: parseJob(job, events, onRawRow), progress, sha256: () => null });
 }
 
+/**
+ * A file read in this thread (INGEST_PARSE_THREAD=inline): the same parseJob as the worker runs, over the same file
+ * events (bytes counted and hashed as read); the hash is known once the last row has been read.
+ */
+function parseFileHere(path: string, format: SheetFormat): PipelineInput['read'] {
+  return (job, onRawRow) => {
+    const file = fileEvents(path, format);
+    let sha256: string | null = null;
+    async function* events(): AsyncGenerator<ParsedEvent> {
+      try {
+        for await (const ev of parseJob(job, file.events, onRawRow)) {
+          if (ev.type === 'end') sha256 = file.hash.digest('hex');
+          yield ev;
+        }
+      } finally {
+        file.close();
+      }
+    }
+    return { events: events(), progress: file.bytesRead, sha256: () => sha256 };
+  };
+}
+
 /** Imports one file end to end and returns its receipt. File-level problems reject the batch with a clear error. */
 export async function importFile(o: ImportFileOptions): Promise<Receipt> {
   const fileName = o.fileName ?? basename(o.path);
@@ -289,11 +317,15 @@ export async function importFile(o: ImportFileOptions): Promise<Receipt> {
     await rejectBatch(o.db, batchId, errors);
     return { ...base, ...ZERO, status: 'rejected', encoding: null, errors };
   }
-  // The parse worker reads the file once: decode, parse, validate and stage, with its byte count and SHA-256.
+  // The parse worker (or this thread, INGEST_PARSE_THREAD=inline) reads the file once: decode, parse, validate and
+  // stage, with its byte count and SHA-256.
   const { sha256, ...receipt } = await runPipeline(o, {
     batchId,
     base,
-    read: (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'file', path: o.path, format: sniff.format } }, onRawRow, o.importNice ?? 0),
+    read:
+      o.parseThread === 'inline'
+        ? parseFileHere(o.path, sniff.format)
+        : (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'file', path: o.path, format: sniff.format } }, onRawRow, o.importNice ?? 0, o.parseWorkerMb),
     totalBytes: size,
   });
   if (receipt.status === 'rejected' || sha256 === null) return receipt;
@@ -335,8 +367,8 @@ export async function importRows(o: ImportRowsOptions): Promise<Receipt> {
     batchId,
     base: { batchId, item: { id: o.item.id, name: o.item.name, version: o.item.version }, fileName: null, format: 'json', sameAsBatch: null },
     read:
-      rows.length >= WORKER_MIN_JSON_ROWS
-        ? (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'rows', rows } }, onRawRow, o.importNice ?? 0)
+      rows.length >= WORKER_MIN_JSON_ROWS && o.parseThread !== 'inline'
+        ? (job, onRawRow) => parseInWorker({ ...job, source: { kind: 'rows', rows } }, onRawRow, o.importNice ?? 0, o.parseWorkerMb)
         : parseHere(jsonRowEvents(rows, (n) => (i = n)), () => i),
     totalBytes: rows.length,
   });

@@ -20,11 +20,22 @@ const WORKER_URL = new URL(`./parse.worker${IN_TYPESCRIPT ? '.ts' : '.js'}`, imp
  * in execArgv is not applied to workers), so under tsx a small module registers tsx's loader first, then
  * imports the TypeScript worker. The build starts the compiled file directly.
  */
-function startWorker(): Worker {
-  if (!IN_TYPESCRIPT) return new Worker(WORKER_URL);
+function startWorker(heapMb: number): Worker {
+  // The heap limit (issue 18): past it V8 stops the worker (ERR_WORKER_OUT_OF_MEMORY, turned into
+  // parse_memory_exceeded below) instead of the file growing the whole server's memory.
+  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
+  if (!IN_TYPESCRIPT) return new Worker(WORKER_URL, { resourceLimits });
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, resourceLimits });
+}
+
+/** The parse worker's heap limit in MiB when the caller names none (config.ingestParseWorkerMb has the same default). */
+export const PARSE_WORKER_MB = 512;
+
+/** The refusal of a file whose reading needed more than the worker's heap limit. */
+function memoryExceeded(heapMb: number): IngestError {
+  return new IngestError('parse_memory_exceeded', `文件解析所需内存超过 ${heapMb} MB 的上限，为保护系统已停止处理。请拆分后分批上传`, { limitMb: heapMb });
 }
 
 /**
@@ -32,12 +43,13 @@ function startWorker(): Worker {
  * much as reading a few thousand rows); unreferenced, so an idle worker never keeps a CLI or test process alive.
  */
 const IDLE_WORKERS = 2;
-const idle: Worker[] = [];
+const idle: { worker: Worker; heapMb: number }[] = [];
 
-function acquire(): Worker {
+function acquire(heapMb: number): Worker {
   for (;;) {
-    const w = idle.pop();
-    if (!w) return startWorker();
+    const i = idle.findLastIndex((w) => w.heapMb === heapMb);
+    if (i < 0) return startWorker(heapMb);
+    const [{ worker: w }] = idle.splice(i, 1);
     if (w.threadId >= 0) {
       w.ref();
       return w;
@@ -45,13 +57,13 @@ function acquire(): Worker {
   }
 }
 
-function release(w: Worker): void {
+function release(w: Worker, heapMb: number): void {
   if (idle.length >= IDLE_WORKERS) {
     void w.terminate().catch(() => undefined);
     return;
   }
   w.unref();
-  idle.push(w);
+  idle.push({ worker: w, heapMb });
 }
 
 /** A running parse: its events, the progress (bytes read, or JSON rows read) and, after the end, the file's SHA-256. */
@@ -61,9 +73,9 @@ export interface ParseStream {
   sha256: () => string | null;
 }
 
-/** Starts the parse worker on a job; `onRawRow` receives each row as read (review only); the worker runs at `nice` (priority.ts). */
-export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void, nice = 0): ParseStream {
-  const worker = acquire();
+/** Starts the parse worker on a job; `onRawRow` receives each row as read (review only); the worker runs at `nice` (priority.ts) with its heap limited to `heapMb`. */
+export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void, nice = 0, heapMb: number = PARSE_WORKER_MB): ParseStream {
+  const worker = acquire(heapMb);
   const queue: WorkerMessage[] = [];
   let failure: Error | null = null;
   let finished = false;
@@ -79,7 +91,7 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void,
     wakeUp();
   };
   const onError = (e: Error) => {
-    failure ??= e;
+    failure ??= (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? memoryExceeded(heapMb) : e;
     wakeUp();
   };
   const onExit = (code: number) => {
@@ -142,7 +154,7 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void,
       // refused header, a failed merge) it may still be reading: it is stopped, and waited for.
       const idleNow = finished || lastWasError;
       finished = true;
-      if (idleNow && !failure) release(worker);
+      if (idleNow && !failure) release(worker, heapMb);
       else await worker.terminate();
     }
   }

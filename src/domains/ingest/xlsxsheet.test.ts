@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
 import { readRows, type SheetEvent } from './rows.ts';
-import { openWorkbook, xmlText, type SheetCellRow } from './xlsxsheet.ts';
+import { openWorkbook, sharedStrings, xmlText, type SheetCellRow } from './xlsxsheet.ts';
 import { readZipDirectory } from './zipguard.ts';
 import { buildZip } from '../../../test/fixtures/ingest/zip.ts';
 
@@ -120,4 +120,44 @@ test('a workbook without the parts OOXML requires is left to exceljs, and the up
   const buf = zipOf({ 'xl/worksheets/sheet1.xml': '<worksheet/>' });
   assert.equal(openWorkbook(buf, readZipDirectory(buf)), null);
   await assert.rejects(events(buf), (e: { code?: string; message?: string }) => e.code === 'empty_file' && /没有找到表头行/.test(e.message ?? ''));
+});
+
+/** The shared-string table as it was read before issue 18's memory work: one regex over the whole part as a string. */
+function sharedByRegex(xml: string): string[] {
+  const p = /<(\w+:)?sst\b/.exec(xml)?.[1] ?? '';
+  const re = new RegExp(`<${p}si>([\\s\\S]*?)</${p}si>|<${p}si\\s*/>`, 'g');
+  const runs = (body: string) => {
+    const noRph = body.replace(new RegExp(`<${p}rPh\\b[\\s\\S]*?</${p}rPh>`, 'g'), '');
+    let out = '';
+    for (const m of noRph.matchAll(new RegExp(`<${p}t(?:\\s[^>]*)?>([\\s\\S]*?)</${p}t>`, 'g'))) out += m[1];
+    return xmlText(out);
+  };
+  const out: string[] = [];
+  for (const m of xml.matchAll(re)) out.push(m[1] === undefined ? '' : runs(m[1]));
+  return out;
+}
+
+test('issue 18: the shared-string table kept as bytes with offsets yields what the former regex over the part yielded', () => {
+  const sst = (p: string, items: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${p}sst xmlns${p ? `:${p.slice(0, -1)}` : ''}="${NS}" count="9">${items}</${p}sst>`;
+  const cases: { name: string; xml: string }[] = [
+    { name: 'plain text, Chinese and ASCII', xml: sst('', '<si><t>某某市场监督管理局</t></si><si><t>ABC 123</t></si><si><t>x</t></si>') },
+    { name: 'xml:space and other attributes', xml: sst('', '<si><t xml:space="preserve">  前后空格  </t></si><si><t\tfoo="1">制表符</t></si>') },
+    { name: 'empty strings', xml: sst('', '<si/><si />\n<si><t></t></si><si><t/></si><si></si>') },
+    { name: 'entities and _xHHHH_ escapes', xml: sst('', '<si><t>a&amp;b&lt;c&#20013;</t></si><si><t>行1_x000D__x000A_行2</t></si><si><t>下划线_普通</t></si>') },
+    { name: 'rich text runs and phonetic runs', xml: sst('', '<si><r><rPr><b/></rPr><t>粗</t></r><r><t>体</t></r></si><si><t>漢字</t><rPh sb="0" eb="2"><t>かんじ</t></rPh></si>') },
+    { name: 'whitespace around the run', xml: sst('', '<si>\n  <t>缩进</t>\n</si><si><t>尾</t> </si>') },
+    { name: 'a namespace prefix', xml: sst('x:', '<x:si><x:t>前缀</x:t></x:si><x:si/><x:si><x:r><x:t>多</x:t></x:r><x:r><x:t>段</x:t></x:r></x:si>') },
+    { name: 'look-alike elements are not strings', xml: sst('', '<sib>no</sib><si><t>yes</t></si><si><tx>no</tx></si><si><text>t</text></si>') },
+    { name: 'an unterminated last string', xml: sst('', '<si><t>完整</t></si><si><t>未结束') },
+  ];
+  for (const c of cases) {
+    const want = sharedByRegex(c.xml);
+    const got = sharedStrings(Buffer.from(c.xml, 'utf8'));
+    assert.equal(got.count, want.length, c.name);
+    assert.deepEqual(Array.from({ length: got.count }, (_, i) => got.get(i)), want, c.name);
+    assert.equal(got.get(want.length), undefined, `${c.name}: past the end`);
+    assert.equal(got.get(-1), undefined, `${c.name}: negative`);
+    assert.equal(got.get(0.5), undefined, `${c.name}: not an index`);
+  }
 });

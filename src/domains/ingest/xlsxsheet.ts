@@ -1,7 +1,9 @@
 // A fast reader for the first worksheet of an .xlsx (Office Open XML, ECMA-376 Part 1 §18.3), for
 // 归集 uploads. exceljs' streaming reader parses every XML event into objects and measured about
 // 4,000 rows/s and ~900 MB of memory on a 200,000-row 行政处罚 file; this reader scans the sheet
-// part as text, row by row, as it is inflated, and keeps only the shared-string table.
+// part as text, row by row, as it is inflated, and keeps only the shared-string table, as the part's
+// UTF-8 bytes with an offset per string (SharedStrings): held as JS strings, a 200,000-row file's table
+// took a few hundred MiB of heap in the parse worker (issue 18: peak RSS of an import ≤ 1 GB).
 //
 // It reads what a department's spreadsheet holds: shared strings (with rich-text runs joined and
 // phonetic 拼音 runs <rPh> left out), inline strings, numbers, booleans, error values, and formulas
@@ -127,15 +129,8 @@ export function openWorkbook(buf: Buffer, zip: ZipSummary): OpenWorkbook | null 
   const sheetEntry = sheetPath ? byName.get(sheetPath) : undefined;
   if (!sheetEntry || (sheetEntry.method !== 0 && sheetEntry.method !== 8)) return null;
 
-  let shared: string[] = [];
   const sstEntry = sharedPath ? byName.get(sharedPath) : byName.get('xl/sharedStrings.xml');
-  if (sstEntry) {
-    const xml = entryBytes(buf, sstEntry).toString('utf8');
-    const p = prefixOf(xml, 'sst');
-    const re = new RegExp(`<${p}si>([\\s\\S]*?)</${p}si>|<${p}si\\s*/>`, 'g');
-    shared = [];
-    for (let m = re.exec(xml); m; m = re.exec(xml)) shared.push(m[1] === undefined ? '' : runsText(m[1], p));
-  }
+  const shared = sstEntry ? sharedStrings(entryBytes(buf, sstEntry)) : NO_SHARED;
 
   async function* rows(): AsyncGenerator<SheetCellRow> {
     const raw = buf.subarray(sheetEntry!.dataOffset, sheetEntry!.dataOffset + sheetEntry!.compressedSize);
@@ -173,7 +168,7 @@ export function openWorkbook(buf: Buffer, zip: ZipSummary): OpenWorkbook | null 
   return { sheetName, rows };
 }
 
-function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe: RegExp, shared: string[]): SheetCellRow {
+function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe: RegExp, shared: SharedStrings): SheetCellRow {
   const cells: string[] = [];
   const row: SheetCellRow = { rowNumber, cells };
   let col = 0;
@@ -189,7 +184,7 @@ function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe
     const v = vRe.exec(body)?.[1];
     let value = '';
     let numeric = false;
-    if (t === 's') value = v === undefined ? '' : (shared[Number(v)] ?? '');
+    if (t === 's') value = v === undefined ? '' : (shared.get(Number(v)) ?? '');
     else if (t === 'inlineStr') value = runsText(body, p);
     else if (t === 'str') value = v === undefined ? '' : xmlText(v);
     else if (t === 'd') {
@@ -210,4 +205,106 @@ function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe
     col++;
   }
   return row;
+}
+
+/** The shared-string table (ECMA-376 Part 1 §18.4): string i by its index, undefined past the end. */
+export interface SharedStrings {
+  readonly count: number;
+  get(i: number): string | undefined;
+}
+
+const NO_SHARED: SharedStrings = { count: 0, get: () => undefined };
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const AMP = 0x26;
+const UNDERSCORE = 0x5f;
+const isSpace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+/**
+ * Indexes the inflated sharedStrings part without turning it into strings: a plain <si><t>text</t></si> (no
+ * entity, no _xHHHH_ escape: nearly every string of a department's file) is kept as its byte range and decoded
+ * when a cell refers to it; rich text, phonetic runs and escaped text are decoded once here (runsText). The
+ * strings it yields are those the former regex over the whole part yielded (`<si>…</si>` or `<si/>`, in order).
+ */
+export function sharedStrings(xml: Buffer): SharedStrings {
+  const p = prefixOf(xml.toString('utf8', 0, Math.min(xml.length, 65536)), 'sst');
+  const open = Buffer.from(`<${p}si`);
+  const close = Buffer.from(`</${p}si>`);
+  const tOpen = Buffer.from(`<${p}t`);
+  const tClose = Buffer.from(`</${p}t>`);
+  // Per string: [start, end) of its text, or start -1 with the text in `decoded`.
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  const decoded = new Map<number, string>();
+  let count = 0;
+  const push = (a: number, b: number) => {
+    if (count === starts.length) {
+      const s2 = new Int32Array(count * 2);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(count * 2);
+      e2.set(ends);
+      ends = e2;
+    }
+    starts[count] = a;
+    ends[count] = b;
+    count++;
+  };
+  let pos = 0;
+  for (;;) {
+    const s = xml.indexOf(open, pos);
+    if (s < 0) break;
+    let q = s + open.length;
+    if (xml[q] !== GT) {
+      // `<si/>` (whitespace allowed before the slash) is an empty string; anything else (`<sib…`) is not an <si>.
+      while (q < xml.length && isSpace(xml[q])) q++;
+      if (xml[q] === SLASH && xml[q + 1] === GT) push(0, 0);
+      pos = xml[q] === SLASH && xml[q + 1] === GT ? q + 2 : s + 1;
+      continue;
+    }
+    const body = q + 1;
+    const e = xml.indexOf(close, body);
+    if (e < 0) break; // an unterminated <si> ends the table, as the regex found no more matches
+    pos = e + close.length;
+    const text = plainText(xml, body, e, tOpen, tClose);
+    if (text >= 0) push(text, e - tClose.length);
+    else {
+      decoded.set(count, runsText(xml.toString('utf8', body, e), p));
+      push(-1, -1);
+    }
+  }
+  return {
+    count,
+    get(i: number): string | undefined {
+      if (!(i >= 0 && i < count) || !Number.isInteger(i)) return undefined;
+      const a = starts[i];
+      return a < 0 ? decoded.get(i) : xml.toString('utf8', a, ends[i]);
+    },
+  };
+}
+
+/**
+ * Where the text of an <si> body [from, to) starts when the body is exactly one <t>…</t> whose text holds no markup,
+ * entity or _xHHHH_ escape (its bytes are then the string); -1 otherwise.
+ */
+function plainText(xml: Buffer, from: number, to: number, tOpen: Buffer, tClose: Buffer): number {
+  if (to - from < tOpen.length + 1 + tClose.length) return -1;
+  for (let k = 0; k < tOpen.length; k++) if (xml[from + k] !== tOpen[k]) return -1;
+  let q = from + tOpen.length;
+  if (xml[q] !== GT) {
+    if (!isSpace(xml[q])) return -1; // <tx…>, not <t>
+    while (q < to && xml[q] !== GT) q++;
+    if (q >= to || xml[q - 1] === SLASH) return -1; // <t …/>
+  }
+  const text = q + 1;
+  const end = to - tClose.length;
+  if (end < text) return -1;
+  for (let k = 0; k < tClose.length; k++) if (xml[end + k] !== tClose[k]) return -1;
+  for (let k = text; k < end; k++) {
+    const b = xml[k];
+    if (b === LT || b === AMP || b === UNDERSCORE) return -1;
+  }
+  return text;
 }
