@@ -126,6 +126,7 @@ export interface Config {
    * backend when the server is the embedded one (the platform owns it; DATABASE_URL may be another machine's). 0 = off.
    */
   ingestImportNice: number;
+  /**
    * Where an import's files are read, parsed and validated (INGEST_PARSE_THREAD, default worker): `worker`, a worker
    * thread beside the main thread's merge (issue 18), or `inline`, the main thread itself (one thread, less memory).
    */
