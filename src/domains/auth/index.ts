@@ -11,3 +11,5 @@ export { createDepartment } from './departments.create.ts';
 export { nonceClaimSql, type NonceClaimRow, type PendingNonce } from './apikeys.cache.ts';
 export { pendingNonceOf, settleNonceClaim } from './apikeys.service.ts';
 export { authAuditTargets } from './audit.targets.ts';
+export { createApiKey, revokeApiKey, signRequest, checkSignedHeaders, checkSignedBody } from './apikeys.service.ts';
+export { updateDepartment } from './auth.service.ts';
