@@ -252,12 +252,16 @@ test('审核员: the market regulator\'s review queue has batches held (nothing 
   assert.equal(publicBefore.length, 1, 'the regulator\'s records from before the review step stay published');
 });
 
-test('a district sees its own people and broken commitments: clerks and a reviewer of its units, and 违诺 on its 信用承诺 page', async () => {
+test('a district\'s 用户管理 lists its own people besides its administrator: clerks and a reviewer of its units', async () => {
   const district = await signInDemo('district_admin');
   const users = (await getAs<{ items: Array<{ username: string; role: string; departmentId: number | null }> }>(district, '/api/users')).items;
   const clerks = users.filter((u) => u.role === 'reporter' || u.role === 'reviewer');
   assert.ok(clerks.some((u) => u.role === 'reporter') && clerks.some((u) => u.role === 'reviewer'), `users: ${JSON.stringify(users)}`);
   assert.ok(users.length > clerks.length, 'its administrator is listed too');
+});
+
+test('a district\'s 信用承诺 page has broken commitments (违诺) of its unit, beside kept ones', async () => {
+  const district = await signInDemo('district_admin');
   const breaches = (await getAs<{ items: Array<{ basis: string }> }>(district, '/api/commitments/breaches')).items;
   assert.ok(breaches.length > 0, 'the district\'s 信用承诺 page has breaches');
   // The same clerk kept others: the district's marks are not all breaches.
