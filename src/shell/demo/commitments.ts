@@ -128,7 +128,7 @@ export async function seedDistrictCommitments(
     await markFulfilment(db, opts.clerk, {
       recordId: rec.id,
       outcome: broken ? 'breached' : 'kept',
-      basis: broken ? '经现场核查，实际经营场所与承诺不符，已撤销许可并责令整改' : '经现场核查，承诺事项已按期履行',
+      basis: broken ? '经现场核查，实际经营场所与承诺不符，已责令限期整改并依法处理' : '经现场核查，承诺事项已按期履行',
     }, ctx, at);
     if (broken) breached++;
   }
