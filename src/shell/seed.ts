@@ -145,7 +145,7 @@ export async function seedDemo(db: Db, config: Config, opts: { subjects?: number
 /** A sign-in table for the terminal. */
 export function formatCredentials(creds: DemoCredential[], baseUrl: string): string {
   if (!creds.length) return '';
-  const lines = creds.map((c) => `  ${c.roleName.padEnd(8, '　')} 用户名 ${c.username.padEnd(16)} 密码 ${c.password}${c.department ? `  （${c.department}）` : ''}`);
+  const lines = creds.map((c) => `  ${c.roleName.padEnd(8, '　')} 用户名 ${c.username.padEnd(22)} 密码 ${c.password}${c.department ? `  （${c.department}）` : ''}`);
   return [
     '',
     `演示账号（密码只显示这一次，请妥善保存）/ Demo accounts (passwords are shown once):`,
