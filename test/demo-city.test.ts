@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/index.ts';
-import { seedDemo } from '../src/shell/seed.ts';
+import { decrypt } from '../src/platform/crypto.ts';
+import { seedDemo, type DemoCredential } from '../src/shell/seed.ts';
 import { loadDemoOnFirstStart, seedDemoCity, type DemoCitySummary } from '../src/shell/demo/city.ts';
 import { createTestApp, loginAs, type TestApp } from './helpers/app.ts';
 
@@ -13,6 +14,8 @@ const TODAY = '2026-11-30';
 let a: TestApp;
 let b: TestApp;
 let first: DemoCitySummary;
+/** The demo accounts of `a` with their passwords, as seedDemo returns them to print once. */
+let accounts: DemoCredential[];
 
 /** Row counts of the tables the demo fills. */
 async function counts(db: Db): Promise<Record<string, number>> {
@@ -48,15 +51,15 @@ async function counts(db: Db): Promise<Record<string, number>> {
   return r.rows[0];
 }
 
-async function loadCity(t: TestApp): Promise<DemoCitySummary> {
-  await seedDemo(t.db, t.ctx.config, { subjects: 600 });
+async function loadCity(t: TestApp, onAccounts: (c: DemoCredential[]) => void = () => undefined): Promise<DemoCitySummary> {
+  onAccounts(await seedDemo(t.db, t.ctx.config, { subjects: 600 }));
   return seedDemoCity(t.db, t.ctx.pool, t.ctx.config, { today: TODAY, penalties: 3000, permits: 2000, subjectPool: 1500 });
 }
 
 before(async () => {
   a = await createTestApp();
   b = await createTestApp();
-  first = await loadCity(a);
+  first = await loadCity(a, (c) => (accounts = c));
 });
 after(async () => {
   await a?.close();
@@ -168,6 +171,103 @@ test('a district administrator sees its district at work: units with a USCC, bat
   const desk = (await get('/api/desk')) as { items: Array<{ key: string; count: number }> };
   const correct = desk.items.find((i) => i.key === 'ingest.rows_to_correct');
   assert.ok(correct && correct.count > 0, `the desk has rows to correct: ${JSON.stringify(desk.items)}`);
+});
+
+/** Signs in as one of the demo's own accounts (with the password printed at load). */
+async function signInDemo(username: string): Promise<Record<string, string>> {
+  const account = accounts.find((c) => c.username === username);
+  assert.ok(account, `the demo has an account ${username}`);
+  const res = await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: account.password } });
+  assert.equal(res.statusCode, 200, res.body);
+  const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  return { cookie, 'x-csrf-token': res.json().csrfToken as string };
+}
+
+async function getAs<T>(headers: Record<string, string>, url: string): Promise<T> {
+  const res = await a.app.inject({ method: 'GET', url, headers });
+  assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 200)}`);
+  return res.json() as T;
+}
+
+test('API密钥: department systems\' keys with their state (in use, revoked, not used yet), and no secret readable', async () => {
+  type Key = { id: number; appKey: string; name: string; departmentId: number; revokedAt: string | null; lastUsedAt: string | null };
+  const admin = await signInDemo('admin');
+  const res = await a.app.inject({ method: 'GET', url: '/api/apikeys', headers: admin });
+  assert.equal(res.statusCode, 200);
+  const keys = (res.json() as { items: Key[] }).items;
+  assert.ok(keys.length >= 3, `keys: ${res.body}`);
+  assert.ok(keys.some((k) => k.revokedAt !== null), 'one key is revoked');
+  const used = keys.filter((k) => k.revokedAt === null && k.lastUsedAt !== null);
+  assert.equal(used.length, 1, 'the licensing system\'s key was used (its signed checks)');
+  const apiChecks = await a.db.selectFrom('sanction_checks').select('id').where('channel', '=', 'api').where('api_key_id', '=', used[0].id).execute();
+  assert.ok(apiChecks.length > 0, 'its last use is the checks it made through the signed API');
+  // The secrets exist only encrypted: not in the list, not in the audit log, the settings or anything printed.
+  const rows = await a.db.selectFrom('api_keys').select(['app_key', 'secret_enc']).execute();
+  const secrets = rows.map((r) => decrypt(a.ctx.config.secret, r.secret_enc, 'api-key'));
+  assert.equal(secrets.length, keys.length);
+  const audit = JSON.stringify(await a.db.selectFrom('audit_log').select('detail').execute());
+  const settings = JSON.stringify(await a.db.selectFrom('settings').select('value').execute());
+  for (const secret of secrets) {
+    assert.ok(secret.length >= 32);
+    assert.ok(!res.body.includes(secret) && !audit.includes(secret) && !settings.includes(secret), 'a key\'s secret is readable');
+    assert.ok(!rows.some((r) => r.secret_enc.includes(secret)), 'stored in the clear');
+  }
+  for (const k of keys) assert.deepEqual(Object.keys(k).filter((f) => /secret/i.test(f)), []);
+  // The district administrator sees its own unit's key only.
+  const district = await signInDemo('district_admin');
+  const mine = (await getAs<{ items: Key[] }>(district, '/api/apikeys')).items;
+  assert.ok(mine.length > 0 && mine.every((k) => !used.some((u) => u.id === k.id)), JSON.stringify(mine));
+});
+
+test('审核员: the market regulator\'s review queue has batches held (nothing of them public), a history of approvals and a return with its note', async () => {
+  type Batch = { batchId: string; status: string; reviewNote?: string | null; department: { id: number } };
+  const market = await a.db.selectFrom('departments').select(['id', 'review_required']).where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
+  assert.equal(market.review_required, true, '报送需审核 is on for the regulator');
+  const reviewer = await signInDemo('scjg_reviewer');
+  const queue = (await getAs<{ items: Batch[] }>(reviewer, '/api/ingest/batches?status=pending_review')).items;
+  assert.ok(queue.length > 0, 'the reviewer\'s queue is not empty');
+  const desk = await getAs<{ items: Array<{ key: string; count: number }> }>(reviewer, '/api/desk');
+  assert.equal(desk.items.find((i) => i.key === 'ingest.batches_to_review')?.count, queue.length, JSON.stringify(desk.items));
+  // Nothing of a held batch is written, hence nothing public; its rows wait, masked, for the reviewer.
+  const heldIds = queue.map((b) => b.batchId);
+  const written = await a.db.selectFrom('records').select('id').where('batch_id', 'in', heldIds).execute();
+  assert.equal(written.length, 0, 'records of a batch awaiting review');
+  const held = await getAs<{ items: unknown[] }>(reviewer, `/api/ingest/batches/${heldIds[0]}/held-rows`);
+  assert.ok(held.items.length > 0, 'the held batch has rows to review');
+  // History: approved batches (committed, with the reviewer) and one returned with a note.
+  const committed = await a.db.selectFrom('ingest_batches').select(['id', 'reviewed_by', 'created_at']).where('department_id', '=', market.id).where('status', '=', 'committed').execute();
+  const approved = committed.filter((b) => b.reviewed_by !== null);
+  assert.ok(approved.length > 0, 'approved batches');
+  const approvedPublic = await a.db.selectFrom('records').select('id').where('batch_id', 'in', approved.map((b) => b.id)).where('audience', '=', 'public').execute();
+  assert.ok(approvedPublic.length > 0, 'an approved batch\'s records are public');
+  const returned = (await getAs<{ items: Batch[] }>(reviewer, '/api/ingest/batches?status=returned')).items;
+  assert.ok(returned.length > 0 && returned.every((b) => (b.reviewNote ?? '').length > 0), JSON.stringify(returned));
+  // Consistent with the year before: what the regulator sent before the setting was turned on stays committed and
+  // public, and nothing it sent since the first reviewed upload was committed without review.
+  const reviewed = await a.db.selectFrom('ingest_batches').select('created_at').where('department_id', '=', market.id).where('reviewed_by', 'is not', null).execute();
+  const since = new Date(Math.min(...reviewed.map((b) => new Date(b.created_at).getTime())));
+  const before = committed.filter((b) => b.reviewed_by === null);
+  assert.ok(before.length > 0 && before.every((b) => new Date(b.created_at) < since), 'unreviewed batches predate the review step');
+  const publicBefore = await a.db.selectFrom('records').select('id').where('batch_id', 'in', before.map((b) => b.id)).where('audience', '=', 'public').limit(1).execute();
+  assert.equal(publicBefore.length, 1, 'the regulator\'s records from before the review step stay published');
+});
+
+test('a district\'s 用户管理 lists its own people besides its administrator: clerks and a reviewer of its units', async () => {
+  const district = await signInDemo('district_admin');
+  const users = (await getAs<{ items: Array<{ username: string; role: string; departmentId: number | null }> }>(district, '/api/users')).items;
+  const clerks = users.filter((u) => u.role === 'reporter' || u.role === 'reviewer');
+  assert.ok(clerks.some((u) => u.role === 'reporter') && clerks.some((u) => u.role === 'reviewer'), `users: ${JSON.stringify(users)}`);
+  assert.ok(users.length > clerks.length, 'its administrator is listed too');
+});
+
+test('a district\'s 信用承诺 page has broken commitments (违诺) of its unit, beside kept ones', async () => {
+  const district = await signInDemo('district_admin');
+  const breaches = (await getAs<{ items: Array<{ basis: string }> }>(district, '/api/commitments/breaches')).items;
+  assert.ok(breaches.length > 0, 'the district\'s 信用承诺 page has breaches');
+  // The same clerk kept others: the district's marks are not all breaches.
+  const marks = await sql<{ kept: number }>`SELECT count(*)::int AS kept FROM commitment_fulfilments f JOIN departments d ON d.id = f.department_id
+    JOIN departments g ON g.id = d.parent_id JOIN users u ON u.department_id = g.id AND u.username = 'district_admin' WHERE f.outcome = 'kept'`.execute(a.db);
+  assert.ok(marks.rows[0].kept > 0, 'kept commitments in the district');
 });
 
 test('DEMO_DATA=false: first start loads nothing, and the platform stays empty', async () => {

@@ -11,6 +11,7 @@ import { regionChildren } from '../domains/codes/index.ts';
 import { generateSubjects } from '../domains/subjects/demo.ts';
 import { audit } from '../platform/audit.ts';
 import { randomToken } from '../platform/crypto.ts';
+import { seedDistrictReporters } from './demo/districts.ts';
 
 const SYSTEM = { actor: { username: 'system' } };
 
@@ -74,7 +75,7 @@ export async function demoLoaded(db: Db): Promise<boolean> {
   return (await getSetting(db, 'demo.loaded')) !== undefined;
 }
 
-/** Loads demo subjects and one user per role. Returns the credentials to print once. */
+/** Loads demo subjects, one user per role and the first district's clerks and reviewer. Returns the credentials to print once. */
 export async function seedDemo(db: Db, config: Config, opts: { subjects?: number } = {}): Promise<DemoCredential[]> {
   const n = opts.subjects ?? config.demoSubjects;
   const subjects = generateSubjects(n, { cityShort: cityShort(config), districts: cityDistricts(config) });
@@ -101,13 +102,27 @@ export async function seedDemo(db: Db, config: Config, opts: { subjects?: number
   const dept = async (code: string) => (await db.selectFrom('departments').select(['id', 'name']).where('code', '=', code).executeTakeFirst()) ?? null;
   const office = await dept(CREDIT_OFFICE_CODE);
   const market = await dept('SCJGJ');
-  const firstDistrict = await db.selectFrom('departments').select(['id', 'name']).where('kind', '=', 'district').orderBy('sort_order').executeTakeFirst();
+  const firstDistrict = await db.selectFrom('departments').select(['id', 'name', 'code', 'short_name']).where('kind', '=', 'district').orderBy('sort_order').executeTakeFirst();
+  // The districts' own units (idempotent; the demo city reports for them), so that the first district's clerks and
+  // its unit's reviewer have accounts: the people a district administrator manages in 用户管理.
+  await seedDistrictReporters(db, config.cityName, SYSTEM);
+  const unit = async (suffix: string) =>
+    firstDistrict ? ((await db.selectFrom('departments').select(['id', 'name', 'short_name']).where('code', '=', `${firstDistrict.code}${suffix}`).executeTakeFirst()) ?? null) : null;
+  const [districtMarket, districtEnforcement] = [await unit('SCJG'), await unit('ZHZF')];
   const plan: Array<{ username: string; displayName: string; role: Role; dep: { id: number; name: string } | null }> = [
     { username: 'admin', displayName: '信用办管理员', role: 'admin', dep: office },
     { username: 'auditor', displayName: '审计员', role: 'auditor', dep: null },
     { username: 'scjg_reporter', displayName: '市场监管局填报员', role: 'reporter', dep: market },
     { username: 'scjg_reviewer', displayName: '市场监管局审核员', role: 'reviewer', dep: market },
     { username: 'district_admin', displayName: `${firstDistrict?.name ?? '区县'}管理员`, role: 'district_admin', dep: firstDistrict ?? null },
+    ...(firstDistrict ? [{ username: 'district_reporter', displayName: `${firstDistrict.short_name}政府填报员`, role: 'reporter' as const, dep: firstDistrict }] : []),
+    ...(districtMarket
+      ? [
+          { username: 'district_scjg_reporter', displayName: `${districtMarket.short_name}填报员`, role: 'reporter' as const, dep: districtMarket },
+          { username: 'district_scjg_reviewer', displayName: `${districtMarket.short_name}审核员`, role: 'reviewer' as const, dep: districtMarket },
+        ]
+      : []),
+    ...(districtEnforcement ? [{ username: 'district_zhzf_reporter', displayName: `${districtEnforcement.short_name}填报员`, role: 'reporter' as const, dep: districtEnforcement }] : []),
   ];
   const creds: DemoCredential[] = [];
   for (const p of plan) {
@@ -130,7 +145,7 @@ export async function seedDemo(db: Db, config: Config, opts: { subjects?: number
 /** A sign-in table for the terminal. */
 export function formatCredentials(creds: DemoCredential[], baseUrl: string): string {
   if (!creds.length) return '';
-  const lines = creds.map((c) => `  ${c.roleName.padEnd(8, '　')} 用户名 ${c.username.padEnd(16)} 密码 ${c.password}${c.department ? `  （${c.department}）` : ''}`);
+  const lines = creds.map((c) => `  ${c.roleName.padEnd(8, '　')} 用户名 ${c.username.padEnd(22)} 密码 ${c.password}${c.department ? `  （${c.department}）` : ''}`);
   return [
     '',
     `演示账号（密码只显示这一次，请妥善保存）/ Demo accounts (passwords are shown once):`,

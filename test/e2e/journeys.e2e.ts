@@ -8,6 +8,9 @@
 //  - 审计员 (auditor): the audit log in words (no English field names, no JSON), filtered by person, department,
 //    action and time, and exported with the same filters; a record's version history, personal data masked; the pages it
 //    may not write on say so (数据归集 无权访问, 信用承诺 and 公示规则设置 read-only), and the server refuses the write.
+//  - The pages the last walk found empty, now filled by the demo: the district's 用户管理 (its units' clerks and
+//    reviewer) and 信用承诺 (its 违诺); the market regulator's 审核员 queue (held batches, a returned one with its
+//    note); the credit office's API密钥 (a key in use, a revoked one, secrets never shown).
 // The auditor's test runs after the district's, on the same server, and reads the district's actions in the log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -210,6 +213,26 @@ test('district admin: desk, its departments and a new clerk, an upload and its r
   assert.equal(refused.status, 403);
   assert.match(refused.message, /[\u4e00-\u9fff]/, `a reason in Chinese: ${refused.message}`);
   await shot(page, 'district_admin-07-forbidden');
+
+  // 9. 用户管理 lists the district's own people besides its administrator: its units' clerks and a reviewer.
+  await page.goto(`${server.baseUrl}/console/users`);
+  await page.getByTestId('users-table').getByText('district_scjg_reviewer').waitFor();
+  // Exactly the district's accounts: the demo's administrator, clerks and reviewer, and the clerk opened in step 3.
+  const people = await column(page, 'users-table', 1);
+  assert.deepEqual([...people].sort(), ['district_admin', 'district_reporter', 'district_scjg_reporter', 'district_scjg_reviewer', 'district_zhzf_reporter', CLERK.username].sort());
+  assert.ok((await column(page, 'users-table', 3)).includes('审核员'), 'a reviewer of its unit');
+  await shot(page, 'district_admin-09-users');
+
+  // 10. 信用承诺: the district unit's broken commitments (违诺) with their basis, read-only for the district admin.
+  await page.goto(`${server.baseUrl}/console/commitments`);
+  await page.getByTestId('commitments-readonly').waitFor();
+  const breachRows = page.locator('.el-table__body tr');
+  await breachRows.first().waitFor();
+  assert.ok((await breachRows.count()) >= 1, 'the district sees its breaches');
+  const breaches = await page.locator('.el-table__body').innerText();
+  assert.ok(breaches.includes(units.find((u) => u.includes('市场监督管理局'))!), `the breach is its unit's: ${breaches}`);
+  assert.ok(!breaches.includes('西宁市市场监督管理局'), 'not the city regulator\'s');
+  await shot(page, 'district_admin-10-commitments');
   await context.close();
 
   // 8. On a phone: the desk.
@@ -342,4 +365,59 @@ test('auditor: the audit log in words, filtered and exported, a record\'s histor
   await small.getByTestId('audit-table').getByText('登录').first().waitFor();
   await shot(small, 'auditor-10-audit-log-390');
   await phone.close();
+});
+
+test('reviewer: the market regulator\'s queue of held batches, one opened with its rows, and a returned batch with its note', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'scjg_reviewer', DEMO_E2E_PASSWORD);
+  const todo = page.getByTestId('todo-ingest.batches_to_review');
+  await todo.waitFor();
+  const waiting = Number(await todo.getAttribute('data-count'));
+  assert.ok(waiting > 0, 'batches to review on the reviewer\'s desk');
+  await shot(page, 'reviewer-01-desk');
+
+  // 1. The queue: the regulator's held batches, as many as the desk says, all 待审核.
+  await page.goto(`${server.baseUrl}/console/batches?status=pending_review`);
+  const rows = page.getByTestId('batches-table').locator('.el-table__body tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), waiting);
+  assert.deepEqual([...new Set(await column(page, 'batches-table', 3))], ['西宁市市场监督管理局']);
+  assert.deepEqual([...new Set(await column(page, 'batches-table', 6))], ['待审核']);
+  await shot(page, 'reviewer-02-queue');
+
+  // 2. A held batch opens with its rows to review and the two decisions; nothing of it is public yet.
+  await rows.first().click();
+  await page.getByTestId('review-panel').waitFor();
+  await page.getByTestId('held-rows').locator('.el-table__body tr').first().waitFor();
+  await page.getByTestId('review-approve').waitFor();
+  await shot(page, 'reviewer-03-held-batch');
+
+  // 3. History: the batch returned with its note.
+  await page.goto(`${server.baseUrl}/console/batches?status=returned`);
+  await page.getByTestId('batches-table').locator('.el-table__body tr').first().waitFor();
+  assert.deepEqual([...new Set(await column(page, 'batches-table', 6))], ['审核退回']);
+  await page.getByTestId('batches-table').locator('.el-table__body tr').first().click();
+  await page.getByText('罚款金额与决定书不一致').first().waitFor();
+  await shot(page, 'reviewer-04-returned');
+  await context.close();
+});
+
+test('admin: API密钥 lists the department systems\' keys with their state, and shows no secret', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await page.goto(`${server.baseUrl}/console/apikeys`);
+  const table = page.getByTestId('apikeys-table');
+  await table.getByText('市场监管局行政审批系统').waitFor();
+  assert.ok((await table.locator('.el-table__body tr').count()) >= 3, 'the demo\'s keys are listed');
+  const text = await table.innerText();
+  assert.match(text, /已吊销/);
+  assert.match(text, /有效/);
+  // The key in use shows when it was last used (its signed checks), not a dash.
+  const live = await table.locator('.el-table__body tr').filter({ hasText: '市场监管局行政审批系统' }).first().innerText();
+  assert.match(live, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/u);
+  assert.equal(await page.getByTestId('apikey-secret').count(), 0, 'no secret on the page');
+  await shot(page, 'admin-01-apikeys');
+  await context.close();
 });

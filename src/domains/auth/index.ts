@@ -12,3 +12,5 @@ export { nonceClaimSql, type NonceClaimRow, type PendingNonce } from './apikeys.
 export { nonceClaimsSql, type NonceClaimsRow } from './apikeys.cache.ts';
 export { pendingNonceOf, settleNonceClaim } from './apikeys.service.ts';
 export { authAuditTargets } from './audit.targets.ts';
+export { createApiKey, revokeApiKey, signRequest, checkSignedHeaders, checkSignedBody } from './apikeys.service.ts';
+export { updateDepartment } from './auth.service.ts';

@@ -81,3 +81,5 @@ export { ingestTodos } from './todos.ts';
 export { BATCH_COMMITTED_CHANNEL } from './commit.ts';
 export { recordCountsByField } from './field.stats.ts';
 export { ingestAuditTargets } from './audit.targets.ts';
+export { approveBatch, returnBatch } from './review.ts';
+export { replayReviewedBatch } from './import.service.ts';

@@ -25,7 +25,9 @@ import { demoLoaded, seedDemo, type DemoCredential } from '../seed.ts';
 import { breakRow, dayOf, decisionDays, DEMO_PROFILES, penaltyRow, permitRow, type BatchContext, type DemoRow } from './records.ts';
 import { seedDistrictReporters } from './districts.ts';
 import { seedDemoChecks } from './sanctions.ts';
-import { seedDemoCommitments } from './commitments.ts';
+import { seedDemoCommitments, seedDistrictCommitments } from './commitments.ts';
+import { seedDemoApiKeys } from './apikeys.ts';
+import { seedDemoReview, type ReviewUpload } from './review.ts';
 import { seedDemoRepairs } from './repair.ts';
 import { seedDemoObjections } from './objections.ts';
 
@@ -67,6 +69,15 @@ export interface DemoCitySummary {
   repairsDecided: number;
   /** 异议申诉 filed online. */
   objections: number;
+  /** API keys of department systems (one revoked), and the checks made through the signed API. */
+  apiKeys: number;
+  signedChecks: number;
+  /** The market regulator's batches under review: waiting, approved, returned with a note. */
+  reviewPending: number;
+  reviewApproved: number;
+  reviewReturned: number;
+  /** A district unit's 信用承诺 marked 违诺. */
+  districtBreaches: number;
   ms: number;
 }
 
@@ -87,6 +98,9 @@ export const DEMO_LIST_TYPES = [
   { code: 'SHTZXY', name: '守合同重信用企业', color: 'red', authority: '市场监督管理部门' },
 ] as const;
 
+/** The department whose demo batches go through the review step: the market regulator (its 审核员 is scjg_reviewer). */
+const REVIEW_DEPARTMENT = 'SCJGJ';
+
 const chinaToday = () => new Date(Date.now() + 8 * 3_600_000 - MS_DAY).toISOString().slice(0, 10);
 
 /** Loads the demo city into a database that has the departments, demo subjects and accounts (seedDemo). */
@@ -97,7 +111,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const todayDay = dayOf(today);
   const rng = mulberry32(opts.seed ?? 20261207);
   const admin = await adminUser(db);
-  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, objections: 0, ms: 0 };
+  const summary: DemoCitySummary = { batches: 0, accepted: 0, rejected: 0, late: 0, withdrawn: 0, repaired: 0, listEntries: 0, events: 0, scoreRows: 0, checks: 0, checksWithFeedback: 0, cases: 0, commitments: 0, commitmentsMarked: 0, repairApplications: 0, repairsDecided: 0, objections: 0, apiKeys: 0, signedChecks: 0, reviewPending: 0, reviewApproved: 0, reviewReturned: 0, districtBreaches: 0, ms: 0 };
 
   // 1. A year of 双公示: every department uploads once a month, some rows wrong (returned to be corrected).
   const [penaltyItem, permitItem] = await Promise.all([findActiveItem(db, 'sgs_cf_v2'), findActiveItem(db, 'sgs_xk_v2')]);
@@ -118,6 +132,8 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const weights = { penalties: reporters.reduce((a, r) => a + r.profile.penalties, 0), permits: reporters.reduce((a, r) => a + r.profile.permits, 0) };
   const totals = { penalties: opts.penalties ?? 14_000, permits: opts.permits ?? 10_000 };
   const resend: Array<{ departmentId: number; row: DemoRow }> = [];
+  // The market regulator's last two months go through the review step it has had since (review.ts), after the rest.
+  const reviewUploads: ReviewUpload[] = [];
   const firstDay = todayDay - 364;
   // 文号 serials count per department and year, from 1 on every load (so two loads are the same).
   const serialCounters = new Map<string, Map<string, number>>();
@@ -146,11 +162,17 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
         // One batch in four has rows the validation returns (the clerk's 待更正 list).
         const faulty = rng() < 0.25;
         const sent = rows.map((r, i) => ((faulty && rng() < 0.06) || (open && i === rows.length - 1) ? breakRow(rng, r) : r));
-        for (const r of rows) if (kind === 'penalties' && rng() < 0.012) resend.push({ departmentId: dep.id, row: r });
+        const reviewed = !district && profile.code === REVIEW_DEPARTMENT && m <= 1;
+        // (A withdrawal of a decision still under review would come before the decision itself: none is drawn.)
+        for (const r of rows) if (kind === 'penalties' && rng() < 0.012 && !reviewed) resend.push({ departmentId: dep.id, row: r });
         // Every district unit withdrew one decision of its first quarter (its records show a 撤销).
         if (district && kind === 'penalties' && m === 9 && rows.length) resend.push({ departmentId: dep.id, row: rows[0] });
         const reportDate = new Date((reportDay * 24 + 9) * 3_600_000 - 8 * 3_600_000 + Math.floor(rng() * 8 * 3_600_000));
         const channel = rng() < 0.3 ? 'api' : 'file';
+        if (reviewed) {
+          reviewUploads.push({ item, rows: sent, reportDate, month: m });
+          continue;
+        }
         uploads.push(async () => {
           const receipt = await importRows({ db, pool, secret: config.secret, item, departmentId: dep.id, channel, rows: sent, reportDate, keyWithSubject: config.ingestKeyWithSubject, piiScreen: config.ingestPiiScreen, decisionDateWarnBefore: config.ingestDecisionDateWarnBefore });
           await backdateBatch(db, receipt.batchId, reportDate, profile.code, item.name);
@@ -291,6 +313,45 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const districtUnits = districtReporters.filter((r) => r.profile.code.endsWith('SCJG')).map((r) => r.departmentId).slice(0, 1);
   summary.objections = await seedDemoObjections(db, config.secret, { admin, decider, districtUnitIds: districtUnits }, SYSTEM);
 
+  // 4f. API keys: the regulator's licensing system (in use: it checked two applicants through the signed API), its
+  //     retired system's key (revoked), and a key the first district's administrator made for its market unit.
+  const firstDistrict = districtReporters[0] ? byId.get(districtReporters[0].departmentId) : undefined;
+  const districtMarket = districtReporters.find((r) => r.profile.code === `${firstDistrict?.code}SCJG`);
+  const districtMarketDep = districtMarket ? byId.get(districtMarket.departmentId) : undefined;
+  const districtAdmin = await sessionUser(db, 'district_admin');
+  const keys = await seedDemoApiKeys(db, pool, config, {
+    admin, market: market ? { id: market.id, name: market.name } : null, districtAdmin,
+    districtUnit: districtMarketDep ? { id: districtMarketDep.id, name: districtMarketDep.name, shortName: districtMarketDep.name.replace(config.cityName, '') } : null,
+  }, SYSTEM);
+  summary.apiKeys = keys.keys;
+  summary.signedChecks = keys.signedChecks;
+
+  // 4g. The first district's market unit collects commitments too; its clerk found two broken (the district's 违诺).
+  const districtClerk = await sessionUser(db, 'district_scjg_reporter');
+  if (districtMarket && districtMarketDep?.uscc && districtClerk) {
+    const dc = await seedDistrictCommitments(db, pool, config, {
+      unit: { id: districtMarketDep.id, name: districtMarketDep.name, uscc: districtMarketDep.uscc, abbr: districtMarket.profile.abbr },
+      clerk: districtClerk, todayDay, perQuarter: 4, rng: mulberry32((opts.seed ?? 20261207) + 17),
+    }, SYSTEM);
+    summary.commitments += dc.collected;
+    summary.commitmentsMarked += dc.marked;
+    summary.districtBreaches = dc.breached;
+  }
+
+  // 4h. The review step: the regulator's last two months, sent after everything else it reported (so all of that
+  //     stays as it was, published), the previous month approved, one upload returned, the current month waiting.
+  const reviewClerk = await sessionUser(db, 'scjg_reporter');
+  if (market && reviewClerk && decider && reviewUploads.length) {
+    const review = await seedDemoReview(db, pool, config, { departmentId: market.id, admin, clerk: reviewClerk, reviewer: decider, uploads: reviewUploads }, SYSTEM);
+    summary.reviewPending = review.pending;
+    summary.reviewApproved = review.approved;
+    summary.reviewReturned = review.returned;
+    summary.batches += review.pending + review.approved + review.returned;
+    summary.accepted += review.accepted;
+    summary.rejected += review.rejected;
+    summary.late += review.late;
+  }
+
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
   const short = config.cityName.replace(/(市|地区|自治州|盟)$/u, '');
@@ -320,7 +381,10 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
 
   summary.ms = Math.round(performance.now() - started);
   await db.insertInto('settings').values({ key: 'demo.city', value: JSON.stringify({ today, ...summary }) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify({ today, ...summary }) })).execute();
-  await audit(db, SYSTEM, { action: 'demo.city', detail: { today, ...summary } });
+  // The audit entry carries the figures the audit log has Chinese labels for (platform/auditActions.ts); the new
+  // pages' figures are in the demo.city setting above.
+  const { apiKeys: _k, signedChecks: _s, reviewPending: _p, reviewApproved: _a, reviewReturned: _r, districtBreaches: _b, ...labelled } = summary;
+  await audit(db, SYSTEM, { action: 'demo.city', detail: { today, ...labelled } });
   return summary;
 }
 
@@ -347,6 +411,12 @@ function csv(s: string): string {
   return /[",\n]/u.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+
+/** The demo account `username` as a session user, or null when the demo has no such account. */
+async function sessionUser(db: Db, username: string): Promise<SessionUser | null> {
+  const u = await db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'department_id']).where('username', '=', username).executeTakeFirst();
+  return u ? { id: u.id, username: u.username, displayName: u.display_name, role: u.role, departmentId: u.department_id, departmentName: null, mustChangePassword: false } : null;
+}
 
 async function adminUser(db: Db): Promise<SessionUser> {
   const u = await db.selectFrom('users').select(['id', 'username', 'display_name', 'department_id']).where('username', '=', 'admin').executeTakeFirst();

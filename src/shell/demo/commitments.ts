@@ -13,6 +13,8 @@ import { findActiveItem } from '../../domains/catalog/index.ts';
 import { makeVoluntaryCommitment, markFulfilment } from '../../domains/commitments/index.ts';
 import { importRows } from '../../domains/ingest/index.ts';
 
+const MS_DAY = 86_400_000;
+
 /** Who receives which commitments, and for what (kind labels of the catalogue's 承诺类型). */
 const RECEIVERS = [
   { code: 'XZSPJ', abbr: '审批', kinds: ['审批替代型', '容缺受理型'], matters: ['食品经营许可', '公共场所卫生许可', '建筑工程施工许可', '营业执照变更登记'] },
@@ -77,4 +79,58 @@ export async function seedDemoCommitments(
     summary.voluntary++;
   }
   return summary;
+}
+
+/**
+ * A district unit's commitments (issue 17 §1, the district's 信用承诺 page): `unit` received `perQuarter`
+ * 告知承诺 each quarter, collected through ingest's import like the city's; its clerk checked the oldest six a
+ * month or more ago, four kept and two broken (违诺), through the commitments service. Returns the rows collected
+ * and the marks made.
+ */
+export async function seedDistrictCommitments(
+  db: Db,
+  pool: pg.Pool,
+  config: Config & { secret: string },
+  opts: { unit: { id: number; name: string; uscc: string; abbr: string }; clerk: SessionUser; todayDay: number; perQuarter: number; rng: () => number },
+  ctx: AuditContext,
+): Promise<{ collected: number; marked: number; breached: number }> {
+  const item = await findActiveItem(db, 'credit_commitment_v1');
+  if (!item) throw new Error('the built-in 信用承诺 item is missing');
+  const firms = await sql<{ name: string; uscc: string }>`
+    SELECT name, uscc FROM subjects WHERE kind = 'legal' AND uscc IS NOT NULL ORDER BY uscc DESC LIMIT 200`.execute(db);
+  if (!firms.rows.length) return { collected: 0, marked: 0, breached: 0 };
+  const { rng, todayDay, unit } = opts;
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)];
+  const matters = ['小餐饮经营许可', '食品经营许可', '个体工商户登记'];
+  let serial = 0;
+  let collected = 0;
+  for (let q = 3; q >= 0; q--) {
+    const last = todayDay - q * 91;
+    const rows = Array.from({ length: opts.perQuarter }, () => {
+      const firm = pick(firms.rows);
+      const matter = pick(matters);
+      const day = isoOfEpochDay(last - Math.floor(rng() * 80));
+      return {
+        QT_MC: firm.name, QT_ZTLB: '法人及非法人组织', QT_TYSHXYDM: firm.uscc,
+        CN_LX: pick(['审批替代型', '容缺受理型']), CN_SX: matter, QT_NR: `本单位承诺符合${matter}的条件，所提交材料真实有效，如有不实，愿意承担相应法律责任`,
+        QT_WSH: `宁${unit.abbr}诺〔${day.slice(0, 4)}〕${++serial}号`, QT_RQ: day, QT_JG: unit.name, QT_JGDM: unit.uscc,
+      };
+    });
+    const receipt = await importRows({ db, pool, secret: config.secret, item, departmentId: unit.id, channel: 'file', rows, reportDate: new Date(), createdBy: opts.clerk.id, keyWithSubject: config.ingestKeyWithSubject, piiScreen: config.ingestPiiScreen });
+    collected += receipt.accepted;
+  }
+  const received = await db.selectFrom('records').select('id').where('record_type', '=', 'commitment').where('department_id', '=', unit.id).orderBy('decision_date').orderBy('id').limit(6).execute();
+  let breached = 0;
+  for (const [i, rec] of received.entries()) {
+    const broken = i === 1 || i === 4;
+    // Marked on the day the unit's inspection found it (a month or more ago, the oldest first).
+    const at = new Date((todayDay - 90 + i * 10) * MS_DAY + 2 * 3_600_000);
+    await markFulfilment(db, opts.clerk, {
+      recordId: rec.id,
+      outcome: broken ? 'breached' : 'kept',
+      basis: broken ? '经现场核查，实际经营场所与承诺不符，已责令限期整改并依法处理' : '经现场核查，承诺事项已按期履行',
+    }, ctx, at);
+    if (broken) breached++;
+  }
+  return { collected, marked: received.length, breached };
 }
