@@ -6,7 +6,7 @@
 //    styled picker, Chinese columns, a template whose first row is Chinese, and a Chinese error for a broken file;
 //    an event's classification names its deciding phrases in words and flags a low-confidence result; 部门管理
 //    edits a USCC and deactivates a department, both still shown after a reload, then undone.
-//  - 填报员 and 审核员: the office turns 报送需审核 on for 市场监督管理局; its clerk uploads; the batch waits (待审核)
+//  - 填报员 and 审核员: the office turns 报送需审核 on for a district's market unit; its clerk uploads; the batch waits (待审核)
 //    and the new company is not on the portal; the reviewer returns it with a note, the clerk reads the note and
 //    sends the corrected file, the reviewer approves, and the company and its record are on the portal.
 import { after, before, test } from 'node:test';
@@ -279,11 +279,15 @@ test('credit office: dashboard and scorecards, 归集统计, score and event imp
 
 test('clerk and reviewer: a held upload is not public, returned with a note, corrected, approved, then public', async () => {
   const db = server.db.db;
-  const market = await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc', 'review_required']).where('code', '=', 'SCJGJ').executeTakeFirstOrThrow();
-  assert.equal(market.review_required, false, 'the demo department starts without the review step');
-  const clerk = await db.selectFrom('users').select('department_id').where('username', '=', 'scjg_reporter').executeTakeFirstOrThrow();
-  const reviewer = await db.selectFrom('users').select(['department_id', 'role']).where('username', '=', 'scjg_reviewer').executeTakeFirstOrThrow();
-  assert.deepEqual([clerk.department_id, reviewer.department_id, reviewer.role], [market.id, market.id, 'reviewer'], 'the demo has a clerk and a reviewer of 市场监督管理局');
+  // A district's market unit: the demo city already runs the city regulator (SCJGJ) under review, with its own
+  // returned and held batches, so the journey turns the step on for a unit that does not have it yet.
+  const clerk = await db.selectFrom('users').select('department_id').where('username', '=', 'district_scjg_reporter').executeTakeFirstOrThrow();
+  const market = await db.selectFrom('departments').select(['id', 'code', 'name', 'uscc', 'review_required']).where('id', '=', clerk.department_id!).executeTakeFirstOrThrow();
+  assert.equal(market.review_required, false, 'the demo unit starts without the review step');
+  assert.ok(market.uscc, 'the demo unit has its USCC');
+  const reviewer = await db.selectFrom('users').select(['department_id', 'role']).where('username', '=', 'district_scjg_reviewer').executeTakeFirstOrThrow();
+  assert.deepEqual([reviewer.department_id, reviewer.role], [market.id, 'reviewer'], 'the demo has a clerk and a reviewer of the district market unit');
+  const auditBefore = Number((await db.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow()).max ?? 0);
 
   // Three recent fines of the department itself; the first names a company the demo city does not know.
   const col = (name: string) => PENALTY_HEADERS.indexOf(name);
@@ -337,19 +341,19 @@ test('clerk and reviewer: a held upload is not public, returned with a note, cor
     await page.getByTestId('search-total').waitFor();
   };
 
-  // 1. The credit office turns 报送需审核 on for 市场监督管理局, in 部门管理.
+  // 1. The credit office turns 报送需审核 on for the district's market unit, in 部门管理.
   await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
   await page.goto(`${server.baseUrl}/console/departments`);
-  const review = page.getByTestId('department-review-SCJGJ');
+  const review = page.getByTestId(`department-review-${market.code}`);
   await review.click();
-  await page.locator('[data-testid=department-review-SCJGJ].is-checked').waitFor();
+  await page.locator(`[data-testid=department-review-${market.code}].is-checked`).waitFor();
   await page.reload();
-  await page.locator('[data-testid=department-review-SCJGJ].is-checked').waitFor();
+  await page.locator(`[data-testid=department-review-${market.code}].is-checked`).waitFor();
   await shot(page, 'review-01-office-turns-review-on');
   await signOut();
 
   // 2. The clerk uploads: the batch is 待审核 and the portal does not know the company.
-  await signInConsole(page, server.baseUrl, 'scjg_reporter', DEMO_E2E_PASSWORD);
+  await signInConsole(page, server.baseUrl, 'district_scjg_reporter', DEMO_E2E_PASSWORD);
   await upload(first);
   assert.match(await page.getByTestId('receipt-status').innerText(), /待审核/);
   assert.equal(await page.getByTestId('review-approve').count(), 0, 'a clerk cannot approve');
@@ -362,7 +366,7 @@ test('clerk and reviewer: a held upload is not public, returned with a note, cor
   await signOut();
 
   // 3. The reviewer finds the batch on the desk and in the queue, and returns it with a note.
-  await signInConsole(page, server.baseUrl, 'scjg_reviewer', DEMO_E2E_PASSWORD);
+  await signInConsole(page, server.baseUrl, 'district_scjg_reviewer', DEMO_E2E_PASSWORD);
   assert.ok((await todo('ingest.batches_to_review')) >= 1);
   await shot(page, 'review-04-reviewer-desk');
   await page.getByTestId('todo-ingest.batches_to_review').locator('a').click();
@@ -379,7 +383,7 @@ test('clerk and reviewer: a held upload is not public, returned with a note, cor
   await signOut();
 
   // 4. The clerk reads the note and sends the corrected file.
-  await signInConsole(page, server.baseUrl, 'scjg_reporter', DEMO_E2E_PASSWORD);
+  await signInConsole(page, server.baseUrl, 'district_scjg_reporter', DEMO_E2E_PASSWORD);
   assert.equal(await todo('ingest.batches_returned'), 1);
   await page.getByTestId('todo-ingest.batches_returned').locator('a').click();
   await page.getByTestId('batches-table').locator('.el-table__row').filter({ hasText: '第一次' }).first().click();
@@ -392,7 +396,7 @@ test('clerk and reviewer: a held upload is not public, returned with a note, cor
   await signOut();
 
   // 5. The reviewer approves: the batch is written and each record's publicity is on the receipt.
-  await signInConsole(page, server.baseUrl, 'scjg_reviewer', DEMO_E2E_PASSWORD);
+  await signInConsole(page, server.baseUrl, 'district_scjg_reviewer', DEMO_E2E_PASSWORD);
   await page.getByTestId('todo-ingest.batches_to_review').locator('a').click();
   await page.getByTestId('batches-table').locator('.el-table__row').filter({ hasText: '已更正' }).first().click();
   await page.getByTestId('review-approve').click();
@@ -416,7 +420,7 @@ test('clerk and reviewer: a held upload is not public, returned with a note, cor
   await page.getByTestId('subject-record').filter({ hasText: docNo }).waitFor();
   await shot(page, 'review-11-portal-record');
 
-  const actions = await db.selectFrom('audit_log').select('action').where('action', 'like', 'ingest.review.%').execute();
+  const actions = await db.selectFrom('audit_log').select('action').where('action', 'like', 'ingest.review.%').where('id', '>', String(auditBefore)).execute();
   assert.deepEqual(actions.map((a) => a.action).sort(), ['ingest.review.approve', 'ingest.review.return']);
   await context.close();
 });
