@@ -21,8 +21,8 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, stat } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -31,13 +31,13 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createDb, type Db } from '../src/db/index.ts';
-import { postgresDataDir, readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { type EmbeddedServer } from '../src/db/embedded.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import type { CatalogItem } from '../src/domains/catalog/catalog.schemas.ts';
 import { PENALTY_HEADERS, generatePenaltyRows, penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { importFile, type Receipt } from '../src/domains/ingest/import.service.ts';
 import { backfillSearchColumns } from '../src/domains/subjects/subjects.service.ts';
-import { arg, close, createBenchDatabase, fmt, freePort, onInterrupt, removeFolders, write } from './lib.ts';
+import { arg, close, createBenchDatabase, fmt, openBenchWorkspace, write } from './lib.ts';
 
 const SEED = 20261128;
 const GEN = { invalidRate: 0.03, duplicateRate: 0.02 };
@@ -359,23 +359,12 @@ async function runAb(args: string[]): Promise<void> {
   const rows = arg(args, 'rows', 1_000_000);
   const xlsxRows = arg(args, 'xlsx-rows', 200_000);
   T0 = performance.now();
-  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
-  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
-  const pools: pg.Pool[] = [];
-  const dbs: Db[] = [];
-  let server: EmbeddedServer | null = null;
-  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
-    for (const db of dbs) await db.destroy().catch(() => undefined);
-    for (const p of pools) await p.end().catch(() => undefined);
-    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-    await removeFolders(tmp, pgDir);
-  });
+  const ws = await openBenchWorkspace();
+  const { tmp, finish } = ws;
   const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
   try {
     console.log(`parse worker vs in-thread parsing: ${fmt(rows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; each import in a child process of its own; load average ${load()}`);
-    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
-    const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
-    if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
+    const { server, postmasterPid } = await ws.start();
     const { csvPath } = await writeFiles(tmp, 'ab', rows);
     const xlsxPath = join(tmp, 'penalty.xlsx');
     await writeXlsxInChild(xlsxPath, xlsxRows);
@@ -383,9 +372,7 @@ async function runAb(args: string[]): Promise<void> {
     for (const [label, path] of [['CSV', csvPath], ['XLSX', xlsxPath]] as const) {
       console.log(`\n${label}`);
       for (const mode of ['worker', 'inline'] as const) {
-        const d = await prepareDatabase(server, `bench_ab_${++n}`);
-        pools.push(d.pool);
-        dbs.push(d.db);
+        const d = ws.track(await prepareDatabase(server, `bench_ab_${++n}`));
         const loadBefore = load();
         const r = await importInChild({ url: d.url, path, departmentId: d.departmentId, mode }, postmasterPid);
         const us = (s: number) => ((s * 1e6) / r.receipt.total).toFixed(0);
@@ -410,31 +397,16 @@ export async function run(args: string[]): Promise<void> {
   const smallRows = arg(args, 'small-rows', 200_000);
   T0 = performance.now();
   const rss = new RssSampler();
-  // The server's folder on its own: running as root, postgres must be able to enter it (embedded.ts).
-  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
-  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
-  const pools: pg.Pool[] = [];
-  const dbs: Db[] = [];
-  let server: EmbeddedServer | null = null;
-  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
-    rss.stop();
-    for (const db of dbs) await db.destroy().catch(() => undefined);
-    for (const p of pools) await p.end().catch(() => undefined);
-    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-    await removeFolders(tmp, pgDir);
-  });
+  const ws = await openBenchWorkspace(() => rss.stop());
+  const { tmp, finish } = ws;
 
   try {
     console.log(
       `import benchmark: ${fmt(rows)} and ${fmt(smallRows)} CSV rows, ${fmt(xlsxRows)} XLSX rows; Node ${process.version}; ${availableParallelism()} cores, ` +
         `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; files in ${tmp}`,
     );
-    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
-    const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
-    if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
-    const main = await prepareDatabase(server, 'bench');
-    pools.push(main.pool);
-    dbs.push(main.db);
+    const { server, postmasterPid } = await ws.start();
+    const main = ws.track(await prepareDatabase(server, 'bench'));
     log(`embedded PostgreSQL on port ${server.port}: migrated, departments and built-in catalogue installed`);
 
     // ---- the files
@@ -495,9 +467,7 @@ export async function run(args: string[]): Promise<void> {
 
     // ---- 5. the same at the small size, in a fresh database (printed before the XLSX, whose rate is compared with it)
     console.log(`\n5. importFile, GB18030 CSV, ${fmt(smallRows)} rows (fresh database), and the raw COPY of the same rows`);
-    const sdb = await prepareDatabase(server, 'bench_small');
-    pools.push(sdb.pool);
-    dbs.push(sdb.db);
+    const sdb = ws.track(await prepareDatabase(server, 'bench_small'));
     const smallFiles = await writeFiles(tmp, 'small', smallRows);
     const small = await timedImport('small import', { ...sdb, postmasterPid }, smallFiles.csvPath, rss);
     printReceipt(small.receipt);
@@ -517,9 +487,7 @@ export async function run(args: string[]): Promise<void> {
 
     // ---- 4. XLSX
     console.log(`\n4. importFile, XLSX, ${fmt(xlsxRows)} rows (fresh database)`);
-    const xdb = await prepareDatabase(server, 'bench_xlsx');
-    pools.push(xdb.pool);
-    dbs.push(xdb.db);
+    const xdb = ws.track(await prepareDatabase(server, 'bench_xlsx'));
     t = performance.now();
     const xlsxPath = join(tmp, 'penalty.xlsx');
     await writeXlsxInChild(xlsxPath, xlsxRows);

@@ -1,14 +1,17 @@
 // Helpers shared by the benchmark scripts (not a benchmark itself: bench/index.ts skips this file).
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createDb, migrate, type Db } from '../src/db/index.ts';
-import { ownShutdownSignals, type EmbeddedServer } from '../src/db/embedded.ts';
+import { ownShutdownSignals, postgresDataDir, readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
 import { installBuiltinCatalog } from '../src/domains/catalog/catalog.repository.ts';
 import { seedDepartments } from '../src/shell/seed.ts';
-export { freePort } from '../test/helpers/net.ts';
+import { freePort } from '../test/helpers/net.ts';
+export { freePort };
 import { allowFixtureAuthorities } from '../test/helpers/authorities.ts';
 
 /** Reads `--name N` from the arguments, with a default; N must be a positive integer. */
@@ -107,4 +110,50 @@ export function fragments(names: readonly string[], len: number, count: number, 
     out.push(cs.slice(at, at + len).join(''));
   }
   return out;
+}
+
+/** A bench's embedded PostgreSQL and scratch folder, with everything it opened closed and removed at the end. */
+export interface BenchWorkspace {
+  /** The folder for the bench's files. */
+  tmp: string;
+  /** Starts the server on a free port; its postmaster's pid is what the CPU figures read from /proc. */
+  start(): Promise<{ server: EmbeddedServer; postmasterPid: number }>;
+  /** Registers a database handle to be closed at the end. */
+  track<T extends { db: Db; pool: pg.Pool }>(d: T): T;
+  /** Closes handles, stops the server and removes both folders (also run on Ctrl-C, once). */
+  finish(): Promise<void>;
+}
+
+/**
+ * The server's folder and the files' folder in the system's temporary folder (the server's on its own: running as
+ * root, postgres must be able to enter it, embedded.ts); `beforeCleanup` runs first at the end (e.g. a sampler).
+ */
+export async function openBenchWorkspace(beforeCleanup?: () => void): Promise<BenchWorkspace> {
+  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
+  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
+  const pools: pg.Pool[] = [];
+  const dbs: Db[] = [];
+  let server: EmbeddedServer | null = null;
+  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
+    beforeCleanup?.();
+    for (const db of dbs) await db.destroy().catch(() => undefined);
+    for (const p of pools) await p.end().catch(() => undefined);
+    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
+    await removeFolders(tmp, pgDir);
+  });
+  return {
+    tmp,
+    async start() {
+      server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+      const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
+      if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
+      return { server, postmasterPid };
+    },
+    track(d) {
+      pools.push(d.pool);
+      dbs.push(d.db);
+      return d;
+    },
+    finish,
+  };
 }

@@ -19,20 +19,17 @@
 // The server runs in a temporary folder on a free port and is stopped, and its folder removed, at the end,
 // on error and on Ctrl-C.
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { postgresDataDir, readPostmasterPid, startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
-import type { Db } from '../src/db/index.ts';
 import { findActiveItem } from '../src/domains/catalog/catalog.repository.ts';
 import { penaltyCsvChunks } from '../src/domains/ingest/fixtures.ts';
 import { importFile } from '../src/domains/ingest/import.service.ts';
-import { arg, close, createBenchDatabase, fmt, freePort, onInterrupt, removeFolders, write } from './lib.ts';
+import { arg, close, createBenchDatabase, fmt, openBenchWorkspace, write } from './lib.ts';
 
 const SEED = 20261128;
 const GEN = { invalidRate: 0.03, duplicateRate: 0.02 };
@@ -223,25 +220,12 @@ export async function run(args: string[]): Promise<void> {
   const rows = arg(args, 'rows', 200_000);
   const repeat = arg(args, 'repeat', 1);
   const T0 = performance.now();
-  const pgDir = await mkdtemp(join(tmpdir(), 'citycredit-bench-pg-'));
-  const tmp = await mkdtemp(join(tmpdir(), 'citycredit-bench-files-'));
-  const pools: pg.Pool[] = [];
-  const dbs: Db[] = [];
-  let server: EmbeddedServer | null = null;
-  const finish = onInterrupt(`stopping PostgreSQL and removing ${pgDir} and ${tmp}`, async () => {
-    for (const db of dbs) await db.destroy().catch(() => undefined);
-    for (const p of pools) await p.end().catch(() => undefined);
-    await server?.stop().catch((e) => console.error(`stopping PostgreSQL failed: ${String(e)}`));
-    await removeFolders(tmp, pgDir);
-  });
+  const ws = await openBenchWorkspace();
+  const { tmp, finish } = ws;
   try {
     console.log(`PostgreSQL write cost: ${fmt(rows)} CSV rows; ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
-    const postmasterPid = readPostmasterPid(postgresDataDir(pgDir))?.pid;
-    if (!postmasterPid) throw new Error(`postmaster.pid not found under ${pgDir}`);
-    const src = await createBenchDatabase(server, 'pgcost_src');
-    pools.push(src.pool);
-    dbs.push(src.db);
+    const { server, postmasterPid } = await ws.start();
+    const src = ws.track(await createBenchDatabase(server, 'pgcost_src'));
     const item = await findActiveItem(src.db, '行政处罚');
     if (!item) throw new Error('行政处罚 catalogue item missing');
     const csvPath = join(tmp, 'penalty.csv');
@@ -336,9 +320,7 @@ export async function run(args: string[]): Promise<void> {
     const nRecords = recordData.toString('utf8').split('\n').length - 1;
 
     // ---- 3. per-object costs on a scratch database
-    const scratch = await createBenchDatabase(server, 'pgcost_scratch');
-    pools.push(scratch.pool);
-    dbs.push(scratch.db);
+    const scratch = ws.track(await createBenchDatabase(server, 'pgcost_scratch'));
     const probe = await scratch.pool.connect();
     let recordVariants: Variant[];
     let subjectVariants: Variant[];
