@@ -4,22 +4,14 @@
 // against src/platform/auditActions.ts. A database-free test, like the error-table scan.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AUDIT_ACTIONS, auditActionLabel, describeAuditDetail } from '../src/platform/auditActions.ts';
 import { USER_ACTIONS } from '../src/domains/auth/grants.ts';
 import { LIFECYCLE_ROLES } from '../src/domains/lists/lifecycle.ts';
+import { REPO_ROOT, serverSourceFiles } from './helpers/sources.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function sourceFiles(dir = join(root, 'src')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'web' ? [] : sourceFiles(p);
-    return p.endsWith('.ts') && !/\.(test|test-data|bench)\.ts$/.test(p) ? [p] : [];
-  });
-}
+const root = REPO_ROOT;
 
 // Templates whose variable part is a closed list: the prefix and the values it takes.
 const TEMPLATES: Record<string, readonly string[]> = {
@@ -35,7 +27,7 @@ const ACTION_LINE = /\baction\b\s*[:=(]|\baction:|assertDepartmentAccess\(|asser
 /** The action strings written in src, with the file and line of each. */
 function writtenActions(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const file of sourceFiles()) {
+  for (const file of serverSourceFiles()) {
     if (file.endsWith(join('platform', 'auditActions.ts'))) continue;
     readFileSync(file, 'utf8')
       .split('\n')

@@ -6,23 +6,15 @@
 // listed in OPEN below with its keys or as data. A database-free scan of the source, like audit-actions.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describeAuditDetail, type AuditValueNames } from '../src/platform/auditActions.ts';
 import { ROLES } from '../src/domains/auth/auth.service.ts';
 import type { Role } from '../src/db/types.ts';
+import { REPO_ROOT, serverSourceFiles } from './helpers/sources.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function sourceFiles(dir = join(root, 'src')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'web' ? [] : sourceFiles(p);
-    return p.endsWith('.ts') && !/\.(test|test-data|bench)\.ts$/.test(p) ? [p] : [];
-  });
-}
+const root = REPO_ROOT;
 
 /** The keys a local `Record<string, unknown>` gets by `v.key = …` and `Object.assign(v, { key, … })` in one file. */
 function assignedKeys(file: string, variable: string): string[] {
@@ -70,7 +62,7 @@ interface Written {
 function writtenDetails(): Written {
   const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   assert.ok(parsed);
-  const program = ts.createProgram(sourceFiles(), parsed.options);
+  const program = ts.createProgram(serverSourceFiles(), parsed.options);
   const checker = program.getTypeChecker();
   const out: Written = { keys: new Map(), codes: new Map(), open: new Map() };
 

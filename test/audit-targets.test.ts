@@ -6,22 +6,14 @@
 // below with the reason. A database-free test, like the scan of action names (audit-actions.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import ts from 'typescript';
 import { AUDIT_TARGET_KINDS } from '../src/platform/auditTargets.ts';
 import { AUDIT_TARGET_NAMERS } from '../src/shell/auditTargets.ts';
+import { REPO_ROOT, serverSourceFiles } from './helpers/sources.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function sourceFiles(dir = join(root, 'src')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'web' ? [] : sourceFiles(p);
-    return p.endsWith('.ts') && !/\.(test|test-data|bench)\.ts$/.test(p) ? [p] : [];
-  });
-}
+const root = REPO_ROOT;
 
 // The calls that write an audit entry from an event object with a `target`.
 const WRITERS = new Set(['audit', 'auditOnClient', 'auditInsertSql']);
@@ -134,7 +126,7 @@ function scanSources(sources: { rel: string; code: string }[]): Found {
 }
 
 /** The scan of src (web excluded). */
-const scan = (): Found => scanSources(sourceFiles().map((f) => ({ rel: relative(root, f), code: readFileSync(f, 'utf8') })));
+const scan = (): Found => scanSources(serverSourceFiles().map((f) => ({ rel: relative(root, f), code: readFileSync(f, 'utf8') })));
 
 test('the scan reads kinds from templates, SQL, constants and conditionals', () => {
   const found = scan();

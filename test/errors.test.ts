@@ -3,9 +3,8 @@
 // Typecheck already refuses an unlisted literal; the source scan below also catches one hidden by a cast.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -16,17 +15,9 @@ import { MonitoringError, type MonitoringErrorCode } from '../src/domains/monito
 import { PublicityError } from '../src/domains/publicity/index.ts';
 import { createTestDb, type TestDb } from './helpers/db.ts';
 import { testDataDir } from './helpers/dataDir.ts';
+import { REPO_ROOT, serverSourceFiles } from './helpers/sources.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Non-test TypeScript under src/ (the web front end raises no server errors). */
-function sourceFiles(dir = join(root, 'src')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'web' ? [] : sourceFiles(p);
-    return p.endsWith('.ts') && !/\.(test|test-data|bench)\.ts$/.test(p) ? [p] : [];
-  });
-}
+const root = REPO_ROOT;
 
 /** The top-level arguments of the call whose `(` is at `open`, as source text. */
 function callArgs(src: string, open: number): string[] {
@@ -92,7 +83,7 @@ interface Raised {
 function raisedCodes(): Raised[] {
   const found: Raised[] = [];
   const callRe = new RegExp(`(?<![\\w.])(${Object.keys(RAISERS).map((k) => k.replace(' ', '\\s+')).join('|')})\\s*\\(`, 'g');
-  for (const file of sourceFiles()) {
+  for (const file of serverSourceFiles()) {
     const src = readFileSync(file, 'utf8');
     for (const m of src.matchAll(callRe)) {
       const kind = RAISERS[m[1].replace(/\s+/, ' ')];
