@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
 import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
 
 const SHOTS = join(RESULTS_DIR, 'console-fit');
@@ -29,10 +29,7 @@ after(async () => {
   await server?.close();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = screenshots('console-fit');
 
 interface MenuLabel {
   key: string;

@@ -18,7 +18,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { demoDepartmentUscc } from '../../src/domains/auth/departments.data.ts';
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../../src/domains/ingest/fixtures.ts';
-import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
 import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
 
 const SHOTS = join(RESULTS_DIR, 'journeys-office');
@@ -46,11 +46,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A full-page screenshot once the page's requests have settled. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = screenshots('journeys-office');
 
 /** A JSON GET with the page's session, as the browser would. */
 async function getJson<T>(page: Page, path: string): Promise<T> {

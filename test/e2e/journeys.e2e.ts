@@ -14,16 +14,15 @@
 // The auditor's test runs after the district's, on the same server, and reads the district's actions in the log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { csvEscape, generatePenaltyRows, PENALTY_HEADERS } from '../../src/domains/ingest/fixtures.ts';
-import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
 import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
 
-const SHOTS = join(RESULTS_DIR, 'journeys');
 const CLERK = { username: 'chengdong_li', displayName: '城东区李填报', password: 'Chengdong-clerk-2026' };
 
 let server: E2eServer;
@@ -44,7 +43,6 @@ before(async () => {
   units = (await db.selectFrom('departments').select('name').where('parent_id', '=', d.id).orderBy('id').execute()).map((u) => u.name);
   otherDistrict = (await db.selectFrom('departments').select('name').where('kind', '=', 'district').where('id', '!=', d.id).orderBy('sort_order').executeTakeFirstOrThrow()).name;
   browser = await launchChromium();
-  await mkdir(SHOTS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'cc-e2e-journeys-'));
 });
 
@@ -54,11 +52,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A full-page screenshot once the page's requests have settled (no loading spinner in the picture). */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = screenshots('journeys');
 
 /** Texts of one column of an Element Plus table (1-based), body rows only. */
 async function column(page: Page, table: string, n: number): Promise<string[]> {

@@ -79,3 +79,13 @@ export async function signInConsole(page: Page, baseUrl: string, username: strin
   await page.getByTestId('login-submit').click();
   await page.getByTestId('welcome').waitFor();
 }
+
+/** Full-page screenshots under test-results/<folder>/, each once the page's requests have settled (no spinner in the picture). */
+export function screenshots(folder: string): (page: Page, name: string) => Promise<void> {
+  const dir = join(RESULTS_DIR, folder);
+  return async (page, name) => {
+    await mkdir(dir, { recursive: true });
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  };
+}
