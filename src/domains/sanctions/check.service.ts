@@ -161,6 +161,14 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
 }
 
 /**
+ * The case number (核查编号) of check row `id`: HC, the day in China, and the id padded to at least 8 digits. lpad
+ * to exactly 8 cut a 9-digit id to its first 8 digits, so past 99,999,999 checks ten ids shared one number (and the
+ * UNIQUE constraint refused the check); below the limit the format is unchanged.
+ */
+export const caseNoSql = (id: RawBuilder<unknown>) =>
+  sql<string>`'HC' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(${id}::text, greatest(8, length(${id}::text)), '0')`;
+
+/**
  * Stores a check with its answers and hits — and, given `audited`, its audit entry (target sanction_check:<id>) —
  * in one statement, so it needs no transaction of its own; returns its id, case number and time.
  */
@@ -184,7 +192,7 @@ export async function storeCheck(
     WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
     c AS (
       INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
-      SELECT n.id, 'HC' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n.id::text, 8, '0'),
+      SELECT n.id, ${caseNoSql(sql`n.id`)},
              ${input.departmentId}, ${input.channel}, ${input.scenario}, ${input.userId ?? null}, ${input.apiKeyId ?? null},
              ${answers.length}, ${hits}, ${due}, ${JSON.stringify(stored)}::jsonb
         FROM n
