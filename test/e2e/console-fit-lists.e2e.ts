@@ -155,3 +155,19 @@ test('名单类型 and 红黑名单 name list types in Chinese: no list-type cod
   }
   await context.close();
 });
+
+test('措施清单: a row cut to fit unfolds to the whole measure (lists, scenarios, basis, department, edition)', async () => {
+  const { context, page } = await adminPage(WIDE);
+  const measures = (await (await page.request.get(`${server.baseUrl}/api/sanctions/measures`)).json()) as { items: { code: string; legalBasis: string | null; implementingDept: string; scenarios: string[] }[] };
+  const m = measures.items.find((x) => x.legalBasis && x.legalBasis.length > 20);
+  assert.ok(m, 'a shipped measure with a long legal basis');
+  await page.goto(`${server.baseUrl}/console/sanctions/measures`);
+  const row = page.getByTestId('measures-table').locator('.el-table__body tr', { hasText: m.code }).first();
+  await row.locator('.el-table__expand-icon').click();
+  const detail = page.getByTestId(`measure-detail-${m.code}`);
+  await detail.waitFor();
+  const text = await detail.innerText();
+  for (const part of [m.legalBasis!, m.implementingDept, ...m.scenarios]) assert.ok(text.includes(part), `the unfolded row shows ${part}`);
+  await shot(page, 'measures-expanded-admin-1366');
+  await context.close();
+});
