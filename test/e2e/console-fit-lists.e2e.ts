@@ -1,0 +1,173 @@
+// The lists and measures consoles at 1366 and 390 px (issue 17 §4), on the demo city as the credit office admin,
+// with screenshots under test-results/console-fit-lists/:
+//  - 红黑名单, 名单类型, 措施清单, 名单条目 and 名单统计: at 1366 px every header cell of each table lies inside the
+//    viewport, no table scrolls sideways and the document does not scroll horizontally (措施清单 was about 1,700 px
+//    wide); at 390 px nothing of the page runs past the screen (the stats page's date range and shares were cut
+//    off) and the document does not scroll sideways: a wide table scrolls inside its own frame;
+//  - 名单类型 and 红黑名单 show list types by their Chinese names: no list-type code (read from the API, so a new
+//    type is covered too) appears as text in their tables (名单类型 showed OTHER_BLACK beside each name).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+
+let server: E2eServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startE2eServer();
+  await loadSmallDemoCity(server);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const shot = screenshots('console-fit-lists');
+
+const WIDE = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+async function adminPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const phone = viewport.width < 768;
+  const context = await browser.newContext({ locale: 'zh-CN', viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  return { context, page };
+}
+
+/** The console pages of this test, each with the tables it must show whole (by data-testid). */
+interface Screen {
+  name: string;
+  path: () => Promise<string>;
+  tables: string[];
+}
+
+let firstEntryId = '';
+const SCREENS: Screen[] = [
+  { name: 'entries', path: async () => '/console/lists/entries', tables: ['entries-table'] },
+  { name: 'types', path: async () => '/console/lists/types', tables: ['list-types-table'] },
+  { name: 'measures', path: async () => '/console/sanctions/measures', tables: ['measures-table'] },
+  { name: 'entry', path: async () => `/console/lists/entries/${firstEntryId}`, tables: ['entry-basis-table'] },
+  { name: 'stats', path: async () => '/console/lists/stats', tables: ['list-stats-table'] },
+];
+
+interface Fit {
+  docScroll: number;
+  docClient: number;
+  /** The outermost elements of the page (outside the tables) whose right edge lies past the viewport. */
+  outside: string[];
+  cells: { text: string; left: number; right: number }[];
+  tables: { id: string; scroll: number; client: number; left: number; right: number }[];
+}
+
+/**
+ * Where each header cell of the named tables lies, the tables' own scroll widths, the document's, and what of the
+ * page runs past the viewport. The console's main area clips what is too wide (the document then never scrolls, and
+ * a filter or a description grid is cut off unseen), so every element of the page outside a table is measured too.
+ */
+function measure(page: Page, tables: string[]): Promise<Fit> {
+  return page.evaluate((ids) => {
+    const fit: Fit = { docScroll: document.documentElement.scrollWidth, docClient: document.documentElement.clientWidth, outside: [], cells: [], tables: [] };
+    const limit = window.innerWidth + 0.5;
+    for (const el of document.querySelectorAll<HTMLElement>('.console-main *')) {
+      if (el.closest('.el-table')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= limit) continue;
+      const parent = el.parentElement!.closest<HTMLElement>('.console-main *');
+      if (parent && parent.getBoundingClientRect().right > limit) continue;
+      fit.outside.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}「${(el.textContent ?? '').trim().slice(0, 20)}」 ends at x ${Math.round(r.right)}`);
+    }
+    for (const id of ids) {
+      const table = document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!;
+      for (const th of table.querySelectorAll<HTMLElement>('.el-table__header-wrapper th')) {
+        const r = th.getBoundingClientRect();
+        if (r.width > 0) fit.cells.push({ text: `${id}: ${th.textContent!.trim() || '（无标题）'}`, left: r.left, right: r.right });
+      }
+      const wrap = table.querySelector<HTMLElement>('.el-table__body-wrapper .el-scrollbar__wrap')!;
+      const box = table.getBoundingClientRect();
+      fit.tables.push({ id, scroll: wrap.scrollWidth, client: wrap.clientWidth, left: box.left, right: box.right });
+    }
+    return fit;
+  }, tables);
+}
+
+async function open(page: Page, screen: Screen): Promise<void> {
+  await page.goto(`${server.baseUrl}${await screen.path()}`);
+  // A table with rows, or one that says it has none (an entry collected without basis records).
+  for (const id of screen.tables) await page.getByTestId(id).locator('.el-table__body tr, .el-table__empty-text').first().waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
+test('at 1366 px every header cell of the lists and measures tables is in view, and nothing scrolls sideways', async () => {
+  const { context, page } = await adminPage(WIDE);
+  const entries = (await (await page.request.get(`${server.baseUrl}/api/lists/entries?pageSize=1`)).json()) as { items: { id: string }[] };
+  assert.ok(entries.items.length > 0, 'the demo city has list entries');
+  firstEntryId = entries.items[0].id;
+  const problems: string[] = [];
+  for (const screen of SCREENS) {
+    await open(page, screen);
+    const fit = await measure(page, screen.tables);
+    if (fit.docScroll > fit.docClient) problems.push(`${screen.name}: the document scrolls sideways (${fit.docScroll} > ${fit.docClient} px)`);
+    for (const o of fit.outside) problems.push(`${screen.name}: ${o}`);
+    for (const c of fit.cells) if (c.left < 0 || c.right > WIDE.width) problems.push(`${c.text} spans x ${Math.round(c.left)}–${Math.round(c.right)} of ${WIDE.width}`);
+    for (const t of fit.tables) if (t.scroll > t.client) problems.push(`${t.id} scrolls sideways (${t.scroll} > ${t.client} px)`);
+    await shot(page, `${screen.name}-admin-1366`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('at 390 px nothing of these pages runs past the screen; wide tables scroll inside their frame', async () => {
+  assert.ok(firstEntryId, 'the 1366 px test found an entry');
+  const { context, page } = await adminPage(PHONE);
+  const problems: string[] = [];
+  for (const screen of SCREENS) {
+    await open(page, screen);
+    const fit = await measure(page, screen.tables);
+    if (fit.docScroll > fit.docClient) problems.push(`${screen.name}: the document scrolls sideways (${fit.docScroll} > ${fit.docClient} px)`);
+    for (const o of fit.outside) problems.push(`${screen.name}: ${o}`);
+    for (const t of fit.tables) if (t.right > PHONE.width + 0.5) problems.push(`${t.id}'s frame ends at x ${Math.round(t.right)} of ${PHONE.width}`);
+    await shot(page, `${screen.name}-admin-390`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('名单类型 and 红黑名单 name list types in Chinese: no list-type code appears in their tables', async () => {
+  const { context, page } = await adminPage(WIDE);
+  const types = (await (await page.request.get(`${server.baseUrl}/api/lists/types`)).json()) as { items: { code: string; name: string }[] };
+  assert.ok(types.items.length >= 10, `the shipped list types (${types.items.length})`);
+  // A code on its own, not a piece of a USCC or of a longer code (HGSX inside HGSXX).
+  const codeIn = (text: string) => types.items.map((t) => t.code).filter((code) => new RegExp(`(?<![A-Z0-9_])${code}(?![A-Z0-9_])`).test(text));
+  for (const [path, table] of [['/console/lists/types', 'list-types-table'], ['/console/lists/entries', 'entries-table']]) {
+    await page.goto(`${server.baseUrl}${path}`);
+    await page.getByTestId(table).locator('.el-table__body tr').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const text = await page.getByTestId(table).innerText();
+    assert.deepEqual(codeIn(text), [], `${table} shows list-type codes`);
+    if (table === 'list-types-table') {
+      for (const t of types.items) assert.ok(text.includes(t.name), `名单类型 names ${t.name}`);
+    }
+  }
+  await context.close();
+});
+
+test('措施清单: a row cut to fit unfolds to the whole measure (lists, scenarios, basis, department, edition)', async () => {
+  const { context, page } = await adminPage(WIDE);
+  const measures = (await (await page.request.get(`${server.baseUrl}/api/sanctions/measures`)).json()) as { items: { code: string; legalBasis: string | null; implementingDept: string; scenarios: string[] }[] };
+  const m = measures.items.find((x) => x.legalBasis && x.legalBasis.length > 20);
+  assert.ok(m, 'a shipped measure with a long legal basis');
+  await page.goto(`${server.baseUrl}/console/sanctions/measures`);
+  const row = page.getByTestId('measures-table').locator('.el-table__body tr', { hasText: m.code }).first();
+  await row.locator('.el-table__expand-icon').click();
+  const detail = page.getByTestId(`measure-detail-${m.code}`);
+  await detail.waitFor();
+  const text = await detail.innerText();
+  for (const part of [m.legalBasis!, m.implementingDept, ...m.scenarios]) assert.ok(text.includes(part), `the unfolded row shows ${part}`);
+  await shot(page, 'measures-expanded-admin-1366');
+  await context.close();
+});
