@@ -68,7 +68,7 @@ p { line-height: 1.7; margin: 0.5rem 0; }
 <body>
 <main>
 <h1>${STARTUP_PAGE_HEADING}</h1>
-<p>${escapeHtml(siteTitle)}城市信用平台正在载入一座运行了一年的演示城市（双公示记录、红黑名单、信用事件、监测得分等），通常不超过一分钟。</p>
+<p>${escapeHtml(siteTitle)}正在载入一座运行了一年的演示城市（双公示记录、红黑名单、信用事件、监测得分等），通常不超过一分钟。</p>
 ${where ? `<p class="step" role="status">${escapeHtml(where)}</p>\n` : ''}<p class="note">载入完成后本页会自动打开平台，无需任何操作（每 ${STARTUP_RETRY_SECONDS} 秒刷新一次）。</p>
 </main>
 </body>
