@@ -146,7 +146,8 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   };
   // This process owns the order on a signal: close HTTP, then the pool, then postgres (ownShutdownSignals).
   ownShutdownSignals((sig) => void shutdown(sig));
-  const creds = await loaded;
+  // A signal during the load closes the database under the loader: its error is then the shutdown's, not a failure.
+  const creds = await loaded.catch((e: unknown) => (closing ? new Promise<never>(() => undefined) : Promise.reject(e)));
   say(`${config.siteTitle} 城市信用平台已启动 / CityCredit is running: ${base}  （接口文档 ${base}/docs）`);
   if (database.embedded) say(`内置数据库 / embedded PostgreSQL: 127.0.0.1:${database.embedded.port}${database.embedded.owned ? '' : '（共享已运行的实例 / shared with a running process）'}`);
   say(`应用数据库角色 / app database role: ${database.appRole}（不能修改审计日志 / cannot change the audit log）`);
