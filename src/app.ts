@@ -27,6 +27,7 @@ import type { TodoProvider } from './platform/todos.ts';
 import { JobRunner, type JobDefinition, type RunnerOptions } from './platform/jobs.ts';
 import siteRoutes from './platform/site.routes.ts';
 import { startSyncOnCommit, type SyncWake } from './domains/lists/index.ts';
+import type { StartupGate } from './shell/startupGate.ts';
 
 export const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT_DIR, 'dist', 'web');
@@ -42,6 +43,11 @@ export interface BuildOptions {
   jobs?: { definitions?: readonly JobDefinition[] } & RunnerOptions;
   /** The desk's to-do providers (default: every domain's, src/shell/todos.ts); tests pass their own. */
   todos?: readonly TodoProvider[];
+  /**
+   * First start (server.ts): until the gate opens, every request gets the loading page or a 503, and the jobs (with
+   * the periodic ones) and the lists wake start only when it opens, never against a half-loaded demo city.
+   */
+  gate?: StartupGate;
 }
 
 /**
@@ -75,14 +81,18 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // the app is up; a clean close waits for the imports it is running.
   const jobs = new JobRunner(ctx, opts.jobs?.definitions ?? JOBS, { log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)), ...opts.jobs });
   app.decorate('jobs', jobs);
-  app.addHook('onReady', async () => jobs.start({ schedules: opts.schedules ?? false }));
+  // Behind a start-up gate, what onReady starts waits for the gate to open (and not at all once the app closes).
+  let closing = false;
+  app.addHook('preClose', async () => void (closing = true));
+  const whenOpen = (start: () => void) => (opts.gate ? void opts.gate.opened.then(() => closing || start()) : start());
+  app.addHook('onReady', async () => whenOpen(() => jobs.start({ schedules: opts.schedules ?? false })));
   app.addHook('onClose', async () => jobs.stop());
   // Collected list entries are registered as their batch commits (lists/sync.wake.ts, woken by ingest's NOTIFY); the
   // lists.sync job stays the safety net. Only where schedules run (the server): test apps run the hand-over themselves.
   let listsWake: SyncWake | null = null;
-  app.addHook('onReady', async () => {
+  app.addHook('onReady', async () => whenOpen(() => {
     if (opts.schedules) listsWake = startSyncOnCommit(ctx.db, ctx.pool, { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) });
-  });
+  }));
   app.addHook('onClose', async () => listsWake?.stop());
 
   // Keep the raw JSON body: signed department-system requests hash it.
@@ -122,6 +132,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     hsts: false, // set by the TLS-terminating proxy in production
   });
   app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (e) => done(e as Error | undefined)));
+  // The first start's loading page and 503s (shell/startupGate.ts), before any route or database work.
+  if (opts.gate) app.addHook('onRequest', opts.gate.onRequest);
   // Department systems (/api/ext/): the signature headers, the timestamp window and the key are checked before
   // the body is read (up to 20 MB), and the HMAC over the body before the body is validated; a refusal is a
   // 401 with an audit entry. Handlers call requireApiCaller too and get the cached caller.

@@ -181,6 +181,7 @@ export const ERRORS = {
   signature_invalid: { status: 401, message: '签名验证失败' },
   signature_missing: { status: 401, message: '缺少签名参数（X-App-Key、X-Timestamp、X-Nonce、X-Sign）' },
   signature_replayed: { status: 401, message: '请求已被使用过（重复的 X-Nonce），请重新签名' },
+  starting_up: { status: 503, message: '平台正在首次启动，正在载入演示数据，请稍后再试' },
   subject_not_found: { status: 404, message: '未找到该信用主体' },
   too_many_columns: { status: 422, message: '表头列数超过上限' },
   too_many_rows: { status: 422, message: '数据行数超过上限，请拆分后分批上传' },

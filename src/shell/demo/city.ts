@@ -45,6 +45,34 @@ export interface DemoCityOptions {
   subjectPool?: number;
   /** Progress lines for the terminal. */
   log?: (line: string) => void;
+  /**
+   * Called, and awaited, as each step of DEMO_STEPS begins (and per month of the 双公示 step): `serve` shows it on
+   * the loading page while the site answers during the first start; a test holds a step open to see that page.
+   */
+  progress?: (p: DemoProgress) => void | Promise<void>;
+}
+
+/** Where the first start's demo load is: step `step` of `steps`, its Chinese name, and a finer position. */
+export interface DemoProgress {
+  step: number;
+  steps: number;
+  name: string;
+  detail?: string;
+}
+
+/** The demo load's steps, in order, as the loading page names them (the first is seedDemo's, in loadDemoOnFirstStart). */
+export const DEMO_STEPS = [
+  '载入演示主体和账号',
+  '归集一年的双公示记录',
+  '登记撤销决定和红黑名单',
+  '办理信用修复、联合奖惩、信用承诺和异议申诉',
+  '导入信用事件',
+  '导入城市信用监测得分和信用制度清单',
+] as const;
+
+/** Reports step `step` (1-based) of DEMO_STEPS to the progress hook, if any, and waits for it. */
+async function reportStep(opts: DemoCityOptions, step: number, detail?: string): Promise<void> {
+  await opts.progress?.({ step, steps: DEMO_STEPS.length, name: DEMO_STEPS[step - 1], ...(detail ? { detail } : {}) });
 }
 
 export interface DemoCitySummary {
@@ -139,6 +167,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   const serialCounters = new Map<string, Map<string, number>>();
   const serials = (code: string) => serialCounters.get(code) ?? serialCounters.set(code, new Map()).get(code)!;
   for (let m = 11; m >= 0; m--) {
+    await reportStep(opts, 2, `第 ${12 - m}/12 月`);
     // Month m back: reported on its last day (the current month: today).
     const monthStart = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1 - m, 1));
     const reportDay = Math.min(todayDay, Math.floor(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 0) / MS_DAY));
@@ -187,6 +216,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     log(`  ${String(12 - m).padStart(2)}/12 月的双公示已归集（${((performance.now() - started) / 1000).toFixed(1)} 秒）`);
   }
 
+  await reportStep(opts, 3);
   // 2. Withdrawals (撤销): the deciding department sends the record again with 当前状态 无效.
   const byDepartment = new Map<number, DemoRow[]>();
   for (const r of resend) byDepartment.set(r.departmentId, [...(byDepartment.get(r.departmentId) ?? []), { ...r.row, CF_ZT: '撤销', BZ: '原处罚决定已依法撤销' }]);
@@ -261,6 +291,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   }
 
   log(`  名单已载入（${((performance.now() - started) / 1000).toFixed(1)} 秒）`);
+  await reportStep(opts, 4);
   // 4. Repairs (信用修复): some penalties past their minimum period were repaired; the engine re-decides them and
   //    the list entries resting on them exit (docs/domain/03-publicity.md §3.3).
   const repairable = await sql<{ id: string; department_id: number }>`
@@ -352,6 +383,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
     summary.late += review.late;
   }
 
+  await reportStep(opts, 5);
   // 5. Credit events of the year, classified on import; most with a source are published on the portal.
   const titles = shippedLabelledTitles();
   const short = config.cityName.replace(/(市|地区|自治州|盟)$/u, '');
@@ -365,6 +397,7 @@ export async function seedDemoCity(db: Db, pool: pg.Pool, config: Config & { sec
   await inParallel(toPublish.map((e) => async () => void (await publishEvent(db, admin, e.id, true, SYSTEM))), 4);
 
   log(`  信用事件已载入（${((performance.now() - started) / 1000).toFixed(1)} 秒）`);
+  await reportStep(opts, 6);
   // 6. Scores of the 36 cities for the last 12 months (tree 2020), the configured city among them.
   const scores = scoresCsv(config.cityName, today, rng);
   const si = await importScores(db, admin, { filename: '演示监测得分.csv', buffer: Buffer.from(scores, 'utf8') }, '2020', SYSTEM);
@@ -474,6 +507,7 @@ export function scoresCsv(cityName: string, today: string, rng: () => number): s
 export async function loadDemoOnFirstStart(db: Db, pool: pg.Pool, config: Config & { secret: string }, say: (line: string) => void, opts: DemoCityOptions = {}): Promise<DemoCredential[]> {
   if (!config.demoData || (await demoLoaded(db))) return [];
   say('首次启动：正在载入演示数据 / first start: loading demo data…');
+  await reportStep(opts, 1);
   const creds = await seedDemo(db, config);
   const city = await seedDemoCity(db, pool, config, { ...cityScale(config.demoSubjects), ...opts });
   say(`演示城市已载入，用时 ${(city.ms / 1000).toFixed(1)} 秒：${city.accepted} 条记录（${city.batches} 个批次，${city.rejected} 行待更正），${city.listEntries} 条名单，${city.events} 条信用事件`);
