@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT_DIR } from '../../src/app.ts';
-import { launchChromium, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { launchChromium, RESULTS_DIR, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
 import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
 
 /**
@@ -198,6 +198,8 @@ test('no development text on any console page the credit office or a department 
         await settle(page, url);
         await shot(page, `${name}-1366`);
       }
+      // The checklist is 150 rows long: its first screen too, where the numbers and the table's head can be read.
+      await page.screenshot({ path: join(RESULTS_DIR, 'console-words', 'checklist-1366-first-screen.png') });
       // The checklist's edit dialog speaks plain Chinese too.
       await settle(page, '/console/monitoring/checklist');
       await page.getByTestId('checklist-table').getByRole('button', { name: '编辑' }).first().click();
