@@ -104,7 +104,12 @@ after(async () => {
 async function settle(page: Page, url: string): Promise<boolean> {
   await page.goto(`${server.baseUrl}${url}`);
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((m) => (m as HTMLElement).offsetParent !== null));
+  // Generous: eight engineers share two cores. A mask that never goes away names its page.
+  await page
+    .waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((m) => (m as HTMLElement).offsetParent !== null), undefined, { timeout: 90_000 })
+    .catch((e: unknown) => {
+      throw new Error(`${url}: still loading after 90 s`, { cause: e });
+    });
   return new URL(page.url()).pathname !== '/console/forbidden';
 }
 
