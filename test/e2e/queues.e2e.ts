@@ -59,7 +59,10 @@ test('the feedback deadline set on the settings page turns a check overdue in th
   const feedback = admin.getByTestId('feedback-settings');
   await feedback.waitFor();
   assert.match(await feedback.innerText(), /待信用办确认（可配置）/);
-  assert.match(await admin.getByTestId('repair-settings').innerText(), /REPAIR_SCAN_COMMAND/);
+  // The virus scan in words (issue 17 §4): which is configured (none here) and who sets it, no env name on screen.
+  assert.equal(await admin.getByTestId('repair-scan').innerText(), '未配置：材料只核验文件类型，不做病毒扫描');
+  assert.match(await admin.getByTestId('repair-settings').innerText(), /病毒扫描由服务器部署配置设定/);
+  assert.doesNotMatch(await admin.getByTestId('repair-settings').innerText(), /REPAIR_SCAN_COMMAND/);
   await admin.getByTestId('repair-bar-m').waitFor();
   const days = admin.getByTestId('feedback-days').locator('input');
   assert.equal(await days.inputValue(), '10', 'the default');

@@ -61,6 +61,8 @@ export const ReturnBody = Type.Object({ note: Type.String({ minLength: 2, maxLen
 /** A page of a held batch's rows (masked) for the reviewer. */
 export const HeldRowsSchema = Type.Object({
   header: Type.Array(Type.String()),
+  /** The header as the reviewer reads it: each data item's name where a cell names one (review.ts columnNames). */
+  columns: Type.Array(Type.String()),
   items: Type.Array(Type.Object({ rowNumber: Type.Integer(), accepted: Type.Boolean(), cells: Type.Array(Type.String()) })),
   nextCursor: Nullable(Type.String()),
 });

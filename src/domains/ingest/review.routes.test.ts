@@ -8,6 +8,8 @@ import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
 import { sweepAbandonedImports } from './import.job.ts';
+import { columnNames } from './review.ts';
+import { compileItem, SGS_CF_V2 } from '../catalog/index.ts';
 
 let t: TestApp;
 let scjgj: number;
@@ -91,6 +93,10 @@ describe('review step', () => {
     assert.equal(rows.statusCode, 200, rows.body);
     assert.equal(rows.json().items.length, 40);
     assert.ok(rows.json().header.length > 5);
+    // The reviewer reads the data items' names above the columns, never their codes (issue 17 §4).
+    const { header, columns } = rows.json() as { header: string[]; columns: string[] };
+    assert.equal(columns.length, header.length);
+    for (const c of columns) assert.doesNotMatch(c, /[A-Z][A-Z0-9]*_[A-Z0-9_]+/, c);
     assert.doesNotMatch(rows.body, /\d{17}[\dX]/, 'ID numbers are masked');
     // Rejected rows are listed with reasons at once, so the reporter can start correcting them.
     const rej = await t.app.inject({ method: 'GET', url: `/api/ingest/batches/${id}/rejects`, headers: reporter.headers });
@@ -196,4 +202,16 @@ describe('review step', () => {
     assert.equal((await approve(reviewer, id)).statusCode, 202);
     assert.equal((await waitBatch(reporter, id)).status, 'committed');
   });
+});
+
+test('a held batch headed with codes shows the data items’ names above its columns (issue 17 §4)', () => {
+  const [a, b, c] = compileItem(SGS_CF_V2).templateFields;
+  // [header cell, what the reviewer reads]
+  const cases: [string, string][] = [
+    [a.code, a.name],
+    [b.code.toLowerCase(), b.name],
+    [c.name, c.name],
+    ['本部门自用列', '本部门自用列'],
+  ];
+  assert.deepEqual(columnNames(SGS_CF_V2, cases.map(([h]) => h)), cases.map(([, n]) => n));
 });

@@ -10,7 +10,7 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { decrypt, sealer } from '../../platform/crypto.ts';
 import { conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { departmentScope, type SessionUser } from '../auth/index.ts';
-import { definitionKey, itemDefinitions, type CatalogItem } from '../catalog/index.ts';
+import { compileItem, definitionKey, headerKey, itemDefinitions, type CatalogItem } from '../catalog/index.ts';
 import { BATCH_NS, type ReceiptCounts } from './batches.ts';
 import { protectRejectCells } from './rejects.ts';
 import type { SheetRow } from './rows.ts';
@@ -207,9 +207,28 @@ export interface HeldRowDto {
   cells: string[];
 }
 
+/**
+ * The names a reviewer reads above the columns: each header cell that names a data item (by name, alias or code, as
+ * the import matched it) becomes the item's name, so a file headed with codes (XK_XDR_MC …) reads 行政相对人名称 …
+ * (issue 17 §4); a legacy format's column its own header; anything else stays as uploaded.
+ */
+export function columnNames(item: CatalogItem, header: readonly string[]): string[] {
+  const c = compileItem(item);
+  return header.map((h) => {
+    const k = headerKey(h ?? '');
+    const code = c.byHeader.get(k);
+    if (code) return c.byCode.get(code)?.name ?? h;
+    for (const l of c.legacy) {
+      const i = l.byHeader.get(k);
+      if (i !== undefined) return l.format.columns[i].header;
+    }
+    return h;
+  });
+}
+
 /** A page of a held batch's rows (masked) with its header, for the reviewer; within the reader's department scope. */
-export async function heldRowsPage(db: DbOrTx, user: SessionUser, batchId: string, cursor: number, ctx: AuditContext): Promise<{ header: string[]; items: HeldRowDto[]; nextCursor: string | null }> {
-  const b = await db.selectFrom('ingest_batches').select(['department_id', 'header']).where('id', '=', batchId).executeTakeFirst();
+export async function heldRowsPage(db: DbOrTx, user: SessionUser, batchId: string, cursor: number, ctx: AuditContext): Promise<{ header: string[]; columns: string[]; items: HeldRowDto[]; nextCursor: string | null }> {
+  const b = await db.selectFrom('ingest_batches').select(['department_id', 'header', 'item_id', 'catalog_version']).where('id', '=', batchId).executeTakeFirst();
   if (!b) throw notFound('batch_not_found');
   const scope = await departmentScope(db, user);
   if (scope !== null && !scope.includes(b.department_id)) {
@@ -226,5 +245,8 @@ export async function heldRowsPage(db: DbOrTx, user: SessionUser, batchId: strin
     .limit(limit + 1)
     .execute();
   const items = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_number, accepted: r.accepted, cells: r.cells as string[] }));
-  return { header: (b.header as string[] | null) ?? [], items, nextCursor: rows.length > limit ? String(items[items.length - 1].rowNumber) : null };
+  const header = (b.header as string[] | null) ?? [];
+  const item = (await itemDefinitions(db, [{ itemId: b.item_id, version: b.catalog_version }])).get(definitionKey(b.item_id, b.catalog_version));
+  const columns = item ? columnNames(item, header) : header;
+  return { header, columns, items, nextCursor: rows.length > limit ? String(items[items.length - 1].rowNumber) : null };
 }

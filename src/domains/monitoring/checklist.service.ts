@@ -17,6 +17,7 @@ import {
   type InstitutionItem,
   type InstitutionStatus,
 } from './index.ts';
+import { checklistNumberLabel } from './checklist.ts';
 import { importError } from './errors.ts';
 import * as repo from './monitoring.repository.ts';
 import { isRealDate } from './period.ts';
@@ -97,6 +98,8 @@ export async function loadChecklist(db: Db): Promise<InstitutionItem[]> {
 
 export interface ChecklistItemDto {
   id: string;
+  /** The number in words for the console ("综合-01" for GEN-01). */
+  numberLabel: string;
   domain: string;
   subdomain: string | null;
   name: string;
@@ -112,6 +115,7 @@ export interface ChecklistItemDto {
 function checklistDto(r: repo.ChecklistRow): ChecklistItemDto {
   return {
     id: r.id,
+    numberLabel: checklistNumberLabel(r.id),
     domain: r.domain,
     subdomain: r.subdomain,
     name: r.name,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { checklistToXlsx, defaultChecklist, importChecklistXlsx, summarizeChecklist, validateChecklist, type InstitutionItem } from './checklist.ts';
+import { checklistNumberLabel, checklistToXlsx, defaultChecklist, importChecklistXlsx, summarizeChecklist, validateChecklist, type InstitutionItem } from './checklist.ts';
 import { MonitoringError } from './errors.ts';
 
 // Factory with overrides for checklist items.
@@ -166,4 +166,19 @@ test('XLSX round-trip keeps 待核 and the online link and date', async () => {
     item({ status: 'national', document: { title: '国家文件' }, online: { url: 'https://x.cn/b' } }),
   ];
   assert.deepEqual(await importChecklistXlsx(await checklistToXlsx(items)), JSON.parse(JSON.stringify(items)));
+});
+
+test('the console shows a number with its prefix in Chinese, never the code (issue 17 §4)', () => {
+  // [id, label]
+  const cases: [string, string][] = [
+    ['GEN-01', '综合-01'],
+    ['SUB-37', '行业领域-37'],
+    ['GOV-09', '政务诚信-09'],
+    ['JUD-02', '司法公信-02'],
+    ['XN-7', 'XN-7'],
+    ['本市-3', '本市-3'],
+  ];
+  for (const [id, label] of cases) assert.equal(checklistNumberLabel(id), label, id);
+  // Every shipped item's number reads in Chinese.
+  for (const i of defaultChecklist()) assert.doesNotMatch(checklistNumberLabel(i.id), /[A-Z]/, i.id);
 });

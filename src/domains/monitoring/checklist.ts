@@ -17,6 +17,20 @@ const SHORT_LABELS: Record<InstitutionStatus, string> = { national: '已落实',
 /** Cross-cutting institutions that belong to no single domain. */
 export const GENERAL_DOMAIN = '综合';
 
+/**
+ * Chinese names of the shipped numbering's prefixes (defaults/institutions.json): cross-cutting institutions, those of
+ * the 商务诚信 and 社会诚信 sectors, 政务诚信 and 司法公信 (docs/domain/05-monitoring.md §5.1: the four dimensions).
+ * The console shows these instead of the codes (issue 17 §4); files keep the codes, which imports match on.
+ */
+export const NUMBER_PREFIX_LABELS: Readonly<Record<string, string>> = { GEN: '综合', SUB: '行业领域', GOV: '政务诚信', JUD: '司法公信' };
+
+/** An item's number as the console shows it: "GEN-01" → "综合-01"; a number without a known prefix is shown as it is. */
+export function checklistNumberLabel(id: string): string {
+  const m = /^([A-Z]+)-(.+)$/.exec(id);
+  const label = m ? NUMBER_PREFIX_LABELS[m[1]] : undefined;
+  return label ? `${label}-${m![2]}` : id;
+}
+
 export const InstitutionItemSchema = Type.Object({
   id: Type.String({ minLength: 1 }),
   domain: Type.String({ minLength: 1 }),

@@ -367,6 +367,8 @@ describe('institution checklist', () => {
     assert.equal(summary.total, items.length);
     assert.equal(summary.text, `${summary.total} 项：已落实 ${summary.national}，已出台 ${summary.municipal}，空白 ${summary.blank}`);
     assert.equal(items[0].id, 'GEN-01');
+    // The console shows the number's prefix in Chinese (issue 17 §4); the id stays the key of files and routes.
+    assert.equal(items[0].numberLabel, '综合-01');
     assert.equal(items[0].statusLabel, '国家/省级已落实');
   });
 

@@ -243,6 +243,8 @@ const OnlineSchema = Type.Object({ url: Type.String({ description: '网上公开
 
 export const ChecklistItemSchema = Type.Object({
   id: Type.String(),
+  /** The number as the console shows it, with the prefix's Chinese name ("综合-01" for GEN-01). */
+  numberLabel: Type.String(),
   domain: Type.String(),
   subdomain: Nullable(Type.String()),
   name: Type.String(),

@@ -27,7 +27,36 @@ test('GET /api/publicity/settings lists each category with its class, default an
   assert.equal(row('L4').severity, '一般');
   assert.deepEqual(body.transition.rule, 'decision_date');
   assert.equal(body.possiblySimpleProcedure, 'flag');
-  assert.match(body.examplesSource, /§3\.3/);
+  // The sources are named as a clerk cites them (document and article), not as docs/domain sections (issue 17 §4).
+  assert.match(body.examplesSource, /《信用修复管理办法》（2026 年 4 月 1 日起施行）/);
+  assert.match(body.categorySource, /《中华人民共和国行政处罚法》第九条/);
+});
+
+/** Every string of a JSON value, with where it sits. */
+function strings(v: unknown, at = ''): [string, string][] {
+  if (typeof v === 'string') return [[at, v]];
+  if (Array.isArray(v)) return v.flatMap((x, i) => strings(x, `${at}[${i}]`));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => strings(x, `${at}.${k}`));
+  return [];
+}
+
+test('the settings view speaks plain Chinese: no file path, § citation, marker, env name or field name (issue 17 §4)', () => {
+  const v = settingsView(resolveSettings({ transition: { rule: 'lighter' } }), '2000-01-01');
+  // [what, pattern]: the developer text the view used to carry (docs/domain/…, [M], PENALTY_CATEGORY_ENUM, fineCeiling).
+  const devText: [string, RegExp][] = [
+    ['file path', /docs\//],
+    ['§ citation', /§|DOMAIN/],
+    ['marker', /\[[MVPS]\]/],
+    ['env or enum name', /[A-Z][A-Z0-9]*_[A-Z0-9_]+/],
+    ['field name', /[a-z]+[A-Z][a-zA-Z]+/],
+    ['issue', /issue\s*\d/i],
+  ];
+  // The rule codes (decision_date, lighter, flag) are values the page maps to words, not text it shows.
+  const shown = strings(v).filter(([at]) => !/^\.(transition|defaultTransition)\.rule$|possiblySimpleProcedure$/.test(at));
+  for (const [at, text] of shown) for (const [what, re] of devText) assert.doesNotMatch(text, re, `${what} in ${at}: ${text}`);
+  assert.match(v.fineCeilingSource, /1000 万元/);
+  assert.match(v.decisionDateFloorNote, /^决定日期早于 2000-01-01 的，在回执中提示部门核实/);
+  assert.match(v.transition.basis, /《信用修复管理办法》自 2026 年 4 月 1 日起施行/);
 });
 
 test('a changed class shows as the value in force beside its default', () => {

@@ -8,8 +8,8 @@ import { auditCtx, requireUser } from '../../platform/http.ts';
 import { compileItem } from '../catalog/index.ts';
 import { SGS_CF_V2 } from '../catalog/index.ts';
 import categorySeverity from './defaults/category-severity.json' with { type: 'json' };
-import finePlausibility from './defaults/fine-plausibility.json' with { type: 'json' };
 import { DEFAULT_SETTINGS } from './settings.ts';
+import { CATEGORY_SOURCE, EXAMPLES_SOURCE, FINE_CEILING_SOURCE, TRANSITION_BASIS, decisionDateFloorNote } from './settings.text.ts';
 import { loadPublicitySettings, savePublicitySettings } from './settings.store.ts';
 import { SeveritySchema, TransitionRuleSchema, type PublicitySettings } from './publicity.schemas.ts';
 
@@ -40,6 +40,8 @@ const SettingsView = Type.Object({
   defaults: Type.Object({ seriousFineAbove: Type.Union([Type.Number(), Type.Null()]), possiblySimpleProcedure: Type.String(), fineCeiling: Type.Union([Type.Number(), Type.Null()]) }),
   /** 决定日期 before this day are warned at import (INGEST_DECISION_DATE_WARN_BEFORE; before 1949-10-01 refused). */
   decisionDateFloor: Type.String(),
+  /** What the floor does and who sets it, in words (settings.text.ts). */
+  decisionDateFloorNote: Type.String(),
 });
 
 /** The changes the console may send: each part optional; classes are merged by 处罚类别 code. */
@@ -56,7 +58,10 @@ const SettingsChange = Type.Object(
 
 const examples = categorySeverity.examples2026.categories as Record<string, string>;
 
-/** The settings view of `s` for the console: every 处罚类别 with its class, default and 2026 example. */
+/**
+ * The settings view of `s` for the console: every 处罚类别 with its class, default and 2026 example. Every text in it
+ * is for the credit office (settings.text.ts); the developer notes of defaults/*.json are not sent (issue 17 §4).
+ */
 export function settingsView(s: PublicitySettings = DEFAULT_SETTINGS, decisionDateFloor = '2000-01-01') {
   const table = compileItem(SGS_CF_V2).enums.get('CF_CFLB');
   const categories = (table?.values ?? []).map((v) => ({
@@ -68,16 +73,17 @@ export function settingsView(s: PublicitySettings = DEFAULT_SETTINGS, decisionDa
   }));
   return {
     categories,
-    categorySource: categorySeverity.source,
-    examplesSource: categorySeverity.examples2026.source,
+    categorySource: CATEGORY_SOURCE,
+    examplesSource: EXAMPLES_SOURCE,
     seriousFineAbove: s.seriousFineAbove,
-    transition: { ...s.transition },
+    transition: { rule: s.transition.rule, from: s.transition.from, basis: TRANSITION_BASIS },
     defaultTransition: { rule: DEFAULT_SETTINGS.transition.rule, from: DEFAULT_SETTINGS.transition.from },
     possiblySimpleProcedure: s.possiblySimpleProcedure,
     fineCeiling: s.fineCeiling,
-    fineCeilingSource: finePlausibility.source,
+    fineCeilingSource: FINE_CEILING_SOURCE,
     defaults: { seriousFineAbove: DEFAULT_SETTINGS.seriousFineAbove, possiblySimpleProcedure: DEFAULT_SETTINGS.possiblySimpleProcedure, fineCeiling: DEFAULT_SETTINGS.fineCeiling },
     decisionDateFloor,
+    decisionDateFloorNote: decisionDateFloorNote(decisionDateFloor),
   };
 }
 

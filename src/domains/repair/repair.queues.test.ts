@@ -145,7 +145,9 @@ test('settings routes: credit office reads, only its administrators save; valida
   assert.equal(v.settings.repeatOffenderBar.enabled, false, 'default off');
   assert.match(v.sources.repeatOffenderBar, /待信用办确认（可配置）/);
   assert.doesNotMatch(JSON.stringify(v.sources), /docs\/domain|\[M\]/, 'no developer citations on screen (issue 17 §4)');
-  assert.match(v.sources.scan, /REPAIR_SCAN_COMMAND/);
+  // The scan is told in words: what it does when configured and when not, and who sets it; no env name on screen.
+  assert.doesNotMatch(JSON.stringify(v.sources), /[A-Z][A-Z0-9]*_[A-Z0-9_]+/, 'no env or enum name on screen (issue 17 §4)');
+  assert.match(v.sources.scan, /由服务器部署配置设定.*未配置时只按文件内容核验类型，不做病毒扫描/);
 
   const bad = await t.app.inject({ method: 'PUT', url: '/api/repair/settings', headers: adminS.headers, payload: { ...body, deadlines: { default: { answerDays: 0, decideDays: 3 }, '2026': { answerDays: 2, decideDays: 5 } }, maxFiles: 30 } });
   assert.equal(bad.statusCode, 400);

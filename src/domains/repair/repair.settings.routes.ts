@@ -13,7 +13,8 @@ const SOURCES = {
   repeatOffenderBar: '待信用办确认（可配置）：“屡禁不止、屡罚不改”者一定年限内不得申请，年限与次数未见规定，默认关闭',
   restructuringChannel: '国办发〔2025〕22号：经法院批准重整计划或和解协议的企业可申请修复，以法院裁定为材料',
   materials: '平台设定：PDF、JPG、PNG，按文件内容核验类型；一次提交合计不超过 200 MB',
-  scan: '服务器配置 REPAIR_SCAN_COMMAND（由运维在服务器上设置，此处不可修改）：退出码 0 为无毒，1 为染毒，其他拒收',
+  // The virus scan is the deployment's REPAIR_SCAN_COMMAND (config repairScanCommand; materials.ts): named in words.
+  scan: '信用修复申请材料的病毒扫描由服务器部署配置设定，在此不能修改。配置后，每份材料保存前先经扫描程序检查，发现病毒或扫描未能完成的一律拒收；未配置时只按文件内容核验类型，不做病毒扫描。如需配置，请联系运维人员',
 };
 
 const REGIME_LABELS: Record<string, string> = { default: '默认（未单独设定的规则）', '2019': '2019 年规则', '2023': '2023 年规则（国家发展改革委令第 58 号）', '2026': '2026 年规则（《信用修复管理办法》，2026-04-01 起）' };

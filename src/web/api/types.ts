@@ -209,6 +209,7 @@ export interface PublicitySettingsView {
   fineCeilingSource: string;
   defaults: { seriousFineAbove: number | null; possiblySimpleProcedure: 'flag' | 'treat_as_simple'; fineCeiling: number | null };
   decisionDateFloor: string;
+  decisionDateFloorNote: string;
 }
 
 /** The body of PUT /api/publicity/settings: only what changes. */

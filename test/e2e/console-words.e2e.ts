@@ -1,0 +1,226 @@
+// No development text on any console page (issue 17 §4): on the demo city, the credit office's administrator and a
+// department clerk open every console route of src/web/router.ts their role may open (detail pages through the first
+// row of their list), and the visible text (document.body.innerText) carries no file path, no DOMAIN or § citation, no
+// [M]/[V] marker, no env or enum name, no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN. Every
+// hit is printed with its page. Screenshots of the settings, checklist and pre-action check pages go to
+// test-results/console-words/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT_DIR } from '../../src/app.ts';
+import { launchChromium, RESULTS_DIR, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+
+/**
+ * What a clerk must never read on screen, each as precise as the legitimate text beside it allows: a USCC is capitals
+ * and digits without an underscore, a 文号 has no `§`, a date is shown without its `T…Z` tail, and a camelCase
+ * identifier stands alone (an API key's random prefix such as ck_a90z8gaCPJk37Ier is one token with digits and `_`).
+ */
+export const DEV_TEXT: ReadonlyArray<[string, RegExp]> = [
+  ['file path', /docs\//g],
+  ['DOMAIN citation', /DOMAIN/g],
+  ['§ citation', /§\s*\d/g],
+  ['[M]/[V] marker', /\[[MV]\]/g],
+  ['env or enum name', /(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*_[A-Z0-9_]+/g],
+  ['camelCase identifier', /(?<![A-Za-z0-9_-])[a-z]+[A-Z][a-zA-Z]+(?![A-Za-z0-9_-])/g],
+  ['ISO timestamp', /\d{4}-\d\d-\d\dT\d\d:/g],
+  ['undefined', /(?<![A-Za-z])undefined(?![A-Za-z])/g],
+  ['null', /(?<![A-Za-z])null(?![A-Za-z])/g],
+  ['NaN', /(?<![A-Za-z])NaN(?![A-Za-z])/g],
+  ['[object Object]', /\[object Object\]/g],
+];
+
+/** The identifier patterns, which do not apply to what a page marks as a code the user works with. */
+const IDENTIFIERS = new Set(['env or enum name', 'camelCase identifier']);
+
+/**
+ * Every hit of DEV_TEXT in `text`, each with a little of the text around it. `codes` are the texts of the page's
+ * `<code>` elements: a data item's code in the catalogue editor (QT_MC) is data the credit office edits and departments
+ * put in their files' headers, marked as such, so an identifier inside one is not a hit; every other pattern still is.
+ */
+export function devTextHits(text: string, codes: readonly string[] = []): string[] {
+  const hits: string[] = [];
+  for (const [what, re] of DEV_TEXT) {
+    for (const m of text.matchAll(re)) {
+      if (IDENTIFIERS.has(what) && codes.some((c) => c.includes(m[0]))) continue;
+      const around = text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30).replace(/\s+/g, ' ');
+      hits.push(`${what} “${m[0]}” in “…${around}…”`);
+    }
+  }
+  return hits;
+}
+
+interface ConsoleRoute {
+  path: string;
+  name: string;
+}
+
+/** The console's child routes as router.ts declares them (read as text: the router module needs a browser). */
+function consoleRoutes(): ConsoleRoute[] {
+  const src = readFileSync(join(ROOT_DIR, 'src/web/router.ts'), 'utf8');
+  const out: ConsoleRoute[] = [];
+  for (const m of src.matchAll(/\{ path: '([^']*)', name: '(console-[a-z-]+)', component: /g)) out.push({ path: m[1], name: m[2] });
+  return out;
+}
+
+const isDetail = (r: ConsoleRoute) => r.path.includes(':');
+
+/** The anchored pattern a link of a detail route matches: each `:param(…)` stands for one path segment. */
+function detailPattern(path: string): RegExp {
+  const body = path
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/?#]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^/console/${body}$`);
+}
+
+/** The list page that links to a detail route: the longest route path before its first parameter. */
+function listPathOf(detail: ConsoleRoute, routes: ConsoleRoute[]): string | null {
+  const prefix = detail.path.slice(0, detail.path.indexOf('/:'));
+  return routes.some((r) => r.path === prefix) ? `/console/${prefix}` : null;
+}
+
+let server: E2eServer;
+let browser: Browser;
+const shot = screenshots('console-words');
+
+before(async () => {
+  server = await startE2eServer();
+  await loadSmallDemoCity(server);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Opens `url` and waits until its requests have settled and no loading mask is left. False when the route guard sent
+ * the role to 无权访问 instead (the guard reads the menu table of console/roles.ts, so the test need not).
+ */
+async function settle(page: Page, url: string): Promise<boolean> {
+  await page.goto(`${server.baseUrl}${url}`);
+  await page.waitForLoadState('networkidle');
+  // Generous: eight engineers share two cores. A mask that never goes away names its page.
+  await page
+    .waitForFunction(() => ![...document.querySelectorAll('.el-loading-mask')].some((m) => (m as HTMLElement).offsetParent !== null), undefined, { timeout: 90_000 })
+    .catch((e: unknown) => {
+      throw new Error(`${url}: still loading after 90 s`, { cause: e });
+    });
+  return new URL(page.url()).pathname !== '/console/forbidden';
+}
+
+/** The page's visible text and the texts of its `<code>` elements. */
+const visibleText = (page: Page) =>
+  page.evaluate(() => ({ text: document.body.innerText, codes: [...document.querySelectorAll('code')].map((c) => (c as HTMLElement).innerText.trim()).filter(Boolean) }));
+
+test('the guard finds each kind of development text and passes plain Chinese, USCCs, 文号 and dates', () => {
+  const table: [string, number][] = [
+    ['依据：docs/domain/03-publicity.md §3.3 [M]', 3],
+    ['DOMAIN §5.2 指标', 2],
+    ['部署配置 INGEST_DECISION_DATE_WARN_BEFORE', 1],
+    ['名单类型 OTHER_BLACK', 1],
+    ['字段 fineCeiling 为空', 1],
+    ['核查时间 2026-12-07T08:15:00.000Z', 1],
+    ['金额 undefined 万元，得分 NaN，状态 null，[object Object]', 4],
+    ['统一社会信用代码 91630100MA7XK0QJ5F，文号 宁市监罚〔2026〕12号，2026-12-07 16:15:00', 0],
+    ['《信用修复管理办法》第十条；API密钥 ck_a90z8gaCPJk37Ier、ck_bXJfv-Sm_mu6CIPX；SGS-CF-V2；默认 10 个工作日', 0],
+  ];
+  for (const [text, n] of table) assert.equal(devTextHits(text).length, n, `${text}: ${devTextHits(text).join('; ')}`);
+  // A data item's code the page marks as <code> is data; the same code as plain text, or a citation in <code>, is not.
+  assert.deepEqual(devTextHits('1 法定名称或姓名 QT_MC 文本 必填', ['QT_MC']), []);
+  assert.equal(devTextHits('1 法定名称或姓名 QT_MC 文本 必填').length, 1);
+  assert.equal(devTextHits('见 docs/domain/02-catalogue.md', ['docs/domain/02-catalogue.md']).length, 1);
+});
+
+test('no development text on any console page the credit office or a department clerk may open', async () => {
+  const routes = consoleRoutes();
+  assert.ok(routes.length >= 30, `router.ts lists ${routes.length} console routes`);
+  const hits: string[] = [];
+  const unopened = new Map<string, string[]>();
+  const visited: string[] = [];
+
+  const accounts: Array<{ username: string; role: 'admin' | 'reporter' }> = [
+    { username: 'admin', role: 'admin' },
+    { username: 'scjg_reporter', role: 'reporter' },
+  ];
+  for (const { username, role } of accounts) {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signInConsole(page, server.baseUrl, username, DEMO_E2E_PASSWORD);
+
+    const check = async (url: string): Promise<void> => {
+      visited.push(`${username} ${url}`);
+      const { text, codes } = await visibleText(page);
+      for (const h of devTextHits(text, codes)) hits.push(`${username} ${url}: ${h}`);
+    };
+
+    for (const r of routes) {
+      if (r.name === 'console-not-found') {
+        await settle(page, '/console/no-such-page');
+        await check('/console/no-such-page');
+        continue;
+      }
+      if (r.name === 'console-forbidden') {
+        // What the guard shows for a page the role may not open.
+        const denied = role === 'admin' ? '/console/mydept' : '/console/users';
+        await settle(page, denied);
+        await check(`${denied} (无权访问)`);
+        continue;
+      }
+      if (!isDetail(r)) {
+        const url = `/console${r.path ? `/${r.path}` : ''}`;
+        if (await settle(page, url)) await check(url);
+        continue;
+      }
+      // A detail page: the first row of its list (nothing to open when the role may not see the list).
+      const list = listPathOf(r, routes);
+      let target: string | undefined;
+      if (list) {
+        if (!(await settle(page, list))) continue;
+        const re = detailPattern(r.path);
+        const hrefs = await page.locator('a[href^="/console/"]').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+        target = hrefs.find((h) => re.test(h));
+      }
+      if (!target) {
+        unopened.set(r.name, [...(unopened.get(r.name) ?? []), username]);
+        continue;
+      }
+      await settle(page, target);
+      await check(target);
+    }
+
+    // Pages 1–4 of issue 17 §4 at 1366 px, to look at.
+    if (role === 'admin') {
+      for (const [url, name] of [
+        ['/console/publicity-settings', 'publicity-settings'],
+        ['/console/workflow-settings', 'workflow-settings'],
+        ['/console/monitoring/checklist', 'checklist'],
+      ] as const) {
+        await settle(page, url);
+        await shot(page, `${name}-1366`);
+      }
+      // The checklist is 150 rows long: its first screen too, where the numbers and the table's head can be read.
+      await page.screenshot({ path: join(RESULTS_DIR, 'console-words', 'checklist-1366-first-screen.png') });
+      // The checklist's edit dialog speaks plain Chinese too.
+      await settle(page, '/console/monitoring/checklist');
+      await page.getByTestId('checklist-table').getByRole('button', { name: '编辑' }).first().click();
+      await page.getByTestId('checklist-edit-submit').waitFor();
+      await check('/console/monitoring/checklist (修改制度状态)');
+    } else {
+      await settle(page, '/console/sanctions/check');
+      await shot(page, 'sanctions-check-1366');
+    }
+    await context.close();
+  }
+
+  // Every detail route was opened by one of the two roles.
+  const neverOpened = routes.filter((r) => isDetail(r) && (unopened.get(r.name)?.length ?? 0) === accounts.length).map((r) => r.path);
+  assert.deepEqual(neverOpened, [], `detail pages with no row to open: ${neverOpened.join(', ')}`);
+  console.log(`console-words: ${visited.length} pages read`);
+  if (hits.length) console.log(`development text on screen (${hits.length}):\n${hits.join('\n')}`);
+  assert.deepEqual(hits, [], `development text on ${hits.length} place(s) of the console`);
+});
