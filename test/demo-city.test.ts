@@ -218,6 +218,16 @@ test('API密钥: department systems\' keys with their state (in use, revoked, no
   const district = await signInDemo('district_admin');
   const mine = (await getAs<{ items: Key[] }>(district, '/api/apikeys')).items;
   assert.ok(mine.length > 0 && mine.every((k) => !used.some((u) => u.id === k.id)), JSON.stringify(mine));
+  // Only keys of its district's departments (the console's API密钥 page shows it this list, issue 17 §1).
+  const { government, market } = await firstDistrict();
+  const scope = [government.id, ...(await a.db.selectFrom('departments').select('id').where('parent_id', '=', government.id).execute()).map((d) => d.id)];
+  assert.deepEqual(mine.map((k) => k.id), keys.filter((k) => scope.includes(k.departmentId)).map((k) => k.id), 'exactly the keys of its district');
+  assert.ok(keys.some((k) => !scope.includes(k.departmentId)), 'the city has keys the district does not see');
+  // The auditor, who also has the menu item, reads every key and may not make one.
+  const auditor = await signInDemo('auditor');
+  assert.equal((await getAs<{ items: Key[] }>(auditor, '/api/apikeys')).items.length, keys.length);
+  const refused = await a.app.inject({ method: 'POST', url: '/api/apikeys', headers: auditor, payload: { departmentId: market.id, name: '审计员不得创建' } });
+  assert.equal(refused.statusCode, 403, refused.body);
 });
 
 test('审核员: the market regulator\'s review queue has batches held (nothing of them public), a history of approvals and a return with its note', async () => {

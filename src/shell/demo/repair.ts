@@ -80,15 +80,17 @@ export async function seedDepartmentRepairs(
   const candidates = await sql<{ id: string; uscc: string }>`
     SELECT DISTINCT ON (s.id) r.id, s.uscc FROM records r JOIN subjects s ON s.id = r.subject_id
     WHERE r.record_type = 'penalty' AND r.audience = 'public' AND r.status = 'active' AND r.repaired_at IS NULL
-      AND r.department_id = ${opts.decider.departmentId ?? -1} AND s.kind = 'legal' AND s.uscc IS NOT NULL
+      AND r.department_id = ${opts.decider.departmentId ?? -1} AND s.kind IN ('legal', 'individual_business') AND s.uscc IS NOT NULL
       AND r.publicity->>'repairableFrom' IS NOT NULL AND r.publicity->>'repairableFrom' <= ${eligibleBy}
       AND NOT EXISTS (SELECT 1 FROM repair_applications a WHERE a.subject_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM objection_records o WHERE o.record_id = r.id)
     ORDER BY s.id, r.record_key`.execute(db);
   const summary: DemoRepairsSummary = { applications: 0, decided: 0 };
-  for (const [i, c] of candidates.rows.slice(0, n).entries()) {
-    const fate = opts.fates[i];
-    const filedAt = filed(i);
+  // A small city may have fewer repairable penalties than fates: the oldest fates go first, the waiting one stays.
+  const fates = opts.fates.slice(Math.max(0, n - candidates.rows.length));
+  for (const [i, c] of candidates.rows.slice(0, fates.length).entries()) {
+    const fate = fates[i];
+    const filedAt = filed(i + n - fates.length);
     const applied = await applyForRepair(db, deps, {
       uscc: c.uscc, agentName: '企业经办人', agentMobile: `1370001${String(1000 + i).slice(-4)}`, channel: 'standard', recordIds: [c.id],
       commitmentConfirmed: true, materials: [{ kind: 'power_of_attorney', fileName: '授权委托书.pdf', content: PDF }],
