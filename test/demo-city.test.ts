@@ -75,7 +75,8 @@ test('the demo city has a year of 双公示, lists, events, scores and a checkli
   assert.ok(c.public > 0 && c.public < c.records, 'the engine decides: some records are not public');
   assert.ok(c.rejects > 0, 'some batches have rows to correct');
   assert.ok(c.departments >= 12, `departments ${c.departments}`);
-  assert.ok(c.list_entries > 0 && c.list_types === 5, JSON.stringify(c));
+  // The five list types of the city's decisions (DEMO_LIST_TYPES) and the district government's 严重拖欠农民工工资.
+  assert.ok(c.list_entries > 0 && c.list_types === 6, JSON.stringify(c));
   assert.ok(c.events > 100 && c.published_events > 0, JSON.stringify(c));
   assert.equal(c.cities, 36);
   assert.equal(c.months, 12);
@@ -217,6 +218,16 @@ test('API密钥: department systems\' keys with their state (in use, revoked, no
   const district = await signInDemo('district_admin');
   const mine = (await getAs<{ items: Key[] }>(district, '/api/apikeys')).items;
   assert.ok(mine.length > 0 && mine.every((k) => !used.some((u) => u.id === k.id)), JSON.stringify(mine));
+  // Only keys of its district's departments (the console's API密钥 page shows it this list, issue 17 §1).
+  const { government, market } = await firstDistrict();
+  const scope = [government.id, ...(await a.db.selectFrom('departments').select('id').where('parent_id', '=', government.id).execute()).map((d) => d.id)];
+  assert.deepEqual(mine.map((k) => k.id), keys.filter((k) => scope.includes(k.departmentId)).map((k) => k.id), 'exactly the keys of its district');
+  assert.ok(keys.some((k) => !scope.includes(k.departmentId)), 'the city has keys the district does not see');
+  // The auditor, who also has the menu item, reads every key and may not make one.
+  const auditor = await signInDemo('auditor');
+  assert.equal((await getAs<{ items: Key[] }>(auditor, '/api/apikeys')).items.length, keys.length);
+  const refused = await a.app.inject({ method: 'POST', url: '/api/apikeys', headers: auditor, payload: { departmentId: market.id, name: '审计员不得创建' } });
+  assert.equal(refused.statusCode, 403, refused.body);
 });
 
 test('审核员: the market regulator\'s review queue has batches held (nothing of them public), a history of approvals and a return with its note', async () => {
@@ -268,6 +279,53 @@ test('a district\'s 信用承诺 page has broken commitments (违诺) of its uni
   const marks = await sql<{ kept: number }>`SELECT count(*)::int AS kept FROM commitment_fulfilments f JOIN departments d ON d.id = f.department_id
     JOIN departments g ON g.id = d.parent_id JOIN users u ON u.department_id = g.id AND u.username = 'district_admin' WHERE f.outcome = 'kept'`.execute(a.db);
   assert.ok(marks.rows[0].kept > 0, 'kept commitments in the district');
+});
+
+/** The first district's government and its market-regulation unit (the departments of the district's own accounts). */
+async function firstDistrict(): Promise<{ government: { id: number; name: string }; market: { id: number; name: string } }> {
+  const government = await a.db.selectFrom('departments').select(['id', 'name', 'code']).where('kind', '=', 'district').where('parent_id', 'is', null).orderBy('sort_order').executeTakeFirstOrThrow();
+  const market = await a.db.selectFrom('departments').select(['id', 'name']).where('code', '=', `${government.code}SCJG`).executeTakeFirstOrThrow();
+  return { government, market };
+}
+
+type RepairRow = { id: string; departmentId: number; status: string; decideDue: string | null; due: string | null };
+type ObjectionRow = { id: string; departmentId: number; status: string; dueOn: string | null };
+
+test('the district government\'s clerk (district_reporter) sees its own 红黑名单, 信用修复, 异议申诉 and 信用承诺 at work', async () => {
+  const { government } = await firstDistrict();
+  const clerk = await signInDemo('district_reporter');
+  // 红黑名单 (ListEntriesPage: the register, a reporter's own department's entries): in force and one removed.
+  const entries = await getAs<{ total: number; items: Array<{ status: string; departmentId: number | null; removedReason: string | null }> }>(clerk, '/api/lists/entries?page=1&pageSize=20');
+  assert.ok(entries.items.length > 0, '红黑名单 is empty');
+  assert.ok(entries.items.every((e) => e.departmentId === government.id), JSON.stringify(entries.items));
+  assert.ok(entries.items.filter((e) => e.status === 'listed').length >= 2, JSON.stringify(entries.items));
+  assert.ok(entries.items.some((e) => e.status === 'removed' && e.removedReason !== null), JSON.stringify(entries.items));
+  // 信用修复 (RepairQueuePage: 待处理 first, then 全部): one waiting for the government's decision, with its deadline.
+  const open = (await getAs<{ items: RepairRow[] }>(clerk, '/api/repair/applications?status=open')).items;
+  assert.ok(open.length > 0 && open.every((r) => r.departmentId === government.id), JSON.stringify(open));
+  assert.ok(open.some((r) => r.status === 'forwarded' && r.decideDue !== null && r.due === r.decideDue), JSON.stringify(open));
+  const all = (await getAs<{ items: RepairRow[] }>(clerk, '/api/repair/applications?status=all')).items;
+  for (const s of ['forwarded', 'approved', 'refused']) assert.ok(all.some((r) => r.status === s), `${s}: ${JSON.stringify(all)}`);
+  // 异议申诉 (ObjectionsPage): one on its record waiting for it to verify, and one it has decided.
+  const objections = (await getAs<{ items: ObjectionRow[] }>(clerk, '/api/objections?status=all')).items;
+  assert.ok(objections.every((o) => o.departmentId === government.id), JSON.stringify(objections));
+  assert.ok(objections.some((o) => o.status === 'at_department' && o.dueOn !== null), JSON.stringify(objections));
+  assert.ok(objections.some((o) => o.status === 'decided'), JSON.stringify(objections));
+  // 信用承诺 (CommitmentsPage: the department's breaches), beside commitments it found kept.
+  const breaches = (await getAs<{ items: Array<{ departmentName: string | null }> }>(clerk, '/api/commitments/breaches')).items;
+  assert.ok(breaches.length > 0 && breaches.every((b) => b.departmentName === government.name), JSON.stringify(breaches));
+  const kept = await a.db.selectFrom('commitment_fulfilments').select('id').where('department_id', '=', government.id).where('outcome', '=', 'kept').execute();
+  assert.ok(kept.length > 0, 'kept commitments of the district government');
+});
+
+test('the district market regulator\'s reviewer (district_scjg_reviewer) has repair applications to decide and decided ones', async () => {
+  const { market } = await firstDistrict();
+  const reviewer = await signInDemo('district_scjg_reviewer');
+  const open = (await getAs<{ items: RepairRow[] }>(reviewer, '/api/repair/applications?status=open')).items;
+  assert.ok(open.length > 0 && open.every((r) => r.departmentId === market.id), JSON.stringify(open));
+  assert.ok(open.some((r) => r.status === 'forwarded' && r.decideDue !== null), JSON.stringify(open));
+  const all = (await getAs<{ items: RepairRow[] }>(reviewer, '/api/repair/applications?status=all')).items;
+  for (const s of ['forwarded', 'approved', 'refused']) assert.ok(all.some((r) => r.status === s), `${s}: ${JSON.stringify(all)}`);
 });
 
 test('DEMO_DATA=false: first start loads nothing, and the platform stays empty', async () => {

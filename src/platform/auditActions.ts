@@ -206,6 +206,13 @@ const DETAIL_LABELS: Record<string, string> = {
   objections: '异议申诉数',
   repairApplications: '信用修复申请数',
   repairsDecided: '已决定的修复申请数',
+  // …and API keys, the review step and a district unit's commitments (issue 17 §1, §3).
+  apiKeys: 'API密钥数',
+  signedChecks: '签名接口核查次数',
+  reviewPending: '待审核批次数',
+  reviewApproved: '审核通过批次数',
+  reviewReturned: '审核退回批次数',
+  districtBreaches: '区县违诺承诺数',
   // Every other key an audit call writes (issue 17 §4: the credit office read `code` and `added`), found by
   // test/audit-details.test.ts, which reads the type of every audit detail in src and fails on a key missing here.
   action: '操作',

@@ -415,3 +415,67 @@ test('admin: API密钥 lists the department systems\' keys with their state, and
   await shot(page, 'admin-01-apikeys');
   await context.close();
 });
+
+test('district admin: API密钥 is in its menu and lists its district unit\'s key, not the city\'s; the auditor reads the list without write buttons', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
+  const item = page.getByTestId('menu-apikeys');
+  await item.waitFor();
+  await item.click();
+  await page.waitForURL(/\/console\/apikeys$/u);
+  const table = page.getByTestId('apikeys-table');
+  await table.getByText('执法办案系统').first().waitFor();
+  const rows = await table.locator('.el-table__body tr').allInnerTexts();
+  assert.ok(rows.length > 0 && rows.every((r) => units.some((u) => r.includes(u))), `only its units' keys: ${JSON.stringify(rows)}`);
+  assert.doesNotMatch(await table.innerText(), /市场监管局行政审批系统|原执法办案系统/u, 'the city\'s keys are not listed');
+  // It issues and revokes its district's keys itself (the server lets it).
+  assert.ok(await page.getByTestId('apikey-create-open').isVisible(), '新建密钥 is offered');
+  await shot(page, 'district_admin-11-apikeys');
+  await context.close();
+
+  const auditor = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const ap = await auditor.newPage();
+  await signInConsole(ap, server.baseUrl, 'auditor', DEMO_E2E_PASSWORD);
+  await ap.getByTestId('menu-apikeys').click();
+  await ap.getByTestId('apikeys-table').getByText('市场监管局行政审批系统').waitFor();
+  assert.equal(await ap.getByTestId('apikey-create-open').count(), 0, 'no 新建密钥 for the auditor');
+  assert.equal(await ap.locator('[data-testid^="apikey-revoke-"]').count(), 0, 'no 吊销 for the auditor');
+  await shot(ap, 'auditor-11-apikeys');
+  await auditor.close();
+});
+
+test('district clerk and unit reviewer: 红黑名单, 信用修复, 异议申诉 and 信用承诺 show their own department\'s work', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, server.baseUrl, 'district_reporter', DEMO_E2E_PASSWORD);
+  // 红黑名单: the government's wage-arrears entries, in force and one taken off.
+  await page.goto(`${server.baseUrl}/console/lists/entries`);
+  await page.getByTestId('entries-table').locator('.el-table__body tr').first().waitFor();
+  const statuses = new Set(await page.getByTestId('entry-status').allInnerTexts());
+  assert.ok(statuses.has('已列入') && statuses.has('已移出'), [...statuses].join(','));
+  assert.match(await page.getByTestId('entries-table').innerText(), /严重拖欠农民工工资/u);
+  await shot(page, 'district_reporter-01-lists');
+  // 信用修复: one waiting for its decision (the open queue).
+  await page.goto(`${server.baseUrl}/console/repair`);
+  await page.getByTestId('repair-queue').locator('.el-table__body tr').first().waitFor();
+  assert.match(await page.getByTestId('repair-queue').innerText(), /待认定部门决定/u);
+  await shot(page, 'district_reporter-02-repair');
+  // 异议申诉: one on its record to verify.
+  await page.goto(`${server.baseUrl}/console/objections`);
+  await page.getByTestId('objection-queue').locator('.el-table__body tr').first().waitFor();
+  await shot(page, 'district_reporter-03-objections');
+  // 信用承诺: a commitment its clerk found broken.
+  await page.goto(`${server.baseUrl}/console/commitments`);
+  await page.getByText('实际经营场所与承诺不符').first().waitFor();
+  await shot(page, 'district_reporter-04-commitments');
+  await context.close();
+
+  const unit = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const up = await unit.newPage();
+  await signInConsole(up, server.baseUrl, 'district_scjg_reviewer', DEMO_E2E_PASSWORD);
+  await up.goto(`${server.baseUrl}/console/repair`);
+  await up.getByTestId('repair-queue').locator('.el-table__body tr').first().waitFor();
+  await shot(up, 'district_scjg_reviewer-01-repair');
+  await unit.close();
+});

@@ -7,6 +7,7 @@ import type { Db } from '../../db/index.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import { createNotifier } from '../../platform/notifier.ts';
+import { actorOf } from '../../domains/auth/index.ts';
 import { decideObjection, fileObjection, precheck } from '../../domains/objections/index.ts';
 
 const PDF_BASE64 = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
@@ -54,6 +55,37 @@ export async function seedDemoObjections(db: Db, secret: string, opts: { admin: 
     if (i === 2 || i === 3 || district) await precheck(db, env(next), opts.admin, id, { action: 'send' }, ctx);
     if (i === 3 && !district && opts.decider) {
       await decideObjection(db, env(new Date(next.getTime() + MS_DAY)), opts.decider, id, { outcome: 'refused', reason: '经核实，公示内容与行政处罚决定书一致，不予更正' }, ctx);
+    }
+  }
+  return filed;
+}
+
+/**
+ * A department's own 异议申诉 (issue 17 §1: a district government's clerk saw an empty page): two firms object to
+ * its public penalties; the credit office sent both on; `decider` verified the older one (不予更正, with its reason)
+ * and the newer one, sent two days ago, waits for it within its deadline. Returns how many were filed.
+ */
+export async function seedDepartmentObjections(db: Db, secret: string, opts: { admin: SessionUser; decider: SessionUser }, ctx: AuditContext): Promise<number> {
+  if (opts.decider.departmentId == null) return 0;
+  const records = await objectable(db, [opts.decider.departmentId], 2);
+  const now = Date.now();
+  let filed = 0;
+  for (const [i, rec] of records.entries()) {
+    const older = i === 0 && records.length > 1;
+    const at = new Date(now - (older ? 9 : 3) * MS_DAY);
+    const env = (d: Date) => ({ secret, notifier: createNotifier(), now: d });
+    await fileObjection(db, env(at), {
+      recordIds: [rec.id], subjectCode: rec.uscc, scope: older ? 'error' : 'inconsistent',
+      statement: older ? '公示的违法行为类型与处罚决定书记载不一致，请予以更正。' : '公示的处罚内容与决定书不一致，且处罚已履行完毕，申请核实。',
+      relation: 'subject', applicantName: '企业经办人', mobile: `1380001${String(2000 + i).slice(-4)}`, pledgeConfirmed: true,
+      files: [{ name: '处罚决定书及缴款凭证.pdf', contentBase64: PDF_BASE64 }],
+    }, ctx);
+    filed++;
+    const id = (await db.selectFrom('objections').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+    const sent = new Date(at.getTime() + MS_DAY);
+    await precheck(db, env(sent), opts.admin, id, { action: 'send' }, ctx);
+    if (older) {
+      await decideObjection(db, env(new Date(sent.getTime() + 2 * MS_DAY)), opts.decider, id, { outcome: 'refused', reason: '经核实，公示内容与行政处罚决定书一致，不予更正' }, { ...ctx, actor: actorOf(opts.decider) });
     }
   }
   return filed;

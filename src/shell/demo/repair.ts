@@ -7,6 +7,7 @@ import type { Db } from '../../db/index.ts';
 import type { AuditContext } from '../../platform/audit.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import { createNotifier } from '../../platform/notifier.ts';
+import { actorOf } from '../../domains/auth/index.ts';
 import { applyForRepair, decideRepair, forwardRepair } from '../../domains/repair/index.ts';
 
 // A one-page PDF stand-in for the scanned power of attorney (the file-type sniff accepts it).
@@ -50,6 +51,57 @@ export async function seedDemoRepairs(db: Db, secret: string, opts: { count: num
       await decideRepair(db, deps, opts.decider, applied.id, i === 0 ? { approve: true } : { approve: false, reason: '申请材料未能证明已履行行政处罚决定，罚款尚未缴清' }, ctx, new Date(filedAt.getTime() + 2 * MS_DAY));
       summary.decided++;
     }
+  }
+  return summary;
+}
+
+/** What became of one of a department's demo applications. */
+export type DemoRepairFate = 'approved' | 'refused' | 'forwarded';
+
+/**
+ * A department's own 信用修复 work (issue 17 §1: a district's clerk and its unit's reviewer saw an empty queue): one
+ * application per fate, oldest first, on its repairable public penalties (one per firm; none already under an
+ * application or an objection), forwarded by the credit office a day after filing and decided by `decider` two days
+ * later; the last, forwarded today, waits for the department with its 3-working-day deadline running.
+ */
+export async function seedDepartmentRepairs(
+  db: Db,
+  secret: string,
+  opts: { decider: SessionUser; admin: SessionUser; today: string; fates: readonly DemoRepairFate[] },
+  ctx: AuditContext,
+): Promise<DemoRepairsSummary> {
+  const deps = { secret, notifier: createNotifier() };
+  const now = Date.now();
+  const n = opts.fates.length;
+  // Filed every fourth day back from yesterday; eligible on the day the first one was filed.
+  const filed = (i: number) => new Date(now - ((n - 1 - i) * 4 + 1) * MS_DAY);
+  const by = new Date(filed(0).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const eligibleBy = by < opts.today ? by : opts.today;
+  const candidates = await sql<{ id: string; uscc: string }>`
+    SELECT DISTINCT ON (s.id) r.id, s.uscc FROM records r JOIN subjects s ON s.id = r.subject_id
+    WHERE r.record_type = 'penalty' AND r.audience = 'public' AND r.status = 'active' AND r.repaired_at IS NULL
+      AND r.department_id = ${opts.decider.departmentId ?? -1} AND s.kind IN ('legal', 'individual_business') AND s.uscc IS NOT NULL
+      AND r.publicity->>'repairableFrom' IS NOT NULL AND r.publicity->>'repairableFrom' <= ${eligibleBy}
+      AND NOT EXISTS (SELECT 1 FROM repair_applications a WHERE a.subject_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM objection_records o WHERE o.record_id = r.id)
+    ORDER BY s.id, r.record_key`.execute(db);
+  const summary: DemoRepairsSummary = { applications: 0, decided: 0 };
+  // A small city may have fewer repairable penalties than fates: the oldest fates go first, the waiting one stays.
+  const fates = opts.fates.slice(Math.max(0, n - candidates.rows.length));
+  for (const [i, c] of candidates.rows.slice(0, fates.length).entries()) {
+    const fate = fates[i];
+    const filedAt = filed(i + n - fates.length);
+    const applied = await applyForRepair(db, deps, {
+      uscc: c.uscc, agentName: '企业经办人', agentMobile: `1370001${String(1000 + i).slice(-4)}`, channel: 'standard', recordIds: [c.id],
+      commitmentConfirmed: true, materials: [{ kind: 'power_of_attorney', fileName: '授权委托书.pdf', content: PDF }],
+    }, ctx, filedAt);
+    summary.applications++;
+    // The waiting one was forwarded this morning, so its deadline is still ahead on every load day.
+    await forwardRepair(db, deps, opts.admin, applied.id, ctx, fate === 'forwarded' ? new Date(now) : new Date(filedAt.getTime() + MS_DAY));
+    if (fate === 'forwarded') continue;
+    const decision = fate === 'approved' ? { approve: true } : { approve: false, reason: '申请人未提交已缴清罚款的凭证，不符合信用修复条件' };
+    await decideRepair(db, deps, opts.decider, applied.id, decision, { ...ctx, actor: actorOf(opts.decider) }, new Date(filedAt.getTime() + 3 * MS_DAY));
+    summary.decided++;
   }
   return summary;
 }

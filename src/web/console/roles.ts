@@ -85,6 +85,9 @@ export const INGEST_CHOOSES_DEPARTMENT: readonly Role[] = ['admin', 'district_ad
 /** Roles that manage the resource catalogue (local items, review of versions). */
 export const CATALOG_ADMIN_ROLES: readonly Role[] = ['admin'];
 
+/** Roles that may create and revoke API keys (the server's POST /api/apikeys and /api/apikeys/:id/revoke). */
+export const APIKEY_WRITE_ROLES: readonly Role[] = ['admin', 'district_admin'];
+
 /** Roles that may view collected records with personal data unmasked (the server audits every such read). */
 export const UNMASK_ROLES: readonly Role[] = ['admin'];
 
@@ -106,7 +109,9 @@ export const MENU: readonly MenuEntry[] = [
   { key: 'dashboard', label: '工作台', path: '/console', roles: ALL_ROLES },
   { key: 'departments', label: '部门管理', path: '/console/departments', roles: ['admin', 'district_admin'] },
   { key: 'users', label: '用户管理', path: '/console/users', roles: ['admin', 'district_admin'] },
-  { key: 'apikeys', label: 'API密钥', path: '/console/apikeys', roles: ['admin'] },
+  // API密钥: who the server lets list keys (GET /api/apikeys); a district admin sees and manages its district's own,
+  // the auditor only reads (APIKEY_WRITE_ROLES).
+  { key: 'apikeys', label: 'API密钥', path: '/console/apikeys', roles: ['admin', 'district_admin', 'auditor'] },
   { key: 'audit', label: '审计日志', path: '/console/audit', roles: ['admin', 'auditor'] },
   { key: 'mydept', label: '本部门', path: '/console/mydept', roles: ['reporter', 'reviewer'] },
   { key: 'ingest', label: '数据归集', path: '/console/ingest', roles: INGEST_ROLES },
