@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/index.ts';
 import { decrypt } from '../src/platform/crypto.ts';
 import { seedDemo, type DemoCredential } from '../src/shell/seed.ts';
-import { loadDemoOnFirstStart, seedDemoCity, type DemoCitySummary } from '../src/shell/demo/city.ts';
+import { demoInterruptedNotice, loadDemoOnFirstStart, seedDemoCity, type DemoCitySummary } from '../src/shell/demo/city.ts';
 import { createTestApp, loginAs, type TestApp } from './helpers/app.ts';
 
 // A fixed last day, so that both loads see the same year.
@@ -337,6 +337,26 @@ test('DEMO_DATA=false: first start loads nothing, and the platform stays empty',
     assert.deepEqual(said, []);
     const c = await counts(t.db);
     for (const k of ['subjects', 'records', 'batches', 'list_entries', 'events', 'cities', 'checks', 'commitment_records', 'voluntary_commitments', 'repair_applications', 'objections']) assert.equal(c[k], 0, k);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a start after a first start that stopped during the demo load says so and how to start over; a complete demo says nothing', async () => {
+  // Complete: the accounts and the city are in, so a later start is silent and loads nothing.
+  const quiet: string[] = [];
+  assert.deepEqual(await loadDemoOnFirstStart(a.db, a.ctx.pool, { ...a.ctx.config, demoData: true }, (l) => quiet.push(l)), []);
+  assert.deepEqual(quiet, []);
+  // Interrupted: seedDemo ran (accounts made, demo marked loaded) but the city never went in.
+  const t = await createTestApp();
+  try {
+    await seedDemo(t.db, t.ctx.config, { subjects: 20 });
+    const said: string[] = [];
+    const creds = await loadDemoOnFirstStart(t.db, t.ctx.pool, { ...t.ctx.config, demoData: true }, (l) => said.push(l));
+    assert.deepEqual(creds, []);
+    assert.deepEqual(said, [demoInterruptedNotice(t.ctx.config)]);
+    assert.match(said[0]!, /中断.*演示城市不完整.*再执行 npm start/);
+    assert.equal((await counts(t.db)).records, 0, 'nothing more is loaded over the half');
   } finally {
     await t.close();
   }

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
+import { getSetting } from '../../platform/settings.ts';
 import type { Db } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import type { SessionUser } from '../../platform/http.ts';
@@ -526,11 +527,24 @@ export function scoresCsv(cityName: string, today: string, rng: () => number): s
  * demo city, saying how long it took; with DEMO_DATA=false, nothing (an empty platform). Returns the accounts.
  */
 export async function loadDemoOnFirstStart(db: Db, pool: pg.Pool, config: Config & { secret: string }, say: (line: string) => void, opts: DemoCityOptions = {}): Promise<DemoCredential[]> {
-  if (!config.demoData || (await demoLoaded(db))) return [];
+  if (!config.demoData) return [];
+  if (await demoLoaded(db)) {
+    // seedDemo marks the demo loaded before the city goes in, so a first start stopped during the load leaves the
+    // accounts (their passwords never printed) and part of a city. A second load over that half would collide, so
+    // say what happened and how to start over instead of going on silently with an unusable demo.
+    if ((await getSetting(db, 'demo.city')) === undefined) say(demoInterruptedNotice(config));
+    return [];
+  }
   say('首次启动：正在载入演示数据 / first start: loading demo data…');
   await reportStep(opts, 1);
   const creds = await seedDemo(db, config);
   const city = await seedDemoCity(db, pool, config, { ...cityScale(config.demoSubjects), ...opts });
   say(`演示城市已载入，用时 ${(city.ms / 1000).toFixed(1)} 秒：${city.accepted} 条记录（${city.batches} 个批次，${city.rejected} 行待更正），${city.listEntries} 条名单，${city.events} 条信用事件`);
   return creds;
+}
+
+/** What a start says when an earlier first start stopped before its demo city was in. */
+export function demoInterruptedNotice(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  const reset = config.databaseUrl ? '清空 DATABASE_URL 所指的数据库' : `删除数据目录 ${config.dataDir}`;
+  return `注意：上一次首次启动在载入演示数据时中断，演示城市不完整，演示账号的密码也未显示。要重新载入，请停止平台，${reset}，再执行 npm start。/ the demo load of an earlier first start was interrupted; to load it again, stop the platform, ${config.databaseUrl ? 'empty the DATABASE_URL database' : `remove ${config.dataDir}`} and start again.`;
 }
