@@ -2,49 +2,33 @@
 // stops mid-job is finished by the next runner exactly once, and the abandoned-batch sweep spares queued imports.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../platform/http.ts';
 import { JobRunner } from '../../platform/jobs.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
 import { testDataDir } from '../../../test/helpers/dataDir.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
 import { penaltyCsvChunks } from './fixtures.ts';
 import { IMPORT_JOB, importJob, importProgress, startImport, sweepAbandonedImports } from './import.job.ts';
 import { startBatch } from './ingest.service.ts';
 
-let t: TestDb;
-let dir: string;
-let item: CatalogItem;
-let dept: number;
+let t: IngestBed;
 let ctx: AppContext;
 
 before(async () => {
-  t = await createTestDb();
-  dir = await mkdtemp(join(tmpdir(), 'cc-import-job-'));
   const config = loadConfig({ CITYCREDIT_DATA_DIR: testDataDir() });
-  await seedDepartments(t.db, config);
-  await installBuiltinCatalog(t.db);
-  item = (await findActiveItem(t.db, '行政处罚'))!;
-  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
-  ctx = { config: { ...config, secret: 'test-secret-0123456789-abcdefghijklmnop' }, db: t.db, pool: t.pool, migrationVersion: async () => null };
+  t = await openIngestBed({ dir: 'cc-import-job-', config });
+  ctx = { config: { ...config, secret: t.secret }, db: t.db, pool: t.pool, migrationVersion: async () => null };
 });
-after(async () => {
-  await t?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => t?.close());
 
 const count = async (table: 'records' | 'record_versions') => (await t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
 const batch = (id: string) => t.db.selectFrom('ingest_batches').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 test('an import whose runner stops mid-job is finished by the next runner exactly once; progress comes from the job row', async () => {
-  const path = join(dir, 'penalty.upload');
+  const path = join(t.dir, 'penalty.upload');
   await writeFile(path, Buffer.concat([...penaltyCsvChunks(300, 11)]));
   const size = (await stat(path)).size;
   let entered!: () => void;
@@ -53,7 +37,7 @@ test('an import whose runner stops mid-job is finished by the next runner exactl
   const held = new Promise<void>((r) => (release = r));
   // Runner A reads the whole file, then stops before merging and never beats again: a process that died.
   const a = new JobRunner(ctx, [importJob({ beforeMerge: async () => (entered(), held) })], { heartbeatMs: 3_600_000, pollMs: 3_600_000 });
-  const first = await startImport(a, { source: 'file', path, fileName: 'penalty.csv', item, departmentId: dept, channel: 'file' });
+  const first = await startImport(a, { source: 'file', path, fileName: 'penalty.csv', item: t.item, departmentId: t.dept, channel: 'file' });
   await atMerge;
   assert.equal((await batch(first)).status, 'processing');
   // The console's poll reads the progress the job stored, not this process's memory: what any process wrote
@@ -94,10 +78,10 @@ test('an import whose runner stops mid-job is finished by the next runner exactl
 });
 
 test('the abandoned-batch sweep spares a batch whose import job is still queued or running', async () => {
-  const id = await startBatch(t.db, { departmentId: dept, item, channel: 'file', fileName: 'queued.csv' });
+  const id = await startBatch(t.db, { departmentId: t.dept, item: t.item, channel: 'file', fileName: 'queued.csv' });
   const job = await t.db
     .insertInto('jobs')
-    .values({ name: IMPORT_JOB, kind: 'queued', status: 'queued', ref: `batch:${id}`, payload: JSON.stringify({ path: join(dir, 'none') }) })
+    .values({ name: IMPORT_JOB, kind: 'queued', status: 'queued', ref: `batch:${id}`, payload: JSON.stringify({ path: join(t.dir, 'none') }) })
     .returning('id')
     .executeTakeFirstOrThrow();
   assert.equal(await sweepAbandonedImports(t.db), 0);

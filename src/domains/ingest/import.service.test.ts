@@ -1,16 +1,12 @@
 // End-to-end import on a real database: receipts add up, re-imports add nothing, a crash leaves no partial batch.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import type { TestDb } from '../../../test/helpers/db.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
+import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { createReadStream } from 'node:fs';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
 import { importFile, importRows, type Receipt } from './import.service.ts';
@@ -23,35 +19,20 @@ import { searchColumns } from '../subjects/search.ts';
 import { backfillSearchColumns } from '../subjects/subjects.service.ts';
 import { refreshPublicity } from '../publicity/publicity.service.ts';
 
-let t: TestDb;
-let dir: string;
-let item: CatalogItem;
-let dept: number;
-const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-
+// The generated rows name six authorities: the bed's department may report them all (issue 11 §1).
+let t: IngestBed;
 before(async () => {
-  t = await createTestDb();
-  dir = await mkdtemp(join(tmpdir(), 'cc-import-'));
-  await seedDepartments(t.db, loadConfig({}));
-  await installBuiltinCatalog(t.db);
-  item = (await findActiveItem(t.db, '行政处罚'))!;
-  assert.ok(item, '行政处罚 is an active catalogue item');
-  // The generated rows name six authorities: this department may report them all (issue 11 §1).
-  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
+  t = await openIngestBed({ dir: 'cc-import-' });
 });
-after(async () => {
-  await t?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => t?.close());
 
 async function csv(name: string, n: number, seed: number, opts: Parameters<typeof penaltyCsvChunks>[2] = {}): Promise<string> {
-  const p = join(dir, name);
+  const p = join(t.dir, name);
   await writeFile(p, Buffer.concat([...penaltyCsvChunks(n, seed, opts)]));
   return p;
 }
 
-const run = (path: string, extra: Partial<Parameters<typeof importFile>[0]> = {}) =>
-  importFile({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'cli', path, ...extra });
+const run = (path: string, extra: Parameters<IngestBed['fileOptions']>[1] = {}) => importFile(t.fileOptions(path, extra));
 
 const count = async (table: 'records' | 'record_versions' | 'ingest_rejects' | 'subjects') =>
   (await t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
@@ -80,8 +61,8 @@ test('a GB18030 CSV with invalid and duplicate rows: the receipt adds up and rej
   const v = await t.db.selectFrom('record_versions').selectAll().limit(1).executeTakeFirstOrThrow();
   assert.equal(v.batch_id, r.batchId);
   assert.equal(v.channel, 'cli');
-  assert.equal(v.department_id, dept);
-  assert.equal(v.catalog_version, item.version);
+  assert.equal(v.department_id, t.dept);
+  assert.equal(v.catalog_version, t.item.version);
   assert.ok(v.row_number! >= 2);
   // Every record is linked to a subject.
   const unlinked = await t.db.selectFrom('records').select('id').where('subject_id', 'is', null).execute();
@@ -103,7 +84,7 @@ test('one validation chain: an import rejects exactly the rows, with the same co
   const r = await run(path);
   assert.equal(r.status, 'committed', JSON.stringify(r.errors));
   // The context the import builds: the department's authority defaults and the credit office's calendar.
-  const auth = await reportingAuthorities(t.db, dept);
+  const auth = await reportingAuthorities(t.db, t.dept);
   const now = new Date();
   const ctx = {
     today: now,
@@ -113,7 +94,7 @@ test('one validation chain: an import rejects exactly the rows, with the same co
   };
   const dryRun = new Map<number, string[]>();
   let summary: UploadSummary | null = null;
-  for await (const ev of validateUpload(createReadStream(path), { item, ctx, filename: 'chain.csv' })) {
+  for await (const ev of validateUpload(createReadStream(path), { item: t.item, ctx, filename: 'chain.csv' })) {
     if (ev.type === 'row' && !ev.result.ok) dryRun.set(ev.rowNumber, [...new Set(ev.result.errors.map((e) => e.code))]);
     if (ev.type === 'end') summary = ev.summary;
   }
@@ -151,7 +132,7 @@ test('a crash before the merge leaves no partial batch; the batch is marked fail
 });
 
 test('a file without the required columns is rejected at once with the list of what is missing', async () => {
-  const p = join(dir, 'bad-columns.csv');
+  const p = join(t.dir, 'bad-columns.csv');
   await writeFile(p, '行政相对人名称,备注\n某公司,测试\n');
   const r = await run(p);
   assert.equal(r.status, 'rejected');
@@ -160,14 +141,14 @@ test('a file without the required columns is rejected at once with the list of w
 });
 
 test('an empty file, a headers-only file and a file that is not a spreadsheet are rejected clearly', async () => {
-  const empty = join(dir, 'empty.csv');
+  const empty = join(t.dir, 'empty.csv');
   await writeFile(empty, '');
   assert.equal((await run(empty)).errors[0].code, 'empty_file');
   const headersOnly = await csv('headers-only.csv', 0, 1);
   const h = await run(headersOnly);
   assert.equal(h.status, 'rejected');
   assert.equal(h.errors[0].code, 'no_data_rows');
-  const png = join(dir, 'photo.csv');
+  const png = join(t.dir, 'photo.csv');
   await writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
   const p = await run(png);
   assert.equal(p.status, 'rejected');
@@ -187,13 +168,13 @@ test('one 文号 for two parties (joint decision): two records by default; one r
   const recordsOf = () => t.db.selectFrom('records').select(['record_key', 'current_version']).where('doc_no', '=', docNo).where('authority_uscc', '=', a.cells[authIdx]).execute();
   // The generator reuses small document numbers, so other tests' records may share this 文号: count the difference.
   const before = (await recordsOf()).length;
-  const withSubject = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  const withSubject = await importRows(t.rowsOptions(rows));
   assert.equal(withSubject.accepted, 2, JSON.stringify(withSubject));
   assert.equal(withSubject.new, 2);
   assert.equal((await recordsOf()).length, before + 2);
 
   const other = await findActiveItem(t.db, '行政处罚');
-  const merged = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item: other!, departmentId: dept, channel: 'api', rows, keyWithSubject: false });
+  const merged = await importRows(t.rowsOptions(rows, { item: other!, keyWithSubject: false }));
   assert.equal(merged.new + merged.updated, 2);
   const subjectless = (await recordsOf()).filter((k) => k.record_key.split('\u001f').length === 2);
   assert.equal(subjectless.length, 1, 'one record without the subject in its key');
@@ -231,7 +212,7 @@ test('subjects created by an import get complete search columns from the indexer
   const rows = [...generatePenaltyRows(names.length, 4242)].map((r, i) =>
     Object.fromEntries(PENALTY_HEADERS.map((h, j) => [h, j === nameIdx ? names[i] : r.cells[j]])),
   );
-  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  const r = await importRows(t.rowsOptions(rows));
   assert.equal(r.accepted, names.length, JSON.stringify(r));
   // Issue 18: the import leaves them pending; the search indexer (the subject-search job) completes them.
   assert.ok((await backfillSearchColumns(t.db)) >= names.length);
@@ -258,12 +239,9 @@ test('merging in chunks gives the receipt and the stored records, versions and s
   for (const i of [2, 9, 17]) rows.push({ ...rows[i], [PENALTY_HEADERS[factIdx]]: `${rows[i][PENALTY_HEADERS[factIdx]]}（更正${i}）` });
   rows.push({ ...rows[5], 当前状态: '2' });
   rows.push(...rows.slice(0, 6));
-  const other = await createTestDb();
+  const other = await openIngestBed();
   try {
-    await seedDepartments(other.db, loadConfig({}));
-    await installBuiltinCatalog(other.db);
-    const [oitem, odept] = [(await findActiveItem(other.db, '行政处罚'))!, (await allowFixtureAuthorities(other.db, 'SCJGJ')).id];
-    const single = await importRows({ db: other.db, pool: other.pool, secret: SECRET, item: oitem, departmentId: odept, channel: 'api', rows });
+    const single = await importRows(other.rowsOptions(rows));
     const dump = async (d: TestDb) => {
       const r = await sql<{ v: unknown }>`SELECT json_build_object(
         'records', (SELECT json_agg(json_build_array(r.record_key, r.current_version, r.current_hash, r.status, s.name, s.uscc) ORDER BY r.record_key)
@@ -274,12 +252,14 @@ test('merging in chunks gives the receipt and the stored records, versions and s
       return r.rows[0].v;
     };
     const merges: number[] = [];
-    const chunked = await importRows({
-      db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 7,
-      afterChunkMerge: async (n) => {
-        merges.push(n);
-      },
-    });
+    const chunked = await importRows(
+      t.rowsOptions(rows, {
+        chunkRows: 7,
+        afterChunkMerge: async (n) => {
+          merges.push(n);
+        },
+      }),
+    );
     assert.ok(merges.length >= 6, `merged in ${merges.length} chunks`);
     const strip = ({ batchId: _b, ...r }: Receipt) => r;
     assert.deepEqual(strip(chunked), strip(single));
@@ -297,12 +277,14 @@ test('a failure after some chunks are merged leaves nothing of the batch', async
   const rows = [...generatePenaltyRows(30, 6161)].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
   const before = { versions: await count('record_versions'), subjects: await count('subjects') };
   await assert.rejects(
-    importRows({
-      db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 10,
-      afterChunkMerge: async (n) => {
-        if (n === 2) throw new Error('simulated crash after two chunks');
-      },
-    }),
+    importRows(
+      t.rowsOptions(rows, {
+        chunkRows: 10,
+        afterChunkMerge: async (n) => {
+          if (n === 2) throw new Error('simulated crash after two chunks');
+        },
+      }),
+    ),
     /simulated crash/,
   );
   assert.equal(await count('record_versions'), before.versions);
@@ -330,7 +312,7 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
     legacyOnly(legal[5], { [orgH]: freshOrg }, '西宁老字号食品厂（分厂）'),
   ];
   const subjectsBefore = await count('subjects');
-  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 2 });
+  const r = await importRows(t.rowsOptions(rows, { chunkRows: 2 }));
   assert.equal(r.accepted, 5, JSON.stringify(r));
   assert.equal(r.new, 5);
   const byRow = async (i: number) =>
@@ -359,7 +341,7 @@ test('legacy codes link rows to the registry (the USCC that embeds the organisat
   );
 
   // A later batch with the same old registration number joins that subject; no new subject.
-  const again = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [legacyOnly(legal[6], { [regH]: fullRegNo }, '西宁旧注册号商行')] });
+  const again = await importRows(t.rowsOptions([legacyOnly(legal[6], { [regH]: fullRegNo }, '西宁旧注册号商行')]));
   assert.equal(again.new, 1, JSON.stringify(again));
   const later = await t.db.selectFrom('record_versions').innerJoin('records', 'records.id', 'record_versions.record_id')
     .select('records.subject_id').where('record_versions.batch_id', '=', again.batchId).executeTakeFirstOrThrow();
@@ -376,12 +358,13 @@ test('a subject removed from the registry between staging and merge is created a
   const name = row['行政相对人名称'];
   assert.ok(uscc && name, 'the generated row has a USCC and a name');
   const lone = await t.db.insertInto('subjects').values({ kind: 'legal', name, uscc }).returning('id').executeTakeFirstOrThrow();
-  const r = await importRows({
-    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [row],
-    beforeMerge: async () => {
-      await t.db.deleteFrom('subjects').where('id', '=', lone.id).execute();
-    },
-  });
+  const r = await importRows(
+    t.rowsOptions([row], {
+      beforeMerge: async () => {
+        await t.db.deleteFrom('subjects').where('id', '=', lone.id).execute();
+      },
+    }),
+  );
   assert.equal(r.new, 1, JSON.stringify(r));
   await backfillSearchColumns(t.db); // issue 18: the search columns come from the indexer after the commit
   const s = await t.db.selectFrom('subjects').select(['id', 'name_norm', 'pinyin_initials']).where('uscc', '=', uscc).executeTakeFirstOrThrow();
@@ -402,14 +385,14 @@ test('an import decides publicity as it writes: at commit the records are public
     const before = await ofBatch(batchId);
     assert.ok(before.length > 0 && before.every((x) => x.publicity_checked_at !== null), 'every record of the batch was decided at commit');
     const at = before[0].publicity_checked_at as Date;
-    await refreshPublicity(t.db, SECRET, { batchId }, at);
+    await refreshPublicity(t.db, t.secret, { batchId }, at);
     // The job stamps its own publicity_checked_at (now()); everything it decides must be what is stored.
     const decision = ({ publicity_checked_at: _at, ...rest }: (typeof before)[number]) => rest;
     assert.deepEqual((await ofBatch(batchId)).map(decision), before.map(decision));
     return before;
   };
 
-  const first = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  const first = await importRows(t.rowsOptions(rows));
   assert.ok(first.new > 20, JSON.stringify(first));
   const decided = await jobAgrees(first.batchId);
   assert.ok(decided.some((x) => x.audience === 'public'), 'generated penalties are public');
@@ -417,7 +400,7 @@ test('an import decides publicity as it writes: at commit the records are public
   const shownRow = rows.find((r) => Object.values(r).includes(shown.doc_no))!;
 
   // 撤销: a withdrawal leaves publicity in the same commit.
-  const withdrawal = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [{ ...shownRow, 当前状态: '2' }] });
+  const withdrawal = await importRows(t.rowsOptions([{ ...shownRow, 当前状态: '2' }]));
   assert.equal(withdrawal.withdrawn, 1, JSON.stringify(withdrawal));
   const [gone] = await jobAgrees(withdrawal.batchId);
   assert.equal(gone.status, 'withdrawn');
@@ -427,7 +410,7 @@ test('an import decides publicity as it writes: at commit the records are public
   const other = decided.find((x) => x.audience === 'public' && x.id !== shown.id)!;
   const otherRow = rows.find((r) => Object.values(r).includes(other.doc_no))!;
   await t.db.updateTable('records').set({ repaired_at: '2026-01-05' }).where('id', '=', other.id).execute();
-  const corrected = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [{ ...otherRow, [factH]: `${otherRow[factH]}（更正）` }] });
+  const corrected = await importRows(t.rowsOptions([{ ...otherRow, [factH]: `${otherRow[factH]}（更正）` }]));
   assert.equal(corrected.updated, 1, JSON.stringify(corrected));
   const [repaired] = await jobAgrees(corrected.batchId);
   assert.equal(repaired.id, other.id);
@@ -444,7 +427,7 @@ test('issue 13: a 文号 of "-" builds no key (two licences no longer collapse i
   // Two decisions of one authority on one subject whose 文号 the department wrote as "-".
   const first = a.cells.map((c, i) => (i === docIdx ? '-' : c));
   const second = first.map((c, i) => (i === contentIdx ? c + '（另案）' : c));
-  const dash = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(first), asRow(second)] });
+  const dash = await importRows(t.rowsOptions([asRow(first), asRow(second)]));
   assert.deepEqual([dash.accepted, dash.rejected], [0, 2], JSON.stringify(dash));
   const rej = await t.db.selectFrom('ingest_rejects').select('errors').where('batch_id', '=', dash.batchId).execute();
   for (const r of rej) assert.deepEqual((r.errors as Array<{ code: string }>).map((e) => e.code), ['placeholder_as_empty']);
@@ -452,14 +435,10 @@ test('issue 13: a 文号 of "-" builds no key (two licences no longer collapse i
 
   // A 1995 decision: accepted, flagged in the receipt per the configured floor.
   const old = b.cells.map((c, i) => (i === dateIdx ? '1995-06-01' : c));
-  const kept = await importRows({
-    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(old)], decisionDateWarnBefore: '2000-01-01',
-  });
+  const kept = await importRows(t.rowsOptions([asRow(old)], { decisionDateWarnBefore: '2000-01-01' }));
   assert.equal(kept.accepted, 1, JSON.stringify(kept));
   assert.deepEqual(kept.warnings.map((w) => [w.code, w.rows]), [['decision_date_early', 1]]);
-  const lower = await importRows({
-    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [asRow(old)], decisionDateWarnBefore: '1990-01-01',
-  });
+  const lower = await importRows(t.rowsOptions([asRow(old)], { decisionDateWarnBefore: '1990-01-01' }));
   assert.deepEqual(lower.warnings, []);
 });
 
@@ -469,7 +448,7 @@ test('issue 13: a fine entered in 元 is accepted and listed in the receipt as f
   cells[PENALTY_HEADERS.indexOf('罚款金额（万元）')] = '5000';
   cells[PENALTY_HEADERS.indexOf('处罚内容')] = '罚款人民币5000元';
   cells[PENALTY_HEADERS.indexOf('处罚类别')] = '罚款';
-  const r = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows: [Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]]))] });
+  const r = await importRows(t.rowsOptions([Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, cells[i]]))]));
   assert.equal(r.accepted, 1, JSON.stringify(r));
   assert.deepEqual(r.warnings.map((w) => [w.code, w.rows]), [['fine_unit_suspect', 1]]);
   const stored = await t.db.selectFrom('ingest_batches').select('row_warnings').where('id', '=', r.batchId).executeTakeFirstOrThrow();

@@ -3,12 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
 import { importRows } from './import.service.ts';
 import { decrypt } from '../../db/crypto.ts';
@@ -18,26 +13,16 @@ import { commitBatch } from './commit.ts';
 import { jsonRowEvents, parseJob } from './parse.job.ts';
 import type { StagedRow } from './staging.ts';
 
-let t: TestDb;
-let item: CatalogItem;
-let dept: number;
-const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-
+let t: IngestBed;
 before(async () => {
-  t = await createTestDb();
-  await seedDepartments(t.db, loadConfig({}));
-  await installBuiltinCatalog(t.db);
-  item = (await findActiveItem(t.db, '行政处罚'))!;
-  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
+  t = await openIngestBed();
 });
-after(async () => {
-  await t?.close();
-});
+after(() => t?.close());
 
 /** Imports rows in chunks of 10 and returns the receipt and the merge statements run (their first words). */
 async function importWithSteps(rows: Record<string, string>[]) {
   const steps: string[] = [];
-  const receipt = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 10, onStep: (s) => steps.push(s) });
+  const receipt = await importRows(t.rowsOptions(rows, { chunkRows: 10, onStep: (s) => steps.push(s) }));
   return { receipt, steps };
 }
 
@@ -92,10 +77,10 @@ test('a record row up to a heap page is stored uncompressed (toast_tuple_target,
 
 /** Rows read and staged in this thread as the parse worker stages them (key, hash, values), for commitBatch. */
 async function stagedRows(rows: Record<string, string>[]): Promise<StagedRow[]> {
-  const auth = await reportingAuthorities(t.db, dept);
+  const auth = await reportingAuthorities(t.db, t.dept);
   const now = new Date();
   const job = {
-    item, today: now, reportDate: now, calendarOverrides: [], auth, correctionHint: false, review: false, secret: SECRET, keyWithSubject: true, batchRows: 1000,
+    item: t.item, today: now, reportDate: now, calendarOverrides: [], auth, correctionHint: false, review: false, secret: t.secret, keyWithSubject: true, batchRows: 1000,
     defaults: { source_name: auth.departmentName, ...(auth.own ? { authority_uscc: auth.own, source_uscc: auth.own } : {}) },
   };
   const out: StagedRow[] = [];
@@ -114,27 +99,29 @@ test('a re-import completes none of its unchanged rows (no sealing, no COPY text
   const again = await stagedRows(rows);
   assert.equal(again.length, rows.length);
   assert.ok(again.every((r) => r.kind === 'accepted' && r.staged && r.staged.line === null), 'staged without their COPY text');
-  const batchId = await startBatch(t.db, { departmentId: dept, item, channel: 'api', format: 'json' });
+  const batchId = await startBatch(t.db, { departmentId: t.dept, item: t.item, channel: 'api', format: 'json' });
   const list = async function* () {
     yield* again;
   };
-  const counts = await commitBatch({ db: t.db, pool: t.pool, secret: SECRET, batchId, keyWithSubject: true, item, departmentId: dept, channel: 'api', rows: list(), chunkRows: 10 });
+  const counts = await commitBatch({ db: t.db, pool: t.pool, secret: t.secret, batchId, keyWithSubject: true, item: t.item, departmentId: t.dept, channel: 'api', rows: list(), chunkRows: 10 });
   assert.equal(counts.duplicates, rows.length, JSON.stringify(counts));
   assert.ok(again.every((r) => r.kind === 'accepted' && r.staged!.line === null && r.staged!.input === undefined), 'none was completed');
 
   // The stored records change after the first chunk was prepared (as another batch's merge could): every row now
   // writes a version, completed by the merge itself, with the same content and sealed originals as staging makes.
   const before = await t.db.selectFrom('records').select(['id', 'content', 'pii_enc']).where('batch_id', '=', first.receipt.batchId).orderBy('id').execute();
-  const third = await importRows({
-    db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows, chunkRows: 100,
-    beforeMerge: async () => {
-      await sql`UPDATE records SET current_hash = 'changed-elsewhere' WHERE batch_id = ${first.receipt.batchId}`.execute(t.db);
-    },
-  });
+  const third = await importRows(
+    t.rowsOptions(rows, {
+      chunkRows: 100,
+      beforeMerge: async () => {
+        await sql`UPDATE records SET current_hash = 'changed-elsewhere' WHERE batch_id = ${first.receipt.batchId}`.execute(t.db);
+      },
+    }),
+  );
   assert.equal(third.updated, rows.length, JSON.stringify(third));
   const after = await t.db.selectFrom('records').select(['id', 'content', 'pii_enc', 'current_version']).where('batch_id', '=', third.batchId).orderBy('id').execute();
   assert.deepEqual(after.map((r) => [r.id, r.content, r.current_version]), before.map((r) => [r.id, r.content, 2]));
-  const opened = (x: string | null) => (x === null ? null : decrypt(SECRET, x, 'pii'));
+  const opened = (x: string | null) => (x === null ? null : decrypt(t.secret, x, 'pii'));
   assert.deepEqual(after.map((r) => opened(r.pii_enc)), before.map((r) => opened(r.pii_enc)));
   assert.ok(after.some((r) => r.pii_enc !== null), 'some rows carry sealed personal fields');
 });

@@ -9,13 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
+import type { TestDb } from '../../../test/helpers/db.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
 import { buildZip } from '../../../test/fixtures/ingest/zip.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
 import { generatePenaltyRows, PENALTY_HEADERS, penaltyCsvChunks } from './fixtures.ts';
 import { importFile, importRows, WORKER_MIN_JSON_ROWS, type Receipt } from './import.service.ts';
 
@@ -23,27 +19,16 @@ const SECRET = 'parse-mode-test-secret-0123456789abcdefgh';
 type Mode = 'worker' | 'inline';
 const MODES: Mode[] = ['worker', 'inline'];
 
-interface Side {
-  t: TestDb;
-  item: CatalogItem;
-  dept: number;
-}
 // One database per mode, so that each fixture meets the same stored state in both.
-const sides = new Map<Mode, Side>();
+const sides = new Map<Mode, IngestBed>();
 let dir: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cc-parse-mode-'));
-  for (const mode of MODES) {
-    const t = await createTestDb();
-    await seedDepartments(t.db, loadConfig({}));
-    await installBuiltinCatalog(t.db);
-    const item = (await findActiveItem(t.db, '行政处罚'))!;
-    sides.set(mode, { t, item, dept: (await allowFixtureAuthorities(t.db, 'SCJGJ')).id });
-  }
+  for (const mode of MODES) sides.set(mode, await openIngestBed({ secret: SECRET }));
 });
 after(async () => {
-  for (const s of sides.values()) await s.t.close();
+  for (const s of sides.values()) await s.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -84,31 +69,30 @@ const jsonRows = [...generatePenaltyRows(WORKER_MIN_JSON_ROWS + 200, 77, { inval
 // exceljs stamps the time into the workbook: both modes get the same bytes.
 let xlsxBytes: Promise<Buffer> | null = null;
 
-const FIXTURES: { name: string; run: (s: Side, mode: Mode) => Promise<Receipt> }[] = [
+const FIXTURES: { name: string; run: (s: IngestBed, mode: Mode) => Promise<Receipt> }[] = [
   {
     name: 'GB18030 CSV, 3,000 rows with invalid and duplicate rows',
     run: async (s, mode) =>
-      importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', parseThread: mode,
-        path: await file(mode, 'gb.csv', Buffer.concat([...penaltyCsvChunks(3000, 31, { encoding: 'gb18030', invalidRate: 0.05, duplicateRate: 0.05 })])) }),
+      importFile(s.fileOptions(await file(mode, 'gb.csv', Buffer.concat([...penaltyCsvChunks(3000, 31, { encoding: 'gb18030', invalidRate: 0.05, duplicateRate: 0.05 })])), { parseThread: mode })),
   },
   {
     name: 'XLSX written by exceljs, 600 rows',
     run: async (s, mode) =>
-      importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', parseThread: mode, path: await file(mode, 'x.xlsx', await (xlsxBytes ??= penaltyXlsx(600, 32))) }),
+      importFile(s.fileOptions(await file(mode, 'x.xlsx', await (xlsxBytes ??= penaltyXlsx(600, 32))), { parseThread: mode })),
   },
   {
     name: 'the same CSV again (duplicates only, same content as an earlier batch)',
     run: async (s, mode) =>
-      importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', parseThread: mode, path: join(dir, mode, 'gb.csv') }),
+      importFile(s.fileOptions(join(dir, mode, 'gb.csv'), { parseThread: mode })),
   },
   {
     name: 'a CSV with a header and no data rows (a file error)',
     run: async (s, mode) =>
-      importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', parseThread: mode, path: await file(mode, 'empty.csv', Buffer.from(`${PENALTY_HEADERS.join(',')}\n`)) }),
+      importFile(s.fileOptions(await file(mode, 'empty.csv', Buffer.from(`${PENALTY_HEADERS.join(',')}\n`)), { parseThread: mode })),
   },
   {
     name: `JSON rows, ${WORKER_MIN_JSON_ROWS + 200} (the signed API's large batch)`,
-    run: (s, mode) => importRows({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'api', parseThread: mode, rows: jsonRows }),
+    run: (s, mode) => importRows(s.rowsOptions(jsonRows, { parseThread: mode })),
   },
 ];
 
@@ -118,7 +102,7 @@ test('issue 18: the parse worker and the main thread give the same receipt and s
     for (const mode of MODES) {
       const s = sides.get(mode)!;
       const receipt = await f.run(s, mode);
-      got.set(mode, { receipt, stored: await stored(s.t, receipt.batchId) });
+      got.set(mode, { receipt, stored: await stored(s, receipt.batchId) });
     }
     const w = got.get('worker')!;
     const i = got.get('inline')!;
@@ -144,18 +128,18 @@ function hungryXlsx(bytes: number): Buffer {
 
 test('issue 18: an XLSX that needs more memory than the parse worker may use is refused with parse_memory_exceeded, nothing written', async () => {
   const s = sides.get('worker')!;
-  const count = async (table: 'records' | 'ingest_rejects') => (await s.t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const count = async (table: 'records' | 'ingest_rejects') => (await s.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
   const before = { records: await count('records'), rejects: await count('ingest_rejects') };
   // 48 MB in one row, within the zip guard's limits (random hex inflates about 2:1), against a 64 MiB heap.
   const path = await file('other', 'hungry.xlsx', hungryXlsx(48 * 1024 * 1024));
-  const r = await importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', path, parseWorkerMb: 64 });
+  const r = await importFile(s.fileOptions(path, { parseWorkerMb: 64 }));
   assert.equal(r.status, 'rejected');
   assert.equal(r.errors[0]?.code, 'parse_memory_exceeded', JSON.stringify(r.errors));
   assert.match(r.errors[0].message, /内存超过 64 MB 的上限.*请拆分后分批上传/);
   assert.deepEqual({ records: await count('records'), rejects: await count('ingest_rejects') }, before, 'nothing written');
-  const batch = await s.t.db.selectFrom('ingest_batches').select(['status']).where('id', '=', r.batchId).executeTakeFirstOrThrow();
+  const batch = await s.db.selectFrom('ingest_batches').select(['status']).where('id', '=', r.batchId).executeTakeFirstOrThrow();
   assert.equal(batch.status, 'rejected');
   // The next import in this process still works (a fresh worker; the one that ran out was stopped).
-  const ok = await importFile({ db: s.t.db, pool: s.t.pool, secret: SECRET, item: s.item, departmentId: s.dept, channel: 'cli', path: join(dir, 'worker', 'gb.csv') });
+  const ok = await importFile(s.fileOptions(join(dir, 'worker', 'gb.csv')));
   assert.equal(ok.status, 'committed');
 });

@@ -3,38 +3,27 @@
 // so no pooled connection keeps the import's priority. Read from /proc (Linux), never timed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
 import { penaltyCsvChunks } from './fixtures.ts';
 import { appImportOptions, importFile } from './import.service.ts';
 import { lowerBackendPriority } from './priority.ts';
 
-let t: TestDb;
-let dir: string;
-let item: CatalogItem;
-let dept: number;
-const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-
+let t: IngestBed;
 before(async () => {
-  t = await createTestDb();
-  dir = await mkdtemp(join(tmpdir(), 'cc-priority-'));
-  await seedDepartments(t.db, loadConfig({}));
-  await installBuiltinCatalog(t.db);
-  item = (await findActiveItem(t.db, '行政处罚'))!;
-  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
+  t = await openIngestBed({ dir: 'cc-priority-' });
 });
-after(async () => {
-  await t?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => t?.close());
+
+/** Imports a generated CSV of `rows` penalties (through the CLI channel, as a file), with `extra` import options. */
+async function importCsv(name: string, rows: number, seed: number, extra: Parameters<IngestBed['fileOptions']>[1]) {
+  const path = join(t.dir, name);
+  await writeFile(path, Buffer.concat([...penaltyCsvChunks(rows, seed)]));
+  return importFile(t.fileOptions(path, extra));
+}
 
 /** The nice value of a thread or process from its stat line (field 19; the name in parentheses may hold spaces). */
 async function niceOf(statPath: string): Promise<number | null> {
@@ -77,19 +66,10 @@ test('the app imports at INGEST_IMPORT_NICE (default 10), renicing the backend o
 
 test('a file import runs its parse worker and its backend at the import nice value, and leaves no pooled backend at it', async () => {
   const NICE = 7;
-  const path = join(dir, 'nice.csv');
-  // Three chunks of 2,000 rows: the priority is observed while the batch merges.
-  await writeFile(path, Buffer.concat([...penaltyCsvChunks(6000, 71)]));
   assert.ok(!(await threadNices()).includes(NICE), 'no thread of this process runs at the import nice value before');
   const seen: Array<{ threads: number[]; backends: number[] }> = [];
-  const r = await importFile({
-    db: t.db,
-    pool: t.pool,
-    secret: SECRET,
-    item,
-    departmentId: dept,
-    channel: 'cli',
-    path,
+  // Three chunks of 2,000 rows: the priority is observed while the batch merges.
+  const r = await importCsv('nice.csv', 6000, 71, {
     chunkRows: 2000,
     importNice: NICE,
     reniceBackend: true,
@@ -109,18 +89,9 @@ test('a file import runs its parse worker and its backend at the import nice val
 });
 
 test('without the setting nothing is reniced', async () => {
-  const path = join(dir, 'plain.csv');
-  await writeFile(path, Buffer.concat([...penaltyCsvChunks(500, 72)]));
   const before = await backendNices();
   let during: number[] = [];
-  const r = await importFile({
-    db: t.db,
-    pool: t.pool,
-    secret: SECRET,
-    item,
-    departmentId: dept,
-    channel: 'cli',
-    path,
+  const r = await importCsv('plain.csv', 500, 72, {
     afterChunkMerge: async () => {
       during = [...(await backendNices()).values()];
     },

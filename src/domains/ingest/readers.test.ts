@@ -7,12 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
 import { createDb, type Db } from '../../db/index.ts';
-import { seedDepartments } from '../../shell/seed.ts';
 import { createTestDatabase, dropTestDatabase, urlFor } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
+import { prepareIngest } from '../../../test/helpers/ingestBed.ts';
 import { refreshPublicity, repairFactsOfRecords, repairFactsOfSubject } from '../publicity/index.ts';
 import { recordCountsByField } from './field.stats.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
@@ -36,13 +33,10 @@ const f = { corrected: '', other: '', bare: '', subject: '', b1: '', b2: '', old
 before(async () => {
   name = await createTestDatabase();
   ({ db, pool } = createDb(urlFor(name), 4));
-  await seedDepartments(db, loadConfig({}));
-  await installBuiltinCatalog(db);
-  const dept = await allowFixtureAuthorities(db, 'SCJGJ');
-  const item = (await findActiveItem(db, '行政处罚'))!;
+  const { item, dept } = await prepareIngest(db);
   // Two organisations (pooled subjects have a USCC), so repair facts can be read by subject.
   const rows = [...generatePenaltyRows(2, 1807, { subjects: 2 })].map((r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])));
-  const common = { db, pool, secret: SECRET, item, departmentId: dept.id, channel: 'api' as const };
+  const common = { db, pool, secret: SECRET, item, departmentId: dept, channel: 'api' as const };
   const first = await importRows({ ...common, rows });
   assert.equal(first.new, 2);
   const second = await importRows({ ...common, rows: [{ ...rows[0], [CONDUCT]: CORRECTED_CONDUCT, [NOTE]: '已更正' }] });
@@ -59,7 +53,7 @@ before(async () => {
   const decision = (await db.selectFrom('records').select('decision_date').where('id', '=', c.id).executeTakeFirstOrThrow()).decision_date;
   f.bare = (
     await sql<{ id: string }>`INSERT INTO records (item_id, record_type, record_key, authority_uscc, doc_no, department_id, subject_id, current_version, current_hash, status, decision_date)
-      VALUES (${item.id}, 'penalty', 'bare-key', '11350100003626020T', '无版本文号', ${dept.id}, ${f.subject}, 1, 'h0', 'active', ${decision}) RETURNING id`.execute(db)
+      VALUES (${item.id}, 'penalty', 'bare-key', '11350100003626020T', '无版本文号', ${dept}, ${f.subject}, 1, 'h0', 'active', ${decision}) RETURNING id`.execute(db)
   ).rows[0].id;
 });
 

@@ -5,13 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
 import { createDb, migrate, migrateTo, shippedMigrations, type Db } from '../../db/index.ts';
 import { sealer } from '../../platform/crypto.ts';
-import { seedDepartments } from '../../shell/seed.ts';
 import { createTestDatabase, dropTestDatabase, urlFor } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
+import { prepareIngest } from '../../../test/helpers/ingestBed.ts';
+import { findActiveItem } from '../catalog/catalog.repository.ts';
 import { appendRecordVersion } from './corrections.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
 import { importRows } from './import.service.ts';
@@ -40,25 +38,22 @@ const allVersions = async () =>
   (await sql<Record<string, unknown>>`SELECT * FROM record_versions ORDER BY record_id, version`.execute(db)).rows;
 
 test('the migration moves each current version onto its record and keeps every version, as the view shows them', async () => {
-  await seedDepartments(db, loadConfig({}));
-  await installBuiltinCatalog(db);
-  const dept = await allowFixtureAuthorities(db, 'SCJGJ');
-  const item = (await findActiveItem(db, '行政处罚'))!;
+  const { item, dept } = await prepareIngest(db);
   // Old shape: records without content, every version (current included) in the table record_versions.
   const batch = async () =>
     (await sql<{ id: string }>`INSERT INTO ingest_batches (department_id, item_id, catalog_version, channel, status)
-      VALUES (${dept.id}, ${item.id}, ${item.version}, 'file', 'committed') RETURNING id`.execute(db)).rows[0].id;
+      VALUES (${dept}, ${item.id}, ${item.version}, 'file', 'committed') RETURNING id`.execute(db)).rows[0].id;
   const b1 = await batch();
   const b2 = await batch();
   const record = async (key: string, version: number, hash: string) =>
     (await sql<{ id: string }>`INSERT INTO records (item_id, record_type, record_key, authority_uscc, doc_no, department_id, current_version, current_hash, status)
-      VALUES (${item.id}, 'penalty', ${key}, '11350100003626020T', ${key}, ${dept.id}, ${version}, ${hash}, 'active') RETURNING id`.execute(db)).rows[0].id;
+      VALUES (${item.id}, 'penalty', ${key}, '11350100003626020T', ${key}, ${dept}, ${version}, ${hash}, 'active') RETURNING id`.execute(db)).rows[0].id;
   const twice = await record('k-twice', 2, 'h2');
   const once = await record('k-once', 1, 'h1');
   const bare = await record('k-bare', 1, 'h0'); // a record without any version row (a fixture), as tests write them
   const version = (recordId: string, v: number, batchId: string, content: object, hash: string, extra: { pii?: string; withdrawn?: boolean; late?: boolean; wd?: number | null } = {}) =>
     sql`INSERT INTO record_versions (record_id, version, subject_id, content, content_hash, pii_enc, withdrawn, late, working_days, provisional, batch_id, row_number, channel, department_id, catalog_version)
-      VALUES (${recordId}, ${v}, NULL, ${JSON.stringify(content)}, ${hash}, ${extra.pii ?? null}, ${extra.withdrawn ?? false}, ${extra.late ?? false}, ${extra.wd ?? null}, false, ${batchId}, ${v + 10}, 'file', ${dept.id}, ${item.version})`.execute(db);
+      VALUES (${recordId}, ${v}, NULL, ${JSON.stringify(content)}, ${hash}, ${extra.pii ?? null}, ${extra.withdrawn ?? false}, ${extra.late ?? false}, ${extra.wd ?? null}, false, ${batchId}, ${v + 10}, 'file', ${dept}, ${item.version})`.execute(db);
   await version(twice, 1, b1, { a: 'first' }, 'h1', { pii: SEALED[0], late: true, wd: 12 });
   await version(twice, 2, b2, { a: 'second' }, 'h2', { pii: SEALED[1] });
   await version(once, 1, b1, { a: 'only' }, 'h1');

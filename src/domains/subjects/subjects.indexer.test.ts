@@ -5,35 +5,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { loadConfig } from '../../config.ts';
 import type { AppContext } from '../../platform/http.ts';
 import type { ServiceJob } from '../../platform/jobs.ts';
-import { seedDepartments } from '../../shell/seed.ts';
-import { createTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { allowFixtureAuthorities } from '../../../test/helpers/authorities.ts';
-import { findActiveItem, installBuiltinCatalog } from '../catalog/catalog.repository.ts';
-import type { CatalogItem } from '../catalog/catalog.schemas.ts';
+import { openIngestBed, type IngestBed } from '../../../test/helpers/ingestBed.ts';
 import { generatePenaltyRows, PENALTY_HEADERS } from '../ingest/fixtures.ts';
 import { importRows } from '../ingest/import.service.ts';
 import { searchColumns } from './search.ts';
 import { subjectsJobs } from './subjects.jobs.ts';
 import { backfillSearchColumns, getPublicSubject, searchSubjects, startSearchIndexer } from './subjects.service.ts';
 
-let t: TestDb;
-let item: CatalogItem;
-let dept: number;
-const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-
+let t: IngestBed;
 before(async () => {
-  t = await createTestDb();
-  await seedDepartments(t.db, loadConfig({}));
-  await installBuiltinCatalog(t.db);
-  item = (await findActiveItem(t.db, '行政处罚'))!;
-  dept = (await allowFixtureAuthorities(t.db, 'SCJGJ')).id;
+  t = await openIngestBed();
 });
-after(async () => {
-  await t?.close();
-});
+after(() => t?.close());
 
 const NAME = PENALTY_HEADERS.indexOf('行政相对人名称');
 const USCC = PENALTY_HEADERS.indexOf('行政相对人代码_1（统一社会信用代码）');
@@ -45,7 +30,7 @@ async function importNames(names: readonly string[], seed: number): Promise<stri
   const rows = generated.map((r, i) =>
     Object.fromEntries(PENALTY_HEADERS.map((h, j) => [h, j === NAME ? names[i] : j === CATEGORY ? '法人及非法人组织' : r.cells[j]])),
   );
-  const receipt = await importRows({ db: t.db, pool: t.pool, secret: SECRET, item, departmentId: dept, channel: 'api', rows });
+  const receipt = await importRows(t.rowsOptions(rows));
   assert.equal(receipt.status, 'committed', JSON.stringify(receipt));
   assert.equal(receipt.new, names.length, JSON.stringify(receipt));
   return generated.map((r) => r.cells[USCC]);
