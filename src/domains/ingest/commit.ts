@@ -9,7 +9,7 @@ import type { AuditContext } from '../../platform/audit.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import type { PublicitySettings } from '../publicity/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
-import { protectRejectCells } from './rejects.ts';
+import { rejectCopyLines, type PendingReject } from './rejects.ts';
 import { BATCH_NS, MERGE_NS, type ReceiptCounts } from './batches.ts';
 import { copyText, esc } from './copytext.ts';
 import { mergeChunk, type MergeContext } from './merge.ts';
@@ -23,6 +23,9 @@ import { lowerBackendPriority } from './priority.ts';
  * no difference in speed beyond this machine's run-to-run spread.
  */
 export const MERGE_CHUNK_ROWS = 10_000;
+
+/** Rejected rows protected together (rejects.ts rejectCopyLines, in slices) while a chunk is read. */
+const PROTECT_BATCH = 500;
 
 export interface CommitOptions {
   /** Reads outside the batch's transaction (other domains' lookups, e.g. a department's name). */
@@ -86,7 +89,9 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
   const client = await o.pool.connect();
   const counts: ReceiptCounts = { total: 0, accepted: 0, rejected: 0, new: 0, updated: 0, duplicates: 0, withdrawn: 0, late: 0 };
   const stage = stageContext(o.item, o.secret, o.keyWithSubject, o.publicitySettings);
-  const rejects: string[] = [];
+  // Rejected rows waiting for their cells to be protected, and their COPY lines once they are.
+  const rejects: PendingReject[] = [];
+  const rejectLines: string[] = [];
   const personal = new Set(o.rejectPersonalColumns ?? []);
   let restorePriority: (() => boolean) | null = null;
   try {
@@ -100,15 +105,19 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
     }
     // Rejected rows are written after each chunk's merge, in the batch's transaction, rather than kept for the
     // whole file: nothing in Node grows with the number of rows read (issue 18).
+    // Personal cells masked, their originals sealed like a version's (rejects.ts), in slices with turns of the event
+    // loop: a file of mostly refused rows would otherwise hold the thread for every row of a worker's batch.
+    const protectRejects = async () => {
+      if (rejects.length) rejectLines.push(...(await rejectCopyLines(o.batchId, rejects.splice(0), personal, stage.at, stage.seal)));
+    };
     const flushRejects = async () => {
-      if (rejects.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejects.splice(0));
+      await protectRejects();
+      if (rejectLines.length) await copyText(client, 'COPY ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked) FROM STDIN', rejectLines.splice(0));
     };
     // Rows refused by validation and rows the merge refuses (another department's record) go to the same list.
     const reject = (rowNumber: number, cells: readonly string[], errors: readonly RowIssueOut[]) => {
       counts.rejected++;
-      // Personal cells masked, their originals sealed like a version's (rejects.ts).
-      const p = protectRejectCells(cells, personal, stage.at, stage.seal);
-      rejects.push(`${o.batchId}\t${rowNumber}\t${esc(JSON.stringify(p.cells))}\t${esc(JSON.stringify(errors))}\t${p.piiEnc ?? '\\N'}\tt\n`);
+      rejects.push({ rowNumber, cells, errors });
     };
     async function* accepted(): AsyncGenerator<{ rowNumber: number; result: RowResult; cells: readonly string[] }> {
       for await (const row of o.rows) {
@@ -116,6 +125,8 @@ export async function commitBatch(o: CommitOptions): Promise<ReceiptCounts> {
         if (counts.total % 10_000 === 0) o.onProgress?.(counts.total);
         if (row.kind === 'rejected') {
           reject(row.rowNumber, row.cells, row.errors);
+          // Kept as lines, not as rows, while the chunk fills: a row's cells are larger than its line.
+          if (rejects.length >= PROTECT_BATCH) await protectRejects();
           continue;
         }
         counts.accepted++;

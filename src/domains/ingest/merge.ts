@@ -13,7 +13,7 @@ import type { CommitOptions } from './commit.ts';
 import { copyText, esc, LineArena } from './copytext.ts';
 import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
-import { mapWithTurns, paramsWithTurns } from './turns.ts';
+import { eachWithTurns, filterWithTurns, mapWithTurns, paramsWithTurns, Slicer } from './turns.ts';
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
 export interface MergeContext {
@@ -110,8 +110,10 @@ interface VersionOut {
  */
 export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[], counts: ReceiptCounts): Promise<void> {
   const { o } = m;
+  // Every loop over the chunk's rows runs in slices (turns.ts): this is the thread that serves HTTP (issue 18).
+  const slicer = new Slicer();
   // Stored records of the chunk's keys, by index probe (item_id, record_key), with their owner.
-  const keys = unique(chunk.map((r) => r.key));
+  const keys = unique(await mapWithTurns(chunk, (r) => r.key, slicer));
   const stored = await step<StoredRecord>(
     m,
     `SELECT record_key, id, department_id, current_version, current_hash, to_char(repaired_at, 'YYYY-MM-DD') AS repaired_at, to_char(decision_date, 'YYYY-MM-DD') AS decision_date,
@@ -120,17 +122,17 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     [o.item.id, keys],
   );
   const state = new Map<string, KeyState>();
-  for (const r of stored.rows) state.set(r.record_key, keyState(r));
+  await eachWithTurns(stored.rows, (r) => state.set(r.record_key, keyState(r)), slicer);
   // Rows on another department's records are refused before anything of them (subject, version) is written.
-  const rows = await ownRows(m, chunk, state, counts);
+  const rows = await ownRows(m, chunk, state, counts, slicer);
   if (!rows.length) return;
   // Node decides per row first: a row whose content equals its key's previous row or stored current version
   // is an unchanged duplicate and writes nothing.
   const writing: { row: StagedVersion; key: KeyState; version: number }[] = [];
-  for (const row of rows) {
+  await eachWithTurns(rows, (row) => {
     let k = state.get(row.key);
     if (!k) state.set(row.key, (k = keyState()));
-    if (row.hash === k.lastHash) continue;
+    if (row.hash === k.lastHash) return;
     k.lastHash = row.hash;
     k.added++;
     k.latest = row;
@@ -138,25 +140,28 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     if (k.recordId === null && k.added === 1) counts.new++;
     else counts.updated++;
     if (row.withdrawn) counts.withdrawn++;
-  }
+  }, slicer);
   // Staging completed the rows whose content differed from the stored record when the chunk was prepared; a row
   // that writes all the same (the record changed since, by another batch) is completed now.
   let late: LineArena | null = null;
-  for (const w of writing) if (w.row.line === null) completeStaged(w.row, m.stage, (late ??= new LineArena()));
+  await eachWithTurns(writing, (w) => {
+    if (w.row.line === null) completeStaged(w.row, m.stage, (late ??= new LineArena()));
+  }, slicer);
   // Only the rows that write a version are linked to their subjects (issue 18): a duplicate carries the same
   // content, so the same subject fields, as the version it repeats, which was linked (subject, legacy codes, name
   // variant) when it was written. A re-import of an unchanged file then costs PostgreSQL the two key probes only.
-  const subjects = writing.length ? await linkSubjects((text, values) => step(m, text, values), writing.map((w) => w.row), m.stage.seal) : [];
-  const versions: VersionOut[] = writing.map((w, i) => {
+  const subjects = writing.length ? await linkSubjects((text, values) => step(m, text, values), await mapWithTurns(writing, (w) => w.row, slicer), m.stage.seal) : [];
+  const versions: VersionOut[] = await mapWithTurns(writing, (w, i) => {
     if (w.key.latest === w.row) w.key.latestSubject = subjects[i];
     return { ...w, subject: subjects[i] };
-  });
-  const fresh = [...state.values()].filter((k) => k.recordId === null && k.added > 0);
-  const changed = [...state.values()].filter((k) => k.recordId !== null && k.added > 0);
+  }, slicer);
+  const keyStates = [...state.values()];
+  const fresh = await filterWithTurns(keyStates, (k) => k.recordId === null && k.added > 0, slicer);
+  const changed = await filterWithTurns(keyStates, (k) => k.recordId !== null && k.added > 0, slicer);
   if (fresh.length) {
     // New records get their ids up front, so that the history of a key repeated in the chunk can be COPYed with them.
     const ids = await step<{ id: string }>(m, 'SELECT nextval($1::regclass) AS id FROM generate_series(1, $2)', [m.recordSequence, fresh.length]);
-    fresh.forEach((k, i) => (k.recordId = ids.rows[i].id));
+    await mapWithTurns(fresh, (k, i) => (k.recordId = ids.rows[i].id), slicer);
     const head = `${m.versionSuffix}\t${m.versionAt}\t`;
     const item = `\t${esc(o.item.id)}\t${esc(o.item.recordType)}\t`;
     // 公示 is decided as the records are written, so a batch's records are public (or withdrawn from
@@ -181,7 +186,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     );
   }
   // A correction's audit entry names every record it wrote a version of, with the record's (kept) owner.
-  if (m.touched) for (const v of versions) m.touched.set(v.key.recordId!, v.key.ownerId ?? o.departmentId);
+  if (m.touched) await eachWithTurns(versions, (v) => m.touched!.set(v.key.recordId!, v.key.ownerId ?? o.departmentId), slicer);
   if (changed.length) {
     // Nothing is overwritten: a changed record's stored current version moves to its history first.
     await step(
@@ -234,7 +239,7 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
     );
   }
   // A key repeated in the chunk with new content: every version but its latest (now on the record) is history.
-  const superseded = versions.filter((v) => v.key.latest !== v.row);
+  const superseded = await filterWithTurns(versions, (v) => v.key.latest !== v.row, slicer);
   if (superseded.length) {
     await timed(o, 'COPY record_history', () =>
       copyText(
@@ -264,21 +269,21 @@ function stagedColumns(line: Buffer): { content: string; pii: string | null; lat
  * another department's record is counted as rejected, with its cells, in the receipt and the error file;
  * the owner's name is read once per chunk that has such rows. A correction batch keeps every row.
  */
-async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: ReadonlyMap<string, KeyState>, counts: ReceiptCounts): Promise<readonly StagedVersion[]> {
+async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: ReadonlyMap<string, KeyState>, counts: ReceiptCounts, slicer: Slicer): Promise<readonly StagedVersion[]> {
   const { o } = m;
   if (o.correction) return chunk;
   const ownerOf = (r: StagedVersion) => state.get(r.key)?.ownerId ?? o.departmentId;
-  const others = chunk.filter((r) => ownerOf(r) !== o.departmentId);
+  const others = await filterWithTurns(chunk, (r) => ownerOf(r) !== o.departmentId, slicer);
   if (!others.length) return chunk;
   const owners = await departmentsByIds(o.db, others.map(ownerOf));
   const nameOf = new Map([...owners].map(([id, d]) => [id, d.name]));
-  for (const r of others) {
+  await eachWithTurns(others, (r) => {
     counts.accepted--;
     if (r.late) counts.late--;
     const owner = ownerOf(r);
     m.reject(r.rowNumber, JSON.parse(r.cells.toString('utf8')) as string[], [ownedByOtherIssue(nameOf.get(owner) ?? `部门 ${owner}`, o.correctionHint ?? false)]);
-  }
-  return chunk.filter((r) => ownerOf(r) === o.departmentId);
+  }, slicer);
+  return filterWithTurns(chunk, (r) => ownerOf(r) === o.departmentId, slicer);
 }
 
 /**

@@ -11,6 +11,9 @@ import type { CatalogItem } from '../catalog/index.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { matchHeaders, type HeaderMapping } from './headers.ts';
 import { findPersonalNumbers, maskPersonalNumbersIn } from '../codes/index.ts';
+import { esc } from './copytext.ts';
+import { mapWithTurns, Slicer } from './turns.ts';
+import type { RowIssueOut } from './validate.ts';
 
 /** The one masking rule for a personal field's value on staff paths: ID-length text 6+4 (maskIdNumber), else ***. */
 export function maskPersonalValue(v: string | number): string {
@@ -45,6 +48,37 @@ export function protectRejectCells(
     return maskPersonalNumbersIn(c, found);
   });
   return { cells: out, piiEnc: originals && seal ? seal(JSON.stringify(originals)) : null };
+}
+
+/** A rejected row as a commit keeps it until the rejects of its chunk are written. */
+export interface PendingReject {
+  rowNumber: number;
+  cells: readonly string[];
+  errors: readonly RowIssueOut[];
+}
+
+/**
+ * The COPY lines of `ingest_rejects (batch_id, row_number, cells, errors, pii_enc, cells_masked)` for rejected rows,
+ * their cells protected (protectRejectCells). The detector runs over every cell of every row (about 80 µs a row), on
+ * the thread that serves HTTP during an import: in slices with turns of the event loop (turns.ts), as the merge's
+ * other synchronous work (issue 18).
+ */
+export async function rejectCopyLines(
+  batchId: string,
+  rows: readonly PendingReject[],
+  personal: ReadonlySet<number>,
+  today: Date,
+  seal?: (plaintext: string) => string,
+  slicer = new Slicer(),
+): Promise<string[]> {
+  return mapWithTurns(
+    rows,
+    (r) => {
+      const p = protectRejectCells(r.cells, personal, today, seal);
+      return `${batchId}\t${r.rowNumber}\t${esc(JSON.stringify(p.cells))}\t${esc(JSON.stringify(r.errors))}\t${p.piiEnc ?? '\\N'}\tt\n`;
+    },
+    slicer,
+  );
 }
 
 /** The cells as uploaded: the stored (masked) cells with the sealed originals put back. */
@@ -86,7 +120,8 @@ export async function protectStoredRejects(db: DbOrTx, secret: string, today = n
         .limit(PROTECT_ROWS)
         .execute();
       if (!rows.length) break;
-      const out = rows.map((r) => ({ row: r.row_number, ...protectRejectCells(r.cells as string[], personal, today, seal) }));
+      // In slices: the job runs at start-up, on the thread that serves HTTP (issue 18).
+      const out = await mapWithTurns(rows, (r) => ({ row: r.row_number, ...protectRejectCells(r.cells as string[], personal, today, seal) }));
       await sql`UPDATE ingest_rejects r SET cells = v.cells::jsonb, pii_enc = v.pii_enc, cells_masked = true
         FROM unnest(${out.map((o) => o.row)}::int[], ${out.map((o) => JSON.stringify(o.cells))}::text[], ${out.map((o) => o.piiEnc)}::text[])
           AS v(row_number, cells, pii_enc)

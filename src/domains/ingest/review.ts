@@ -13,6 +13,7 @@ import { departmentScope, type SessionUser } from '../auth/index.ts';
 import { compileItem, definitionKey, headerKey, itemDefinitions, type CatalogItem } from '../catalog/index.ts';
 import { BATCH_NS, type ReceiptCounts } from './batches.ts';
 import { protectRejectCells } from './rejects.ts';
+import { Slicer } from './turns.ts';
 import type { SheetRow } from './rows.ts';
 import type { TextEncodingName } from './decode.ts';
 import type { StagedRow } from './staging.ts';
@@ -42,6 +43,8 @@ export async function holdForReview(o: HoldOptions): Promise<ReceiptCounts> {
   const seal = sealer(o.secret, 'pii');
   const personal = new Set(o.personalColumns);
   const now = new Date();
+  // Every row is masked and sealed here (about 0.1 ms a row, on the thread that serves HTTP): in slices (issue 18).
+  const slicer = new Slicer();
   await o.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${BATCH_NS}, ${Number(o.batchId)}::int)`.execute(trx);
     let held: Array<{ batch_id: string; row_number: number; accepted: boolean; cells: string; source_enc: string }> = [];
@@ -66,6 +69,7 @@ export async function holdForReview(o: HoldOptions): Promise<ReceiptCounts> {
       const source = { cells: raw?.cells ?? row.cells, numericCols: raw?.numericCols, formulaCols: raw?.formulaCols, issues: raw?.issues };
       held.push({ batch_id: o.batchId, row_number: row.rowNumber, accepted: row.kind === 'accepted', cells: JSON.stringify(p.cells), source_enc: seal(JSON.stringify(source)) });
       if (held.length >= HOLD_CHUNK) await flush();
+      await slicer.turn();
     }
     await flush();
     await trx

@@ -3,36 +3,10 @@
 // slices of about SLICE_MS, each followed by a turn of the event loop (setImmediate: after pending I/O), so that a
 // search waits for one slice at most, never for a whole chunk. What is computed is unchanged, only when.
 import { createRequire } from 'node:module';
-import { setImmediate } from 'node:timers/promises';
+import { Slicer } from '../../platform/turns.ts';
 
-/** How long a slice of an import's synchronous work may hold the event loop before it gives a turn. */
-export const SLICE_MS = 2;
-
-/** A clock for slices: `due()` says whether the current slice has used its time (checked every few items). */
-export class Slicer {
-  private start = performance.now();
-  /** True when SLICE_MS have passed since the last turn. */
-  due(): boolean {
-    return performance.now() - this.start >= SLICE_MS;
-  }
-  /** Gives the event loop a turn if the slice has used its time. */
-  async turn(): Promise<void> {
-    if (!this.due()) return;
-    await setImmediate();
-    this.start = performance.now();
-  }
-}
-
-/** `items.map(fn)`, with a turn of the event loop whenever a slice has used its time. */
-export async function mapWithTurns<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  const slicer = new Slicer();
-  for (let i = 0; i < items.length; i++) {
-    out[i] = fn(items[i]);
-    if ((i & 15) === 15) await slicer.turn();
-  }
-  return out;
-}
+// The slicing itself is the platform's (the subjects domain's bulk path slices alike); re-exported for this domain.
+export { eachWithTurns, filterWithTurns, mapWithTurns, SLICE_MS, Slicer } from '../../platform/turns.ts';
 
 // node-postgres's own conversion of a parameter (arrays become an array literal): the same function it would apply.
 const pgUtils = createRequire(import.meta.url)('pg/lib/utils') as { prepareValue(value: unknown): unknown };

@@ -135,37 +135,140 @@ export function openWorkbook(buf: Buffer, zip: ZipSummary): OpenWorkbook | null 
   async function* rows(): AsyncGenerator<SheetCellRow> {
     const raw = buf.subarray(sheetEntry!.dataOffset, sheetEntry!.dataOffset + sheetEntry!.compressedSize);
     const source: AsyncIterable<Buffer> = sheetEntry!.method === 0 ? Readable.from([raw]) : Readable.from([raw]).pipe(createInflateRaw({ chunkSize: 1 << 20 }));
-    const decoder = new StringDecoder('utf8');
-    let p: string | null = null;
-    let rowRe: RegExp | null = null;
-    let cellRe: RegExp | null = null;
-    let vRe: RegExp | null = null;
-    let text = '';
-    let nextRow = 1;
-    for await (const chunk of source) {
-      text += decoder.write(chunk);
-      if (p === null) {
-        const m = /<(\w+:)?sheetData\b/.exec(text);
-        if (!m) continue;
-        p = m[1] ?? '';
-        rowRe = new RegExp(`<${p}row\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${p}row>)`, 'g');
-        cellRe = new RegExp(`<${p}c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${p}c>)`, 'g');
-        vRe = new RegExp(`<${p}v(?:\\s[^>]*)?>([\\s\\S]*?)</${p}v>`);
-      }
-      rowRe!.lastIndex = 0;
-      let consumed = 0;
-      for (let m = rowRe!.exec(text); m; m = rowRe!.exec(text)) {
-        consumed = rowRe!.lastIndex;
-        const r = R_ATTR.exec(m[1])?.[1];
-        const rowNumber = r ? Number(r) : nextRow;
-        nextRow = rowNumber + 1;
-        if (m[2] === undefined) continue; // <row/>: nothing in it
-        yield parseRow(rowNumber, m[2], p, cellRe!, vRe!, shared);
-      }
-      text = text.slice(consumed);
-    }
+    yield* sheetRows(source, shared);
   }
   return { sheetName, rows };
+}
+
+/** Work the sheet scanner did, for tests: the UTF-16 code units its searches examined (issue 18: linear in the sheet). */
+export interface ScanWork {
+  units: number;
+}
+
+const SHEET_DATA = /<(\w+:)?sheetData\b/;
+// What may still become `<sheetData` (with a prefix) once the next chunk arrives: `<` and name characters to the end.
+const TAG_START = /<[\w:]*$/;
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The rows of a worksheet part's XML as it arrives in chunks (the inflated part). Each chunk's text is searched once:
+ * a row that spans many chunks (one cell of 30 MB, or 16,000 cells) is kept as pieces, and the search for its end
+ * resumes where the previous chunk's stopped (less the few characters of a `</row>` cut by the chunk's end); the row is
+ * joined and parsed once it is complete. Scanning the open row again with each chunk, as a regex over the pending
+ * text did, was quadratic in the row's length. The rows read are those of that regex,
+ * `<row\b([^>]*?)(?:/>|>([\s\S]*?)</row>)`: the start tag ends at its first `>`, the body at the first `</row>`.
+ */
+export async function* sheetRows(source: AsyncIterable<Buffer>, shared: SharedStrings, work?: ScanWork): AsyncGenerator<SheetCellRow> {
+  const decoder = new StringDecoder('utf8');
+  let p: string | null = null;
+  let openTag = '';
+  let closeTag = '';
+  let cellRe: RegExp | null = null;
+  let vRe: RegExp | null = null;
+  // The text not yet consumed: what is left of the previous chunk (at most a tag's length, or nothing) and this chunk.
+  let text = '';
+  // Where the search resumes in `text`.
+  let pos = 0;
+  // 'seek': looking for `<row`; 'tag': in a row's start tag (its attributes so far in `parts`); 'body': in its body.
+  let state: 'seek' | 'tag' | 'body' = 'seek';
+  // The open row's start-tag attributes or body, as far as earlier chunks held them; `from` is where it goes on in `text`.
+  let parts: string[] = [];
+  let from = 0;
+  let rowNumber = 0;
+  let nextRow = 1;
+  const examined = (n: number) => {
+    if (work) work.units += n;
+  };
+  for await (const chunk of source) {
+    text += decoder.write(chunk);
+    if (p === null) {
+      const m = SHEET_DATA.exec(text);
+      examined(text.length);
+      if (!m) {
+        // Only a tag cut by the chunk's end can still become `<sheetData`: keep that, drop the rest.
+        const lt = text.lastIndexOf('<');
+        text = lt >= 0 && TAG_START.test(text.slice(lt)) ? text.slice(lt) : '';
+        continue;
+      }
+      p = m[1] ?? '';
+      openTag = `<${p}row`;
+      closeTag = `</${p}row>`;
+      cellRe = new RegExp(`<${p}c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${p}c>)`, 'g');
+      vRe = new RegExp(`<${p}v(?:\\s[^>]*)?>([\\s\\S]*?)</${p}v>`);
+      pos = 0;
+    }
+    for (;;) {
+      if (state === 'seek') {
+        const i = text.indexOf(openTag, pos);
+        if (i < 0) {
+          examined(text.length - pos);
+          // A `<row` cut by the chunk's end: keep its start (fewer characters than the tag).
+          text = text.slice(Math.max(pos, text.length - openTag.length + 1));
+          pos = 0;
+          break;
+        }
+        const after = i + openTag.length;
+        examined(after - pos);
+        if (after >= text.length) {
+          // Whether `<row` is the whole name (\b) is known with the next character only.
+          text = text.slice(i);
+          pos = 0;
+          break;
+        }
+        if (isWordChar(text.charCodeAt(after))) {
+          pos = i + 1; // `<rowBreaks`, not a row
+          continue;
+        }
+        state = 'tag';
+        from = pos = after;
+      }
+      if (state === 'tag') {
+        const g = text.indexOf('>', pos);
+        examined((g < 0 ? text.length : g + 1) - pos);
+        if (g < 0) {
+          parts.push(text.slice(from));
+          text = '';
+          from = pos = 0;
+          break;
+        }
+        parts.push(text.slice(from, g));
+        let attrs = parts.length === 1 ? parts[0] : parts.join('');
+        parts = [];
+        const selfClosing = attrs.endsWith('/');
+        if (selfClosing) attrs = attrs.slice(0, -1);
+        const r = R_ATTR.exec(attrs)?.[1];
+        rowNumber = r ? Number(r) : nextRow;
+        nextRow = rowNumber + 1;
+        if (selfClosing) {
+          // <row/>: nothing in it
+          state = 'seek';
+          pos = g + 1;
+          continue;
+        }
+        state = 'body';
+        from = pos = g + 1;
+      }
+      // state === 'body'
+      const e = text.indexOf(closeTag, pos);
+      if (e < 0) {
+        examined(text.length - pos);
+        // Keep the characters that may begin a `</row>` cut by the chunk's end; the rest of the body is a piece.
+        const keep = Math.max(from, text.length - closeTag.length + 1);
+        if (keep > from) parts.push(text.slice(from, keep));
+        text = text.slice(keep);
+        from = pos = 0;
+        break;
+      }
+      examined(e + closeTag.length - pos);
+      parts.push(text.slice(from, e));
+      const body = parts.length === 1 ? parts[0] : parts.join('');
+      parts = [];
+      state = 'seek';
+      pos = e + closeTag.length;
+      examined(body.length);
+      yield parseRow(rowNumber, body, p, cellRe!, vRe!, shared);
+    }
+  }
 }
 
 function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe: RegExp, shared: SharedStrings): SheetCellRow {

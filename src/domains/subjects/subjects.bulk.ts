@@ -17,9 +17,13 @@
 // pre-action check or a screening by exact name or by the name without its legal-form suffix (sanctions match.ts,
 // through the name_norm index) finds it as soon as the batch commits: a check must never answer 未找到 for a
 // subject the registry holds (issue 14 §5). Name search by fragment and 拼音 follows within the indexer's lag.
-import { setImmediate } from 'node:timers/promises';
+//
+// Both steps run on the thread that serves HTTP, between the chunk's statements; their loops over the chunk's rows
+// (normalising 10,000 new subjects' names takes tens of milliseconds) run in slices with turns of the event loop
+// (platform/turns.ts, the merge's slice length), so a search waits for one slice at most (issue 18).
 import type pg from 'pg';
 import type { SubjectsTable } from '../../db/types.ts';
+import { eachWithTurns, filterWithTurns, mapWithTurns, Slicer, sortedWithTurns } from '../../platform/turns.ts';
 import { maskIdNumber } from '../codes/index.ts';
 import { normalizeName } from './search.ts';
 
@@ -73,12 +77,12 @@ interface KnownSubject {
 const unique = <T>(values: Iterable<T | null>): T[] => [...new Set(values)].filter((v): v is T => v !== null);
 
 /** Each code's last row (rows come in file order): the row a new subject is made from. Null codes are skipped. */
-function latestBy<R extends SubjectRef>(rows: Iterable<R>, codeOf: (r: R) => string | null): Map<string, R> {
+async function latestBy<R extends SubjectRef>(rows: Iterable<R>, codeOf: (r: R) => string | null, slicer: Slicer): Promise<Map<string, R>> {
   const latest = new Map<string, R>();
-  for (const r of rows) {
+  await eachWithTurns(rows, (r) => {
     const c = codeOf(r);
     if (c !== null) latest.set(c, r);
-  }
+  }, slicer);
   return latest;
 }
 
@@ -113,27 +117,26 @@ function newSubjectColumns(r: SubjectRef, seal: Seal): NewSubjectColumns {
 export function subjectPreparer(query: BulkQuery, seal: Seal): (rows: readonly SubjectRef[]) => Promise<void> {
   const seen = new Set<number>();
   return async (chunk) => {
+    const slicer = new Slicer();
     // Only natural persons (by ID hash) are worth preparing: a subject by USCC costs nothing to describe now that
     // its search columns come from the indexer, so probing the registry for it would be wasted work.
-    const latest = latestBy(chunk, (r) => {
+    const latest = await latestBy(chunk, (r) => {
       const c = r.uscc === null ? r.idHash : null;
       return c !== null && !seen.has(smallHash(c)) ? c : null;
-    });
+    }, slicer);
     if (!latest.size) return;
-    for (const c of latest.keys()) seen.add(smallHash(c));
+    await eachWithTurns(latest.keys(), (c) => seen.add(smallHash(c)), slicer);
     // Only the codes not in the registry come back (on a re-import, none), each by one index probe: a scalar
     // subquery, which the planner cannot turn into a join that reads the whole table.
     const unknown = await query<{ code: string }>(
       `SELECT c AS code FROM unnest($1::text[]) c WHERE (SELECT s.id FROM subjects s WHERE s.id_hash = c) IS NULL`,
       [[...latest.keys()]],
     );
-    // Give the event loop a turn every 64 subjects, as the reader does while reading.
-    let n = 0;
-    for (const { code } of unknown.rows) {
+    // Sealing an ID number is the costly part: in slices.
+    await eachWithTurns(unknown.rows, ({ code }) => {
       const r = latest.get(code)!;
       r.newSubject = newSubjectColumns(r, seal);
-      if (++n % 64 === 0) await setImmediate();
-    }
+    }, slicer);
   };
 }
 
@@ -141,7 +144,7 @@ export function subjectPreparer(query: BulkQuery, seal: Seal): (rows: readonly S
  * The subjects of the rows by one unique code (USCC or ID hash), given each code's latest row: the known ones
  * by index probe, the rest created from that row (with the columns prepared ahead, if any). Returns code → subject.
  */
-async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_hash', latest: ReadonlyMap<string, SubjectRef>): Promise<Map<string, KnownSubject>> {
+async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_hash', latest: ReadonlyMap<string, SubjectRef>, slicer: Slicer): Promise<Map<string, KnownSubject>> {
   const found = new Map<string, KnownSubject>();
   if (!latest.size) return found;
   const read = async (list: string[]) => {
@@ -153,13 +156,15 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
   // insert comes first (issue 18): its conflict check is the one index probe per code, and only the codes it
   // skipped (known subjects) are read afterwards, instead of probing every code twice when most are new.
   if (column === 'id_hash') await read([...latest.keys()]);
-  const fresh = [...latest.keys()].filter((c) => !found.has(c)).sort();
+  // In code order, so that concurrent imports insert (and lock) the same codes in the same order.
+  const fresh = await sortedWithTurns(await filterWithTurns([...latest.keys()], (c) => !found.has(c), slicer), slicer);
   if (fresh.length) {
     const cols: (string | null)[][] = Array.from({ length: 8 }, () => []);
-    for (const c of fresh) {
+    // A new subject's columns (its normalised name, a person's sealed number) are the costly part: in slices.
+    await eachWithTurns(fresh, (c) => {
       const r = latest.get(c)!;
       (r.newSubject ?? newSubjectColumns(r, seal)).forEach((v, i) => cols[i].push(v));
-    }
+    }, slicer);
     // Pending for the search indexer: pinyin NULL, name_bigrams the empty marker that skips the row trigger
     // (migration 20261208T0840s); name_norm already final (the indexer writes the same value again). The indexer
     // is woken by the statement trigger's NOTIFY at commit.
@@ -173,7 +178,7 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
     );
     for (const x of r.rows) found.set(x.code, x);
     // Known already, or created by a concurrent import meanwhile (ON CONFLICT skipped them): read them now.
-    const missing = fresh.filter((c) => !found.has(c));
+    const missing = await filterWithTurns(fresh, (c) => !found.has(c), slicer);
     if (missing.length) await read(missing);
   }
   return found;
@@ -186,28 +191,30 @@ async function subjectsBy(query: BulkQuery, seal: Seal, column: 'uscc' | 'id_has
  * person's ID number.
  */
 export async function linkSubjects(query: BulkQuery, rows: readonly SubjectRef[], seal: Seal): Promise<(string | null)[]> {
+  const slicer = new Slicer();
   const names = new Map<string, string>();
-  const remember = (list: readonly KnownSubject[]) => {
-    for (const s of list) names.set(s.id, s.name);
-  };
+  const remember = (list: readonly KnownSubject[]) => eachWithTurns(list, (s) => names.set(s.id, s.name), slicer);
   // By USCC, then (natural persons) by the keyed ID hash: look up the known ones with one index probe each,
   // create the rest from the chunk's latest row for each code. ON CONFLICT skips a subject that a concurrent
   // import created meanwhile; it is read again below.
-  const byUscc = await subjectsBy(query, seal, 'uscc', latestBy(rows, (r) => r.uscc));
-  const byId = await subjectsBy(query, seal, 'id_hash', latestBy(rows, (r) => (r.uscc === null ? r.idHash : null)));
-  remember([...byUscc.values(), ...byId.values()]);
-  const ids: (string | null)[] = rows.map((r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null));
+  const byUscc = await subjectsBy(query, seal, 'uscc', await latestBy(rows, (r) => r.uscc, slicer), slicer);
+  const byId = await subjectsBy(query, seal, 'id_hash', await latestBy(rows, (r) => (r.uscc === null ? r.idHash : null), slicer), slicer);
+  await remember([...byUscc.values(), ...byId.values()]);
+  const ids: (string | null)[] = await mapWithTurns(rows, (r) => (r.uscc !== null ? byUscc.get(r.uscc)!.id : r.idHash !== null ? byId.get(r.idHash)!.id : null), slicer);
 
   // Legacy codes: a known link, else the USCC that embeds the organisation code (GB 32100 positions 9–17).
-  const legacy = rows.map((_, i) => i).filter((i) => ids[i] === null && (rows[i].orgCode !== null || rows[i].regNo !== null));
+  const legacy: number[] = [];
+  await eachWithTurns(rows.keys(), (i) => {
+    if (ids[i] === null && (rows[i].orgCode !== null || rows[i].regNo !== null)) legacy.push(i);
+  }, slicer);
   if (legacy.length) {
-    const orgs = unique(legacy.map((i) => rows[i].orgCode));
-    const regs = unique(legacy.map((i) => rows[i].regNo));
+    const orgs = unique(await mapWithTurns(legacy, (i) => rows[i].orgCode, slicer));
+    const regs = unique(await mapWithTurns(legacy, (i) => rows[i].regNo, slicer));
     const lookup = async (text: string, values: readonly string[]) => {
       const map = new Map<string, KnownSubject>();
       if (!values.length) return map;
-      for (const x of (await query<KnownSubject & { code: string }>(text, [values])).rows) map.set(x.code, x);
-      remember([...map.values()]);
+      await eachWithTurns((await query<KnownSubject & { code: string }>(text, [values])).rows, (x) => map.set(x.code, x), slicer);
+      await remember([...map.values()]);
       return map;
     };
     const org = await lookup(`SELECT si.value AS code, s.id, s.name FROM subject_identifiers si JOIN subjects s ON s.id = si.subject_id
@@ -216,33 +223,34 @@ export async function linkSubjects(query: BulkQuery, rows: readonly SubjectRef[]
       WHERE si.kind = 'regno' AND si.value = ANY($1::text[])`, regs);
     const embedded = await lookup(`SELECT DISTINCT ON (substr(uscc, 9, 9)) substr(uscc, 9, 9) AS code, id, name FROM subjects
       WHERE substr(uscc, 9, 9) = ANY($1::text[]) AND uscc IS NOT NULL ORDER BY substr(uscc, 9, 9), id`, orgs);
-    for (const i of legacy) {
+    await eachWithTurns(legacy, (i) => {
       const { orgCode, regNo } = rows[i];
       ids[i] = (orgCode !== null ? org.get(orgCode) : undefined)?.id ?? (regNo !== null ? reg.get(regNo) : undefined)?.id ?? (orgCode !== null ? embedded.get(orgCode) : undefined)?.id ?? null;
-    }
+    }, slicer);
     // Still unknown legacy-only subjects: one new subject per code (from its latest row), linked for next time.
-    const unknown = latestBy(
-      legacy.filter((i) => ids[i] === null).map((i) => rows[i]),
+    const unknown = await latestBy(
+      (await filterWithTurns(legacy, (i) => ids[i] === null, slicer)).map((i) => rows[i]),
       (r) => r.orgCode ?? r.regNo,
+      slicer,
     );
-    const byCode = (code: (r: SubjectRef) => string | null) => {
+    const byCode = async (code: (r: SubjectRef) => string | null) => {
       const map = new Map<string, number[]>();
-      for (const i of legacy) {
+      await eachWithTurns(legacy, (i) => {
         const c = code(rows[i]);
-        if (c === null) continue;
+        if (c === null) return;
         const list = map.get(c);
         if (list) list.push(i);
         else map.set(c, [i]);
-      }
+      }, slicer);
       return map;
     };
-    const rowsByOrg = byCode((r) => r.orgCode);
-    const rowsByReg = byCode((r) => r.regNo);
+    const rowsByOrg = await byCode((r) => r.orgCode);
+    const rowsByReg = await byCode((r) => r.regNo);
     for (const code of [...unknown.keys()].sort()) {
       const u = unknown.get(code)!;
       const s = await query<KnownSubject>('INSERT INTO subjects (kind, name) VALUES ($1, $2) RETURNING id, name', [u.kind, u.name ?? code]);
       const created = s.rows[0];
-      remember([created]);
+      await remember([created]);
       if (u.orgCode) await query(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('org', $1, $2) ON CONFLICT DO NOTHING`, [u.orgCode, created.id]);
       if (u.regNo) await query(`INSERT INTO subject_identifiers (kind, value, subject_id) VALUES ('regno', $1, $2) ON CONFLICT DO NOTHING`, [u.regNo, created.id]);
       // Every still unlinked row that reports either code.
@@ -253,10 +261,10 @@ export async function linkSubjects(query: BulkQuery, rows: readonly SubjectRef[]
   // Every reported legacy code is linked to its row's subject (the first row of each code decides).
   for (const [kind, code] of [['org', (r: SubjectRef) => r.orgCode], ['regno', (r: SubjectRef) => r.regNo]] as const) {
     const links = new Map<string, string>();
-    rows.forEach((r, i) => {
-      const c = code(r);
+    await eachWithTurns(rows.keys(), (i) => {
+      const c = code(rows[i]);
       if (c !== null && ids[i] !== null && !links.has(c)) links.set(c, ids[i]!);
-    });
+    }, slicer);
     if (links.size) {
       await query(`INSERT INTO subject_identifiers (kind, value, subject_id) SELECT $1, v, s FROM unnest($2::text[], $3::bigint[]) AS t(v, s) ON CONFLICT DO NOTHING`,
         [kind, [...links.keys()], [...links.values()]]);
@@ -264,10 +272,11 @@ export async function linkSubjects(query: BulkQuery, rows: readonly SubjectRef[]
   }
   // 曾用名 / name variants: names reported that differ from the registry's name (the registry's own name is on subjects).
   const variants = new Map<string, [string, string]>();
-  rows.forEach((r, i) => {
+  await eachWithTurns(rows.keys(), (i) => {
     const id = ids[i];
+    const r = rows[i];
     if (id !== null && r.name !== null && r.name !== names.get(id)) variants.set(`${id}\u001f${r.name}`, [id, r.name]);
-  });
+  }, slicer);
   if (variants.size) {
     const v = [...variants.values()];
     await query(`INSERT INTO subject_names (subject_id, name) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING`,
