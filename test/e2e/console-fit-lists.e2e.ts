@@ -6,25 +6,13 @@
 //    off) and the document does not scroll sideways: a wide table scrolls inside its own frame;
 //  - 名单类型 and 红黑名单 show list types by their Chinese names: no list-type code (read from the API, so a new
 //    type is covered too) appears as text in their tables (名单类型 showed OTHER_BLACK beside each name).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
-import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signInConsole, screenshots } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
 
-let server: E2eServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startE2eServer();
-  await loadSmallDemoCity(server);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const bed = useDemoCityBrowser();
 
 const shot = screenshots('console-fit-lists');
 
@@ -33,9 +21,9 @@ const PHONE = { width: 390, height: 844 };
 
 async function adminPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const phone = viewport.width < 768;
-  const context = await browser.newContext({ locale: 'zh-CN', viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await signInConsole(page, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
   return { context, page };
 }
 
@@ -96,7 +84,7 @@ function measure(page: Page, tables: string[]): Promise<Fit> {
 }
 
 async function open(page: Page, screen: Screen): Promise<void> {
-  await page.goto(`${server.baseUrl}${await screen.path()}`);
+  await page.goto(`${bed.server.baseUrl}${await screen.path()}`);
   // A table with rows, or one that says it has none (an entry collected without basis records).
   for (const id of screen.tables) await page.getByTestId(id).locator('.el-table__body tr, .el-table__empty-text').first().waitFor();
   await page.waitForLoadState('networkidle');
@@ -104,7 +92,7 @@ async function open(page: Page, screen: Screen): Promise<void> {
 
 test('at 1366 px every header cell of the lists and measures tables is in view, and nothing scrolls sideways', async () => {
   const { context, page } = await adminPage(WIDE);
-  const entries = (await (await page.request.get(`${server.baseUrl}/api/lists/entries?pageSize=1`)).json()) as { items: { id: string }[] };
+  const entries = (await (await page.request.get(`${bed.server.baseUrl}/api/lists/entries?pageSize=1`)).json()) as { items: { id: string }[] };
   assert.ok(entries.items.length > 0, 'the demo city has list entries');
   firstEntryId = entries.items[0].id;
   const problems: string[] = [];
@@ -139,12 +127,12 @@ test('at 390 px nothing of these pages runs past the screen; wide tables scroll 
 
 test('名单类型 and 红黑名单 name list types in Chinese: no list-type code appears in their tables', async () => {
   const { context, page } = await adminPage(WIDE);
-  const types = (await (await page.request.get(`${server.baseUrl}/api/lists/types`)).json()) as { items: { code: string; name: string }[] };
+  const types = (await (await page.request.get(`${bed.server.baseUrl}/api/lists/types`)).json()) as { items: { code: string; name: string }[] };
   assert.ok(types.items.length >= 10, `the shipped list types (${types.items.length})`);
   // A code on its own, not a piece of a USCC or of a longer code (HGSX inside HGSXX).
   const codeIn = (text: string) => types.items.map((t) => t.code).filter((code) => new RegExp(`(?<![A-Z0-9_])${code}(?![A-Z0-9_])`).test(text));
   for (const [path, table] of [['/console/lists/types', 'list-types-table'], ['/console/lists/entries', 'entries-table']]) {
-    await page.goto(`${server.baseUrl}${path}`);
+    await page.goto(`${bed.server.baseUrl}${path}`);
     await page.getByTestId(table).locator('.el-table__body tr').first().waitFor();
     await page.waitForLoadState('networkidle');
     const text = await page.getByTestId(table).innerText();
@@ -158,10 +146,10 @@ test('名单类型 and 红黑名单 name list types in Chinese: no list-type cod
 
 test('措施清单: a row cut to fit unfolds to the whole measure (lists, scenarios, basis, department, edition)', async () => {
   const { context, page } = await adminPage(WIDE);
-  const measures = (await (await page.request.get(`${server.baseUrl}/api/sanctions/measures`)).json()) as { items: { code: string; legalBasis: string | null; implementingDept: string; scenarios: string[] }[] };
+  const measures = (await (await page.request.get(`${bed.server.baseUrl}/api/sanctions/measures`)).json()) as { items: { code: string; legalBasis: string | null; implementingDept: string; scenarios: string[] }[] };
   const m = measures.items.find((x) => x.legalBasis && x.legalBasis.length > 20);
   assert.ok(m, 'a shipped measure with a long legal basis');
-  await page.goto(`${server.baseUrl}/console/sanctions/measures`);
+  await page.goto(`${bed.server.baseUrl}/console/sanctions/measures`);
   const row = page.getByTestId('measures-table').locator('.el-table__body tr', { hasText: m.code }).first();
   await row.locator('.el-table__expand-icon').click();
   const detail = page.getByTestId(`measure-detail-${m.code}`);

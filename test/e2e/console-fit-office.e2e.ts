@@ -6,27 +6,15 @@
 //  - 监测总览: the department scorecards (部门考核明细) were wider than the page.
 // At 1366 px every header cell of the table lies inside the viewport, whole, and neither the document nor the
 // table scrolls sideways; at 390 px the document does not scroll sideways and the table scrolls inside itself.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
-import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { RESULTS_DIR, signInConsole, screenshots } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
 
-let server: E2eServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startE2eServer();
-  await loadSmallDemoCity(server);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const bed = useDemoCityBrowser();
 
 const shot = screenshots('console-fit-office');
 
@@ -42,9 +30,9 @@ const PHONE = { width: 390, height: 844 };
 
 async function open(viewport: { width: number; height: number }, user: string): Promise<{ context: BrowserContext; page: Page }> {
   const phone = viewport.width < 768;
-  const context = await browser.newContext({ locale: 'zh-CN', viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, user, DEMO_E2E_PASSWORD);
+  await signInConsole(page, bed.server.baseUrl, user, DEMO_E2E_PASSWORD);
   return { context, page };
 }
 
@@ -119,11 +107,11 @@ async function firstRow(table: Locator): Promise<void> {
 }
 
 test('API密钥 shows every column and the whole 状态 at 1366 px, and scrolls inside the table at 390 px', async () => {
-  const keys = await server.db.db.selectFrom('api_keys').select(['app_key', 'revoked_at']).execute();
+  const keys = await bed.server.db.db.selectFrom('api_keys').select(['app_key', 'revoked_at']).execute();
   assert.ok(keys.some((k) => k.revoked_at) && keys.some((k) => !k.revoked_at), 'the demo city has a revoked and a live key');
 
   const { context, page } = await open(WIDE, 'admin');
-  await page.goto(`${server.baseUrl}/console/apikeys`);
+  await page.goto(`${bed.server.baseUrl}/console/apikeys`);
   const table = page.getByTestId('apikeys-table');
   await firstRow(table);
   const fit = await measure(table);
@@ -144,7 +132,7 @@ test('API密钥 shows every column and the whole 状态 at 1366 px, and scrolls 
   // A district administrator lists its own units' keys (the server allows it, and the menu shows it): the page fits.
   const district = await open(WIDE, 'district_admin');
   assert.equal(await district.page.getByTestId('menu-apikeys').count(), 1, 'the district administrator has API密钥 in the menu');
-  await district.page.goto(`${server.baseUrl}/console/apikeys`);
+  await district.page.goto(`${bed.server.baseUrl}/console/apikeys`);
   const own = district.page.getByTestId('apikeys-table');
   await firstRow(own);
   const ownFit = await measure(own);
@@ -154,7 +142,7 @@ test('API密钥 shows every column and the whole 状态 at 1366 px, and scrolls 
   await district.context.close();
 
   const small = await open(PHONE, 'admin');
-  await small.page.goto(`${server.baseUrl}/console/apikeys`);
+  await small.page.goto(`${bed.server.baseUrl}/console/apikeys`);
   const narrow = small.page.getByTestId('apikeys-table');
   await firstRow(narrow);
   assertFitsPhone(await measure(narrow), 'API密钥');
@@ -170,7 +158,7 @@ interface CatalogItem {
 
 test('资源目录 fits 1366 px with the templates in view and no column of raw item ids', async () => {
   const { context, page } = await open(WIDE, 'admin');
-  await page.goto(`${server.baseUrl}/console/catalog`);
+  await page.goto(`${bed.server.baseUrl}/console/catalog`);
   const table = page.getByTestId('catalog-table');
   await firstRow(table);
   const fit = await measure(table);
@@ -205,7 +193,7 @@ test('资源目录 fits 1366 px with the templates in view and no column of raw 
 
   // A department clerk (no review actions, but 上报数据) sees the same fit.
   const clerk = await open(WIDE, 'scjg_reporter');
-  await clerk.page.goto(`${server.baseUrl}/console/catalog`);
+  await clerk.page.goto(`${bed.server.baseUrl}/console/catalog`);
   const clerkTable = clerk.page.getByTestId('catalog-table');
   await firstRow(clerkTable);
   assertFitsWide(await measure(clerkTable), '资源目录（填报员）');
@@ -213,7 +201,7 @@ test('资源目录 fits 1366 px with the templates in view and no column of raw 
   await clerk.context.close();
 
   const small = await open(PHONE, 'admin');
-  await small.page.goto(`${server.baseUrl}/console/catalog`);
+  await small.page.goto(`${bed.server.baseUrl}/console/catalog`);
   const narrow = small.page.getByTestId('catalog-table');
   await firstRow(narrow);
   assertFitsPhone(await measure(narrow), '资源目录');
@@ -224,7 +212,7 @@ test('资源目录 fits 1366 px with the templates in view and no column of raw 
 test('监测总览: the department scorecards fit 1366 px and scroll inside the table at 390 px', async () => {
   for (const user of ['admin', 'district_admin']) {
     const { context, page } = await open(WIDE, user);
-    await page.goto(`${server.baseUrl}/console/monitoring`);
+    await page.goto(`${bed.server.baseUrl}/console/monitoring`);
     const table = page.getByTestId('scorecards-table');
     await firstRow(table);
     await page.waitForLoadState('networkidle');
@@ -237,7 +225,7 @@ test('监测总览: the department scorecards fit 1366 px and scroll inside the 
   }
 
   const small = await open(PHONE, 'admin');
-  await small.page.goto(`${server.baseUrl}/console/monitoring`);
+  await small.page.goto(`${bed.server.baseUrl}/console/monitoring`);
   const narrow = small.page.getByTestId('scorecards-table');
   await firstRow(narrow);
   await small.page.waitForLoadState('networkidle');

@@ -4,30 +4,16 @@
 //    the widest badge (99+), and the collapsed phone menu opens and navigates;
 //  - 回执's table shows every column (超期 was cut off on the right) at 1366 px and scrolls inside itself at 390 px;
 //  - 数据归集 opens with the district administrator's own district as the reporting department.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, RESULTS_DIR, signInConsole, startE2eServer, type E2eServer, screenshots } from '../helpers/browser.ts';
-import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+import type { Page } from 'playwright-core';
+import { RESULTS_DIR, signInConsole, screenshots } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
 
 const SHOTS = join(RESULTS_DIR, 'console-fit');
 
-let server: E2eServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startE2eServer();
-  await loadSmallDemoCity(server);
-  browser = await launchChromium();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const bed = useDemoCityBrowser();
 
 const shot = screenshots('console-fit');
 
@@ -76,9 +62,9 @@ function assertWhole(labels: MenuLabel[], expected: Map<string, string>, when: s
 test('menu labels are whole beside their badges at 1366 px, and the phone menu opens and navigates', async () => {
   const expected = new Map<string, string>();
   for (const user of ['admin', 'district_admin']) {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
-    await signInConsole(page, server.baseUrl, user, DEMO_E2E_PASSWORD);
+    await signInConsole(page, bed.server.baseUrl, user, DEMO_E2E_PASSWORD);
     await page.locator('[data-testid^="badge-"]').first().waitFor();
     for (const m of await page.locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => ({ key: (e as HTMLElement).dataset.testid!.slice(5), text: e.textContent!.trim() })))) {
       expected.set(m.key, m.text.replace(/\s*\d+\+?$/, ''));
@@ -99,9 +85,9 @@ test('menu labels are whole beside their badges at 1366 px, and the phone menu o
   }
 
   // On a phone the menu starts folded to its icons; unfolded, its labels are whole and an entry navigates.
-  const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
-  await signInConsole(small, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await signInConsole(small, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
   const aside = small.locator('.console-aside');
   assert.equal(Math.round((await aside.boundingBox())!.width), 64, 'folded on a phone');
   await shot(small, 'menu-admin-390-folded');
@@ -127,10 +113,10 @@ test('menu labels are whole beside their badges at 1366 px, and the phone menu o
 });
 
 test('回执 shows every column at 1366 px and scrolls inside the table at 390 px', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
-  await page.goto(`${server.baseUrl}/console/batches`);
+  await signInConsole(page, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await page.goto(`${bed.server.baseUrl}/console/batches`);
   const table = page.getByTestId('batches-table');
   await table.locator('.el-table__body tr').first().waitFor();
   const late = (await table.locator('.el-table__header th', { hasText: '超期' }).boundingBox())!;
@@ -141,10 +127,10 @@ test('回执 shows every column at 1366 px and scrolls inside the table at 390 p
   await shot(page, 'batches-admin-1366');
   await context.close();
 
-  const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
-  await signInConsole(small, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
-  await small.goto(`${server.baseUrl}/console/batches`);
+  await signInConsole(small, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await small.goto(`${bed.server.baseUrl}/console/batches`);
   await small.getByTestId('batches-table').locator('.el-table__body tr').first().waitFor();
   const narrow = await small.getByTestId('batches-table').locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
   assert.ok(narrow.scroll > narrow.client, 'at 390 px the table scrolls inside itself');
@@ -154,11 +140,11 @@ test('回执 shows every column at 1366 px and scrolls inside the table at 390 p
 });
 
 test('归集记录 and 部门管理 show every column at 1366 px (版本, 更新时间 and 报送权限 were out of view)', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await signInConsole(page, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
   for (const [path, table] of [['/console/records', 'records-table'], ['/console/departments', 'departments-table']]) {
-    await page.goto(`${server.baseUrl}${path}`);
+    await page.goto(`${bed.server.baseUrl}${path}`);
     await page.getByTestId(table).locator('.el-table__body tr').first().waitFor();
     const wrap = await page.getByTestId(table).locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     assert.ok(wrap.scroll <= wrap.client, `${table} scrolls sideways at 1366 px: ${wrap.scroll} > ${wrap.client}`);
@@ -168,16 +154,16 @@ test('归集记录 and 部门管理 show every column at 1366 px (版本, 更新
 });
 
 test('数据归集 opens with the district administrator\'s own district as the reporting department', async () => {
-  const db = server.db.db;
+  const db = bed.server.db.db;
   const admin = await db.selectFrom('users').select('department_id').where('username', '=', 'district_admin').executeTakeFirstOrThrow();
   const district = await db.selectFrom('departments').select(['id', 'name']).where('id', '=', admin.department_id!).executeTakeFirstOrThrow();
   const units = await db.selectFrom('departments').select('name').where('parent_id', '=', district.id).execute();
   assert.ok(units.length > 0, 'the demo district has units, so there is a choice to make');
 
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
-  await page.goto(`${server.baseUrl}/console/ingest`);
+  await signInConsole(page, bed.server.baseUrl, 'district_admin', DEMO_E2E_PASSWORD);
+  await page.goto(`${bed.server.baseUrl}/console/ingest`);
   const select = page.getByTestId('ingest-department-select');
   await select.locator('.el-select__selected-item:not(.is-transparent)', { hasText: district.name }).waitFor();
   assert.equal((await select.innerText()).trim(), district.name, 'its own district is preselected');

@@ -4,14 +4,14 @@
 // [M]/[V] marker, no env or enum name, no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN. Every
 // hit is printed with its page. Screenshots of the settings, checklist and pre-action check pages go to
 // test-results/console-words/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ROOT_DIR } from '../../src/app.ts';
-import { launchChromium, RESULTS_DIR, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
-import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+import { RESULTS_DIR, screenshots, signInConsole } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
 
 /**
  * What a clerk must never read on screen, each as precise as the legitimate text beside it allows: a USCC is capitals
@@ -82,27 +82,15 @@ function listPathOf(detail: ConsoleRoute, routes: ConsoleRoute[]): string | null
   return routes.some((r) => r.path === prefix) ? `/console/${prefix}` : null;
 }
 
-let server: E2eServer;
-let browser: Browser;
+const bed = useDemoCityBrowser();
 const shot = screenshots('console-words');
-
-before(async () => {
-  server = await startE2eServer();
-  await loadSmallDemoCity(server);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /**
  * Opens `url` and waits until its requests have settled and no loading mask is left. False when the route guard sent
  * the role to 无权访问 instead (the guard reads the menu table of console/roles.ts, so the test need not).
  */
 async function settle(page: Page, url: string): Promise<boolean> {
-  await page.goto(`${server.baseUrl}${url}`);
+  await page.goto(`${bed.server.baseUrl}${url}`);
   await page.waitForLoadState('networkidle');
   // Generous: eight engineers share two cores. A mask that never goes away names its page.
   await page
@@ -148,9 +136,9 @@ test('no development text on any console page the credit office or a department 
     { username: 'scjg_reporter', role: 'reporter' },
   ];
   for (const { username, role } of accounts) {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
-    await signInConsole(page, server.baseUrl, username, DEMO_E2E_PASSWORD);
+    await signInConsole(page, bed.server.baseUrl, username, DEMO_E2E_PASSWORD);
 
     const check = async (url: string): Promise<void> => {
       visited.push(`${username} ${url}`);

@@ -3,25 +3,13 @@
 // the figures of that period (as the API counts them for it): a month, then a month nobody reported in (every
 // department 未报送); the period is kept in the address, so a reload shows the same period and figures.
 // Screenshots under test-results/ingest-stats/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshots, signInConsole, startE2eServer, type E2eServer } from '../helpers/browser.ts';
-import { DEMO_E2E_PASSWORD, loadSmallDemoCity } from '../helpers/demo.ts';
+import type { Page } from 'playwright-core';
+import { screenshots, signInConsole } from '../helpers/browser.ts';
+import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
 
-let server: E2eServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startE2eServer();
-  await loadSmallDemoCity(server);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const bed = useDemoCityBrowser();
 
 const shot = screenshots('ingest-stats');
 
@@ -97,10 +85,10 @@ async function tableShows(page: Page, want: Map<string, number[]>): Promise<Map<
 }
 
 test('归集统计: the period bar opens on this year, 查询 shows another period\'s figures, and the address keeps the period', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 } });
+  const context = await bed.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  await signInConsole(page, server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
-  await page.goto(`${server.baseUrl}/console/ingest-stats`);
+  await signInConsole(page, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await page.goto(`${bed.server.baseUrl}/console/ingest-stats`);
   await page.getByTestId('stats-table').locator('.el-table__body tr').first().waitFor();
 
   // 1. The default period: 1 January to today, China time; the figures are that period's.
@@ -130,7 +118,7 @@ test('归集统计: the period bar opens on this year, 查询 shows another peri
   assert.equal(await page.getByTestId('stats-nothing-sent').count(), none.size, 'every department is marked 未报送');
 
   // 4. The address keeps the period: a reload (or a link) opens on last month again, with its figures.
-  await page.goto(`${server.baseUrl}/console/ingest-stats?from=${month[0]}&to=${month[1]}`);
+  await page.goto(`${bed.server.baseUrl}/console/ingest-stats?from=${month[0]}&to=${month[1]}`);
   await page.getByTestId('stats-table').locator('.el-table__body tr').first().waitFor();
   assert.deepEqual(await period(page), month);
   await tableShows(page, asShown(monthRows));

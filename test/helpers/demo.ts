@@ -1,9 +1,11 @@
 // A small demo city on an e2e server (issue 17 §1): the same loader `serve` runs on first start, with fewer rows,
 // so browser tests walk the pages a visitor of a fresh installation sees.
+import { after, before } from 'node:test';
 import { seedDemo } from '../../src/shell/seed.ts';
 import { seedDemoCity, type DemoCitySummary } from '../../src/shell/demo/city.ts';
 import { backfillSearchColumns } from '../../src/domains/subjects/subjects.service.ts';
-import type { E2eServer } from './browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startE2eServer, type E2eServer } from './browser.ts';
 
 /** Loads demo subjects, accounts and a year of the city (about 2,500 records) into the e2e server's database. */
 export async function loadSmallDemoCity(server: E2eServer): Promise<DemoCitySummary> {
@@ -29,4 +31,49 @@ export function uniqueFragment(name: string, others: readonly string[]): string 
     }
   }
   return name;
+}
+
+/** The e2e server with the small demo city, and Chromium: what most browser tests open before their first test. */
+export interface DemoCityBrowser {
+  server: E2eServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts the e2e server, loads the small demo city into it and launches Chromium; `close` ends both. */
+export async function openDemoCityBrowser(): Promise<DemoCityBrowser> {
+  const server = await startE2eServer();
+  try {
+    await loadSmallDemoCity(server);
+    const browser = await launchChromium();
+    return {
+      server,
+      browser,
+      async close() {
+        await browser.close();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}
+
+/**
+ * Registers the file's before/after hooks that open and close `openDemoCityBrowser()`; the returned bed's `server` and
+ * `browser` are there from the first test on.
+ */
+export function useDemoCityBrowser(): DemoCityBrowser {
+  let opened: DemoCityBrowser | undefined;
+  const bed = {
+    close: async () => opened?.close(),
+  } as DemoCityBrowser;
+  before(async () => {
+    opened = await openDemoCityBrowser();
+    bed.server = opened.server;
+    bed.browser = opened.browser;
+  });
+  after(() => bed.close());
+  return bed;
 }
