@@ -1,131 +1,41 @@
 // Buffers per pre-action check (issue 14 "Performance"; docs/bench/check-batching-1m.md): the check's read and
-// write statements as main runs them (one check each) and as the reverted natural batching ran them (cc40c02's
-// check.batch.ts SQL, kept here verbatim for the comparison), at several subject counts, custom and generic plans.
+// write statements as main runs them (one check each; built by check.service.ts checkReadSql / storeCheckSql) and
+// as the reverted natural batching ran them (cc40c02's check.batch.ts SQL, kept here verbatim for the comparison), at several subject counts, custom and generic plans.
 // Counts, never times: the blocks every relation of the schema fetched during the statement (triggers and
 // foreign-key checks included), read with pg_stat_get_xact_blocks_fetched before and after it in its own
 // transaction, plus the EXPLAIN (ANALYZE, BUFFERS) plan's scans.
 // Run: `npm run bench -- checkbuffers [--subjects 200000,1000000] [--reps 3]` (subjects loaded as bench/lists.ts
 // loads them, 50,000 active entries); prints a table of buffers per check by statement × batch × subjects.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { hmacSha256 } from '../src/db/crypto.ts';
 import type { Db } from '../src/db/index.ts';
-import { generateIdNumber, generateUscc } from '../src/domains/codes/index.ts';
-import { installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
-import { installBuiltinListTypes, activeEntriesJson } from '../src/domains/lists/index.ts';
+import { installShippedMeasures } from '../src/domains/sanctions/index.ts';
+import { activeEntriesJson } from '../src/domains/lists/index.ts';
 import { seriousPublicPenaltiesJson } from '../src/domains/publicity/index.ts';
 import { subjectsByKeysSql } from '../src/domains/subjects/index.ts';
-import { nonceClaimSql, type PendingNonce } from '../src/domains/auth/index.ts';
-import { auditInsertSql, type AuditContext } from '../src/platform/audit.ts';
-import { evaluate, caseNoSql, type SubjectAnswer } from '../src/domains/sanctions/check.service.ts';
+import { type PendingNonce } from '../src/domains/auth/index.ts';
+import { type AuditContext } from '../src/platform/audit.ts';
+import { evaluate, caseNoSql, checkReadSql, storeCheckSql, type SubjectAnswer } from '../src/domains/sanctions/check.service.ts';
 import { planQueries, resolvePlanned } from '../src/domains/sanctions/match.ts';
 import { measuresRead, measuresFrom } from '../src/domains/sanctions/measures.cache.ts';
-import { mulberry32 } from '../src/platform/random.ts';
 import { arg, createBenchDatabase, fmt, openBenchWorkspace } from './lib.ts';
+import { loadEntries, loadSubjects } from './lists.ts';
 
 const SECRET = 'bench-lists-secret-0123456789-abcdefghij';
-const PLACES = ['福州', '厦门', '泉州', '漳州', '莆田', '三明', '南平', '龙岩', '宁德', '西宁'];
-const WORDS = ['建材', '商贸', '科技', '食品', '餐饮', '建设工程', '物流', '医药', '电子', '服装', '农业', '能源', '印务', '广告', '咨询'];
-const FORMS = ['有限公司', '有限责任公司', '股份有限公司', '商行'];
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
-
-async function loadSubjects(pool: pg.Pool, n: number): Promise<string[]> {
-  const rng = mulberry32(20261207);
-  const usccs: string[] = [];
-  const client = await pool.connect();
-  const seen = new Set<string>();
-  const fresh = (draw: () => string) => {
-    let v = draw();
-    while (seen.has(v)) v = draw();
-    seen.add(v);
-    return v;
-  };
-  try {
-    function* rows(): Generator<string> {
-      let buf = '';
-      for (let i = 0; i < n; i++) {
-        if (i % 5 === 4) {
-          const id = fresh(() => generateIdNumber(rng));
-          const name = `${SURNAMES[Math.floor(rng() * SURNAMES.length)]}某${i}`;
-          buf += `natural_person\t${name}\t\\N\t${hmacSha256(SECRET, `id:${id}`)}\t${name}\t\n`;
-        } else {
-          const uscc = fresh(() => generateUscc(rng, { prefix: '91' }));
-          const name = `${PLACES[i % PLACES.length]}${WORDS[Math.floor(rng() * WORDS.length)]}${i}${FORMS[i % FORMS.length]}`;
-          if (usccs.length < 40_000) usccs.push(uscc);
-          buf += `legal\t${name}\t${uscc}\t\\N\t${name}\t\n`;
-        }
-        if (buf.length > 1 << 20) {
-          yield buf;
-          buf = '';
-        }
-      }
-      if (buf) yield buf;
-    }
-    const stream = client.query(copyFrom('COPY subjects (kind, name, uscc, id_hash, name_norm, pinyin_initials) FROM STDIN'));
-    await pipeline(Readable.from(rows()), stream);
-  } finally {
-    client.release();
-  }
-  return usccs;
-}
-
-async function loadEntries(db: Db, n: number): Promise<void> {
-  const codes = Object.keys(KNOWN_LIST_TYPES);
-  await installBuiltinListTypes(db);
-  await sql`
-    INSERT INTO list_entries (list_type, subject_id, decision_no, origin, status, listed_on, expires_on)
-    SELECT (${codes}::text[])[1 + (s.id % ${codes.length})], s.id, '认定〔2026〕' || s.id || '号', 'collected', 'listed', DATE '2026-01-01', DATE '2028-12-31'
-      FROM (SELECT id FROM subjects ORDER BY md5(id::text) LIMIT ${n}) s`.execute(db);
-}
-
 // ---- the statements: unbatched (main) ----
 function unbatchedRead(usccs: string[], pending: PendingNonce) {
-  const planned = planQueries(SECRET, usccs.map((u) => ({ uscc: u })));
-  const m = measuresRead();
-  const claim = nonceClaimSql(pending);
-  return sql`
-    WITH ${claim.ctes}, s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
-    SELECT (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'uscc', s.uscc, 'idHash', s.id_hash, 'nameNorm', s.name_norm)), '[]'::json) FROM s) AS subjects,
-           ${activeEntriesJson(sql`SELECT s.id FROM s`)} AS entries,
-           ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
-           ${m.columns}, ${claim.columns}
-      FROM sanction_measures_generation g`;
+  return checkReadSql(planQueries(SECRET, usccs.map((u) => ({ uscc: u }))), pending).q;
 }
 
 interface StoreItem {
-  input: { departmentId: number; channel: string; scenario: string; userId: number | null; apiKeyId: number | null };
+  input: { departmentId: number; channel: 'api' | 'console' | 'screening'; scenario: string; userId: number | null; apiKeyId: number | null };
   answers: SubjectAnswer[];
   ctx: AuditContext;
   event: { action: string; detail: Record<string, unknown> };
 }
 
 function unbatchedWrite(it: StoreItem) {
-  const { input, answers } = it;
-  const hits = answers.filter((a) => a.black.length || a.red.length).length;
-  const due = answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0);
-  const hitRows = answers.flatMap((a) =>
-    a.subject ? [...a.black.map((e) => ({ e, color: 'black' as const })), ...a.red.map((e) => ({ e, color: 'red' as const }))].map(({ e, color }) => ({ subjectId: a.subject!.id, e, color })) : [],
-  );
-  return sql`
-    WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
-    c AS (
-      INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
-      SELECT n.id, ${caseNoSql(sql`n.id`)},
-             ${input.departmentId}, ${input.channel}, ${input.scenario}, ${input.userId ?? null}, ${input.apiKeyId ?? null},
-             ${answers.length}, ${hits}, ${due}, ${JSON.stringify({ subjects: answers })}::jsonb
-        FROM n
-      RETURNING id, case_no, to_char(checked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS+08:00') AS checked_at),
-    h AS (
-      INSERT INTO sanction_check_hits (check_id, subject_id, entry_id, list_type, color)
-      SELECT c.id, u.subject_id, u.entry_id, u.list_type, u.color
-        FROM c, unnest(${hitRows.map((x) => x.subjectId)}::bigint[], ${hitRows.map((x) => x.e.entryId)}::bigint[],
-                       ${hitRows.map((x) => x.e.listType)}::text[], ${hitRows.map((x) => x.color)}::text[]) AS u(subject_id, entry_id, list_type, color)
-      ON CONFLICT DO NOTHING)
-    , a AS (${auditInsertSql(it.ctx, { ...it.event, target: sql`'sanction_check:' || c.id` }, sql`c`)})
-    SELECT id, case_no, checked_at FROM c`;
+  return storeCheckSql(it.input, it.answers, undefined, { ctx: it.ctx, event: it.event });
 }
 
 // ---- the statements: batched (cc40c02's check.batch.ts, verbatim SQL) ----
@@ -282,7 +192,7 @@ export async function run(args: string[]): Promise<void> {
       const d = ws.track(await createBenchDatabase(server, `checkbuffers${n}`));
       await installShippedMeasures(d.db);
       const t0 = Date.now();
-      const usccs = await loadSubjects(d.pool, n);
+      const { usccs } = await loadSubjects(d.pool, n);
       await loadEntries(d.db, 50_000);
       await sql`VACUUM ANALYZE`.execute(d.db);
       console.log(`${fmt(n)} subjects and ${fmt(Math.min(n, 50_000))} entries loaded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

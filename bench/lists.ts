@@ -65,8 +65,8 @@ interface Loaded {
   names: string[];
 }
 
-/** COPYs the subjects; returns samples of their keys for the load. */
-async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
+/** COPYs the subjects; returns samples of their keys for the load (also bench/checkbuffers.ts). */
+export async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
   const rng = mulberry32(20261207);
   const out: Loaded = { usccs: [], ids: [], names: [] };
   const client = await pool.connect();
@@ -110,7 +110,8 @@ async function loadSubjects(pool: pg.Pool, n: number): Promise<Loaded> {
   return out;
 }
 
-async function loadEntries(db: Db, n: number): Promise<void> {
+/** Lists `n` random subjects on the shipped list types, in force until 2028. */
+export async function loadEntries(db: Db, n: number): Promise<void> {
   const codes = Object.keys(KNOWN_LIST_TYPES);
   await installBuiltinListTypes(db); // the lists domain's shipped types (SXBZXR, ZFCGSX, ANSRX …)
   await sql`

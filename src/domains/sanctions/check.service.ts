@@ -180,6 +180,17 @@ export async function storeCheck(
   audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
   pool?: pg.Pool,
 ): Promise<{ checkId: string; caseNo: string; checkedAt: string }> {
+  const r = (await rowsOf(db, storeCheckSql(input, answers, stored, audited), pool))[0]!;
+  return { checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at };
+}
+
+/** The statement storeCheck runs (bench/checkbuffers.ts counts its buffers). */
+export function storeCheckSql(
+  input: Omit<CheckInput, 'secret' | 'subjects'>,
+  answers: readonly SubjectAnswer[],
+  stored: unknown = { subjects: answers },
+  audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
+) {
   const hits = answers.filter((a) => a.black.length || a.red.length).length;
   const due = answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0);
   const hitRows = answers.flatMap((a) =>
@@ -188,7 +199,7 @@ export async function storeCheck(
   // The case number is the day and the row's own id, so it is unique without a second statement. The hits go
   // in as four arrays (one parameter each, whatever their number); their foreign key is checked at the end of
   // the statement, when the check row is there.
-  const q = sql<{ id: string; case_no: string; checked_at: string }>`
+  return sql<{ id: string; case_no: string; checked_at: string }>`
     WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
     c AS (
       INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
@@ -205,8 +216,6 @@ export async function storeCheck(
       ON CONFLICT DO NOTHING)
     ${audited ? sql`, a AS (${auditInsertSql(audited.ctx, { ...audited.event, target: sql`'sanction_check:' || c.id` }, sql`c`)})` : sql``}
     SELECT id, case_no, checked_at FROM c`;
-  const r = (await rowsOf(db, q, pool))[0]!;
-  return { checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at };
 }
 
 /**
@@ -265,6 +274,14 @@ export interface NonceClaim {
  * — given a signed request — its nonce recorded, when the API keys did not change (auth's nonceClaimSql).
  */
 async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool, pending?: PendingNonce) {
+  const { q, m, claim } = checkReadSql(planned, pending);
+  const row = (await rowsOf(db, q, pool))[0]!;
+  const nonce = claim ? { key_gen: row.key_gen!, nonce_fresh: row.nonce_fresh! } : null;
+  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row), claim: nonce };
+}
+
+/** The statement readForCheck runs, with the measures read and nonce claim it was built with (bench/checkbuffers.ts). */
+export function checkReadSql(planned: PlannedQueries, pending?: PendingNonce) {
   const m = measuresRead();
   const claim = pending ? nonceClaimSql(pending) : null;
   const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null } & Partial<NonceClaimRow>>`
@@ -274,9 +291,7 @@ async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool,
            ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
            ${m.columns}${claim ? sql`, ${claim.columns}` : sql``}
       FROM sanction_measures_generation g`;
-  const row = (await rowsOf(db, q, pool))[0]!;
-  const nonce = claim ? { key_gen: row.key_gen!, nonce_fresh: row.nonce_fresh! } : null;
-  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row), claim: nonce };
+  return { q, m, claim };
 }
 
 /** A stored check with its answers; only its own department may read it, besides the credit office and auditors. */
