@@ -129,3 +129,21 @@ export function auditInsertSql(ctx: AuditContext, ev: Omit<AuditEvent, 'target'>
            ${ev.action}::text, (${ev.target})::text, ${ev.outcome ?? 'ok'}::text, ${JSON.stringify(ev.detail ?? {})}::jsonb, ${ctx.ip ?? null}::text, ${ctx.requestId ?? null}::text
     ${from ? sql`FROM ${from}` : sql``}`;
 }
+
+/**
+ * Several entries as one INSERT … SELECT for a caller's statement (a batch of checks, each with its own actor
+ * and detail), so they commit with the change in one round trip. `from` is a relation of the caller's statement
+ * with a 1-based `ord` column: entry i is joined to its row i, and `target` is an SQL expression over that row.
+ */
+export function auditInsertEachSql(entries: ReadonlyArray<{ ctx: AuditContext; event: Omit<AuditEvent, 'target'> }>, from: RawBuilder<unknown>, target: RawBuilder<unknown>): RawBuilder<unknown> {
+  const col = <T>(f: (e: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> }) => T) => entries.map(f);
+  const a = (e: { ctx: AuditContext }) => e.ctx.actor ?? {};
+  return sql`INSERT INTO audit_log (actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, target, outcome, detail, ip, request_id)
+    SELECT e.actor_user_id, e.actor_username, e.actor_role, e.actor_department_id, e.actor_app_key, e.action, (${target})::text, e.outcome, e.detail::jsonb, e.ip, e.request_id
+      FROM unnest(${col((e) => a(e).userId ?? null)}::integer[], ${col((e) => a(e).username ?? null)}::text[], ${col((e) => a(e).role ?? null)}::text[],
+                  ${col((e) => a(e).departmentId ?? null)}::integer[], ${col((e) => a(e).appKey ?? null)}::text[], ${col((e) => e.event.action)}::text[],
+                  ${col((e) => e.event.outcome ?? 'ok')}::text[], ${col((e) => JSON.stringify(e.event.detail ?? {}))}::text[], ${col((e) => e.ctx.ip ?? null)}::text[],
+                  ${col((e) => e.ctx.requestId ?? null)}::text[])
+           WITH ORDINALITY AS e(actor_user_id, actor_username, actor_role, actor_department_id, actor_app_key, action, outcome, detail, ip, request_id, ord)
+      JOIN ${from} ON ${from}.ord = e.ord`;
+}

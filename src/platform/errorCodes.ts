@@ -161,6 +161,7 @@ export const ERRORS = {
   review_forbidden: { status: 403, message: '只有本部门的审核员或信用办管理员可以审核该批次' },
   review_own_batch: { status: 403, message: '不能审核本人上传的批次，请由本部门另一位审核员审核' },
   role_forbidden: { status: 403, message: '无权授予或管理该角色' },
+  sanction_check_failed: { status: 503, message: '核查暂时无法完成（数据库出错），本次核查未保存，请稍后重试' },
   sanction_check_not_found: { status: 404, message: '核查记录不存在' },
   sanction_check_other_department: { status: 403, message: '只能查看和反馈本部门的核查' },
   sanction_feedback_exists: { status: 409, message: '该措施的反馈已经提交' },

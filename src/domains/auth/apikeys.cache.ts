@@ -104,3 +104,28 @@ export function nonceClaimSql(p: PendingNonce): { ctes: RawBuilder<unknown>; col
   const columns = sql`(SELECT kg.gen::text FROM kg) AS key_gen, EXISTS (SELECT 1 FROM kn) AS nonce_fresh`;
   return { ctes, columns };
 }
+
+/** What a statement carrying several nonce claims returns: the current generation and which claims were new. */
+export interface NonceClaimsRow {
+  key_gen: string;
+  /** The 0-based positions, in the claims given, of the nonces this statement recorded. */
+  nonces_fresh: number[];
+}
+
+/**
+ * nonceClaimSql for several verified requests in one statement (a batch of pre-action checks): each nonce is
+ * recorded only while the keys' generation is the one its signature was verified at, and each key's last use as
+ * above. The claims must name distinct (app key, nonce) pairs: the caller refuses a repeat within its batch as a
+ * replay. The columns are `key_gen` and `nonces_fresh`; settle each request with
+ * `{ key_gen, nonce_fresh: nonces_fresh.includes(its position) }`.
+ */
+export function nonceClaimsSql(ps: readonly PendingNonce[]): { ctes: RawBuilder<unknown>; columns: RawBuilder<unknown> } {
+  const ctes = sql`kg AS (SELECT gen FROM api_keys_generation),
+    kc AS (SELECT * FROM unnest(${ps.map((p) => p.appKey)}::text[], ${ps.map((p) => p.nonce)}::text[], ${ps.map((p) => p.gen)}::bigint[], ${ps.map((p) => p.keyId)}::integer[])
+             WITH ORDINALITY AS kc(app_key, nonce, gen, key_id, i)),
+    kn AS (INSERT INTO api_nonces (app_key, nonce) SELECT kc.app_key, kc.nonce FROM kc JOIN kg ON kg.gen = kc.gen ON CONFLICT DO NOTHING RETURNING app_key, nonce),
+    ku AS (UPDATE api_keys SET last_used_at = now()
+            WHERE id IN (SELECT kc.key_id FROM kc JOIN kn USING (app_key, nonce)) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))`;
+  const columns = sql`(SELECT kg.gen::text FROM kg) AS key_gen, ARRAY(SELECT (kc.i - 1)::integer FROM kc JOIN kn USING (app_key, nonce)) AS nonces_fresh`;
+  return { ctes, columns };
+}

@@ -9,6 +9,7 @@ export { noticeRecipients } from './recipients.ts';
 export { getUser } from './auth.service.ts';
 export { createDepartment } from './departments.create.ts';
 export { nonceClaimSql, type NonceClaimRow, type PendingNonce } from './apikeys.cache.ts';
+export { nonceClaimsSql, type NonceClaimsRow } from './apikeys.cache.ts';
 export { pendingNonceOf, settleNonceClaim } from './apikeys.service.ts';
 export { authAuditTargets } from './audit.targets.ts';
 export { createApiKey, revokeApiKey, signRequest, checkSignedHeaders, checkSignedBody } from './apikeys.service.ts';

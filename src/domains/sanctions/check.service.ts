@@ -1,17 +1,18 @@
 // Pre-action checks (事前核查, issue 14 §5; docs/domain/04-joint-measures.md §4.2 step 2): per subject, the active black
 // and red entries, the serious penalties still public, and the measures that apply in the scenario with their
 // basis; stored with a case id (核查编号) that the department's feedback refers to.
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type pg from 'pg';
-import { executePrepared, type DbOrTx } from '../../db/index.ts';
+import type { Db, DbOrTx } from '../../db/index.ts';
 import { auditInsertSql, type AuditContext, type AuditEvent } from '../../platform/audit.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
-import { nonceClaimSql, type NonceClaimRow, type PendingNonce } from '../auth/index.ts';
-import { activeEntriesForSubjects, activeEntriesJson, type ActiveListEntry } from '../lists/index.ts';
-import { seriousPublicPenalties, seriousPublicPenaltiesJson, type SeriousPenalty } from '../publicity/index.ts';
-import { subjectsByKeysSql, type LookedUpSubject } from '../subjects/index.ts';
-import { planQueries, publicQuery, resolvePlanned, type MatchedBy, type PlannedQueries, type Resolution, type SubjectQuery } from './match.ts';
-import { measuresFrom, measuresRead } from './measures.cache.ts';
+import type { NonceClaimRow, PendingNonce } from '../auth/index.ts';
+import { activeEntriesForSubjects, type ActiveListEntry } from '../lists/index.ts';
+import { seriousPublicPenalties, type SeriousPenalty } from '../publicity/index.ts';
+import type { LookedUpSubject } from '../subjects/index.ts';
+export { caseNoSql } from './check.batch.ts';
+import { caseNoSql, checkStages, readChecks, rowsOf, storeChecks } from './check.batch.ts';
+import { planQueries, publicQuery, resolvePlanned, type MatchedBy, type Resolution, type SubjectQuery } from './match.ts';
 import { activeMeasures, checkScenario, measuresApplying, type Measure } from './measures.ts';
 
 /** A measure as a check answers it: what it is, where it comes from, and which of the subject's lists brought it in. */
@@ -160,13 +161,6 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
   return m;
 }
 
-/**
- * The case number (核查编号) of check row `id`: HC, the day in China, and the id padded to at least 8 digits. lpad
- * to exactly 8 cut a 9-digit id to its first 8 digits, so past 99,999,999 checks ten ids shared one number (and the
- * UNIQUE constraint refused the check); below the limit the format is unchanged.
- */
-export const caseNoSql = (id: RawBuilder<unknown>) =>
-  sql<string>`'HC' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(${id}::text, greatest(8, length(${id}::text)), '0')`;
 
 /**
  * Stores a check with its answers and hits — and, given `audited`, its audit entry (target sanction_check:<id>) —
@@ -224,12 +218,17 @@ export function storeCheckSql(
  * reads the subjects, their active entries and serious public penalties, and the measures when this process's
  * copy is stale (measures.cache.ts); the other stores the check, its hits and the audit entry at once. Names
  * without a single exact match take the prefix statements of match.ts, and the reads for what they found.
+ * Given the pool (the signed API and the console; `db` is then not a transaction), the two statements are shared
+ * with the checks running at the same time (check.batch.ts): the answer is the same, and it is returned only once
+ * the check is committed.
  */
 export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext, pool?: pg.Pool, nonce?: NonceClaim): Promise<CheckAnswer> {
   checkScenario(input.scenario);
   if (!input.subjects.length) throw new AppError('sanction_query_invalid');
   const planned = planQueries(input.secret, input.subjects);
-  const read = await readForCheck(db, planned, pool, nonce?.pending);
+  const stage = pool ? checkStages(db as Db, pool) : null;
+  const item = { planned, pending: nonce?.pending };
+  const read = stage ? await stage.read.submit(item) : (await readChecks(db, [item]))[0]!;
   // A replayed nonce, or a key revoked since this process cached it, is refused here: nothing stored.
   if (nonce) input = { ...input, departmentId: (await nonce.settle(read.claim!)).departmentId };
   const resolutions = await resolvePlanned(db, planned, read.subjects);
@@ -241,23 +240,9 @@ export async function runCheck(db: DbOrTx, input: CheckInput, ctx: AuditContext,
     : [read.entries, read.penalties];
   const answers = answersFrom(input.subjects, resolutions, input.scenario, entries, penalties, read.measures);
   const hits = answers.filter((a) => a.black.length || a.red.length).length;
-  const { checkId, caseNo, checkedAt } = await storeCheck(
-    db,
-    input,
-    answers,
-    undefined,
-    { ctx, event: { action: 'sanctions.check', detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits } } },
-    pool,
-  );
+  const w = { input, answers, ctx, event: { action: 'sanctions.check', detail: { channel: input.channel, scenario: input.scenario, subjects: answers.length, hits } } };
+  const { checkId, caseNo, checkedAt } = stage ? await stage.write.submit(w) : (await storeChecks(db, [w]))[0]!;
   return { checkId, caseNo, scenario: input.scenario, checkedAt, departmentId: input.departmentId, subjects: answers };
-}
-
-/**
- * Runs a statement on `db`, or — given the pool, outside a transaction — as a named prepared statement: a check's
- * statements are the same text every time, and planning them cost PostgreSQL more than running them.
- */
-async function rowsOf<R>(db: DbOrTx, q: RawBuilder<R>, pool?: pg.Pool): Promise<R[]> {
-  return pool ? executePrepared(pool, q.compile(db)) : (await q.execute(db)).rows;
 }
 
 /**
@@ -267,31 +252,6 @@ async function rowsOf<R>(db: DbOrTx, q: RawBuilder<R>, pool?: pg.Pool): Promise<
 export interface NonceClaim {
   pending: PendingNonce;
   settle: (row: NonceClaimRow) => Promise<{ departmentId: number }>;
-}
-
-/**
- * The first statement of a check: the subjects by key, their entries and penalties, the measures if stale, and
- * — given a signed request — its nonce recorded, when the API keys did not change (auth's nonceClaimSql).
- */
-async function readForCheck(db: DbOrTx, planned: PlannedQueries, pool?: pg.Pool, pending?: PendingNonce) {
-  const { q, m, claim } = checkReadSql(planned, pending);
-  const row = (await rowsOf(db, q, pool))[0]!;
-  const nonce = claim ? { key_gen: row.key_gen!, nonce_fresh: row.nonce_fresh! } : null;
-  return { subjects: row.subjects, entries: row.entries, penalties: row.penalties, measures: measuresFrom(m, row), claim: nonce };
-}
-
-/** The statement readForCheck runs, with the measures read and nonce claim it was built with (bench/checkbuffers.ts). */
-export function checkReadSql(planned: PlannedQueries, pending?: PendingNonce) {
-  const m = measuresRead();
-  const claim = pending ? nonceClaimSql(pending) : null;
-  const q = sql<{ subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[]; measures_gen: string; measures: Measure[] | null } & Partial<NonceClaimRow>>`
-    WITH ${claim ? sql`${claim.ctes},` : sql``} s AS MATERIALIZED (${subjectsByKeysSql(planned.keys)})
-    SELECT (SELECT coalesce(json_agg(json_build_object('id', s.id::text, 'kind', s.kind, 'name', s.name, 'uscc', s.uscc, 'idHash', s.id_hash, 'nameNorm', s.name_norm)), '[]'::json) FROM s) AS subjects,
-           ${activeEntriesJson(sql`SELECT s.id FROM s`)} AS entries,
-           ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
-           ${m.columns}${claim ? sql`, ${claim.columns}` : sql``}
-      FROM sanction_measures_generation g`;
-  return { q, m, claim };
 }
 
 /** A stored check with its answers; only its own department may read it, besides the credit office and auditors. */
