@@ -15,7 +15,8 @@
 //     law, printed): p95 ≤ 10 ms at 64 clients would need more than 6,400 checks/s. So an open-loop run follows:
 //     the same connections offering a fixed --rate in all (autocannon's overallRate), with p50/p95/p99 at that
 //     rate, the rate achieved and CPU per check; then short closed-loop runs at 8 and 16 connections
-//     (--no-small leaves them out). `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
+//     (--no-small leaves them out). Concurrent checks share their statements (sanctions/check.batch.ts, natural
+//     batching as PostgreSQL's group commit): each run prints the mean checks per read and per write statement. `--profile` also writes a V8 CPU profile of the server during the load and prints its top functions;
 //     `--statements` restarts PostgreSQL with pg_stat_statements and prints the statements that took its time;
 //  3. a screening file of --rows rows (60% USCC, 20% ID numbers, 20% names) uploaded by a clerk, from the upload
 //     to the finished XLSX downloaded; peak RSS of this process (server and bench together) sampled every 50 ms.
@@ -40,7 +41,7 @@ import { hmacSha256 } from '../src/db/crypto.ts';
 import { createUser } from '../src/domains/auth/auth.service.ts';
 import { createApiKey } from '../src/domains/auth/apikeys.service.ts';
 import { generateIdNumber, generateUscc } from '../src/domains/codes/index.ts';
-import { installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
+import { checkBatchStats, installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { multipartFile } from '../test/helpers/multipart.ts';
@@ -288,6 +289,7 @@ export async function run(args: string[]): Promise<void> {
       await writeFile(optsPath, JSON.stringify({ ...loadOpts, connections: conns, duration: seconds, rate }));
       const load0 = loadavg()[0]!;
       const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(pgData)];
+      const batches0 = checkBatchStats(appDb!.pool);
       const c = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, optsPath], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
       child = c;
       let out = '';
@@ -296,7 +298,10 @@ export async function run(args: string[]): Promise<void> {
       child = null;
       const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0];
       const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number };
-      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]! };
+      const batches1 = checkBatchStats(appDb!.pool);
+      // Checks per statement of each stage during the run (check.batch.ts: natural batching).
+      const perStatement = (s: 'read' | 'write') => (batches1[s].items - batches0[s].items) / Math.max(1, batches1[s].calls - batches0[s].calls);
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') } };
     };
     type Run = Awaited<ReturnType<typeof load>>;
     const ms = (v: number) => v.toFixed(1);
@@ -309,6 +314,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
       console.log(`   p50 ${ms(r.p.p50)} ms · p95 ${ms(r.p.p95)} ms (≤ ${TARGET.p95}: ${verdict(r.p.p95 <= TARGET.p95)}) · p99 ${ms(r.p.p99)} ms (≤ ${TARGET.p99}: ${verdict(r.p.p99 <= TARGET.p99)}) · max ${ms(r.p.max)} ms`);
       console.log(`   ${cpuLine(r)}`);
+      console.log(`   checks per statement (batched as group commit): read ${r.batch.read.toFixed(1)} · write ${r.batch.write.toFixed(1)}`);
       console.log(`   load average (1 min) ${r.load0.toFixed(2)} before, ${r.load1.toFixed(2)} after`);
     };
 
