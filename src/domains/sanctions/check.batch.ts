@@ -105,6 +105,25 @@ export interface ReadResult {
  * answered as not fresh, so they are refused as replays.
  */
 export async function readChecks(db: DbOrTx, items: readonly ReadItem[], pool?: pg.Pool): Promise<ReadResult[]> {
+  const { q, m, claimOf } = readChecksSql(items);
+  const row = (await rowsOf(db, q, pool))[0]!;
+  const measures = measuresFrom(m, row);
+  const fresh = new Set(row.nonces_fresh ?? []);
+  return claimOf.map((p) => ({
+    subjects: row.subjects,
+    entries: row.entries,
+    penalties: row.penalties,
+    measures,
+    claim: p === null ? null : { key_gen: row.key_gen!, nonce_fresh: p >= 0 && fresh.has(p) },
+  }));
+}
+
+/**
+ * The statement readChecks runs for these checks (bench/checkbuffers.ts counts its buffers), with the measures
+ * read it was built with and each check's place among the nonces claimed (null: unsigned; -1: a repeat within
+ * the batch).
+ */
+export function readChecksSql(items: readonly ReadItem[]) {
   const m = measuresRead();
   const claims: PendingNonce[] = [];
   const position = new Map<string, number>();
@@ -129,22 +148,17 @@ export async function readChecks(db: DbOrTx, items: readonly ReadItem[], pool?: 
            ${seriousPublicPenaltiesJson(sql`SELECT s.id FROM s`)} AS penalties,
            ${m.columns}${c ? sql`, ${c.columns}` : sql``}
       FROM sanction_measures_generation g`;
-  const row = (await rowsOf(db, q, pool))[0]!;
-  const measures = measuresFrom(m, row);
-  const fresh = new Set(row.nonces_fresh ?? []);
-  return claimOf.map((p) => ({
-    subjects: row.subjects,
-    entries: row.entries,
-    penalties: row.penalties,
-    measures,
-    claim: p === null ? null : { key_gen: row.key_gen!, nonce_fresh: p >= 0 && fresh.has(p) },
-  }));
+  return { q, m, claimOf };
 }
 
-/** One check to store: who checked, what was answered, and its audit entry's context and detail. */
+/**
+ * One check to store: who checked, what was answered (`stored`: what the check row keeps, by default the
+ * answers), and its audit entry's context and detail.
+ */
 export interface StoreItem {
   input: Omit<CheckInput, 'secret' | 'subjects'>;
   answers: readonly SubjectAnswer[];
+  stored?: unknown;
   ctx: AuditContext;
   event: Omit<AuditEvent, 'target'>;
 }
@@ -168,7 +182,17 @@ export const caseNoSql = (id: RawBuilder<unknown>) =>
  * sanction_check:<id>) in one statement, so one commit; the checks' own ids, case numbers and times, in order.
  */
 export async function storeChecks(db: DbOrTx, items: readonly StoreItem[], pool?: pg.Pool): Promise<Stored[]> {
-  const col = <T>(f: (it: StoreItem) => T) => items.map(f);
+  const rows = await rowsOf(db, storeChecksSql(items), pool);
+  return rows.map((r) => ({ checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at }));
+}
+
+/**
+ * The statement storeChecks runs (bench/checkbuffers.ts counts its buffers); without `audited`, no audit entries
+ * (a screening's check, which its job audits itself).
+ */
+export function storeChecksSql(items: readonly Omit<StoreItem, 'ctx' | 'event'>[] | readonly StoreItem[], audited = true) {
+  const withAudit = audited ? (items as readonly StoreItem[]) : null;
+  const col = <T>(f: (it: Omit<StoreItem, 'ctx' | 'event'>) => T) => items.map(f);
   const hitRows = items.flatMap((it, i) =>
     it.answers.flatMap((a) =>
       a.subject ? [...a.black.map((e) => ({ e, color: 'black' })), ...a.red.map((e) => ({ e, color: 'red' }))].map(({ e, color }) => ({ ord: i + 1, subjectId: a.subject!.id, e, color })) : [],
@@ -178,13 +202,13 @@ export async function storeChecks(db: DbOrTx, items: readonly StoreItem[], pool?
   // hits' foreign key is checked at the end of the statement, when the check rows are there. n holds only the
   // position and the id: with the answers in it, every hit and audit row joined a copy of the whole answer (a
   // 100,000-subject screening's store took 68 s instead of well under one).
-  const q = sql<{ ord: number; id: string; case_no: string; checked_at: string }>`
+  return sql<{ ord: number; id: string; case_no: string; checked_at: string }>`
     WITH u AS (
       SELECT * FROM unnest(${col((it) => it.input.departmentId)}::integer[], ${col((it) => it.input.channel)}::text[], ${col((it) => it.input.scenario)}::text[],
                            ${col((it) => it.input.userId ?? null)}::integer[], ${col((it) => it.input.apiKeyId ?? null)}::integer[], ${col((it) => it.answers.length)}::integer[],
                            ${col((it) => it.answers.filter((a) => a.black.length || a.red.length).length)}::integer[],
                            ${col((it) => it.answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0))}::integer[],
-                           ${col((it) => JSON.stringify({ subjects: it.answers }))}::text[])
+                           ${col((it) => JSON.stringify(it.stored ?? { subjects: it.answers }))}::text[])
         WITH ORDINALITY AS u(department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer, ord)),
     n AS MATERIALIZED (SELECT u.ord, nextval('sanction_checks_id_seq') AS id FROM u),
     c AS (
@@ -198,15 +222,9 @@ export async function storeChecks(db: DbOrTx, items: readonly StoreItem[], pool?
         FROM unnest(${hitRows.map((x) => x.ord)}::integer[], ${hitRows.map((x) => x.subjectId)}::bigint[], ${hitRows.map((x) => x.e.entryId)}::bigint[],
                     ${hitRows.map((x) => x.e.listType)}::text[], ${hitRows.map((x) => x.color)}::text[]) AS x(ord, subject_id, entry_id, list_type, color)
         JOIN n ON n.ord = x.ord
-      ON CONFLICT DO NOTHING),
-    a AS (${auditInsertEachSql(
-      items.map((it) => ({ ctx: it.ctx, event: it.event })),
-      sql`n`,
-      sql`'sanction_check:' || n.id`,
-    )})
+      ON CONFLICT DO NOTHING)
+    ${withAudit ? sql`, a AS (${auditInsertEachSql(withAudit.map((it) => ({ ctx: it.ctx, event: it.event })), sql`n`, sql`'sanction_check:' || n.id`)})` : sql``}
     SELECT n.ord::integer AS ord, c.id, c.case_no, c.checked_at FROM c JOIN n ON n.id = c.id ORDER BY n.ord`;
-  const rows = await rowsOf(db, q, pool);
-  return rows.map((r) => ({ checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at }));
 }
 
 /**

@@ -4,14 +4,14 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db, DbOrTx } from '../../db/index.ts';
-import { auditInsertSql, type AuditContext, type AuditEvent } from '../../platform/audit.ts';
+import type { AuditContext, AuditEvent } from '../../platform/audit.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import type { NonceClaimRow, PendingNonce } from '../auth/index.ts';
 import { activeEntriesForSubjects, type ActiveListEntry } from '../lists/index.ts';
 import { seriousPublicPenalties, type SeriousPenalty } from '../publicity/index.ts';
 import type { LookedUpSubject } from '../subjects/index.ts';
 export { caseNoSql } from './check.batch.ts';
-import { caseNoSql, checkStages, readChecks, rowsOf, storeChecks } from './check.batch.ts';
+import { checkStages, readChecks, rowsOf, storeChecks, storeChecksSql } from './check.batch.ts';
 import { planQueries, publicQuery, resolvePlanned, type MatchedBy, type Resolution, type SubjectQuery } from './match.ts';
 import { activeMeasures, checkScenario, measuresApplying, type Measure } from './measures.ts';
 
@@ -163,8 +163,9 @@ function group<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> 
 
 
 /**
- * Stores a check with its answers and hits — and, given `audited`, its audit entry (target sanction_check:<id>) —
- * in one statement, so it needs no transaction of its own; returns its id, case number and time.
+ * Stores one check with its answers and hits — and, given `audited`, its audit entry (target sanction_check:<id>) —
+ * in one statement (check.batch.ts storeChecksSql, a batch of one), so it needs no transaction of its own; returns
+ * its id, case number and time. A screening stores its check this way.
  */
 export async function storeCheck(
   db: DbOrTx,
@@ -174,42 +175,8 @@ export async function storeCheck(
   audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
   pool?: pg.Pool,
 ): Promise<{ checkId: string; caseNo: string; checkedAt: string }> {
-  const r = (await rowsOf(db, storeCheckSql(input, answers, stored, audited), pool))[0]!;
+  const r = (await rowsOf(db, storeChecksSql([{ input, answers, stored, ...audited }], !!audited), pool))[0]!;
   return { checkId: String(r.id), caseNo: r.case_no, checkedAt: r.checked_at };
-}
-
-/** The statement storeCheck runs (bench/checkbuffers.ts counts its buffers). */
-export function storeCheckSql(
-  input: Omit<CheckInput, 'secret' | 'subjects'>,
-  answers: readonly SubjectAnswer[],
-  stored: unknown = { subjects: answers },
-  audited?: { ctx: AuditContext; event: Omit<AuditEvent, 'target'> },
-) {
-  const hits = answers.filter((a) => a.black.length || a.red.length).length;
-  const due = answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0);
-  const hitRows = answers.flatMap((a) =>
-    a.subject ? [...a.black.map((e) => ({ e, color: 'black' as const })), ...a.red.map((e) => ({ e, color: 'red' as const }))].map(({ e, color }) => ({ subjectId: a.subject!.id, e, color })) : [],
-  );
-  // The case number is the day and the row's own id, so it is unique without a second statement. The hits go
-  // in as four arrays (one parameter each, whatever their number); their foreign key is checked at the end of
-  // the statement, when the check row is there.
-  return sql<{ id: string; case_no: string; checked_at: string }>`
-    WITH n AS (SELECT nextval('sanction_checks_id_seq') AS id),
-    c AS (
-      INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
-      SELECT n.id, ${caseNoSql(sql`n.id`)},
-             ${input.departmentId}, ${input.channel}, ${input.scenario}, ${input.userId ?? null}, ${input.apiKeyId ?? null},
-             ${answers.length}, ${hits}, ${due}, ${JSON.stringify(stored)}::jsonb
-        FROM n
-      RETURNING id, case_no, to_char(checked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS+08:00') AS checked_at),
-    h AS (
-      INSERT INTO sanction_check_hits (check_id, subject_id, entry_id, list_type, color)
-      SELECT c.id, u.subject_id, u.entry_id, u.list_type, u.color
-        FROM c, unnest(${hitRows.map((x) => x.subjectId)}::bigint[], ${hitRows.map((x) => x.e.entryId)}::bigint[],
-                       ${hitRows.map((x) => x.e.listType)}::text[], ${hitRows.map((x) => x.color)}::text[]) AS u(subject_id, entry_id, list_type, color)
-      ON CONFLICT DO NOTHING)
-    ${audited ? sql`, a AS (${auditInsertSql(audited.ctx, { ...audited.event, target: sql`'sanction_check:' || c.id` }, sql`c`)})` : sql``}
-    SELECT id, case_no, checked_at FROM c`;
 }
 
 /**
