@@ -147,6 +147,10 @@ describe('collected entries: one register, deduplicated', () => {
     assert.equal(e.status, 'removed');
     const h = await t.db.selectFrom('list_entry_history').select(['to_status']).innerJoin('list_entries', 'list_entries.id', 'list_entry_history.entry_id').where('decision_no', '=', '（2026）青01执1号').execute();
     assert.deepEqual(h.map((x) => x.to_status), ['removed']);
+    // The history names the reason in a sentence (it read 依据记录其他，名单条目随之移出).
+    const id = (await t.db.selectFrom('list_entries').select('id').where('decision_no', '=', '（2026）青01执1号').executeTakeFirstOrThrow()).id;
+    const shown = (await get(`/api/lists/entries/${id}`, admin)).json().history.map((x: { reason: string }) => x.reason);
+    assert.deepEqual(shown, ['认定部门报送该名单记录已移出（未注明具体原因，按“其他”登记），名单条目随之移出。']);
   });
 });
 
