@@ -3,6 +3,7 @@
 // cursor, so ingest's commit path is unchanged (lists/README.md, "The hand-over from ingest").
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
+import type { Channel } from '../../db/types.ts';
 
 /** The batches of these catalogue items with an id above `afterId`, oldest first, with their status. */
 export async function batchesOfItems(db: DbOrTx, itemIds: readonly string[], afterId: string, limit = 500): Promise<Array<{ id: string; status: string }>> {
@@ -82,16 +83,47 @@ export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRe
   return out;
 }
 
-/** Basis records for a list proposal: id, owner, subject and type, or nothing for an unknown id. */
+/**
+ * Basis records for a list proposal, or the record a collected entry came in with: id, owner, subject and type,
+ * and where it came from (the batch of its current version, its row, the channel and the file), or nothing for an
+ * unknown id.
+ */
 export async function recordsByIds(
   db: DbOrTx,
   ids: readonly string[],
-): Promise<Array<{ id: string; itemId: string; recordType: string; docNo: string; subjectId: string | null; departmentId: number; status: 'active' | 'withdrawn' }>> {
+): Promise<
+  Array<{
+    id: string;
+    itemId: string;
+    recordType: string;
+    docNo: string;
+    subjectId: string | null;
+    departmentId: number;
+    status: 'active' | 'withdrawn';
+    batchId: string | null;
+    rowNumber: number | null;
+    channel: Channel | null;
+    fileName: string | null;
+  }>
+> {
   if (ids.length === 0) return [];
   const rows = await db
-    .selectFrom('records')
-    .select(['id', 'item_id', 'record_type', 'doc_no', 'subject_id', 'department_id', 'status'])
-    .where('id', 'in', ids)
+    .selectFrom('records as r')
+    .leftJoin('ingest_batches as b', 'b.id', 'r.batch_id')
+    .select(['r.id', 'r.item_id', 'r.record_type', 'r.doc_no', 'r.subject_id', 'r.department_id', 'r.status', 'r.batch_id', 'r.row_number', 'r.channel', 'b.file_name'])
+    .where('r.id', 'in', ids)
     .execute();
-  return rows.map((r) => ({ id: r.id, itemId: r.item_id, recordType: r.record_type, docNo: r.doc_no, subjectId: r.subject_id, departmentId: r.department_id, status: r.status }));
+  return rows.map((r) => ({
+    id: r.id,
+    itemId: r.item_id,
+    recordType: r.record_type,
+    docNo: r.doc_no,
+    subjectId: r.subject_id,
+    departmentId: r.department_id,
+    status: r.status,
+    batchId: r.batch_id,
+    rowNumber: r.row_number,
+    channel: r.channel,
+    fileName: r.file_name,
+  }));
 }

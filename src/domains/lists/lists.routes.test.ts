@@ -112,6 +112,11 @@ describe('collected entries: one register, deduplicated', () => {
       ],
     );
     assert.ok(entries.every((e) => e.record_id && e.subject_id));
+    // The entry page names where a collected entry came from: department, batch, channel, row and document (it showed 依据记录 无).
+    const first = await t.db.selectFrom('list_entries').select(['id', 'record_id']).where('decision_no', '=', '（2026）青01执1号').executeTakeFirstOrThrow();
+    const detail = (await get(`/api/lists/entries/${first.id}`, admin)).json();
+    const deptName = (await t.db.selectFrom('departments').select('name').where('id', '=', dept.id).executeTakeFirstOrThrow()).name;
+    assert.deepEqual(detail.source, { departmentName: deptName, decisionNo: '（2026）青01执1号', recordId: first.record_id, batchId: r1.batchId, channel: 'api', fileName: null, rowNumber: 1 });
     // The second upload of the same file: a new batch, nothing new in the register.
     await importRecords(t, rows, { catalog: 'list_black_v1' });
     assert.deepEqual(await syncCollectedEntries(t.db), { batches: 1, entries: 0, ended: 0 });
@@ -366,6 +371,8 @@ describe("the district admin: its district's entries, read only", () => {
     const mine = await get(`/api/lists/entries/${unit}`, district);
     assert.equal(mine.statusCode, 200, mine.body);
     assert.deepEqual(mine.json().allowed, [], 'a district admin takes no lifecycle step');
+    // Registered by a department's system without a record: the source names the department and the document.
+    assert.deepEqual(mine.json().source, { departmentName: '辖区测试局', decisionNo: '辖测〔2026〕2号', recordId: null, batchId: null, channel: null, fileName: null, rowNumber: null });
     assert.equal((await get(`/api/lists/entries/${foreign}`, district)).statusCode, 404);
     assert.equal((await get(`/api/lists/entries/${foreign}/notice.pdf`, district)).statusCode, 404);
     // The credit office still sees all three.

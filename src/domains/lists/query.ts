@@ -114,8 +114,26 @@ export async function entryDetail(db: DbOrTx, user: SessionUser, id: string): Pr
     reason: e.reason,
     notifiedOn: e.notified_on,
     basis: basis.map((r) => ({ id: r.id, itemId: r.itemId, docNo: r.docNo, status: r.status })),
+    source: e.origin === 'collected' ? collectedSource(row, basis.find((r) => r.id === e.record_id)) : null,
     history: await entryHistory(db, id),
     allowed: allowedActions(user, e),
+  };
+}
+
+/**
+ * Where a collected entry came from (every row knows its department, batch, file and row, channel: target
+ * architecture, data principles): the reporting department, the batch of its record's current version and the
+ * decision document; an entry a department's system registered without a record names the department and document.
+ */
+function collectedSource(row: EntryRow, record: Awaited<ReturnType<typeof recordsByIds>>[number] | undefined): EntryDetail['source'] {
+  return {
+    departmentName: row.departmentName,
+    decisionNo: row.decisionNo,
+    recordId: record?.id ?? null,
+    batchId: record?.batchId ?? null,
+    channel: record?.channel ?? null,
+    fileName: record?.fileName ?? null,
+    rowNumber: record?.rowNumber ?? null,
   };
 }
 
