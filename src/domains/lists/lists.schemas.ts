@@ -22,7 +22,7 @@ export const ListTypeDefinition = Type.Object({
   subjectCategories: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }),
   excludes: Type.Optional(Type.String({ maxLength: 500 })),
   source: ListSource,
-  basis: Type.String({ maxLength: 1000, description: '依据（DOMAIN 章节）' }),
+  basis: Type.String({ maxLength: 1000, description: '认定依据说明：文件名称、文号、施行日期，尚待核实的事项写明“待核实”' }),
   unconfirmed: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20, description: '待确认的事项 [M]' }),
   aliases: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, description: '归集记录中名单类型的别名' }),
 });
