@@ -1,9 +1,10 @@
-// No development text on any console page (issue 17 §4): on the demo city, the credit office's administrator and a
-// department clerk open every console route of src/web/router.ts their role may open (detail pages through the first
-// row of their list), and the visible text (document.body.innerText) carries no file path, no DOMAIN or § citation, no
-// [M]/[V] marker, no env or enum name, no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN. Every
-// hit is printed with its page. Screenshots of the settings, checklist and pre-action check pages go to
-// test-results/console-words/.
+// No development text on any console page (issue 17 §4): on the demo city, the credit office's administrator, a
+// department clerk, a department reviewer, the district admin and the auditor each open every console route of
+// src/web/router.ts their role may open (detail pages through the first row of their list), and the visible text
+// (document.body.innerText) carries no file path, no DOMAIN or § citation, no [M]/[V]/[P] marker, no env or enum name,
+// no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN (test/helpers/devText.ts). Every hit is
+// printed with its role and page. Screenshots of the settings, checklist and pre-action check pages, and of each
+// role's 红黑名单 entry page, go to test-results/console-words/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -86,16 +87,19 @@ test('the guard finds each kind of development text and passes plain Chinese, US
   assert.equal(devTextHits('见 docs/domain/02-catalogue.md', ['docs/domain/02-catalogue.md']).length, 1);
 });
 
-test('no development text on any console page the credit office or a department clerk may open', async () => {
+test('no development text on any console page the office, a clerk, a reviewer, the district admin or the auditor may open', async () => {
   const routes = consoleRoutes();
   assert.ok(routes.length >= 30, `router.ts lists ${routes.length} console routes`);
   const hits: string[] = [];
   const unopened = new Map<string, string[]>();
   const visited: string[] = [];
 
-  const accounts: Array<{ username: string; role: 'admin' | 'reporter' }> = [
+  const accounts: Array<{ username: string; role: 'admin' | 'reporter' | 'reviewer' | 'district_admin' | 'auditor' }> = [
     { username: 'admin', role: 'admin' },
     { username: 'scjg_reporter', role: 'reporter' },
+    { username: 'scjg_reviewer', role: 'reviewer' },
+    { username: 'district_admin', role: 'district_admin' },
+    { username: 'auditor', role: 'auditor' },
   ];
   for (const { username, role } of accounts) {
     const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
@@ -116,7 +120,7 @@ test('no development text on any console page the credit office or a department 
       }
       if (r.name === 'console-forbidden') {
         // What the guard shows for a page the role may not open.
-        const denied = role === 'admin' ? '/console/mydept' : '/console/users';
+        const denied = role === 'admin' || role === 'district_admin' || role === 'auditor' ? '/console/mydept' : '/console/users';
         await settle(page, denied);
         await check(`${denied} (无权访问)`);
         continue;
@@ -141,6 +145,7 @@ test('no development text on any console page the credit office or a department 
       }
       await settle(page, target);
       await check(target);
+      if (r.name === 'console-list-entry') await shot(page, `list-entry-${role}-1366`);
     }
 
     // Pages 1–4 of issue 17 §4 at 1366 px, to look at.
@@ -160,14 +165,14 @@ test('no development text on any console page the credit office or a department 
       await page.getByTestId('checklist-table').getByRole('button', { name: '编辑' }).first().click();
       await page.getByTestId('checklist-edit-submit').waitFor();
       await check('/console/monitoring/checklist (修改制度状态)');
-    } else {
+    } else if (role === 'reporter') {
       await settle(page, '/console/sanctions/check');
       await shot(page, 'sanctions-check-1366');
     }
     await context.close();
   }
 
-  // Every detail route was opened by one of the two roles.
+  // Every detail route was opened by one of the roles.
   const neverOpened = routes.filter((r) => isDetail(r) && (unopened.get(r.name)?.length ?? 0) === accounts.length).map((r) => r.path);
   assert.deepEqual(neverOpened, [], `detail pages with no row to open: ${neverOpened.join(', ')}`);
   console.log(`console-words: ${visited.length} pages read`);
