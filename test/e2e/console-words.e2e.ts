@@ -165,6 +165,12 @@ test('no development text on any console page the office, a clerk, a reviewer, t
       await page.getByTestId('checklist-table').getByRole('button', { name: '编辑' }).first().click();
       await page.getByTestId('checklist-edit-submit').waitFor();
       await check('/console/monitoring/checklist (修改制度状态)');
+      // 措施清单 with every row unfolded: 设定依据, 出处说明 and the rest in full (the table cuts them to fit).
+      await settle(page, '/console/sanctions/measures');
+      const icons = page.getByTestId('measures-table').locator('.el-table__expand-icon');
+      for (let i = 0; i < (await icons.count()); i++) await icons.nth(i).click();
+      await page.locator('[data-testid^="measure-detail-"]').first().waitFor();
+      await check('/console/sanctions/measures (展开全部措施)');
     } else if (role === 'reporter') {
       await settle(page, '/console/sanctions/check');
       await shot(page, 'sanctions-check-1366');
