@@ -18,8 +18,8 @@ export async function batchesOfItems(db: DbOrTx, itemIds: readonly string[], aft
     .execute();
 }
 
-/** A record a batch wrote, with its current content (masked fields stay masked: only public fields are read). */
-export interface BatchRecord {
+/** A list record as the lists domain reads it: id, catalogue item and type, document, subject, owner and status. */
+export interface ListRecord {
   id: string;
   itemId: string;
   recordType: string;
@@ -27,8 +27,25 @@ export interface BatchRecord {
   subjectId: string | null;
   departmentId: number;
   status: 'active' | 'withdrawn';
+}
+
+/** The ListRecord of a records row. */
+function listRecordOf(r: { id: string; item_id: string; record_type: string; doc_no: string; subject_id: string | null; department_id: number; status: ListRecord['status'] }): ListRecord {
+  return { id: r.id, itemId: r.item_id, recordType: r.record_type, docNo: r.doc_no, subjectId: r.subject_id, departmentId: r.department_id, status: r.status };
+}
+
+/** A record a batch wrote, with its current content (masked fields stay masked: only public fields are read). */
+export interface BatchRecord extends ListRecord {
   decisionDate: string | null;
   content: Record<string, unknown>;
+}
+
+/** A record with where its current version came from: batch, row, channel and file. */
+export interface SourcedRecord extends ListRecord {
+  batchId: string | null;
+  rowNumber: number | null;
+  channel: Channel | null;
+  fileName: string | null;
 }
 
 /** The records that have a version in this batch, each with its record's current version's content. */
@@ -69,13 +86,7 @@ export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRe
     if (seen.has(r.id)) continue;
     seen.add(r.id);
     out.push({
-      id: r.id,
-      itemId: r.item_id,
-      recordType: r.record_type,
-      docNo: r.doc_no,
-      subjectId: r.subject_id,
-      departmentId: r.department_id,
-      status: r.status,
+      ...listRecordOf(r),
       decisionDate: r.decision_date,
       content: (r.content ?? {}) as Record<string, unknown>,
     });
@@ -88,24 +99,7 @@ export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRe
  * and where it came from (the batch of its current version, its row, the channel and the file), or nothing for an
  * unknown id.
  */
-export async function recordsByIds(
-  db: DbOrTx,
-  ids: readonly string[],
-): Promise<
-  Array<{
-    id: string;
-    itemId: string;
-    recordType: string;
-    docNo: string;
-    subjectId: string | null;
-    departmentId: number;
-    status: 'active' | 'withdrawn';
-    batchId: string | null;
-    rowNumber: number | null;
-    channel: Channel | null;
-    fileName: string | null;
-  }>
-> {
+export async function recordsByIds(db: DbOrTx, ids: readonly string[]): Promise<SourcedRecord[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('records as r')
@@ -114,13 +108,7 @@ export async function recordsByIds(
     .where('r.id', 'in', ids)
     .execute();
   return rows.map((r) => ({
-    id: r.id,
-    itemId: r.item_id,
-    recordType: r.record_type,
-    docNo: r.doc_no,
-    subjectId: r.subject_id,
-    departmentId: r.department_id,
-    status: r.status,
+    ...listRecordOf(r),
     batchId: r.batch_id,
     rowNumber: r.row_number,
     channel: r.channel,

@@ -10,7 +10,7 @@ import { notFound } from '../../platform/errors.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import { departmentScope, departmentsByIds } from '../auth/index.ts';
 import { publicPersonName, type PublicPersonName } from '../codes/index.ts';
-import { recordsByIds } from '../ingest/index.ts';
+import { recordsByIds, type SourcedRecord } from '../ingest/index.ts';
 import { subjectBasicsByIds, subjectIdsMatching } from '../subjects/index.ts';
 import { entryHistory } from './history.ts';
 import { allowedActions } from './lifecycle.ts';
@@ -125,7 +125,7 @@ export async function entryDetail(db: DbOrTx, user: SessionUser, id: string): Pr
  * architecture, data principles): the reporting department, the batch of its record's current version and the
  * decision document; an entry a department's system registered without a record names the department and document.
  */
-function collectedSource(row: EntryRow, record: Awaited<ReturnType<typeof recordsByIds>>[number] | undefined): EntryDetail['source'] {
+function collectedSource(row: EntryRow, record: SourcedRecord | undefined): EntryDetail['source'] {
   return {
     departmentName: row.departmentName,
     decisionNo: row.decisionNo,
