@@ -4,6 +4,8 @@
 //    viewport, no table scrolls sideways and the document does not scroll horizontally (措施清单 was about 1,700 px
 //    wide); at 390 px nothing of the page runs past the screen (the stats page's date range and shares were cut
 //    off) and the document does not scroll sideways: a wide table scrolls inside its own frame;
+//  - at 390 px the 措施清单 history dialog and the 名单类型 edit dialog lie inside the screen (they were 860 and 620 px);
+//  - a collected entry's page names its source (归集报送：部门 · 渠道 · 批次号 · 决定文书号), not 依据记录 无;
 //  - 名单类型 and 红黑名单 show list types by their Chinese names: no list-type code (read from the API, so a new
 //    type is covered too) appears as text in their tables (名单类型 showed OTHER_BLACK beside each name).
 import { test } from 'node:test';
@@ -157,5 +159,75 @@ test('措施清单: a row cut to fit unfolds to the whole measure (lists, scenar
   const text = await detail.innerText();
   for (const part of [m.legalBasis!, m.implementingDept, ...m.scenarios]) assert.ok(text.includes(part), `the unfolded row shows ${part}`);
   await shot(page, 'measures-expanded-admin-1366');
+  await context.close();
+});
+
+/** Where an open dialog lies against the viewport, and whether its own content runs past its right edge. */
+function dialogBox(page: Page, testId: string) {
+  return page.getByTestId(testId).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, width: r.width, scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth };
+  });
+}
+
+test('at 390 px the 措施清单 history dialog and the 名单类型 edit dialog lie inside the screen', async () => {
+  const { context, page } = await adminPage(PHONE);
+  const problems: string[] = [];
+  const inside = async (name: string, testId: string): Promise<void> => {
+    const dialog = page.getByTestId(testId);
+    await dialog.waitFor();
+    // The opening animation scales the dialog: wait until it stands at its final size.
+    await page.waitForFunction((id) => {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      return el !== null && el.getAnimations({ subtree: true }).every((a) => a.playState !== 'running');
+    }, testId);
+    const box = await dialogBox(page, testId);
+    if (box.left < 0 || box.right > PHONE.width + 0.5) problems.push(`${name} spans x ${Math.round(box.left)}–${Math.round(box.right)} of ${PHONE.width}`);
+    if (box.scroll > box.client) problems.push(`${name}: the document scrolls sideways (${box.scroll} > ${box.client} px)`);
+    await shot(page, `${name}-admin-390`);
+  };
+
+  await page.goto(`${bed.server.baseUrl}/console/sanctions/measures`);
+  const first = page.getByTestId('measures-table').locator('[data-testid^="measure-history-"]').first();
+  await first.click();
+  await inside('measures-history-dialog', 'history-dialog');
+  await page.getByTestId('history-table').locator('.el-table__body tr').first().waitFor();
+  const table = await page.getByTestId('history-table').evaluate((el) => el.getBoundingClientRect().right);
+  if (table > PHONE.width + 0.5) problems.push(`the versions' table ends at x ${Math.round(table)} of ${PHONE.width}`);
+
+  await page.goto(`${bed.server.baseUrl}/console/lists/types`);
+  await page.getByTestId('type-edit-ZDSSWF').click();
+  await inside('list-type-edit-dialog', 'type-edit-dialog');
+  await page.getByTestId('type-note').waitFor();
+  const note = await page.getByTestId('type-note').evaluate((el) => el.getBoundingClientRect().right);
+  if (note > PHONE.width + 0.5) problems.push(`the 修订说明 field ends at x ${Math.round(note)} of ${PHONE.width}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a collected entry names its source on its page: department, batch, channel and decision document', async () => {
+  const { context, page } = await adminPage(WIDE);
+  const get = async <T>(url: string): Promise<T> => (await (await page.request.get(`${bed.server.baseUrl}${url}`)).json()) as T;
+  type Detail = { entry: { id: string; origin: string }; source: { departmentName: string | null; batchId: string | null; decisionNo: string; recordId: string | null } | null };
+  const rows = (await get<{ items: { id: string; origin: string }[] }>('/api/lists/entries?pageSize=100')).items.filter((r) => r.origin === 'collected');
+  let withRecord: Detail | undefined;
+  for (const r of rows) {
+    const d = await get<Detail>(`/api/lists/entries/${r.id}`);
+    if (d.source?.recordId) {
+      withRecord = d;
+      break;
+    }
+  }
+  assert.ok(withRecord?.source?.batchId, 'the demo city has a collected entry that came in with a record');
+  await page.goto(`${bed.server.baseUrl}/console/lists/entries/${withRecord.entry.id}`);
+  const source = page.getByTestId('entry-source');
+  await source.waitFor();
+  const text = (await source.innerText()).replace(/\s+/g, ' ');
+  assert.ok(text.startsWith('归集报送：'), text);
+  for (const part of [withRecord.source.departmentName!, `批次号 ${withRecord.source.batchId}`, `决定文书号 ${withRecord.source.decisionNo}`]) assert.ok(text.includes(part), `${text} names ${part}`);
+  assert.equal(await page.getByTestId('entry-source-batch').getAttribute('href'), `/console/batches/${withRecord.source.batchId}`);
+  const basis = await page.getByTestId('entry-basis-table').innerText();
+  assert.ok(!/^\s*无\s*$/m.test(basis), `依据记录 reads 无: ${basis}`);
+  await shot(page, 'entry-collected-source-admin-1366');
   await context.close();
 });

@@ -1,9 +1,10 @@
-// No development text on any console page (issue 17 §4): on the demo city, the credit office's administrator and a
-// department clerk open every console route of src/web/router.ts their role may open (detail pages through the first
-// row of their list), and the visible text (document.body.innerText) carries no file path, no DOMAIN or § citation, no
-// [M]/[V] marker, no env or enum name, no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN. Every
-// hit is printed with its page. Screenshots of the settings, checklist and pre-action check pages go to
-// test-results/console-words/.
+// No development text on any console page (issue 17 §4): on the demo city, the credit office's administrator, a
+// department clerk, a department reviewer, the district admin and the auditor each open every console route of
+// src/web/router.ts their role may open (detail pages through the first row of their list), and the visible text
+// (document.body.innerText) carries no file path, no DOMAIN or § citation, no [M]/[V]/[P] marker, no env or enum name,
+// no camelCase identifier, no raw ISO timestamp and no undefined/null/NaN (test/helpers/devText.ts). Every hit is
+// printed with its role and page. Screenshots of the settings, checklist and pre-action check pages, and of each
+// role's 红黑名单 entry page, go to test-results/console-words/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,45 +13,7 @@ import type { Page } from 'playwright-core';
 import { ROOT_DIR } from '../../src/app.ts';
 import { RESULTS_DIR, screenshots, signInConsole } from '../helpers/browser.ts';
 import { DEMO_E2E_PASSWORD, useDemoCityBrowser } from '../helpers/demo.ts';
-
-/**
- * What a clerk must never read on screen, each as precise as the legitimate text beside it allows: a USCC is capitals
- * and digits without an underscore, a 文号 has no `§`, a date is shown without its `T…Z` tail, and a camelCase
- * identifier stands alone (an API key's random prefix such as ck_a90z8gaCPJk37Ier is one token with digits and `_`).
- */
-export const DEV_TEXT: ReadonlyArray<[string, RegExp]> = [
-  ['file path', /docs\//g],
-  ['DOMAIN citation', /DOMAIN/g],
-  ['§ citation', /§\s*\d/g],
-  ['[M]/[V] marker', /\[[MV]\]/g],
-  ['env or enum name', /(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*_[A-Z0-9_]+/g],
-  ['camelCase identifier', /(?<![A-Za-z0-9_-])[a-z]+[A-Z][a-zA-Z]+(?![A-Za-z0-9_-])/g],
-  ['ISO timestamp', /\d{4}-\d\d-\d\dT\d\d:/g],
-  ['undefined', /(?<![A-Za-z])undefined(?![A-Za-z])/g],
-  ['null', /(?<![A-Za-z])null(?![A-Za-z])/g],
-  ['NaN', /(?<![A-Za-z])NaN(?![A-Za-z])/g],
-  ['[object Object]', /\[object Object\]/g],
-];
-
-/** The identifier patterns, which do not apply to what a page marks as a code the user works with. */
-const IDENTIFIERS = new Set(['env or enum name', 'camelCase identifier']);
-
-/**
- * Every hit of DEV_TEXT in `text`, each with a little of the text around it. `codes` are the texts of the page's
- * `<code>` elements: a data item's code in the catalogue editor (QT_MC) is data the credit office edits and departments
- * put in their files' headers, marked as such, so an identifier inside one is not a hit; every other pattern still is.
- */
-export function devTextHits(text: string, codes: readonly string[] = []): string[] {
-  const hits: string[] = [];
-  for (const [what, re] of DEV_TEXT) {
-    for (const m of text.matchAll(re)) {
-      if (IDENTIFIERS.has(what) && codes.some((c) => c.includes(m[0]))) continue;
-      const around = text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30).replace(/\s+/g, ' ');
-      hits.push(`${what} “${m[0]}” in “…${around}…”`);
-    }
-  }
-  return hits;
-}
+import { devTextHits } from '../helpers/devText.ts';
 
 interface ConsoleRoute {
   path: string;
@@ -124,16 +87,19 @@ test('the guard finds each kind of development text and passes plain Chinese, US
   assert.equal(devTextHits('见 docs/domain/02-catalogue.md', ['docs/domain/02-catalogue.md']).length, 1);
 });
 
-test('no development text on any console page the credit office or a department clerk may open', async () => {
+test('no development text on any console page the office, a clerk, a reviewer, the district admin or the auditor may open', async () => {
   const routes = consoleRoutes();
   assert.ok(routes.length >= 30, `router.ts lists ${routes.length} console routes`);
   const hits: string[] = [];
   const unopened = new Map<string, string[]>();
   const visited: string[] = [];
 
-  const accounts: Array<{ username: string; role: 'admin' | 'reporter' }> = [
+  const accounts: Array<{ username: string; role: 'admin' | 'reporter' | 'reviewer' | 'district_admin' | 'auditor' }> = [
     { username: 'admin', role: 'admin' },
     { username: 'scjg_reporter', role: 'reporter' },
+    { username: 'scjg_reviewer', role: 'reviewer' },
+    { username: 'district_admin', role: 'district_admin' },
+    { username: 'auditor', role: 'auditor' },
   ];
   for (const { username, role } of accounts) {
     const context = await bed.browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
@@ -154,7 +120,7 @@ test('no development text on any console page the credit office or a department 
       }
       if (r.name === 'console-forbidden') {
         // What the guard shows for a page the role may not open.
-        const denied = role === 'admin' ? '/console/mydept' : '/console/users';
+        const denied = role === 'admin' || role === 'district_admin' || role === 'auditor' ? '/console/mydept' : '/console/users';
         await settle(page, denied);
         await check(`${denied} (无权访问)`);
         continue;
@@ -179,6 +145,7 @@ test('no development text on any console page the credit office or a department 
       }
       await settle(page, target);
       await check(target);
+      if (r.name === 'console-list-entry') await shot(page, `list-entry-${role}-1366`);
     }
 
     // Pages 1–4 of issue 17 §4 at 1366 px, to look at.
@@ -198,14 +165,20 @@ test('no development text on any console page the credit office or a department 
       await page.getByTestId('checklist-table').getByRole('button', { name: '编辑' }).first().click();
       await page.getByTestId('checklist-edit-submit').waitFor();
       await check('/console/monitoring/checklist (修改制度状态)');
-    } else {
+      // 措施清单 with every row unfolded: 设定依据, 出处说明 and the rest in full (the table cuts them to fit).
+      await settle(page, '/console/sanctions/measures');
+      const icons = page.getByTestId('measures-table').locator('.el-table__expand-icon');
+      for (let i = 0; i < (await icons.count()); i++) await icons.nth(i).click();
+      await page.locator('[data-testid^="measure-detail-"]').first().waitFor();
+      await check('/console/sanctions/measures (展开全部措施)');
+    } else if (role === 'reporter') {
       await settle(page, '/console/sanctions/check');
       await shot(page, 'sanctions-check-1366');
     }
     await context.close();
   }
 
-  // Every detail route was opened by one of the two roles.
+  // Every detail route was opened by one of the roles.
   const neverOpened = routes.filter((r) => isDetail(r) && (unopened.get(r.name)?.length ?? 0) === accounts.length).map((r) => r.path);
   assert.deepEqual(neverOpened, [], `detail pages with no row to open: ${neverOpened.join(', ')}`);
   console.log(`console-words: ${visited.length} pages read`);

@@ -74,7 +74,7 @@ export { startBatch } from './ingest.service.ts';
 export { ingestJobs } from './ingest.jobs.ts';
 export { IMPORT_JOB, importJob, importProgress, startImport, type ImportPayload } from './import.job.ts';
 export { maskedErrorWorkbook } from './errorfile.ts';
-export { batchesOfItems, batchRecords, recordsByIds, type BatchRecord } from './listfeed.ts';
+export { batchesOfItems, batchRecords, recordsByIds, type BatchRecord, type SourcedRecord } from './listfeed.ts';
 export { appendRecordVersion, recordsForObjection, setObjectionMark, type RecordChange, type RecordForObjection } from './corrections.ts';
 export { currentContents } from './corrections.ts';
 export { ingestTodos } from './todos.ts';

@@ -3,6 +3,7 @@
 // cursor, so ingest's commit path is unchanged (lists/README.md, "The hand-over from ingest").
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
+import type { Channel } from '../../db/types.ts';
 
 /** The batches of these catalogue items with an id above `afterId`, oldest first, with their status. */
 export async function batchesOfItems(db: DbOrTx, itemIds: readonly string[], afterId: string, limit = 500): Promise<Array<{ id: string; status: string }>> {
@@ -17,8 +18,8 @@ export async function batchesOfItems(db: DbOrTx, itemIds: readonly string[], aft
     .execute();
 }
 
-/** A record a batch wrote, with its current content (masked fields stay masked: only public fields are read). */
-export interface BatchRecord {
+/** A list record as the lists domain reads it: id, catalogue item and type, document, subject, owner and status. */
+export interface ListRecord {
   id: string;
   itemId: string;
   recordType: string;
@@ -26,8 +27,25 @@ export interface BatchRecord {
   subjectId: string | null;
   departmentId: number;
   status: 'active' | 'withdrawn';
+}
+
+/** The ListRecord of a records row. */
+function listRecordOf(r: { id: string; item_id: string; record_type: string; doc_no: string; subject_id: string | null; department_id: number; status: ListRecord['status'] }): ListRecord {
+  return { id: r.id, itemId: r.item_id, recordType: r.record_type, docNo: r.doc_no, subjectId: r.subject_id, departmentId: r.department_id, status: r.status };
+}
+
+/** A record a batch wrote, with its current content (masked fields stay masked: only public fields are read). */
+export interface BatchRecord extends ListRecord {
   decisionDate: string | null;
   content: Record<string, unknown>;
+}
+
+/** A record with where its current version came from: batch, row, channel and file. */
+export interface SourcedRecord extends ListRecord {
+  batchId: string | null;
+  rowNumber: number | null;
+  channel: Channel | null;
+  fileName: string | null;
 }
 
 /** The records that have a version in this batch, each with its record's current version's content. */
@@ -68,13 +86,7 @@ export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRe
     if (seen.has(r.id)) continue;
     seen.add(r.id);
     out.push({
-      id: r.id,
-      itemId: r.item_id,
-      recordType: r.record_type,
-      docNo: r.doc_no,
-      subjectId: r.subject_id,
-      departmentId: r.department_id,
-      status: r.status,
+      ...listRecordOf(r),
       decisionDate: r.decision_date,
       content: (r.content ?? {}) as Record<string, unknown>,
     });
@@ -82,16 +94,24 @@ export async function batchRecords(db: DbOrTx, batchId: string): Promise<BatchRe
   return out;
 }
 
-/** Basis records for a list proposal: id, owner, subject and type, or nothing for an unknown id. */
-export async function recordsByIds(
-  db: DbOrTx,
-  ids: readonly string[],
-): Promise<Array<{ id: string; itemId: string; recordType: string; docNo: string; subjectId: string | null; departmentId: number; status: 'active' | 'withdrawn' }>> {
+/**
+ * Basis records for a list proposal, or the record a collected entry came in with: id, owner, subject and type,
+ * and where it came from (the batch of its current version, its row, the channel and the file), or nothing for an
+ * unknown id.
+ */
+export async function recordsByIds(db: DbOrTx, ids: readonly string[]): Promise<SourcedRecord[]> {
   if (ids.length === 0) return [];
   const rows = await db
-    .selectFrom('records')
-    .select(['id', 'item_id', 'record_type', 'doc_no', 'subject_id', 'department_id', 'status'])
-    .where('id', 'in', ids)
+    .selectFrom('records as r')
+    .leftJoin('ingest_batches as b', 'b.id', 'r.batch_id')
+    .select(['r.id', 'r.item_id', 'r.record_type', 'r.doc_no', 'r.subject_id', 'r.department_id', 'r.status', 'r.batch_id', 'r.row_number', 'r.channel', 'b.file_name'])
+    .where('r.id', 'in', ids)
     .execute();
-  return rows.map((r) => ({ id: r.id, itemId: r.item_id, recordType: r.record_type, docNo: r.doc_no, subjectId: r.subject_id, departmentId: r.department_id, status: r.status }));
+  return rows.map((r) => ({
+    ...listRecordOf(r),
+    batchId: r.batch_id,
+    rowNumber: r.row_number,
+    channel: r.channel,
+    fileName: r.file_name,
+  }));
 }

@@ -9,7 +9,7 @@ import { importRecords, makeSubject } from '../../../test/factories.ts';
 import { pdfText } from '../../../test/fixtures/monitoring/doc-text.ts';
 import { generateUscc } from '../codes/index.ts';
 import { mulberry32 } from '../ingest/index.ts';
-import { activeEntriesForSubjects, installBuiltinListTypes, listStatistics, listsTodos, syncCollectedEntries } from './index.ts';
+import { activeEntriesForSubjects, installBuiltinListTypes, listStatistics, listsTodos, registerEntry, syncCollectedEntries } from './index.ts';
 import { expireEntries, chinaToday } from './lifecycle.ts';
 import type { SessionUser } from '../../platform/http.ts';
 
@@ -112,6 +112,11 @@ describe('collected entries: one register, deduplicated', () => {
       ],
     );
     assert.ok(entries.every((e) => e.record_id && e.subject_id));
+    // The entry page names where a collected entry came from: department, batch, channel, row and document (it showed 依据记录 无).
+    const first = await t.db.selectFrom('list_entries').select(['id', 'record_id']).where('decision_no', '=', '（2026）青01执1号').executeTakeFirstOrThrow();
+    const detail = (await get(`/api/lists/entries/${first.id}`, admin)).json();
+    const deptName = (await t.db.selectFrom('departments').select('name').where('id', '=', dept.id).executeTakeFirstOrThrow()).name;
+    assert.deepEqual(detail.source, { departmentName: deptName, decisionNo: '（2026）青01执1号', recordId: first.record_id, batchId: r1.batchId, channel: 'api', fileName: null, rowNumber: 1 });
     // The second upload of the same file: a new batch, nothing new in the register.
     await importRecords(t, rows, { catalog: 'list_black_v1' });
     assert.deepEqual(await syncCollectedEntries(t.db), { batches: 1, entries: 0, ended: 0 });
@@ -147,6 +152,10 @@ describe('collected entries: one register, deduplicated', () => {
     assert.equal(e.status, 'removed');
     const h = await t.db.selectFrom('list_entry_history').select(['to_status']).innerJoin('list_entries', 'list_entries.id', 'list_entry_history.entry_id').where('decision_no', '=', '（2026）青01执1号').execute();
     assert.deepEqual(h.map((x) => x.to_status), ['removed']);
+    // The history names the reason in a sentence (it read 依据记录其他，名单条目随之移出).
+    const id = (await t.db.selectFrom('list_entries').select('id').where('decision_no', '=', '（2026）青01执1号').executeTakeFirstOrThrow()).id;
+    const shown = (await get(`/api/lists/entries/${id}`, admin)).json().history.map((x: { reason: string }) => x.reason);
+    assert.deepEqual(shown, ['认定部门报送该名单记录已移出（未注明具体原因，按“其他”登记），名单条目随之移出。']);
   });
 });
 
@@ -184,12 +193,9 @@ describe('the local lifecycle', () => {
 
   test('denials: each route refuses the roles the table does not allow', async () => {
     assert.equal((await get('/api/lists/types')).statusCode, 401);
-    assert.equal((await get('/api/lists/entries', district)).statusCode, 403);
-    assert.equal((await get('/api/lists/entries/1', district)).statusCode, 403);
     assert.equal((await propose(reviewer)).statusCode, 403);
     assert.equal((await propose(auditor)).statusCode, 403);
     assert.equal((await post('/api/lists/entries/1/transitions', { action: 'notify', lockVersion: 0, reason: 'x' }, auditor)).statusCode, 403);
-    assert.equal((await get('/api/lists/entries/1/notice.pdf', district)).statusCode, 403);
     assert.equal((await get('/api/lists/stats', reporter)).statusCode, 403);
     assert.equal((await post('/api/lists/sync', {}, reviewer)).statusCode, 403);
     // Another department's reporter may not base a proposal on this department's record.
@@ -328,5 +334,63 @@ describe('validity and statistics', () => {
     const res = await get('/api/lists/stats?from=2026-01-01', auditor);
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().redSubjects, 1);
+  });
+});
+
+describe("the district admin: its district's entries, read only", () => {
+  // A district's credit office administrator sees its district's departments' data, as on every console list
+  // (auth's departmentScope: the district and the units under it); it takes no lifecycle step and no city-wide figure.
+  let own: string;
+  let unit: string;
+  let foreign: string;
+  before(async () => {
+    const districtId = (await t.db.selectFrom('users').select('department_id').where('id', '=', district.userId).executeTakeFirstOrThrow()).department_id!;
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/departments',
+      payload: { code: 'QXTESTJ', name: '辖区测试局', shortName: '辖区测试局', kind: 'city_unit', parentId: districtId },
+      headers: admin.headers,
+    });
+    assert.equal(created.statusCode, 200, created.body);
+    const s = await makeSubject(t, { name: '西宁辖区测试建材有限公司', seed: 303 });
+    const entry = (departmentId: number, decisionNo: string) =>
+      registerEntry(t.db, { listType: 'ZFCGSX', subjectId: s.id, decisionNo, origin: 'collected', departmentId, status: 'listed', listedOn: '2026-05-01' });
+    own = (await entry(districtId, '辖财采〔2026〕1号')).id;
+    unit = (await entry(created.json().id, '辖测〔2026〕2号')).id;
+    foreign = (await entry(dept.id, '青市监〔2026〕88号')).id;
+  });
+
+  test('the register and an entry page: its district and the units under it, no other department', async () => {
+    const res = await get('/api/lists/entries?pageSize=100', district);
+    assert.equal(res.statusCode, 200, res.body);
+    const ids = res.json().items.map((i: { id: string }) => i.id).sort();
+    assert.deepEqual(ids, [own, unit].sort());
+    assert.equal(res.json().total, 2);
+    // Asking for another department's entries by filter finds none.
+    assert.equal((await get(`/api/lists/entries?departmentId=${dept.id}`, district)).json().total, 0);
+    const mine = await get(`/api/lists/entries/${unit}`, district);
+    assert.equal(mine.statusCode, 200, mine.body);
+    assert.deepEqual(mine.json().allowed, [], 'a district admin takes no lifecycle step');
+    // Registered by a department's system without a record: the source names the department and the document.
+    assert.deepEqual(mine.json().source, { departmentName: '辖区测试局', decisionNo: '辖测〔2026〕2号', recordId: null, batchId: null, channel: null, fileName: null, rowNumber: null });
+    assert.equal((await get(`/api/lists/entries/${foreign}`, district)).statusCode, 404);
+    assert.equal((await get(`/api/lists/entries/${foreign}/notice.pdf`, district)).statusCode, 404);
+    // The credit office still sees all three.
+    const all = (await get('/api/lists/entries?pageSize=100&listType=ZFCGSX', admin)).json().items.map((i: { id: string }) => i.id);
+    for (const id of [own, unit, foreign]) assert.ok(all.includes(id), id);
+  });
+
+  test('what stays forbidden: propose, transitions, statistics, sync, amending a type', async () => {
+    const type = (await get('/api/lists/types', district)).json().items.find((i: { code: string }) => i.code === 'ZFCGSX');
+    const refused = [
+      await post('/api/lists/entries', { listType: 'ZFCGSX', decisionNo: '辖〔2026〕9号', basisRecordIds: ['1'], criteriaClause: '第一条', reason: '测试' }, district),
+      await post(`/api/lists/entries/${own}/transitions`, { action: 'remove', lockVersion: 0, reason: '测试', exitReason: 'other' }, district),
+      await get('/api/lists/stats', district),
+      await post('/api/lists/sync', {}, district),
+      await t.app.inject({ method: 'PUT', url: '/api/lists/types/ZFCGSX', payload: { name: type.name, active: true, definition: type.definition, note: '测试' }, headers: district.headers }),
+    ];
+    assert.deepEqual(refused.map((r) => r.statusCode), [403, 403, 403, 403, 403], refused.map((r) => r.body).join('\n'));
+    const e = await t.db.selectFrom('list_entries').select('status').where('id', '=', own).executeTakeFirstOrThrow();
+    assert.equal(e.status, 'listed');
   });
 });

@@ -37,7 +37,9 @@ import { amendListType, listTypeHistory, listTypes } from './types.service.ts';
 import { Type } from '@sinclair/typebox';
 
 const CONSOLE: Role[] = ['admin', 'reviewer', 'auditor', 'reporter', 'district_admin'];
-const ENTRIES: Role[] = ['admin', 'reviewer', 'auditor', 'reporter'];
+// A district admin reads its district's entries (auth's departmentScope, as elsewhere in the console); it takes no
+// step of the lifecycle (LIFECYCLE_ROLES) and sees no city-wide statistics.
+const ENTRIES: Role[] = ['admin', 'reviewer', 'auditor', 'reporter', 'district_admin'];
 const ACTORS: Role[] = [...new Set([...LIFECYCLE_ROLES.notify, ...LIFECYCLE_ROLES.review, ...LIFECYCLE_ROLES.list, ...LIFECYCLE_ROLES.remove])];
 const STATS: Role[] = ['admin', 'reviewer', 'auditor'];
 const TAG = '红黑名单';

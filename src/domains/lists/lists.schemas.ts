@@ -22,7 +22,7 @@ export const ListTypeDefinition = Type.Object({
   subjectCategories: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }),
   excludes: Type.Optional(Type.String({ maxLength: 500 })),
   source: ListSource,
-  basis: Type.String({ maxLength: 1000, description: '依据（DOMAIN 章节）' }),
+  basis: Type.String({ maxLength: 1000, description: '认定依据说明：文件名称、文号、施行日期，尚待核实的事项写明“待核实”' }),
   unconfirmed: Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20, description: '待确认的事项 [M]' }),
   aliases: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, description: '归集记录中名单类型的别名' }),
 });
@@ -136,6 +136,20 @@ export const EntryDetail = Type.Object({
   reason: Nullable(Type.String()),
   notifiedOn: Nullable(Type.String()),
   basis: Type.Array(Type.Object({ id: Type.String(), itemId: Type.String(), docNo: Type.String(), status: Type.String() })),
+  source: Nullable(
+    Type.Object(
+      {
+        departmentName: Nullable(Type.String({ description: '报送（认定）部门' })),
+        decisionNo: Type.String({ description: '决定文书号' }),
+        recordId: Nullable(Type.String({ description: '带来该条目的归集记录；由认定部门系统直接登记的条目为 null' })),
+        batchId: Nullable(Type.String({ description: '该记录现行版本的报送批次（回执）' })),
+        channel: Nullable(Type.Union([Type.Literal('file'), Type.Literal('api'), Type.Literal('form'), Type.Literal('cli')])),
+        fileName: Nullable(Type.String()),
+        rowNumber: Nullable(Type.Integer()),
+      },
+      { description: '归集条目的来源（报送部门、批次、渠道、文件及行号、决定文书号）；本地认定的条目为 null' },
+    ),
+  ),
   history: Type.Array(HistoryRow),
   allowed: Type.Array(TransitionAction, { description: '当前用户可执行的操作' }),
 });

@@ -8,9 +8,9 @@ import type { ListEntriesTable } from '../../db/lists.types.ts';
 import type { Selectable } from 'kysely';
 import { notFound } from '../../platform/errors.ts';
 import type { SessionUser } from '../../platform/http.ts';
-import { departmentsByIds } from '../auth/index.ts';
+import { departmentScope, departmentsByIds } from '../auth/index.ts';
 import { publicPersonName, type PublicPersonName } from '../codes/index.ts';
-import { recordsByIds } from '../ingest/index.ts';
+import { recordsByIds, type SourcedRecord } from '../ingest/index.ts';
 import { subjectBasicsByIds, subjectIdsMatching } from '../subjects/index.ts';
 import { entryHistory } from './history.ts';
 import { allowedActions } from './lifecycle.ts';
@@ -64,15 +64,27 @@ async function rowsOf(db: DbOrTx, entries: Entry[]): Promise<EntryRow[]> {
   });
 }
 
-/** The console register: filtered by type, status, department and subject, newest first; a reporter sees its department's. */
+/**
+ * The departments whose entries this user reads: its own for a reporter, its district's for a district admin
+ * (auth's departmentScope, the scope every console list of that role has), every one (null) for the others.
+ */
+async function entryScope(db: DbOrTx, user: SessionUser): Promise<number[] | null> {
+  if (user.role === 'reporter') return user.departmentId === null ? [] : [user.departmentId];
+  if (user.role === 'district_admin') return departmentScope(db, user);
+  return null;
+}
+
+/** The console register: filtered by type, status, department and subject, newest first; a reporter sees its department's, a district admin its district's. */
 export async function searchEntries(db: DbOrTx, user: SessionUser, q: EntriesQuery): Promise<{ total: number; items: EntryRow[] }> {
   const page = q.page ?? 1;
   const size = q.pageSize ?? 20;
   let base = db.selectFrom('list_entries');
+  const scope = await entryScope(db, user);
+  if (scope !== null) base = base.where('department_id', 'in', scope.length ? scope : [-1]);
   if (q.listType) base = base.where('list_type', '=', q.listType);
   if (q.status) base = base.where('status', '=', q.status);
   if (q.unmapped) base = base.where('unmapped_type', 'is not', null);
-  const dept = user.role === 'reporter' ? user.departmentId : q.departmentId;
+  const dept = q.departmentId;
   if (dept !== undefined) base = dept === null ? base.where('department_id', 'is', null) : base.where('department_id', '=', dept);
   if (q.subject?.trim()) {
     const ids = await subjectIdsMatching(db, q.subject);
@@ -88,10 +100,11 @@ async function entryById(db: DbOrTx, id: string): Promise<Entry | undefined> {
   return db.selectFrom('list_entries').select([...COLS, ...Object.values(DATES)]).where('id', '=', id).executeTakeFirst();
 }
 
-/** One entry with its basis, history and the actions this user may take (a reporter sees only its department's). */
+/** One entry with its basis, history and the actions this user may take (only within the user's entry scope). */
 export async function entryDetail(db: DbOrTx, user: SessionUser, id: string): Promise<EntryDetail> {
   const e = await entryById(db, id);
-  if (!e || (user.role === 'reporter' && e.department_id !== user.departmentId)) throw notFound('list_entry_not_found');
+  const scope = e ? await entryScope(db, user) : null;
+  if (!e || (scope !== null && (e.department_id === null || !scope.includes(e.department_id)))) throw notFound('list_entry_not_found');
   const [row] = await rowsOf(db, [e]);
   const basisIds = e.basis_record_ids.length ? e.basis_record_ids : e.record_id ? [e.record_id] : [];
   const basis = await recordsByIds(db, basisIds);
@@ -101,8 +114,26 @@ export async function entryDetail(db: DbOrTx, user: SessionUser, id: string): Pr
     reason: e.reason,
     notifiedOn: e.notified_on,
     basis: basis.map((r) => ({ id: r.id, itemId: r.itemId, docNo: r.docNo, status: r.status })),
+    source: e.origin === 'collected' ? collectedSource(row, basis.find((r) => r.id === e.record_id)) : null,
     history: await entryHistory(db, id),
     allowed: allowedActions(user, e),
+  };
+}
+
+/**
+ * Where a collected entry came from (every row knows its department, batch, file and row, channel: target
+ * architecture, data principles): the reporting department, the batch of its record's current version and the
+ * decision document; an entry a department's system registered without a record names the department and document.
+ */
+function collectedSource(row: EntryRow, record: SourcedRecord | undefined): EntryDetail['source'] {
+  return {
+    departmentName: row.departmentName,
+    decisionNo: row.decisionNo,
+    recordId: record?.id ?? null,
+    batchId: record?.batchId ?? null,
+    channel: record?.channel ?? null,
+    fileName: record?.fileName ?? null,
+    rowNumber: record?.rowNumber ?? null,
   };
 }
 

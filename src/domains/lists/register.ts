@@ -117,6 +117,19 @@ export async function registerEntry(db: DbOrTx, e: NewListEntry): Promise<{ id: 
 export const EXIT_LABEL: Record<ListExitReason, string> = { expired: '有效期届满', repaired: '信用修复', revoked: '决定撤销', court: '法院裁判', other: '其他' };
 
 /**
+ * The history's sentence for an exit that follows the entry's record (the cascade): the reason named as a person
+ * would say it. `other` is the determining authority sending the record again as 已移出 (docs/domain/04-joint-measures.md
+ * §4.2, step 5: exits cascade), with no finer reason given.
+ */
+export const CASCADE_REASON: Record<ListExitReason, string> = {
+  expired: '依据记录的有效期已届满，名单条目随之移出。',
+  repaired: '依据记录已完成信用修复，名单条目随之移出。',
+  revoked: '依据记录所载决定已撤销，名单条目随之移出。',
+  court: '依据记录所载决定经法院裁判撤销或变更，名单条目随之移出。',
+  other: '认定部门报送该名单记录已移出（未注明具体原因，按“其他”登记），名单条目随之移出。',
+};
+
+/**
  * Ends (移出) the listed entries that rest on these records, e.g. when a record is repaired or its decision is
  * revoked (issue 14 §3, issue 15 §1: exit cascades at once). Pass the caller's transaction so the exit commits
  * with the change that caused it. Returns the ids of the entries ended.
@@ -145,7 +158,7 @@ export async function endEntriesForRecords(
       action: 'remove',
       from: 'listed',
       to: 'removed',
-      reason: `依据记录${EXIT_LABEL[reason]}，名单条目随之移出`,
+      reason: CASCADE_REASON[reason],
       actorId: actor?.userId ?? null,
       actorName: actor?.username ?? actor?.appKey ?? '系统',
       detail: { reason, cascade: true, records: [...recordIds] },

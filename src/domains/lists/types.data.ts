@@ -1,7 +1,9 @@
 // The list types the platform ships (issue 14 §1), with their sources from docs/domain/04-joint-measures.md §4.1
 // and §4.1a. A fact DOMAIN marks [M] (unconfirmed) is named in `unconfirmed`: the console shows it as 待确认 and
 // the credit office amends the type (a new version) once the fact is confirmed. Codes are stable: the sanctions
-// domain's measures refer to them.
+// domain's measures refer to them. `basis` is what users read (the API sends it): plain Chinese citing the document
+// as a person cites it (《…》, 文号, date in force), with an [M] or [P] fact said as 待核实 — never a file path, a
+// DOMAIN § or a marker (issue 14, what users expect); installBuiltinListTypes keeps installed types' text in step.
 import type { ListTypeDefinition } from './lists.schemas.ts';
 
 /** A shipped list type: code, name, colour and its definition (version 1). */
@@ -16,7 +18,6 @@ const LEGAL = '法人及非法人组织';
 const PERSON = '自然人';
 const BUSINESS = '个体工商户';
 const ALL = [LEGAL, PERSON, BUSINESS];
-const SRC = 'docs/domain/04-joint-measures.md §4.1a';
 
 /** The 7 black and 4 red list types issue 14 names, the 市场监管 and 统计 lists of §4.1a, and two generic types. */
 export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
@@ -34,7 +35,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       subjectCategories: ALL,
       excludes: '不得将未成年人纳入',
       source: 'national',
-      basis: `${SRC}（最高人民法院规定 [V]；2年及提前删除 [V]）`,
+      basis: '《最高人民法院关于公布失信被执行人名单信息的若干规定》（2013年公布，2017年修正）：纳入期限一般为2年，履行义务后提前删除。文号待核实。',
       unconfirmed: ['criteria.docNo'],
       aliases: ['失信被执行人名单', '失信被执行人（法院）', '法院失信被执行人'],
     },
@@ -52,7 +53,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: ALL,
       source: 'national',
-      basis: `${SRC}（54号令 [V]；提前停止 [V]；3年 [M]；金额门槛 [M]）`,
+      basis: '《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号，2022年2月1日起施行）：符合条件的可提前停止公布。公布期限3年、金额门槛待核实。',
       unconfirmed: ['validityYears', 'criteria.thresholds'],
       aliases: ['重大税收违法案件当事人', '重大税收违法失信案件', '税收违法黑名单', '重大税收违法失信主体名单'],
     },
@@ -70,7 +71,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: [LEGAL, PERSON, BUSINESS],
       source: 'national',
-      basis: `${SRC}（45号令、3年、6个月后提前移出 [V]）`,
+      basis: '《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号，2022年1月1日起施行）：期限3年，已清偿并作出信用承诺、列入满6个月的可提前移出。',
       unconfirmed: [],
       aliases: ['拖欠农民工工资失信联合惩戒对象', '拖欠农民工工资黑名单', '严重拖欠农民工工资', '拖欠农民工工资失信联合惩戒对象名单'],
     },
@@ -88,7 +89,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: ALL,
       source: 'national',
-      basis: 'docs/domain/04-joint-measures.md §4.1（1962号备忘录 [V]，28个部门）',
+      basis: '《关于对食品药品生产经营严重失信者开展联合惩戒的合作备忘录》（发改财金〔2016〕1962号），28个部门联合签署。有效期及移出条件待核实。',
       unconfirmed: ['validityYears', 'earlyExit'],
       aliases: ['食品药品生产经营严重失信者名单', '食品药品严重失信者', '食品药品安全严重失信'],
     },
@@ -106,7 +107,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: [LEGAL, BUSINESS],
       source: 'national',
-      basis: `${SRC}（11号令、高危行业及安全服务机构 [V]；期限 [M]）`,
+      basis: '《安全生产严重失信主体名单管理办法》（应急管理部令第11号，2023年10月1日起施行）：适用于高危行业领域生产经营单位和安全生产服务机构。有效期待核实。',
       unconfirmed: ['validityYears', 'earlyExit'],
       aliases: ['安全生产失信联合惩戒对象', '安全生产严重失信主体名单', '安全生产领域失信生产经营单位'],
     },
@@ -124,7 +125,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: false,
       subjectCategories: [LEGAL, PERSON, BUSINESS],
       source: 'national',
-      basis: `${SRC}（罚款3万元以上或禁止参加政府采购1–3年；公布3年 [V]）`,
+      basis: '《关于规范政府采购行政处罚有关问题的通知》（财办库〔2014〕526号）：3年内受到3万元以上罚款或禁止参加政府采购活动1至3年处罚的，公布3年。',
       unconfirmed: [],
       aliases: ['政府采购严重违法失信名单', '政府采购严重违法失信行为记录名单', '政府采购黑名单'],
     },
@@ -142,7 +143,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: [LEGAL, BUSINESS],
       source: 'national',
-      basis: `${SRC}（251号令 [V]；282号令 [P]；仅严重失信适用联合惩戒 [V]）`,
+      basis: '《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号；2026年4月1日起适用海关总署令第282号，待核实）：仅严重失信企业适用联合惩戒。',
       unconfirmed: ['validityYears', 'earlyExit', 'criteria.docNo'],
       aliases: ['海关严重失信企业', '海关失信企业名单', '海关失信'],
     },
@@ -160,7 +161,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: [LEGAL, BUSINESS],
       source: 'national',
-      basis: `${SRC}（44号令 [P]；3年及1年后提前移出 [M]）`,
+      basis: '《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号，2021年9月1日起施行，原文待核实）。期限3年、列入满1年可申请提前移出，待核实。',
       unconfirmed: ['validityYears', 'earlyExit', 'criteria.docNo'],
       aliases: ['严重违法失信企业名单', '严重违法失信名单', '市场监管严重违法失信名单'],
     },
@@ -178,7 +179,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: true,
       subjectCategories: [LEGAL],
       source: 'national',
-      basis: `${SRC}（35号令 [V]；期限 [M]）`,
+      basis: '《统计严重失信企业信用管理办法》（国家统计局令第35号，2022年）：按“谁认定、谁管理、谁负责”管理。有效期待核实。',
       unconfirmed: ['validityYears', 'earlyExit'],
       aliases: ['统计严重失信企业名单', '统计上严重失信企业'],
     },
@@ -196,7 +197,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: ALL,
       source: 'national',
-      basis: 'issue 14 §2：未知名单类型保留并标记，不丢弃',
+      basis: '归集报送的名单类型未能对应到已登记的名单类型时，条目保留并标记为未归类，由信用办确认归类，不予丢弃。',
       unconfirmed: ['authority', 'criteria.docNo', 'validityYears', 'earlyExit', 'repairable', 'source'],
       aliases: [],
     },
@@ -214,7 +215,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: [LEGAL, BUSINESS],
       source: 'national',
-      basis: 'docs/domain/04-joint-measures.md §4.1（守信激励 [V]）；认定依据及期限 [M]',
+      basis: '《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）：纳税信用A级纳税人适用守信激励措施。认定依据文号及有效期待核实。',
       unconfirmed: ['criteria.docNo', 'validityYears'],
       aliases: ['A级纳税人名单', '纳税信用A级纳税人', '纳税信用A级', 'A级纳税信用'],
     },
@@ -232,7 +233,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: [LEGAL],
       source: 'national',
-      basis: `${SRC}（251号令 [V]；282号令 [P]）`,
+      basis: '《中华人民共和国海关注册登记和备案企业信用管理办法》（海关总署令第251号；2026年4月1日起适用海关总署令第282号，待核实）。',
       unconfirmed: ['validityYears', 'criteria.docNo'],
       aliases: ['海关AEO高级认证企业', '海关高级认证', 'AEO高级认证企业'],
     },
@@ -250,7 +251,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: [LEGAL],
       source: 'provincial',
-      basis: 'docs/domain/04-joint-measures.md §4.1（守信激励 [V]）；认定标准及期限 [M]',
+      basis: '守合同重信用企业公示结果，适用守信激励措施。认定标准、文号及公示期限待核实。',
       unconfirmed: ['criteria.docNo', 'validityYears', 'source'],
       aliases: ['守合同重信用', '守合同重信用企业名单', '守合同重信用单位'],
     },
@@ -268,7 +269,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: ALL,
       source: 'local',
-      basis: 'docs/domain/04-joint-measures.md §4.1（诚信典型、守信激励 [V]）；认定标准 [M]',
+      basis: '本市诚信典型选树结果，适用守信激励措施。认定标准及认定机关待核实。',
       unconfirmed: ['criteria.docNo', 'validityYears', 'authority'],
       aliases: ['诚信典型名单', '诚信模范', '道德模范', '诚信示范企业'],
     },
@@ -286,7 +287,7 @@ export const BUILTIN_LIST_TYPES: readonly BuiltinListType[] = [
       repairable: null,
       subjectCategories: ALL,
       source: 'national',
-      basis: 'issue 14 §2：未知名单类型保留并标记，不丢弃',
+      basis: '归集报送的名单类型未能对应到已登记的名单类型时，条目保留并标记为未归类，由信用办确认归类，不予丢弃。',
       unconfirmed: ['authority', 'criteria.docNo', 'validityYears', 'source'],
       aliases: [],
     },

@@ -1,13 +1,25 @@
 // List types as versioned data (名单类型, issue 14 §1; docs/domain/04-joint-measures.md §4.1a): the shipped types are
 // installed on start (idempotent), the credit office amends a type by adding a version, and collected entries'
 // 名单类型 text is mapped to a code through each type's aliases.
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/index.ts';
 import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { AmendListTypeBody, ListTypeDefinition, ListTypeView } from './lists.schemas.ts';
 import { BUILTIN_LIST_TYPES } from './types.data.ts';
 
-/** Installs version 1 of every shipped list type that is missing; returns how many were added. */
+/**
+ * What marks a basis text as the development note earlier installs shipped (a docs/domain/ path, a DOMAIN § or an
+ * issue number, with [M]/[V] markers): no person writes these, so a version carrying one holds the installer's
+ * text, whoever saved the version (an amendment copies the basis it does not edit).
+ */
+export const DEV_NOTE_SQL = 'docs/domain/|DOMAIN|issue [0-9]|\\[[MVP]\\]';
+
+/**
+ * Installs version 1 of every shipped list type that is missing; returns how many were added. A version whose
+ * basis still carries an earlier install's development note gets the shipped basis in its place (the note
+ * about where the type comes from, never a rule of the type), so users read plain Chinese (issue 14).
+ */
 export async function installBuiltinListTypes(db: DbOrTx): Promise<number> {
   let added = 0;
   for (const t of BUILTIN_LIST_TYPES) {
@@ -18,6 +30,12 @@ export async function installBuiltinListTypes(db: DbOrTx): Promise<number> {
       .returning('code')
       .executeTakeFirst();
     if (r) added++;
+    await db
+      .updateTable('list_types')
+      .set({ definition: sql`jsonb_set(definition, '{basis}', to_jsonb(${t.definition.basis}::text))` })
+      .where('code', '=', t.code)
+      .where(sql<boolean>`definition->>'basis' ~ ${DEV_NOTE_SQL}`)
+      .execute();
   }
   return added;
 }

@@ -208,6 +208,8 @@ test('apply → forward → approve: the record leaves the public page, the 双�
   // The list entry ended with reason repaired, and is kept.
   const entry = await t.db.selectFrom('list_entries').select(['status', 'removed_reason']).where('decision_no', '=', 'HMD-51').executeTakeFirstOrThrow();
   assert.deepEqual(entry, { status: 'removed', removed_reason: 'repaired' });
+  const why = await t.db.selectFrom('list_entry_history as h').innerJoin('list_entries as e', 'e.id', 'h.entry_id').select('h.reason').where('e.decision_no', '=', 'HMD-51').where('h.to_status', '=', 'removed').executeTakeFirstOrThrow();
+  assert.equal(why.reason, '依据记录已完成信用修复，名单条目随之移出。');
 
   // Progress and the decision document with the code and the USCC together.
   const prog = await t.app.inject({ method: 'POST', url: '/api/public/repair/progress', payload: { uscc: COMPANY.uscc, code: applied.queryCode }, remoteAddress: newIp() });

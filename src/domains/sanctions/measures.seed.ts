@@ -20,9 +20,12 @@ interface ShippedMeasure {
   source: string;
 }
 
-const BASIC_2021 = '《全国失信惩戒措施基础清单（2021年版）》示例行（docs/domain/04-joint-measures.md §4.1b）';
+// `source` (出处说明) is what users read on the 措施清单 page: plain Chinese naming the document as a person cites
+// it, never a file path or a DOMAIN § (those stay in these comments: §4.1b for the 2021 rows, §4.1 for the
+// incentives, §4.1a for the 政府采购 row). installShippedMeasures keeps the installed rows' note in step.
+const BASIC_2021 = '《全国失信惩戒措施基础清单（2021年版）》所列措施（示例行，清单全文由信用办补录）';
 const GF33 = '《国务院关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》';
-const INCENTIVE = '守信激励措施（docs/domain/04-joint-measures.md §4.1）';
+const INCENTIVE = `${GF33}（国发〔2016〕33号）所列守信激励措施`;
 const RED = ['ANSRX', 'HGGJRZ', 'SHTZXY', 'CXDX'];
 
 export const SHIPPED_MEASURES: readonly ShippedMeasure[] = [
@@ -63,7 +66,7 @@ export const SHIPPED_MEASURES: readonly ShippedMeasure[] = [
     basisDocNo: '财办库〔2014〕526号',
     implementingDept: '财政部门、采购人、采购代理机构',
     edition: 'local',
-    source: '政府采购严重违法失信行为记录名单的设定文件（docs/domain/04-joint-measures.md §4.1a）',
+    source: '政府采购严重违法失信行为记录名单的设定文件（财办库〔2014〕526号），本市据此设定',
   },
   { code: 'JL2016-01', name: '行政审批“绿色通道”，容缺受理', class: 2, kind: 'incentive', listTypes: RED, scenarios: ['行政审批'], legalBasis: GF33, basisDocNo: '国发〔2016〕33号', implementingDept: '各行政审批部门', edition: 'local', source: INCENTIVE },
   { code: 'JL2016-02', name: '在日常检查、专项检查中优化检查频次', class: 2, kind: 'incentive', listTypes: RED, scenarios: ['其他'], legalBasis: GF33, basisDocNo: '国发〔2016〕33号', implementingDept: '各监管部门', edition: 'local', source: INCENTIVE },
@@ -85,9 +88,16 @@ export const SHIPPED_MEASURES: readonly ShippedMeasure[] = [
 
 /**
  * Installs the shipped measures that were never installed (version 1 of each code; idempotent): a measure the
- * credit office amended or retired keeps its state, because its code already has a version 1.
+ * credit office amended or retired keeps its state, because its code already has a version 1. A shipped code's
+ * version whose 出处说明 still carries an earlier install's development note (a docs/domain/ path: no person writes
+ * one, so an amendment copied it) gets the shipped note in its place — the note, never the measure's rule.
  */
 export async function installShippedMeasures(db: DbOrTx): Promise<number> {
+  for (const m of SHIPPED_MEASURES) {
+    // Only when one is found: every statement on the table moves the measures' cache generation.
+    const stale = await db.selectFrom('sanction_measures').select('id').where('code', '=', m.code).where('source', 'like', '%docs/domain/%').execute();
+    if (stale.length) await db.updateTable('sanction_measures').set({ source: m.source }).where('id', 'in', stale.map((r) => r.id)).execute();
+  }
   const r = await db
     .insertInto('sanction_measures')
     .values(

@@ -128,7 +128,7 @@ export const MENU: readonly MenuEntry[] = [
   // 公示规则设置 (issue 13): the credit office confirms them; the auditor reads them.
   { key: 'publicity-settings', label: '公示规则设置', path: '/console/publicity-settings', roles: PUBLICITY_SETTINGS_ROLES },
   // 红黑名单 (lists): the server's role table is in src/domains/lists/README.md.
-  { key: 'lists-entries', label: '红黑名单', path: '/console/lists/entries', roles: ['admin', 'reviewer', 'auditor', 'reporter'] },
+  { key: 'lists-entries', label: '红黑名单', path: '/console/lists/entries', roles: ['admin', 'reviewer', 'auditor', 'reporter', 'district_admin'] },
   { key: 'lists-types', label: '名单类型', path: '/console/lists/types', roles: ALL_ROLES },
   { key: 'lists-stats', label: '名单统计', path: '/console/lists/stats', roles: ['admin', 'reviewer', 'auditor'] },
   // 信用修复 (issue 15): the credit office forwards and watches deadlines, departments decide their own.

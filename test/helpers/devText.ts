@@ -1,0 +1,42 @@
+// The development-text guard's patterns (issue 17 §4): what a user must never read — file paths, DOMAIN and §
+// citations, [M]/[V] markers, env or enum names, camelCase identifiers, raw ISO timestamps, undefined/null/NaN.
+// e2e/console-words.e2e.ts reads every console page with it; API tests read the texts a server sends with it.
+
+/**
+ * What a clerk must never read on screen, each as precise as the legitimate text beside it allows: a USCC is capitals
+ * and digits without an underscore, a 文号 has no `§`, a date is shown without its `T…Z` tail, and a camelCase
+ * identifier stands alone (an API key's random prefix such as ck_a90z8gaCPJk37Ier is one token with digits and `_`).
+ */
+export const DEV_TEXT: ReadonlyArray<[string, RegExp]> = [
+  ['file path', /docs\//g],
+  ['DOMAIN citation', /DOMAIN/g],
+  ['§ citation', /§\s*\d/g],
+  ['[M]/[V]/[P] marker', /\[[MVP]\]/g],
+  ['env or enum name', /(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*_[A-Z0-9_]+/g],
+  ['camelCase identifier', /(?<![A-Za-z0-9_-])[a-z]+[A-Z][a-zA-Z]+(?![A-Za-z0-9_-])/g],
+  ['ISO timestamp', /\d{4}-\d\d-\d\dT\d\d:/g],
+  ['undefined', /(?<![A-Za-z])undefined(?![A-Za-z])/g],
+  ['null', /(?<![A-Za-z])null(?![A-Za-z])/g],
+  ['NaN', /(?<![A-Za-z])NaN(?![A-Za-z])/g],
+  ['[object Object]', /\[object Object\]/g],
+];
+
+/** The identifier patterns, which do not apply to what a page marks as a code the user works with. */
+const IDENTIFIERS = new Set(['env or enum name', 'camelCase identifier']);
+
+/**
+ * Every hit of DEV_TEXT in `text`, each with a little of the text around it. `codes` are the texts of the page's
+ * `<code>` elements: a data item's code in the catalogue editor (QT_MC) is data the credit office edits and departments
+ * put in their files' headers, marked as such, so an identifier inside one is not a hit; every other pattern still is.
+ */
+export function devTextHits(text: string, codes: readonly string[] = []): string[] {
+  const hits: string[] = [];
+  for (const [what, re] of DEV_TEXT) {
+    for (const m of text.matchAll(re)) {
+      if (IDENTIFIERS.has(what) && codes.some((c) => c.includes(m[0]))) continue;
+      const around = text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30).replace(/\s+/g, ' ');
+      hits.push(`${what} “${m[0]}” in “…${around}…”`);
+    }
+  }
+  return hits;
+}
