@@ -84,10 +84,11 @@ test('the package opens in ExcelJS with the sheet names in order and every value
   assert.equal(at(8, 29), 'c29');
 });
 
-test('a sheet of many rows, flushed in batches and past the writer own buffer, is whole and in order', async () => {
+test('a sheet of many rows is whole and in order: flushed in batches, or only at the end, and with a row larger than a block', async () => {
   const rows: XlsxCell[][] = Array.from({ length: 30_000 }, (_, i) => [i + 1, `第${i + 1}行：${'某'.repeat(i % 50)}`]);
-  const ours = await ownBook([['x', rows]], 5_000);
-  assert.equal(await sheetXml(ours, 1), await sheetXml(await excelJsBook([['x', rows]]), 1));
+  rows[12_345] = [12_346, '长'.repeat(400_000), 'a&b'];
+  const theirs = await sheetXml(await excelJsBook([['x', rows]]), 1);
+  for (const flushEvery of [5_000, 1_000_000]) assert.equal(await sheetXml(await ownBook([['x', rows]], flushEvery), 1), theirs, `flushed every ${flushEvery} rows`);
 });
 
 test('columnName: A, Z, AA, AZ, BA, ZZ, AAA', () => {

@@ -31,8 +31,8 @@ const SHEET_HEAD =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"><sheetFormatPr defaultRowHeight="15" outlineLevelRow="0" outlineLevelCol="0" x14ac:dyDescent="55"/><sheetData>';
 const SHEET_TAIL =
   '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup orientation="portrait" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="1" fitToHeight="1"/></worksheet>';
-// Text is handed to zlib in pieces of about this many UTF-16 units: few writes, little held at once.
-const FLUSH_AT = 1 << 20;
+// Rows are encoded into blocks of this many bytes, handed to zlib whole: few writes, little held at once.
+const BLOCK = 1 << 20;
 
 /** One compressed part of the package: its name, CRC-32, sizes and deflated bytes. */
 interface Part {
@@ -63,13 +63,18 @@ class PartWriter {
     });
   }
 
-  /** Writes text; resolves once zlib can take more (its buffer drained), so memory stays bounded. */
-  async write(text: string): Promise<void> {
-    if (!text) return;
-    const b = Buffer.from(text, 'utf8');
-    this.crc = crc32(b, this.crc);
-    this.size += b.length;
-    if (!this.z.write(b)) await new Promise<void>((resolve) => this.z.once('drain', resolve));
+  /**
+   * Writes bytes, all of them before the first await (so writes land in the order they were called); resolves
+   * once zlib can take more (its buffer drained), so memory stays bounded.
+   */
+  async write(buffers: readonly Buffer[]): Promise<void> {
+    let ok = true;
+    for (const b of buffers) {
+      this.crc = crc32(b, this.crc);
+      this.size += b.length;
+      ok = this.z.write(b);
+    }
+    if (!ok) await new Promise<void>((resolve) => this.z.once('drain', resolve));
   }
 
   async end(): Promise<Part> {
@@ -82,8 +87,12 @@ class PartWriter {
 /** A worksheet being written: rows in order, from row 1. */
 export class XlsxSheetWriter {
   private rowNumber = 0;
-  private text = SHEET_HEAD;
   private readonly part: PartWriter;
+  // Rows are encoded into blocks one by one as they are added: encoding a long string built of many short ones
+  // (a row is some 45 pieces) cost twice as much as encoding each row.
+  private block = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
+  private sealed: Buffer[] = [];
 
   /** @internal made by XlsxWriter.addSheet */
   constructor(
@@ -92,6 +101,7 @@ export class XlsxSheetWriter {
     level: number,
   ) {
     this.part = new PartWriter(path, level);
+    this.append(SHEET_HEAD);
   }
 
   /** Adds the next row; text is written as typed (neutralise formula-like text before). */
@@ -111,23 +121,38 @@ export class XlsxSheetWriter {
       xml += typeof v === 'number' ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="str"><v>${xmlText(v)}</v></c>`;
     }
     // A row without a value is not written (ExcelJS leaves it out too), but it still takes its number.
-    if (xml) this.text += `<row r="${r}" spans="${min}:${max}" x14ac:dyDescent="0.25">${xml}</row>`;
-    // A long batch between two flush() calls: hand the text over now, without waiting (zlib buffers it).
-    if (this.text.length >= FLUSH_AT) void this.flush();
+    if (xml) this.append(`<row r="${r}" spans="${min}:${max}" x14ac:dyDescent="0.25">${xml}</row>`);
+    // A long batch between two flush() calls: hand the full blocks over now, without waiting (zlib buffers them).
+    if (this.sealed.length >= 4) void this.flush();
   }
 
   /** Hands the rows added so far to zlib and waits until it can take more (call between batches of rows). */
   async flush(): Promise<void> {
-    const t = this.text;
-    this.text = '';
-    await this.part.write(t);
+    this.seal();
+    const b = this.sealed;
+    this.sealed = [];
+    await this.part.write(b);
   }
 
   /** @internal the sheet's closing text, then its finished part */
   async close(): Promise<Part> {
-    this.text += SHEET_TAIL;
+    this.append(SHEET_TAIL);
     await this.flush();
     return this.part.end();
+  }
+
+  private append(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    if (this.used + s.length * 3 > BLOCK) this.seal();
+    if (s.length * 3 > BLOCK) this.sealed.push(Buffer.from(s, 'utf8'));
+    else this.used += this.block.write(s, this.used, 'utf8');
+  }
+
+  private seal(): void {
+    if (!this.used) return;
+    this.sealed.push(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(BLOCK);
+    this.used = 0;
   }
 }
 
@@ -177,7 +202,7 @@ export class XlsxWriter {
     const fixedParts = await Promise.all(
       fixed.map(async ([name, text]) => {
         const p = new PartWriter(name, this.level);
-        await p.write(text);
+        await p.write([Buffer.from(text, 'utf8')]);
         return p.end();
       }),
     );
