@@ -166,7 +166,8 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
       if (kind === 'not_found') summary.notFound++;
       if (kind === 'review') summary.review++;
       if (kind === 'invalid') summary.invalid++;
-      if (kind === 'hit') hits.push({ ...a, index: chunk[i]!.row });
+      // A hit is stored with its row number in the file (the answer is this function's own: no copy needed).
+      if (kind === 'hit') hits.push(Object.assign(a, { index: chunk[i]!.row }));
       const text = [
         chunk[i]!.row,
         a.query.uscc ?? '',
