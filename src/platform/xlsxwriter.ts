@@ -210,43 +210,42 @@ export class XlsxWriter {
   }
 }
 
+/**
+ * The fields a local header and a central directory entry share, from `at`: version needed (2.0, deflate), no
+ * flags, method deflate, DOS time and date (1980-01-01 00:00, the format's epoch: the file says nothing about
+ * when), CRC-32, compressed and uncompressed sizes, and the name's length.
+ */
+function sharedFields(b: Buffer, at: number, p: Part, nameLength: number): void {
+  b.writeUInt16LE(20, at);
+  b.writeUInt16LE(0, at + 2);
+  b.writeUInt16LE(8, at + 4);
+  b.writeUInt16LE(0, at + 6);
+  b.writeUInt16LE((1 << 5) | 1, at + 8);
+  b.writeUInt32LE(p.crc >>> 0, at + 10);
+  b.writeUInt32LE(p.compressed, at + 14);
+  b.writeUInt32LE(p.size, at + 18);
+  b.writeUInt16LE(nameLength, at + 22);
+}
+
 // The zip container (PKWARE APPNOTE 4.3): a local header before each deflated part, then the central directory.
 // No zip64: a part or the whole file over 4 GiB is refused (a 100,000-row screening is about 60 MB of XML).
 function zip(parts: readonly Part[]): Buffer {
   const out: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  // DOS time and date of every part: 1980-01-01 00:00, the format's epoch (the file says nothing about when).
-  const time = 0;
-  const date = (1 << 5) | 1;
   for (const p of parts) {
     if (p.size > 0xffffffff || p.compressed > 0xffffffff || offset > 0xffffffff) throw new Error('xlsx part too large for zip without zip64');
     const name = Buffer.from(p.name, 'utf8');
+    // Local header: signature, the shared fields, no extra field.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0, 6); // flags
-    local.writeUInt16LE(8, 8); // method: deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(p.crc >>> 0, 14);
-    local.writeUInt32LE(p.compressed, 18);
-    local.writeUInt32LE(p.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28); // extra field length
+    sharedFields(local, 4, p, name.length);
+    // Central directory entry: signature, version made by, the shared fields, then (all zero: no comment, disk 0,
+    // no attributes) and where the local header starts.
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4); // version made by
-    entry.writeUInt16LE(20, 6); // version needed
-    entry.writeUInt16LE(0, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(time, 12);
-    entry.writeUInt16LE(date, 14);
-    entry.writeUInt32LE(p.crc >>> 0, 16);
-    entry.writeUInt32LE(p.compressed, 20);
-    entry.writeUInt32LE(p.size, 24);
-    entry.writeUInt16LE(name.length, 28);
-    // extra, comment, disk number, internal and external attributes: all zero (Buffer.alloc)
+    entry.writeUInt16LE(20, 4);
+    sharedFields(entry, 6, p, name.length);
     entry.writeUInt32LE(offset, 42);
     out.push(local, name, ...p.data);
     central.push(entry, name);
