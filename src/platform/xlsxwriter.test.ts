@@ -91,6 +91,11 @@ test('a sheet of many rows is whole and in order: flushed in batches, or only at
   for (const flushEvery of [5_000, 1_000_000]) assert.equal(await sheetXml(await ownBook([['x', rows]], flushEvery), 1), theirs, `flushed every ${flushEvery} rows`);
 });
 
+test('more than zlib may fall behind by (16 MiB) written at once: still whole and in order', async () => {
+  const rows: XlsxCell[][] = Array.from({ length: 48 }, (_, i) => [i + 1, String.fromCharCode(0x4e00 + i).repeat(150_000)]);
+  assert.equal(await sheetXml(await ownBook([['x', rows]], 1_000), 1), await sheetXml(await excelJsBook([['x', rows]]), 1));
+});
+
 test('columnName: A, Z, AA, AZ, BA, ZZ, AAA', () => {
   assert.deepEqual(
     [1, 26, 27, 52, 53, 702, 703].map(columnName),

@@ -33,6 +33,8 @@ const SHEET_TAIL =
   '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup orientation="portrait" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="1" fitToHeight="1"/></worksheet>';
 // Rows are encoded into blocks of this many bytes, handed to zlib whole: few writes, little held at once.
 const BLOCK = 1 << 20;
+// Bytes handed to zlib and not yet deflated that a writer lets pile up before it waits (some 25,000 rows).
+const BACKLOG = 16 << 20;
 
 /** One compressed part of the package: its name, CRC-32, sizes and deflated bytes. */
 interface Part {
@@ -64,17 +66,18 @@ class PartWriter {
   }
 
   /**
-   * Writes bytes, all of them before the first await (so writes land in the order they were called); resolves
-   * once zlib can take more (its buffer drained), so memory stays bounded.
+   * Writes bytes, all of them before the first await (so writes land in the order they were called). zlib
+   * deflates on its own thread meanwhile; only a backlog over BACKLOG bytes is waited for (until zlib has taken it
+   * all), so the caller goes on with its next rows instead of waiting for each batch on a busy machine, and
+   * memory stays bounded.
    */
   async write(buffers: readonly Buffer[]): Promise<void> {
-    let ok = true;
     for (const b of buffers) {
       this.crc = crc32(b, this.crc);
       this.size += b.length;
-      ok = this.z.write(b);
+      this.z.write(b);
     }
-    if (!ok) await new Promise<void>((resolve) => this.z.once('drain', resolve));
+    if (this.z.writableLength > BACKLOG) await new Promise<void>((resolve) => this.z.once('drain', resolve));
   }
 
   async end(): Promise<Part> {
@@ -126,7 +129,7 @@ export class XlsxSheetWriter {
     if (this.sealed.length >= 4) void this.flush();
   }
 
-  /** Hands the rows added so far to zlib and waits until it can take more (call between batches of rows). */
+  /** Hands the rows added so far to zlib; waits only while zlib is far behind (call between batches of rows). */
   async flush(): Promise<void> {
     this.seal();
     const b = this.sealed;
