@@ -198,12 +198,16 @@ export async function screenFile(db: DbOrTx, input: ScreeningInput, ctx: AuditCo
     answers.catch(() => undefined);
     return { i, chunk, answers };
   };
-  for (let next = rows.length ? start(0) : null; next; ) {
+  // matchMs also counts starting a chunk's match (planning its queries runs before the first statement is sent).
+  t = performance.now();
+  let next = rows.length ? start(0) : null;
+  timings.matchMs += performance.now() - t;
+  while (next) {
     const { i, chunk } = next;
     t = performance.now();
     const answers = await next.answers;
-    timings.matchMs += performance.now() - t;
     next = i + CHUNK < rows.length ? start(i + CHUNK) : null;
+    timings.matchMs += performance.now() - t;
     t = performance.now();
     write(chunk, answers);
     await sheet.flush();
