@@ -68,7 +68,9 @@ test('USCC: a change producing the old Fujian pilot pattern is caught too (issue
   assert.deepEqual(checkUscc(mutated).reasons.map((x) => x.code), ['check_char_mismatch']);
 });
 
-test('isValidUscc agrees with checkUscc on arbitrary strings', () => {
+// Screening's match.ts takes a code isValidUscc accepts as it is, without checkUscc: the two must agree on the
+// verdict, and checkUscc must not normalise such a code into another.
+test('isValidUscc agrees with checkUscc on arbitrary strings, and a code it accepts is already normal', () => {
   const chars = fc.constantFrom(...(USCC_ALPHABET + 'IOSVZ a-'));
   fc.assert(
     fc.property(fc.array(chars, { minLength: 16, maxLength: 19 }), (arr) => {
@@ -82,6 +84,7 @@ test('isValidUscc agrees with checkUscc on arbitrary strings', () => {
       const code = generateUscc(lcg(n));
       const s = code.slice(0, i) + c + code.slice(i + 1);
       assert.equal(isValidUscc(s), checkUscc(s).verdict !== 'invalid', s);
+      if (isValidUscc(s)) assert.equal(checkUscc(s).normalized, s);
     }),
     { numRuns: 3000 },
   );

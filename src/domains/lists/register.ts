@@ -51,7 +51,9 @@ export async function activeEntriesForSubjects(db: DbOrTx, subjectIds: readonly 
       sql<string | null>`to_char(e.listed_on, 'YYYY-MM-DD')`.as('listed_on'),
       sql<string | null>`to_char(e.expires_on, 'YYYY-MM-DD')`.as('expires_on'),
     ])
-    .where('e.subject_id', 'in', subjectIds)
+    // One array parameter, not one parameter per id: a screening chunk asks for 5,000 subjects, and compiling and
+    // binding 5,000 parameters cost more than reading the entries (issue 14 "Performance").
+    .where(sql<boolean>`e.subject_id = ANY(${subjectIds}::bigint[])`)
     .where('e.status', '=', 'listed')
     .where((eb) => eb.or([eb('e.expires_on', 'is', null), eb('e.expires_on', '>=', day)]))
     .orderBy('e.id')

@@ -5,10 +5,11 @@ import { after, before, test } from 'node:test';
 import { installShippedMeasures } from './measures.seed.ts';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { AppError } from '../../platform/errors.ts';
-import { encodeGb18030 } from '../ingest/index.ts';
+import { assertFormat, encodeGb18030, readRows } from '../ingest/index.ts';
 import { registerEntry } from '../lists/index.ts';
 import { searchColumns } from '../subjects/index.ts';
 import { screenFile } from './screening.ts';
@@ -82,6 +83,62 @@ test('a CSV: one result row per input row, invalid code on its row, names folded
   assert.equal(s.summary['命中黑名单'], '2');
   const check = await t.db.selectFrom('sanction_checks').select(['channel', 'subjects', 'hits', 'feedback_due']).where('id', '=', r.checkId).executeTakeFirstOrThrow();
   assert.deepEqual(check, { channel: 'screening', subjects: 6, hits: 2, feedback_due: 2 });
+});
+
+// The whole result file, pinned: a faster writer must not change what it says (issue 14 "Performance").
+const NOT_FOUND_TEXT = '主体库中未找到该主体：不代表没有失信记录，请核实名称或代码后重新核查';
+const ZFCG_ENTRY = '政府采购严重违法失信行为记录（榕财采〔2026〕3号）';
+const ZFCG_MEASURE = '列入政府采购严重违法失信行为记录名单期间，依法限制参加政府采购活动（依据：《财政部办公厅关于报送政府采购严重违法失信行为信息记录的通知》，财办库〔2014〕526号）';
+const _ = null; // an empty cell (an empty string, which ExcelJS reads back as no value)
+
+test('the result file cell by cell: sheets, columns, values and their types, rows in input order', async () => {
+  const r = await screenFile(t.db, { secret: SECRET, departmentId: deptIdOf, scenario: '政府采购', fileName: '供应商.csv', bytes: Buffer.from(CSV, 'utf8') }, ctx);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.xlsx as unknown as ExcelJS.Buffer);
+  assert.deepEqual(
+    wb.worksheets.map((w) => w.name),
+    ['比对结果', '汇总'],
+  );
+  const values = (i: number) => wb.worksheets[i]!.getSheetValues().slice(1).map((row) => Array.from((row as unknown[]).slice(1), (v) => v ?? null));
+  // prettier-ignore
+  assert.deepEqual(values(0), [
+    ['行号', '输入：统一社会信用代码', '输入：身份证号码', '输入：名称', '比对结果', '匹配方式', '主体名称', '主体统一社会信用代码', '黑名单', '红名单', '仍在公示期的严重失信处罚', '适用的惩戒措施及依据', '适用的激励措施及依据', '待人工核实的候选主体', '说明'],
+    [2, LISTED, _, _, '命中', '统一社会信用代码', '福州某某建材有限公司', LISTED, ZFCG_ENTRY, _, _, ZFCG_MEASURE, _, _, '在列名单 1 条'],
+    [3, CLEAN, _, _, '未命中', '统一社会信用代码', '福州清白科技有限公司', CLEAN, _, _, _, _, _, _, '未在红黑名单中'],
+    [4, '91350100M000100Y44', _, _, '错误', _, _, _, _, _, _, _, _, _, '“91350100M000100Y44”不是有效的统一社会信用代码'],
+    [5, _, _, '福州某某建材有限責任公司', '命中', '名称（规范化）', '福州某某建材有限公司', LISTED, ZFCG_ENTRY, _, _, ZFCG_MEASURE, _, _, '在列名单 1 条'],
+    [6, _, _, '福州相似建设', '待人工核实', _, _, _, _, _, _, _, _, '福州相似建设工程有限公司', NOT_FOUND_TEXT],
+    [7, _, _, "'=HYPERLINK(\"http://x\")", '未找到', _, _, _, _, _, _, _, _, _, NOT_FOUND_TEXT],
+  ]);
+  const summary = values(1);
+  assert.match(String(summary[3]![1]), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+  assert.deepEqual(summary, [
+    ['核查编号', r.caseNo],
+    ['文件', '供应商.csv'],
+    ['业务场景', '政府采购'],
+    ['比对时间', summary[3]![1]],
+    ['总行数', 6],
+    ['在主体库中找到', 3],
+    ['命中黑名单', 2],
+    ['命中红名单', 0],
+    ['未找到（不代表没有失信记录）', 1],
+    ['待人工核实（相似名称，未计为命中）', 1],
+    ['错误行（代码无效等）', 1],
+  ]);
+  // Every row of the result sheet has all 15 cells, the empty ones included (as text), never fewer.
+  const xml = await (await JSZip.loadAsync(r.xlsx)).file('xl/worksheets/sheet1.xml')!.async('string');
+  const rows = [...xml.matchAll(/<row [^>]*>([\s\S]*?)<\/row>/g)].map((m) => [...m[1]!.matchAll(/<c r="([A-Z]+)\d+"( t="str")?>/g)].map((c) => `${c[1]}${c[2] ? ':str' : ''}`));
+  assert.equal(rows.length, 7);
+  const textCells = 'BCDEFGHIJKLMNO'.split('').map((c) => `${c}:str`);
+  assert.deepEqual(rows[0], ['A:str', ...textCells]);
+  for (const row of rows.slice(1)) assert.deepEqual(row, ['A', ...textCells], 'the row number is a number, the rest text');
+  // The platform's own strict reader (ingest: zipguard's limits, its sheet scanner) reads the file back too.
+  const read: string[][] = [];
+  for await (const ev of readRows(r.xlsx, { format: assertFormat(r.xlsx.subarray(0, 8192), 'result.xlsx') })) if (ev.kind === 'header' || ev.kind === 'row') read.push(ev.cells);
+  assert.deepEqual(
+    read.map((cells) => cells[4]),
+    ['比对结果', '命中', '未命中', '错误', '命中', '待人工核实', '未找到'],
+  );
 });
 
 test('a GBK CSV and an XLSX read the same', async () => {
