@@ -12,6 +12,7 @@ import type { AppContext } from './platform/http.ts';
 import { installBuiltinCatalog } from './domains/catalog/catalog.repository.ts';
 import { installBuiltinListTypes } from './domains/lists/index.ts';
 import { installShippedMeasures } from './domains/sanctions/index.ts';
+import { installChecklistBasis } from './domains/monitoring/checklist.service.ts';
 import { demoLoaded, formatCredentials, seedDepartments, type DemoCredential } from './shell/seed.ts';
 import type { DemoCityOptions, DemoProgress } from './shell/demo/city.ts';
 import { createStartupGate, type StartupGate } from './shell/startupGate.ts';
@@ -23,6 +24,7 @@ export async function openContext(config: Config, log: (m: string) => void = () 
     await installBuiltinCatalog(database.db);
     await installBuiltinListTypes(database.db);
     await installShippedMeasures(database.db);
+    await installChecklistBasis(database.db);
     const secret = config.secret ?? (await loadInstanceSecrets(config.dataDir)).secret;
     const ctx: AppContext = { config: { ...config, secret }, db: database.db, pool: database.pool, migrationVersion: () => migrationVersion(database.db) };
     return { database, ctx };

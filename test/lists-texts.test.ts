@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { installBuiltinListTypes } from '../src/domains/lists/index.ts';
 import { installShippedMeasures } from '../src/domains/sanctions/index.ts';
 import { createTestApp, loginAs, type TestApp } from './helpers/app.ts';
-import { devTextHits } from './helpers/devText.ts';
+import { userTextProblems } from './helpers/devText.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof loginAs>>;
@@ -39,33 +39,26 @@ interface MeasureItem {
 const types = async (): Promise<TypeItem[]> => (await t.app.inject({ method: 'GET', url: '/api/lists/types', headers: admin.headers })).json().items;
 const measures = async (): Promise<MeasureItem[]> => (await t.app.inject({ method: 'GET', url: '/api/sanctions/measures?all=true', headers: admin.headers })).json().items;
 
-/** Development text in one of the texts a user reads: the guard's patterns, and any English word. */
-function problems(where: string, text: string | null | undefined): string[] {
-  if (!text) return [];
-  const english = [...text.matchAll(/[A-Za-z]{2,}/g)].map((m) => `English “${m[0]}”`);
-  return [...devTextHits(text), ...english].map((h) => `${where}: ${h}`);
-}
-
 function typeProblems(items: TypeItem[]): string[] {
   return items.flatMap((i) => {
     const d = i.definition;
     return [
-      ...problems(`${i.code} 名称`, i.name),
-      ...problems(`${i.code} 认定机关`, d.authority),
-      ...problems(`${i.code} 认定标准`, d.criteria.title),
-      ...problems(`${i.code} 有效期说明`, d.validityNote),
-      ...problems(`${i.code} 认定依据`, d.basis),
-      ...problems(`${i.code} 不得列入`, d.excludes),
+      ...userTextProblems(`${i.code} 名称`, i.name),
+      ...userTextProblems(`${i.code} 认定机关`, d.authority),
+      ...userTextProblems(`${i.code} 认定标准`, d.criteria.title),
+      ...userTextProblems(`${i.code} 有效期说明`, d.validityNote),
+      ...userTextProblems(`${i.code} 认定依据`, d.basis),
+      ...userTextProblems(`${i.code} 不得列入`, d.excludes),
     ];
   });
 }
 
 function measureProblems(items: MeasureItem[]): string[] {
   return items.flatMap((m) => [
-    ...problems(`${m.code} 措施`, m.name),
-    ...problems(`${m.code} 设定依据`, m.legalBasis),
-    ...problems(`${m.code} 实施部门`, m.implementingDept),
-    ...problems(`${m.code} 出处说明`, m.source),
+    ...userTextProblems(`${m.code} 措施`, m.name),
+    ...userTextProblems(`${m.code} 设定依据`, m.legalBasis),
+    ...userTextProblems(`${m.code} 实施部门`, m.implementingDept),
+    ...userTextProblems(`${m.code} 出处说明`, m.source),
   ]);
 }
 

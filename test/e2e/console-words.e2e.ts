@@ -72,6 +72,7 @@ test('the guard finds each kind of development text and passes plain Chinese, US
   const table: [string, number][] = [
     ['依据：docs/domain/03-publicity.md §3.3 [M]', 3],
     ['DOMAIN §5.2 指标', 2],
+    ['依据：[M 文号待核]；2021年9月1日起施行 [V/P]；企业信息公示暂行条例 [公开文件]', 3],
     ['部署配置 INGEST_DECISION_DATE_WARN_BEFORE', 1],
     ['名单类型 OTHER_BLACK', 1],
     ['字段 fineCeiling 为空', 1],
@@ -79,6 +80,7 @@ test('the guard finds each kind of development text and passes plain Chinese, US
     ['金额 undefined 万元，得分 NaN，状态 null，[object Object]', 4],
     ['统一社会信用代码 91630100MA7XK0QJ5F，文号 宁市监罚〔2026〕12号，2026-12-07 16:15:00', 0],
     ['《信用修复管理办法》第十条；API密钥 ck_a90z8gaCPJk37Ier、ck_bXJfv-Sm_mu6CIPX；SGS-CF-V2；默认 10 个工作日', 0],
+    ['国家标准《公共信用信息资源标识规则》（GB/T 39442-2020）；纳税信用分为A、B、M、C、D级；见[附件1]', 0],
   ];
   for (const [text, n] of table) assert.equal(devTextHits(text).length, n, `${text}: ${devTextHits(text).join('; ')}`);
   // A data item's code the page marks as <code> is data; the same code as plain text, or a citation in <code>, is not.

@@ -11,7 +11,8 @@ export const DEV_TEXT: ReadonlyArray<[string, RegExp]> = [
   ['file path', /docs\//g],
   ['DOMAIN citation', /DOMAIN/g],
   ['§ citation', /§\s*\d/g],
-  ['[M]/[V]/[P] marker', /\[[MVP]\]/g],
+  // A confidence tag of the domain notes: [M], [V], [P], with a remark ([M 文号待核], [V/P]), or [公开文件].
+  ['[M]/[V]/[P] marker', /\[(?:[MVP](?:[\s/][^\]\n]*)?|公开文件)\]/g],
   ['env or enum name', /(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*_[A-Z0-9_]+/g],
   ['camelCase identifier', /(?<![A-Za-z0-9_-])[a-z]+[A-Z][a-zA-Z]+(?![A-Za-z0-9_-])/g],
   ['ISO timestamp', /\d{4}-\d\d-\d\dT\d\d:/g],
@@ -39,4 +40,18 @@ export function devTextHits(text: string, codes: readonly string[] = []): string
     }
   }
   return hits;
+}
+
+/** A standard's number as a person cites it (GB 32100-2015, GB/T 39442-2020, DB32/T 4040.5-2021): letters, yet no English. */
+const STANDARD_NUMBER = /(?<![A-Za-z])(?:GB|DB\d{2})(?:\/T)?\s?\d/g;
+
+/**
+ * What is wrong with one text a user reads (a 认定依据, 出处说明, a checklist's 依据 …), each hit prefixed with `where`:
+ * devTextHits, and any English word (two or more Latin letters; a standard's number such as GB/T 39442-2020 is how
+ * a person cites the standard, so it is not one).
+ */
+export function userTextProblems(where: string, text: string | null | undefined): string[] {
+  if (!text) return [];
+  const english = [...text.replace(STANDARD_NUMBER, ' ').matchAll(/[A-Za-z]{2,}/g)].map((m) => `English “${m[0]}”`);
+  return [...devTextHits(text), ...english].map((h) => `${where}: ${h}`);
 }

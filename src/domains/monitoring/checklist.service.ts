@@ -90,6 +90,24 @@ async function ensureChecklist(db: Db): Promise<void> {
   });
 }
 
+/**
+ * What marks a stored basis as the development note earlier installs shipped (a docs/domain/ path, DOMAIN, an issue
+ * number, a confidence tag such as [V], [M 文号待核], [V/P] or [公开文件]): no person writes these, so a row carrying
+ * one holds the installer's text — seeded, or brought back by importing a file exported before.
+ */
+export const CHECKLIST_DEV_NOTE_SQL = 'docs/domain/|DOMAIN|issue [0-9]|\\[[MVP][] /]|\\[公开文件\\]';
+
+/**
+ * Run on start (openContext): a shipped item (by number) whose basis still carries an earlier install's development
+ * note gets the shipped basis, which users read in the API and the exported .xlsx as plain Chinese (《…》, 文号,
+ * 待核实 in words; issue 17 §4). A basis the credit office wrote, and an item it added, are left alone. Returns the
+ * number of rows changed (0 before the checklist is first seeded).
+ */
+export async function installChecklistBasis(db: DbOrTx): Promise<number> {
+  const shipped = defaultChecklist().flatMap((i) => (i.basis ? [{ id: i.id, basis: i.basis }] : []));
+  return repo.replaceChecklistBasis(db, shipped, CHECKLIST_DEV_NOTE_SQL);
+}
+
 /** The checklist as domain objects, seeded when empty. */
 export async function loadChecklist(db: Db): Promise<InstitutionItem[]> {
   await ensureChecklist(db);

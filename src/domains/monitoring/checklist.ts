@@ -48,7 +48,11 @@ export const InstitutionItemSchema = Type.Object({
       unconfirmed: Type.Optional(Type.Boolean()),
     }),
   ),
-  /** where the requirement or document comes from (DOMAIN section and confidence tag) */
+  /**
+   * where the requirement or document comes from, as users read it (API, exported .xlsx): plain Chinese citing the
+   * document as a person cites it (《…》, 文号), an unverified fact said as 待核实 — never a file path, a DOMAIN § or a
+   * confidence tag (issue 17 §4); the shipped file keeps those developer notes apart, in `sources`
+   */
   basis: Type.Optional(Type.String()),
   /** where and since when the document can be found online; absent = not published (the monitor sees only published ones) */
   online: Type.Optional(Type.Object({ url: Type.String({ minLength: 1 }), date: Type.Optional(Type.String()) })),
@@ -102,7 +106,10 @@ export function validateChecklist(value: unknown, taxonomy: Taxonomy = defaultTa
 
 let cached: InstitutionItem[] | undefined;
 
-/** The shipped default checklist (defaults/institutions.json), sourced from the documents DOMAIN cites. */
+/**
+ * The shipped default checklist (defaults/institutions.json), sourced from the documents DOMAIN cites. Only `items` is
+ * read: the file's `sources` (each item's DOMAIN section and confidence tag, for developers) is never stored or sent.
+ */
 export function defaultChecklist(): InstitutionItem[] {
   cached ??= validateChecklist((JSON.parse(readFileSync(new URL('./defaults/institutions.json', import.meta.url), 'utf8')) as { items: unknown }).items);
   return structuredClone(cached);

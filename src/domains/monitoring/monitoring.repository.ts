@@ -256,6 +256,17 @@ export async function updateChecklistItem(db: DbOrTx, id: string, v: Partial<Ins
   return db.updateTable('checklist_items').set(v).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Sets the shipped basis text of each shipped item whose stored basis matches `devNote` (a POSIX regular expression);
+ * returns how many rows changed. updated_at and updated_by stay: the text is the installer's, not a change by staff.
+ */
+export async function replaceChecklistBasis(db: DbOrTx, shipped: readonly { id: string; basis: string }[], devNote: string): Promise<number> {
+  const r = await sql`UPDATE checklist_items c SET basis = v.basis
+    FROM unnest(${shipped.map((s) => s.id)}::text[], ${shipped.map((s) => s.basis)}::text[]) AS v(id, basis)
+    WHERE c.id = v.id AND c.basis ~ ${devNote}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** Institutions the city has issued itself (市级已出台), newest document first. */
 export async function municipalDocuments(db: DbOrTx): Promise<ChecklistRow[]> {
   return db

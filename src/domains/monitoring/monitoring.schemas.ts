@@ -251,7 +251,7 @@ export const ChecklistItemSchema = Type.Object({
   status: InstitutionStatus,
   statusLabel: Type.String(),
   document: Nullable(DocumentSchema),
-  basis: Nullable(Type.String()),
+  basis: Nullable(Type.String({ description: '依据说明：文件名称、文号、施行日期，尚待核实的事项写明“待核实”' })),
   online: Nullable(OnlineSchema),
   updatedAt: Type.String(),
 });
