@@ -1,6 +1,7 @@
 // The 工作台 desk (issue 17 §3): GET /api/desk gathers the shell's TodoProviders for the signed-in user, overdue
 // first; ingest's to-dos per role (batches to review, returned batches, rows to correct, late reports); a failing
-// provider leaves the rest of the desk (partial); signed-out callers are refused.
+// provider leaves the rest of the desk (partial); signed-out callers are refused. 近 30 日超期上报 counts the 30
+// Beijing days that its link opens 归集统计 on, and that page's sum for them is the same.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../src/app.ts';
@@ -9,6 +10,8 @@ import { createTestApp, deptId, loginAs, type TestApp } from './helpers/app.ts';
 import { multipartFile } from './helpers/multipart.ts';
 import { allowFixtureAuthorities } from './helpers/authorities.ts';
 import { penaltyCsvChunks } from '../src/domains/ingest/index.ts';
+import { chinaEpochDay, isoOfEpochDay } from '../src/platform/workCalendar.ts';
+import { importRecords, penaltyRows } from './factories.ts';
 
 let t: TestApp;
 before(async () => {
@@ -78,6 +81,38 @@ describe('GET /api/desk', () => {
     assert.equal(ret.statusCode, 200, ret.body);
     assert.equal(count(await desk(reviewer.headers), 'ingest.batches_to_review'), 0);
     assert.equal(count(await desk(reporter.headers), 'ingest.batches_returned'), 1);
+  });
+
+  test('近 30 日超期上报 opens 归集统计 on the 30 Beijing days it counted, whose sum is the desk\'s count', async () => {
+    const admin = await loginAs(t, 'admin');
+    // The test above has SCJGJ review its uploads: these batches commit straight away.
+    const r = await t.app.inject({ method: 'PATCH', url: `/api/departments/${await deptId(t.db, 'SCJGJ')}`, headers: admin.headers, payload: { reviewRequired: false } });
+    assert.equal(r.statusCode, 200, r.body);
+    // Three committed batches with late rows: an hour ago, just after the first of the 30 days began (00:01
+    // Beijing time) and just before it (23:59 the day before), which the 30 days leave out.
+    const today = chinaEpochDay(new Date());
+    const first = isoOfEpochDay(today - 29);
+    const dayStart = Date.parse(`${first}T00:00:00+08:00`);
+    const batches: Array<{ at: Date; late: number }> = [
+      { at: new Date(Date.now() - 3600_000), late: 3 },
+      { at: new Date(dayStart + 60_000), late: 5 },
+      { at: new Date(dayStart - 60_000), late: 7 },
+    ];
+    for (const [i, b] of batches.entries()) {
+      const receipt = await importRecords(t, penaltyRows(2, 900 + i));
+      assert.equal((await t.db.selectFrom('ingest_batches').select('status').where('id', '=', receipt.batchId).executeTakeFirstOrThrow()).status, 'committed');
+      await t.db.updateTable('ingest_batches').set({ created_at: b.at, late: b.late }).where('id', '=', receipt.batchId).execute();
+    }
+    const late = (await desk(admin.headers)).items.find((x) => x.key === 'ingest.late_reports');
+    assert.ok(late, 'the credit office has the late-report to-do');
+    const link = new URL(late.link, 'http://desk');
+    assert.equal(link.pathname, '/console/ingest-stats');
+    assert.deepEqual([link.searchParams.get('from'), link.searchParams.get('to')], [first, isoOfEpochDay(today)]);
+    const stats = await t.app.inject({ method: 'GET', url: `/api/ingest/stats${link.search}`, headers: admin.headers });
+    assert.equal(stats.statusCode, 200, stats.body);
+    const statsLate = (stats.json() as { items: Array<{ late: number }> }).items.reduce((n, r) => n + r.late, 0);
+    assert.equal(late.count, statsLate, '归集统计 shows the desk\'s count for the linked period');
+    assert.equal(late.count, 3 + 5, 'the batch of the day before the 30 days is left out');
   });
 
   test('a failing provider is left out and the desk says it is partial', async () => {

@@ -4,7 +4,6 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../db/types.ts';
 import { audit, type AuditContext } from './audit.ts';
-import type { JobRunner } from './jobs.ts';
 import { AppError, forbidden, unauthorized, type ErrorCode } from './errors.ts';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -64,8 +63,6 @@ declare module 'fastify' {
     ctx: AppContext;
     /** Set by buildApp from the shell's wiring (src/shell/auth.ts). */
     authenticator: Authenticator;
-    /** This app's job runner (platform/jobs.ts), started when the app is ready and stopped on close. */
-    jobs: JobRunner;
   }
   interface FastifyContextConfig {
     /** A signed route that records the request's nonce in its own statement (ApiCaller.pendingNonce). */

@@ -151,6 +151,16 @@ async function takePeriodicLock(ctx: AppContext, name: string): Promise<{ releas
   return { release: () => client.end().catch(() => undefined) };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * This app's job runner, started when the app is ready and stopped on close. Declared here rather than beside
+     * app.ctx in http.ts, which jobs.ts imports (AppContext), so that http.ts need not import jobs.ts.
+     */
+    jobs: JobRunner;
+  }
+}
+
 /** Runs the registered jobs of one process: schedules, services and the database queue. */
 export class JobRunner {
   /** Who holds a claimed row: host, pid and a random part (two runners in one process are distinct). */

@@ -7,7 +7,9 @@
 //  - at 390 px the 措施清单 history dialog and the 名单类型 edit dialog lie inside the screen (they were 860 and 620 px);
 //  - a collected entry's page names its source (归集报送：部门 · 渠道 · 批次号 · 决定文书号), not 依据记录 无;
 //  - 名单类型 and 红黑名单 show list types by their Chinese names: no list-type code (read from the API, so a new
-//    type is covered too) appears as text in their tables (名单类型 showed OTHER_BLACK beside each name).
+//    type is covered too) appears as text in their tables (名单类型 showed OTHER_BLACK beside each name);
+//  - a 名单类型 row unfolds to the type's 认定依据 as the API sends it (basis, criteria document, 文号, authority),
+//    which the page did not show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -159,6 +161,25 @@ test('措施清单: a row cut to fit unfolds to the whole measure (lists, scenar
   const text = await detail.innerText();
   for (const part of [m.legalBasis!, m.implementingDept, ...m.scenarios]) assert.ok(text.includes(part), `the unfolded row shows ${part}`);
   await shot(page, 'measures-expanded-admin-1366');
+  await context.close();
+});
+
+test('名单类型: a row unfolds to the type\'s 认定依据 (basis, criteria document, 文号, determining authority)', async () => {
+  const { context, page } = await adminPage(WIDE);
+  type Definition = { authority: string; basis: string; criteria: { title: string; docNo: string | null } };
+  const types = (await (await page.request.get(`${bed.server.baseUrl}/api/lists/types`)).json()) as { items: { code: string; name: string; definition: Definition }[] };
+  const t = types.items.find((x) => x.definition.basis.length > 20 && x.definition.criteria.docNo);
+  assert.ok(t, 'a shipped list type with a basis and a 文号');
+  await page.goto(`${bed.server.baseUrl}/console/lists/types`);
+  const table = page.getByTestId('list-types-table');
+  await table.locator('.el-table__body tr').first().waitFor();
+  assert.ok(!(await table.innerText()).includes(t.definition.basis), 'the basis stands in the unfolded row, not in the folded table');
+  await table.locator('.el-table__body tr', { hasText: t.name }).first().locator('.el-table__expand-icon').click();
+  const detail = page.getByTestId(`type-basis-${t.code}`);
+  await detail.waitFor();
+  const text = await detail.innerText();
+  for (const part of ['认定依据', t.definition.basis, t.definition.criteria.title, t.definition.criteria.docNo!, t.definition.authority]) assert.ok(text.includes(part), `the unfolded row shows ${part}`);
+  await shot(page, 'types-expanded-admin-1366');
   await context.close();
 });
 

@@ -1,7 +1,9 @@
 // 归集统计 on the statistics pages' period bar (统计期间), on the small demo city (a year of monthly batches): the page
 // opens on 1 January to today (China time) with that period's figures; a period typed into the bar and 查询 shows
 // the figures of that period (as the API counts them for it): a month, then a month nobody reported in (every
-// department 未报送); the period is kept in the address, so a reload shows the same period and figures.
+// department 未报送); the period is kept in the address, so a reload shows the same period and figures. The desk's
+// 近 30 日超期上报 opens the page on those 30 days (today and the 29 before, China time), whose 超期上报 sum is the
+// desk's figure.
 // Screenshots under test-results/ingest-stats/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,5 +129,30 @@ test('归集统计: the period bar opens on this year, 查询 shows another peri
   assert.deepEqual(await period(page), month);
   await tableShows(page, asShown(monthRows));
   await shot(page, '03-reloaded');
+  await context.close();
+});
+
+test('工作台: 近 30 日超期上报 opens 归集统计 on those 30 days, and their 超期上报 sum is the desk\'s figure', async () => {
+  const context = await bed.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, bed.server.baseUrl, 'admin', DEMO_E2E_PASSWORD);
+  await page.goto(`${bed.server.baseUrl}/console`);
+  const todo = page.getByTestId('todo-ingest.late_reports');
+  await todo.waitFor();
+  const count = Number(await todo.getAttribute('data-count'));
+  assert.ok(count > 0, 'the demo city has late reports in the last 30 days');
+  await todo.locator('a').click();
+  await page.waitForURL((u) => u.pathname === '/console/ingest-stats');
+  await page.getByTestId('stats-table').locator('.el-table__body tr').first().waitFor();
+
+  const today = chinaNow();
+  const days: [string, string] = [new Date(today.getTime() - 29 * 86_400_000).toISOString().slice(0, 10), today.toISOString().slice(0, 10)];
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), { from: days[0], to: days[1] });
+  assert.deepEqual(await period(page), days, 'the bar holds the 30 days');
+  const rows = await expected(page, ...days);
+  await tableShows(page, asShown(rows));
+  const late = (rows as Array<Row & { late: number }>).reduce((n, r) => n + r.late, 0);
+  assert.equal(late, count, '归集统计 sums the desk\'s 超期上报 figure');
+  await shot(page, '04-from-desk');
   await context.close();
 });

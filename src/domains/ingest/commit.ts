@@ -1,19 +1,14 @@
 // 归集 commit: a batch's rows staged and merged chunk by chunk in one transaction, under the batch's and the
 // item's advisory locks, then its rejected rows, counts and receipt, and (for a credit-office correction) its
 // audit entry; a crash or SIGKILL leaves nothing of it (README.md, "How a batch is written").
-import type { Db } from '../../db/index.ts';
 import { auditOnClient } from '../../platform/audit.ts';
 import type pg from 'pg';
-import type { Channel } from '../../db/types.ts';
-import type { AuditContext } from '../../platform/audit.ts';
-import type { CatalogItem } from '../catalog/index.ts';
-import type { PublicitySettings } from '../publicity/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { rejectCopyLines, type PendingReject } from './rejects.ts';
 import { BATCH_NS, MERGE_NS, type ReceiptCounts } from './batches.ts';
 import { copyText, esc } from './copytext.ts';
-import { mergeChunk, type MergeContext } from './merge.ts';
-import { chunksOf, readAhead, stageContext, type StagedRow } from './staging.ts';
+import { mergeChunk, type CommitOptions, type MergeContext } from './merge.ts';
+import { chunksOf, readAhead, stageContext } from './staging.ts';
 import { lowerBackendPriority } from './priority.ts';
 
 /**
@@ -26,47 +21,6 @@ export const MERGE_CHUNK_ROWS = 10_000;
 
 /** Rejected rows protected together (rejects.ts rejectCopyLines, in slices) while a chunk is read. */
 const PROTECT_BATCH = 500;
-
-export interface CommitOptions {
-  /** Reads outside the batch's transaction (other domains' lookups, e.g. a department's name). */
-  db: Db;
-  pool: pg.Pool;
-  secret: string;
-  batchId: string;
-  /** Include the subject's code in the record key (see the file comment). */
-  keyWithSubject: boolean;
-  /** The publicity settings in force for this batch's decisions (publicity loadPublicitySettings). */
-  publicitySettings?: PublicitySettings;
-  item: CatalogItem;
-  departmentId: number;
-  channel: Channel;
-  rows: AsyncIterable<StagedRow>;
-  /** Columns of the upload that feed personal (masked) fields: stored masked in rejected rows, originals encrypted. */
-  rejectPersonalColumns?: readonly number[];
-  /** The receipt's screen warnings once every row is read (stored with the counts). */
-  rowWarnings?: () => unknown[];
-  /** Accepted rows staged and merged per chunk (default MERGE_CHUNK_ROWS). */
-  chunkRows?: number;
-  /** Called every 10,000 rows staged. */
-  onProgress?: (rowsSeen: number) => void;
-  /** Test hook: runs inside the transaction after the first chunk is staged, before the first merge. */
-  beforeMerge?: () => Promise<void>;
-  /** Test hook: runs inside the transaction after each chunk's merge (1, 2, …). */
-  afterChunkMerge?: (chunk: number) => Promise<void>;
-  /** Benchmark hook: each merge statement's duration, labelled by its first words. */
-  onStep?: (step: string, ms: number) => void;
-  /**
-   * A credit-office correction (issue 11 §1): rows may change other departments' records, which keep their
-   * owner; the reason and the records touched are audited with the batch, in its transaction.
-   */
-  correction?: { reason: string; ctx: AuditContext } | null;
-  /** The uploader is the credit office: a refused row says how to correct it. */
-  correctionHint?: boolean;
-  /** An approved batch (review.ts): its held rows and the upload's rejects are replaced by this commit's. */
-  replacesHeld?: boolean;
-  /** Nice value for the batch's PostgreSQL backend while it merges (priority.ts); 0 leaves it as it is. */
-  backendNice?: number;
-}
 
 /**
  * The channel a committed batch is announced on (NOTIFY inside the commit, so listeners hear of it only once it is

@@ -12,5 +12,6 @@
 // withdraws the record (docs/domain/01-sgs.md §1.4 rule 7). Nothing is overwritten: versions keep batch, row, channel,
 // department and catalogue version.
 export { holdBatch, rejectBatch, startBatch, sweepAbandonedBatches, type BatchStart, type ReceiptCounts } from './batches.ts';
-export { commitBatch, MERGE_CHUNK_ROWS, type CommitOptions } from './commit.ts';
+export { commitBatch, MERGE_CHUNK_ROWS } from './commit.ts';
+export type { CommitOptions } from './merge.ts';
 export type { StagedRow } from './staging.ts';

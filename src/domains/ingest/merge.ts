@@ -5,15 +5,64 @@
 // number of statements per chunk, never one per row. Publicity columns of records are written here by design
 // (the decision travels with the record, README.md).
 import type pg from 'pg';
+import type { Db } from '../../db/index.ts';
+import type { Channel } from '../../db/types.ts';
+import type { AuditContext } from '../../platform/audit.ts';
+import type { CatalogItem } from '../catalog/index.ts';
+import type { PublicitySettings } from '../publicity/index.ts';
 import { linkSubjects } from '../subjects/index.ts';
 import type { RowIssueOut } from './validate.ts';
 import { ownedByOtherIssue } from './ownership.ts';
 import type { ReceiptCounts } from './batches.ts';
-import type { CommitOptions } from './commit.ts';
 import { copyText, esc, LineArena } from './copytext.ts';
-import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedVersion } from './staging.ts';
+import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedRow, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
 import { eachWithTurns, filterWithTurns, mapWithTurns, paramsWithTurns, Slicer } from './turns.ts';
+
+/**
+ * What commitBatch (commit.ts) is given for a batch. It is declared here, below commit.ts, because every merge
+ * statement reads it too (MergeContext.o).
+ */
+export interface CommitOptions {
+  /** Reads outside the batch's transaction (other domains' lookups, e.g. a department's name). */
+  db: Db;
+  pool: pg.Pool;
+  secret: string;
+  batchId: string;
+  /** Include the subject's code in the record key (see commit.ts's file comment). */
+  keyWithSubject: boolean;
+  /** The publicity settings in force for this batch's decisions (publicity loadPublicitySettings). */
+  publicitySettings?: PublicitySettings;
+  item: CatalogItem;
+  departmentId: number;
+  channel: Channel;
+  rows: AsyncIterable<StagedRow>;
+  /** Columns of the upload that feed personal (masked) fields: stored masked in rejected rows, originals encrypted. */
+  rejectPersonalColumns?: readonly number[];
+  /** The receipt's screen warnings once every row is read (stored with the counts). */
+  rowWarnings?: () => unknown[];
+  /** Accepted rows staged and merged per chunk (default commit.ts MERGE_CHUNK_ROWS). */
+  chunkRows?: number;
+  /** Called every 10,000 rows staged. */
+  onProgress?: (rowsSeen: number) => void;
+  /** Test hook: runs inside the transaction after the first chunk is staged, before the first merge. */
+  beforeMerge?: () => Promise<void>;
+  /** Test hook: runs inside the transaction after each chunk's merge (1, 2, …). */
+  afterChunkMerge?: (chunk: number) => Promise<void>;
+  /** Benchmark hook: each merge statement's duration, labelled by its first words. */
+  onStep?: (step: string, ms: number) => void;
+  /**
+   * A credit-office correction (issue 11 §1): rows may change other departments' records, which keep their
+   * owner; the reason and the records touched are audited with the batch, in its transaction.
+   */
+  correction?: { reason: string; ctx: AuditContext } | null;
+  /** The uploader is the credit office: a refused row says how to correct it. */
+  correctionHint?: boolean;
+  /** An approved batch (review.ts): its held rows and the upload's rejects are replaced by this commit's. */
+  replacesHeld?: boolean;
+  /** Nice value for the batch's PostgreSQL backend while it merges (priority.ts); 0 leaves it as it is. */
+  backendNice?: number;
+}
 
 /** What every statement of a batch's merge shares: its connection, options, staging context and reject list. */
 export interface MergeContext {

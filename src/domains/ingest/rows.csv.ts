@@ -3,8 +3,7 @@
 // csv-parse did (checked against it in rows.csv.test.ts). Relaxed quoting is turned into
 // `row_bad_quote` row issues so that one bad row cannot derail the rest of the file.
 import { detectAndDecode, type DecodedText } from './decode.ts';
-import type { ReadOptions } from './rows.ts';
-import { asChunks, type ByteInput, type RawRow, type RawSource } from './rows.input.ts';
+import { asChunks, type ByteInput, type RawRow, type RawSource, type ReadOptions } from './rows.input.ts';
 
 /**
  * True when a raw CSV record is well-formed (RFC 4180): a quote may only open a field and close

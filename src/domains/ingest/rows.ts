@@ -13,44 +13,13 @@
 import type { TextEncodingName } from './decode.ts';
 import { IngestError } from './errors.ts';
 import type { SheetFormat } from './sniff.ts';
-import type { ZipLimits } from './zipguard.ts';
 import { readCsv } from './rows.csv.ts';
-import type { ByteInput, RawRow, RawSource } from './rows.input.ts';
+import type { ByteInput, RawRow, RawSource, ReadOptions, RowSourceMeta } from './rows.input.ts';
 import { readXls } from './rows.xls.ts';
 import { readXlsx } from './rows.xlsx.ts';
 
-export { collect, type ByteInput } from './rows.input.ts';
+export { collect, type ByteInput, type ReadOptions, type RowIssue, type RowIssueCode, type RowSourceMeta } from './rows.input.ts';
 export { rawRecordQuotesOk, CsvRecordParser, type CsvRecord } from './rows.csv.ts';
-
-export interface ReadOptions {
-  format: SheetFormat;
-  /** Data rows after the header (default 2 000 000). */
-  maxRows?: number;
-  /** Columns in the header (default 256). */
-  maxColumns?: number;
-  /** Characters in one cell (default 32 767, Excel's own limit). */
-  maxCellChars?: number;
-  /** Bytes of an .xlsx/.xls upload, which is buffered whole (default 200 MiB; .xls 50 MiB). */
-  maxFileBytes?: number;
-  /** Zip-bomb limits for .xlsx. */
-  zip?: ZipLimits;
-  /** CSV: force an encoding instead of detecting it. */
-  encoding?: TextEncodingName;
-  /** CSV: field delimiter; 'auto' picks TAB when the first line has tabs and no commas. */
-  delimiter?: ',' | '\t' | ';' | 'auto';
-  /** The header is the first row with at least two non-empty cells within this many rows (default 10). */
-  headerSearchRows?: number;
-}
-
-export type RowIssueCode = 'row_ragged' | 'row_bad_quote' | 'cell_too_long' | 'cell_error_value';
-
-export interface RowIssue {
-  code: RowIssueCode;
-  message: string;
-  severity: 'error' | 'warning';
-  /** 0-based column, when the issue concerns one cell. */
-  column?: number;
-}
 
 export interface SheetHeader {
   kind: 'header';
@@ -62,15 +31,6 @@ export interface SheetHeader {
   sheetName?: string;
   /** Non-empty rows above the header that were skipped (titles, notes). */
   skippedBefore: number;
-}
-
-/** Per-row facts about where the text came from; validateRow reads these. */
-export interface RowSourceMeta {
-  /** 0-based columns whose cell was numeric in the spreadsheet. */
-  numericCols?: number[];
-  /** 0-based columns whose cell was a formula (its cached result is used, as text). */
-  formulaCols?: number[];
-  issues?: RowIssue[];
 }
 
 export interface SheetRow extends RowSourceMeta {

@@ -2,8 +2,7 @@
 // its limit and the first sheet read densely; formulas are flagged and their cached values used.
 import * as XLSX from '@e965/xlsx';
 import { IngestError } from './errors.ts';
-import type { ReadOptions, RowIssue } from './rows.ts';
-import { collect, MiB, type ByteInput, type RawRow, type RawSource } from './rows.input.ts';
+import { collect, MiB, type ByteInput, type RawRow, type RawSource, type ReadOptions, type RowIssue } from './rows.input.ts';
 import { numberText } from './rows.xlsx.ts';
 import { detectKind } from './sniff.ts';
 

@@ -4,8 +4,7 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { IngestError } from './errors.ts';
-import type { ReadOptions, RowIssue } from './rows.ts';
-import { collect, MiB, type ByteInput, type RawRow, type RawSource } from './rows.input.ts';
+import { collect, MiB, type ByteInput, type RawRow, type RawSource, type ReadOptions, type RowIssue } from './rows.input.ts';
 import { detectKind } from './sniff.ts';
 import { openWorkbook, type OpenWorkbook } from './xlsxsheet.ts';
 import { assertSafeZip } from './zipguard.ts';

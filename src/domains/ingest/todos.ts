@@ -6,9 +6,10 @@ import type { DbOrTx } from '../../db/index.ts';
 import type { Role } from '../../db/types.ts';
 import type { SessionUser } from '../../platform/http.ts';
 import type { TodoItem, TodoProvider } from '../../platform/todos.ts';
+import { chinaEpochDay, isoOfEpochDay } from '../../platform/workCalendar.ts';
 import { departmentScope } from '../auth/index.ts';
 
-/** Window of the late-report count: the last 30 days. */
+/** Window of the late-report count: the last 30 calendar days in Beijing time, today included. */
 const LATE_WINDOW_DAYS = 30;
 
 const DEPARTMENT_CLERKS: readonly Role[] = ['reporter', 'reviewer', 'district_admin'];
@@ -55,14 +56,20 @@ async function rowsToCorrect(db: DbOrTx, user: SessionUser): Promise<TodoItem[]>
   return [{ key: 'ingest.rows_to_correct', label: '待更正的退回数据行', count: r.rows[0].n, link: '/console/batches' }];
 }
 
-/** 近 30 日超期上报: records reported after the 7-working-day deadline (docs/domain/01-sgs.md §1.1). */
+/**
+ * 近 30 日超期上报: records reported after the 7-working-day deadline (docs/domain/01-sgs.md §1.1), in committed
+ * batches of the last 30 days. The days are calendar days in Beijing time, counted as 归集统计 counts its period
+ * (departmentStats), so the credit office's link opens that page on the same period and it shows the same sum.
+ */
 async function lateReports(db: DbOrTx, user: SessionUser): Promise<TodoItem[]> {
   if (user.role === 'auditor') return [];
   const scope = await scopeFor(db, user);
-  const since = new Date(Date.now() - LATE_WINDOW_DAYS * 24 * 3600 * 1000);
+  const today = chinaEpochDay(new Date());
+  const from = isoOfEpochDay(today - (LATE_WINDOW_DAYS - 1));
+  const to = isoOfEpochDay(today);
   const r = await sql<{ n: number }>`SELECT coalesce(sum(b.late), 0)::int AS n FROM ingest_batches b
-    WHERE b.status = 'committed' AND b.created_at >= ${since} AND ${inScope(scope)}`.execute(db);
-  const link = user.role === 'admin' || user.role === 'district_admin' ? '/console/ingest-stats' : '/console/batches';
+    WHERE b.status = 'committed' AND b.created_at >= ${new Date(`${from}T00:00:00+08:00`)} AND ${inScope(scope)}`.execute(db);
+  const link = user.role === 'admin' || user.role === 'district_admin' ? `/console/ingest-stats?${new URLSearchParams({ from, to })}` : '/console/batches';
   return [{ key: 'ingest.late_reports', label: `近 ${LATE_WINDOW_DAYS} 日超期上报的记录`, count: r.rows[0].n, link }];
 }
 

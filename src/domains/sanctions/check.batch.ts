@@ -15,10 +15,58 @@ import { nonceClaimsSql, type NonceClaimRow, type NonceClaimsRow, type PendingNo
 import { activeEntriesJson, type ActiveListEntry } from '../lists/index.ts';
 import { seriousPublicPenaltiesJson, type SeriousPenalty } from '../publicity/index.ts';
 import { subjectsByKeysSql, type LookedUpSubject } from '../subjects/index.ts';
-import type { CheckInput, SubjectAnswer } from './check.service.ts';
-import type { PlannedQueries } from './match.ts';
+import type { MatchedBy, PlannedQueries, SubjectQuery } from './match.ts';
 import { measuresFrom, measuresRead } from './measures.cache.ts';
 import type { Measure } from './measures.ts';
+
+/** What a check is asked (runCheck); declared here, below check.service.ts, which hands it on. */
+export interface CheckInput {
+  secret: string;
+  departmentId: number;
+  channel: 'api' | 'console' | 'screening';
+  userId?: number | null;
+  apiKeyId?: number | null;
+  scenario: string;
+  subjects: readonly SubjectQuery[];
+}
+
+/** A measure as a check answers it: what it is, where it comes from, and which of the subject's lists brought it in. */
+export interface MeasureAnswer {
+  id: string;
+  code: string;
+  name: string;
+  class: number;
+  kind: 'punishment' | 'incentive';
+  legalBasis: string;
+  basisDocNo: string | null;
+  implementingDept: string;
+  listTypes: string[];
+}
+
+export interface EntryAnswer {
+  entryId: string;
+  listType: string;
+  listName: string;
+  decisionNo: string;
+  listedOn: string | null;
+  expiresOn: string | null;
+}
+
+/** The answer for one queried subject. */
+export interface SubjectAnswer {
+  index: number;
+  query: { uscc?: string; idNumber?: string; name?: string };
+  status: 'found' | 'not_found' | 'invalid';
+  message: string;
+  matchedBy: MatchedBy | null;
+  subject: { id: string; name: string; kind: string; uscc: string | null } | null;
+  candidates: Array<{ id: string; name: string; uscc: string | null }>;
+  black: EntryAnswer[];
+  red: EntryAnswer[];
+  seriousPenalties: Array<{ recordId: string; docNo: string; decisionDate: string | null; publicUntil: string | null }>;
+  measures: MeasureAnswer[];
+  incentives: MeasureAnswer[];
+}
 
 /**
  * A queue in front of an async step that takes many items at once, with one call in flight: items submitted

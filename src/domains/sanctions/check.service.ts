@@ -11,47 +11,10 @@ import { activeEntriesForSubjects, type ActiveListEntry } from '../lists/index.t
 import { seriousPublicPenalties, type SeriousPenalty } from '../publicity/index.ts';
 import type { LookedUpSubject } from '../subjects/index.ts';
 export { caseNoSql } from './check.batch.ts';
-import { checkStages, readChecks, rowsOf, storeChecks, storeChecksSql } from './check.batch.ts';
-import { planQueries, publicQuery, resolvePlanned, type MatchedBy, type Resolution, type SubjectQuery } from './match.ts';
+export type { CheckInput, EntryAnswer, MeasureAnswer, SubjectAnswer } from './check.batch.ts';
+import { checkStages, readChecks, rowsOf, storeChecks, storeChecksSql, type CheckInput, type EntryAnswer, type MeasureAnswer, type SubjectAnswer } from './check.batch.ts';
+import { planQueries, publicQuery, resolvePlanned, type Resolution, type SubjectQuery } from './match.ts';
 import { activeMeasures, checkScenario, measuresApplying, type Measure } from './measures.ts';
-
-/** A measure as a check answers it: what it is, where it comes from, and which of the subject's lists brought it in. */
-export interface MeasureAnswer {
-  id: string;
-  code: string;
-  name: string;
-  class: number;
-  kind: 'punishment' | 'incentive';
-  legalBasis: string;
-  basisDocNo: string | null;
-  implementingDept: string;
-  listTypes: string[];
-}
-
-export interface EntryAnswer {
-  entryId: string;
-  listType: string;
-  listName: string;
-  decisionNo: string;
-  listedOn: string | null;
-  expiresOn: string | null;
-}
-
-/** The answer for one queried subject. */
-export interface SubjectAnswer {
-  index: number;
-  query: { uscc?: string; idNumber?: string; name?: string };
-  status: 'found' | 'not_found' | 'invalid';
-  message: string;
-  matchedBy: MatchedBy | null;
-  subject: { id: string; name: string; kind: string; uscc: string | null } | null;
-  candidates: Array<{ id: string; name: string; uscc: string | null }>;
-  black: EntryAnswer[];
-  red: EntryAnswer[];
-  seriousPenalties: Array<{ recordId: string; docNo: string; decisionDate: string | null; publicUntil: string | null }>;
-  measures: MeasureAnswer[];
-  incentives: MeasureAnswer[];
-}
 
 export interface CheckAnswer {
   checkId: string;
@@ -60,16 +23,6 @@ export interface CheckAnswer {
   checkedAt: string;
   departmentId: number;
   subjects: SubjectAnswer[];
-}
-
-export interface CheckInput {
-  secret: string;
-  departmentId: number;
-  channel: 'api' | 'console' | 'screening';
-  userId?: number | null;
-  apiKeyId?: number | null;
-  scenario: string;
-  subjects: readonly SubjectQuery[];
 }
 
 const toEntry = (e: ActiveListEntry): EntryAnswer => ({
