@@ -13,8 +13,14 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 const o = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const { hostname, port } = new URL(o.base);
 const path = '/api/ext/sanctions/check';
+// mulberry32 (as src/platform/random.ts), seeded: the same arrivals every run; never 0, so log() is finite.
 let seed = 20261207;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) + 0.5) / 4294967296;
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+};
 let i = 0;
 const request = () => {
   const body = JSON.stringify({ scenario: '政府采购', subjects: [{ uscc: o.usccs[(i++ * 7919) % o.usccs.length] }] });
