@@ -285,6 +285,14 @@ export async function run(args: string[]): Promise<void> {
     const loadOpts = { base: `http://127.0.0.1:${port}`, appKey: key.appKey, secret: key.secret, usccs };
     log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
     const pgData = server.pgDir;
+    // WAL and checkpoints during a run (pg_stat_wal; pg_stat_checkpointer from PostgreSQL 17, else pg_stat_bgwriter):
+    // a checkpoint makes the next change of every page write its whole image to the WAL.
+    const walStats = async () => {
+      const w = (await sql<{ fpi: string; bytes: string }>`SELECT wal_fpi::text AS fpi, wal_bytes::text AS bytes FROM pg_stat_wal`.execute(d.db)).rows[0]!;
+      const c = await sql<{ n: string }>`SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`.execute(d.db).catch(() =>
+        sql<{ n: string }>`SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`.execute(d.db));
+      return { fpi: Number(w.fpi), bytes: Number(w.bytes), checkpoints: Number(c.rows[0]!.n) };
+    };
     /** One load run (closed loop, or open loop at `rate`): its response times, rates and CPU per check. */
     const load = async (conns: number, seconds: number, rate = 0) => {
       const optsPath = join(tmp, `load-${conns}-${rate}.json`);
@@ -292,6 +300,7 @@ export async function run(args: string[]): Promise<void> {
       const load0 = loadavg()[0]!;
       const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(pgData)];
       const batches0 = checkBatchStats(appDb!.pool);
+      const wal0 = await walStats();
       // Closed loop: autocannon. Open loop: bench/openload.mjs (Poisson arrivals at the rate; autocannon's own rate
       // limit is a closed loop that pauses each connection once it has sent its share of the second).
       const argv = rate ? [join(ROOT_DIR, 'bench', 'openload.mjs'), optsPath] : ['--input-type=module', '-e', LOAD_SCRIPT, optsPath];
@@ -302,11 +311,13 @@ export async function run(args: string[]): Promise<void> {
       await once(c, 'exit');
       child = null;
       const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0];
-      const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number };
+      const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number; offered?: number };
       const batches1 = checkBatchStats(appDb!.pool);
+      const wal1 = await walStats();
+      const wal = { fpi: wal1.fpi - wal0.fpi, bytes: wal1.bytes - wal0.bytes, checkpoints: wal1.checkpoints - wal0.checkpoints };
       // Checks per statement of each stage during the run (check.batch.ts: natural batching).
       const perStatement = (s: 'read' | 'write') => (batches1[s].items - batches0[s].items) / Math.max(1, batches1[s].calls - batches0[s].calls);
-      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') } };
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal };
     };
     type Run = Awaited<ReturnType<typeof load>>;
     const ms = (v: number) => v.toFixed(1);
@@ -320,6 +331,8 @@ export async function run(args: string[]): Promise<void> {
       console.log(`   p50 ${ms(r.p.p50)} ms · p95 ${ms(r.p.p95)} ms (≤ ${TARGET.p95}: ${verdict(r.p.p95 <= TARGET.p95)}) · p99 ${ms(r.p.p99)} ms (≤ ${TARGET.p99}: ${verdict(r.p.p99 <= TARGET.p99)}) · max ${ms(r.p.max)} ms`);
       console.log(`   ${cpuLine(r)}`);
       console.log(`   checks per statement (batched as group commit): read ${r.batch.read.toFixed(1)} · write ${r.batch.write.toFixed(1)}`);
+      const n = Math.max(1, r.total);
+      console.log(`   WAL per check: ${fmt(r.wal.bytes / n)} bytes, ${(r.wal.fpi / n).toFixed(2)} full-page images · checkpoints during the run: ${r.wal.checkpoints}`);
       console.log(`   load average (1 min) ${r.load0.toFixed(2)} before, ${r.load1.toFixed(2)} after`);
     };
 
@@ -375,7 +388,10 @@ export async function run(args: string[]): Promise<void> {
     console.log(`\n   open loop: ${connections} connections, checks arriving at ${fmt(rate)}/s in all (Poisson), for ${duration} s; latency from each check's arrival`);
     const o = await load(connections, duration, rate);
     report(o);
-    console.log(`   achieved ${fmt(o.rps)} of ${fmt(rate)} checks/s offered (≥ ${fmt(TARGET.rps)}: ${verdict(o.rps >= TARGET.rps)})`);
+    // The arrivals are a Poisson sample (22,351 in 15 s at 1,500/s with this seed), so the rate is judged by
+    // whether every check that arrived was answered, and answered well, at the target rate offered.
+    const kept = (o.offered ?? 0) > 0 && o.ok === o.offered && o.non2xx === 0 && o.errors === 0;
+    console.log(`   ${fmt(o.ok)} of ${fmt(o.offered ?? 0)} checks that arrived answered 2xx (${fmt(o.rps)}/s); kept up with ${fmt(rate)} checks/s offered (≥ ${fmt(TARGET.rps)}: ${verdict(kept && rate >= TARGET.rps)})`);
 
     if (!args.includes('--no-small')) {
       const short = Math.min(duration, 5);
