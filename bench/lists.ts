@@ -129,12 +129,13 @@ export async function loadEntries(db: Db, n: number): Promise<void> {
 const CLK_TCK = 100;
 
 /** utime + stime (+ cutime + cstime: the exited children it waited for) of one process, in ms; 0 once it is gone. */
-async function procCpuMs(pid: number, children: boolean): Promise<number> {
+async function procCpuMs(pid: number, children: boolean, systemOnly = false): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name, which may hold spaces: state is field 3, utime 14 … cstime 17.
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   if (f.length < 15) return 0;
-  const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+  // utime (f[11]) and cutime (f[13]) left out when only the kernel's share (stime, cstime) is asked for.
+  const ticks = (systemOnly ? 0 : Number(f[11]) + (children ? Number(f[13]) : 0)) + Number(f[12]) + (children ? Number(f[14]) : 0);
   return (ticks * 1000) / CLK_TCK;
 }
 
@@ -142,14 +143,14 @@ async function procCpuMs(pid: number, children: boolean): Promise<number> {
  * CPU the whole PostgreSQL server has used, in ms: the postmaster (with the backends and workers that have
  * exited, which it waits for) plus every live child (the pool's backends, autovacuum, the WAL writer …).
  */
-async function postgresCpuMs(pgDir: string): Promise<number> {
+async function postgresCpuMs(pgDir: string, systemOnly = false): Promise<number> {
   const postmaster = Number((await readFile(join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  let total = await procCpuMs(postmaster, true);
+  let total = await procCpuMs(postmaster, true, systemOnly);
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === postmaster) total += await procCpuMs(Number(name), false);
+    if (ppid === postmaster) total += await procCpuMs(Number(name), false, systemOnly);
   }
   return total;
 }
@@ -298,7 +299,7 @@ export async function run(args: string[]): Promise<void> {
       const optsPath = join(tmp, `load-${conns}-${rate}.json`);
       await writeFile(optsPath, JSON.stringify({ ...loadOpts, connections: conns, duration: seconds, rate }));
       const load0 = loadavg()[0]!;
-      const [server0, pg0] = [selfCpuMs(), await postgresCpuMs(pgData)];
+      const [server0, pg0, pgSys0] = [selfCpuMs(), await postgresCpuMs(pgData), await postgresCpuMs(pgData, true)];
       const batches0 = checkBatchStats(appDb!.pool);
       const wal0 = await walStats();
       // Closed loop: autocannon. Open loop: bench/openload.mjs (Poisson arrivals at the rate; autocannon's own rate
@@ -310,21 +311,21 @@ export async function run(args: string[]): Promise<void> {
       c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
       await once(c, 'exit');
       child = null;
-      const [serverCpu, pgCpu] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0];
+      const [serverCpu, pgCpu, pgSys] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0, (await postgresCpuMs(pgData, true)) - pgSys0];
       const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number; offered?: number };
       const batches1 = checkBatchStats(appDb!.pool);
       const wal1 = await walStats();
       const wal = { fpi: wal1.fpi - wal0.fpi, bytes: wal1.bytes - wal0.bytes, checkpoints: wal1.checkpoints - wal0.checkpoints };
       // Checks per statement of each stage during the run (check.batch.ts: natural batching).
       const perStatement = (s: 'read' | 'write') => (batches1[s].items - batches0[s].items) / Math.max(1, batches1[s].calls - batches0[s].calls);
-      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal };
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, pgSys, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal };
     };
     type Run = Awaited<ReturnType<typeof load>>;
     const ms = (v: number) => v.toFixed(1);
     // The target leaves 2 cores / 1,500 checks/s = 1.33 ms of machine time per check for all three processes.
     const cpuLine = (r: Run) => {
       const per = (cpuMs: number) => (cpuMs / Math.max(1, r.total)).toFixed(3);
-      return `CPU per check: server ${per(r.serverCpu)} ms · PostgreSQL ${per(r.pgCpu)} ms · client ${per(r.cpuMs)} ms · total ${per(r.serverCpu + r.pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`;
+      return `CPU per check: server ${per(r.serverCpu)} ms · PostgreSQL ${per(r.pgCpu)} ms (kernel ${per(r.pgSys)}) · client ${per(r.cpuMs)} ms · total ${per(r.serverCpu + r.pgCpu + r.cpuMs)} ms (budget at the target ${((2 * 1000) / TARGET.rps).toFixed(2)} ms)`;
     };
     const report = (r: Run) => {
       console.log(`   ${fmt(r.total)} requests in ${r.seconds.toFixed(1)} s: ${fmt(r.ok)} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
@@ -351,7 +352,21 @@ export async function run(args: string[]): Promise<void> {
       await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(d.db);
       await sql`SELECT pg_stat_statements_reset()`.execute(d.db);
     }
+    // With --statements, what the busy backends were doing, sampled every 50 ms (pg_stat_activity): a wait on a
+    // lock or an SLRU shows here, which CPU per statement cannot show.
+    const waits = new Map<string, number>();
+    let sampling = withStatements;
+    const waitSampler = (async () => {
+      while (sampling) {
+        const rows = (await sql<{ w: string }>`SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' · ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 40) AS w
+            FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()`.execute(d.db)).rows;
+        for (const x of rows) waits.set(x.w, (waits.get(x.w) ?? 0) + 1);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    })();
     const r = await load(connections, duration);
+    sampling = false;
+    await waitSampler;
     const profile = profiler ? ((await profiler.post('Profiler.stop')).profile as unknown as { nodes: ProfileNode[]; samples: number[] }) : null;
     profiler?.disconnect();
     report(r);
@@ -373,6 +388,9 @@ export async function run(args: string[]): Promise<void> {
          ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`.execute(d.db);
       console.log('   PostgreSQL statements during the load (pg_stat_statements), ms per check: execution + planning · calls');
       for (const x of top.rows) console.log(`     ${per(x.exec)} + ${per(x.plan)} · ${fmt(Number(x.calls))}  ${x.query.slice(0, 110)}`);
+      const samples = [...waits.values()].reduce((a, b) => a + b, 0) || 1;
+      console.log('   busy backends during the load (pg_stat_activity every 50 ms): share of samples · wait or CPU · statement');
+      for (const [k, v] of [...waits.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`     ${((100 * v) / samples).toFixed(1).padStart(5)}%  ${k}`);
     }
     if (profile) {
       const dir = join(ROOT_DIR, 'test-results');
