@@ -1,6 +1,6 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
 // asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rate N] [--rows N]
-// [--warmup S] [--sweep R1,R2,…] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
+// [--warmup S] [--sweep R1,R2,…] [--plan-cache-mode M] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
 // 1,500 checks/s offered in the open-loop run, a 3 s warm-up not counted, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
@@ -273,7 +273,11 @@ export async function run(args: string[]): Promise<void> {
 
     console.log('\n2. single signed checks');
     const config = { ...loadConfig({ LOG_LEVEL: 'silent', DEMO_DATA: 'false', CITYCREDIT_DATA_DIR: tmp }, { databaseUrl: d.url }), secret: SECRET };
-    appDb = createDb(d.url, config.dbPoolSize);
+    // --plan-cache-mode force_custom_plan | force_generic_plan: the app's connections plan every prepared statement
+    // one way (PostgreSQL's default, auto, picks a generic plan after five custom ones, per connection).
+    const planMode = args.includes('--plan-cache-mode') ? args[args.indexOf('--plan-cache-mode') + 1]! : '';
+    const appUrl = planMode ? `${d.url}${d.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c plan_cache_mode=${planMode}`)}` : d.url;
+    appDb = createDb(appUrl, config.dbPoolSize);
     const ctx: AppContext = { config, db: appDb.db, pool: appDb.pool, migrationVersion: () => migrationVersion(appDb!.db) };
     app = await buildApp(ctx, { logger: false, serveWeb: false });
     const port = await freePort();
@@ -284,7 +288,8 @@ export async function run(args: string[]): Promise<void> {
     const listed = (await sql<{ uscc: string }>`SELECT s.uscc FROM list_entries e JOIN subjects s ON s.id = e.subject_id WHERE s.uscc IS NOT NULL LIMIT 20000`.execute(d.db)).rows.map((r) => r.uscc);
     const usccs = [...keys.usccs.slice(0, 40_000), ...listed];
     const loadOpts = { base: `http://127.0.0.1:${port}`, appKey: key.appKey, secret: key.secret, usccs };
-    log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
+    const pcm = (await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(appDb.db)).rows[0]!.plan_cache_mode;
+    log(`app on 127.0.0.1:${port} (DB pool ${config.dbPoolSize}, plan_cache_mode ${pcm}); ${fmt(listed.length)} listed subjects among ${fmt(usccs.length)} checked`);
     const pgData = server.pgDir;
     // WAL and checkpoints during a run (pg_stat_wal; pg_stat_checkpointer from PostgreSQL 17, else pg_stat_bgwriter):
     // a checkpoint makes the next change of every page write its whole image to the WAL.
