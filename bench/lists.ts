@@ -1,6 +1,6 @@
 // Pre-action checks and batch screening under load (issue 14 "Performance"), printed against the targets, never
 // asserted. Run: `npm run bench -- lists [--subjects N] [--entries N] [--duration S] [--connections N] [--rate N] [--rows N]
-// [--warmup S] [--sweep R1,R2,…] [--plan-cache-mode M] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
+// [--warmup S] [--history N] [--sweep R1,R2,…] [--plan-cache-mode M] [--profile] [--statements] [--no-small]` (defaults 1,000,000 subjects, 50,000 active list entries, 15 s, 64 connections,
 // 1,500 checks/s offered in the open-loop run, a 3 s warm-up not counted, 100,000 screening rows).
 //
 //  1. load by COPY: 80% organisations with a USCC, 20% natural persons with the ID-number hash ingest stores;
@@ -268,6 +268,25 @@ export async function run(args: string[]): Promise<void> {
     log(`${fmt(nSubjects)} subjects COPYed`);
     await loadEntries(d.db, nEntries);
     log(`${fmt(nEntries)} active list entries`);
+    // A city that runs the platform has checked before: --history past checks (a third with a hit), so the checks
+    // table is not empty when its statistics are taken. On an empty table the foreign-key check of each hit
+    // (sanction_check_hits → sanction_checks) is planned as a sequential scan, and a connection that caches that plan
+    // keeps it while the table grows until autovacuum analyses it again: seen as 4,156 sequential scans reading 121
+    // million rows in one 10 s run (docs/bench/check-batching-1m.md).
+    const nHistory = arg(args, 'history', 50_000);
+    if (nHistory > 0) {
+      await sql`
+        INSERT INTO sanction_checks (case_no, department_id, channel, scenario, subjects, hits, answer, checked_at)
+        SELECT 'HIST' || g, (SELECT id FROM departments WHERE code = 'CZJ'), 'api', '政府采购', 1, (g % 3 = 0)::int, '{"subjects": []}'::jsonb,
+               now() - make_interval(secs => g * 60)
+          FROM generate_series(1, ${nHistory}::int) g`.execute(d.db);
+      await sql`
+        WITH c AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM sanction_checks WHERE hits = 1),
+             e AS (SELECT id, subject_id, list_type, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n FROM list_entries)
+        INSERT INTO sanction_check_hits (check_id, subject_id, entry_id, list_type, color)
+        SELECT c.id, e.subject_id, e.id, e.list_type, 'black' FROM c JOIN e ON e.rn = 1 + (c.rn % e.n)`.execute(d.db);
+      log(`${fmt(nHistory)} past checks`);
+    }
     await sql`VACUUM ANALYZE`.execute(d.db);
     log('VACUUM ANALYZE');
 
@@ -293,6 +312,9 @@ export async function run(args: string[]): Promise<void> {
     const pgData = server.pgDir;
     // WAL and checkpoints during a run (pg_stat_wal; pg_stat_checkpointer from PostgreSQL 17, else pg_stat_bgwriter):
     // a checkpoint makes the next change of every page write its whole image to the WAL.
+    // Sequential scans per table during a run (pg_stat_user_tables): a check should never scan a table whole.
+    const seqScans = async () =>
+      new Map((await sql<{ t: string; n: string; rows: string }>`SELECT relname AS t, seq_scan::text AS n, seq_tup_read::text AS rows FROM pg_stat_user_tables`.execute(d.db)).rows.map((x) => [x.t, [Number(x.n), Number(x.rows)] as const]));
     const walStats = async () => {
       const w = (await sql<{ fpi: string; bytes: string }>`SELECT wal_fpi::text AS fpi, wal_bytes::text AS bytes FROM pg_stat_wal`.execute(d.db)).rows[0]!;
       const c = await sql<{ n: string }>`SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`.execute(d.db).catch(() =>
@@ -307,6 +329,7 @@ export async function run(args: string[]): Promise<void> {
       const [server0, pg0, pgSys0] = [selfCpuMs(), await postgresCpuMs(pgData), await postgresCpuMs(pgData, true)];
       const batches0 = checkBatchStats(appDb!.pool);
       const wal0 = await walStats();
+      const scans0 = await seqScans();
       // Closed loop: autocannon. Open loop: bench/openload.mjs (Poisson arrivals at the rate; autocannon's own rate
       // limit is a closed loop that pauses each connection once it has sent its share of the second).
       const argv = rate ? [join(ROOT_DIR, 'bench', 'openload.mjs'), optsPath] : ['--input-type=module', '-e', LOAD_SCRIPT, optsPath];
@@ -320,10 +343,12 @@ export async function run(args: string[]): Promise<void> {
       const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number; offered?: number };
       const batches1 = checkBatchStats(appDb!.pool);
       const wal1 = await walStats();
+      const scans1 = await seqScans();
+      const seq = [...scans1.entries()].map(([t, [n, rows]]) => [t, n - (scans0.get(t)?.[0] ?? 0), rows - (scans0.get(t)?.[1] ?? 0)] as const).filter(([, n]) => n > 0);
       const wal = { fpi: wal1.fpi - wal0.fpi, bytes: wal1.bytes - wal0.bytes, checkpoints: wal1.checkpoints - wal0.checkpoints };
       // Checks per statement of each stage during the run (check.batch.ts: natural batching).
       const perStatement = (s: 'read' | 'write') => (batches1[s].items - batches0[s].items) / Math.max(1, batches1[s].calls - batches0[s].calls);
-      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, pgSys, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal };
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, pgSys, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal, seq };
     };
     type Run = Awaited<ReturnType<typeof load>>;
     const ms = (v: number) => v.toFixed(1);
@@ -339,6 +364,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(`   checks per statement (batched as group commit): read ${r.batch.read.toFixed(1)} · write ${r.batch.write.toFixed(1)}`);
       const n = Math.max(1, r.total);
       console.log(`   WAL per check: ${fmt(r.wal.bytes / n)} bytes, ${(r.wal.fpi / n).toFixed(2)} full-page images · checkpoints during the run: ${r.wal.checkpoints}`);
+      console.log(`   sequential scans during the run: ${r.seq.length ? r.seq.map(([t, k, rows]) => `${t} ${fmt(k)} (${fmt(rows)} rows read)`).join(', ') : 'none'}`);
       console.log(`   load average (1 min) ${r.load0.toFixed(2)} before, ${r.load1.toFixed(2)} after`);
     };
 
@@ -396,6 +422,16 @@ export async function run(args: string[]): Promise<void> {
       const samples = [...waits.values()].reduce((a, b) => a + b, 0) || 1;
       console.log('   busy backends during the load (pg_stat_activity every 50 ms): share of samples · wait or CPU · statement');
       for (const [k, v] of [...waits.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`     ${((100 * v) / samples).toFixed(1).padStart(5)}%  ${k}`);
+      // The generic plans of the two costliest statements as the tables stand now (EXPLAIN (GENERIC_PLAN),
+      // PostgreSQL 16+): a connection that switched to its cached generic plan runs this one.
+      const texts = await sql<{ query: string }>`
+        SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY total_exec_time + total_plan_time DESC LIMIT 2`.execute(d.db);
+      for (const t of texts.rows) {
+        const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (GENERIC_PLAN) ${sql.raw(t.query)}`.execute(d.db).catch((e: Error) => ({ rows: [{ 'QUERY PLAN': `(no plan: ${e.message})` }] }));
+        console.log(`   generic plan of: ${t.query.replace(/\s+/g, ' ').slice(0, 80)}`);
+        for (const line of plan.rows) console.log(`     ${line['QUERY PLAN']}`);
+      }
     }
     if (profile) {
       const dir = join(ROOT_DIR, 'test-results');
