@@ -14,7 +14,7 @@ export { caseNoSql } from './check.batch.ts';
 export type { CheckInput, EntryAnswer, MeasureAnswer, SubjectAnswer } from './check.batch.ts';
 import { checkStages, readChecks, rowsOf, storeChecks, storeChecksSql, type CheckInput, type EntryAnswer, type MeasureAnswer, type SubjectAnswer } from './check.batch.ts';
 import { planQueries, publicQuery, resolvePlanned, type Resolution, type SubjectQuery } from './match.ts';
-import { activeMeasures, checkScenario, measuresApplying, type Measure } from './measures.ts';
+import { activeMeasures, checkScenario, inScenario, measuresApplying, type Measure } from './measures.ts';
 
 export interface CheckAnswer {
   checkId: string;
@@ -81,7 +81,7 @@ function answersFrom(
   // Only the scenario's active measures can apply, and only to a subject with list entries (measuresApplying,
   // docs/domain/04-joint-measures.md §4.2 step 2): chosen once per batch, so a subject without entries — most of
   // a 100,000-row screening — costs no pass over the measures.
-  const inScenario = measures.filter((m) => m.status === 'active' && m.scenarios.includes(scenario));
+  const scenarioMeasures = measures.filter((m) => inScenario(m, scenario));
   // Each answer is one object literal with every field, in the order answers always had (index … incentives,
   // status, message): spreading a shared base object and overriding its keys took V8's slow path, some 8 µs a
   // subject — most of the JavaScript time of a 100,000-row screening (issue 14 "Performance").
@@ -95,7 +95,7 @@ function answersFrom(
       return { index, query, matchedBy: null, subject: null, candidates, black: [], red: [], seriousPenalties: [], measures: [], incentives: [], status: 'not_found', message: NOT_FOUND };
     }
     const own = entriesOf.get(r.subject.id);
-    const applying = own ? measuresApplying(inScenario, own, scenario) : [];
+    const applying = own ? measuresApplying(scenarioMeasures, own, scenario) : [];
     const black = own ? own.filter((e) => e.color === 'black').map(toEntry) : [];
     const red = own ? own.filter((e) => e.color === 'red').map(toEntry) : [];
     const serious = (penaltiesOf.get(r.subject.id) ?? []).map(({ recordId, docNo, decisionDate, publicUntil }) => ({ recordId, docNo, decisionDate, publicUntil }));

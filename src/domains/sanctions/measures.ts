@@ -96,6 +96,9 @@ export async function activeMeasures(db: DbOrTx): Promise<Measure[]> {
  * black-list types, incentive measures for its red-list types (docs/domain/04-joint-measures.md §4.2 step 2), each
  * with the list types that brought it in. Pure: the caller passes the active measures once per batch.
  */
+/** Whether a measure may apply in a scenario at all: active, and listing the scenario. */
+export const inScenario = (m: Measure, scenario: string): boolean => m.status === 'active' && m.scenarios.includes(scenario);
+
 export function measuresApplying(
   measures: readonly Measure[],
   entries: ReadonlyArray<{ listType: string; color: 'black' | 'red' }>,
@@ -103,7 +106,7 @@ export function measuresApplying(
 ): Array<Measure & { matchedListTypes: string[] }> {
   const out: Array<Measure & { matchedListTypes: string[] }> = [];
   for (const m of measures) {
-    if (m.status !== 'active' || !m.scenarios.includes(scenario)) continue;
+    if (!inScenario(m, scenario)) continue;
     const want = m.kind === 'punishment' ? 'black' : 'red';
     const matched = [...new Set(entries.filter((e) => e.color === want && m.listTypes.includes(e.listType)).map((e) => e.listType))];
     if (matched.length) out.push({ ...m, matchedListTypes: matched });
