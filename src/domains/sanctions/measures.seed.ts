@@ -93,10 +93,17 @@ export const SHIPPED_MEASURES: readonly ShippedMeasure[] = [
  * one, so an amendment copied it) gets the shipped note in its place — the note, never the measure's rule.
  */
 export async function installShippedMeasures(db: DbOrTx): Promise<number> {
+  // One read on start for every shipped code; a write only where one is stale, since every statement on the table
+  // moves the measures' cache generation.
+  const stale = await db
+    .selectFrom('sanction_measures')
+    .select(['id', 'code'])
+    .where('code', 'in', SHIPPED_MEASURES.map((m) => m.code))
+    .where('source', 'like', '%docs/domain/%')
+    .execute();
   for (const m of SHIPPED_MEASURES) {
-    // Only when one is found: every statement on the table moves the measures' cache generation.
-    const stale = await db.selectFrom('sanction_measures').select('id').where('code', '=', m.code).where('source', 'like', '%docs/domain/%').execute();
-    if (stale.length) await db.updateTable('sanction_measures').set({ source: m.source }).where('id', 'in', stale.map((r) => r.id)).execute();
+    const ids = stale.filter((r) => r.code === m.code).map((r) => r.id);
+    if (ids.length) await db.updateTable('sanction_measures').set({ source: m.source }).where('id', 'in', ids).execute();
   }
   const r = await db
     .insertInto('sanction_measures')
