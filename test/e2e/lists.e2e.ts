@@ -97,3 +97,42 @@ test('the credit office lists an entry step by step; the portal shows it, and no
   await portal.getByTestId('list-type-empty').waitFor();
   await context.close();
 });
+
+test("the credit office amends a list type's 认定依据 and 信用修复 in the dialog; the row shows the new version", async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/console/login`);
+  await page.getByTestId('login-username').fill('office_admin');
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('welcome').waitFor();
+  const versions = async () =>
+    ((await (await page.request.get(`${server.baseUrl}/api/lists/types/ZDSSWF/versions`)).json()) as {
+      items: { version: number; definition: { basis: string; repairable: boolean | null; criteria: { title: string } } }[];
+    }).items;
+  const before = await versions();
+  const latest = before.reduce((a, b) => (b.version > a.version ? b : a));
+
+  await page.goto(`${server.baseUrl}/console/lists/types`);
+  await page.getByTestId('type-edit-ZDSSWF').click();
+  const basis = '《重大税收违法失信主体信息公布管理办法》（国家税务总局令第54号），自2022年2月1日起施行。';
+  await page.getByTestId('type-basis-input').fill(basis);
+  await page.getByTestId('type-repairable').getByText('不可以').click();
+  await page.getByTestId('type-note').fill('补充认定依据，明确不可信用修复');
+  await page.getByTestId('type-save').click();
+  await page.getByText('已保存为新版本').waitFor();
+
+  const after = await versions();
+  assert.equal(after.length, before.length + 1);
+  const now = after.reduce((a, b) => (b.version > a.version ? b : a));
+  assert.equal(now.version, latest.version + 1);
+  assert.equal(now.definition.basis, basis);
+  assert.equal(now.definition.repairable, false);
+  // What the dialog did not show is carried over unchanged.
+  assert.equal(now.definition.criteria.title, latest.definition.criteria.title);
+
+  // The unfolded row reads the new basis.
+  await page.getByTestId('list-types-table').locator('tr', { hasText: '重大税收违法失信主体' }).locator('.el-table__expand-icon').click();
+  await page.getByTestId('type-basis-ZDSSWF').getByText(basis).waitFor();
+  await context.close();
+});
