@@ -214,6 +214,9 @@ export async function importChecklist(db: Db, user: SessionUser, up: Upload, ctx
     await repo.lock(trx, repo.LOCKS.checklist);
     const previous = await repo.deleteChecklist(trx);
     await repo.insertChecklist(trx, items.map((item, i) => itemToRow(item, i + 1, user.id)));
+    // A file exported by an earlier release carries its development notes in 依据: the shipped plain text replaces
+    // them now, as the next start would (installChecklistBasis), so the notes are never shown in between.
+    await installChecklistBasis(trx);
     const summary = summarizeChecklist(items).text;
     await audit(trx, ctx, { action: 'monitoring.checklist.import', detail: { fileName: up.filename, sha256: sha256(up.buffer), previous, items: items.length, summary } });
     return { previous, items: items.length, summary };

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { createTestApp, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { multipartFile } from '../../../test/helpers/multipart.ts';
 import { userTextProblems } from '../../../test/helpers/devText.ts';
 import { defaultChecklist } from './checklist.ts';
 import { installChecklistBasis } from './checklist.service.ts';
@@ -115,4 +116,30 @@ test('an earlier install’s development notes are replaced on the next start; t
   assert.equal(byId.get('GEN-06')!.basis, own, 'a basis the credit office wrote is never touched');
   assert.equal(byId.get('本市-01')!.basis, added.basis, 'an item the office added is never touched');
   assert.equal(await installChecklistBasis(t.db), 0, 'a later start changes nothing');
+});
+
+test('importing a file exported by an earlier release does not bring its development notes back, not even until the next start', async () => {
+  const admin = await loginAs(t, 'admin');
+  const r = await t.app.inject({ method: 'GET', url: '/api/monitoring/checklist/export.xlsx', headers: { cookie: auditor.cookie } });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.rawPayload as unknown as ExcelJS.Buffer);
+  const ws = wb.worksheets[0];
+  const header = (ws.getRow(1).values as unknown[]).map((v) => String(v ?? ''));
+  const basisCol = header.indexOf('依据');
+  const rowOf = new Map<string, number>();
+  for (let n = 2; n <= ws.rowCount; n++) rowOf.set(ws.getRow(n).getCell(header.indexOf('编号')).text, n);
+  // As an earlier release exported them: its notes in 依据, beside a text the office wrote into the file itself.
+  const oldNote = 'docs/domain/03-publicity.md §3.3 [V]：新办法令号未核实 [M]';
+  ws.getRow(rowOf.get('GEN-05')!).getCell(basisCol).value = oldNote;
+  const own = '市信用办在导出文件中补写的依据说明';
+  ws.getRow(rowOf.get('GEN-07')!).getCell(basisCol).value = own;
+  const m = multipartFile('信用制度清单.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+  const imp = await t.app.inject({ method: 'POST', url: '/api/monitoring/checklist/import', payload: m.payload, headers: { ...admin.headers, ...m.headers } });
+  assert.equal(imp.statusCode, 200, imp.body);
+
+  const after = await view();
+  assert.deepEqual(itemProblems(after.items), []);
+  const byId = new Map(after.items.map((i) => [i.id, i]));
+  assert.equal(byId.get('GEN-05')!.basis, shipped.get('GEN-05'));
+  assert.equal(byId.get('GEN-07')!.basis, own, 'a basis the office wrote in the file is imported as written');
 });
