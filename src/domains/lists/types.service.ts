@@ -7,13 +7,7 @@ import { audit, type AuditContext } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { AmendListTypeBody, ListTypeDefinition, ListTypeView } from './lists.schemas.ts';
 import { BUILTIN_LIST_TYPES } from './types.data.ts';
-
-/**
- * What marks a basis text as the development note earlier installs shipped (a docs/domain/ path, a DOMAIN § or an
- * issue number, with [M]/[V] markers): no person writes these, so a version carrying one holds the installer's
- * text, whoever saved the version (an amendment copies the basis it does not edit).
- */
-export const DEV_NOTE_SQL = 'docs/domain/|DOMAIN|issue [0-9]|\\[[MVP]\\]';
+import { INSTALLER_NOTE_PATTERN } from '../../platform/installerNotes.ts';
 
 /**
  * Installs version 1 of every shipped list type that is missing; returns how many were added. A version whose
@@ -34,7 +28,7 @@ export async function installBuiltinListTypes(db: DbOrTx): Promise<number> {
       .updateTable('list_types')
       .set({ definition: sql`jsonb_set(definition, '{basis}', to_jsonb(${t.definition.basis}::text))` })
       .where('code', '=', t.code)
-      .where(sql<boolean>`definition->>'basis' ~ ${DEV_NOTE_SQL}`)
+      .where(sql<boolean>`definition->>'basis' ~ ${INSTALLER_NOTE_PATTERN}`)
       .execute();
   }
   return added;

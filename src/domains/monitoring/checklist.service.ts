@@ -22,6 +22,7 @@ import { importError } from './errors.ts';
 import * as repo from './monitoring.repository.ts';
 import { isRealDate } from './period.ts';
 import { uploadFormat, type Upload } from './upload.ts';
+import { INSTALLER_NOTE_PATTERN } from '../../platform/installerNotes.ts';
 
 // ================================================================ institution checklist
 
@@ -91,13 +92,6 @@ async function ensureChecklist(db: Db): Promise<void> {
 }
 
 /**
- * What marks a stored basis as the development note earlier installs shipped (a docs/domain/ path, DOMAIN, an issue
- * number, a confidence tag such as [V], [M 文号待核], [V/P] or [公开文件]): no person writes these, so a row carrying
- * one holds the installer's text — seeded, or brought back by importing a file exported before.
- */
-export const CHECKLIST_DEV_NOTE_SQL = 'docs/domain/|DOMAIN|issue [0-9]|\\[[MVP][] /]|\\[公开文件\\]';
-
-/**
  * Run on start (openContext): a shipped item (by number) whose basis still carries an earlier install's development
  * note gets the shipped basis, which users read in the API and the exported .xlsx as plain Chinese (《…》, 文号,
  * 待核实 in words; issue 17 §4). A basis the credit office wrote, and an item it added, are left alone. Returns the
@@ -105,7 +99,7 @@ export const CHECKLIST_DEV_NOTE_SQL = 'docs/domain/|DOMAIN|issue [0-9]|\\[[MVP][
  */
 export async function installChecklistBasis(db: DbOrTx): Promise<number> {
   const shipped = defaultChecklist().flatMap((i) => (i.basis ? [{ id: i.id, basis: i.basis }] : []));
-  return repo.replaceChecklistBasis(db, shipped, CHECKLIST_DEV_NOTE_SQL);
+  return repo.replaceChecklistBasis(db, shipped, INSTALLER_NOTE_PATTERN);
 }
 
 /** The checklist as domain objects, seeded when empty. */
