@@ -273,7 +273,9 @@ export async function run(args: string[]): Promise<void> {
     // (sanction_check_hits → sanction_checks) is planned as a sequential scan, and a connection that caches that plan
     // keeps it while the table grows until autovacuum analyses it again: seen as 4,156 sequential scans reading 121
     // million rows in one 10 s run (docs/bench/check-batching-1m.md).
-    const nHistory = arg(args, 'history', 50_000);
+    // --history 0 (no past checks: the checks table analysed while empty, as on a new city's platform) is allowed here,
+    // where lib.ts's arg() wants a positive count.
+    const nHistory = args.includes('--history') && args[args.indexOf('--history') + 1] === '0' ? 0 : arg(args, 'history', 50_000);
     if (nHistory > 0) {
       await sql`
         INSERT INTO sanction_checks (case_no, department_id, channel, scenario, subjects, hits, answer, checked_at)
