@@ -246,8 +246,9 @@ export function storeChecksSql(items: readonly Omit<StoreItem, 'ctx' | 'event'>[
       a.subject ? [...a.black.map((e) => ({ e, color: 'black' })), ...a.red.map((e) => ({ e, color: 'red' }))].map(({ e, color }) => ({ ord: i + 1, subjectId: a.subject!.id, e, color })) : [],
     ),
   );
-  // Ids are drawn first (n), so each check's hits and audit entry find their check by its position (ord); the
-  // hits' foreign key is checked at the end of the statement, when the check rows are there. n holds only the
+  // Ids are drawn first (n), so each check's hits and audit entry find their check by its position (ord). This
+  // statement is the only writer of hits, always with the ids it has just drawn, so the hits need no foreign key
+  // (migration 20261214T1010c: a guard on sanction_checks refuses orphaning them instead). n holds only the
   // position and the id: with the answers in it, every hit and audit row joined a copy of the whole answer (a
   // 100,000-subject screening's store took 68 s instead of well under one).
   return sql<{ ord: number; id: string; case_no: string; checked_at: string }>`
