@@ -78,6 +78,8 @@ export class NaturalBatcher<I, O> {
   #running = false;
   /** Statements run and items they carried, for the bench and the tests. */
   readonly stats = { calls: 0, items: 0, largest: 0 };
+  /** When set (bench lists --tail): each call's start and end (performance.now(), ms) and its item count. */
+  trace: Array<[start: number, end: number, items: number]> | null = null;
 
   constructor(
     private readonly run: (items: I[]) => Promise<Array<O | Error>>,
@@ -108,9 +110,12 @@ export class NaturalBatcher<I, O> {
         this.stats.items += batch.length;
         this.stats.largest = Math.max(this.stats.largest, batch.length);
         let out: Array<O | Error>;
+        const t0 = this.trace ? performance.now() : 0;
         try {
           out = await this.run(batch.map((b) => b.item));
+          this.trace?.push([t0, performance.now(), batch.length]);
         } catch (e) {
+          this.trace?.push([t0, performance.now(), batch.length]);
           const err = this.failed(e);
           for (const b of batch) b.reject(err);
           continue;
@@ -308,6 +313,17 @@ export function checkStages(db: Db, pool: pg.Pool): CheckStages {
     stages.set(pool, s);
   }
   return s;
+}
+
+/**
+ * Starts recording each statement of this pool's two stages (start, end, checks; bench lists --tail) and returns the
+ * records, which fill until `stop()`.
+ */
+export function traceCheckBatches(db: Db, pool: pg.Pool): { read: Array<[number, number, number]>; write: Array<[number, number, number]>; stop: () => void } {
+  const s = checkStages(db, pool);
+  const read: Array<[number, number, number]> = (s.read.trace = []);
+  const write: Array<[number, number, number]> = (s.write.trace = []);
+  return { read, write, stop: () => void (s.read.trace = s.write.trace = null) };
 }
 
 /** How the checks on this pool were batched so far: statements, checks and the largest batch, per stage. */
