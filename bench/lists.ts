@@ -523,7 +523,8 @@ export async function run(args: string[]): Promise<void> {
     // table is not empty when its statistics are taken. On an empty table the foreign-key check of each hit
     // (sanction_check_hits → sanction_checks) is planned as a sequential scan, and a connection that caches that plan
     // keeps it while the table grows until autovacuum analyses it again: seen as 4,156 sequential scans reading 121
-    // million rows in one 10 s run (docs/bench/check-batching-1m.md).
+    // million rows in one 10 s run (docs/bench/check-batching-1m.md). Migration 20261214T1010c dropped that key; the
+    // history stays the default, as a running city has one.
     // --history 0 (no past checks: the checks table analysed while empty, as on a new city's platform) is allowed here,
     // where lib.ts's arg() wants a positive count.
     const nHistory = args.includes('--history') && args[args.indexOf('--history') + 1] === '0' ? 0 : arg(args, 'history', 50_000);
