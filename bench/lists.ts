@@ -30,6 +30,7 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -45,7 +46,7 @@ import { hmacSha256 } from '../src/db/crypto.ts';
 import { createUser } from '../src/domains/auth/auth.service.ts';
 import { createApiKey } from '../src/domains/auth/apikeys.service.ts';
 import { generateIdNumber, generateUscc } from '../src/domains/codes/index.ts';
-import { checkBatchStats, installShippedMeasures, KNOWN_LIST_TYPES } from '../src/domains/sanctions/index.ts';
+import { checkBatchStats, installShippedMeasures, KNOWN_LIST_TYPES, traceCheckBatches } from '../src/domains/sanctions/index.ts';
 import type { AppContext } from '../src/platform/http.ts';
 import { mulberry32 } from '../src/platform/random.ts';
 import { multipartFile } from '../test/helpers/multipart.ts';
@@ -184,6 +185,243 @@ function topOfProfile(profile: { nodes: ProfileNode[]; samples: number[] }, n: n
     .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
 
+// --tail: what the slowest checks of the open-loop run overlapped. Every record is an interval in epoch ms
+// (performance.timeOrigin + now in both processes; PostgreSQL's log lines carry their own timestamps).
+type Interval = [start: number, end: number];
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** Sorted by start, with the longest duration, so `overlaps` finds the intervals meeting [a, b] by binary search. */
+function intervalIndex(xs: Interval[]) {
+  const s = [...xs].sort((x, y) => x[0] - y[0]);
+  const longest = s.reduce((m, x) => Math.max(m, x[1] - x[0]), 0);
+  return {
+    size: s.length,
+    /** Whether any interval meets [a, b]. */
+    overlaps(a: number, b: number): boolean {
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid]![0] < a - longest) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < s.length && s[i]![0] <= b; i++) if (s[i]![1] >= a) return true;
+      return false;
+    },
+  };
+}
+
+/** The server side of --tail: GC pauses, event-loop stalls and delay, each signed request's time in the server. */
+function serverRecorder() {
+  const gc: Array<[number, number, number]> = [];
+  const stalls: Interval[] = [];
+  const requests = new Map<string, Interval>();
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gc.push([performance.timeOrigin + e.startTime, e.duration, ((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? 0]);
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
+  let last = performance.now();
+  // A 10 ms timer more than 5 ms late: the event loop was held (a GC pause, or long synchronous work).
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 15) stalls.push([performance.timeOrigin + last + 10, performance.timeOrigin + now]);
+    last = now;
+  }, 10);
+  return {
+    gc,
+    stalls,
+    requests,
+    stop() {
+      obs.disconnect();
+      clearInterval(timer);
+      eld.disable();
+      return { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+    },
+  };
+}
+
+/** PostgreSQL's log about checkpoints and autovacuum, as intervals (log_checkpoints, log_autovacuum_min_duration 0). */
+function pgLogEvents(chunks: string[]) {
+  // The server's output arrives in chunks: one message per line that starts with its timestamp, continuation lines
+  // (autovacuum's "system usage: … elapsed") joined to it.
+  const lines = chunks.join('\n').split(/\n(?=\d{4}-\d\d-\d\d \d\d:)/);
+  const at = (line: string) => {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) UTC/.exec(line);
+    return m ? Date.parse(`${m[1]}T${m[2]}Z`) : NaN;
+  };
+  const checkpoints: Interval[] = [];
+  const vacuums: Array<{ table: string; what: string; span: Interval }> = [];
+  let ckptStart = NaN;
+  for (const line of lines) {
+    const t = at(line);
+    if (Number.isNaN(t)) continue;
+    if (/checkpoint starting/.test(line)) ckptStart = t;
+    else if (/checkpoint complete/.test(line)) {
+      const total = Number(/total=([\d.]+) s/.exec(line)?.[1] ?? 0);
+      checkpoints.push([Number.isNaN(ckptStart) ? t - total * 1000 : ckptStart, t]);
+      ckptStart = NaN;
+    }
+    const av = /automatic (vacuum|analyze) of table "[^."]+\.[^."]+\.([^"]+)"/.exec(line);
+    if (av) {
+      const elapsed = Number(/elapsed: ([\d.]+) s/.exec(line)?.[1] ?? 0);
+      vacuums.push({ table: av[2]!, what: av[1]!, span: [t - elapsed * 1000, t] });
+    }
+  }
+  if (!Number.isNaN(ckptStart)) checkpoints.push([ckptStart, Infinity]); // still running at the end
+  return { checkpoints, vacuums };
+}
+
+/** What bench/openload.mjs records with `trace`: per check [arrival, written, answered, status, nonce]; GC [start, ms, kind]; stalls [start, ms]. */
+interface ClientTrace {
+  checks: Array<[number, number, number, number, string]>;
+  gc: Array<[number, number, number]>;
+  stalls: Array<[number, number]>;
+  eld: { p50: number; p99: number; max: number };
+}
+interface PgSample {
+  at: number;
+  av: string[];
+  ckpt: string | null;
+  busy: string[];
+}
+interface TailData {
+  start: number;
+  client: ClientTrace;
+  server: { gc: Array<[number, number, number]>; stalls: Interval[]; requests: Map<string, Interval>; eld: { p50: number; p99: number; max: number } };
+  read: Array<[number, number, number]>;
+  write: Array<[number, number, number]>;
+  pg: PgSample[];
+  machine: Array<[number, number, number]>;
+}
+
+// V8's GC kinds (PerformanceObserver 'gc' detail.kind).
+const GC_KIND: Record<number, string> = { 1: 'scavenge', 2: 'minor mark-sweep', 4: 'mark-compact', 8: 'incremental marking', 16: 'weak callbacks' };
+
+/**
+ * --tail's report: the checks over `tailMs`, their latency split into the client's part before sending, the way to
+ * the server, the server's part and the way back; then, for each kind of event, the share of the slow checks whose
+ * interval (arrival → answer) overlapped one, beside the same share over all checks (an event that overlaps every
+ * other check explains nothing); then the events themselves and the slowest checks.
+ */
+function printTail(t: TailData, pgEvents: ReturnType<typeof pgLogEvents>, tailMs: number): void {
+  const all = t.client.checks.map(([at, sent, done, , nonce]) => ({ at, sent, done, lat: done - at, srv: t.server.requests.get(nonce) }));
+  const slow = all.filter((c) => c.lat > tailMs);
+  const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
+  const q = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+  };
+  const rel = (x: number) => `+${((x - t.start) / 1000).toFixed(2)} s`;
+  console.log(`\n   tail (--tail): ${slow.length} of ${all.length} checks over ${tailMs} ms (${pct(slow.length, all.length)})`);
+  // Latency split: arrival → written by the client (a connection busy, or the client's own pause) → the server's onRequest
+  // (the socket, the server's event loop before it reads the request) → onResponse → read by the client.
+  const parts = (cs: typeof all) => {
+    const m = cs.filter((c) => c.srv);
+    const f = (g: (c: (typeof m)[number]) => number) => `${q(m.map(g), 50).toFixed(1)}/${q(m.map(g), 90).toFixed(1)}`;
+    return `before sending ${f((c) => c.sent - c.at)} · to the server ${f((c) => c.srv![0] - c.sent)} · in the server ${f((c) => c.srv![1] - c.srv![0])} · back to the client ${f((c) => c.done - c.srv![1])}`;
+  };
+  // Each process's clock is its own performance.timeOrigin: the parts can be off by a few tenths of a ms (a negative median).
+  console.log(`   latency split, ms median/p90: slow checks: ${parts(slow)}`);
+  console.log(`                                 all checks:  ${parts(all)}`);
+  // Only what met the run counts (PostgreSQL's log holds the load's autovacuums too).
+  const end = Math.max(...all.map((c) => c.done));
+  const iv = (xs: Interval[]) => intervalIndex(xs.filter(([a, b]) => b >= t.start && a <= end));
+  const gcOver = (g: Array<[number, number, number]>, ms: number) => iv(g.filter(([, d]) => d >= ms).map(([a, d]) => [a, a + d]));
+  const point = (pred: (x: PgSample) => boolean) => iv(t.pg.filter(pred).map((x) => [x.at - 25, x.at + 25]));
+  const checksTables = (q: string) => /sanction_check/.test(q);
+  const vac = (mine: boolean) =>
+    iv([...pgEvents.vacuums.filter((v) => checksTables(v.table) === mine).map((v) => v.span), ...t.pg.filter((x) => x.av.some((a) => checksTables(a) === mine)).map((x): Interval => [x.at - 25, x.at + 25])]);
+  const categories: Array<[string, ReturnType<typeof intervalIndex>]> = [
+    ['a server GC pause ≥ 5 ms', gcOver(t.server.gc, 5)],
+    ['the server event loop held ≥ 5 ms (GC or long work)', iv(t.server.stalls)],
+    ['a client GC pause ≥ 5 ms', gcOver(t.client.gc, 5)],
+    ['the client event loop held ≥ 5 ms', iv(t.client.stalls.map(([a, d]) => [a, a + d]))],
+    ['autovacuum/analyze of sanction_checks or its hits', vac(true)],
+    ['autovacuum/analyze of another table', vac(false)],
+    ['a checkpoint', iv([...pgEvents.checkpoints, ...t.pg.filter((x) => x.ckpt !== null && x.ckpt !== 'CheckpointerMain').map((x): Interval => [x.at - 25, x.at + 25])])],
+    ['a backend waiting on WAL (sampled)', point((x) => x.busy.some((b) => /WAL/.test(b)))],
+    ['a backend waiting on a lock (sampled)', point((x) => x.busy.some((b) => /^(Lock|LWLock):/.test(b) && !/WAL/.test(b)))],
+    ['a read statement ≥ 10 ms', iv(t.read.filter(([a, b]) => b - a >= 10).map(([a, b]) => [a, b]))],
+    ['a write statement ≥ 10 ms', iv(t.write.filter(([a, b]) => b - a >= 10).map(([a, b]) => [a, b]))],
+    ['a statement carrying ≥ 32 checks', iv([...t.read, ...t.write].filter(([, , n]) => n >= 32).map(([a, b]) => [a, b]))],
+    ['other processes using ≥ 1 core (200 ms windows)', iv(t.machine.filter(([, , cores]) => cores >= 1).map(([a, b]) => [a, b]))],
+  ];
+  console.log(`   share of the slow checks [of all checks] whose time overlapped:`);
+  const explained = new Set<number>();
+  for (const [name, idx] of categories) {
+    let nSlow = 0;
+    slow.forEach((c, i) => {
+      if (idx.overlaps(c.at, c.done)) {
+        nSlow++;
+        explained.add(i);
+      }
+    });
+    const nAll = all.filter((c) => idx.overlaps(c.at, c.done)).length;
+    console.log(`     ${pct(nSlow, slow.length).padStart(6)} [${pct(nAll, all.length).padStart(6)}]  ${name} (${idx.size} seen)`);
+  }
+  console.log(`     ${pct(slow.length - explained.size, slow.length).padStart(6)}           none of these`);
+  const gcLine = (g: Array<[number, number, number]>) => {
+    const by = new Map<string, [number, number, number]>();
+    for (const [, d, k] of g) {
+      const x = by.get(GC_KIND[k] ?? String(k)) ?? [0, 0, 0];
+      by.set(GC_KIND[k] ?? String(k), [x[0] + 1, x[1] + d, Math.max(x[2], d)]);
+    }
+    return [...by.entries()].map(([k, [n, sum, max]]) => `${k} ${n}× ${sum.toFixed(0)} ms (longest ${max.toFixed(1)})`).join(', ') || 'none';
+  };
+  const eld = (e: { p50: number; p99: number; max: number }) => `event-loop delay p50 ${e.p50.toFixed(1)} · p99 ${e.p99.toFixed(1)} · max ${e.max.toFixed(1)} ms`;
+  console.log(`   server: GC ${gcLine(t.server.gc)}; ${eld(t.server.eld)}; held ≥ 5 ms ${t.server.stalls.length}×`);
+  console.log(`   client: GC ${gcLine(t.client.gc)}; ${eld(t.client.eld)}; held ≥ 5 ms ${t.client.stalls.length}×`);
+  const stmt = (xs: Array<[number, number, number]>) => `${xs.length} statements, ms p50 ${q(xs.map(([a, b]) => b - a), 50).toFixed(1)} · p99 ${q(xs.map(([a, b]) => b - a), 99).toFixed(1)} · max ${q(xs.map(([a, b]) => b - a), 100).toFixed(1)}, checks max ${Math.max(0, ...xs.map(([, , n]) => n))}`;
+  console.log(`   read: ${stmt(t.read)}; write: ${stmt(t.write)}`);
+  const inRun = (span: Interval) => span[1] >= t.start;
+  console.log(
+    `   PostgreSQL: checkpoints ${pgEvents.checkpoints.filter(inRun).map(([a, b]) => `${rel(a)} for ${((Math.min(b, epochNow()) - a) / 1000).toFixed(1)} s`).join(', ') || 'none'}; ` +
+      `autovacuum ${pgEvents.vacuums.filter((v) => inRun(v.span)).map((v) => `${v.what} ${v.table} ${rel(v.span[0])} ${(v.span[1] - v.span[0]).toFixed(0)} ms`).join(', ') || 'none'}`,
+  );
+  const cores = t.machine.map(([, , c]) => c);
+  console.log(`   other processes on the machine: ${q(cores, 50).toFixed(2)} cores median, ${q(cores, 90).toFixed(2)} p90, ${q(cores, 100).toFixed(2)} max (200 ms windows)`);
+  console.log('   slowest checks: arrival · latency · before sending / in the server ms · what overlapped');
+  for (const c of [...slow].sort((a, b) => b.lat - a.lat).slice(0, 8)) {
+    const hits = categories.filter(([, idx]) => idx.overlaps(c.at, c.done)).map(([n]) => n);
+    console.log(`     ${rel(c.at)} · ${c.lat.toFixed(1)} ms · ${(c.sent - c.at).toFixed(1)} / ${c.srv ? (c.srv[1] - c.srv[0]).toFixed(1) : '?'} · ${hits.join('; ') || 'nothing recorded'}`);
+  }
+}
+
+interface AllocNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocNode[];
+}
+
+/** Bytes allocated under a node of a sampling heap profile. */
+const allocBytes = (n: AllocNode): number => n.selfSize + n.children.reduce((a, c) => a + allocBytes(c), 0);
+
+/** The functions that allocated most in a sampling heap profile: KiB per check, self and total (with callees, counted once per stack). */
+function topAllocations(head: AllocNode, checks: number, n: number): string[] {
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const name = (f: AllocNode['callFrame']) => {
+    const file = f.url.replace(/^.*\/(node_modules\/)/, '$1').replace(/^.*\/(src|bench)\//, '$1/');
+    return `${f.functionName || '(anonymous)'}  ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
+  };
+  const walk = (x: AllocNode, onStack: Set<string>): number => {
+    const k = name(x.callFrame);
+    self.set(k, (self.get(k) ?? 0) + x.selfSize);
+    const inner = new Set(onStack).add(k);
+    const sum = x.selfSize + x.children.reduce((a, c) => a + walk(c, inner), 0);
+    if (!onStack.has(k)) total.set(k, (total.get(k) ?? 0) + sum);
+    return sum;
+  };
+  walk(head, new Set());
+  const kib = (b: number) => (b / 1024 / Math.max(1, checks)).toFixed(2).padStart(7);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${kib(v)} self ${kib(total.get(k) ?? v)} total  ${k}`);
+}
+
 // Plain ESM for `node -e`: signs every request with its own nonce and records every response time (autocannon's
 // histogram has no p95), then prints one JSON line.
 const LOAD_SCRIPT = `
@@ -229,6 +467,11 @@ export async function run(args: string[]): Promise<void> {
   const rate = arg(args, 'rate', TARGET.rps);
   const nRows = arg(args, 'rows', 100_000);
   const withStatements = args.includes('--statements');
+  // --tail [--tail-ms N]: the open-loop run records what its checks over N ms (default 15) overlapped (printTail).
+  const tail = args.includes('--tail');
+  const tailMs = args.includes('--tail-ms') ? arg(args, 'tail-ms', 15) : 15;
+  const pgLogChunks: string[] = [];
+  const pgLog = tail ? (m: string) => void pgLogChunks.push(m) : undefined;
   const tmp = await mkdtemp(join(tmpdir(), 'cc-bench-lists-'));
   const pgDir = await mkdtemp(join(tmpdir(), 'cc-bench-lists-pg-'));
   let server: EmbeddedServer | null = null;
@@ -247,7 +490,7 @@ export async function run(args: string[]): Promise<void> {
   try {
     T0 = performance.now();
     console.log(`lists benchmark: ${fmt(nSubjects)} subjects, ${fmt(nEntries)} active entries, ${duration} s at ${connections} connections, ${fmt(nRows)}-row screening; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench' });
+    server = await startEmbedded({ dataDir: pgDir, port: await freePort(), database: 'bench', log: pgLog });
     if (withStatements) {
       // pg_stat_statements must be preloaded: set it, with planning time, and restart the server once.
       const su = new pg.Client({ connectionString: server.url('postgres') });
@@ -257,9 +500,17 @@ export async function run(args: string[]): Promise<void> {
       await su.end();
       const port = server.port;
       await server.stop();
-      server = await startEmbedded({ dataDir: pgDir, port, database: 'bench' });
+      server = await startEmbedded({ dataDir: pgDir, port, database: 'bench', log: pgLog });
     }
     loaded = await createBenchDatabase(server, 'bench');
+    if (tail) {
+      // Checkpoints and every autovacuum/autoanalyze into the log, timestamped in UTC (pgLogEvents reads them).
+      const su = new pg.Client({ connectionString: server.url('postgres') });
+      await su.connect();
+      for (const set of ['log_checkpoints = on', 'log_autovacuum_min_duration = 0', `log_timezone = 'UTC'`]) await su.query(`ALTER SYSTEM SET ${set}`);
+      await su.query('SELECT pg_reload_conf()');
+      await su.end();
+    }
     await installShippedMeasures(loaded.db);
     const d = loaded;
 
@@ -272,8 +523,11 @@ export async function run(args: string[]): Promise<void> {
     // table is not empty when its statistics are taken. On an empty table the foreign-key check of each hit
     // (sanction_check_hits → sanction_checks) is planned as a sequential scan, and a connection that caches that plan
     // keeps it while the table grows until autovacuum analyses it again: seen as 4,156 sequential scans reading 121
-    // million rows in one 10 s run (docs/bench/check-batching-1m.md).
-    const nHistory = arg(args, 'history', 50_000);
+    // million rows in one 10 s run (docs/bench/check-batching-1m.md). Migration 20261214T1010c dropped that key; the
+    // history stays the default, as a running city has one.
+    // --history 0 (no past checks: the checks table analysed while empty, as on a new city's platform) is allowed here,
+    // where lib.ts's arg() wants a positive count.
+    const nHistory = args.includes('--history') && args[args.indexOf('--history') + 1] === '0' ? 0 : arg(args, 'history', 50_000);
     if (nHistory > 0) {
       await sql`
         INSERT INTO sanction_checks (case_no, department_id, channel, scenario, subjects, hits, answer, checked_at)
@@ -299,6 +553,17 @@ export async function run(args: string[]): Promise<void> {
     appDb = createDb(appUrl, config.dbPoolSize);
     const ctx: AppContext = { config, db: appDb.db, pool: appDb.pool, migrationVersion: () => migrationVersion(appDb!.db) };
     app = await buildApp(ctx, { logger: false, serveWeb: false });
+    // --tail: each signed request's time in the server (onRequest → onResponse), by its nonce, during the traced run.
+    let recorder: ReturnType<typeof serverRecorder> | null = null;
+    if (tail) {
+      const arrived = new WeakMap<object, number>();
+      app.addHook('onRequest', async (req) => void (recorder && arrived.set(req, epochNow())));
+      app.addHook('onResponse', async (req) => {
+        const t0 = arrived.get(req);
+        const nonce = req.headers['x-nonce'];
+        if (recorder && t0 !== undefined && typeof nonce === 'string') recorder.requests.set(nonce, [t0, epochNow()]);
+      });
+    }
     const port = await freePort();
     await app.listen({ port, host: '127.0.0.1' });
     const czj = await d.db.selectFrom('departments').select('id').where('code', '=', 'CZJ').executeTakeFirstOrThrow();
@@ -321,10 +586,10 @@ export async function run(args: string[]): Promise<void> {
         sql<{ n: string }>`SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`.execute(d.db));
       return { fpi: Number(w.fpi), bytes: Number(w.bytes), checkpoints: Number(c.rows[0]!.n) };
     };
-    /** One load run (closed loop, or open loop at `rate`): its response times, rates and CPU per check. */
-    const load = async (conns: number, seconds: number, rate = 0) => {
+    /** One load run (closed loop, or open loop at `rate`): its response times, rates and CPU per check; `traced` (--tail) records what the checks overlapped. */
+    const load = async (conns: number, seconds: number, rate = 0, traced = false) => {
       const optsPath = join(tmp, `load-${conns}-${rate}.json`);
-      await writeFile(optsPath, JSON.stringify({ ...loadOpts, connections: conns, duration: seconds, rate }));
+      await writeFile(optsPath, JSON.stringify({ ...loadOpts, connections: conns, duration: seconds, rate, trace: traced }));
       const load0 = loadavg()[0]!;
       const [server0, pg0, pgSys0] = [selfCpuMs(), await postgresCpuMs(pgData), await postgresCpuMs(pgData, true)];
       const batches0 = checkBatchStats(appDb!.pool);
@@ -333,14 +598,23 @@ export async function run(args: string[]): Promise<void> {
       // Closed loop: autocannon. Open loop: bench/openload.mjs (Poisson arrivals at the rate; autocannon's own rate
       // limit is a closed loop that pauses each connection once it has sent its share of the second).
       const argv = rate ? [join(ROOT_DIR, 'bench', 'openload.mjs'), optsPath] : ['--input-type=module', '-e', LOAD_SCRIPT, optsPath];
+      const traceStart = epochNow();
+      const rec = traced ? (recorder = serverRecorder()) : null;
+      const statements = traced ? traceCheckBatches(appDb!.db, appDb!.pool) : null;
       const c = spawn(process.execPath, argv, { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
       child = c;
       let out = '';
       c.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-      await once(c, 'exit');
+      const exited = once(c, 'exit');
+      const samplers = traced ? [samplePostgres(exited), sampleMachine(exited, c.pid!)] : [];
+      await exited;
       child = null;
+      const [pgSamples, machine] = (await Promise.all(samplers)) as [PgSample[] | undefined, Array<[number, number, number]> | undefined];
+      const serverEld = rec?.stop();
+      recorder = null;
+      statements?.stop();
       const [serverCpu, pgCpu, pgSys] = [selfCpuMs() - server0, (await postgresCpuMs(pgData)) - pg0, (await postgresCpuMs(pgData, true)) - pgSys0];
-      const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number; offered?: number };
+      const r = JSON.parse(out.trim()) as { total: number; seconds: number; ok: number; non2xx: number; errors: number; timeouts: number; times: number[]; cpuMs: number; offered?: number; trace?: ClientTrace };
       const batches1 = checkBatchStats(appDb!.pool);
       const wal1 = await walStats();
       const scans1 = await seqScans();
@@ -348,7 +622,52 @@ export async function run(args: string[]): Promise<void> {
       const wal = { fpi: wal1.fpi - wal0.fpi, bytes: wal1.bytes - wal0.bytes, checkpoints: wal1.checkpoints - wal0.checkpoints };
       // Checks per statement of each stage during the run (check.batch.ts: natural batching).
       const perStatement = (s: 'read' | 'write') => (batches1[s].items - batches0[s].items) / Math.max(1, batches1[s].calls - batches0[s].calls);
-      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, pgSys, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal, seq };
+      const toEpoch = (xs: Array<[number, number, number]>) => xs.map(([a, b, n]) => [performance.timeOrigin + a, performance.timeOrigin + b, n] as [number, number, number]);
+      const tailData =
+        rec && statements && r.trace
+          ? { start: traceStart, client: r.trace, server: { gc: rec.gc, stalls: rec.stalls, requests: rec.requests, eld: serverEld! }, read: toEpoch(statements.read), write: toEpoch(statements.write), pg: pgSamples ?? [], machine: machine ?? [] }
+          : null;
+      return { ...r, p: percentiles(r.times), rps: r.ok / r.seconds, serverCpu, pgCpu, pgSys, load0, load1: loadavg()[0]!, batch: { read: perStatement('read'), write: perStatement('write') }, wal, seq, tailData };
+    };
+    // --tail: PostgreSQL every 50 ms (autovacuum workers and their tables, the checkpointer, what busy backends wait
+    // for) and the machine every 200 ms (CPU of every process that is not this bench's: server, client, PostgreSQL).
+    const samplePostgres = async (until: Promise<unknown>): Promise<PgSample[]> => {
+      let done = false;
+      void until.then(() => (done = true));
+      const out: PgSample[] = [];
+      while (!done) {
+        const t0 = epochNow();
+        const row = (
+          await sql<{ av: string[]; ckpt: string | null; busy: string[] }>`
+            SELECT (SELECT coalesce(json_agg(query), '[]') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query LIKE 'autovacuum:%') AS av,
+                   (SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'checkpointer') AS ckpt,
+                   (SELECT coalesce(json_agg(coalesce(wait_event_type || ':' || wait_event, 'CPU')), '[]') FROM pg_stat_activity
+                     WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()) AS busy`.execute(d.db)
+        ).rows[0]!;
+        out.push({ at: (t0 + epochNow()) / 2, ...row });
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      return out;
+    };
+    const sampleMachine = async (until: Promise<unknown>, clientPid: number): Promise<Array<[number, number, number]>> => {
+      let done = false;
+      void until.then(() => (done = true));
+      const busyMs = async () => {
+        const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+        // user nice system idle iowait irq softirq steal: everything but idle and iowait is CPU in use.
+        return ((f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * 1000) / CLK_TCK;
+      };
+      const ours = async () => selfCpuMs() + (await procCpuMs(clientPid, false)) + (await postgresCpuMs(pgData));
+      const out: Array<[number, number, number]> = [];
+      let [t, busy, mine] = [epochNow(), await busyMs(), await ours()];
+      while (!done) {
+        await new Promise((res) => setTimeout(res, 200));
+        const [t1, busy1, mine1] = [epochNow(), await busyMs(), await ours()];
+        // Cores used by other processes in the window (ours: 0 once the client has exited, so its last window is dropped).
+        if (!done) out.push([t, t1, Math.max(0, busy1 - busy - (mine1 - mine)) / (t1 - t)]);
+        [t, busy, mine] = [t1, busy1, mine1];
+      }
+      return out;
     };
     type Run = Awaited<ReturnType<typeof load>>;
     const ms = (v: number) => v.toFixed(1);
@@ -379,6 +698,14 @@ export async function run(args: string[]): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    // --alloc-profile: V8's sampling heap profiler over the closed loop, counting objects the GC has already collected
+    // too, so it shows what allocates (what makes the young-generation collections), not only what stays.
+    const allocProfiler = args.includes('--alloc-profile') ? new Session() : null;
+    if (allocProfiler) {
+      allocProfiler.connect();
+      await allocProfiler.post('HeapProfiler.enable');
+      await allocProfiler.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    }
     if (withStatements) {
       await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(d.db);
       await sql`SELECT pg_stat_statements_reset()`.execute(d.db);
@@ -400,6 +727,8 @@ export async function run(args: string[]): Promise<void> {
     await waitSampler;
     const profile = profiler ? ((await profiler.post('Profiler.stop')).profile as unknown as { nodes: ProfileNode[]; samples: number[] }) : null;
     profiler?.disconnect();
+    const allocs = allocProfiler ? ((await allocProfiler.post('HeapProfiler.stopSampling')).profile as unknown as { head: AllocNode }) : null;
+    allocProfiler?.disconnect();
     report(r);
     console.log(`   ${fmt(r.rps)} checks/s (≥ ${fmt(TARGET.rps)}: ${verdict(r.rps >= TARGET.rps)})`);
     // Little's law: a closed loop of N clients keeps N checks in flight, so the mean latency is N / throughput.
@@ -433,6 +762,10 @@ export async function run(args: string[]): Promise<void> {
         for (const line of plan.rows) console.log(`     ${line['QUERY PLAN']}`);
       }
     }
+    if (allocs) {
+      console.log(`   allocation during the closed loop (sampling heap profiler), KiB per check: ${(allocBytes(allocs.head) / 1024 / Math.max(1, r.total)).toFixed(1)} in all; by function (self, and with what it calls):`);
+      for (const line of topAllocations(allocs.head, r.total, 25)) console.log(`     ${line}`);
+    }
     if (profile) {
       const dir = join(ROOT_DIR, 'test-results');
       await mkdir(dir, { recursive: true });
@@ -445,8 +778,12 @@ export async function run(args: string[]): Promise<void> {
     // Open loop: the offered rate is fixed, so the latency is the time a check takes at that load rather than the
     // queue a closed loop builds. If the server cannot keep up, the achieved rate falls short of the offered one.
     console.log(`\n   open loop: ${connections} connections, checks arriving at ${fmt(rate)}/s in all (Poisson), for ${duration} s; latency from each check's arrival`);
-    const o = await load(connections, duration, rate);
+    const o = await load(connections, duration, rate, tail);
     report(o);
+    if (o.tailData) {
+      await new Promise((res) => setTimeout(res, 300)); // the log lines of what ended with the run
+      printTail(o.tailData, pgLogEvents(pgLogChunks), tailMs);
+    }
     // The arrivals are a Poisson sample (22,351 in 15 s at 1,500/s with this seed), so the rate is judged by
     // whether every check that arrived was answered, and answered well, at the target rate offered.
     const kept = (o.offered ?? 0) > 0 && o.ok === o.offered && o.non2xx === 0 && o.errors === 0;

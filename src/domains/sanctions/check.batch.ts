@@ -78,6 +78,8 @@ export class NaturalBatcher<I, O> {
   #running = false;
   /** Statements run and items they carried, for the bench and the tests. */
   readonly stats = { calls: 0, items: 0, largest: 0 };
+  /** When set (bench lists --tail): each call's start and end (performance.now(), ms) and its item count. */
+  trace: Array<[start: number, end: number, items: number]> | null = null;
 
   constructor(
     private readonly run: (items: I[]) => Promise<Array<O | Error>>,
@@ -108,9 +110,12 @@ export class NaturalBatcher<I, O> {
         this.stats.items += batch.length;
         this.stats.largest = Math.max(this.stats.largest, batch.length);
         let out: Array<O | Error>;
+        const t0 = this.trace ? performance.now() : 0;
         try {
           out = await this.run(batch.map((b) => b.item));
+          this.trace?.push([t0, performance.now(), batch.length]);
         } catch (e) {
+          this.trace?.push([t0, performance.now(), batch.length]);
           const err = this.failed(e);
           for (const b of batch) b.reject(err);
           continue;
@@ -134,9 +139,11 @@ export interface ReadItem {
 }
 
 /**
- * What the read returned, for one check: the subjects its statement found (those of the whole batch: resolving a
- * check's queries against more subjects answers the same, since every lookup is by an exact key), their entries
- * and penalties, the active measures, and the nonce claim to settle.
+ * What the read returned, for one check: the subjects its own keys found, their entries and penalties, the active
+ * measures, and the nonce claim to settle. The statement read the whole batch's subjects; readChecks hands each
+ * check only its own, so the work after the read (resolvePlanned's maps, answersFrom's grouping) is per check,
+ * not per check × batch: with the batch's subjects every check of a batch of n went over all n (n² per statement;
+ * KiB allocated per check grew with the batch, and batches grow with the load).
  */
 export interface ReadResult {
   subjects: LookedUpSubject[];
@@ -157,13 +164,59 @@ export async function readChecks(db: DbOrTx, items: readonly ReadItem[], pool?: 
   const row = (await rowsOf(db, q, pool))[0]!;
   const measures = measuresFrom(m, row);
   const fresh = new Set(row.nonces_fresh ?? []);
-  return claimOf.map((p) => ({
-    subjects: row.subjects,
-    entries: row.entries,
-    penalties: row.penalties,
+  const own = items.length === 1 ? [{ subjects: row.subjects, entries: row.entries, penalties: row.penalties }] : ownParts(items, row);
+  return claimOf.map((p, i) => ({
+    ...own[i]!,
     measures,
     claim: p === null ? null : { key_gen: row.key_gen!, nonce_fresh: p >= 0 && fresh.has(p) },
   }));
+}
+
+/** Each check's own subjects (by the exact keys the statement compared), entries and penalties, in one pass over the batch's rows. */
+function ownParts(items: readonly ReadItem[], row: { subjects: LookedUpSubject[]; entries: ActiveListEntry[]; penalties: SeriousPenalty[] }) {
+  const byUscc = new Map<string, LookedUpSubject>();
+  const byHash = new Map<string, LookedUpSubject>();
+  const byNorm = new Map<string, LookedUpSubject[]>();
+  for (const s of row.subjects) {
+    if (s.uscc) byUscc.set(s.uscc, s);
+    if (s.idHash) byHash.set(s.idHash, s);
+    if (s.nameNorm) {
+      const l = byNorm.get(s.nameNorm);
+      if (l) l.push(s);
+      else byNorm.set(s.nameNorm, [s]);
+    }
+  }
+  const entriesOf = groupBy(row.entries, (e) => e.subjectId);
+  const penaltiesOf = groupBy(row.penalties, (p) => p.subjectId);
+  return items.map(({ planned: { keys } }) => {
+    const mine = new Map<string, LookedUpSubject>();
+    for (const k of keys.usccs) {
+      const s = byUscc.get(k);
+      if (s) mine.set(s.id, s);
+    }
+    for (const k of keys.idHashes) {
+      const s = byHash.get(k);
+      if (s) mine.set(s.id, s);
+    }
+    for (const k of keys.nameNorms) for (const s of byNorm.get(k) ?? []) mine.set(s.id, s);
+    const subjects = [...mine.values()];
+    return {
+      subjects,
+      entries: subjects.flatMap((s) => entriesOf.get(s.id) ?? []),
+      penalties: subjects.flatMap((s) => penaltiesOf.get(s.id) ?? []),
+    };
+  });
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const l = m.get(k);
+    if (l) l.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 /**
@@ -246,8 +299,9 @@ export function storeChecksSql(items: readonly Omit<StoreItem, 'ctx' | 'event'>[
       a.subject ? [...a.black.map((e) => ({ e, color: 'black' })), ...a.red.map((e) => ({ e, color: 'red' }))].map(({ e, color }) => ({ ord: i + 1, subjectId: a.subject!.id, e, color })) : [],
     ),
   );
-  // Ids are drawn first (n), so each check's hits and audit entry find their check by its position (ord); the
-  // hits' foreign key is checked at the end of the statement, when the check rows are there. n holds only the
+  // Ids are drawn first (n), so each check's hits and audit entry find their check by its position (ord). This
+  // statement is the only writer of hits, always with the ids it has just drawn, so the hits need no foreign key
+  // (migration 20261214T1010c: a guard on sanction_checks refuses orphaning them instead). n holds only the
   // position and the id: with the answers in it, every hit and audit row joined a copy of the whole answer (a
   // 100,000-subject screening's store took 68 s instead of well under one).
   return sql<{ ord: number; id: string; case_no: string; checked_at: string }>`
@@ -255,14 +309,14 @@ export function storeChecksSql(items: readonly Omit<StoreItem, 'ctx' | 'event'>[
       SELECT * FROM unnest(${col((it) => it.input.departmentId)}::integer[], ${col((it) => it.input.channel)}::text[], ${col((it) => it.input.scenario)}::text[],
                            ${col((it) => it.input.userId ?? null)}::integer[], ${col((it) => it.input.apiKeyId ?? null)}::integer[], ${col((it) => it.answers.length)}::integer[],
                            ${col((it) => it.answers.filter((a) => a.black.length || a.red.length).length)}::integer[],
-                           ${col((it) => it.answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0))}::integer[],
-                           ${col((it) => JSON.stringify(it.stored ?? { subjects: it.answers }))}::text[])
-        WITH ORDINALITY AS u(department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer, ord)),
+                           ${col((it) => it.answers.reduce((n, a) => n + a.measures.length + a.incentives.length, 0))}::integer[])
+        WITH ORDINALITY AS u(department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, ord)),
+    ans AS (SELECT * FROM jsonb_array_elements(${answersJson(items)}::jsonb) WITH ORDINALITY AS ans(answer, ord)),
     n AS MATERIALIZED (SELECT u.ord, nextval('sanction_checks_id_seq') AS id FROM u),
     c AS (
       INSERT INTO sanction_checks (id, case_no, department_id, channel, scenario, user_id, api_key_id, subjects, hits, feedback_due, answer)
-      SELECT n.id, ${caseNoSql(sql`n.id`)}, u.department_id, u.channel, u.scenario, u.user_id, u.api_key_id, u.subjects, u.hits, u.feedback_due, u.answer::jsonb
-        FROM n JOIN u ON u.ord = n.ord
+      SELECT n.id, ${caseNoSql(sql`n.id`)}, u.department_id, u.channel, u.scenario, u.user_id, u.api_key_id, u.subjects, u.hits, u.feedback_due, ans.answer
+        FROM n JOIN u ON u.ord = n.ord JOIN ans ON ans.ord = n.ord
       RETURNING id, case_no, to_char(checked_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS+08:00') AS checked_at),
     h AS (
       INSERT INTO sanction_check_hits (check_id, subject_id, entry_id, list_type, color)
@@ -274,6 +328,13 @@ export function storeChecksSql(items: readonly Omit<StoreItem, 'ctx' | 'event'>[
     ${withAudit ? sql`, a AS (${auditInsertEachSql(withAudit.map((it) => ({ ctx: it.ctx, event: it.event })), sql`n`, sql`'sanction_check:' || n.id`)})` : sql``}
     SELECT n.ord::integer AS ord, c.id, c.case_no, c.checked_at FROM c JOIN n ON n.id = c.id ORDER BY n.ord`;
 }
+
+/**
+ * Every check's stored answer as one JSON array, one parameter: as a text[] each answer went through node-postgres's
+ * array escaping (two replace() copies and a concatenation of every answer, some KiB per check and 2× a screening's
+ * whole answer), which a JSON string skips.
+ */
+const answersJson = (items: readonly Omit<StoreItem, 'ctx' | 'event'>[]) => JSON.stringify(items.map((it) => it.stored ?? { subjects: it.answers }));
 
 /**
  * Runs a statement on `db`, or — given the pool, outside a transaction — as a named prepared statement: a check's
@@ -307,6 +368,17 @@ export function checkStages(db: Db, pool: pg.Pool): CheckStages {
     stages.set(pool, s);
   }
   return s;
+}
+
+/**
+ * Starts recording each statement of this pool's two stages (start, end, checks; bench lists --tail) and returns the
+ * records, which fill until `stop()`.
+ */
+export function traceCheckBatches(db: Db, pool: pg.Pool): { read: Array<[number, number, number]>; write: Array<[number, number, number]>; stop: () => void } {
+  const s = checkStages(db, pool);
+  const read: Array<[number, number, number]> = (s.read.trace = []);
+  const write: Array<[number, number, number]> = (s.write.trace = []);
+  return { read, write, stop: () => void (s.read.trace = s.write.trace = null) };
 }
 
 /** How the checks on this pool were batched so far: statements, checks and the largest batch, per stage. */

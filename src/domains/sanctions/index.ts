@@ -16,5 +16,5 @@ export { feedbackDeadlineJobs, feedbackDeadlineNotices } from './feedback.deadli
 /** The credit office's desk item of this domain: checks past their feedback deadline, all departments. */
 export { overdueFeedbackForOffice } from './feedback.deadlines.ts';
 export { markNotable, recordFeedback } from './feedback.service.ts';
-export { checkBatchStats } from './check.batch.ts';
+export { checkBatchStats, traceCheckBatches } from './check.batch.ts';
 export { sanctionsAuditTargets } from './audit.targets.ts';
