@@ -5,6 +5,8 @@
 // reading of the row's targets ([M]; amend it as a new version). Installed at start-up like the built-in catalogue.
 import type { DbOrTx } from '../../db/index.ts';
 import type { MeasureEdition, MeasureKind } from '../../db/sanctions.types.ts';
+import { sql } from 'kysely';
+import { INSTALLER_NOTE_PATTERN } from '../../platform/installerNotes.ts';
 
 interface ShippedMeasure {
   code: string;
@@ -89,7 +91,7 @@ export const SHIPPED_MEASURES: readonly ShippedMeasure[] = [
 /**
  * Installs the shipped measures that were never installed (version 1 of each code; idempotent): a measure the
  * credit office amended or retired keeps its state, because its code already has a version 1. A shipped code's
- * version whose 出处说明 still carries an earlier install's development note (a docs/domain/ path: no person writes
+ * version whose 出处说明 still carries an earlier install's development note (INSTALLER_NOTE_PATTERN: no person writes
  * one, so an amendment copied it) gets the shipped note in its place — the note, never the measure's rule.
  */
 export async function installShippedMeasures(db: DbOrTx): Promise<number> {
@@ -99,7 +101,7 @@ export async function installShippedMeasures(db: DbOrTx): Promise<number> {
     .selectFrom('sanction_measures')
     .select(['id', 'code'])
     .where('code', 'in', SHIPPED_MEASURES.map((m) => m.code))
-    .where('source', 'like', '%docs/domain/%')
+    .where(sql<boolean>`source ~ ${INSTALLER_NOTE_PATTERN}`)
     .execute();
   for (const m of SHIPPED_MEASURES) {
     const ids = stale.filter((r) => r.code === m.code).map((r) => r.id);
