@@ -125,3 +125,36 @@ test('a re-import completes none of its unchanged rows (no sealing, no COPY text
   assert.deepEqual(after.map((r) => opened(r.pii_enc)), before.map((r) => opened(r.pii_enc)));
   assert.ok(after.some((r) => r.pii_enc !== null), 'some rows carry sealed personal fields');
 });
+
+test('a row prepared as a new record whose key is stored by the time of its merge is decided from its values again (its input was dropped)', async () => {
+  const rows = [...generatePenaltyRows(12, 4242, { invalidRate: 0, duplicateRate: 0 })].map(
+    (r) => Object.fromEntries(PENALTY_HEADERS.map((h, i) => [h, r.cells[i]])) as Record<string, string>,
+  );
+  // The reference: the same rows imported as new records, publicity decided from the input kept at completion.
+  const reference = await importWithSteps(rows);
+  assert.equal(reference.receipt.new, rows.length, JSON.stringify(reference.receipt));
+  const expected = await t.db.selectFrom('records').select(['record_key', 'audience', 'public_from', 'public_until', 'publicity'])
+    .where('batch_id', '=', reference.receipt.batchId).orderBy('record_key').execute();
+  // Moved aside (records are never deleted once they have a version), so the same keys are new again.
+  await sql`UPDATE records SET record_key = record_key || '.reference' WHERE batch_id = ${reference.receipt.batchId}`.execute(t.db);
+
+  // Staged and prepared while no record has their keys (so their rows keep no input); before the merge, records with
+  // those keys appear (committed elsewhere), so the merge decides each one's publicity as a stored record's.
+  const staged = await stagedRows(rows);
+  const batchId = await startBatch(t.db, { departmentId: t.dept, item: t.item, channel: 'api', format: 'json' });
+  const list = async function* () {
+    yield* staged;
+  };
+  const counts = await commitBatch({
+    db: t.db, pool: t.pool, secret: t.secret, batchId, keyWithSubject: true, item: t.item, departmentId: t.dept, channel: 'api', rows: list(), chunkRows: 100,
+    beforeMerge: async () => {
+      assert.ok(staged.every((r) => r.kind === 'accepted' && r.staged!.line !== null && r.staged!.input === undefined), 'completed as new records, without their input');
+      await sql`INSERT INTO records (item_id, record_type, record_key, authority_uscc, doc_no, department_id, current_version, current_hash, status)
+        SELECT ${t.item.id}, ${t.item.recordType}, record_key, 'x', 'x', ${t.dept}, 1, 'elsewhere', 'active' FROM unnest(${expected.map((e) => e.record_key)}::text[]) AS record_key`.execute(t.db);
+    },
+  });
+  assert.equal(counts.updated, rows.length, JSON.stringify(counts));
+  const got = await t.db.selectFrom('records').select(['record_key', 'audience', 'public_from', 'public_until', 'publicity'])
+    .where('batch_id', '=', batchId).orderBy('record_key').execute();
+  assert.deepEqual(got, expected);
+});

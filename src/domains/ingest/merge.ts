@@ -15,7 +15,7 @@ import type { RowIssueOut } from './validate.ts';
 import { ownedByOtherIssue } from './ownership.ts';
 import type { ReceiptCounts } from './batches.ts';
 import { copyText, esc, LineArena } from './copytext.ts';
-import { completeStaged, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedRow, type StagedVersion } from './staging.ts';
+import { completeStaged, publicityColumns, publicityOf, RECORD_VERSION_COLUMNS, VERSION_COLUMNS, type StageContext, type StagedRow, type StagedVersion } from './staging.ts';
 import { departmentsByIds } from '../auth/index.ts';
 import { eachWithTurns, filterWithTurns, mapWithTurns, paramsWithTurns, Slicer } from './turns.ts';
 
@@ -222,13 +222,13 @@ export async function mergeChunk(m: MergeContext, chunk: readonly StagedVersion[
         `COPY records (${RECORD_VERSION_COLUMNS}) FROM STDIN`,
         linePieces(fresh, (k) => {
           const r = k.latest!;
-          const p = r.publicity ?? publicityOf(r, null, m.stage);
           const subject = k.latestSubject ?? '\\N';
           return [
             r.line!,
             `${head}${k.recordId}${item}${esc(r.key)}\t${esc(r.authority)}\t${esc(r.docNo)}\t${subject}\t${subject}\t${o.departmentId}\t${k.added}\t` +
-              `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t` +
-              `${p.review ?? '\\N'}\t${m.checkedAt}\n`,
+              `${r.withdrawn ? 'withdrawn' : 'active'}\t${r.decision ?? '\\N'}\t`,
+            r.publicity ?? publicityColumns(publicityOf(r, null, m.stage)),
+            `\t${m.checkedAt}\n`,
           ];
         }),
       ),
@@ -336,23 +336,24 @@ async function ownRows(m: MergeContext, chunk: readonly StagedVersion[], state: 
 }
 
 /**
- * COPY lines of staged lines and their tails (the columns the merge appends), in 64 KiB buffers: copyText gives the
- * event loop a turn between pieces, so a piece (with any publicity decided for it) is one slice of work.
+ * COPY lines of staged lines and the columns the merge appends (text, or bytes prepared in the chunk's arena), in
+ * 64 KiB buffers: copyText gives the event loop a turn between pieces, so a piece (with any publicity decided for
+ * it) is one slice of work.
  */
-function* linePieces<T>(items: readonly T[], parts: (item: T) => [Buffer, string]): Generator<Buffer> {
+function* linePieces<T>(items: readonly T[], parts: (item: T) => readonly (Buffer | string)[]): Generator<Buffer> {
   const SIZE = 64 * 1024;
   let out = Buffer.allocUnsafe(SIZE);
   let off = 0;
   for (const item of items) {
-    const [line, tail] = parts(item);
-    const need = line.length + tail.length * 3;
+    const line = parts(item);
+    let need = 0;
+    for (const p of line) need += typeof p === 'string' ? p.length * 3 : p.length;
     if (off + need > out.length) {
       if (off > 0) yield out.subarray(0, off);
       out = Buffer.allocUnsafe(Math.max(SIZE, need));
       off = 0;
     }
-    off += line.copy(out, off);
-    off += out.write(tail, off);
+    for (const p of line) off += typeof p === 'string' ? out.write(p, off) : p.copy(out, off);
   }
   if (off > 0) yield out.subarray(0, off);
 }

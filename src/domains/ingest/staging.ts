@@ -11,7 +11,7 @@ import type { PublicityInput } from '../publicity/index.ts';
 import type { CatalogItem } from '../catalog/index.ts';
 import type { RowIssueOut, RowResult } from './validate.ts';
 import { maskPersonalValue } from './rejects.ts';
-import { esc, LineArena } from './copytext.ts';
+import { esc, LineArena, type JsonSplice } from './copytext.ts';
 import { paramsWithTurns } from './turns.ts';
 
 /**
@@ -98,11 +98,18 @@ export interface StagedVersion extends SubjectRef {
   cells: Buffer;
   /**
    * What the publicity engine needs of the row (not its whole values: a chunk is held for a while, and
-   * keeping every row's values alive doubled the garbage collector's work); null if unreadable; set on completion.
+   * keeping every row's values alive doubled the garbage collector's work); null if unreadable. Set on completion,
+   * and kept only by a row whose record is stored (the merge decides its publicity with the record's repair date):
+   * a new record's rows drop it once their publicity is decided (prepareWrites); publicityOf reads it again from
+   * `json` for a completed row without it.
    */
   input?: PublicityInput | null;
-  /** Prepared while the previous chunk merges: the publicity of the record this row would create (公示, docs/domain/03-publicity.md §3). */
-  publicity?: RecordPublicity;
+  /**
+   * Prepared while the previous chunk merges: the publicity of the record this row would create (公示,
+   * docs/domain/03-publicity.md §3), as its COPY columns (`publicityColumns`, UTF-8 in the chunk's arena): the
+   * decision's explanation is the largest string a waiting row would otherwise hold on the heap.
+   */
+  publicity?: Buffer;
 }
 
 /** record_history's columns in the order a staged line carries them, then the ones the merge appends. */
@@ -156,14 +163,16 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
 
 /**
  * Completes a staged row for writing: its publicity input and its version's COPY columns, with personal fields
- * stored masked and the originals encrypted. Idempotent (a completed row is left as it is).
+ * stored masked and the originals encrypted. Idempotent (a completed row is left as it is). Returns the publicity
+ * input; the row keeps it (`input`) unless `keepInput` is false (issue 18: prepareWrites decides a new record's
+ * publicity at once and drops the input, so a chunk waiting for its merge holds no parsed values; publicityOf
+ * reads them again from `json` if it still needs them).
  */
-export function completeStaged(v: StagedVersion, c: StageContext, arena: LineArena): void {
-  if (v.line !== null) return;
-  const valuesJson = v.json.toString('utf8');
-  const values = JSON.parse(valuesJson) as Record<string, string | number | null>;
-  let contentJson = valuesJson;
+export function completeStaged(v: StagedVersion, c: StageContext, arena: LineArena, keepInput = true): PublicityInput | null {
+  if (v.line !== null) return inputOf(v, c);
+  const values = JSON.parse(v.json.toString('utf8')) as Record<string, string | number | null>;
   let pii: string | null = null;
+  const splices: JsonSplice[] = [];
   if (c.maskedFields.length) {
     let originals: Record<string, string | number | null> | null = null;
     for (const f of c.maskedFields) {
@@ -172,26 +181,40 @@ export function completeStaged(v: StagedVersion, c: StageContext, arena: LineAre
       (originals ??= {})[f] = value;
       // The stored content is the same JSON with this member's value masked. `"code":value` with an
       // unescaped quote before the colon occurs only as the member itself (inside a JSON string the quote
-      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy.
-      const masked = JSON.stringify(maskPersonalValue(value));
+      // would be escaped), so replacing that one occurrence equals re-serialising a masked copy. Found and
+      // replaced in the staged bytes (copytext.ts addJsonLine), never in a decoded copy of the whole text.
       const member = `"${f}":`;
-      const text = JSON.stringify(value);
-      const at = contentJson.indexOf(member + text);
+      const needle = member + JSON.stringify(value);
+      const at = v.json.indexOf(needle);
       if (at < 0) throw new Error(`staging: member ${f} not found in the serialised row`);
-      contentJson = contentJson.slice(0, at + member.length) + masked + contentJson.slice(at + member.length + text.length);
+      splices.push({ start: at + Buffer.byteLength(member), end: at + Buffer.byteLength(needle), text: JSON.stringify(maskPersonalValue(value)) });
     }
     if (originals) pii = c.seal(JSON.stringify(originals));
+    if (splices.length > 1) splices.sort((a, b) => a.start - b.start);
   }
-  v.input = recordInput(c.item.recordType, v.decision, values);
-  v.line = arena.add(
-    esc(contentJson) +
-      '\t' + v.hash +
+  const input = recordInput(c.item.recordType, v.decision, values);
+  if (keepInput) v.input = input;
+  v.line = arena.addJsonLine(
+    v.json,
+    splices,
+    '\t' + v.hash +
       '\t' + (pii ?? '\\N') +
       '\t' + (v.late ? 't' : 'f') +
       '\t' + esc(v.workingDays) +
       '\t' + (v.provisional ? 't' : 'f') +
       '\t' + v.rowNumber,
   );
+  return input;
+}
+
+/**
+ * A completed row's publicity input: the one kept on it, else read again from its values (a row whose input
+ * prepareWrites dropped, e.g. a new record's earlier row that the merge finds is its latest after all).
+ */
+function inputOf(r: StagedVersion, c: StageContext): PublicityInput | null {
+  if (r.input !== undefined) return r.input;
+  if (r.line === null) throw new Error(`staging: row ${r.rowNumber} decided before it was completed`);
+  return recordInput(c.item.recordType, r.decision, JSON.parse(r.json.toString('utf8')) as Record<string, string | number | null>);
 }
 
 /** Groups accepted rows into staged chunks of `size`; yields at least one (possibly empty) chunk. */
@@ -224,16 +247,6 @@ export async function* chunksOf(
   if (chunk.length > 0 || !yielded) yield chunk;
 }
 
-/** Each key's last row (rows come in file order): the row a new record is made from. Null keys are skipped. */
-function latestBy(rows: Iterable<StagedVersion>, codeOf: (r: StagedVersion) => string | null): Map<string, StagedVersion> {
-  const latest = new Map<string, StagedVersion>();
-  for (const r of rows) {
-    const c = codeOf(r);
-    if (c !== null) latest.set(c, r);
-  }
-  return latest;
-}
-
 /** Runs `fn` on each item, giving the event loop a turn every 64 items, as chunksOf does while reading. */
 async function eachWithTurns<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
   let n = 0;
@@ -262,38 +275,68 @@ async function prepareChunk(pool: pg.Pool, chunk: readonly StagedVersion[], prep
  * completed: the row costs this probe and the merge's (issue 18).
  */
 async function prepareWrites(pool: pg.Pool, chunk: readonly StagedVersion[], stage: StageContext, arena: LineArena): Promise<void> {
-  const pairs = new Map<string, [string, string]>();
-  for (const r of chunk) pairs.set(`${r.key}\u001e${r.hash}`, [r.key, r.hash]);
+  // The distinct (key, hash) pairs, without a concatenated string per row: a key's pairs are chained from its first
+  // (a key with two contents in one chunk is rare), and Map look-ups by the row's own strings reuse their cached hashes.
+  const keys: string[] = [];
+  const hashes: string[] = [];
+  const next: number[] = [];
+  const firstOf = new Map<string, number>();
+  const pairOf = new Int32Array(chunk.length);
+  for (let i = 0; i < chunk.length; i++) {
+    const r = chunk[i];
+    let p = firstOf.get(r.key) ?? -1;
+    let last = -1;
+    while (p >= 0 && hashes[p] !== r.hash) [last, p] = [p, next[p]];
+    if (p < 0) {
+      p = keys.length;
+      keys.push(r.key);
+      hashes.push(r.hash);
+      next.push(-1);
+      if (last < 0) firstOf.set(r.key, p);
+      else next[last] = p;
+    }
+    pairOf[i] = p;
+  }
   // A scalar subquery per pair: an index probe each, never a join that reads the whole table. A record without
-  // content (none is written so, but the column allows it) reads as '' and so differs from every hash.
-  const differing = await pool.query<{ key: string; hash: string; fresh: boolean }>(
-    `SELECT k AS key, h AS hash, s IS NULL AS fresh
-     FROM (SELECT k, h, (SELECT coalesce(r.current_hash, '') FROM records r WHERE r.item_id = $1 AND r.record_key = k) AS s
-           FROM unnest($2::text[], $3::text[]) AS t(k, h)) x
+  // content (none is written so, but the column allows it) reads as '' and so differs from every hash. The pairs
+  // come back by their position, not as text.
+  const differing = await pool.query<{ i: number; fresh: boolean }>(
+    `SELECT i::int AS i, s IS NULL AS fresh
+     FROM (SELECT i, h, (SELECT coalesce(r.current_hash, '') FROM records r WHERE r.item_id = $1 AND r.record_key = k) AS s
+           FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(k, h, i)) x
      WHERE s IS DISTINCT FROM h`,
-    await paramsWithTurns([stage.item.id, [...pairs.values()].map((p) => p[0]), [...pairs.values()].map((p) => p[1])]),
+    await paramsWithTurns([stage.item.id, keys, hashes]),
   );
   if (!differing.rows.length) return;
-  const writes = new Set<string>();
-  const fresh = new Set<string>();
-  for (const d of differing.rows) {
-    writes.add(`${d.key}\u001e${d.hash}`);
-    if (d.fresh) fresh.add(d.key);
-  }
+  // Per pair: 0 stored as it is, 1 writes a version of a stored record, 2 writes a new record's version.
+  const writes = new Uint8Array(keys.length);
+  for (const d of differing.rows) writes[d.i - 1] = d.fresh ? 2 : 1;
+  // A new record's publicity is decided as its latest row is completed, and the new records' rows keep no parsed
+  // input: a chunk waits for its merge holding none of their values (less for the garbage collector to trace and
+  // promote). A stored record's row keeps its input for the merge, which decides with the record's repair date.
+  const latest = new Map<string, number>();
+  for (let i = 0; i < chunk.length; i++) if (writes[pairOf[i]] === 2) latest.set(chunk[i].key, i);
+  let i = 0;
   await eachWithTurns(chunk, (r) => {
-    if (writes.has(`${r.key}\u001e${r.hash}`)) completeStaged(r, stage, arena);
+    const w = writes[pairOf[i]];
+    if (w !== 0) {
+      const input = completeStaged(r, stage, arena, w !== 2);
+      if (w === 2 && latest.get(r.key) === i) r.publicity = arena.add(publicityColumns(decideInput(withListRemoval(input, null), null, stage.at, stage.publicity)));
+    }
+    i++;
   });
-  const latest = latestBy(chunk, (r) => (fresh.has(r.key) ? r.key : null));
-  await eachWithTurns(latest.values(), (r) => {
-    r.publicity = publicityOf(r, null, stage);
-  });
+}
+
+/** A decision as the COPY columns of `records` it fills: audience, public_from, public_until, publicity, publicity_review. */
+export function publicityColumns(p: RecordPublicity): string {
+  return `${p.audience}\t${p.from ?? '\\N'}\t${p.until ?? '\\N'}\t${esc(p.publicity)}\t${p.review ?? '\\N'}`;
 }
 
 /** 公示: the publicity of the record whose current version this row becomes (publicity.service.ts decideInput). */
 export function publicityOf(r: StagedVersion, repairedAt: string | null, stage: StageContext, storedDecisionDate: string | null = null, listRemovedAt: string | null = null): RecordPublicity {
-  if (r.input === undefined) throw new Error(`staging: row ${r.rowNumber} decided before it was completed`);
+  const own = inputOf(r, stage);
   // A record of a generic item takes its decision date from the record when the new version has none, as the job does.
-  const input = r.input?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...r.input, decisionDate: storedDecisionDate } : r.input;
+  const input = own?.recordType === 'other' && r.decision === null && storedDecisionDate ? { ...own, decisionDate: storedDecisionDate } : own;
   // A list record the credit office moved out stays out of public view whatever version arrives.
   return decideInput(withListRemoval(input, listRemovedAt), repairedAt, stage.at, stage.publicity);
 }
