@@ -113,6 +113,21 @@ describe('GET /api/desk', () => {
     const statsLate = (stats.json() as { items: Array<{ late: number }> }).items.reduce((n, r) => n + r.late, 0);
     assert.equal(late.count, statsLate, '归集统计 shows the desk\'s count for the linked period');
     assert.equal(late.count, 3 + 5, 'the batch of the day before the 30 days is left out');
+
+    // A department's clerk opens 回执 on the batches the count is made of: the same 30 days, only late ones.
+    const reporter = await loginAs(t, 'reporter', 'SCJGJ');
+    const mine = (await desk(reporter.headers)).items.find((x) => x.key === 'ingest.late_reports');
+    assert.ok(mine, 'the reporter has the late-report to-do');
+    const theirs = new URL(mine.link, 'http://desk');
+    assert.equal(theirs.pathname, '/console/batches');
+    assert.equal(theirs.searchParams.get('lateFrom'), first);
+    const listed = await t.app.inject({ method: 'GET', url: `/api/ingest/batches${theirs.search}`, headers: reporter.headers });
+    assert.equal(listed.statusCode, 200, listed.body);
+    const items = (listed.json() as { items: Array<{ late: number; status: string }> }).items;
+    assert.deepEqual(items.map((b) => b.late).sort(), [3, 5], 'the two late batches of the 30 days, not the one before nor the others');
+    assert.equal(mine.count, 3 + 5);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/ingest/batches?lateFrom=2026-13-45', headers: reporter.headers });
+    assert.equal(bad.statusCode, 400);
   });
 
   test('a failing provider is left out and the desk says it is partial', async () => {

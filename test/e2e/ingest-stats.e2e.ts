@@ -156,3 +156,36 @@ test('工作台: 近 30 日超期上报 opens 归集统计 on those 30 days, and
   await shot(page, '04-from-desk');
   await context.close();
 });
+
+test('工作台: a department clerk\'s 近 30 日超期上报 opens 回执 on the late batches it counted; 显示全部批次 lifts the filter', async () => {
+  const context = await bed.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signInConsole(page, bed.server.baseUrl, 'scjg_reporter', DEMO_E2E_PASSWORD);
+  await page.goto(`${bed.server.baseUrl}/console`);
+  const todo = page.getByTestId('todo-ingest.late_reports');
+  await todo.waitFor();
+  const count = Number(await todo.getAttribute('data-count'));
+  assert.ok(count > 0, 'the demo 市场监管局 has late reports in the last 30 days');
+  await todo.locator('a').click();
+  await page.waitForURL((u) => u.pathname === '/console/batches');
+  await page.getByTestId('batches-late-filter').waitFor();
+  const rows = page.getByTestId('batches-table').locator('.el-table__body tr');
+  await rows.first().waitFor();
+  // The 超期 column is the last: its sum over the listed batches is the desk's figure.
+  const lateOf = async () => (await rows.allInnerTexts()).map((l) => Number(l.split('\t').at(-1)!.trim()));
+  while (await page.getByTestId('batches-load-more').isVisible()) {
+    const n = await rows.count();
+    await page.getByTestId('batches-load-more').click();
+    await page.waitForFunction(([sel, k]) => document.querySelectorAll(sel as string).length > (k as number), ['[data-testid="batches-table"] .el-table__body tr', n] as const);
+  }
+  const late = await lateOf();
+  assert.ok(late.every((n) => n > 0), 'only batches with late rows');
+  assert.equal(late.reduce((a, b) => a + b, 0), count);
+  await shot(page, '05-clerk-late-batches');
+
+  await page.getByTestId('batches-show-all').click();
+  await page.getByTestId('batches-late-filter').waitFor({ state: 'detached' });
+  assert.equal(new URL(page.url()).searchParams.get('lateFrom'), null);
+  await page.waitForFunction((k) => document.querySelectorAll('[data-testid="batches-table"] .el-table__body tr').length > k || document.querySelector('[data-testid="batches-load-more"]') !== null, late.length);
+  await context.close();
+});

@@ -122,10 +122,18 @@ export async function getBatch(db: DbOrTx, id: string): Promise<BatchDto | undef
 export async function listBatches(
   db: DbOrTx,
   scope: number[] | null,
-  q: { departmentId?: number; cursor?: string; limit?: number; warning?: string; status?: BatchStatus },
+  q: { departmentId?: number; cursor?: string; limit?: number; warning?: string; status?: BatchStatus; lateFrom?: string },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
   const limit = Math.min(q.limit ?? 50, 200);
   let query = batchQuery(db);
+  // The desk's 近 30 日超期上报 for department users (todos.ts lateReports): committed batches with late rows
+  // submitted since that day in Beijing time, the batches whose late rows the to-do counts.
+  if (q.lateFrom) {
+    query = query
+      .where('b.status', '=', 'committed')
+      .where('b.late', '>', 0)
+      .where('b.created_at', '>=', new Date(`${q.lateFrom}T00:00:00+08:00`));
+  }
   // Batches whose receipt lists rows with this warning code (e.g. fine_unit_suspect, issue 13).
   if (q.warning) query = query.where(sql<boolean>`b.row_warnings @> ${JSON.stringify([{ code: q.warning }])}::jsonb`);
   if (scope !== null) query = query.where('b.department_id', 'in', scope.length ? scope : [-1]);

@@ -171,6 +171,7 @@ export default async function ingestRoutes(fastify: FastifyInstance): Promise<vo
           cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
           warning: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
           status: Type.Optional(Type.Union(BATCH_STATUSES.map((s) => Type.Literal(s)))),
+          lateFrom: Type.Optional(Type.String({ format: 'date', description: '只列该日（北京时间）以来提交、含超期上报记录的已入库批次' })),
         }),
         response: { 200: Type.Object({ items: Type.Array(BatchSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },

@@ -31,7 +31,7 @@ export async function receiptInScope(db: Db, reader: BatchReader, id: string, ct
 export async function listReceipts(
   db: Db,
   user: SessionUser,
-  q: { departmentId?: number; cursor?: string; warning?: string; status?: BatchStatus },
+  q: { departmentId?: number; cursor?: string; warning?: string; status?: BatchStatus; lateFrom?: string },
 ): Promise<{ items: BatchDto[]; nextCursor: string | null }> {
   await sweepAbandonedImports(db);
   return listBatches(db, await departmentScope(db, user), q);

@@ -69,7 +69,10 @@ async function lateReports(db: DbOrTx, user: SessionUser): Promise<TodoItem[]> {
   const to = isoOfEpochDay(today);
   const r = await sql<{ n: number }>`SELECT coalesce(sum(b.late), 0)::int AS n FROM ingest_batches b
     WHERE b.status = 'committed' AND b.created_at >= ${new Date(`${from}T00:00:00+08:00`)} AND ${inScope(scope)}`.execute(db);
-  const link = user.role === 'admin' || user.role === 'district_admin' ? `/console/ingest-stats?${new URLSearchParams({ from, to })}` : '/console/batches';
+  const link =
+    user.role === 'admin' || user.role === 'district_admin'
+      ? `/console/ingest-stats?${new URLSearchParams({ from, to })}`
+      : `/console/batches?${new URLSearchParams({ lateFrom: from })}`;
   return [{ key: 'ingest.late_reports', label: `近 ${LATE_WINDOW_DAYS} 日超期上报的记录`, count: r.rows[0].n, link }];
 }
 

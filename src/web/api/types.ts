@@ -145,6 +145,8 @@ export interface BatchQuery {
   cursor?: string | null;
   /** The review queue is status=pending_review (issue 17 §3). */
   status?: BatchStatus | null;
+  /** Committed batches with late rows submitted since this day (the desk's 近 30 日超期上报 for departments). */
+  lateFrom?: string | null;
 }
 
 /** A page of a held batch's rows (masked) for the reviewer. */
