@@ -15,7 +15,8 @@ import { authorityRule } from './ownership.ts';
 import { parseSheet, type ParsedEvent, type RowWarningSummary } from './parse.core.ts';
 import { readRows, type SheetEvent, type SheetHeader, type SheetRow } from './rows.ts';
 import type { SheetFormat } from './sniff.ts';
-import { stageContext, type StagedRow } from './staging.ts';
+import { stageContext } from './staging.ts';
+import type { WireRows } from './parse.wire.ts';
 
 /** JSON rows keyed by field code or Chinese header (signed API, online form). */
 export type JsonRows = ReadonlyArray<Record<string, string | number | null | undefined>>;
@@ -51,7 +52,7 @@ export interface ParseJob {
 /** Messages from the worker. Every 'header' and 'rows' message is acknowledged ('ack') once consumed. */
 export type WorkerMessage =
   | { t: 'header'; header: SheetHeader; mapping: HeaderMapping }
-  | { t: 'rows'; rows: StagedRow[]; raw: SheetRow[] | null; progress: number }
+  | { t: 'rows'; rows: WireRows; raw: SheetRow[] | null; progress: number }
   | { t: 'end'; fileErrors: FileError[]; warnings: RowWarningSummary[]; sha256: string | null; progress: number }
   | { t: 'error'; ingest: { code: string; message: string; details?: unknown } | null; message: string; stack?: string };
 

@@ -9,6 +9,7 @@ import { IngestError, type FileErrorCode } from './errors.ts';
 import type { ParsedEvent } from './parse.core.ts';
 import type { ParseJob, WorkerMessage } from './parse.job.ts';
 import type { SheetRow } from './rows.ts';
+import { unpackRows } from './parse.wire.ts';
 
 // Under tsx (development, tests, benches) this file is TypeScript and so is the worker; in the build (bin/build.mjs)
 // both are compiled JavaScript side by side.
@@ -145,15 +146,8 @@ export function parseInWorker(job: ParseJob, onRawRow?: (row: SheetRow) => void,
         }
         progress = m.progress;
         if (m.raw && onRawRow) for (const r of m.raw) onRawRow(r);
-        for (const row of m.rows) {
-          // Views arrive as Uint8Array on the transferred buffers; the merge reads them as Buffers (no copy).
-          const s = row.kind === 'accepted' ? row.staged : undefined;
-          if (s) {
-            s.json = Buffer.from(s.json.buffer, s.json.byteOffset, s.json.byteLength);
-            s.cells = Buffer.from(s.cells.buffer, s.cells.byteOffset, s.cells.byteLength);
-          }
-        }
-        yield { type: 'rows', rows: m.rows };
+        // Staged versions arrive as columns (parse.wire.ts), their JSON as views on the transferred buffers (no copy).
+        yield { type: 'rows', rows: unpackRows(m.rows) };
       }
     } finally {
       worker.off('message', onMessage);

@@ -1,7 +1,7 @@
 // The parse worker (issue 18): reads, decodes, parses, validates and stages one import's rows in a worker
 // thread, so that the main thread only merges (merge.ts) and PostgreSQL never waits for Node's one thread.
-// Rows go to the main thread in batches; a batch's staged values are in buffers of their own (one LineArena per
-// batch), transferred rather than copied. Back-pressure: at most MAX_AHEAD messages unacknowledged, so a
+// Rows go to the main thread in batches, their staged versions packed as columns (parse.wire.ts); a batch's staged
+// values are in buffers of their own (one LineArena per batch), transferred rather than copied. Back-pressure: at most MAX_AHEAD messages unacknowledged, so a
 // main thread that waits for PostgreSQL holds a bounded number of rows. Started by parse.thread.ts, which keeps it
 // for the next import once this one has ended (its modules are loaded once per worker, not once per import).
 import { parentPort } from 'node:worker_threads';
@@ -9,8 +9,7 @@ import { isIngestError } from './errors.ts';
 import { setThreadNice } from './priority.ts';
 import { fileEvents, jsonRowEvents, parseJob, type ParseJob, type WorkerMessage } from './parse.job.ts';
 import type { SheetEvent, SheetRow } from './rows.ts';
-import type { StagedRow } from './staging.ts';
-import type { RowResult } from './validate.ts';
+import { packRows } from './parse.wire.ts';
 
 /** Messages (batches) sent and not yet consumed by the main thread before the worker waits (16 × 500 rows by default). */
 const MAX_AHEAD = 16;
@@ -37,33 +36,6 @@ async function send(msg: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<v
   port.postMessage(msg, transfer);
 }
 
-const NO_CELLS: readonly string[] = Object.freeze([]);
-const NO_VALUES: RowResult['values'] = Object.freeze({});
-const NO_ISSUES: RowResult['errors'] = Object.freeze([]);
-const NO_SUBJECT: RowResult['subject'] = Object.freeze({ category: null, name: null });
-
-/**
- * A staged row as it crosses: its values and cells stay here (the staged version holds what the merge needs),
- * and the result keeps only the flags the commit counts. The buffers of its staged JSON and cells are collected for transfer.
- * Rows of one message with the same flags share one result object, with empty parts shared by all: structured clone
- * serialises an object met again as a reference, so the main thread decodes (and its garbage collector traces) one
- * object per distinct set of flags instead of five objects per staged row (issue 18).
- */
-function wire(row: StagedRow, buffers: Set<ArrayBuffer>, results: Map<string, RowResult>): StagedRow {
-  if (row.kind !== 'accepted' || !row.staged) return row;
-  const s = row.staged;
-  buffers.add(s.json.buffer as ArrayBuffer);
-  buffers.add(s.cells.buffer as ArrayBuffer);
-  const r = row.result;
-  const flags = `${r.late ? 1 : 0}${r.provisional ? 1 : 0}${r.withdrawn ? 1 : 0}${r.workingDays ?? ''}`;
-  let result = results.get(flags);
-  if (!result) {
-    result = { ok: true, values: NO_VALUES, errors: NO_ISSUES, warnings: NO_ISSUES, late: r.late, workingDays: r.workingDays, provisional: r.provisional, withdrawn: r.withdrawn, subject: NO_SUBJECT };
-    results.set(flags, result);
-  }
-  return { kind: 'accepted', rowNumber: row.rowNumber, cells: NO_CELLS, result, staged: s };
-}
-
 async function run(job: ParseJob): Promise<void> {
   let progress = 0;
   let events: AsyncIterable<SheetEvent>;
@@ -78,10 +50,8 @@ async function run(job: ParseJob): Promise<void> {
       if (file) progress = file.bytesRead();
       if (ev.type === 'header') await send({ t: 'header', header: ev.header, mapping: ev.mapping });
       else if (ev.type === 'rows') {
-        const buffers = new Set<ArrayBuffer>();
-        const results = new Map<string, RowResult>();
-        const rows = ev.rows.map((r) => wire(r, buffers, results));
-        await send({ t: 'rows', rows, raw: raw ? raw.splice(0) : null, progress }, [...buffers]);
+        const rows = packRows(ev.rows);
+        await send({ t: 'rows', rows, raw: raw ? raw.splice(0) : null, progress }, rows.buffers);
       } else {
         port.postMessage({ t: 'end', fileErrors: ev.fileErrors, warnings: ev.warnings, sha256: file ? file.hash.digest('hex') : null, progress } satisfies WorkerMessage);
         return;

@@ -70,12 +70,12 @@ function nonEmptyCount(cells: readonly string[]): number {
  * Reads an upload row by row. Yields a header event, row events (empty rows skipped) and an
  * end event. Throws IngestError for file-level problems.
  */
-export async function* readRows(input: ByteInput, opts: ReadOptions): AsyncGenerator<SheetEvent> {
-  const source =
-    opts.format === 'csv' ? readCsv(input, opts) : opts.format === 'xlsx' ? readXlsx(input, opts) : readXls(input, opts);
-  yield* withHeader(source, opts);
+export function readRows(input: ByteInput, opts: ReadOptions): AsyncGenerator<SheetEvent> {
+  // withHeader itself, not a generator delegating to it (`yield*` costs a step per row); the reader starts on the first next().
+  return withHeader(() => (opts.format === 'csv' ? readCsv(input, opts) : opts.format === 'xlsx' ? readXlsx(input, opts) : readXls(input, opts)), opts);
 }
-async function* withHeader(src: RawSource, opts: ReadOptions): AsyncGenerator<SheetEvent> {
+async function* withHeader(open: () => RawSource, opts: ReadOptions): AsyncGenerator<SheetEvent> {
+  const src = open();
   const maxRows = opts.maxRows ?? 2_000_000;
   const maxColumns = opts.maxColumns ?? 256;
   const maxCell = opts.maxCellChars ?? 32_767;
@@ -112,15 +112,16 @@ async function* withHeader(src: RawSource, opts: ReadOptions): AsyncGenerator<Sh
     skippedBefore: hi,
   };
 
-  const rest = async function* (): AsyncGenerator<RawRow> {
-    yield* seen.slice(hi + 1);
-    for (;;) {
+  // The rows after the header: those read while searching it, then the reader's (one loop, no generator per row).
+  let ahead = hi + 1;
+  for (;;) {
+    let r: RawRow;
+    if (ahead < seen.length) r = seen[ahead++];
+    else {
       const n = await it.next();
-      if (n.done) return;
-      yield n.value;
+      if (n.done) break;
+      r = n.value;
     }
-  };
-  for await (const r of rest()) {
     if (isEmptyRow(r.cells) && !r.issues?.length) {
       empty++;
       continue;

@@ -10,7 +10,7 @@ import { createWorkCalendar, epochDayOf } from '../../platform/workCalendar.ts';
 import { mulberry32 } from './fixtures.ts';
 import { matchHeaders } from './headers.ts';
 import { findPersonalNumbers, luhnValid } from '../codes/index.ts';
-import { screenPublicField } from './screen.ts';
+import { mayHoldPersonalNumber, screenPublicField } from './screen.ts';
 import { validateRow, type ValidationContext } from './validate.ts';
 
 const today = new Date('2026-11-28T04:00:00Z');
@@ -98,6 +98,37 @@ test('the screen and public output share one detector: what public pages scrub i
   assert.equal(codeOf('CF_SY', `账户${card2}`)?.code, 'bank_card_in_public_field');
   assert.equal(codeOf('CF_SY', '手机 1380 013 8000')?.code, 'mobile_in_public_field', 'any grouping of 3 or more digits');
   assert.equal(codeOf('CF_SY', `卡号 ${CARD.slice(0, 6)} ${CARD.slice(6, 13)} ${CARD.slice(13)}`)?.code, 'bank_card_in_public_field');
+});
+
+test('the screen\'s pre-check never skips a text in which the detector finds a number (issue 18)', () => {
+  // Texts built from what the detector reads: half- and full-width digits, every separator, X, letters, dots, plus
+  // signs and Chinese, around real ID, 15-digit ID, card and mobile numbers split by random separators.
+  const r = mulberry32(18_2026);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const SEPARATORS = [' ', '\u00a0', '\u3000', '-', '\uff0d', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014'];
+  const NOISE = ['罚款', '元', '号', '〔', '〕', 'X', 'x', 'Ａ', 'a', '.', '+', '/', '，', '：', ...SEPARATORS];
+  const NUMBERS = [ID, ID15, CARD, '13800138000', '8613800138000', '0086 13800138000', USCC_DIGITS];
+  const split = (n: string) => {
+    let out = '';
+    for (let i = 0; i < n.length; i++) out += (i > 0 && r() < 0.15 ? pick(SEPARATORS) : '') + n[i];
+    return r() < 0.3 ? fullWidth(out) : out;
+  };
+  let found = 0;
+  for (let k = 0; k < 20_000; k++) {
+    let text = '';
+    const parts = 1 + Math.floor(r() * 6);
+    for (let p = 0; p < parts; p++) {
+      const x = r();
+      if (x < 0.25) text += split(pick(NUMBERS));
+      else if (x < 0.6) text += String(Math.floor(r() * 10 ** (1 + Math.floor(r() * 9))));
+      else text += pick(NOISE);
+    }
+    if (findPersonalNumbers(text, { today }).length === 0) continue;
+    found++;
+    assert.ok(mayHoldPersonalNumber(text), `skipped a text the detector finds a number in: ${JSON.stringify(text)}`);
+  }
+  assert.ok(found > 1000, `enough texts with numbers (${found})`);
+  assert.equal(mayHoldPersonalNumber('经查，当事人于2025/06/06在西宁市湟中区七一路240号未取得道路运输经营许可'), false, 'digits spread over a date and an address');
 });
 
 test('INGEST_PII_SCREEN: per kind and per field, invalid entries listed at start-up', () => {

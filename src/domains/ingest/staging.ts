@@ -130,8 +130,9 @@ export const RECORD_VERSION_COLUMNS =
  * The costly rest (masking and sealing, COPY text, publicity input) is completeStaged's, for the rows that write.
  */
 export function stageRow(rowNumber: number, r: RowResult, cells: readonly string[], c: StageContext, arena: LineArena): StagedVersion {
-  // One serialisation serves the content hash and, completed, the stored content.
-  const valuesJson = JSON.stringify(r.values);
+  // One serialisation serves the content hash and, completed, the stored content. The hash is of its UTF-8 as stored
+  // in the arena (the same bytes hashing the string would encode again: well-formed JSON has no lone surrogates).
+  const json = arena.add(JSON.stringify(r.values));
   const s = r.subject;
   const id = s.uscc ? null : (s.idNumber ?? null);
   const decision = c.decisionField ? r.values[c.decisionField] : null;
@@ -141,7 +142,7 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
     key: c.keyWithSubject ? `${k.authorityUscc}\u001f${k.docNo}\u001f${k.subjectCode ?? ''}` : `${k.authorityUscc}\u001f${k.docNo}`,
     authority: k.authorityUscc,
     docNo: k.docNo,
-    hash: sha256(valuesJson),
+    hash: sha256(json),
     withdrawn: r.withdrawn,
     late: r.late,
     workingDays: r.workingDays,
@@ -154,7 +155,7 @@ export function stageRow(rowNumber: number, r: RowResult, cells: readonly string
     idNumber: id,
     orgCode: s.orgCode ?? null,
     regNo: s.regNo ?? null,
-    json: arena.add(valuesJson),
+    json,
     line: null,
     // A buffer rather than the array: kept for the chunk's life without objects for the garbage collector to trace.
     cells: arena.add(JSON.stringify(cells)),

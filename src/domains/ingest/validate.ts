@@ -107,9 +107,11 @@ export function compileRowValidator(item: CatalogItem, mapping: HeaderMapping): 
 
   const legacy = mapping.format.legacy;
   const recordType = item.recordType;
-  // Every row's values start as a copy of this (same shape each time: cheap to clone and to read).
-  const blankValues: Record<string, Value> = {};
-  for (const f of item.items) blankValues[f.code] = null;
+  // Every row's values start as a copy of this (same shape each time: cheap to clone and to read). Built by JSON.parse,
+  // not by assigning each code in a loop: an object given more than a dozen properties one by one falls into V8's
+  // dictionary mode, and spreading a dictionary cost 3.7 µs per row (with slower stores and JSON.stringify after it);
+  // JSON.parse gives an object with fast properties, which `{ ...blankValues }` copies as one block (issue 18).
+  const blankValues = JSON.parse(JSON.stringify(Object.fromEntries(item.items.map((f) => [f.code, null])))) as Record<string, Value>;
 
   // One scratch per validator, reset per row: validation is synchronous, so it is never shared.
   const s = newScratch();

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { generatePenaltyRows, PENALTY_HEADERS } from './fixtures.ts';
 import { readRows, type SheetEvent } from './rows.ts';
-import { openWorkbook, sharedStrings, xmlText, type SheetCellRow } from './xlsxsheet.ts';
+import { cellAttr, openWorkbook, sharedStrings, xmlText, type SheetCellRow } from './xlsxsheet.ts';
+import { mulberry32 } from './fixtures.ts';
 import { readZipDirectory } from './zipguard.ts';
 import { buildZip } from '../../../test/fixtures/ingest/zip.ts';
 
@@ -39,6 +40,25 @@ test('xmlText decodes entities, character references and _xHHHH_ escapes', () =>
   assert.equal(xmlText('a&amp;b&lt;c&gt;&quot;&apos;&#20013;&#x56FD;'), 'a&b<c>"\'中国');
   assert.equal(xmlText('行1_x000D__x000A_行2'), '行1\r\n行2');
   assert.equal(xmlText('plain'), 'plain');
+});
+
+test('cellAttr finds a cell\'s r and t attributes exactly as the regular expressions it replaces', () => {
+  const rng = mulberry32(18);
+  const PIECES = [' ', '\t', '\n', '\u00a0', '\u3000', 'r', 't', 's', '=', '"', '"', 'A1', '3', 'inlineStr', 'x:r', 'tr', 'rt', '\'', '/'];
+  const fixed = ['r="A1" s="2" t="s"', ' t="s" r="B7"', 'r = "C3"', 'xr="Z9" r="D4"', 'tr="1" t="n"', 't=\'s\' t="str"', 'r="', 'r="E5', '', 'r="" t=""'];
+  // Every character \s matches (and a few it does not) around the name and the equals sign.
+  const SPACES = [...'\t\n\v\f\r \u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff', '\u200b', '\u0085', '_'];
+  const texts = [...fixed, ...SPACES.flatMap((w) => [`x${w}r${w}=${w}"V${w}"`, `s="1"${w}t="s"`, `${w}r="A1"`])];
+  for (let k = 0; k < 20_000; k++) {
+    let a = '';
+    const n = 1 + Math.floor(rng() * 12);
+    for (let i = 0; i < n; i++) a += PIECES[Math.floor(rng() * PIECES.length)];
+    texts.push(a);
+  }
+  for (const [name, code] of [['r', 0x72], ['t', 0x74]] as const) {
+    const re = new RegExp(`(?:^|\\s)${name}\\s*=\\s*"([^"]*)"`);
+    for (const a of texts) assert.equal(cellAttr(a, code), re.exec(a)?.[1], `${name} in ${JSON.stringify(a)}`);
+  }
 });
 
 test('a 行政处罚 workbook written by exceljs reads the same as exceljs reads it', async () => {

@@ -89,7 +89,33 @@ function resolvePart(target: string): string {
 }
 
 const R_ATTR = /(?:^|\s)r\s*=\s*"([^"]*)"/;
-const T_ATTR = /(?:^|\s)t\s*=\s*"([^"]*)"/;
+
+const isRegexSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+
+/**
+ * The value of a one-letter attribute (`r`, `t`) of a cell's attribute text, exactly as the regular expression
+ * `(?:^|\s)X\s*=\s*"([^"]*)"` (R_ATTR for X = r) finds it (first match), without a regular expression and its match
+ * array: two of them ran for every cell of a sheet (issue 18; `xlsxsheet.test.ts` compares the two on generated
+ * attribute texts).
+ */
+export function cellAttr(attrs: string, name: number): string | undefined {
+  const n = attrs.length;
+  for (let i = 0; i < n; i++) {
+    if (attrs.charCodeAt(i) !== name || (i > 0 && !isRegexSpace(attrs.charCodeAt(i - 1)))) continue;
+    let k = i + 1;
+    while (k < n && isRegexSpace(attrs.charCodeAt(k))) k++;
+    if (attrs.charCodeAt(k) !== 0x3d /* = */) continue;
+    k++;
+    while (k < n && isRegexSpace(attrs.charCodeAt(k))) k++;
+    if (attrs.charCodeAt(k) !== 0x22 /* " */) continue;
+    const end = attrs.indexOf('"', k + 1);
+    if (end < 0) continue;
+    return attrs.slice(k + 1, end);
+  }
+  return undefined;
+}
+const R = 0x72;
+const T = 0x74;
 
 /** Column number (0-based) of a cell reference such as "AB12". */
 function columnOf(ref: string): number {
@@ -272,18 +298,19 @@ export async function* sheetRows(source: AsyncIterable<Buffer>, shared: SharedSt
 }
 
 function parseRow(rowNumber: number, xml: string, p: string, cellRe: RegExp, vRe: RegExp, shared: SharedStrings): SheetCellRow {
+  const fTag = `<${p}f`;
   const cells: string[] = [];
   const row: SheetCellRow = { rowNumber, cells };
   let col = 0;
   cellRe.lastIndex = 0;
   for (let m = cellRe.exec(xml); m; m = cellRe.exec(xml)) {
     const attrs = m[1];
-    const ref = R_ATTR.exec(attrs)?.[1];
+    const ref = cellAttr(attrs, R);
     if (ref) col = columnOf(ref);
     while (cells.length < col) cells.push('');
     const body = m[2] ?? '';
-    const t = T_ATTR.exec(attrs)?.[1] ?? 'n';
-    const formula = body.indexOf(`<${p}f`) >= 0;
+    const t = cellAttr(attrs, T) ?? 'n';
+    const formula = body.indexOf(fTag) >= 0;
     const v = vRe.exec(body)?.[1];
     let value = '';
     let numeric = false;
